@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerBuild } from './build.js';
+
+/** Every subcommand registers itself here; one line per command file. */
+export function registerCommands(program: Command): void {
+  registerBuild(program);
+}

@@ -1,0 +1,55 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isWeldError } from '@weld/wit-tools';
+import { registerCommands } from './commands/index.js';
+import { exitState } from './context.js';
+import { WELD_VERSION } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('weld')
+    .description('Build, compose, check, sign, publish and run WebAssembly components')
+    .version(WELD_VERSION, '-V, --version')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'print only errors')
+    .option('-v, --verbose', 'print more detail')
+    .option('--no-progress', 'never draw progress bars')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.configureOutput({ outputError: (str, write) => write(str) });
+  registerCommands(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+function renderError(e: unknown): { text: string; exit: number } {
+  if (isWeldError(e)) {
+    let text = `error[${e.code}]: ${e.message}`;
+    if (e.detail) text += `\n${e.detail}`;
+    if (e.hint) text += `\nhint: ${e.hint}`;
+    return { text, exit: e.exit };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const text = `internal error: ${err.message}\n${process.env.WELD_DEBUG ? err.stack ?? '' : '(set WELD_DEBUG=1 for a stack trace; please report this)'}`;
+  return { text, exit: 70 };
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  exitState.code = 0;
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitState.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    const { text, exit } = renderError(e);
+    const json = program.opts<{ output?: string }>().output === 'json';
+    if (json && isWeldError(e)) {
+      process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, detail: e.detail, hint: e.hint } }, null, 2) + '\n');
+    }
+    process.stderr.write(text + '\n');
+    return exit;
+  }
+}

@@ -1,0 +1,47 @@
+/** A content descriptor as in the OCI image spec. */
+export interface Descriptor {
+  mediaType: string;
+  digest: string; // "sha256:<hex>"
+  size: number;
+  annotations?: Record<string, string>;
+  artifactType?: string;
+  platform?: Record<string, unknown>;
+}
+
+/** Reads content by descriptor; the stream is verified against the descriptor's digest and size. */
+export interface Fetcher {
+  fetch(desc: Descriptor): Promise<AsyncIterable<Uint8Array>>;
+}
+
+/** Writes content; implementations verify digest and size before the content becomes visible. */
+export interface Pusher {
+  push(desc: Descriptor, content: AsyncIterable<Uint8Array> | Uint8Array): Promise<void>;
+}
+
+export interface Exister {
+  exists(desc: Descriptor): Promise<boolean>;
+}
+
+/** Turns a tag or digest into a manifest descriptor. */
+export interface Resolver {
+  resolve(reference: string): Promise<Descriptor>;
+}
+
+export interface Tagger {
+  tag(desc: Descriptor, tag: string): Promise<void>;
+}
+
+export interface TagLister {
+  tags(): AsyncIterable<string>;
+}
+
+/** Manifests whose `subject` is `desc`, optionally filtered by artifact type (referrers API). */
+export interface ReferrerLister {
+  referrers(desc: Descriptor, artifactType?: string): Promise<Descriptor[]>;
+}
+
+/** One repository's content: the unit every store (remote, OCI layout, memory) implements and `copy` moves between. */
+export interface Target extends Fetcher, Pusher, Exister, Resolver, Tagger, TagLister, ReferrerLister {
+  /** Human-readable name for messages, e.g. "127.0.0.1:5000/demo/app" or "oci:/path". */
+  readonly name: string;
+}

@@ -1,0 +1,1 @@
+export { WeldError, isWeldError } from './error.js';
