@@ -1,5 +1,49 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { buildProject, loadProject, type ComponentBuildResult } from '@weld/compose';
+import { emit, globals, status } from '../context.js';
+import { formatBytes, formatMs } from '../format.js';
+
+function line(r: ComponentBuildResult, cwd: string): string {
+  const what = r.cached ? 'cached' : 'built ';
+  return `${what} ${r.name.padEnd(16)} ${r.language.padEnd(4)} ${formatBytes(r.size).padStart(9)}  ${r.digest}  ${path.relative(cwd, r.path)}${r.cached ? '' : `  (${formatMs(r.milliseconds)})`}`;
+}
 
 export function registerBuild(program: Command): void {
-  program.command('build').description('build components from weld.yaml');
+  program
+    .command('build')
+    .description('build the components in weld.yaml (js via componentize-js, c via clang-14 + wasi-libc, wat, prebuilt wasm)')
+    .argument('[project]', 'project directory or weld.yaml', '.')
+    .option('--out-dir <dir>', 'output directory (default: <project>/build)')
+    .option('-j, --jobs <n>', 'components built in parallel (default: CPU count)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error('--jobs must be a positive integer');
+      return n;
+    })
+    .option('--force', 'rebuild even when inputs are unchanged')
+    .option('--only <names>', 'build only these components (comma-separated)', (v) => v.split(',').filter(Boolean))
+    .action(async (project: string, opts: { outDir?: string; jobs?: number; force?: boolean; only?: string[] }, cmd: Command) => {
+      const g = globals(cmd);
+      const loaded = await loadProject(project);
+      const cwd = process.cwd();
+      const summary = await buildProject(loaded, {
+        outDir: opts.outDir && path.resolve(cwd, opts.outDir),
+        jobs: opts.jobs,
+        force: opts.force,
+        only: opts.only,
+        onEvent: (e) => {
+          if (e.kind === 'start' && g.verbose) status(g, `building ${e.name} (${e.language})…`);
+        },
+      });
+      emit(
+        g,
+        { outDir: summary.outDir, built: summary.built, cached: summary.cached, milliseconds: Math.round(summary.milliseconds), components: summary.components.map((c) => ({ ...c, milliseconds: Math.round(c.milliseconds) })) },
+        () => [
+          ...summary.components.map((r) => line(r, cwd)),
+          summary.built === 0
+            ? `nothing to rebuild: ${summary.cached} component(s) up to date (${formatMs(summary.milliseconds)})`
+            : `built ${summary.built}, cached ${summary.cached} in ${formatMs(summary.milliseconds)}`,
+        ],
+      );
+    });
 }

@@ -1,0 +1,45 @@
+// Child process for the jco / componentize-js steps that read WIT from disk.
+// preview2-shim's preopens are process-global, and componentize-js 0.23 with preview2-shim 0.26 only
+// finds files when '/' is preopened; doing that here keeps the setting out of the parent process.
+import { _setPreopens } from '@bytecodealliance/preview2-shim/filesystem';
+import { readFile, writeFile } from 'node:fs/promises';
+
+_setPreopens({ '/': '/' });
+
+async function run(request) {
+  const jco = await import('@bytecodealliance/jco');
+  switch (request.op) {
+    case 'componentize': {
+      const { componentize } = await import('@bytecodealliance/componentize-js');
+      const { component } = await componentize({
+        sourcePath: request.source,
+        witPath: request.wit,
+        worldName: request.world,
+        disableFeatures: request.disableFeatures ?? [],
+      });
+      await writeFile(request.out, component);
+      return { size: component.length };
+    }
+    case 'embed-new': {
+      const core = await readFile(request.core);
+      const embedded = await jco.componentEmbed({ binary: core, witPath: request.wit, world: request.world });
+      const adapterPath = request.adapter === 'command' ? jco.preview1AdapterCommandPath() : jco.preview1AdapterReactorPath();
+      const adapter = await readFile(adapterPath);
+      const component = await jco.componentNew(embedded, [['wasi_snapshot_preview1', adapter]]);
+      await writeFile(request.out, component);
+      return { size: component.length };
+    }
+    default:
+      throw new Error(`unknown worker op ${request.op}`);
+  }
+}
+
+process.once('message', async (request) => {
+  try {
+    const result = await run(request);
+    process.send({ ok: true, result }, () => process.exit(0));
+  } catch (e) {
+    const message = e instanceof Error ? (process.env.WELD_DEBUG ? e.stack : e.message) : String(e);
+    process.send({ ok: false, message }, () => process.exit(0));
+  }
+});
