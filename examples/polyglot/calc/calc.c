@@ -11,7 +11,7 @@ EXPORT("cabi_realloc")
 void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
   (void)old_size;
   (void)align; // malloc's 16-byte alignment covers every canonical ABI alignment
-  if (new_size == 0) return (void *)align;
+  if (new_size == 0) return (void *)align; // never dereferenced; see free_arg
   void *ret = realloc(ptr, new_size);
   if (!ret) abort();
   return ret;
@@ -23,6 +23,11 @@ static _Alignas(8) uint8_t RET_AREA[16];
 EXPORT("demo:calc/calc@0.1.0#add")
 int32_t calc_add(int32_t a, int32_t b) {
   return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+// Hosts pass empty strings and lists without allocating (jco uses ptr=1), so only non-empty ones are ours to free.
+static void free_arg(void *ptr, size_t len) {
+  if (len > 0) free(ptr);
 }
 
 static char *copy_string(const char *s, size_t len) {
@@ -69,7 +74,7 @@ uint8_t *calc_greet(char *name, size_t name_len) {
   memcpy(out, prefix, plen);
   memcpy(out + plen, name, name_len);
   out[len - 1] = '!';
-  free(name);
+  free_arg(name, name_len);
   uint32_t ptr = (uint32_t)(uintptr_t)out, ulen = (uint32_t)len;
   memcpy(RET_AREA, &ptr, 4);
   memcpy(RET_AREA + 4, &ulen, 4);
@@ -87,6 +92,6 @@ EXPORT("demo:calc/calc@0.1.0#sum")
 double calc_sum(double *values, size_t len) {
   double total = 0;
   for (size_t i = 0; i < len; i++) total += values[i];
-  free(values);
+  free_arg(values, len);
   return total;
 }

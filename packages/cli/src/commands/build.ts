@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { buildProject, loadProject, type ComponentBuildResult } from '@weld/compose';
 import { emit, globals, status } from '../context.js';
 import { formatBytes, formatMs } from '../format.js';
@@ -17,7 +17,7 @@ export function registerBuild(program: Command): void {
     .option('--out-dir <dir>', 'output directory (default: <project>/build)')
     .option('-j, --jobs <n>', 'components built in parallel (default: CPU count)', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error('--jobs must be a positive integer');
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
       return n;
     })
     .option('--force', 'rebuild even when inputs are unchanged')

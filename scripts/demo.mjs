@@ -1,0 +1,71 @@
+// The weld demo: builds the polyglot example, shows the cache, then runs every component.
+// Each step prints the weld command it runs, so the output doubles as a tutorial.
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const weldBin = path.join(root, 'packages/cli/bin/weld.js');
+const example = 'examples/polyglot';
+const build = path.join(root, example, 'build');
+const work = path.join(root, '.cache', 'demo');
+
+function step(title) {
+  console.log(`\n\x1b[1m== ${title}\x1b[0m`);
+}
+
+function weld(...args) {
+  console.log(`$ weld ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, [weldBin, ...args], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`demo: weld ${args[0]} exited with ${r.status}`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+async function transpiled(name, map) {
+  const { transpile } = await import('@bytecodealliance/jco');
+  const dir = path.join(work, name);
+  await rm(dir, { recursive: true, force: true });
+  const { files } = await transpile(await readFile(path.join(build, `${name}.wasm`)), { name, map });
+  for (const [file, bytes] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), bytes);
+  }
+  await writeFile(path.join(dir, 'package.json'), '{"type":"module"}\n');
+  return import(path.join(dir, `${name}.js`));
+}
+
+step('Build four components from C, JavaScript, WAT and a JS wasi:http handler');
+weld('build', example);
+
+step('Build again: the content-hash cache rebuilds nothing');
+weld('build', example);
+
+step('Run them (transpiled with jco)');
+const { calc } = await transpiled('calc');
+console.log(`calc.add(2, 40)          = ${calc.add(2, 40)}`);
+console.log(`calc.greet("weld")       = ${JSON.stringify(calc.greet('weld'))}`);
+console.log(`calc.sum([1, 2.5, 3.5])  = ${calc.sum([1, 2.5, 3.5])}`);
+try {
+  calc.divide(1, 0);
+} catch (e) {
+  console.log(`calc.divide(1, 0)        = err(${JSON.stringify(e.payload ?? e.message)})`);
+}
+const { app } = await transpiled('app', { 'demo:calc/calc@0.1.0': '../calc/calc.js#calc' });
+console.log(`app.report("weld", 2, 40) = ${JSON.stringify(app.report('weld', 2, 40))}   (JS calling C)`);
+console.log(`app.mean([1, 2, 3, 4])    = ${app.mean([1, 2, 3, 4])}`);
+const { numbers } = await transpiled('numbers');
+console.log(`numbers.fib(90)           = ${numbers.fib(90)}   (hand-written WAT)`);
+
+const { incomingHandler } = await transpiled('http');
+const { HTTPServer } = await import('@bytecodealliance/preview2-shim/http');
+const server = new HTTPServer(incomingHandler);
+const port = 18000 + Math.floor(Math.random() * 2000);
+server.listen(port, '127.0.0.1');
+const res = await fetch(`http://127.0.0.1:${port}/hello?name=demo`);
+console.log(`GET /hello?name=demo      = ${res.status} ${JSON.stringify(await res.text())}   (JS wasi:http handler)`);
+server.stop();
+
+console.log('\ndemo: done');

@@ -1,0 +1,21 @@
+// Prints vitest's JSON report as the one closing line CI reads: "N passed, N failed[, N skipped]".
+import { readFileSync } from 'node:fs';
+
+const file = process.argv[2];
+let report;
+try {
+  report = JSON.parse(readFileSync(file, 'utf8'));
+} catch {
+  console.log('0 passed, 1 failed');
+  console.error(`no test report at ${file}: the test run did not finish`);
+  process.exit(1);
+}
+const failed = report.numFailedTests + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report);
+const skipped = report.numPendingTests + (report.numTodoTests ?? 0);
+console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || report.numTotalTests === 0 ? 1 : 0);
+
+// A suite that failed to load counts as one failure; a suite that failed because of its tests is already counted.
+function countSuitesWithFailedTests(r) {
+  return r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.some((a) => a.status === 'failed')).length;
+}

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildProject, loadProject, type BuildSummary } from '@weld/compose';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURE_CACHE = path.join(REPO_ROOT, '.cache', 'fixtures');
+export const POLYGLOT = path.join(REPO_ROOT, 'examples', 'polyglot');
+
+/**
+ * Builds the polyglot example into `.cache/fixtures/polyglot` (content-hash cached by weld build itself,
+ * so only changed sources rebuild). Called by the global setup and by tests that need the components.
+ */
+export async function buildPolyglotFixtures(): Promise<BuildSummary> {
+  const project = await loadProject(POLYGLOT);
+  return buildProject(project, { outDir: path.join(FIXTURE_CACHE, 'polyglot') });
+}
+
+export function polyglotComponent(name: 'calc' | 'app' | 'numbers' | 'http'): string {
+  return path.join(FIXTURE_CACHE, 'polyglot', `${name}.wasm`);
+}
