@@ -1,2 +1,45 @@
-export {};
+export { RegistryError, isRegistryError, type RegistryErrorCode } from './errors.js';
+export { parseDigest, isDigest, sha256, describe, DigestVerifier, verifying, readAll } from './digest.js';
+export {
+  parseReference,
+  formatReference,
+  referenceSelector,
+  withSelector,
+  weldHome,
+  embeddedStorePath,
+  isLoopbackHost,
+  isValidTag,
+  DEFAULT_TAG,
+  type Reference,
+  type ReferenceKind,
+} from './reference.js';
+export {
+  MediaType,
+  LEGACY_WASM_LAYER_TYPES,
+  parseManifest,
+  successors,
+  isManifestType,
+  isIndexType,
+  encodeJson,
+  type ImageManifest,
+  type ImageIndex,
+} from './media.js';
+export type { Descriptor, Target, Fetcher, Pusher, Exister, Resolver, Tagger, TagLister, ReferrerLister } from './store/types.js';
+export { MemoryStore } from './store/memory.js';
+export { OciLayoutStore, REF_NAME_ANNOTATION, type OciLayoutOptions } from './store/layout.js';
+export { OciArchiveStore } from './store/archive.js';
+export { RegistryClient, type ClientOptions } from './remote/client.js';
+export { RemoteRepository, referrersTagFor, type RepositoryOptions } from './remote/repository.js';
+export {
+  defaultCredentials,
+  staticCredentials,
+  anonymous,
+  dockerConfigPath,
+  readDockerConfig,
+  type Credential,
+  type CredentialProvider,
+  type DockerConfig,
+} from './remote/credentials.js';
+export { openTarget, type OpenOptions, type OpenedTarget } from './open.js';
+export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.js';
 export * from './sign/index.js';

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export function tempName(dir: string, base: string): string {
+  return join(dir, `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Writes a whole file via temp file + rename, so readers see the old or the new content, never a mix. */
+export async function atomicWriteFile(path: string, data: Uint8Array | string, mode?: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = tempName(dirname(path), 'write');
+  try {
+    await writeFile(tmp, data, mode === undefined ? undefined : { mode });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Streams chunks into `tmpPath`, runs `check` (e.g. digest verification that throws), then renames to `path`.
+ * On any failure the temp file is removed and `path` is untouched.
+ */
+export async function atomicWriteStream(
+  path: string,
+  tmpPath: string,
+  source: AsyncIterable<Uint8Array>,
+  check?: () => void,
+): Promise<void> {
+  await mkdir(dirname(tmpPath), { recursive: true });
+  const fh = await open(tmpPath, 'w');
+  let ok = false;
+  try {
+    for await (const chunk of source) {
+      let off = 0;
+      while (off < chunk.byteLength) {
+        const { bytesWritten } = await fh.write(chunk, off, chunk.byteLength - off);
+        off += bytesWritten;
+      }
+    }
+    check?.();
+    ok = true;
+  } finally {
+    await fh.close();
+    if (!ok) await rm(tmpPath, { force: true });
+  }
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await rename(tmpPath, path);
+  } catch (e) {
+    await rm(tmpPath, { force: true });
+    throw e;
+  }
+}
+
+export async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isFile() ? s.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LOCK_STALE_MS = 30_000;
+
+/** Cross-process lock by exclusive-create of `lockPath`; a lock older than 30 s is considered abandoned. */
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(dirname(lockPath), { recursive: true });
+  let delay = 2;
+  for (;;) {
+    try {
+      const fh = await open(lockPath, 'wx');
+      await fh.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const s = await stat(lockPath).catch(() => undefined);
+      if (s && Date.now() - s.mtimeMs > LOCK_STALE_MS) {
+        await rm(lockPath, { force: true });
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 50);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lockPath, { force: true });
+  }
+}

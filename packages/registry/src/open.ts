@@ -1,0 +1,55 @@
+import { RegistryError } from './errors.js';
+import { formatReference, parseReference, referenceSelector, type Reference } from './reference.js';
+import { RegistryClient, type ClientOptions } from './remote/client.js';
+import { RemoteRepository, type RepositoryOptions } from './remote/repository.js';
+import { OciArchiveStore } from './store/archive.js';
+import { OciLayoutStore } from './store/layout.js';
+import type { Target } from './store/types.js';
+
+export interface OpenOptions extends ClientOptions, RepositoryOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Reuse one client per registry host across targets (token cache, connection pool). */
+  clients?: Map<string, RegistryClient>;
+}
+
+/** A target plus the resources it holds; always `close()` it (archives are written back then). */
+export interface OpenedTarget {
+  target: Target;
+  reference: Reference;
+  /** The tag or digest the reference names (`latest` by default). */
+  selector: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store a reference (string or parsed) points at. */
+export async function openTarget(ref: string | Reference, options: OpenOptions = {}): Promise<OpenedTarget> {
+  const reference = typeof ref === 'string' ? parseReference(ref, options.env) : ref;
+  const selector = referenceSelector(reference);
+  const noop = async () => undefined;
+  switch (reference.kind) {
+    case 'registry': {
+      const clients = options.clients;
+      let client = clients?.get(reference.registry!);
+      if (!client) {
+        client = new RegistryClient(reference.registry!, options);
+        clients?.set(reference.registry!, client);
+      }
+      return { target: new RemoteRepository(client, reference.repository!, options), reference, selector, close: noop };
+    }
+    case 'layout':
+      return { target: new OciLayoutStore(reference.path!), reference, selector, close: noop };
+    case 'embedded':
+      return {
+        target: new OciLayoutStore(reference.path!, { namespace: reference.repository, name: reference.repository }),
+        reference,
+        selector,
+        close: noop,
+      };
+    case 'archive': {
+      const store = await OciArchiveStore.open(reference.path!);
+      return { target: store, reference, selector, close: () => store.close() };
+    }
+    default:
+      throw new RegistryError('invalid-reference', `cannot open ${formatReference(reference)}`);
+  }
+}

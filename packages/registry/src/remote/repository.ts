@@ -1,0 +1,339 @@
+import { DigestVerifier, describe, isDigest, readAll, toIterable, verifying } from '../digest.js';
+import { RegistryError } from '../errors.js';
+import { MANIFEST_MEDIA_TYPES, MediaType, encodeJson, isManifestType, parseManifest, type ImageIndex } from '../media.js';
+import type { Descriptor, Target } from '../store/types.js';
+import { ChunkReader } from './chunks.js';
+import { RegistryClient, header, type RegistryResponse } from './client.js';
+
+export interface RepositoryOptions {
+  /** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of `chunkSize`. Default 32 MiB. */
+  monolithicMaxBytes?: number;
+  /** PATCH chunk size for large blobs. Default 32 MiB. */
+  chunkSize?: number;
+  /** Tag page size for `tags()`. Default 1000. */
+  tagPageSize?: number;
+}
+
+const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(', ');
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** The tag under which registries without the referrers API keep a subject's referrers index (`sha256-<hex>`). */
+export function referrersTagFor(digest: string): string {
+  return digest.replace(':', '-');
+}
+
+/** One repository on a remote registry speaking the OCI distribution API. */
+export class RemoteRepository implements Target {
+  readonly name: string;
+  private readonly monolithicMax: number;
+  private readonly chunkSize: number;
+  private readonly pageSize: number;
+  /** Manifests pushed or fetched in this session, so tagging needs no extra GET. */
+  private readonly manifestCache = new Map<string, Uint8Array>();
+  /** Remembered once the registry answered the referrers endpoint with 404. */
+  private referrersApi?: boolean;
+
+  constructor(
+    readonly client: RegistryClient,
+    readonly repository: string,
+    options: RepositoryOptions = {},
+  ) {
+    this.name = `${client.registry}/${repository}`;
+    this.monolithicMax = options.monolithicMaxBytes ?? 32 * 1024 * 1024;
+    this.chunkSize = options.chunkSize ?? 32 * 1024 * 1024;
+    this.pageSize = options.tagPageSize ?? 1000;
+  }
+
+  private scopes(push = false): string[] {
+    return [`repository:${this.repository}:${push ? 'pull,push' : 'pull'}`];
+  }
+
+  private path(kind: 'manifests' | 'blobs' | 'tags/list' | 'referrers' | 'blobs/uploads/', ref = ''): string {
+    return `/v2/${this.repository}/${kind}${ref ? (kind.endsWith('/') ? '' : '/') + ref : ''}`;
+  }
+
+  async fetch(desc: Descriptor): Promise<AsyncIterable<Uint8Array>> {
+    const manifest = isManifestType(desc.mediaType);
+    if (manifest) {
+      const cached = this.manifestCache.get(desc.digest);
+      if (cached) return verifying(desc, toIterable(cached), this.name);
+    }
+    const res = await this.client.send({
+      method: 'GET',
+      url: this.path(manifest ? 'manifests' : 'blobs', desc.digest),
+      headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
+      scopes: this.scopes(),
+      what: `${manifest ? 'manifest' : 'blob'} ${this.repository}@${desc.digest}`,
+    });
+    const declared = Number(header(res.headers, 'content-length'));
+    if (Number.isFinite(declared) && header(res.headers, 'content-length') !== undefined && declared !== desc.size) {
+      await res.body.dump();
+      throw new RegistryError('size-mismatch', `${this.name} serves ${desc.digest} with ${declared} bytes, expected ${desc.size}`);
+    }
+    return verifying(desc, res.body, this.name);
+  }
+
+  async exists(desc: Descriptor): Promise<boolean> {
+    const manifest = isManifestType(desc.mediaType);
+    const res = await this.client.send({
+      method: 'HEAD',
+      url: this.path(manifest ? 'manifests' : 'blobs', desc.digest),
+      headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
+      scopes: this.scopes(),
+      what: `${manifest ? 'manifest' : 'blob'} ${this.repository}@${desc.digest}`,
+      accept: [404],
+    });
+    await res.body.dump();
+    return res.status !== 404;
+  }
+
+  async push(desc: Descriptor, content: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
+    if (isManifestType(desc.mediaType)) {
+      const bytes = await readAll(toIterable(content), MAX_MANIFEST_BYTES);
+      const v = new DigestVerifier(desc, 'the manifest to push');
+      v.update(bytes);
+      v.finish();
+      await this.putManifest(desc, bytes, desc.digest);
+      return;
+    }
+    await this.uploadBlob(desc, content);
+  }
+
+  private async putManifest(desc: Descriptor, bytes: Uint8Array, reference: string): Promise<void> {
+    const res = await this.client.send({
+      method: 'PUT',
+      url: this.path('manifests', reference),
+      headers: { 'content-type': desc.mediaType },
+      body: bytes,
+      scopes: this.scopes(true),
+      what: `manifest ${this.repository}:${reference}`,
+    });
+    await res.body.dump();
+    this.manifestCache.set(desc.digest, bytes);
+    const returned = header(res.headers, 'docker-content-digest');
+    if (returned && returned !== desc.digest) {
+      throw new RegistryError('digest-mismatch', `${this.name} stored the manifest under ${returned}, expected ${desc.digest}`);
+    }
+    if (reference === desc.digest && !header(res.headers, 'oci-subject')) {
+      const m = parseManifest(bytes, this.name);
+      if (m.subject) await this.addToReferrersTag(m.subject, desc, m);
+    }
+  }
+
+  /** Tag-schema fallback: keep `sha256-<hex>` pointing at an index listing every referrer of the subject. */
+  private async addToReferrersTag(subject: Descriptor, desc: Descriptor, m: ReturnType<typeof parseManifest>): Promise<void> {
+    const tag = referrersTagFor(subject.digest);
+    const existing = await this.referrersFromTag(subject.digest);
+    if (existing.some((d) => d.digest === desc.digest)) return;
+    const entry: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
+    const artifactType = m.artifactType ?? ('config' in m ? m.config.mediaType : undefined);
+    if (artifactType) entry.artifactType = artifactType;
+    if (m.annotations) entry.annotations = m.annotations;
+    const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [...existing, entry] };
+    const bytes = encodeJson(index);
+    const indexDesc = describe(MediaType.ociIndex, bytes);
+    await this.putManifest(indexDesc, bytes, tag);
+  }
+
+  /** Cross-repository mount; true when the registry linked the blob without an upload. */
+  async mountFrom(desc: Descriptor, fromRepository: string): Promise<boolean> {
+    const q = new URLSearchParams({ mount: desc.digest, from: fromRepository });
+    const res = await this.client.send({
+      method: 'POST',
+      url: `${this.path('blobs/uploads/')}?${q}`,
+      headers: { 'content-length': '0' },
+      scopes: [...this.scopes(true), `repository:${fromRepository}:pull`],
+      what: `mount of ${desc.digest} from ${fromRepository}`,
+    });
+    await res.body.dump();
+    if (res.status === 201) return true;
+    const location = header(res.headers, 'location');
+    if (location) await this.cancelUpload(location);
+    return false;
+  }
+
+  private async cancelUpload(location: string): Promise<void> {
+    try {
+      const res = await this.client.send({ method: 'DELETE', url: this.uploadUrl(location), scopes: this.scopes(true), what: 'upload cancel', accept: [404, 405] });
+      await res.body.dump();
+    } catch {
+      /* best effort: an abandoned upload session expires on the registry */
+    }
+  }
+
+  private uploadUrl(location: string, query?: Record<string, string>): string {
+    const u = new URL(location, this.client.base);
+    for (const [k, v] of Object.entries(query ?? {})) u.searchParams.set(k, v);
+    return u.toString();
+  }
+
+  private async startUpload(): Promise<string> {
+    const res = await this.client.send({
+      method: 'POST',
+      url: this.path('blobs/uploads/'),
+      headers: { 'content-length': '0' },
+      scopes: this.scopes(true),
+      what: `upload to ${this.repository}`,
+    });
+    await res.body.dump();
+    const location = header(res.headers, 'location');
+    if (!location) throw new RegistryError('registry-error', `${this.client.host} started an upload without a Location header`);
+    return location;
+  }
+
+  private async uploadBlob(desc: Descriptor, content: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
+    let location = await this.startUpload();
+    const v = new DigestVerifier(desc, 'the blob to push');
+    const what = `blob ${this.repository}@${desc.digest}`;
+    try {
+      if (desc.size <= this.monolithicMax || content instanceof Uint8Array) {
+        const body = content instanceof Uint8Array ? content : verifyingPass(v, content);
+        if (content instanceof Uint8Array) {
+          v.update(content);
+          v.finish();
+        }
+        const res = await this.client.send({
+          method: 'PUT',
+          url: this.uploadUrl(location, { digest: desc.digest }),
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+          body,
+          scopes: this.scopes(true),
+          what,
+        });
+        await res.body.dump();
+        if (!(content instanceof Uint8Array)) v.finish();
+        return;
+      }
+      const reader = new ChunkReader(content);
+      let offset = 0;
+      while (offset < desc.size) {
+        const n = Math.min(this.chunkSize, desc.size - offset);
+        const res: RegistryResponse = await this.client.send({
+          method: 'PATCH',
+          url: this.uploadUrl(location),
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-length': String(n),
+            'content-range': `${offset}-${offset + n - 1}`,
+          },
+          body: verifyingPass(v, reader.take(n)),
+          scopes: this.scopes(true),
+          what,
+        });
+        await res.body.dump();
+        offset += n;
+        if (v.bytesSeen !== offset) throw new RegistryError('size-mismatch', `the blob to push ended after ${v.bytesSeen} bytes, expected ${desc.size}`);
+        location = header(res.headers, 'location') ?? location;
+      }
+      if (!(await reader.atEnd())) throw new RegistryError('size-mismatch', `the blob to push is larger than ${desc.size} bytes`);
+      v.finish();
+      const res = await this.client.send({
+        method: 'PUT',
+        url: this.uploadUrl(location, { digest: desc.digest }),
+        headers: { 'content-length': '0' },
+        scopes: this.scopes(true),
+        what,
+      });
+      await res.body.dump();
+    } catch (e) {
+      await this.cancelUpload(location);
+      throw e;
+    }
+  }
+
+  async resolve(reference: string): Promise<Descriptor> {
+    const what = `manifest ${this.repository}${isDigest(reference) ? '@' : ':'}${reference}`;
+    const res = await this.client.send({
+      method: 'HEAD',
+      url: this.path('manifests', reference),
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: this.scopes(),
+      what,
+      accept: [404],
+    });
+    await res.body.dump();
+    if (res.status === 404) {
+      throw new RegistryError(isDigest(reference) ? 'manifest-unknown' : 'tag-unknown', `${isDigest(reference) ? 'manifest' : 'tag'} "${reference}" is not in ${this.name}`, {
+        status: 404,
+        hint: isDigest(reference) ? undefined : `list tags with: weld ls ${this.name}`,
+      });
+    }
+    const digest = header(res.headers, 'docker-content-digest');
+    const mediaType = header(res.headers, 'content-type')?.split(';')[0].trim();
+    const size = Number(header(res.headers, 'content-length'));
+    if (digest && mediaType && isManifestType(mediaType) && Number.isFinite(size)) {
+      if (isDigest(reference) && digest !== reference) throw new RegistryError('digest-mismatch', `${this.name} resolved ${reference} to ${digest}`);
+      return { mediaType, digest, size };
+    }
+    // Some registries omit the digest on HEAD: fetch and hash the manifest.
+    const get = await this.client.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.scopes(), what });
+    const bytes = await readAll(get.body, MAX_MANIFEST_BYTES);
+    const m = parseManifest(bytes, this.name);
+    const desc = describe(m.mediaType ?? header(get.headers, 'content-type')?.split(';')[0].trim() ?? MediaType.ociManifest, bytes);
+    if (isDigest(reference) && desc.digest !== reference) throw new RegistryError('digest-mismatch', `${this.name} served ${reference} with different content`);
+    this.manifestCache.set(desc.digest, bytes);
+    return desc;
+  }
+
+  async tag(desc: Descriptor, tag: string): Promise<void> {
+    let bytes = this.manifestCache.get(desc.digest);
+    if (!bytes) bytes = await readAll(await this.fetch(desc), MAX_MANIFEST_BYTES);
+    await this.putManifest(desc, bytes, tag);
+  }
+
+  async *tags(): AsyncIterable<string> {
+    let url: string | undefined = `${this.path('tags/list')}?n=${this.pageSize}`;
+    while (url) {
+      const res: RegistryResponse = await this.client.send({ method: 'GET', url, scopes: this.scopes(), what: `tags of ${this.repository}` });
+      const doc = (await res.body.json()) as { tags?: string[] | null };
+      for (const t of doc.tags ?? []) yield t;
+      const link = header(res.headers, 'link');
+      const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+      url = next ? new URL(next, res.url).toString() : undefined;
+    }
+  }
+
+  async referrers(desc: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    if (this.referrersApi !== false) {
+      const q = artifactType ? `?${new URLSearchParams({ artifactType })}` : '';
+      const res = await this.client.send({
+        method: 'GET',
+        url: `${this.path('referrers', desc.digest)}${q}`,
+        headers: { accept: MediaType.ociIndex },
+        scopes: this.scopes(),
+        what: `referrers of ${desc.digest}`,
+        accept: [404, 400, 405],
+      });
+      const type = header(res.headers, 'content-type')?.split(';')[0].trim();
+      if (res.status === 200 && type === MediaType.ociIndex) {
+        this.referrersApi = true;
+        const index = parseManifest(await readAll(res.body, MAX_MANIFEST_BYTES), this.name) as ImageIndex;
+        const filtered = header(res.headers, 'oci-filters-applied')?.includes('artifactType');
+        return (index.manifests ?? []).filter((d) => !artifactType || filtered || d.artifactType === artifactType);
+      }
+      await res.body.dump();
+      this.referrersApi = false;
+    }
+    const all = await this.referrersFromTag(desc.digest);
+    return all.filter((d) => !artifactType || d.artifactType === artifactType);
+  }
+
+  private async referrersFromTag(subjectDigest: string): Promise<Descriptor[]> {
+    let indexDesc: Descriptor;
+    try {
+      indexDesc = await this.resolve(referrersTagFor(subjectDigest));
+    } catch (e) {
+      if (e instanceof RegistryError && (e.code === 'tag-unknown' || e.code === 'name-unknown' || e.code === 'manifest-unknown')) return [];
+      throw e;
+    }
+    const index = parseManifest(await readAll(await this.fetch(indexDesc), MAX_MANIFEST_BYTES), this.name);
+    return 'manifests' in index ? index.manifests : [];
+  }
+}
+
+async function* verifyingPass(v: DigestVerifier, source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    v.update(chunk);
+    yield chunk;
+  }
+}

@@ -1,0 +1,176 @@
+import type { Descriptor, Target } from '../store/types.js';
+import {
+  describeBytes,
+  fetchBytes,
+  isImageManifest,
+  isNotFound,
+  OCI_IMAGE_CONFIG,
+  OCI_MANIFEST,
+  parseJson,
+  pushIfMissing,
+  type Manifest,
+} from './content.js';
+import { SignError } from './errors.js';
+import type { Signer } from './signer.js';
+
+/** cosign `specs/SIGNATURE_SPEC.md` + `pkg/oci/static`: names as cosign writes and reads them. */
+export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+export const COSIGN_SIGNATURE_TYPE = 'cosign container image signature';
+export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+export const CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
+/** weld's hint of which key made a layer's signature (unsigned; only used to word failures). cosign ignores it. */
+export const KEY_ID_ANNOTATION = 'dev.weld.sign/key-id';
+
+/** `sha256:abc…` → `sha256-abc….sig`, cosign's tag-based discovery. */
+export function signatureTag(digest: string): string {
+  return digest.replace(':', '-') + '.sig';
+}
+
+export interface SimpleSigningPayload {
+  critical: {
+    identity: { 'docker-reference': string };
+    image: { 'docker-manifest-digest': string };
+    type: string;
+  };
+  optional: Record<string, unknown> | null;
+}
+
+/**
+ * The payload bytes exactly as cosign (sigstore `payload.Cosign.MarshalJSON`, Go `encoding/json`) writes them:
+ * struct fields in declaration order, map keys sorted, `optional: null` without annotations, and `<>&`
+ * escaped as `\u003c \u003e \u0026` like Go's HTML-safe encoder.
+ */
+export function simpleSigningPayload(dockerReference: string, manifestDigest: string, annotations?: Record<string, string>): Buffer {
+  const optional = annotations && Object.keys(annotations).length > 0 ? Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k]])) : null;
+  const doc: SimpleSigningPayload = {
+    critical: {
+      identity: { 'docker-reference': dockerReference },
+      image: { 'docker-manifest-digest': manifestDigest },
+      type: COSIGN_SIGNATURE_TYPE,
+    },
+    optional,
+  };
+  return Buffer.from(goJson(doc), 'utf8');
+}
+
+function goJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** Parses a simple-signing payload; `undefined` when it is not one of cosign's (wrong shape or type). */
+export function parseSimpleSigningPayload(bytes: Uint8Array): SimpleSigningPayload | undefined {
+  let doc: unknown;
+  try {
+    doc = parseJson(bytes);
+  } catch {
+    return undefined;
+  }
+  const d = doc as Partial<SimpleSigningPayload> | null;
+  const digest = d?.critical?.image?.['docker-manifest-digest'];
+  if (typeof digest !== 'string' || d?.critical?.type !== COSIGN_SIGNATURE_TYPE) return undefined;
+  return d as SimpleSigningPayload;
+}
+
+/** go-containerregistry's config for an image built by appending layers to `empty.Image` (what cosign pushes). */
+function signatureImageConfig(layers: Descriptor[]): Buffer {
+  const zero = '0001-01-01T00:00:00Z';
+  return Buffer.from(
+    JSON.stringify({
+      architecture: '',
+      created: zero,
+      history: layers.map(() => ({ created: zero })),
+      os: '',
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+      config: {},
+    }),
+  );
+}
+
+export interface CosignSignatureManifest {
+  descriptor: Descriptor;
+  manifest: Manifest;
+}
+
+/** The `sha256-<hex>.sig` image for `subjectDigest`, or undefined when there is none. */
+export async function readSignatureManifest(target: Target, subjectDigest: string): Promise<CosignSignatureManifest | undefined> {
+  let descriptor: Descriptor;
+  try {
+    descriptor = await target.resolve(signatureTag(subjectDigest));
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+  const { bytes } = await fetchBytes(target, descriptor);
+  let doc: unknown;
+  try {
+    doc = parseJson(bytes);
+  } catch (e) {
+    throw new SignError('signature-manifest-invalid', `${target.name}:${signatureTag(subjectDigest)} is not valid JSON`, { cause: e });
+  }
+  if (!isImageManifest(doc)) {
+    throw new SignError('signature-manifest-invalid', `${target.name}:${signatureTag(subjectDigest)} is not an image manifest`, {
+      hint: 'the signature tag holds something other than a cosign signature image',
+    });
+  }
+  return { descriptor, manifest: doc };
+}
+
+export interface CosignSignResult {
+  tag: string;
+  manifest: Descriptor;
+  payload: Descriptor;
+  /** Signatures in the manifest after this one was added (existing ones are kept). */
+  signatureCount: number;
+  /** True when an identical signature layer was already present (nothing was pushed). */
+  unchanged: boolean;
+}
+
+export interface CosignSignOptions {
+  dockerReference: string;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * Signs `subject` as cosign does: a simple-signing payload blob, its signature in the layer annotation,
+ * appended as a layer to the `sha256-<hex>.sig` image (existing signature layers are never dropped).
+ */
+export async function signCosign(target: Target, subject: Descriptor, signer: Signer, options: CosignSignOptions): Promise<CosignSignResult> {
+  const payload = simpleSigningPayload(options.dockerReference, subject.digest, options.annotations);
+  const sig = await signer.sign(payload);
+  const annotations: Record<string, string> = { [SIGNATURE_ANNOTATION]: sig.signature.toString('base64') };
+  if (sig.key.$case === 'x509Certificate') {
+    annotations[CERTIFICATE_ANNOTATION] = sig.key.certificate;
+    annotations[CHAIN_ANNOTATION] = '';
+  } else if (sig.key.hint) {
+    annotations[KEY_ID_ANNOTATION] = sig.key.hint;
+  }
+  const payloadDesc = describeBytes(SIMPLE_SIGNING_MEDIA_TYPE, payload);
+  const layer: Descriptor = { ...payloadDesc, annotations };
+
+  const existing = await readSignatureManifest(target, subject.digest);
+  const layers = existing ? [...existing.manifest.layers] : [];
+  const tag = signatureTag(subject.digest);
+  // ECDSA signatures are randomized, so a re-sign differs; identical layers only occur for deterministic keys (RSA).
+  const duplicate = layers.some((l) => l.digest === layer.digest && l.annotations?.[SIGNATURE_ANNOTATION] === annotations[SIGNATURE_ANNOTATION]);
+  if (duplicate && existing) {
+    return { tag, manifest: existing.descriptor, payload: payloadDesc, signatureCount: layers.length, unchanged: true };
+  }
+  layers.push(layer);
+
+  await pushIfMissing(target, payloadDesc, payload);
+  const config = signatureImageConfig(layers);
+  const configDesc = describeBytes(OCI_IMAGE_CONFIG, config);
+  await pushIfMissing(target, configDesc, config);
+  const manifest: Manifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: configDesc, layers };
+  const manifestBytes = Buffer.from(JSON.stringify(manifest));
+  const manifestDesc = describeBytes(OCI_MANIFEST, manifestBytes);
+  await target.push(manifestDesc, manifestBytes);
+  await target.tag(manifestDesc, tag);
+  return { tag, manifest: manifestDesc, payload: payloadDesc, signatureCount: layers.length, unchanged: false };
+}
