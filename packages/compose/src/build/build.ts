@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BuildCache } from './cache.js';
+import { BuildError } from './errors.js';
+import { inputsHash } from './inputs.js';
+import type { ComponentSpec, Project } from './project.js';
+import { buildC, cToolchain } from './toolchains/c.js';
+import { buildJs } from './toolchains/js.js';
+import type { ToolchainContext } from './toolchains/types.js';
+import { buildWasm, buildWat } from './toolchains/wat.js';
+import { toolVersions } from './toolchain-versions.js';
+import { tempBeside } from './atomic.js';
+
+export interface BuildOptions {
+  /** Output directory; default `<root>/build`. */
+  outDir?: string;
+  /** Components built at once; default the machine's parallelism. */
+  jobs?: number;
+  /** Rebuild even when the inputs are unchanged. */
+  force?: boolean;
+  /** Build only these components (by name). */
+  only?: string[];
+  onEvent?: (event: BuildEvent) => void;
+}
+
+export type BuildEvent = { kind: 'start'; name: string; language: string } | { kind: 'done'; result: ComponentBuildResult };
+
+export interface ComponentBuildResult {
+  name: string;
+  language: ComponentSpec['language'];
+  /** Absolute path of the component. */
+  path: string;
+  size: number;
+  /** `sha256:<hex>` of the component bytes. */
+  digest: string;
+  /** True when the inputs were unchanged and the existing output was kept. */
+  cached: boolean;
+  milliseconds: number;
+}
+
+export interface BuildSummary {
+  outDir: string;
+  components: ComponentBuildResult[];
+  built: number;
+  cached: number;
+  milliseconds: number;
+}
+
+async function fileDigest(file: string): Promise<{ digest: string; size: number } | undefined> {
+  try {
+    const bytes = await readFile(file);
+    return { digest: 'sha256:' + createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+  } catch {
+    return undefined;
+  }
+}
+
+async function toolchainKey(spec: ComponentSpec): Promise<string> {
+  const v = toolVersions();
+  if (spec.language === 'js') return `componentize-js@${v['componentize-js']}`;
+  if (spec.language === 'c') return `${(await cToolchain()).version}|jco@${v.jco}`;
+  return `jco@${v.jco}`;
+}
+
+async function checkSources(spec: ComponentSpec, root: string): Promise<void> {
+  for (const src of spec.sources) {
+    const info = await stat(src).catch(() => undefined);
+    if (!info?.isFile()) {
+      throw new BuildError('source-missing', `source file ${path.relative(root, src) || src} does not exist`, { component: spec.name });
+    }
+  }
+  if (spec.wit && !(await stat(spec.wit).catch(() => undefined))) {
+    throw new BuildError('source-missing', `WIT path ${path.relative(root, spec.wit) || spec.wit} does not exist`, { component: spec.name });
+  }
+}
+
+function runToolchain(spec: ComponentSpec, ctx: ToolchainContext): Promise<void> {
+  switch (spec.language) {
+    case 'js':
+      return buildJs(spec, ctx);
+    case 'c':
+      return buildC(spec, ctx);
+    case 'wat':
+      return buildWat(spec, ctx);
+    case 'wasm':
+      return buildWasm(spec, ctx);
+  }
+}
+
+async function buildOne(spec: ComponentSpec, project: Project, outDir: string, cache: BuildCache, force: boolean): Promise<ComponentBuildResult> {
+  const started = performance.now();
+  await checkSources(spec, project.root);
+  const out = path.join(outDir, `${spec.name}.wasm`);
+  const inputs = await inputsHash(spec, project.root, await toolchainKey(spec));
+  const previous = cache.get(spec.name);
+  if (!force && previous?.inputs === inputs) {
+    const existing = await fileDigest(out);
+    if (existing && existing.digest === previous.digest) {
+      return { name: spec.name, language: spec.language, path: out, ...existing, cached: true, milliseconds: performance.now() - started };
+    }
+  }
+  const scratch = await mkdtemp(path.join(os.tmpdir(), `weld-build-${spec.name}-`));
+  const tmpOut = tempBeside(out);
+  try {
+    await runToolchain(spec, { scratch, out: tmpOut, root: project.root });
+    const built = await fileDigest(tmpOut);
+    if (!built) throw new BuildError('component-new-failed', 'the toolchain finished without writing a component', { component: spec.name });
+    await rename(tmpOut, out);
+    cache.set(spec.name, { inputs, digest: built.digest, size: built.size });
+    return { name: spec.name, language: spec.language, path: out, ...built, cached: false, milliseconds: performance.now() - started };
+  } finally {
+    await rm(tmpOut, { force: true });
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds the project's components into `outDir`, at most `jobs` at a time. Unchanged components are kept
+ * (content-hash cache). On the first failure no new component starts; the ones running finish, their
+ * results are cached, and the first error is thrown. Outputs appear only complete (temp file + rename).
+ */
+export async function buildProject(project: Project, options: BuildOptions = {}): Promise<BuildSummary> {
+  const started = performance.now();
+  const outDir = path.resolve(project.root, options.outDir ?? 'build');
+  let specs = project.components;
+  if (options.only?.length) {
+    const unknown = options.only.filter((n) => !specs.some((s) => s.name === n));
+    if (unknown.length) {
+      throw new BuildError('project-invalid', `no component named ${unknown.join(', ')}; components: ${specs.map((s) => s.name).join(', ')}`);
+    }
+    specs = specs.filter((s) => options.only!.includes(s.name));
+  }
+  await mkdir(outDir, { recursive: true });
+  const cache = await BuildCache.open(outDir);
+  const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
+  const results: ComponentBuildResult[] = new Array(specs.length);
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && next < specs.length) {
+      const index = next++;
+      const spec = specs[index]!;
+      options.onEvent?.({ kind: 'start', name: spec.name, language: spec.language });
+      try {
+        results[index] = await buildOne(spec, project, outDir, cache, options.force ?? false);
+        options.onEvent?.({ kind: 'done', result: results[index]! });
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, specs.length) }, worker));
+  await cache.save();
+  if (failure !== undefined) throw failure;
+  const built = results.filter((r) => !r.cached).length;
+  return { outDir, components: results, built, cached: results.length - built, milliseconds: performance.now() - started };
+}

@@ -1,0 +1,6 @@
+export { buildProject, type BuildOptions, type BuildEvent, type BuildSummary, type ComponentBuildResult } from './build.js';
+export { loadProject, parseProject, locateProject, LANGUAGES, type Project, type ComponentSpec, type Language } from './project.js';
+export { BuildError, type BuildErrorCode } from './errors.js';
+export { wasmKind } from './toolchains/wasm-header.js';
+export { caretSnippet } from './snippet.js';
+export { writeFileAtomic } from './atomic.js';

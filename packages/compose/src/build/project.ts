@@ -1,0 +1,193 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { BuildError } from './errors.js';
+import { caretSnippet } from './snippet.js';
+
+export const LANGUAGES = ['js', 'c', 'wat', 'wasm'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+interface ComponentBase {
+  name: string;
+  /** Absolute paths of the source files. */
+  sources: string[];
+  /** Absolute path of the WIT directory (or file), when the language needs one. */
+  wit?: string;
+  world?: string;
+}
+
+export interface JsComponent extends ComponentBase {
+  language: 'js';
+  wit: string;
+  /** componentize-js features turned off (e.g. `http`, `clocks`). */
+  disableFeatures: string[];
+}
+export interface CComponent extends ComponentBase {
+  language: 'c';
+  wit: string;
+  execModel: 'reactor' | 'command';
+  cflags: string[];
+}
+export interface WatComponent extends ComponentBase {
+  language: 'wat';
+}
+export interface WasmComponent extends ComponentBase {
+  language: 'wasm';
+}
+export type ComponentSpec = JsComponent | CComponent | WatComponent | WasmComponent;
+
+/** The parsed `weld.yaml`: paths are absolute; other sections stay raw for the commands that read them. */
+export interface Project {
+  /** Directory that holds weld.yaml. */
+  root: string;
+  file: string;
+  name: string;
+  components: ComponentSpec[];
+  /** Top-level sections owned by other commands (compose, workload, publish, policy, registries). */
+  sections: Record<string, unknown>;
+}
+
+const TOP_LEVEL = ['name', 'components', 'compose', 'workload', 'publish', 'policy', 'registries'] as const;
+const COMPONENT_FIELDS: Record<Language, readonly string[]> = {
+  js: ['name', 'language', 'source', 'wit', 'world', 'disable-features'],
+  c: ['name', 'language', 'source', 'wit', 'world', 'exec-model', 'cflags'],
+  wat: ['name', 'language', 'source', 'wit', 'world'],
+  wasm: ['name', 'language', 'source', 'wit', 'world'],
+};
+const NAME_RE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Finds weld.yaml: `target` may be the file itself or a directory holding it. */
+export function locateProject(target: string): string {
+  const abs = path.resolve(target);
+  if (existsSync(abs) && statSync(abs).isFile()) return abs;
+  for (const name of ['weld.yaml', 'weld.yml']) {
+    const candidate = path.join(abs, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new BuildError('project-not-found', `no weld.yaml in ${abs}`, { hint: 'pass the project directory or its weld.yaml' });
+}
+
+export async function loadProject(target: string): Promise<Project> {
+  const file = locateProject(target);
+  const text = await readFile(file, 'utf8');
+  return parseProject(text, file);
+}
+
+/** Parses and validates weld.yaml text; every error names the field and points at its line. */
+export function parseProject(text: string, file: string): Project {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const relative = path.relative(process.cwd(), file);
+  const rel = relative && !relative.startsWith('..') ? relative : file;
+  const fail: Fail = (node, field, message, code = 'project-invalid') => {
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = lineCounter.linePos(offset);
+    const width = node?.range ? Math.max(1, Math.min(node.range[1] - node.range[0], 60)) : 1;
+    throw new BuildError(code, `${rel}:${line}:${col}: ${field ? `${field}: ` : ''}${message}`, {
+      detail: caretSnippet(rel, text, line, col, width),
+    });
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    throw new BuildError('project-invalid', `${rel}:${line}:${col}: YAML syntax: ${e.message.split('\n')[0]}`, {
+      detail: caretSnippet(rel, text, line, col),
+    });
+  }
+  const rootNode = doc.contents;
+  if (!isMap(rootNode)) return fail(rootNode, '', 'expected a mapping with a `components` list');
+  const root = path.dirname(file);
+  const sections: Record<string, unknown> = {};
+  let name = path.basename(root);
+  let components: ComponentSpec[] = [];
+  let sawComponents = false;
+  for (const pair of rootNode.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value as YamlNode | null;
+    if (!(TOP_LEVEL as readonly string[]).includes(key)) {
+      fail(pair.key as YamlNode, key, `unknown top-level field (expected one of ${TOP_LEVEL.join(', ')})`);
+    }
+    if (key === 'name') name = scalarString(value, 'name', fail);
+    else if (key === 'components') {
+      sawComponents = true;
+      components = parseComponents(value, root, fail);
+    } else sections[key] = (value as { toJSON?: () => unknown })?.toJSON?.() ?? null;
+  }
+  if (!sawComponents) fail(rootNode, 'components', 'missing (a list of components to build)');
+  return { root, file, name, components, sections };
+}
+
+type Fail = (node: YamlNode | null | undefined, field: string, message: string, code?: 'project-invalid' | 'unknown-language') => never;
+
+function scalarString(node: YamlNode | null | undefined, field: string, fail: Fail): string {
+  if (!isScalar(node) || typeof node.value !== 'string' || node.value.length === 0) fail(node, field, 'expected a non-empty string');
+  return (node as { value: string }).value;
+}
+
+function stringList(node: YamlNode | null | undefined, field: string, fail: Fail): string[] {
+  if (isScalar(node)) return [scalarString(node, field, fail)];
+  if (!isSeq(node)) return fail(node, field, 'expected a string or a list of strings');
+  return node.items.map((item, i) => scalarString(item as YamlNode, `${field}[${i}]`, fail));
+}
+
+function parseComponents(node: YamlNode | null, root: string, fail: Fail): ComponentSpec[] {
+  if (!isSeq(node)) return fail(node, 'components', 'expected a list of components');
+  const seen = new Set<string>();
+  return node.items.map((item, index) => {
+    const at = `components[${index}]`;
+    if (!isMap(item)) return fail(item as YamlNode, at, 'expected a mapping (name, language, source, …)');
+    const fields = new Map<string, YamlNode | null>();
+    const keys = new Map<string, YamlNode>();
+    for (const pair of item.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      fields.set(key, pair.value as YamlNode | null);
+      keys.set(key, pair.key as YamlNode);
+    }
+    const need = (key: string): YamlNode | null => {
+      if (!fields.has(key)) fail(item, `${at}.${key}`, 'missing');
+      return fields.get(key) ?? null;
+    };
+    const name = scalarString(need('name'), `${at}.name`, fail);
+    if (!NAME_RE.test(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is not a kebab-case name (e.g. my-component)`);
+    if (seen.has(name)) fail(fields.get('name'), `${at}.name`, `duplicate component name "${name}"`);
+    seen.add(name);
+    const language = scalarString(need('language'), `${at}.language`, fail);
+    if (!(LANGUAGES as readonly string[]).includes(language)) {
+      fail(fields.get('language'), `${at}.language`, `unknown language "${language}" (expected one of ${LANGUAGES.join(', ')})`, 'unknown-language');
+    }
+    const lang = language as Language;
+    for (const [key, keyNode] of keys) {
+      if (!COMPONENT_FIELDS[lang].includes(key)) {
+        fail(keyNode, `${at}.${key}`, `unknown field for a ${lang} component (expected ${COMPONENT_FIELDS[lang].join(', ')})`);
+      }
+    }
+    const sources = stringList(need('source'), `${at}.source`, fail).map((s) => path.resolve(root, s));
+    if (lang !== 'c' && sources.length !== 1) fail(fields.get('source'), `${at}.source`, `a ${lang} component has exactly one source file`);
+    const witNode = fields.get('wit');
+    const wit = witNode === undefined ? undefined : path.resolve(root, scalarString(witNode, `${at}.wit`, fail));
+    const worldNode = fields.get('world');
+    const world = worldNode === undefined ? undefined : scalarString(worldNode, `${at}.world`, fail);
+    const base = { name, sources, wit, world };
+    switch (lang) {
+      case 'js': {
+        if (!wit) fail(item, `${at}.wit`, 'missing (a js component needs the WIT directory of its world)');
+        const disable = fields.has('disable-features') ? stringList(fields.get('disable-features'), `${at}.disable-features`, fail) : [];
+        return { ...base, language: 'js', wit: wit!, disableFeatures: disable };
+      }
+      case 'c': {
+        if (!wit) fail(item, `${at}.wit`, 'missing (a c component needs the WIT directory of its world)');
+        const modelNode = fields.get('exec-model');
+        const model = modelNode === undefined ? 'reactor' : scalarString(modelNode, `${at}.exec-model`, fail);
+        if (model !== 'reactor' && model !== 'command') fail(modelNode, `${at}.exec-model`, `expected reactor or command, got "${model}"`);
+        const cflags = fields.has('cflags') ? stringList(fields.get('cflags'), `${at}.cflags`, fail) : [];
+        return { ...base, language: 'c', wit: wit!, execModel: model as 'reactor' | 'command', cflags };
+      }
+      case 'wat':
+        return { ...base, language: 'wat' };
+      case 'wasm':
+        return { ...base, language: 'wasm' };
+    }
+  });
+}
+

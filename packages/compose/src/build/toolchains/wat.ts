@@ -1,0 +1,70 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from '@bytecodealliance/jco';
+import { BuildError } from '../errors.js';
+import type { WasmComponent, WatComponent } from '../project.js';
+import { caretSnippet } from '../snippet.js';
+import { runWorker } from '../worker.js';
+import type { Toolchain } from './types.js';
+import { wasmKind } from './wasm-header.js';
+import { classifyWitFailure } from './wit-failure.js';
+
+/** jco's parser reports wast errors as Rust Debug text; pull out the 0-based line/col and the message. */
+function watFailure(raw: string): { line: number; col: number; message: string } | undefined {
+  const pos = /line: (\d+), col: (\d+)/.exec(raw);
+  if (!pos) return undefined;
+  const custom = /kind: Custom\("((?:[^"\\]|\\.)*)"\)/.exec(raw);
+  const kind = /kind: (\w+)/g;
+  let message = custom?.[1];
+  if (!message) {
+    const kinds = [...raw.matchAll(kind)].map((m) => m[1]).filter((k) => k !== 'Wast');
+    message = kinds.length ? kinds.join(': ') : 'syntax error';
+  }
+  return { line: Number(pos[1]) + 1, col: Number(pos[2]) + 1, message };
+}
+
+/** A core module becomes a component by embedding its WIT world and wrapping it (with the preview1 adapter). */
+async function wrapCore(core: Uint8Array, spec: WatComponent | WasmComponent, scratch: string, out: string, root: string): Promise<void> {
+  if (!spec.wit) {
+    throw new BuildError('wasm-invalid', 'this is a core module, not a component: add `wit` (and `world`) to wrap it into a component', {
+      component: spec.name,
+    });
+  }
+  const corePath = path.join(scratch, `${spec.name}.core.wasm`);
+  await writeFile(corePath, core);
+  const failure = await runWorker({ op: 'embed-new', core: corePath, wit: spec.wit, world: spec.world, adapter: 'reactor', out });
+  if (failure) {
+    throw (await classifyWitFailure(failure.message, spec, root)) ??
+      new BuildError('component-new-failed', `making a component from the core module failed: ${failure.message.trim()}`, { component: spec.name });
+  }
+}
+
+export const buildWat: Toolchain<WatComponent> = async (spec, ctx) => {
+  const file = spec.sources[0]!;
+  const text = await readFile(file, 'utf8');
+  let bytes: Uint8Array;
+  try {
+    bytes = await parse(text);
+  } catch (e) {
+    const raw = e instanceof Error ? e.message : String(e);
+    const rel = path.relative(ctx.root, file) || file;
+    const at = watFailure(raw);
+    throw new BuildError('wat-parse', at ? `${rel}:${at.line}:${at.col}: ${at.message}` : `${rel}: ${raw}`, {
+      component: spec.name,
+      detail: at ? caretSnippet(rel, text, at.line, at.col) : undefined,
+    });
+  }
+  const kind = wasmKind(bytes);
+  if (kind === 'module') return wrapCore(bytes, spec, ctx.scratch, ctx.out, ctx.root);
+  await writeFile(ctx.out, bytes);
+};
+
+export const buildWasm: Toolchain<WasmComponent> = async (spec, ctx) => {
+  const file = spec.sources[0]!;
+  const bytes = await readFile(file);
+  const kind = wasmKind(bytes);
+  const rel = path.relative(ctx.root, file) || file;
+  if (typeof kind === 'object') throw new BuildError('wasm-invalid', `${rel}: ${kind.problem}`, { component: spec.name });
+  if (kind === 'module') return wrapCore(bytes, spec, ctx.scratch, ctx.out, ctx.root);
+  await writeFile(ctx.out, bytes);
+};
