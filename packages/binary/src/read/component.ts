@@ -1,0 +1,132 @@
+import type { Component, Section } from '../ast.js';
+import { BinaryError, SECTION_NAMES } from '../error.js';
+import { Reader, uLebSize } from '../reader.js';
+import { readCoreInstance, readCoreType } from './core.js';
+import { parseCustomPayload } from './custom.js';
+import { readCanon, readExport, readImport, readInstance, readStart, readValue } from './sections.js';
+import { readAlias, readTypeDef } from './types.js';
+
+export const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+export const COMPONENT_VERSION = 0x0d;
+export const MAX_NESTING = 100;
+
+/** What the 8-byte preamble says the input is. */
+export function sniff(bytes: Uint8Array): 'component' | 'module' | 'unknown' {
+  if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) return 'unknown';
+  const layer = bytes[6] | (bytes[7] << 8);
+  if (layer === 1) return 'component';
+  if (layer === 0) return 'module';
+  return 'unknown';
+}
+
+function readPreamble(r: Reader, path: string): { version: number; layer: number } {
+  const start = r.pos;
+  if (r.remaining < 8) r.fail(r.remaining === 0 ? 'unexpected-end' : 'bad-magic', `expected an 8-byte preamble, found ${r.remaining} bytes`, start);
+  for (let i = 0; i < 4; i++) {
+    if (r.buf[start + i] !== MAGIC[i]) r.fail('bad-magic', 'magic header not detected: bad magic number (expected \\0asm)', start);
+  }
+  const version = r.buf[start + 4] | (r.buf[start + 5] << 8);
+  const layer = r.buf[start + 6] | (r.buf[start + 7] << 8);
+  if (layer === 0 && version === 1) {
+    throw new BinaryError('not-a-component', 'this is a core WebAssembly module, not a component', start, path || undefined, {
+      hint: 'wrap it into a component first (e.g. `jco new` / componentNew)',
+    });
+  }
+  if (layer !== 1) r.fail('bad-version', `unknown binary layer ${layer}`, start + 6);
+  if (version !== COMPONENT_VERSION) r.fail('bad-version', `unknown component version 0x${version.toString(16)} (this decoder reads 0x0d)`, start + 4);
+  r.pos += 8;
+  return { version, layer };
+}
+
+function checkCoreModulePreamble(r: Reader, start: number, end: number): void {
+  if (end - start < 8) r.fail('malformed-core-module', 'core module is shorter than its preamble', start);
+  for (let i = 0; i < 4; i++) if (r.buf[start + i] !== MAGIC[i]) r.fail('malformed-core-module', 'core module has a bad magic number', start);
+  if (r.buf[start + 4] !== 1 || r.buf[start + 5] !== 0 || r.buf[start + 6] !== 0 || r.buf[start + 7] !== 0) {
+    r.fail('malformed-core-module', 'core module has an unsupported version', start + 4);
+  }
+}
+
+/** Reads one component (preamble + sections) spanning `[start, end)` of `buf`. `path` names it for errors. */
+export function readComponent(buf: Uint8Array, start: number, end: number, path = '', depth = 0): Component {
+  const r = new Reader(buf, start, end);
+  r.section = path;
+  if (depth > MAX_NESTING) r.fail('limit-exceeded', `components nested deeper than ${MAX_NESTING}`);
+  const { version, layer } = readPreamble(r, path);
+  const sections: Section[] = [];
+  let nested = 0;
+  while (!r.done) {
+    const offset = r.pos;
+    r.section = path;
+    const id = r.u8();
+    if (id > 12) r.fail('invalid-leading-byte', `unknown section id ${id}`, offset);
+    r.section = path ? `${path} > ${SECTION_NAMES[id]}` : SECTION_NAMES[id];
+    const sizeAt = r.pos;
+    const size = r.u32();
+    const sizeWidth = r.pos - sizeAt;
+    const bodyStart = r.pos;
+    if (size > r.end - bodyStart) r.fail('section-size-mismatch', `section size ${size} is out of bounds (${r.end - bodyStart} bytes left)`, sizeAt);
+    const bodyEnd = bodyStart + size;
+    const outerEnd = r.end;
+    r.end = bodyEnd;
+    r.beginWidths();
+    const base = { offset, size, ...(sizeWidth !== uLebSize(size) ? { sizeWidth } : {}) };
+    let section: Section;
+    switch (id) {
+      case 0: {
+        const name = r.string();
+        const dataStart = r.pos;
+        const data = r.bytes(bodyEnd - dataStart);
+        const payload = parseCustomPayload(name, buf, dataStart, bodyEnd);
+        section = { ...base, id, kind: 'custom', name, data, payload };
+        break;
+      }
+      case 1:
+        checkCoreModulePreamble(r, bodyStart, bodyEnd);
+        section = { ...base, id, kind: 'core-module', module: { offset: bodyStart, bytes: buf.subarray(bodyStart, bodyEnd) } };
+        r.pos = bodyEnd;
+        break;
+      case 2:
+        section = { ...base, id, kind: 'core-instance', items: r.vec('core instances', () => readCoreInstance(r)) };
+        break;
+      case 3:
+        section = { ...base, id, kind: 'core-type', items: r.vec('core types', () => readCoreType(r)) };
+        break;
+      case 4: {
+        const component = readComponent(buf, bodyStart, bodyEnd, `${path ? path + ' > ' : ''}component[${nested++}]`, depth + 1);
+        section = { ...base, id, kind: 'component', component };
+        r.pos = bodyEnd;
+        break;
+      }
+      case 5:
+        section = { ...base, id, kind: 'instance', items: r.vec('instances', () => readInstance(r)) };
+        break;
+      case 6:
+        section = { ...base, id, kind: 'alias', items: r.vec('aliases', () => readAlias(r)) };
+        break;
+      case 7:
+        section = { ...base, id, kind: 'type', items: r.vec('types', () => readTypeDef(r)) };
+        break;
+      case 8:
+        section = { ...base, id, kind: 'canon', items: r.vec('canonical functions', () => readCanon(r)) };
+        break;
+      case 9:
+        section = { ...base, id, kind: 'start', start: readStart(r) };
+        break;
+      case 10:
+        section = { ...base, id, kind: 'import', items: r.vec('imports', () => readImport(r)) };
+        break;
+      case 11:
+        section = { ...base, id, kind: 'export', items: r.vec('exports', () => readExport(r)) };
+        break;
+      default:
+        section = { ...base, id: 12, kind: 'value', items: r.vec('values', () => readValue(r)) };
+        break;
+    }
+    if (r.pos !== bodyEnd) r.fail('section-size-mismatch', `section has ${bodyEnd - r.pos} unread bytes after its last item`, r.pos);
+    const widths = r.takeWidths();
+    if (widths && id !== 1 && id !== 4) section.widths = widths;
+    r.end = outerEnd;
+    sections.push(section);
+  }
+  return { offset: start, size: end - start, version, layer, sections };
+}

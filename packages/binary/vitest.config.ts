@@ -1,0 +1,13 @@
+// Runs only this package's tests, without the repo-wide global setup (tsc -b + example builds):
+//   npx vitest run --config packages/binary/vitest.config.ts
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const pkg = (name: string) => fileURLToPath(new URL(`../${name}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  root,
+  resolve: { alias: { '@weld/wit-tools': pkg('wit-tools'), '@weld/binary': pkg('binary') } },
+  test: { include: ['packages/binary/test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, pool: 'forks' },
+});
