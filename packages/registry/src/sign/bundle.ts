@@ -1,0 +1,177 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { BUNDLE_V03_MEDIA_TYPE, bundleFromJSON, bundleToJSON, type Bundle } from '@sigstore/bundle';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { DSSEBundleBuilder } from '@sigstore/sign';
+import { toSignedEntity, toTrustMaterial, Verifier, type KeyFinderFunc } from '@sigstore/verify';
+import type { Descriptor, Target } from '../store/types.js';
+import { describeBytes, EMPTY_JSON, fetchBytes, OCI_EMPTY, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
+import type { Signer } from './signer.js';
+
+/** cosign `specs/BUNDLE_SPEC.md`: how a sigstore bundle is attached to an image through the referrers API. */
+export const BUNDLE_MEDIA_TYPE = BUNDLE_V03_MEDIA_TYPE;
+export const BUNDLE_CONTENT_ANNOTATION = 'dev.sigstore.bundle.content';
+export const BUNDLE_PREDICATE_TYPE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
+export const CREATED_ANNOTATION = 'org.opencontainers.image.created';
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
+/** The predicate cosign v3 uses when it signs an image as a bundle (`types.CosignSignPredicateType`). */
+export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
+
+export interface InTotoSubject {
+  name?: string;
+  digest: Record<string, string>;
+  annotations?: Record<string, unknown>;
+}
+
+export interface InTotoStatement {
+  _type: string;
+  subject: InTotoSubject[];
+  predicateType: string;
+  predicate: Record<string, unknown>;
+}
+
+/** An in-toto v1 statement about one OCI manifest digest (`sha256:hex` → `{sha256: hex}`). */
+export function statementFor(manifestDigest: string, predicateType: string, predicate: Record<string, unknown>, annotations?: Record<string, string>): InTotoStatement {
+  const [algorithm, hex] = manifestDigest.split(':');
+  const subject: InTotoSubject = { digest: { [algorithm]: hex } };
+  if (annotations && Object.keys(annotations).length > 0) subject.annotations = { ...annotations };
+  return { _type: IN_TOTO_STATEMENT_V1, subject: [subject], predicateType, predicate };
+}
+
+/** Signs `statement` into a v0.3 sigstore bundle holding a DSSE envelope (no transparency log: offline). */
+export async function createDsseBundle(signer: Signer, statement: InTotoStatement): Promise<Bundle> {
+  const builder = new DSSEBundleBuilder({ signer, witnesses: [] });
+  return builder.create({ data: Buffer.from(JSON.stringify(statement)), type: IN_TOTO_PAYLOAD_TYPE });
+}
+
+export function serializeBundle(bundle: Bundle): Buffer {
+  return Buffer.from(JSON.stringify(bundleToJSON(bundle)));
+}
+
+export interface AttachedBundle {
+  manifest: Descriptor;
+  bundle: Descriptor;
+}
+
+/**
+ * Stores `bundleBytes` as the single layer of an OCI 1.1 artifact manifest whose `subject` is the image, so the
+ * registry's referrers API (or the store's tag-schema fallback) lists it. Layout as cosign's `WriteReferrer`.
+ */
+export async function attachBundle(
+  target: Target,
+  subject: Descriptor,
+  bundleBytes: Uint8Array,
+  annotations: { content: 'dsse-envelope' | 'message-signature'; predicateType?: string; created?: Date },
+): Promise<AttachedBundle> {
+  const bundleDesc = describeBytes(BUNDLE_MEDIA_TYPE, bundleBytes);
+  const configDesc = describeBytes(OCI_EMPTY, EMPTY_JSON);
+  await pushIfMissing(target, bundleDesc, bundleBytes);
+  await pushIfMissing(target, configDesc, EMPTY_JSON);
+  const manifestAnnotations: Record<string, string> = {
+    [BUNDLE_CONTENT_ANNOTATION]: annotations.content,
+    [CREATED_ANNOTATION]: (annotations.created ?? new Date()).toISOString(),
+  };
+  if (annotations.predicateType) manifestAnnotations[BUNDLE_PREDICATE_TYPE_ANNOTATION] = annotations.predicateType;
+  const manifest: Manifest = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType: BUNDLE_MEDIA_TYPE,
+    config: configDesc,
+    layers: [bundleDesc],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations: manifestAnnotations,
+  };
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const manifestDesc = describeBytes(OCI_MANIFEST, bytes);
+  await target.push({ ...manifestDesc, artifactType: BUNDLE_MEDIA_TYPE }, bytes);
+  return { manifest: manifestDesc, bundle: bundleDesc };
+}
+
+export interface ReferrerBundle {
+  /** The referrer manifest that holds it. */
+  manifest: Descriptor;
+  annotations: Record<string, string>;
+  /** The raw bundle blob, or why it could not be read. */
+  bytes?: Buffer;
+  intact: boolean;
+  problem?: string;
+}
+
+/** Every sigstore bundle attached to `subject` through the referrers API. */
+export async function listBundles(target: Target, subject: Descriptor): Promise<ReferrerBundle[]> {
+  const refs = await target.referrers(subject, BUNDLE_MEDIA_TYPE);
+  const out: ReferrerBundle[] = [];
+  for (const ref of refs) {
+    if (ref.artifactType && ref.artifactType !== BUNDLE_MEDIA_TYPE) continue;
+    const { bytes, intact } = await fetchBytes(target, ref);
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
+    } catch {
+      out.push({ manifest: ref, annotations: {}, intact: false, problem: 'referrer manifest is not JSON' });
+      continue;
+    }
+    const annotations = manifest.annotations ?? {};
+    const layer = manifest.layers?.find((l) => l.mediaType.startsWith('application/vnd.dev.sigstore.bundle'));
+    if (!intact) {
+      out.push({ manifest: ref, annotations, intact: false, problem: `referrer manifest ${ref.digest} does not match its digest` });
+      continue;
+    }
+    if (!layer) {
+      out.push({ manifest: ref, annotations, intact: true, problem: 'referrer manifest has no sigstore bundle layer' });
+      continue;
+    }
+    const blob = await fetchBytes(target, layer);
+    out.push({
+      manifest: ref,
+      annotations,
+      bytes: blob.bytes,
+      intact: blob.intact,
+      problem: blob.intact ? undefined : `bundle blob ${layer.digest} does not match its digest`,
+    });
+  }
+  return out;
+}
+
+export function parseBundle(bytes: Uint8Array): Bundle {
+  return bundleFromJSON(JSON.parse(Buffer.from(bytes).toString('utf8')));
+}
+
+const EMPTY_TRUSTED_ROOT: TrustedRoot = {
+  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  tlogs: [],
+  certificateAuthorities: [],
+  ctlogs: [],
+  timestampAuthorities: [],
+};
+
+/**
+ * Verifies a key-based bundle with `@sigstore/verify` offline: an empty trusted root (no Fulcio CA, no Rekor, no
+ * TSA) plus the given public key, and thresholds of zero for transparency log, CT log and timestamps.
+ * `artifact` is required for message-signature bundles (the signed bytes). Throws sigstore's VerificationError.
+ */
+export function verifyBundleWithKey(bundle: Bundle, publicKey: KeyObject, artifact?: Buffer): void {
+  const key = publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey;
+  const keyFinder: KeyFinderFunc = () => ({ publicKey: key, validFor: () => true });
+  const verifier = new Verifier(toTrustMaterial(EMPTY_TRUSTED_ROOT, keyFinder), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 });
+  verifier.verify(toSignedEntity(bundle, artifact));
+}
+
+/** The statement inside a DSSE bundle, if it is an in-toto one. */
+export function bundleStatement(bundle: Bundle): InTotoStatement | undefined {
+  if (bundle.content.$case !== 'dsseEnvelope') return undefined;
+  const env = bundle.content.dsseEnvelope;
+  if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) return undefined;
+  try {
+    const doc = JSON.parse(Buffer.from(env.payload).toString('utf8')) as InTotoStatement;
+    return Array.isArray(doc.subject) && typeof doc.predicateType === 'string' ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The key hint a bundle names (the signer's key id for weld bundles), or ''. */
+export function bundleKeyHint(bundle: Bundle): string {
+  const c = bundle.verificationMaterial.content;
+  return c.$case === 'publicKey' ? c.publicKey.hint : '';
+}
