@@ -1,0 +1,207 @@
+import type { SourceMap } from './source.js';
+import { WitError } from './wit-error.js';
+
+export type TokenKind =
+  | 'comment' | '=' | ',' | ':' | '.' | ';' | '(' | ')' | '{' | '}' | '<' | '>' | '*' | '@' | '/' | '+' | '-' | '->'
+  | 'id' | 'explicit-id' | 'integer' | 'string' | 'keyword';
+
+/** The keywords of WIT; an identifier spelled like one lexes as the keyword. */
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  'use', 'type', 'func', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'f32', 'f64', 'char', 'resource', 'own',
+  'borrow', 'record', 'flags', 'variant', 'enum', 'bool', 'string', 'option', 'result', 'future', 'stream',
+  'error-context', 'list', 'map', '_', 'as', 'from', 'static', 'interface', 'tuple', 'world', 'import', 'export',
+  'package', 'constructor', 'include', 'with', 'async',
+]);
+
+/** A file's tokens as parallel arrays (kind, global start, global end, keyword text). */
+export interface Tokens {
+  kind: TokenKind[];
+  start: number[];
+  end: number[];
+  /** keyword text for `keyword` tokens, else '' */
+  word: string[];
+  text: string;
+  offset: number;
+}
+
+const ID_START = /[\p{ID_Start}_-]/u;
+const ID_CONTINUE = /[\p{ID_Continue}-]/u;
+
+function isKeyStart(c: number, text: string, i: number): boolean {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 45) return true;
+  if (c < 128) return false;
+  return ID_START.test(String.fromCodePoint(text.codePointAt(i)!));
+}
+
+function isKeyContinue(c: number, text: string, i: number): boolean {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45) return true;
+  if (c < 128) return false;
+  return ID_CONTINUE.test(String.fromCodePoint(text.codePointAt(i)!));
+}
+
+const BIDI = new Set([0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+const DEPRECATED = new Set([0x149, 0x673, 0xf77, 0xf79, 0x17a3, 0x17a4, 0x17b4, 0x17b5]);
+
+function hex(cp: number): string {
+  return `\\u{${cp.toString(16)}}`;
+}
+
+/** Splits one WIT file into tokens; whitespace is dropped, comments are kept (they become docs). */
+export function tokenize(text: string, offset: number, sources: SourceMap): Tokens {
+  const fail = (at: number, msg: string, len = 1): never => {
+    throw new WitError('wit-syntax', msg, { span: { start: offset + at, end: offset + at + len }, sources });
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || (c >= 127 && c < 160) || c >= 0x149) {
+      if (c === 10 || c === 13 || c === 9) continue;
+      if (BIDI.has(c)) fail(i, `Input contains bidirectional override codepoint "${hex(c)}"`);
+      if (DEPRECATED.has(c)) fail(i, `Codepoint "${hex(c)}" is discouraged by Unicode`);
+      if (c < 32 || (c >= 127 && c < 160)) fail(i, `Control code '${hex(c)}'`);
+    }
+  }
+  const t: Tokens = { kind: [], start: [], end: [], word: [], text, offset };
+  const push = (kind: TokenKind, s: number, e: number, word = '') => {
+    t.kind.push(kind);
+    t.start.push(offset + s);
+    t.end.push(offset + e);
+    t.word.push(word);
+  };
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const s = i;
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 47) {
+        const nl = text.indexOf('\n', i);
+        i = nl < 0 ? n : nl + 1;
+        push('comment', s, i);
+        continue;
+      }
+      if (d === 42) {
+        i += 2;
+        let depth = 1;
+        while (depth > 0) {
+          if (i >= n) fail(s, 'unterminated block comment', 2);
+          const x = text.charCodeAt(i);
+          if (x === 47 && text.charCodeAt(i + 1) === 42) {
+            depth++;
+            i += 2;
+          } else if (x === 42 && text.charCodeAt(i + 1) === 47) {
+            depth--;
+            i += 2;
+          } else i++;
+        }
+        push('comment', s, i);
+        continue;
+      }
+      push('/', s, ++i);
+      continue;
+    }
+    switch (c) {
+      case 61: push('=', s, ++i); continue;
+      case 44: push(',', s, ++i); continue;
+      case 58: push(':', s, ++i); continue;
+      case 46: push('.', s, ++i); continue;
+      case 59: push(';', s, ++i); continue;
+      case 40: push('(', s, ++i); continue;
+      case 41: push(')', s, ++i); continue;
+      case 123: push('{', s, ++i); continue;
+      case 125: push('}', s, ++i); continue;
+      case 60: push('<', s, ++i); continue;
+      case 62: push('>', s, ++i); continue;
+      case 42: push('*', s, ++i); continue;
+      case 64: push('@', s, ++i); continue;
+      case 43: push('+', s, ++i); continue;
+      case 45:
+        if (text.charCodeAt(i + 1) === 62) {
+          i += 2;
+          push('->', s, i);
+          continue;
+        }
+        push('-', s, ++i);
+        continue;
+      case 37: {
+        i++;
+        if (i < n && isKeyStart(text.charCodeAt(i), text, i)) {
+          while (i < n && isKeyContinue(text.charCodeAt(i), text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+        }
+        push('explicit-id', s, i);
+        continue;
+      }
+      case 34: {
+        i++;
+        while (i < n && text.charCodeAt(i) !== 34) {
+          const x = text.charCodeAt(i);
+          if (x === 92) fail(i, `invalid string escape '${text[i + 1] ?? ''}'`);
+          if (x === 10 || x === 13) fail(i, `invalid string character '\\n'`);
+          i++;
+        }
+        if (i >= n) fail(n, 'unexpected end of file', 0);
+        i++;
+        push('string', s, i);
+        continue;
+      }
+    }
+    if (c >= 48 && c <= 57) {
+      while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      push('integer', s, i);
+      continue;
+    }
+    if (isKeyStart(c, text, i)) {
+      while (i < n && isKeyContinue(text.charCodeAt(i), text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+      const word = text.slice(s, i);
+      if (KEYWORDS.has(word)) push('keyword', s, i, word);
+      else push('id', s, i);
+      continue;
+    }
+    const cp = text.codePointAt(i)!;
+    fail(i, `unexpected character ${JSON.stringify(String.fromCodePoint(cp)).replace(/^"|"$/g, "'")}`, cp > 0xffff ? 2 : 1);
+  }
+  return t;
+}
+
+/** Checks a kebab-case identifier: `-`-separated parts, each all-lowercase or all-uppercase, first starting with a letter. */
+export function validateId(id: string): string | undefined {
+  if (id.length === 0) return "identifiers must have characters between '-'s";
+  const parts = id.split('-');
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
+    if (part.length === 0) return "identifiers must have characters between '-'s";
+    const first = part.charCodeAt(0);
+    const isAlpha = (x: number) => (x >= 97 && x <= 122) || (x >= 65 && x <= 90);
+    if (p === 0 && !isAlpha(first)) return `invalid character in identifier '${String.fromCodePoint(part.codePointAt(0)!)}'`;
+    let upper: boolean | undefined;
+    for (let k = 0; k < part.length; k++) {
+      const x = part.charCodeAt(k);
+      if (x >= 48 && x <= 57) continue;
+      const isUp = x >= 65 && x <= 90;
+      const isLow = x >= 97 && x <= 122;
+      if (!isUp && !isLow) return `invalid character in identifier '${String.fromCodePoint(part.codePointAt(k)!)}'`;
+      if (upper === undefined) upper = isUp;
+      else if (upper !== isUp) return `invalid character in identifier '${part[k]}'`;
+    }
+  }
+  return undefined;
+}
+
+export function describeToken(t: Tokens, i: number): string {
+  const k = t.kind[i];
+  switch (k) {
+    case undefined: return 'eof';
+    case 'comment': return 'a comment';
+    case 'id': return 'an identifier';
+    case 'explicit-id': return "an '%' identifier";
+    case 'integer': return 'an integer';
+    case 'string': return 'a string literal';
+    case 'keyword': return `keyword \`${t.word[i]}\``;
+    case '->': case '*': case '@': case '/': case '+': case '-': return `\`${k}\``;
+    default: return `'${k}'`;
+  }
+}

@@ -1,0 +1,615 @@
+import type {
+  Attribute, Docs, ExternKind, FuncAst, Id, IncludeAst, InterfaceAst, InterfaceItem, NamedFunc, PackageFile, PackageNameAst,
+  PrimitiveName, ResourceFunc, TypeAst, TypeDefAst, UseAst, UsePath, WorldAst, WorldItemAst, AstItem,
+} from './ast.js';
+import { type TokenKind, type Tokens, describeToken, tokenize, validateId } from './lexer.js';
+import type { SourceMap, Span } from './source.js';
+import { WitError } from './wit-error.js';
+
+const MAX_DEPTH = 100;
+const PRIMS: ReadonlySet<string> = new Set([
+  'bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'f32', 'f64', 'char', 'string', 'error-context',
+]);
+
+function describeWanted(kind: TokenKind, word?: string): string {
+  if (kind === 'keyword') return `keyword \`${word}\``;
+  if (kind === 'integer') return 'an integer';
+  if (kind === 'string') return 'a string literal';
+  if (kind === '->' || kind === '@' || kind === '/' || kind === '+' || kind === '-' || kind === '*') return `\`${kind}\``;
+  return `'${kind}'`;
+}
+
+/** Parses one WIT file (with its nested `package … { }` blocks) into the private AST. */
+export function parseFile(text: string, offset: number, sources: SourceMap): PackageFile {
+  return new Parser(tokenize(text, offset, sources), sources).file();
+}
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly t: Tokens, private readonly sources: SourceMap) {}
+
+  private err(span: Span, msg: string): never {
+    throw new WitError('wit-syntax', msg, { span, sources: this.sources });
+  }
+
+  private skip(i: number): number {
+    const k = this.t.kind;
+    while (k[i] === 'comment') i++;
+    return i;
+  }
+
+  /** Index of the next significant token (may be past the end). */
+  private peekIdx(): number {
+    return this.skip(this.pos);
+  }
+
+  private peekIs(kind: TokenKind, word?: string, idx = this.peekIdx()): boolean {
+    return this.t.kind[idx] === kind && (word === undefined || this.t.word[idx] === word);
+  }
+
+  private spanOf(i: number): Span {
+    if (i >= this.t.kind.length) return this.eofSpan();
+    return { start: this.t.start[i]!, end: this.t.end[i]! };
+  }
+
+  private eofSpan(): Span {
+    const end = this.t.offset + this.t.text.length;
+    return { start: end, end };
+  }
+
+  private advance(): number {
+    const i = this.peekIdx();
+    this.pos = i + 1;
+    return i;
+  }
+
+  private eat(kind: TokenKind, word?: string): boolean {
+    const i = this.peekIdx();
+    if (this.peekIs(kind, word, i)) {
+      this.pos = i + 1;
+      return true;
+    }
+    return false;
+  }
+
+  private expect(kind: TokenKind, word?: string): Span {
+    const i = this.peekIdx();
+    if (this.peekIs(kind, word, i)) {
+      this.pos = i + 1;
+      return this.spanOf(i);
+    }
+    this.err(this.spanOf(i), `expected ${describeWanted(kind, word)}, found ${describeToken(this.t, i)}`);
+  }
+
+  private errExpected(expected: string, i: number): never {
+    this.err(this.spanOf(i), `expected ${expected}, found ${describeToken(this.t, i)}`);
+  }
+
+  private text(i: number): string {
+    return this.t.text.slice(this.t.start[i]! - this.t.offset, this.t.end[i]! - this.t.offset);
+  }
+
+  private docs(): Docs {
+    const lines: string[] = [];
+    let i = this.pos;
+    let start = -1;
+    let end = -1;
+    while (this.t.kind[i] === 'comment') {
+      const s = this.text(i);
+      if (start < 0) start = this.t.start[i]!;
+      end = this.t.end[i]! - (s.length - s.trimEnd().length);
+      lines.push(s);
+      i++;
+    }
+    this.pos = i;
+    return { lines, span: { start, end } };
+  }
+
+  private id(): Id {
+    const i = this.advance();
+    const kind = this.t.kind[i];
+    const span = this.spanOf(i);
+    if (kind === 'id' || kind === 'explicit-id') {
+      const raw = this.text(i);
+      const name = kind === 'id' ? raw : raw.slice(1);
+      const problem = validateId(name);
+      if (problem) this.err(span, problem);
+      return { name, span };
+    }
+    this.errExpected('an identifier or string', i);
+  }
+
+  file(): PackageFile {
+    const save = this.pos;
+    const docs = this.docs();
+    let packageId: PackageNameAst | undefined;
+    if (this.eat('keyword', 'package')) {
+      const name = this.packageName(docs);
+      if (this.eat(';')) packageId = name;
+      else this.pos = save;
+    } else this.pos = save;
+    const items = this.declList(undefined, 0);
+    return { packageId, items };
+  }
+
+  private declList(end: '}' | undefined, depth: number): AstItem[] {
+    const items: AstItem[] = [];
+    let docs = this.docs();
+    for (;;) {
+      if (end) {
+        if (this.eat(end)) break;
+      } else if (this.peekIdx() >= this.t.kind.length) break;
+      items.push(this.astItem(docs, depth));
+      docs = this.docs();
+    }
+    return items;
+  }
+
+  private astItem(docs: Docs, depth: number): AstItem {
+    const attributes = this.attributes();
+    const i = this.peekIdx();
+    if (this.peekIs('keyword', 'interface', i)) return { kind: 'interface', iface: this.interface(docs, attributes) };
+    if (this.peekIs('keyword', 'world', i)) return { kind: 'world', world: this.world(docs, attributes) };
+    if (this.peekIs('keyword', 'use', i)) return { kind: 'use', use: this.toplevelUse(attributes) };
+    if (this.peekIs('keyword', 'package', i)) {
+      const span = this.expect('keyword', 'package');
+      if (attributes.length > 0) this.err(span, 'cannot place attributes on nested packages');
+      if (depth >= MAX_DEPTH) this.err(span, 'package nesting too deep');
+      const packageId = this.packageName(docs);
+      this.expect('{');
+      const items = this.declList('}', depth + 1);
+      return { kind: 'package', pkg: { packageId, items }, span: packageId.span };
+    }
+    this.errExpected('`world`, `interface` or `use`', i);
+  }
+
+  private packageName(docs: Docs): PackageNameAst {
+    const namespace = this.id();
+    this.expect(':');
+    const name = this.id();
+    const version = this.optVersion();
+    return { docs, namespace, name, version, span: { start: namespace.span.start, end: version ? version.span.end : name.span.end } };
+  }
+
+  private optVersion(): { span: Span; version: string } | undefined {
+    return this.eat('@') ? this.version() : undefined;
+  }
+
+  private version(): { span: Span; version: string } {
+    const start = this.expect('integer').start;
+    this.expect('.');
+    this.expect('integer');
+    this.expect('.');
+    let end = this.expect('integer').end;
+    const eatIds = (prefix: TokenKind) => {
+      if (!this.eat(prefix)) return;
+      for (;;) {
+        let i = this.peekIdx();
+        const k = this.t.kind[i];
+        if (k === 'id' || k === 'integer' || k === '-') {
+          end = this.t.end[i]!;
+          this.pos = i + 1;
+        } else if (k === '.') {
+          i = this.skip(i + 1);
+          const k2 = this.t.kind[i];
+          if (k2 === 'id' || k2 === 'integer' || k2 === '-') {
+            end = this.t.end[i]!;
+            this.pos = i + 1;
+          } else return;
+        } else return;
+      }
+    };
+    eatIds('-');
+    eatIds('+');
+    const span = { start, end };
+    const version = this.t.text.slice(start - this.t.offset, end - this.t.offset);
+    const problem = checkSemver(version);
+    if (problem) this.err(span, problem);
+    return { span, version };
+  }
+
+  private toplevelUse(attributes: Attribute[]) {
+    const span = this.expect('keyword', 'use');
+    const item = this.usePath();
+    const as = this.eat('keyword', 'as') ? this.id() : undefined;
+    this.expect(';');
+    return { span, attributes, item, as };
+  }
+
+  private usePath(): UsePath {
+    const id = this.id();
+    if (this.eat(':')) {
+      const pkgName = this.id();
+      this.expect('/');
+      const name = this.id();
+      const version = this.optVersion();
+      return {
+        kind: 'package',
+        pkg: { docs: { lines: [], span: { start: -1, end: -1 } }, span: { start: id.span.start, end: pkgName.span.end }, namespace: id, name: pkgName, version },
+        name,
+      };
+    }
+    return { kind: 'id', id };
+  }
+
+  private world(docs: Docs, attributes: Attribute[]): WorldAst {
+    this.expect('keyword', 'world');
+    const name = this.id();
+    this.expect('{');
+    const items: WorldItemAst[] = [];
+    for (;;) {
+      const d = this.docs();
+      if (this.eat('}')) break;
+      const attrs = this.attributes();
+      items.push(this.worldItem(d, attrs));
+    }
+    return { docs, attributes, name, items };
+  }
+
+  private worldItem(docs: Docs, attributes: Attribute[]): WorldItemAst {
+    const i = this.peekIdx();
+    const w = this.t.kind[i] === 'keyword' ? this.t.word[i] : '';
+    switch (w) {
+      case 'import':
+      case 'export':
+        this.advance();
+        return { kind: w, docs, attributes, extern: this.externKind() };
+      case 'use':
+        return { kind: 'use', use: this.use(attributes) };
+      case 'type': case 'flags': case 'resource': case 'record': case 'variant': case 'enum':
+        return { kind: 'type', def: this.typeDef(w, docs, attributes) };
+      case 'include':
+        return { kind: 'include', include: this.include(attributes) };
+    }
+    this.errExpected('`import`, `export`, `include`, `use`, or type definition', i);
+  }
+
+  private externKind(): ExternKind {
+    const save = this.pos;
+    const first = this.peekIdx();
+    const k = this.t.kind[first];
+    if (k === 'id' || k === 'explicit-id') {
+      const id = this.id();
+      if (this.eat(':')) {
+        if (this.peekIs('keyword', 'func') || this.peekIs('keyword', 'async')) {
+          const func = this.func();
+          this.expect(';');
+          return { kind: 'func', name: id, func };
+        }
+        if (this.eat('keyword', 'interface')) return { kind: 'interface', name: id, items: this.interfaceItems() };
+        const afterColon = this.pos;
+        const n = this.peekIdx();
+        const nk = this.t.kind[n];
+        const qualified = (nk === 'id' || nk === 'explicit-id') && this.peekIs('/', undefined, this.skip(n + 1)) && validateId(nk === 'id' ? this.text(n) : this.text(n).slice(1)) === undefined;
+        if (!qualified) {
+          this.pos = afterColon;
+          const path = this.usePath();
+          this.expect(';');
+          return { kind: 'named-path', name: id, path };
+        }
+      }
+    }
+    this.pos = save;
+    const path = this.usePath();
+    this.expect(';');
+    return { kind: 'path', path };
+  }
+
+  private include(attributes: Attribute[]): IncludeAst {
+    this.expect('keyword', 'include');
+    const from = this.usePath();
+    let names: IncludeAst['names'] = [];
+    if (this.eat('keyword', 'with')) {
+      names = this.list('{', '}', () => {
+        const name = this.id();
+        this.expect('keyword', 'as');
+        return { name, as: this.id() };
+      });
+    } else this.expect(';');
+    return { from, attributes, names };
+  }
+
+  private interface(docs: Docs, attributes: Attribute[]): InterfaceAst {
+    this.expect('keyword', 'interface');
+    const name = this.id();
+    return { docs, attributes, name, items: this.interfaceItems() };
+  }
+
+  private interfaceItems(): InterfaceItem[] {
+    this.expect('{');
+    const items: InterfaceItem[] = [];
+    for (;;) {
+      const docs = this.docs();
+      if (this.eat('}')) break;
+      const attrs = this.attributes();
+      const i = this.peekIdx();
+      const k = this.t.kind[i];
+      const w = k === 'keyword' ? this.t.word[i] : '';
+      if (w === 'type' || w === 'flags' || w === 'enum' || w === 'variant' || w === 'resource' || w === 'record') {
+        items.push({ kind: 'type', def: this.typeDef(w, docs, attrs) });
+      } else if (k === 'id' || k === 'explicit-id') {
+        items.push({ kind: 'func', func: this.namedFunc(docs, attrs) });
+      } else if (w === 'use') {
+        items.push({ kind: 'use', use: this.use(attrs) });
+      } else this.errExpected('`type`, `resource` or `func`', i);
+    }
+    return items;
+  }
+
+  private use(attributes: Attribute[]): UseAst {
+    this.expect('keyword', 'use');
+    const from = this.usePath();
+    this.expect('.');
+    this.expect('{');
+    const names: UseAst['names'] = [];
+    while (!this.eat('}')) {
+      const name = this.id();
+      const as = this.eat('keyword', 'as') ? this.id() : undefined;
+      names.push({ name, as });
+      if (!this.eat(',')) {
+        this.expect('}');
+        break;
+      }
+    }
+    this.expect(';');
+    return { attributes, from, names };
+  }
+
+  private namedFunc(docs: Docs, attributes: Attribute[]): NamedFunc {
+    const name = this.id();
+    this.expect(':');
+    const func = this.func();
+    this.expect(';');
+    return { docs, attributes, name, func };
+  }
+
+  private func(): FuncAst {
+    const isAsync = this.eat('keyword', 'async');
+    const span = this.expect('keyword', 'func');
+    this.expect('(');
+    const params = this.listTrailer(')', () => this.param());
+    const result = this.eat('->') ? this.type(0) : undefined;
+    return { span, async: isAsync, params, result };
+  }
+
+  private param(): { name: Id; ty: TypeAst } {
+    const name = this.id();
+    this.expect(':');
+    return { name, ty: this.type(0) };
+  }
+
+  private typeDef(keyword: string, docs: Docs, attributes: Attribute[]): TypeDefAst {
+    this.expect('keyword', keyword);
+    const name = this.id();
+    let ty: TypeAst;
+    switch (keyword) {
+      case 'type':
+        this.expect('=');
+        ty = this.type(0);
+        this.expect(';');
+        break;
+      case 'flags':
+        ty = { kind: 'flags', span: name.span, flags: this.list('{', '}', (d) => ({ docs: d, name: this.id() })) };
+        break;
+      case 'enum':
+        ty = { kind: 'enum', span: name.span, cases: this.list('{', '}', (d) => ({ docs: d, name: this.id() })) };
+        break;
+      case 'record':
+        ty = {
+          kind: 'record', span: name.span,
+          fields: this.list('{', '}', (d) => {
+            const n = this.id();
+            this.expect(':');
+            return { docs: d, name: n, ty: this.type(0) };
+          }),
+        };
+        break;
+      case 'variant':
+        ty = {
+          kind: 'variant', span: name.span,
+          cases: this.list('{', '}', (d) => {
+            const n = this.id();
+            let t: TypeAst | undefined;
+            if (this.eat('(')) {
+              t = this.type(0);
+              this.expect(')');
+            }
+            return { docs: d, name: n, ty: t };
+          }),
+        };
+        break;
+      default: {
+        const funcs: ResourceFunc[] = [];
+        if (this.eat('{')) {
+          while (!this.eat('}')) {
+            const d = this.docs();
+            const attrs = this.attributes();
+            funcs.push(this.resourceFunc(d, attrs));
+          }
+        } else this.expect(';');
+        ty = { kind: 'resource', span: name.span, funcs };
+      }
+    }
+    return { docs, attributes, name, ty };
+  }
+
+  private resourceFunc(docs: Docs, attributes: Attribute[]): ResourceFunc {
+    const i = this.peekIdx();
+    if (this.peekIs('keyword', 'constructor', i)) {
+      const span = this.spanOf(i);
+      this.advance();
+      this.expect('(');
+      const params = this.listTrailer(')', () => this.param());
+      const result = this.eat('->') ? this.type(0) : undefined;
+      this.expect(';');
+      return { kind: 'constructor', func: { docs, attributes, name: { name: 'constructor', span }, func: { span, async: false, params, result } } };
+    }
+    const k = this.t.kind[i];
+    if (k === 'id' || k === 'explicit-id') {
+      const name = this.id();
+      this.expect(':');
+      const kind = this.eat('keyword', 'static') ? 'static' : 'method';
+      const func = this.func();
+      this.expect(';');
+      return { kind, func: { docs, attributes, name, func } };
+    }
+    this.errExpected('`constructor` or identifier', i);
+  }
+
+  private list<T>(open: TokenKind, close: TokenKind, item: (docs: Docs) => T): T[] {
+    this.expect(open);
+    return this.listTrailer(close, item);
+  }
+
+  private listTrailer<T>(close: TokenKind, item: (docs: Docs) => T): T[] {
+    const items: T[] = [];
+    for (;;) {
+      const docs = this.docs();
+      if (this.eat(close)) break;
+      items.push(item(docs));
+      if (!this.eat(',')) {
+        this.expect(close);
+        break;
+      }
+    }
+    return items;
+  }
+
+  private type(depth: number): TypeAst {
+    const i = this.advance();
+    const span = this.spanOf(i);
+    if (depth >= MAX_DEPTH) this.err(span, 'type nesting too deep');
+    const k = this.t.kind[i];
+    if (k === 'keyword') {
+      const w = this.t.word[i]!;
+      if (PRIMS.has(w)) return { kind: 'prim', name: w as PrimitiveName, span };
+      switch (w) {
+        case 'tuple':
+          return { kind: 'tuple', span, types: this.list('<', '>', () => this.type(depth + 1)) };
+        case 'list': {
+          this.expect('<');
+          const ty = this.type(depth + 1);
+          if (this.eat(',')) {
+            const n = this.advance();
+            if (this.t.kind[n] !== 'integer') this.errExpected('fixed-length', n);
+            const digits = this.text(n);
+            const size = Number(digits);
+            if (!(size <= 0xffffffff)) this.err(this.spanOf(n), 'invalid list size: number too large to fit in target type');
+            this.expect('>');
+            return { kind: 'fixed-list', span, ty, size };
+          }
+          this.expect('>');
+          return { kind: 'list', span, ty };
+        }
+        case 'map': {
+          this.expect('<');
+          const key = this.type(depth + 1);
+          this.expect(',');
+          const value = this.type(depth + 1);
+          this.expect('>');
+          return { kind: 'map', span, key, value };
+        }
+        case 'option': {
+          this.expect('<');
+          const ty = this.type(depth + 1);
+          this.expect('>');
+          return { kind: 'option', span, ty };
+        }
+        case 'result': {
+          let ok: TypeAst | undefined;
+          let err: TypeAst | undefined;
+          if (this.eat('<')) {
+            if (this.eat('keyword', '_')) {
+              this.expect(',');
+              err = this.type(depth + 1);
+            } else {
+              ok = this.type(depth + 1);
+              if (this.eat(',')) err = this.type(depth + 1);
+            }
+            this.expect('>');
+          }
+          return { kind: 'result', span, ok, err };
+        }
+        case 'future':
+        case 'stream': {
+          let ty: TypeAst | undefined;
+          if (this.eat('<')) {
+            ty = this.type(depth + 1);
+            this.expect('>');
+          }
+          return { kind: w, span, ty };
+        }
+        case 'own':
+        case 'borrow': {
+          this.expect('<');
+          const resource = this.id();
+          this.expect('>');
+          return { kind: w, resource, span: resource.span };
+        }
+      }
+    }
+    if (k === 'id' || k === 'explicit-id') {
+      this.pos = i;
+      const id = this.id();
+      return { kind: 'name', id, span: id.span };
+    }
+    this.errExpected('a type', i);
+  }
+
+  private attributes(): Attribute[] {
+    const ret: Attribute[] = [];
+    while (this.eat('@')) {
+      const id = this.id();
+      switch (id.name) {
+        case 'since':
+        case 'deprecated': {
+          this.expect('(');
+          this.eatId('version');
+          this.expect('=');
+          const { version } = this.version();
+          this.expect(')');
+          ret.push({ kind: id.name, span: id.span, version });
+          break;
+        }
+        case 'unstable': {
+          this.expect('(');
+          this.eatId('feature');
+          this.expect('=');
+          const feature = this.id();
+          this.expect(')');
+          ret.push({ kind: 'unstable', span: id.span, feature });
+          break;
+        }
+        case 'external-id': {
+          this.expect('(');
+          const s = this.expect('string');
+          this.expect(')');
+          ret.push({ kind: 'external-id', span: id.span, id: this.t.text.slice(s.start - this.t.offset + 1, s.end - this.t.offset - 1) });
+          break;
+        }
+        default:
+          this.err(id.span, `unknown attribute \`${id.name}\``);
+      }
+    }
+    return ret;
+  }
+
+  private eatId(expected: string): void {
+    const id = this.id();
+    if (id.name !== expected) this.err(id.span, `expected \`${expected}\`, found \`${id.name}\``);
+  }
+}
+
+/** Validates a semver string the way the `semver` crate does; returns a message or undefined. */
+export function checkSemver(v: string): string | undefined {
+  const m = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/.exec(v);
+  if (!m) {
+    if (/^\d+\.\d+\.\d+/.test(v) && /(^|\.)0\d/.test(v.split(/[-+]/)[0]!)) return 'invalid leading zero in version number';
+    return `unexpected character in version \`${v}\``;
+  }
+  if (m[4]) {
+    for (const part of m[4].split('.')) if (/^\d+$/.test(part) && part.length > 1 && part.startsWith('0')) return 'invalid leading zero in pre-release identifier';
+  }
+  for (let k = 1; k <= 3; k++) if (Number(m[k]) > Number.MAX_SAFE_INTEGER) return 'value of major version exceeds u64::MAX';
+  return undefined;
+}
