@@ -22,7 +22,11 @@ async function run(request) {
     }
     case 'embed-new': {
       const core = await readFile(request.core);
-      const embedded = await jco.componentEmbed({ binary: core, witPath: request.wit, world: request.world });
+      const embedded = await jco.componentEmbed(
+        request.witSource !== undefined
+          ? { binary: core, witSource: request.witSource, world: request.world }
+          : { binary: core, witPath: request.wit, world: request.world },
+      );
       const adapterPath = request.adapter === 'command' ? jco.preview1AdapterCommandPath() : jco.preview1AdapterReactorPath();
       const adapter = await readFile(adapterPath);
       const component = await jco.componentNew(embedded, [['wasi_snapshot_preview1', adapter]]);

@@ -25,7 +25,7 @@ export interface JsComponent extends ComponentBase {
 }
 export interface CComponent extends ComponentBase {
   language: 'c';
-  wit: string;
+  /** Absent for a command without WIT: it exports wasi:cli/run through the command adapter only. */
   execModel: 'reactor' | 'command';
   cflags: string[];
 }
@@ -176,12 +176,14 @@ function parseComponents(node: YamlNode | null, root: string, fail: Fail): Compo
         return { ...base, language: 'js', wit: wit!, disableFeatures: disable };
       }
       case 'c': {
-        if (!wit) fail(item, `${at}.wit`, 'missing (a c component needs the WIT directory of its world)');
         const modelNode = fields.get('exec-model');
         const model = modelNode === undefined ? 'reactor' : scalarString(modelNode, `${at}.exec-model`, fail);
         if (model !== 'reactor' && model !== 'command') fail(modelNode, `${at}.exec-model`, `expected reactor or command, got "${model}"`);
+        if (!wit && model === 'reactor') {
+          fail(item, `${at}.wit`, 'missing (a reactor C component needs the WIT directory of the world it exports; only exec-model: command may omit it)');
+        }
         const cflags = fields.has('cflags') ? stringList(fields.get('cflags'), `${at}.cflags`, fail) : [];
-        return { ...base, language: 'c', wit: wit!, execModel: model as 'reactor' | 'command', cflags };
+        return { ...base, language: 'c', execModel: model as 'reactor' | 'command', cflags };
       }
       case 'wat':
         return { ...base, language: 'wat' };

@@ -5,7 +5,7 @@ const WORKER = fileURLToPath(new URL('../../worker/jco-worker.mjs', import.meta.
 
 export type WorkerRequest =
   | { op: 'componentize'; source: string; wit: string; world?: string; disableFeatures: string[]; out: string }
-  | { op: 'embed-new'; core: string; wit: string; world?: string; adapter: 'reactor' | 'command'; out: string };
+  | { op: 'embed-new'; core: string; wit?: string; witSource?: string; world?: string; adapter: 'reactor' | 'command'; out: string };
 
 export interface WorkerFailure {
   message: string;

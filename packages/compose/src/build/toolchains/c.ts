@@ -80,7 +80,10 @@ export const buildC: Toolchain<CComponent> = async (spec, ctx) => {
       detail: stderr.split(ctx.root + path.sep).join(''),
     });
   }
-  const failure = await runWorker({ op: 'embed-new', core, wit: spec.wit, world: spec.world, adapter: spec.execModel, out: ctx.out });
+  const wit = spec.wit
+    ? { wit: spec.wit, world: spec.world }
+    : { witSource: 'package weld:command;\n\nworld command {}\n', world: 'command' };
+  const failure = await runWorker({ op: 'embed-new', core, ...wit, adapter: spec.execModel, out: ctx.out });
   if (failure) {
     throw (await classifyWitFailure(failure.message, spec, ctx.root)) ??
       new BuildError('component-new-failed', `making a component from the C module failed: ${failure.message.trim()}`, { component: spec.name });
