@@ -15,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str) });
+  program.configureHelp({ showGlobalOptions: true });
   registerCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
