@@ -42,4 +42,20 @@ export {
 } from './remote/credentials.js';
 export { openTarget, type OpenOptions, type OpenedTarget } from './open.js';
 export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.js';
+export { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
+export {
+  pushComponent,
+  pullComponent,
+  resolveWasmArtifact,
+  buildWasmManifest,
+  TITLE_ANNOTATION,
+  type WasmConfig,
+  type ArtifactOptions,
+  type PushResult,
+  type PullResult,
+  type ComponentSource,
+  type ResolvedWasmArtifact,
+} from './artifact.js';
+export { login, logout, verifyCredentials, type LoginOptions, type LoginResult } from './login.js';
+export { inspectReference, type ReferenceInspection } from './inspect.js';
 export * from './sign/index.js';

@@ -105,7 +105,7 @@ export class RegistryClient {
     const attempts = replayable ? this.opts.retries : 1;
     let authRetried = false;
     for (let attempt = 1; ; attempt++) {
-      let res: RegistryResponse;
+      let res: RegistryResponse & { sentAuth: boolean };
       try {
         res = await this.once(req);
       } catch (e) {
@@ -120,11 +120,11 @@ export class RegistryClient {
         const challenge = parseChallenge(header(res.headers, 'www-authenticate'));
         await res.body.dump();
         if (challenge && (challenge.scheme === 'bearer' || challenge.scheme === 'basic')) {
-          const hadAuth = this.challenge !== undefined;
           this.challenge = challenge;
           if (challenge.scheme === 'bearer') this.tokens.delete(this.tokenKey(req.scopes));
           authRetried = true;
-          if (!hadAuth || challenge.scheme === 'bearer') {
+          // Retry unless we already sent basic credentials (then they are wrong); a bearer token may just lack scope.
+          if (!res.sentAuth || challenge.scheme === 'bearer') {
             if (!replayable) throw new RegistryError('unauthorized', `${this.host} asks for credentials before accepting ${req.what}`, { status: 401 });
             continue;
           }
@@ -151,7 +151,7 @@ export class RegistryClient {
     return /^https?:\/\//.test(url) ? url : new URL(url, this.base).toString();
   }
 
-  private async once(req: RegistryRequest): Promise<RegistryResponse> {
+  private async once(req: RegistryRequest): Promise<RegistryResponse & { sentAuth: boolean }> {
     let url = this.resolveUrl(req.url);
     const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, ...req.headers };
     const auth = await this.authorization(req.scopes);
@@ -175,7 +175,7 @@ export class RegistryClient {
         url = next.toString();
         continue;
       }
-      return { status: r.statusCode, headers: r.headers, body: r.body, url };
+      return { status: r.statusCode, headers: r.headers, body: r.body, url, sentAuth: Boolean(auth && sameOrigin) };
     }
     throw new RegistryError('registry-error', `too many redirects fetching ${req.what} from ${this.host}`);
   }

@@ -63,10 +63,10 @@ function findAuthEntry(config: DockerConfig, host: string) {
 }
 
 /** Runs `docker-credential-<helper> <action>` with `input` on stdin; returns stdout. */
-export function runCredentialHelper(helper: string, action: 'get' | 'store' | 'erase', input: string): Promise<string> {
+export function runCredentialHelper(helper: string, action: 'get' | 'store' | 'erase', input: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const program = `docker-credential-${helper}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(program, [action], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, [action], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -83,9 +83,9 @@ export function runCredentialHelper(helper: string, action: 'get' | 'store' | 'e
   });
 }
 
-async function fromHelper(helper: string, host: string): Promise<Credential | undefined> {
+async function fromHelper(helper: string, host: string, env: NodeJS.ProcessEnv): Promise<Credential | undefined> {
   const serverUrl = dockerConfigKey(host);
-  const out = await runCredentialHelper(helper, 'get', serverUrl);
+  const out = await runCredentialHelper(helper, 'get', serverUrl, env);
   if (!out.trim()) return undefined;
   let doc: { Username?: string; Secret?: string };
   try {
@@ -112,7 +112,7 @@ export function defaultCredentials(env: NodeJS.ProcessEnv = process.env): Creden
     const path = dockerConfigPath(env);
     const config = await readDockerConfig(path);
     const helper = config.credHelpers?.[dockerConfigKey(host)] ?? config.credHelpers?.[host];
-    if (helper) return fromHelper(helper, host);
+    if (helper) return fromHelper(helper, host, env);
     const entry = findAuthEntry(config, host);
     if (entry) {
       const source = path;
@@ -125,7 +125,7 @@ export function defaultCredentials(env: NodeJS.ProcessEnv = process.env): Creden
       }
       if (entry.username && entry.password) return { username: entry.username, password: entry.password, source };
     }
-    if (config.credsStore) return fromHelper(config.credsStore, host);
+    if (config.credsStore) return fromHelper(config.credsStore, host, env);
     return undefined;
   };
 }

@@ -1,0 +1,260 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { describe, readAll, sha256 } from './digest.js';
+import type { CopyEvent } from './copy.js';
+import { RegistryError } from './errors.js';
+import { atomicWriteStream, tempName } from './fsutil.js';
+import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
+import type { Descriptor, Target } from './store/types.js';
+import { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
+import { dirname } from 'node:path';
+
+/** The config blob of a wasm artifact, field for field as wkg/oci-wasm writes it. */
+export interface WasmConfig {
+  created: string;
+  author: string | null;
+  architecture: 'wasm';
+  os: 'wasip2' | 'wasip1';
+  layerDigests: string[];
+  component: { exports: string[]; imports: string[]; target: string | null } | null;
+}
+
+export const TITLE_ANNOTATION = 'org.opencontainers.image.title';
+export const CREATED_ANNOTATION = 'org.opencontainers.image.created';
+
+/** wasm-metadata field → OCI annotation (the mapping wkg uses). */
+const METADATA_ANNOTATIONS: Record<string, string> = {
+  description: 'org.opencontainers.image.description',
+  licenses: 'org.opencontainers.image.licenses',
+  source: 'org.opencontainers.image.source',
+  homepage: 'org.opencontainers.image.url',
+  revision: 'org.opencontainers.image.revision',
+  version: 'org.opencontainers.image.version',
+  authors: 'org.opencontainers.image.authors',
+};
+
+export interface ArtifactOptions {
+  /** Layer title (file name). Default `component.wasm`. */
+  title?: string;
+  /** Extra manifest annotations (`--annotation k=v`); they override the ones derived from metadata. */
+  annotations?: Record<string, string>;
+  /** RFC 3339 creation time. Default: `SOURCE_DATE_EPOCH`, else the file's mtime, else now. */
+  created?: string;
+  author?: string;
+  /** Provenance of a composed component (e.g. the source components' references), as annotations. */
+  provenance?: Record<string, string>;
+  /** Manifest `subject` (for artifacts that refer to another one). */
+  subject?: Descriptor;
+  /** Override the layer media type (WIT packages use the same `application/wasm`). */
+  layerMediaType?: string;
+}
+
+export interface BuiltWasmArtifact {
+  manifest: Descriptor;
+  manifestBytes: Uint8Array;
+  config: Descriptor;
+  configBytes: Uint8Array;
+  configDoc: WasmConfig;
+  layer: Descriptor;
+  world: WorldNames;
+}
+
+function createdTime(options: ArtifactOptions, mtime?: Date): string {
+  if (options.created) return options.created;
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return (mtime ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Builds config and manifest for a wasm layer already described by `layer`. */
+export function buildWasmManifest(layer: Descriptor, world: WorldNames, options: ArtifactOptions & { created: string }): BuiltWasmArtifact {
+  const configDoc: WasmConfig = {
+    created: options.created,
+    author: options.author ?? null,
+    architecture: 'wasm',
+    os: world.kind === 'component' ? 'wasip2' : 'wasip1',
+    layerDigests: [layer.digest],
+    component: world.kind === 'component' ? { exports: world.exports, imports: world.imports, target: null } : null,
+  };
+  const configBytes = encodeJson(configDoc);
+  const config = describe(MediaType.wasmConfig, configBytes);
+  const annotations: Record<string, string> = { [CREATED_ANNOTATION]: options.created };
+  for (const [field, value] of Object.entries(world.metadata)) {
+    const key = METADATA_ANNOTATIONS[field];
+    if (key) annotations[key] = value;
+  }
+  Object.assign(annotations, options.provenance ?? {}, options.annotations ?? {});
+  const manifestDoc: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    config,
+    layers: [{ ...layer, annotations: { [TITLE_ANNOTATION]: options.title ?? 'component.wasm' } }],
+    ...(options.subject ? { subject: options.subject } : {}),
+    annotations,
+  };
+  const manifestBytes = encodeJson(manifestDoc);
+  return { manifest: describe(MediaType.ociManifest, manifestBytes), manifestBytes, config, configBytes, configDoc, layer, world };
+}
+
+export interface PushResult {
+  manifest: Descriptor;
+  config: WasmConfig;
+  layer: Descriptor;
+  tag?: string;
+  /** Blobs and manifests written; empty blobs list on a re-push of unchanged content. */
+  uploaded: Descriptor[];
+  skipped: Descriptor[];
+}
+
+export type ComponentSource = { path: string } | { bytes: Uint8Array };
+
+async function hashFile(path: string): Promise<{ digest: string; size: number }> {
+  const h = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).byteLength;
+  }
+  return { digest: `sha256:${h.digest('hex')}`, size };
+}
+
+/**
+ * Publishes a wasm component (or core module) as a wkg-compatible OCI artifact: config
+ * `application/vnd.wasm.config.v0+json`, one `application/wasm` layer. Streams from disk; blobs the target
+ * has are not uploaded again; the tag is set last.
+ */
+export async function pushComponent(
+  target: Target,
+  source: ComponentSource,
+  options: ArtifactOptions & { tag?: string; onEvent?: (e: CopyEvent) => void } = {},
+): Promise<PushResult> {
+  const layerType = options.layerMediaType ?? MediaType.wasmLayer;
+  let layer: Descriptor;
+  let world: WorldNames;
+  let mtime: Date | undefined;
+  let open: () => AsyncIterable<Uint8Array>;
+  if ('path' in source) {
+    const st = await stat(source.path).catch((e: NodeJS.ErrnoException) => {
+      throw new RegistryError('file-not-found', `cannot read ${source.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
+    });
+    mtime = st.mtime;
+    world = await componentWorldNamesFromFile(source.path);
+    const { digest, size } = await hashFile(source.path);
+    layer = { mediaType: layerType, digest, size };
+    open = () => createReadStream(source.path, { highWaterMark: 1 << 20 });
+  } else {
+    world = componentWorldNames(source.bytes);
+    layer = { mediaType: layerType, digest: sha256(source.bytes), size: source.bytes.byteLength };
+    open = async function* () {
+      yield source.bytes;
+    };
+  }
+  const title = options.title ?? ('path' in source ? basename(source.path) : 'component.wasm');
+  const built = buildWasmManifest(layer, world, { ...options, title, created: createdTime(options, mtime) });
+  const emit = options.onEvent ?? (() => undefined);
+  const result: PushResult = { manifest: built.manifest, config: built.configDoc, layer, tag: options.tag, uploaded: [], skipped: [] };
+
+  const pushBlob = async (desc: Descriptor, content: () => AsyncIterable<Uint8Array> | Uint8Array) => {
+    if (await target.exists(desc)) {
+      result.skipped.push(desc);
+      emit({ type: 'skip', desc, reason: 'exists' });
+      return;
+    }
+    emit({ type: 'start', desc });
+    const src = content();
+    const counted = src instanceof Uint8Array ? src : countBytes(src, desc, emit);
+    await target.push(desc, counted);
+    if (src instanceof Uint8Array) emit({ type: 'bytes', desc, bytes: src.byteLength });
+    result.uploaded.push(desc);
+    emit({ type: 'done', desc });
+  };
+  await Promise.all([pushBlob(layer, open), pushBlob(built.config, () => built.configBytes)]);
+  await pushBlob(built.manifest, () => built.manifestBytes);
+  if (options.tag) await target.tag(built.manifest, options.tag);
+  return result;
+}
+
+async function* countBytes(src: AsyncIterable<Uint8Array>, desc: Descriptor, emit: (e: CopyEvent) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of src) {
+    emit({ type: 'bytes', desc, bytes: chunk.byteLength });
+    yield chunk;
+  }
+}
+
+export interface ResolvedWasmArtifact {
+  /** The image manifest (after choosing from an index when the reference names one). */
+  manifestDesc: Descriptor;
+  manifest: ImageManifest;
+  /** The wasm layer (`application/wasm` or a legacy wash/wasm-to-oci type). */
+  layer: Descriptor;
+  /** Parsed config when it is a wasm config (or legacy JSON config); undefined otherwise. */
+  config?: Record<string, unknown>;
+  configDesc: Descriptor;
+}
+
+const WASM_LAYER_TYPES = new Set([MediaType.wasmLayer, ...LEGACY_WASM_LAYER_TYPES]);
+
+/** Resolves a reference to its wasm layer; accepts indexes (picks the wasm/wasip2 entry) and legacy layer types. */
+export async function resolveWasmArtifact(target: Target, reference: string): Promise<ResolvedWasmArtifact> {
+  let desc = await target.resolve(reference);
+  let manifest = parseManifest(await readAll(await target.fetch(desc), 4 * 1024 * 1024), target.name);
+  if ('manifests' in manifest) {
+    const pick =
+      manifest.manifests.find((m) => (m.platform as { architecture?: string } | undefined)?.architecture === 'wasm') ??
+      (manifest.manifests.length === 1 ? manifest.manifests[0] : undefined);
+    if (!pick || isIndexType(pick.mediaType)) {
+      throw new RegistryError('not-a-wasm-artifact', `${target.name}:${reference} is an index without a wasm manifest`);
+    }
+    desc = pick;
+    manifest = parseManifest(await readAll(await target.fetch(desc), 4 * 1024 * 1024), target.name);
+    if ('manifests' in manifest) throw new RegistryError('not-a-wasm-artifact', `${target.name}:${reference} nests indexes`);
+  }
+  const wasmLayers = manifest.layers.filter((l) => WASM_LAYER_TYPES.has(l.mediaType));
+  if (wasmLayers.length !== 1) {
+    const types = [...new Set(manifest.layers.map((l) => l.mediaType))].join(', ') || 'none';
+    throw new RegistryError('not-a-wasm-artifact', `${target.name}:${reference} is not a wasm artifact`, {
+      detail: `expected exactly one application/wasm layer; layer types: ${types}; config: ${manifest.config.mediaType}`,
+    });
+  }
+  let config: Record<string, unknown> | undefined;
+  if (manifest.config.size <= 1024 * 1024 && /json/.test(manifest.config.mediaType) && manifest.config.size > 0) {
+    try {
+      config = JSON.parse(Buffer.from(await readAll(await target.fetch(manifest.config))).toString('utf8')) as Record<string, unknown>;
+    } catch (e) {
+      if (e instanceof RegistryError) throw e;
+      config = undefined;
+    }
+  }
+  return { manifestDesc: desc, manifest, layer: wasmLayers[0], config, configDesc: manifest.config };
+}
+
+export interface PullResult extends ResolvedWasmArtifact {
+  /** Where the wasm was written (when `output` was given). */
+  output?: string;
+  bytes?: Uint8Array;
+}
+
+/**
+ * Fetches a wasm artifact's layer, verifying its digest while streaming. With `output`, writes the file
+ * atomically (a corrupt or truncated download leaves no file); otherwise returns the bytes.
+ */
+export async function pullComponent(
+  target: Target,
+  reference: string,
+  options: { output?: string; onEvent?: (e: CopyEvent) => void } = {},
+): Promise<PullResult> {
+  const art = await resolveWasmArtifact(target, reference);
+  const emit = options.onEvent ?? (() => undefined);
+  emit({ type: 'start', desc: art.layer });
+  const stream = countBytes(await target.fetch(art.layer), art.layer, emit);
+  if (options.output) {
+    await atomicWriteStream(options.output, tempName(dirname(options.output), basename(options.output)), stream);
+    emit({ type: 'done', desc: art.layer });
+    return { ...art, output: options.output };
+  }
+  const bytes = await readAll(stream);
+  emit({ type: 'done', desc: art.layer });
+  return { ...art, bytes };
+}
