@@ -6,3 +6,5 @@ export * from './cosign.js';
 export * from './bundle.js';
 export * from './sign.js';
 export * from './verify.js';
+export * from './attest.js';
+export * from './policy.js';

@@ -120,10 +120,10 @@ export async function verifyImage(target: Target, reference: string, options: Ve
 }
 
 /** The accepted signatures, or a `verification-failed` error (exit 1) listing every reason. */
-export function requireVerified(report: VerificationReport): VerifiedSignature[] {
+export function requireVerified(report: VerificationReport, what = 'signature'): VerifiedSignature[] {
   if (report.verified.length > 0) return report.verified;
   const reasons = report.failures.map((f) => `  ${f.reason}: ${f.message}${f.location !== report.digest ? ` [${f.location}]` : ''}`);
-  throw new SignError('verification-failed', `no valid signature for ${report.target}@${report.digest}`, {
+  throw new SignError('verification-failed', `no valid ${what} for ${report.target}@${report.digest}`, {
     detail: reasons.join('\n'),
     hint: 'offline: no transparency log checked',
   });

@@ -1,0 +1,134 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  attestImage,
+  compositionPredicate,
+  enforcePolicy,
+  generateKeyPair,
+  KeySigner,
+  loadPolicy,
+  parsePolicy,
+  publicKeyToPem,
+  referenceName,
+  requireAttested,
+  ruleFor,
+  signImage,
+  SLSA_PROVENANCE_V1,
+  trustedKey,
+  verifyAttestations,
+  verifyImage,
+  type KeyPair,
+} from '../../src/sign/index.js';
+import { pushTestImage, TestTarget } from './memory-target.js';
+
+let alice: KeyPair;
+let mallory: KeyPair;
+beforeAll(() => {
+  alice = generateKeyPair();
+  mallory = generateKeyPair();
+});
+
+const inputs = [
+  { name: 'acme:router', digest: 'sha256:' + 'a'.repeat(64), uri: 'ghcr.io/acme/router:1.0' },
+  { name: 'acme:backend', digest: 'sha256:' + 'b'.repeat(64) },
+];
+
+describe('attest', () => {
+  it('attaches a DSSE-signed SLSA provenance statement recording inputs and the weld version; verify reads it back', async () => {
+    const target = new TestTarget();
+    const image = await pushTestImage(target, 'v1');
+    const predicate = compositionPredicate({ inputs, weldVersion: '0.1.0', externalParameters: { composition: 'app.wac' } });
+    const result = await attestImage(target, 'v1', new KeySigner(alice.privateKey), { predicateType: SLSA_PROVENANCE_V1, predicate });
+    expect(result.digest).toBe(image.digest);
+    const report = await verifyAttestations(target, 'v1', { keys: [trustedKey(alice.publicKey, 'cosign.pub')] });
+    expect(report.failures).toEqual([]);
+    const [att] = requireAttested(report);
+    expect(att.predicateType).toBe(SLSA_PROVENANCE_V1);
+    expect(att.inputs).toEqual(inputs);
+    expect(att.weldVersion).toBe('0.1.0');
+    expect(att.statement.subject[0].digest).toEqual({ sha256: image.digest.slice(7) });
+    // an attestation is not a signature: verify without --attestation does not count it
+    expect((await verifyImage(target, 'v1', { keys: [trustedKey(alice.publicKey)] })).failures.map((f) => f.reason)).toEqual(['no-signature']);
+  });
+
+  it('attestation by another key, or none, fails with a reason', async () => {
+    const target = new TestTarget();
+    await pushTestImage(target, 'v1');
+    const none = await verifyAttestations(target, 'v1', { keys: [trustedKey(alice.publicKey)] });
+    expect(none.failures.map((f) => f.reason)).toEqual(['no-signature']);
+    expect(() => requireAttested(none)).toThrow(/no valid attestation/);
+    await attestImage(target, 'v1', new KeySigner(mallory.privateKey), { predicateType: SLSA_PROVENANCE_V1, predicate: compositionPredicate({ inputs, weldVersion: '0.1.0' }) });
+    const wrong = await verifyAttestations(target, 'v1', { keys: [trustedKey(alice.publicKey)] });
+    expect(wrong.failures.map((f) => f.reason)).toEqual(['wrong-key']);
+  });
+
+  it('rejects inputs without a digest', () => {
+    expect(() => compositionPredicate({ inputs: [{ name: 'x', digest: 'latest' }], weldVersion: '0' })).toThrow(expect.objectContaining({ code: 'attestation-invalid' }));
+  });
+});
+
+describe('policy', () => {
+  async function policyDir() {
+    const dir = await mkdtemp(join(tmpdir(), 'weld-policy-'));
+    await writeFile(join(dir, 'team.pub'), publicKeyToPem(alice.publicKey));
+    return dir;
+  }
+
+  it('parses rules, resolves key files relative to the policy, and picks the most specific prefix', async () => {
+    const dir = await policyDir();
+    const policy = await parsePolicy(
+      { trust: [{ prefix: '*', keys: ['team.pub'] }, { prefix: 'ghcr.io/acme/', keys: ['team.pub'], annotations: { env: 'prod' } }] },
+      dir,
+      'weld.yaml',
+    );
+    expect(ruleFor(policy, 'ghcr.io/acme/app:1')?.prefix).toBe('ghcr.io/acme');
+    expect(ruleFor(policy, 'ghcr.io/acmex/app:1')?.prefix).toBe('*');
+    expect(referenceName('127.0.0.1:5000/demo/app:v1')).toBe('127.0.0.1:5000/demo/app');
+    expect(referenceName('127.0.0.1:5000/demo/app@sha256:' + 'a'.repeat(64))).toBe('127.0.0.1:5000/demo/app');
+    expect(referenceName('demo/app')).toBe('demo/app');
+    expect(referenceName('oci:/tmp/x:v1')).toBe('oci:/tmp/x');
+  });
+
+  it('loads the policy: section of a weld.yaml, or a policy-only file; errors are typed', async () => {
+    const dir = await policyDir();
+    await writeFile(join(dir, 'weld.yaml'), 'components: []\npolicy:\n  trust:\n    - prefix: demo\n      keys: [team.pub]\n');
+    expect((await loadPolicy(join(dir, 'weld.yaml')))?.rules[0].prefix).toBe('demo');
+    await writeFile(join(dir, 'p.yaml'), 'trust:\n  - prefix: "*"\n    keys: team.pub\nunmatched: allow\n');
+    expect((await loadPolicy(join(dir, 'p.yaml')))?.unmatched).toBe('allow');
+    await writeFile(join(dir, 'none.yaml'), 'components: []\n');
+    expect(await loadPolicy(join(dir, 'none.yaml'))).toBeUndefined();
+    await writeFile(join(dir, 'bad.yaml'), 'trust:\n  - prefix: demo\n');
+    await expect(loadPolicy(join(dir, 'bad.yaml'))).rejects.toMatchObject({ code: 'policy-invalid' });
+    await writeFile(join(dir, 'missing-key.yaml'), 'trust:\n  - prefix: demo\n    keys: [nope.pub]\n');
+    await expect(loadPolicy(join(dir, 'missing-key.yaml'))).rejects.toMatchObject({ code: 'key-not-found' });
+  });
+
+  it('enforcePolicy allows a validly signed image and denies others with exit 3, naming reference, expected key and findings', async () => {
+    const dir = await policyDir();
+    const policy = await parsePolicy({ trust: [{ prefix: 'test.local/demo', keys: ['team.pub'] }] }, dir, 'weld.yaml');
+    const target = new TestTarget();
+    await pushTestImage(target, 'v1');
+
+    const unsigned = await enforcePolicy('test.local/demo/app:v1', target, policy).catch((e) => e);
+    expect(unsigned).toMatchObject({ code: 'policy-denied', exit: 3 });
+    expect(unsigned.message).toContain('test.local/demo/app:v1');
+    expect(unsigned.message).toContain('team.pub');
+    expect(unsigned.detail).toContain('no-signature');
+
+    await signImage(target, 'v1', new KeySigner(mallory.privateKey), { dockerReference: 'test.local/demo/app' });
+    const wrongKey = await enforcePolicy('test.local/demo/app:v1', target, policy).catch((e) => e);
+    expect(wrongKey).toMatchObject({ code: 'policy-denied', exit: 3 });
+    expect(wrongKey.detail).toContain('wrong-key');
+
+    await signImage(target, 'v1', new KeySigner(alice.privateKey), { dockerReference: 'test.local/demo/app' });
+    const ok = await enforcePolicy('test.local/demo/app:v1', target, policy);
+    expect(ok.signatures.length).toBe(2);
+    expect(ok.rule?.prefix).toBe('test.local/demo');
+
+    await expect(enforcePolicy('other.local/x:v1', target, policy)).rejects.toMatchObject({ code: 'policy-denied', exit: 3 });
+    const open = { ...policy, unmatched: 'allow' as const };
+    expect((await enforcePolicy('other.local/x:v1', target, open)).signatures).toEqual([]);
+  });
+});
