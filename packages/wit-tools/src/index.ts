@@ -8,3 +8,5 @@ export {
 } from './resolve.js';
 export { elaborateWorld, includeStability, interfaceDirectDeps, typeInterfaceDep } from './merge.js';
 export { toJSON, toJSONString } from './json.js';
+export { printPackage, printResolve, printPackageBody, printTypeName, itemName, canonicalPackageOrder, type PrintOptions } from './printer.js';
+export { canonicalModel } from './canonical.js';

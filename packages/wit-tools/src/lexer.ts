@@ -136,15 +136,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
         continue;
       }
       case 34: {
-        i++;
-        while (i < n && text.charCodeAt(i) !== 34) {
-          const x = text.charCodeAt(i);
-          if (x === 92) fail(i, `invalid string escape '${text[i + 1] ?? ''}'`);
-          if (x === 10 || x === 13) fail(i, `invalid string character '\\n'`);
-          i++;
-        }
-        if (i >= n) fail(n, 'unexpected end of file', 0);
-        i++;
+        i = scanString(text, i, (at, msg) => fail(at, msg)).end;
         push('string', s, i);
         continue;
       }
@@ -203,5 +195,45 @@ export function describeToken(t: Tokens, i: number): string {
     case 'keyword': return `keyword \`${t.word[i]}\``;
     case '->': case '*': case '@': case '/': case '+': case '-': return `\`${k}\``;
     default: return `'${k}'`;
+  }
+}
+
+/** Scans a string literal starting at the opening quote; returns its decoded value and the offset after the closing quote. */
+export function scanString(text: string, start: number, fail: (at: number, msg: string) => never): { value: string; end: number } {
+  let i = start + 1;
+  let value = '';
+  for (;;) {
+    if (i >= text.length) fail(i, 'unexpected end of file');
+    const c = text.charCodeAt(i);
+    if (c === 34) return { value, end: i + 1 };
+    if (c === 92) {
+      const e = text[i + 1];
+      i += 2;
+      switch (e) {
+        case '"': value += '"'; break;
+        case "'": value += "'"; break;
+        case 't': value += '\t'; break;
+        case 'n': value += '\n'; break;
+        case 'r': value += '\r'; break;
+        case '\\': value += '\\'; break;
+        case 'u': {
+          if (text[i] !== '{') fail(i, "expected character '{'");
+          const close = text.indexOf('}', i);
+          const digits = close < 0 ? '' : text.slice(i + 1, close);
+          if (!/^[0-9a-fA-F]+$/.test(digits)) fail(i + 1, `invalid hex digit '${text[i + 1] ?? ''}'`);
+          const cp = parseInt(digits, 16);
+          if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) fail(i, `invalid unicode value 0x${cp.toString(16)}`);
+          value += String.fromCodePoint(cp);
+          i = close + 1;
+          break;
+        }
+        default:
+          fail(i - 1, `invalid string escape '${e ?? ''}'`);
+      }
+      continue;
+    }
+    if (c < 0x20 || c === 0x7f) fail(i, `invalid string character '\\u{${c.toString(16)}}'`);
+    value += text[i];
+    i++;
   }
 }

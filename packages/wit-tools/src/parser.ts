@@ -2,7 +2,7 @@ import type {
   Attribute, Docs, ExternKind, FuncAst, Id, IncludeAst, InterfaceAst, InterfaceItem, NamedFunc, PackageFile, PackageNameAst,
   PrimitiveName, ResourceFunc, TypeAst, TypeDefAst, UseAst, UsePath, WorldAst, WorldItemAst, AstItem,
 } from './ast.js';
-import { type TokenKind, type Tokens, describeToken, tokenize, validateId } from './lexer.js';
+import { type TokenKind, type Tokens, describeToken, scanString, tokenize, validateId } from './lexer.js';
 import type { SourceMap, Span } from './source.js';
 import { WitError } from './wit-error.js';
 
@@ -584,7 +584,8 @@ class Parser {
           this.expect('(');
           const s = this.expect('string');
           this.expect(')');
-          ret.push({ kind: 'external-id', span: id.span, id: this.t.text.slice(s.start - this.t.offset + 1, s.end - this.t.offset - 1) });
+          const { value } = scanString(this.t.text, s.start - this.t.offset, (at, msg) => this.err({ start: this.t.offset + at, end: this.t.offset + at + 1 }, msg));
+          ret.push({ kind: 'external-id', span: id.span, id: value });
           break;
         }
         default:
