@@ -1,0 +1,138 @@
+/** `fmt`: formats WIT files in place through the model, one output per input file. */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { canonicalModel } from './canonical.js';
+import type { PackageId, Resolve } from './model.js';
+import { parseFile } from './parser.js';
+import { printPackage, printPackageBody } from './printer.js';
+import { type ResolvedPackage, readPackageDir, resolveDir, resolveFiles, resolvePath, type WitFile } from './resolve.js';
+import { SourceMap } from './source.js';
+import { WitError } from './wit-error.js';
+
+export interface FormattedFile {
+  path: string;
+  original: string;
+  formatted: string;
+  changed: boolean;
+}
+
+/** Formats one file of an already-resolved package: the items it defines, its header if it has one, its nested packages. */
+export function formatFileIn(resolve: Resolve, pkg: PackageId, file: WitFile): string {
+  const ast = parseFile(file.text, 0, new SourceMap());
+  const nested: PackageId[] = [];
+  for (const item of ast.items) {
+    if (item.kind !== 'package') continue;
+    const n = item.pkg.packageId!;
+    const key = `${n.namespace.name}:${n.name.name}${n.version ? `@${n.version.version}` : ''}`;
+    const id = resolve.packageNames.get(key);
+    if (id !== undefined) nested.push(id);
+  }
+  const include = (span: { start: number }) => resolve.sources.fileAt(span.start)?.path === file.path;
+  if (ast.packageId) return printPackage(resolve, pkg, { include, nested });
+  let text = printPackageBody(resolve, pkg, { include });
+  for (const n of nested) text += '\n' + printPackage(resolve, n);
+  return text;
+}
+
+function formatAll(resolved: ResolvedPackage, files: WitFile[]): FormattedFile[] {
+  return files.map((f) => {
+    const formatted = formatFileIn(resolved.resolve, resolved.package, f);
+    return { path: f.path, original: f.text, formatted, changed: formatted !== f.text };
+  });
+}
+
+/** Checks that formatting did not change meaning: the formatted files resolve to the same model. */
+function verify(resolved: ResolvedPackage, out: FormattedFile[], deps: WitFile[][]): void {
+  const again = resolveFiles(out.map((f) => ({ path: f.path, text: f.formatted })), deps, { allFeatures: true });
+  const a = JSON.stringify(canonicalModel(resolved.resolve));
+  const b = JSON.stringify(canonicalModel(again.resolve));
+  if (a !== b) {
+    throw new WitError('wit-syntax', `formatting ${out.map((f) => f.path).join(', ')} would change its meaning; left unchanged`, {
+      hint: 'please report this with the input file',
+    });
+  }
+}
+
+/** The text dependency packages in `dir/deps`, or undefined when it holds binary packages. */
+function textDeps(dir: string): WitFile[][] | undefined {
+  const depsDir = join(dir, 'deps');
+  let entries: { name: string; isDir: boolean }[];
+  try {
+    entries = readdirSync(depsDir, { withFileTypes: true }).map((e) => ({ name: e.name, isDir: statSync(join(depsDir, e.name)).isDirectory() }));
+  } catch {
+    return [];
+  }
+  const out: WitFile[][] = [];
+  for (const e of entries) {
+    const p = join(depsDir, e.name);
+    if (e.isDir) out.push(readPackageDir(p));
+    else if (e.name.endsWith('.wit')) out.push([{ path: p, text: readFileSync(p, 'utf8') }]);
+    else if (e.name.endsWith('.wasm')) return undefined;
+  }
+  return out;
+}
+
+/**
+ * Formats a folder's `.wit` files or a single file. A single file is resolved alone, or with its
+ * folder when it refers to siblings. Every `@unstable` item is kept (all features on).
+ */
+export function formatPath(path: string): FormattedFile[] {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
+  }
+  if (isDir) {
+    const files = readPackageDir(path);
+    const resolved = resolveDir(path, { allFeatures: true });
+    const out = formatAll(resolved, files);
+    const deps = textDeps(path);
+    if (out.some((f) => f.changed) && deps) verify(resolved, out, deps);
+    return out;
+  }
+  const text = readFileSync(path, 'utf8');
+  const file = { path, text };
+  let resolved: ResolvedPackage;
+  try {
+    resolved = resolvePath(path, { allFeatures: true });
+  } catch (e) {
+    if (!(e instanceof WitError) || (e.code !== 'wit-unknown-name' && e.code !== 'wit-unknown-package' && e.code !== 'wit-package')) throw e;
+    const dir = dirname(path);
+    let inDir: ResolvedPackage;
+    try {
+      inDir = resolveDir(dir, { allFeatures: true });
+    } catch {
+      throw e;
+    }
+    const all = readPackageDir(dir);
+    const files = all.filter((f) => basename(f.path) === basename(path));
+    const out = formatAll(inDir, files.length > 0 ? files : [file]);
+    const deps = textDeps(dir);
+    if (out[0]!.changed && deps) {
+      const others = all.filter((f) => basename(f.path) !== basename(path)).map((f) => ({ path: f.path, original: f.text, formatted: f.text, changed: false }));
+      verify(inDir, [...out, ...others], deps);
+    }
+    return out;
+  }
+  const out = formatAll(resolved, [file]);
+  if (out[0]!.changed) verify(resolved, out, []);
+  return out;
+}
+
+/** Writes a file atomically: a temporary sibling, then a rename over the target. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temporary file was never created
+    }
+    throw new WitError('wit-io', `failed to write ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
