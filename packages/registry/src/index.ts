@@ -58,4 +58,5 @@ export {
 } from './artifact.js';
 export { login, logout, verifyCredentials, type LoginOptions, type LoginResult } from './login.js';
 export { inspectReference, type ReferenceInspection } from './inspect.js';
+export { transferProgress, type TransferProgress } from './progress.js';
 export * from './sign/index.js';

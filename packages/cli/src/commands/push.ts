@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { formatReference, isDigest, openTarget, pushComponent } from '@weld/registry';
+import { emit, globals } from '../context.js';
+import { collect, openOptions, parseAnnotations, progressFor, withRegistryFlags } from './registry-common.js';
+
+export function registerPush(program: Command): void {
+  withRegistryFlags(
+    program
+      .command('push')
+      .description('publish a component as an OCI artifact (wkg/wash compatible); prints its digest')
+      .argument('<file>', 'the .wasm component (or core module)')
+      .argument('<ref>', 'host[:port]/repo[:tag], oci:PATH[:tag], oci-archive:FILE[:tag], or repo:tag (embedded store)')
+      .option('--annotation <key=value>', 'manifest annotation (repeatable)', collect, [])
+      .option('--title <name>', 'layer title (default: the file name)'),
+  ).action(async (file: string, ref: string, opts: { annotation: string[]; title?: string; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
+    const g = globals(cmd);
+    const annotations = parseAnnotations(opts.annotation);
+    const opened = await openTarget(ref, openOptions(opts));
+    const progress = progressFor(g);
+    try {
+      const tag = opened.reference.tag ?? (opened.reference.digest ? undefined : 'latest');
+      const result = await pushComponent(opened.target, { path: file }, { tag, annotations, title: opts.title, onEvent: progress.onEvent });
+      progress.stop();
+      if (opened.reference.digest && isDigest(opened.reference.digest) && opened.reference.digest !== result.manifest.digest) {
+        process.stderr.write(`warning: the pushed manifest is ${result.manifest.digest}, not the digest in the reference\n`);
+      }
+      const where = formatReference({ ...opened.reference, tag, digest: undefined });
+      emit(
+        g,
+        {
+          reference: where,
+          digest: result.manifest.digest,
+          size: result.manifest.size,
+          mediaType: result.manifest.mediaType,
+          tag: result.tag,
+          layer: result.layer,
+          config: result.config,
+          uploaded: result.uploaded.map((d) => d.digest),
+          skipped: result.skipped.map((d) => d.digest),
+        },
+        () => [result.manifest.digest],
+      );
+      if (!g.quiet && g.output === 'text') {
+        process.stderr.write(`pushed ${where}@${result.manifest.digest} (${result.uploaded.length} uploaded, ${result.skipped.length} already present)\n`);
+      }
+    } finally {
+      progress.stop();
+      await opened.close();
+    }
+  });
+}

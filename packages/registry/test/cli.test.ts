@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WELD_BIN, runWeld } from '../../../test/helpers/cli.js';
+import { polyglotComponent } from '../../../test/helpers/fixtures.js';
+import { startRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
+import { buildComponent } from './support/component.js';
+
+let reg: TestRegistry;
+let basic: TestRegistry;
+let dir: string;
+let env: Record<string, string>;
+beforeAll(async () => {
+  [reg, basic] = await Promise.all([startRegistry({ mode: 'open' }), startRegistry({ mode: 'htpasswd' })]);
+  dir = mkdtempSync(join(tmpdir(), 'weld-cli-reg-'));
+  env = { WELD_HOME: join(dir, 'home'), DOCKER_CONFIG: join(dir, 'docker'), WELD_REGISTRY_USER: '', WELD_REGISTRY_PASSWORD: '' };
+  delete (env as Record<string, string | undefined>).WELD_REGISTRY_USER;
+  delete (env as Record<string, string | undefined>).WELD_REGISTRY_PASSWORD;
+});
+afterAll(async () => {
+  await Promise.all([reg, basic].filter(Boolean).map((r) => r.stop()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const weld = (args: string[], extra: Record<string, string> = {}, input?: string) => runWeld(args, { env: { ...env, ...extra }, input });
+
+describe('weld push / pull / copy / tag / ls', () => {
+  it('pushes a real component to the registry, prints its digest, and pulls it back', async () => {
+    const file = existsSync(polyglotComponent('calc')) ? polyglotComponent('calc') : join(dir, 'fallback.wasm');
+    if (!existsSync(file)) writeFileSync(file, buildComponent({ exports: ['demo:calc/ops'] }));
+    const push = await weld(['-o', 'json', 'push', file, `${reg.host}/cli/calc:1.0.0`, '--annotation', 'org.opencontainers.image.version=1.0.0']);
+    expect(push.stderr).toBe('');
+    expect(push.code).toBe(0);
+    const doc = JSON.parse(push.stdout);
+    expect(doc.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(doc.config.architecture).toBe('wasm');
+    expect(doc.config.os).toBe('wasip2');
+    expect(doc.config.component.exports.length + doc.config.component.imports.length).toBeGreaterThan(0);
+
+    const text = await weld(['push', file, `${reg.host}/cli/calc:1.0.0`]);
+    expect(text.stdout.trim()).toMatch(/^sha256:[a-f0-9]{64}$/);
+
+    const out = join(dir, 'calc.wasm');
+    const pull = await weld(['pull', `${reg.host}/cli/calc:1.0.0`, out]);
+    expect(pull.code).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(file))).toBe(true);
+
+    const inspect = await weld(['-o', 'json', 'ls', `${reg.host}/cli/calc`]);
+    expect(JSON.parse(inspect.stdout).tags).toEqual(['1.0.0']);
+  });
+
+  it('works against the embedded store with bare names, and copies to a registry and a layout', async () => {
+    const file = join(dir, 'e.wasm');
+    writeFileSync(file, buildComponent({ exports: ['demo:emb/api'] }));
+    expect((await weld(['push', file, 'team/emb:v1'])).code).toBe(0);
+    expect(existsSync(join(dir, 'home', 'oci', 'index.json'))).toBe(true);
+    expect((await weld(['tag', 'team/emb:v1', 'stable', 'prod'])).code).toBe(0);
+    expect((await weld(['ls', 'team/emb'])).stdout.split('\n').filter(Boolean)).toEqual(['prod', 'stable', 'v1']);
+    const cp = await weld(['copy', 'team/emb:stable', `${reg.host}/cli/emb`]);
+    expect(cp.code).toBe(0);
+    expect((await weld(['-o', 'json', 'ls', `${reg.host}/cli/emb`])).stdout).toContain('"stable"');
+    expect((await weld(['copy', `${reg.host}/cli/emb:stable`, `oci:${join(dir, 'layout')}:x`])).code).toBe(0);
+    const out = join(dir, 'e-out.wasm');
+    expect((await weld(['pull', `oci:${join(dir, 'layout')}:x`, '--out', out])).code).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(file))).toBe(true);
+  });
+
+  it('reports bad input with typed errors and exit 2', async () => {
+    const missing = await weld(['pull', `${reg.host}/cli/none:v1`, join(dir, 'never.wasm')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/error\[(tag-unknown|name-unknown)\]/);
+    expect(existsSync(join(dir, 'never.wasm'))).toBe(false);
+    const badRef = await weld(['push', join(dir, 'e.wasm'), 'Team/App']);
+    expect(badRef.code).toBe(2);
+    expect(badRef.stderr).toContain('error[invalid-reference]');
+    const notWasm = join(dir, 'x.txt');
+    writeFileSync(notWasm, 'hello');
+    const nw = await weld(['push', notWasm, 'a/b:v1']);
+    expect(nw.code).toBe(2);
+    expect(nw.stderr).toContain('error[not-a-wasm-artifact]');
+    const ann = await weld(['push', join(dir, 'e.wasm'), 'a/b:v1', '--annotation', 'novalue']);
+    expect(ann.code).toBe(2);
+    expect(ann.stderr).toContain('--annotation expects key=value');
+  });
+});
+
+describe('weld login / logout', () => {
+  it('rejects a wrong password clearly, saves a right one, and uses it', async () => {
+    const wrong = await weld(['login', basic.host, '-u', 'weld', '--password-stdin'], {}, 'wrong\n');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('error[unauthorized]');
+    expect(wrong.stderr).toContain(`rejected the credentials`);
+    const ok = await weld(['login', basic.host, '-u', 'weld', '--password-stdin'], {}, 'weld-secret\n');
+    expect(ok.code).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(dir, 'docker', 'config.json'), 'utf8'));
+    expect(Object.keys(cfg.auths)).toEqual([basic.host]);
+    expect(statSync(join(dir, 'docker', 'config.json')).mode & 0o777).toBe(0o600);
+    expect((await weld(['push', join(dir, 'e.wasm'), `${basic.host}/cli/auth:v1`])).code).toBe(0);
+    expect((await weld(['logout', basic.host])).code).toBe(0);
+    const after = await weld(['push', join(dir, 'e.wasm'), `${basic.host}/cli/auth:v2`]);
+    expect(after.code).toBe(2);
+    expect(after.stderr).toContain(`weld login ${basic.host}`);
+    const viaEnv = await weld(['push', join(dir, 'e.wasm'), `${basic.host}/cli/auth:v3`], { WELD_REGISTRY_USER: 'weld', WELD_REGISTRY_PASSWORD: 'weld-secret' });
+    expect(viaEnv.code).toBe(0);
+  });
+});
+
+describe('a push killed mid-upload', () => {
+  it('leaves no tag, and the rerun completes', async () => {
+    const big = join(dir, 'big.wasm');
+    writeFileSync(big, buildComponent({ padding: 80 * 1024 * 1024 }));
+    const ref = `${reg.host}/cli/killed:v1`;
+    const child = spawn(process.execPath, [WELD_BIN, 'push', big, ref], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const uploads = join(reg.storageDir, 'docker/registry/v2/repositories/cli/killed/_uploads');
+    const started = Date.now();
+    let killedMidUpload = false;
+    while (Date.now() - started < 20_000 && child.exitCode === null) {
+      const partial = existsSync(uploads) && readdirSync(uploads).some((u) => {
+        const data = join(uploads, u, 'data');
+        return existsSync(data) && statSync(data).size > 0;
+      });
+      if (partial) {
+        child.kill('SIGKILL');
+        killedMidUpload = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+    expect(killedMidUpload).toBe(true);
+    const pullEarly = await weld(['pull', ref, join(dir, 'early.wasm')]);
+    expect(pullEarly.code).toBe(2);
+    expect(pullEarly.stderr).toMatch(/tag-unknown|name-unknown/);
+    const rerun = await weld(['push', big, ref]);
+    expect(rerun.code).toBe(0);
+    const out = join(dir, 'big-out.wasm');
+    expect((await weld(['pull', ref, out])).code).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(big))).toBe(true);
+  });
+});
