@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
 import { registerBuild } from './build.js';
+import { registerPush } from './push.js';
+import { registerPull } from './pull.js';
+import { registerCopy } from './copy.js';
+import { registerTag } from './tag.js';
+import { registerLs } from './ls.js';
+import { registerLogin } from './login.js';
+import { registerLogout } from './logout.js';
 import { registerKeygen } from './keygen.js';
 import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
@@ -9,6 +16,13 @@ import { registerWit } from './wit.js';
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
   registerBuild(program);
+  registerPush(program);
+  registerPull(program);
+  registerCopy(program);
+  registerTag(program);
+  registerLs(program);
+  registerLogin(program);
+  registerLogout(program);
   registerKeygen(program);
   registerSign(program);
   registerVerify(program);
