@@ -90,7 +90,8 @@ export async function loadPolicy(path: string, options: { requireSection?: boole
   }
   const section = typeof doc === 'object' && doc !== null && 'policy' in doc ? (doc as { policy: unknown }).policy : undefined;
   if (section === undefined) {
-    const looksLikeProject = typeof doc === 'object' && doc !== null && ('components' in doc || 'composition' in doc || 'workload' in doc);
+    const PROJECT_SECTIONS = ['name', 'components', 'compose', 'workload', 'publish', 'registries'];
+    const looksLikeProject = typeof doc === 'object' && doc !== null && PROJECT_SECTIONS.some((k) => k in doc);
     if (looksLikeProject) {
       if (options.requireSection) throw invalid(path, 'has no `policy:` section');
       return undefined;

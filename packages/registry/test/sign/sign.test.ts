@@ -106,6 +106,10 @@ describe('stored format', () => {
     expect(payload).toBe(
       `{"critical":{"identity":{"docker-reference":"test.local/demo/app"},"image":{"docker-manifest-digest":"${image.digest}"},"type":"cosign container image signature"},"optional":{"a":"\\u003c1\\u003e","b":"2"}}`,
     );
+    // cosign's own golden (pkg/cosign/obsolete_test.go): the payload bytes must be exactly these
+    expect(simpleSigningPayload('index.docker.io/namespace/image', 'sha256:4aa3054270f7a70b4528f2064ee90961788e1e1518703592ae4463de3b889dec').toString()).toBe(
+      '{"critical":{"identity":{"docker-reference":"index.docker.io/namespace/image"},"image":{"docker-manifest-digest":"sha256:4aa3054270f7a70b4528f2064ee90961788e1e1518703592ae4463de3b889dec"},"type":"cosign container image signature"},"optional":null}',
+    );
     expect(simpleSigningPayload('r', 'sha256:00').toString()).toBe(
       '{"critical":{"identity":{"docker-reference":"r"},"image":{"docker-manifest-digest":"sha256:00"},"type":"cosign container image signature"},"optional":null}',
     );
@@ -279,5 +283,19 @@ describe('tampering: each case fails with its own reason', () => {
     const report = await verifyImage(target, 'v1', { keys: keys(), annotations: { env: 'prod' } });
     expect(reasons(report)).toEqual(['annotation-mismatch', 'annotation-mismatch']);
     expect(report.failures[0].message).toContain('env=prod (found "staging")');
+  });
+});
+
+describe('keys cosign wrote', () => {
+  it('a cosign-generated key signs, and the signature verifies with its public key by both routes', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { decryptPrivateKey } = await import('../../src/sign/keys.js');
+    const pem = await readFile(new URL('./fixtures/cosign-sigstore-label.key', import.meta.url), 'utf8');
+    const key = await decryptPrivateKey(pem, 'hello', 'cosign-sigstore-label.key');
+    const target = new TestTarget();
+    await pushTestImage(target, 'v1');
+    await signImage(target, 'v1', new KeySigner(key), { dockerReference: 'test.local/demo/app' });
+    const report = await verifyImage(target, 'v1', { keys: [trustedKey(createPublicKey(key))] });
+    expect(report.verified).toHaveLength(2);
   });
 });
