@@ -152,25 +152,37 @@ export async function signCosign(target: Target, subject: Descriptor, signer: Si
   }
   const payloadDesc = describeBytes(SIMPLE_SIGNING_MEDIA_TYPE, payload);
   const layer: Descriptor = { ...payloadDesc, annotations };
+  // ECDSA signatures are randomized, so a re-sign adds a layer; an identical layer (deterministic RSA) is kept once.
 
-  const existing = await readSignatureManifest(target, subject.digest);
-  const layers = existing ? [...existing.manifest.layers] : [];
   const tag = signatureTag(subject.digest);
-  // ECDSA signatures are randomized, so a re-sign differs; identical layers only occur for deterministic keys (RSA).
-  const duplicate = layers.some((l) => l.digest === layer.digest && l.annotations?.[SIGNATURE_ANNOTATION] === annotations[SIGNATURE_ANNOTATION]);
-  if (duplicate && existing) {
-    return { tag, manifest: existing.descriptor, payload: payloadDesc, signatureCount: layers.length, unchanged: true };
-  }
-  layers.push(layer);
-
+  const isOurs = (l: Descriptor) => l.digest === layer.digest && l.annotations?.[SIGNATURE_ANNOTATION] === annotations[SIGNATURE_ANNOTATION];
   await pushIfMissing(target, payloadDesc, payload);
-  const config = signatureImageConfig(layers);
-  const configDesc = describeBytes(OCI_IMAGE_CONFIG, config);
-  await pushIfMissing(target, configDesc, config);
-  const manifest: Manifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: configDesc, layers };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest));
-  const manifestDesc = describeBytes(OCI_MANIFEST, manifestBytes);
-  await target.push(manifestDesc, manifestBytes);
-  await target.tag(manifestDesc, tag);
-  return { tag, manifest: manifestDesc, payload: payloadDesc, signatureCount: layers.length, unchanged: false };
+  // The tag is read-modify-write and registries offer no compare-and-swap: another signer may replace it between
+  // our read and our write. After writing, wait a moment and re-read; merge again while our layer is missing, so
+  // concurrent signers converge on a manifest holding every signature (cosign's own spec calls this racy).
+  let written: { manifest: Descriptor; count: number } | undefined;
+  for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+    const existing = await readSignatureManifest(target, subject.digest);
+    const layers = existing ? [...existing.manifest.layers] : [];
+    if (existing && layers.some(isOurs)) {
+      return { tag, manifest: existing.descriptor, payload: payloadDesc, signatureCount: layers.length, unchanged: written === undefined };
+    }
+    layers.push(layer);
+    const config = signatureImageConfig(layers);
+    const configDesc = describeBytes(OCI_IMAGE_CONFIG, config);
+    await pushIfMissing(target, configDesc, config);
+    const manifest: Manifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: configDesc, layers };
+    const manifestBytes = Buffer.from(JSON.stringify(manifest));
+    const manifestDesc = describeBytes(OCI_MANIFEST, manifestBytes);
+    await target.push(manifestDesc, manifestBytes);
+    await target.tag(manifestDesc, tag);
+    written = { manifest: manifestDesc, count: layers.length };
+    await new Promise((r) => setTimeout(r, SETTLE_MS + Math.floor(Math.random() * SETTLE_MS)));
+  }
+  throw new SignError('signature-manifest-invalid', `${target.name}:${tag} kept changing while signing; the signature was not recorded`, {
+    hint: 'another process is signing the same image at the same time; run the command again',
+  });
 }
+
+const SETTLE_MS = 15;
+const MAX_APPEND_ATTEMPTS = 8;

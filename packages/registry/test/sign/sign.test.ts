@@ -299,3 +299,15 @@ describe('keys cosign wrote', () => {
     expect(report.verified).toHaveLength(2);
   });
 });
+
+describe('concurrent signers', () => {
+  it('eight signers at once on the same image: every signature ends up in the .sig manifest', async () => {
+    const target = new TestTarget();
+    const image = await pushTestImage(target, 'v1');
+    const signer = new KeySigner(alice.privateKey);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => signCosign(target, image, signer, { dockerReference: 'x', annotations: { n: String(i) } })));
+    expect(results.every((r) => !r.unchanged)).toBe(true);
+    const report = await verifyImage(target, 'v1', { keys: [trustedKey(alice.publicKey)], routes: ['cosign-tag'] });
+    expect(report.verified.map((v) => v.annotations.n).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+  });
+});
