@@ -216,8 +216,8 @@ class Remap {
       const id = r.packageNames.get(pkgName);
       if (id === undefined) {
         const known = [...r.packageNames.keys()].sort();
-        const msg = known.length === 0 ? `package '${pkgName}' not found` : `package '${pkgName}' not found. known packages:${known.map((k) => `\n    ${k}`).join('')}`;
-        fail(r, 'wit-unknown-package', span, msg, `add the package to the deps/ folder (deps/<name>/*.wit or deps/<name>.wit)`);
+        fail(r, 'wit-unknown-package', span, `package '${pkgName}' not found`,
+          `known packages: ${known.join(', ')}; add the missing one to the deps/ folder (deps/<name>/*.wit or deps/<name>.wit)`);
       }
       return id;
     };

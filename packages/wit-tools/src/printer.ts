@@ -8,6 +8,7 @@ import {
   type WorldId, type WorldItem, type WorldKey,
 } from './model.js';
 import type { Span } from './source.js';
+import { docsText } from './unresolved.js';
 
 const EXTRA_KEYWORDS = new Set(['float32', 'float64']);
 
@@ -82,7 +83,14 @@ class Printer {
 
   private docs(d: string | undefined): void {
     if (this.opts.docs === false || d === undefined) return;
-    for (const line of d.split('\n')) this.out.doc(line);
+    const lines = d.split('\n');
+    if (docsText(lines.map((l) => (l.length > 0 ? `/// ${l}` : '///'))) !== d && !d.includes('*/') && !d.includes('/*') && docsText([`/**${d}*/`]) === d) {
+      // `///` lines would lose this text's common indentation or trailing spaces; a block comment keeps it
+      this.out.str(`/**${d}*/`);
+      this.out.newline();
+      return;
+    }
+    for (const line of lines) this.out.doc(line);
   }
 
   private stability(s: Stability): void {
