@@ -6,6 +6,13 @@ import { parseCustomPayload } from './custom.js';
 import { readCanon, readExport, readImport, readInstance, readStart, readValue } from './sections.js';
 import { readAlias, readTypeDef } from './types.js';
 
+function items<T>(r: Reader, what: string, item: () => T, offsets: number[]): T[] {
+  return r.vec(what, () => {
+    offsets.push(r.pos);
+    return item();
+  });
+}
+
 export const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 export const COMPONENT_VERSION = 0x0d;
 export const MAX_NESTING = 100;
@@ -70,6 +77,7 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
     r.end = bodyEnd;
     r.beginWidths();
     const base = { offset, size, ...(sizeWidth !== uLebSize(size) ? { sizeWidth } : {}) };
+    const offsets: number[] = [];
     let section: Section;
     switch (id) {
       case 0: {
@@ -86,10 +94,10 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
         r.pos = bodyEnd;
         break;
       case 2:
-        section = { ...base, id, kind: 'core-instance', items: r.vec('core instances', () => readCoreInstance(r)) };
+        section = { ...base, id, kind: 'core-instance', items: items(r, 'core instances', () => readCoreInstance(r), offsets) };
         break;
       case 3:
-        section = { ...base, id, kind: 'core-type', items: r.vec('core types', () => readCoreType(r)) };
+        section = { ...base, id, kind: 'core-type', items: items(r, 'core types', () => readCoreType(r), offsets) };
         break;
       case 4: {
         const component = readComponent(buf, bodyStart, bodyEnd, `${path ? path + ' > ' : ''}component[${nested++}]`, depth + 1);
@@ -98,33 +106,34 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
         break;
       }
       case 5:
-        section = { ...base, id, kind: 'instance', items: r.vec('instances', () => readInstance(r)) };
+        section = { ...base, id, kind: 'instance', items: items(r, 'instances', () => readInstance(r), offsets) };
         break;
       case 6:
-        section = { ...base, id, kind: 'alias', items: r.vec('aliases', () => readAlias(r)) };
+        section = { ...base, id, kind: 'alias', items: items(r, 'aliases', () => readAlias(r), offsets) };
         break;
       case 7:
-        section = { ...base, id, kind: 'type', items: r.vec('types', () => readTypeDef(r)) };
+        section = { ...base, id, kind: 'type', items: items(r, 'types', () => readTypeDef(r), offsets) };
         break;
       case 8:
-        section = { ...base, id, kind: 'canon', items: r.vec('canonical functions', () => readCanon(r)) };
+        section = { ...base, id, kind: 'canon', items: items(r, 'canonical functions', () => readCanon(r), offsets) };
         break;
       case 9:
         section = { ...base, id, kind: 'start', start: readStart(r) };
         break;
       case 10:
-        section = { ...base, id, kind: 'import', items: r.vec('imports', () => readImport(r)) };
+        section = { ...base, id, kind: 'import', items: items(r, 'imports', () => readImport(r), offsets) };
         break;
       case 11:
-        section = { ...base, id, kind: 'export', items: r.vec('exports', () => readExport(r)) };
+        section = { ...base, id, kind: 'export', items: items(r, 'exports', () => readExport(r), offsets) };
         break;
       default:
-        section = { ...base, id: 12, kind: 'value', items: r.vec('values', () => readValue(r)) };
+        section = { ...base, id: 12, kind: 'value', items: items(r, 'values', () => readValue(r), offsets) };
         break;
     }
     if (r.pos !== bodyEnd) r.fail('section-size-mismatch', `section has ${bodyEnd - r.pos} unread bytes after its last item`, r.pos);
     const widths = r.takeWidths();
     if (widths && id !== 1 && id !== 4) section.widths = widths;
+    if (offsets.length) Object.defineProperty(section, 'itemOffsets', { value: offsets, enumerable: false });
     r.end = outerEnd;
     sections.push(section);
   }

@@ -1,0 +1,102 @@
+import type { CoreSig, RFunc, RVal } from './model.js';
+
+/** Canonical ABI flattening (`CanonicalABI.md#flattening`): the core value types a component type lowers to. */
+export function flatten(t: RVal | undefined, out: string[] = []): string[] {
+  if (t === undefined) return out;
+  if (typeof t === 'string') {
+    switch (t) {
+      case 's64': case 'u64': out.push('i64'); break;
+      case 'f32': out.push('f32'); break;
+      case 'f64': out.push('f64'); break;
+      case 'string': out.push('i32', 'i32'); break;
+      default: out.push('i32');
+    }
+    return out;
+  }
+  const b = t.body;
+  switch (b.kind) {
+    case 'record': for (const f of b.fields) flatten(f.type, out); break;
+    case 'tuple': for (const x of b.types) flatten(x, out); break;
+    case 'list':
+      if (b.length !== undefined) {
+        const one = flatten(b.element);
+        // only "more than MAX_FLAT_PARAMS" matters, so stop repeating once past it
+        for (let i = 0; i < b.length && one.length > 0 && out.length <= 64; i++) out.push(...one);
+      } else out.push('i32', 'i32');
+      break;
+    case 'map': out.push('i32', 'i32'); break;
+    case 'flags': if (b.names.length > 0) out.push('i32'); break;
+    case 'enum': out.push('i32'); break;
+    case 'variant': flattenVariant(b.cases.map((c) => c.type), out); break;
+    case 'option': flattenVariant([undefined, b.type], out); break;
+    case 'result': flattenVariant([b.ok, b.err], out); break;
+    default: out.push('i32');
+  }
+  return out;
+}
+
+function join(a: string, b: string): string {
+  if (a === b) return a;
+  if ((a === 'i32' && b === 'f32') || (a === 'f32' && b === 'i32')) return 'i32';
+  return 'i64';
+}
+
+function flattenVariant(cases: (RVal | undefined)[], out: string[]): void {
+  const flat: string[] = [];
+  for (const c of cases) {
+    flatten(c).forEach((ft, i) => {
+      flat[i] = i < flat.length ? join(flat[i], ft) : ft;
+    });
+  }
+  out.push('i32', ...flat);
+}
+
+const MAX_FLAT_PARAMS = 16;
+const MAX_FLAT_ASYNC_PARAMS = 4;
+const MAX_FLAT_RESULTS = 1;
+
+/** Core signature of `canon lift` / `canon lower` of `f` (sync or async, async lift with or without callback). */
+export function coreSignature(f: RFunc, context: 'lift' | 'lower', async: boolean, callback: boolean): CoreSig {
+  let params: string[] = [];
+  for (const p of f.params) flatten(p.type, params);
+  const flatResults = flatten(f.result);
+  if (async && context === 'lower') {
+    if (params.length > MAX_FLAT_ASYNC_PARAMS) params = ['i32'];
+    if (f.result !== undefined) params.push('i32');
+    return { params, results: ['i32'] };
+  }
+  if (params.length > MAX_FLAT_PARAMS) params = ['i32'];
+  if (async && context === 'lift') return { params, results: callback ? ['i32'] : [] };
+  let results = flatResults;
+  if (results.length > MAX_FLAT_RESULTS) {
+    if (context === 'lift') results = ['i32'];
+    else {
+      params.push('i32');
+      results = [];
+    }
+  }
+  return { params, results };
+}
+
+/** Flat params of `task.return` for a result type. */
+export function taskReturnParams(result: RVal | undefined): string[] {
+  const flat = flatten(result);
+  return flat.length > MAX_FLAT_PARAMS ? ['i32'] : flat;
+}
+
+/** Whether a value of this type needs memory (pointers) / an allocator when lowered through memory. */
+export function containsPointer(t: RVal | undefined): boolean {
+  if (t === undefined) return false;
+  if (typeof t === 'string') return t === 'string';
+  const b = t.body;
+  switch (b.kind) {
+    case 'list': return b.length === undefined || containsPointer(b.element);
+    case 'map': return true;
+    case 'record': return b.fields.some((f) => containsPointer(f.type));
+    case 'tuple': return b.types.some(containsPointer);
+    case 'variant': return b.cases.some((c) => containsPointer(c.type));
+    case 'option': return containsPointer(b.type);
+    case 'result': return containsPointer(b.ok) || containsPointer(b.err);
+    default: return false;
+  }
+}

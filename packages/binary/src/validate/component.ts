@@ -1,0 +1,1213 @@
+import type {
+  Alias, Canon, CanonOption, Component, ComponentTypeDecl, CoreExternType, CoreImport, CoreInstance, CoreType, CoreValType,
+  DefinedType, Export, ExternName, ExternType, Import, Instance, ModuleTypeDecl, Section, Sort, TypeDef, ValType,
+} from '../ast.js';
+import { BinaryError, type BinaryErrorCode } from '../error.js';
+import { coreModuleInfo } from '../read/module.js';
+import { containsPointer, coreSignature, taskReturnParams } from './abi.js';
+import {
+  coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freshResource, hasBorrow,
+  type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
+  type RVal, someVal, Substitution, typeSize, valOf,
+} from './model.js';
+import { isSemver, nameKey, type NameKind, parseExternName } from './names.js';
+
+export type Feature =
+  | 'cm-async' | 'cm-async-stackful' | 'cm-more-async-builtins' | 'cm-error-context' | 'cm-fixed-length-lists' | 'cm-map'
+  | 'cm-values' | 'cm-nested-names' | 'cm-threading' | 'cm64' | 'cm-gc' | 'cm-implements' | 'cm-canon-names' | 'gc'
+  | 'shared-everything-threads' | 'custom-page-sizes';
+
+/** Features weld accepts unless told otherwise: everything real toolchains emit today, P3 async included. */
+export const DEFAULT_FEATURES: readonly Feature[] = [
+  'cm-async', 'cm-async-stackful', 'cm-more-async-builtins', 'cm-error-context', 'cm-fixed-length-lists', 'cm-map',
+  'cm-implements', 'cm-canon-names',
+];
+
+export interface ValidateOptions {
+  features?: Iterable<Feature>;
+  /** validate embedded core modules with the engine (`new WebAssembly.Module`); default true */
+  coreModules?: boolean;
+}
+
+class Invalid extends Error {
+  constructor(readonly code: BinaryErrorCode, message: string) {
+    super(message);
+  }
+}
+const fail = (code: BinaryErrorCode, message: string): never => {
+  throw new Invalid(code, message);
+};
+
+type CoreTypeEntry = { kind: 'func'; sig: CoreSig } | { kind: 'module'; type: RModule } | { kind: 'gc' };
+type ScopeKind = 'component' | 'component-type' | 'instance-type';
+
+class Scope {
+  coreTypes: CoreTypeEntry[] = [];
+  coreFuncs: CoreSig[] = [];
+  coreTables: CoreExt[] = [];
+  coreMemories: CoreExt[] = [];
+  coreGlobals: CoreExt[] = [];
+  coreTags: CoreSig[] = [];
+  coreModules: RModule[] = [];
+  coreInstances: Map<string, CoreExt>[] = [];
+  types: RType[] = [];
+  funcs: RFunc[] = [];
+  values: { type: RVal; used: boolean }[] = [];
+  instances: RInstance[] = [];
+  components: RComponent[] = [];
+  imports = new Map<string, Entity>();
+  exports = new Map<string, Entity>();
+  importKeys = new Map<string, string>();
+  exportKeys = new Map<string, string>();
+  imported: RResource[] = [];
+  defined: RResource[] = [];
+  /** resources defined by `resource` type definitions in this (concrete) component */
+  local = new Set<RResource>();
+  /** resources reachable by name here (imported or exported), for the export naming rule */
+  named = new Set<RResource>();
+  /** resource label → resource, for `[constructor]`/`[method]`/`[static]` names */
+  importResourceNames = new Map<string, RResource>();
+  exportResourceNames = new Map<string, RResource>();
+  constructor(readonly kind: ScopeKind, readonly parent?: Scope) {}
+}
+
+const MAX_TYPE_SIZE = 1_000_000;
+const SIG = (params: string[], results: string[]): CoreSig => ({ params, results });
+const fmtTypes = (t: string[]) => `[${t.map((x) => x.toUpperCase()).join(', ')}]`;
+
+export class ComponentValidator {
+  private features: Set<Feature>;
+  private coreModules: boolean;
+  private path: string[] = [];
+
+  constructor(opts: ValidateOptions = {}) {
+    this.features = new Set(opts.features ?? DEFAULT_FEATURES);
+    this.coreModules = opts.coreModules ?? true;
+  }
+
+  private has(f: Feature): boolean {
+    return this.features.has(f);
+  }
+
+  private require(f: Feature, what: string): void {
+    if (!this.has(f)) fail('unsupported-feature', what);
+  }
+
+  validate(c: Component): RComponent {
+    return this.component(c, undefined);
+  }
+
+  // ---------- components ----------
+
+  private component(c: Component, parent: Scope | undefined): RComponent {
+    const s = new Scope('component', parent);
+    let nested = 0;
+    for (const sec of c.sections) {
+      const label = this.path.length ? `${this.path.join(' > ')} > ${sec.kind}` : sec.kind;
+      if (sec.kind === 'component') {
+        this.path.push(`component[${nested++}]`);
+        const t = this.component(sec.component, s);
+        this.path.pop();
+        if (typeSize(t) > MAX_TYPE_SIZE) this.at(label, sec.offset, () => fail('limit-exceeded', 'effective type size exceeds the limit of 1000000'));
+        s.components.push(t);
+        continue;
+      }
+      const offsets = sec.itemOffsets;
+      const each = <T>(items: T[], fn: (x: T) => void) => {
+        items.forEach((x, i) => this.at(label, offsets?.[i] ?? sec.offset, () => fn(x)));
+      };
+      switch (sec.kind) {
+        case 'custom':
+          break;
+        case 'core-module':
+          this.at(label, sec.module.offset, () => s.coreModules.push(this.coreModule(sec)));
+          break;
+        case 'core-instance':
+          each(sec.items, (x) => this.coreInstance(s, x));
+          break;
+        case 'core-type':
+          each(sec.items, (x) => this.coreType(s, x));
+          break;
+        case 'instance':
+          each(sec.items, (x) => this.instance(s, x));
+          break;
+        case 'alias':
+          each(sec.items, (x) => this.alias(s, x));
+          break;
+        case 'type':
+          each(sec.items, (x) => this.typeDef(s, x));
+          break;
+        case 'canon':
+          each(sec.items, (x) => this.canon(s, x));
+          break;
+        case 'start':
+          this.at(label, sec.offset, () => this.start(s, sec.start));
+          break;
+        case 'import':
+          each(sec.items, (x) => this.importDecl(s, x.name, x.type));
+          break;
+        case 'export':
+          each(sec.items, (x) => this.exportDef(s, x));
+          break;
+        case 'value':
+          each(sec.items, (x) => {
+            this.require('cm-values', 'support for component model `value`s is not enabled');
+            s.values.push({ type: this.valType(s, x.type), used: false });
+          });
+          break;
+      }
+    }
+    const unused = s.values.findIndex((v) => !v.used);
+    if (unused >= 0) this.at(this.path.join(' > ') || 'component', c.offset, () => fail('value-not-consumed', `value index ${unused} was not used as part of an instantiation, start function, or export`));
+    return { kind: 'component', imports: s.imports, exports: s.exports, imported: s.imported, defined: s.defined };
+  }
+
+  private at<T>(section: string, offset: number, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Invalid) throw new BinaryError(e.code, e.message, offset, section);
+      if (e instanceof BinaryError) throw e;
+      if (e instanceof RangeError) throw new BinaryError('limit-exceeded', `type too deeply nested: ${e.message}`, offset, section);
+      throw e;
+    }
+  }
+
+  // ---------- core ----------
+
+  private coreModule(sec: Extract<Section, { kind: 'core-module' }>): RModule {
+    const bytes = sec.module.bytes;
+    if (this.coreModules) {
+      try {
+        new (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => unknown } }).WebAssembly.Module(bytes);
+      } catch (e) {
+        fail('invalid-core-module', `core module is invalid: ${(e as Error).message.replace(/^WebAssembly\.Module\(\): /, '')}`);
+      }
+    }
+    let info;
+    try {
+      info = coreModuleInfo(sec.module);
+    } catch (e) {
+      if (e instanceof BinaryError) fail('invalid-core-module', e.message);
+      throw e;
+    }
+    const sigs: (CoreSig | undefined)[] = [];
+    for (const g of info.types) for (const t of g.types) sigs.push(t.composite.kind === 'func' ? SIG(t.composite.params.map(cvt), t.composite.results.map(cvt)) : undefined);
+    const funcSig = (i: number) => sigs[i] ?? fail('invalid-core-module', `type index ${i} is not a function type`);
+    const ext = (t: CoreExternType): CoreExt => coreExt(t, funcSig);
+    const imports = info.imports.map((i) => ({ module: i.module, name: i.name, type: ext(i.type) }));
+    const funcs: CoreSig[] = [...imports.filter((i) => i.type.kind === 'func').map((i) => (i.type as { sig: CoreSig }).sig), ...info.functions.map(funcSig)];
+    const exports = new Map<string, CoreExt>();
+    for (const e of info.exports) {
+      const pick = (): CoreExt | undefined => {
+        switch (e.kind) {
+          case 'func': return funcs[e.index] && { kind: 'func', sig: funcs[e.index] };
+          case 'table': return info.tables[e.index] && ext(info.tables[e.index]);
+          case 'memory': return info.memories[e.index] && ext(info.memories[e.index]);
+          case 'global': return info.globals[e.index] && ext(info.globals[e.index]);
+          case 'tag': return info.tags[e.index] !== undefined ? { kind: 'tag', sig: funcSig(info.tags[e.index]) } : undefined;
+        }
+      };
+      exports.set(e.name, pick() ?? fail('invalid-core-module', `export \`${e.name}\` refers to a missing ${e.kind}`));
+    }
+    return { kind: 'module', imports, exports };
+  }
+
+  private coreInstance(s: Scope, x: CoreInstance): void {
+    if (x.kind === 'instantiate') {
+      const m = s.coreModules[x.module] ?? fail('index-out-of-bounds', `unknown module ${x.module}: module index out of bounds`);
+      const args = new Map<string, Map<string, CoreExt>>();
+      for (const a of x.args) {
+        if (args.has(a.name)) fail('duplicate-name', `duplicate module instantiation argument named \`${a.name}\``);
+        args.set(a.name, s.coreInstances[a.instance] ?? fail('index-out-of-bounds', `unknown core instance ${a.instance}: instance index out of bounds`));
+      }
+      for (const imp of m.imports) {
+        const inst = args.get(imp.module) ?? fail('missing-argument', `missing module instantiation argument named \`${imp.module}\``);
+        const got = inst.get(imp.name) ?? fail('missing-export', `module instantiation argument \`${imp.module}\` does not export an item named \`${imp.name}\``);
+        const why = coreExtMismatch(got, imp.type);
+        if (why) fail('type-mismatch', `type mismatch for export \`${imp.name}\` of module instantiation argument \`${imp.module}\`\n${why}`);
+      }
+      s.coreInstances.push(m.exports);
+      return;
+    }
+    const exports = new Map<string, CoreExt>();
+    for (const e of x.exports) {
+      if (exports.has(e.name)) fail('duplicate-name', `export name \`${e.name}\` already defined`);
+      exports.set(e.name, this.coreItem(s, e.sort, e.index));
+    }
+    s.coreInstances.push(exports);
+  }
+
+  private coreItem(s: Scope, sort: string, index: number): CoreExt {
+    const oob = (what: string) => fail('index-out-of-bounds', `unknown ${what} ${index}: ${what} index out of bounds`);
+    switch (sort) {
+      case 'func': return { kind: 'func', sig: s.coreFuncs[index] ?? oob('function') };
+      case 'table': return s.coreTables[index] ?? oob('table');
+      case 'memory': return s.coreMemories[index] ?? oob('memory');
+      case 'global': return s.coreGlobals[index] ?? oob('global');
+      case 'tag': return { kind: 'tag', sig: s.coreTags[index] ?? oob('tag') };
+      default: return fail('wrong-sort', `core sort \`${sort}\` cannot be exported from a core instance`);
+    }
+  }
+
+  private coreType(s: Scope, t: CoreType): void {
+    if (t.kind === 'rec') {
+      if (t.group.explicit || t.group.types.some((x) => x.explicit || x.composite.kind !== 'func' || x.composite.shared)) {
+        this.require('gc', 'rec group usage requires `gc` proposal to be enabled');
+      }
+      for (const x of t.group.types) {
+        if (x.composite.kind === 'func') s.coreTypes.push({ kind: 'func', sig: SIG(x.composite.params.map(cvt), x.composite.results.map(cvt)) });
+        else s.coreTypes.push({ kind: 'gc' });
+      }
+      return;
+    }
+    if (s.kind !== 'component' && false) return;
+    s.coreTypes.push({ kind: 'module', type: this.moduleType(s, t.decls) });
+  }
+
+  private moduleType(s: Scope, decls: ModuleTypeDecl[]): RModule {
+    const types: CoreTypeEntry[] = [];
+    const imports: RModule['imports'] = [];
+    const exports = new Map<string, CoreExt>();
+    const importKeys = new Set<string>();
+    const funcSig = (i: number): CoreSig => {
+      const t = types[i] ?? fail('index-out-of-bounds', `type index out of bounds`);
+      return t.kind === 'func' ? t.sig : fail('invalid-type', `type index ${i} is not a function type`);
+    };
+    for (const d of decls) {
+      switch (d.kind) {
+        case 'type':
+          for (const x of d.type.types) types.push(x.composite.kind === 'func' ? { kind: 'func', sig: SIG(x.composite.params.map(cvt), x.composite.results.map(cvt)) } : { kind: 'gc' });
+          break;
+        case 'alias': {
+          let target: Scope | undefined = s;
+          for (let i = 1; i < d.count && target; i++) target = target.parent;
+          if (d.count === 0 || !target) fail('invalid-alias', `invalid outer alias count of ${d.count}`);
+          const t = target!.coreTypes[d.index] ?? fail('index-out-of-bounds', `type index out of bounds`);
+          if (t.kind === 'module') fail('invalid-alias', 'cannot create an outer alias to a module type');
+          types.push(t);
+          break;
+        }
+        case 'import': {
+          const key = `${d.import.module}\0${d.import.name}`;
+          if (importKeys.has(key)) fail('duplicate-name', `duplicate import name \`${d.import.module}::${d.import.name}\` already defined`);
+          importKeys.add(key);
+          imports.push({ module: d.import.module, name: d.import.name, type: coreExt(d.import.type, funcSig) });
+          break;
+        }
+        case 'export':
+          if (exports.has(d.name)) fail('duplicate-name', `duplicate export name \`${d.name}\` already defined`);
+          exports.set(d.name, coreExt(d.type, funcSig));
+          break;
+      }
+    }
+    return { kind: 'module', imports, exports };
+  }
+
+  // ---------- component instances ----------
+
+  private instance(s: Scope, x: Instance): void {
+    if (x.kind === 'instantiate') {
+      const c = s.components[x.component] ?? fail('index-out-of-bounds', `unknown component ${x.component}: component index out of bounds`);
+      const args = new Map<string, Entity>();
+      for (const a of x.args) {
+        const key = a.name;
+        if (args.has(key)) fail('duplicate-name', `instantiation argument \`${a.name}\` conflicts with previous argument \`${a.name}\``);
+        args.set(key, this.sortEntity(s, a.sort, a.index, true));
+      }
+      s.instances.push(this.instantiate(c, args));
+      return;
+    }
+    const exports = new Map<string, Entity>();
+    const keys = new Map<string, string>();
+    const named = new Set<RResource>();
+    for (const e of x.exports) {
+      const kind = this.checkName(e.name, 'export');
+      const key = nameKey(kind);
+      if (keys.has(key)) fail('duplicate-name', `export name \`${e.name.name}\` conflicts with previous name \`${keys.get(key)}\``);
+      keys.set(key, e.name.name);
+      const ent = this.sortEntity(s, e.sort, e.index, true);
+      if (e.sort === 'type' && ent.sort === 'type' && ent.type.kind === 'resource') named.add(ent.type);
+      exports.set(e.name.name, ent);
+    }
+    s.instances.push({ kind: 'instance', exports, defined: [] });
+  }
+
+  private instantiate(c: RComponent, args: Map<string, Entity>): RInstance {
+    const map = new Map<RResource, RType>();
+    for (const [name, expected] of c.imports) {
+      const arg = args.get(name) ?? fail('missing-argument', `missing import named \`${name}\``);
+      const exp = new Substitution(map).entity(expected);
+      const why = entityMismatch(arg, exp);
+      if (why) fail('type-mismatch', `type mismatch for import \`${name}\`\n${why}`);
+      bindResources(expected, arg, map);
+    }
+    for (const name of args.keys()) {
+      if (!c.imports.has(name)) {
+        // extra arguments are allowed by the spec only when they match an import; wasmparser accepts them
+      }
+    }
+    const fresh: RResource[] = [];
+    for (const r of c.defined) {
+      const n = freshResource(false);
+      map.set(r, n);
+      fresh.push(n);
+    }
+    const sub = new Substitution(map);
+    return { kind: 'instance', exports: sub.entities(c.exports), defined: fresh };
+  }
+
+  // ---------- aliases ----------
+
+  private alias(s: Scope, a: Alias): void {
+    if (s.kind !== 'component') {
+      if (a.kind === 'core-instance-export') fail('invalid-alias', 'core export aliases are not allowed in a type');
+      if (a.kind === 'instance-export' && a.sort !== 'type' && a.sort !== 'instance') fail('invalid-alias', 'aliases in a component or instance type may only refer to type or instance exports');
+      if (a.kind === 'outer' && a.sort !== 'type' && !(typeof a.sort === 'object' && a.sort.core === 'type')) fail('invalid-alias', 'only type and core type outer aliases are allowed in a type');
+    }
+    switch (a.kind) {
+      case 'instance-export': {
+        const inst = s.instances[a.instance] ?? fail('index-out-of-bounds', `unknown instance ${a.instance}: instance index out of bounds`);
+        const e = inst.exports.get(a.name) ?? fail('missing-export', `instance ${a.instance} has no export named \`${a.name}\``);
+        const want = sortName(a.sort);
+        if (e.sort !== want) fail('wrong-sort', `export \`${a.name}\` for instance ${a.instance} is not a ${want === 'func' ? 'function' : want}`);
+        this.push(s, e);
+        return;
+      }
+      case 'core-instance-export': {
+        const inst = s.coreInstances[a.instance] ?? fail('index-out-of-bounds', `unknown core instance ${a.instance}: instance index out of bounds`);
+        const e = inst.get(a.name) ?? fail('missing-export', `core instance ${a.instance} has no export named \`${a.name}\``);
+        if (e.kind !== a.sort) fail('wrong-sort', `export \`${a.name}\` for core instance ${a.instance} is not a ${a.sort === 'func' ? 'function' : a.sort}`);
+        pushCore(s, e);
+        return;
+      }
+      case 'outer': {
+        let target: Scope | undefined = s;
+        let crossesComponent = false;
+        for (let i = 0; i < a.count && target; i++) {
+          if (target.kind === 'component') crossesComponent = true;
+          target = target.parent;
+        }
+        if (!target) fail('invalid-alias', `invalid outer alias count of ${a.count}`);
+        const t = target!;
+        if (typeof a.sort === 'object') {
+          if (a.sort.core === 'type') {
+            s.coreTypes.push(t.coreTypes[a.index] ?? fail('index-out-of-bounds', `unknown core type ${a.index}: type index out of bounds`));
+          } else if (a.sort.core === 'module') {
+            s.coreModules.push(t.coreModules[a.index] ?? fail('index-out-of-bounds', `unknown module ${a.index}: module index out of bounds`));
+          } else {
+            fail('invalid-alias', `outer aliases of core ${a.sort.core}s are not supported`);
+          }
+          return;
+        }
+        switch (a.sort) {
+          case 'type': {
+            const ty = t.types[a.index] ?? fail('index-out-of-bounds', `unknown type ${a.index}: type index out of bounds`);
+            if (crossesComponent && typeHasResource(ty)) fail('invalid-resource-use', 'refers to resources not defined in the current component');
+            s.types.push(ty);
+            return;
+          }
+          case 'component':
+            s.components.push(t.components[a.index] ?? fail('index-out-of-bounds', `unknown component ${a.index}: component index out of bounds`));
+            return;
+          default:
+            fail('invalid-alias', `outer aliases of ${a.sort}s are not supported`);
+        }
+      }
+    }
+  }
+
+  private push(s: Scope, e: Entity): void {
+    switch (e.sort) {
+      case 'func': s.funcs.push(e.type); break;
+      case 'type': s.types.push(e.type); break;
+      case 'instance': s.instances.push(e.type); break;
+      case 'component': s.components.push(e.type); break;
+      case 'module': s.coreModules.push(e.type); break;
+      case 'value': s.values.push({ type: e.type, used: false }); break;
+    }
+  }
+
+  private sortEntity(s: Scope, sort: Sort, index: number, consume: boolean): Entity {
+    const oob = (what: string) => fail('index-out-of-bounds', `unknown ${what} ${index}: ${what} index out of bounds`);
+    if (typeof sort === 'object') {
+      if (sort.core !== 'module') fail('wrong-sort', `core ${sort.core} is not a valid component-level item`);
+      return { sort: 'module', type: s.coreModules[index] ?? oob('module') };
+    }
+    switch (sort) {
+      case 'func': return { sort: 'func', type: s.funcs[index] ?? oob('function') };
+      case 'type': return { sort: 'type', type: s.types[index] ?? oob('type') };
+      case 'instance': return { sort: 'instance', type: s.instances[index] ?? oob('instance') };
+      case 'component': return { sort: 'component', type: s.components[index] ?? oob('component') };
+      case 'value': {
+        this.require('cm-values', 'support for component model `value`s is not enabled');
+        const v = s.values[index] ?? oob('value');
+        if (consume) {
+          if (v.used) fail('value-not-consumed', `value ${index} cannot be used more than once`);
+          v.used = true;
+        }
+        return { sort: 'value', type: v.type };
+      }
+    }
+  }
+
+  // ---------- types ----------
+
+  private typeAt(s: Scope, i: number): RType {
+    return s.types[i] ?? fail('index-out-of-bounds', `unknown type ${i}: type index out of bounds`);
+  }
+
+  private valType(s: Scope, t: ValType): RVal {
+    if (typeof t === 'string') {
+      if (t === 'error-context') this.require('cm-error-context', '`error-context` requires the component model error-context feature');
+      return t;
+    }
+    const ty = this.typeAt(s, t);
+    return valOf(ty) ?? fail('invalid-type', `type index ${t} is not a defined type`);
+  }
+
+  private resourceAt(s: Scope, i: number): RResource {
+    const t = this.typeAt(s, i);
+    return t.kind === 'resource' ? t : fail('invalid-type', `type index ${i} is not a resource type`);
+  }
+
+  private typeDef(s: Scope, t: TypeDef): void {
+    const r = this.resolveType(s, t);
+    if (typeSize(r) > MAX_TYPE_SIZE) fail('limit-exceeded', 'effective type size exceeds the limit of 1000000');
+    s.types.push(r);
+  }
+
+  private resolveType(s: Scope, t: TypeDef): RType {
+    switch (t.kind) {
+      case 'defined':
+        return t.type.kind === 'primitive' ? { kind: 'prim', type: this.valType(s, t.type.type) as never } : this.defined(s, t.type);
+      case 'func':
+        return this.funcType(s, t);
+      case 'resource': {
+        if (s.kind !== 'component') fail('invalid-type', 'resources can only be defined within a concrete component');
+        if (t.rep !== 'i32') {
+          if (t.rep === 'i64') this.require('cm64', 'resource representation type `i64` requires the component model 64-bit feature');
+          else fail('invalid-type', 'resources can only be represented by `i32`');
+        }
+        if (t.dtor !== undefined) {
+          const sig = s.coreFuncs[t.dtor] ?? fail('index-out-of-bounds', `unknown function ${t.dtor}: function index out of bounds`);
+          if (sig.params.join() !== (t.rep === 'i64' ? 'i64' : 'i32') || sig.results.length) fail('type-mismatch', 'wrong signature for a destructor');
+        }
+        const r = freshResource(true, t.rep, t.dtor);
+        s.local.add(r);
+        return r;
+      }
+      case 'instance': {
+        const inner = new Scope('instance-type', s);
+        for (const d of t.decls) this.decl(inner, d);
+        return { kind: 'instance', exports: inner.exports, defined: inner.defined };
+      }
+      case 'component': {
+        const inner = new Scope('component-type', s);
+        for (const d of t.decls) this.decl(inner, d);
+        return { kind: 'component', imports: inner.imports, exports: inner.exports, imported: inner.imported, defined: inner.defined };
+      }
+    }
+  }
+
+  private decl(s: Scope, d: ComponentTypeDecl): void {
+    switch (d.kind) {
+      case 'core-type':
+        this.coreType(s, d.type);
+        return;
+      case 'type':
+        this.typeDef(s, d.type);
+        return;
+      case 'alias':
+        this.alias(s, d.alias);
+        return;
+      case 'import':
+        this.importDecl(s, d.name, d.type);
+        return;
+      case 'export':
+        this.exportDecl(s, d.name, d.type);
+    }
+  }
+
+  private defined(s: Scope, d: DefinedType): RDefined {
+    const v = (t: ValType) => this.valType(s, t);
+    const unique = (names: string[], what: string, prev: string) => {
+      const seen = new Map<string, string>();
+      for (const n of names) {
+        if (!isKebabLabel(n)) fail('invalid-name', `${what} name \`${n}\` is not in kebab case`);
+        const k = n.toLowerCase();
+        if (seen.has(k)) fail('duplicate-name', `${what} name \`${n}\` conflicts with previous ${prev} name \`${seen.get(k)}\``);
+        seen.set(k, n);
+      }
+    };
+    let body: RDefinedBody;
+    switch (d.kind) {
+      case 'record':
+        if (d.fields.length === 0) fail('invalid-type', 'record type must have at least one field');
+        unique(d.fields.map((f) => f.name), 'record field', 'field');
+        body = { kind: 'record', fields: d.fields.map((f) => ({ name: f.name, type: v(f.type) })) };
+        break;
+      case 'variant':
+        if (d.cases.length === 0) fail('invalid-type', 'variant type must have at least one case');
+        if (d.cases.length > 0xffffffff) fail('invalid-type', 'variant type cannot be represented');
+        unique(d.cases.map((c) => c.name), 'variant case', 'case');
+        body = { kind: 'variant', cases: d.cases.map((c) => ({ name: c.name, type: c.type === undefined ? undefined : v(c.type) })) };
+        break;
+      case 'list':
+        body = { kind: 'list', element: v(d.element) };
+        break;
+      case 'fixed-list':
+        this.require('cm-fixed-length-lists', 'Fixed size lists require the component model fixed size list feature');
+        if (d.length === 0) fail('invalid-type', 'Fixed size lists must have more than zero elements');
+        body = { kind: 'list', element: v(d.element), length: d.length };
+        break;
+      case 'map': {
+        this.require('cm-map', 'Maps require the component model map feature');
+        const key = v(d.key);
+        if (typeof key !== 'string' || key === 'f32' || key === 'f64' || key === 'error-context') fail('invalid-type', 'map key must be a primitive type other than a float');
+        body = { kind: 'map', key, value: v(d.value) };
+        break;
+      }
+      case 'tuple':
+        if (d.types.length === 0) fail('invalid-type', 'tuple type must have at least one type');
+        body = { kind: 'tuple', types: d.types.map(v) };
+        break;
+      case 'flags':
+        if (d.names.length === 0) fail('invalid-type', 'flags must have at least one entry');
+        if (d.names.length > 32) fail('invalid-type', 'cannot have more than 32 flags');
+        unique(d.names, 'flag', 'flag');
+        body = { kind: 'flags', names: d.names };
+        break;
+      case 'enum':
+        if (d.names.length === 0) fail('invalid-type', 'enum type must have at least one variant');
+        unique(d.names, 'enum tag', 'tag');
+        body = { kind: 'enum', names: d.names };
+        break;
+      case 'option':
+        body = { kind: 'option', type: v(d.type) };
+        break;
+      case 'result':
+        body = { kind: 'result', ok: d.ok === undefined ? undefined : v(d.ok), err: d.err === undefined ? undefined : v(d.err) };
+        break;
+      case 'own':
+      case 'borrow':
+        body = { kind: d.kind, resource: this.resourceAt(s, d.resource) };
+        break;
+      case 'stream':
+      case 'future': {
+        this.require('cm-async', `\`${d.kind}\` requires the component model async feature`);
+        const e = d.element === undefined ? undefined : v(d.element);
+        if (d.kind === 'stream' && e === 'char') fail('invalid-type', '`stream<char>` is not valid at this time, use `stream<u32>` with a note that it is a `char`');
+        if (hasBorrow(e)) fail('invalid-type', `\`${d.kind}\` element type cannot contain a \`borrow\``);
+        body = { kind: d.kind, element: e };
+        break;
+      }
+      default:
+        return fail('invalid-type', 'unknown defined type');
+    }
+    const out: RDefined = { kind: 'defined', body };
+    if (flatSizeTooLarge(out)) fail('invalid-type', 'effective type size exceeds the limit');
+    return out;
+  }
+
+  private funcType(s: Scope, f: Extract<TypeDef, { kind: 'func' }>): RFunc {
+    if (f.async) this.require('cm-async', 'async component functions require the component model async feature');
+    const seen = new Map<string, string>();
+    const params = f.params.map((p) => {
+      if (!isKebabLabel(p.name)) fail('invalid-name', `function parameter name \`${p.name}\` is not in kebab case`);
+      const k = p.name.toLowerCase();
+      if (seen.has(k)) fail('duplicate-name', `function parameter name \`${p.name}\` conflicts with previous parameter name \`${seen.get(k)}\``);
+      seen.set(k, p.name);
+      return { name: p.name, type: this.valType(s, p.type) };
+    });
+    const result = f.result === undefined ? undefined : this.valType(s, f.result);
+    if (hasBorrow(result)) fail('invalid-type', 'function result cannot contain a `borrow` type');
+    return { kind: 'func', async: f.async, params, result };
+  }
+
+  // ---------- canon ----------
+
+  private options(s: Scope, opts: CanonOption[]) {
+    let encoding: string | undefined;
+    let memory: CoreExt | undefined;
+    let realloc: number | undefined;
+    let postReturn: number | undefined;
+    let isAsync = false;
+    let callback: number | undefined;
+    let coreType: number | undefined;
+    let gc = false;
+    for (const o of opts) {
+      switch (o.kind) {
+        case 'utf8':
+        case 'utf16':
+        case 'latin1+utf16': {
+          const name = o.kind === 'latin1+utf16' ? 'latin1-utf16' : o.kind;
+          if (encoding) fail('invalid-canon-options', `canonical encoding option \`${name}\` conflicts with option \`${encoding}\``);
+          encoding = name;
+          break;
+        }
+        case 'memory':
+          if (memory) fail('invalid-canon-options', 'canonical option `memory` is specified more than once');
+          memory = s.coreMemories[o.index] ?? fail('index-out-of-bounds', `unknown memory ${o.index}: memory index out of bounds`);
+          break;
+        case 'realloc':
+          if (realloc !== undefined) fail('invalid-canon-options', 'canonical option `realloc` is specified more than once');
+          realloc = o.index;
+          break;
+        case 'post-return':
+          if (postReturn !== undefined) fail('invalid-canon-options', 'canonical option `post-return` is specified more than once');
+          postReturn = o.index;
+          break;
+        case 'async':
+          if (isAsync) fail('invalid-canon-options', 'canonical option `async` is specified more than once');
+          this.require('cm-async', 'canonical option `async` requires the component model async feature');
+          isAsync = true;
+          break;
+        case 'callback':
+          if (callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` is specified more than once');
+          callback = o.index;
+          break;
+        case 'core-type':
+          this.require('cm-gc', 'canonical option `core type` requires the component model gc feature');
+          coreType = o.index;
+          break;
+        case 'gc':
+          this.require('cm-gc', 'canonical option `gc` requires the `cm-gc` feature');
+          gc = true;
+          break;
+      }
+    }
+    if (!isAsync && callback !== undefined) fail('invalid-canon-options', 'cannot specify callback without async');
+    if (isAsync && postReturn !== undefined) fail('invalid-canon-options', 'cannot specify post-return function in async');
+    if (!gc && coreType !== undefined) fail('invalid-canon-options', 'cannot specify `core-type` without `gc`');
+    const ptr = memory && memory.kind === 'memory' && memory.is64 ? 'i64' : 'i32';
+    if (memory && memory.kind === 'memory' && memory.is64) this.require('cm64', '64-bit memories require the `cm64` feature to be enabled');
+    if (realloc !== undefined) {
+      if (!memory) fail('invalid-canon-options', 'canonical option `realloc` requires `memory` to also be specified');
+      const sig = this.coreFunc(s, realloc);
+      if (sig.params.join() !== [ptr, ptr, ptr, ptr].join() || sig.results.join() !== ptr) fail('invalid-canon-options', 'canonical option `realloc` uses a core function with an incorrect signature');
+    }
+    if (callback !== undefined) this.coreFunc(s, callback);
+    if (postReturn !== undefined) this.coreFunc(s, postReturn);
+    const o = { memory, realloc, postReturn, isAsync, callback, gc };
+    return {
+      ...o,
+      requireMemory: () => { if (!memory) fail('invalid-canon-options', 'canonical option `memory` is required'); },
+      requireRealloc: () => {
+        if (!memory) fail('invalid-canon-options', 'canonical option `memory` is required');
+        if (realloc === undefined) fail('invalid-canon-options', 'canonical option `realloc` is required');
+      },
+      requireSync: (where: string) => { if (isAsync) fail('invalid-canon-options', `cannot specify \`async\` option on \`${where}\``); },
+    };
+  }
+
+  private coreFunc(s: Scope, i: number): CoreSig {
+    return s.coreFuncs[i] ?? fail('index-out-of-bounds', `unknown function ${i}: function index out of bounds`);
+  }
+
+  private typedAt(s: Scope, i: number, kind: 'stream' | 'future', op: string): RDefined {
+    const t = this.typeAt(s, i);
+    if (t.kind !== 'defined' || t.body.kind !== kind) fail('invalid-type', `\`${op}\` requires a ${kind} type`);
+    return t as RDefined;
+  }
+
+  private canon(s: Scope, c: Canon): void {
+    const push = (params: string[], results: string[]) => s.coreFuncs.push(SIG(params, results));
+    const async = (what: string) => this.require('cm-async', `\`${what}\` requires the component model async feature`);
+    switch (c.op) {
+      case 'lift': {
+        const sig = this.coreFunc(s, c.coreFunc);
+        const ft = this.typeAt(s, c.type);
+        if (ft.kind !== 'func') fail('invalid-type', `type index ${c.type} is not a function type`);
+        const f = ft as RFunc;
+        const o = this.options(s, c.options);
+        if (o.isAsync && !f.async) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
+        if (o.isAsync && o.callback === undefined) this.require('cm-async-stackful', 'requires the component model async stackful feature');
+        const want = coreSignature(f, 'lift', o.isAsync, o.callback !== undefined);
+        checkPtrOptions(o, f, 'lift');
+        if (sig.params.join() !== want.params.join()) fail('type-mismatch', `lowered parameter types \`${fmtTypes(want.params)}\` do not match parameter types \`${fmtTypes(sig.params)}\` of core function ${c.coreFunc}`);
+        if (sig.results.join() !== want.results.join()) fail('type-mismatch', `lowered result types \`${fmtTypes(want.results)}\` do not match result types \`${fmtTypes(sig.results)}\` of core function ${c.coreFunc}`);
+        if (o.postReturn !== undefined) {
+          const pr = this.coreFunc(s, o.postReturn);
+          if (pr.params.join() !== sig.results.join() || pr.results.length) fail('invalid-canon-options', 'canonical option `post-return` uses a core function with an incorrect signature');
+        }
+        if (o.callback !== undefined) {
+          const cb = this.coreFunc(s, o.callback);
+          if ((cb.params.join() !== 'i32,i32,i32' && cb.params.join() !== 'i32') || cb.results.join() !== 'i32') fail('invalid-canon-options', 'canonical option `callback` uses a core function with an incorrect signature');
+        }
+        s.funcs.push(f);
+        return;
+      }
+      case 'lower': {
+        const f = s.funcs[c.func] ?? fail('index-out-of-bounds', `unknown function ${c.func}: function index out of bounds`);
+        const o = this.options(s, c.options);
+        if (o.postReturn !== undefined) fail('invalid-canon-options', 'canonical option `post-return` cannot be specified for lowerings');
+        if (o.callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` cannot be specified for lowerings');
+        checkPtrOptions(o, f, 'lower');
+        const sig = coreSignature(f, 'lower', o.isAsync, false);
+        push(sig.params, sig.results);
+        return;
+      }
+      case 'resource.new':
+      case 'resource.rep': {
+        const r = this.resourceAt(s, c.resource);
+        if (!s.local.has(r)) fail('invalid-resource-use', `type index ${c.resource} is not a local resource`);
+        const rep = r.rep === 'i64' ? 'i64' : 'i32';
+        if (c.op === 'resource.new') push([rep], ['i32']);
+        else push(['i32'], [rep]);
+        return;
+      }
+      case 'resource.drop':
+        this.resourceAt(s, c.resource);
+        push(['i32'], []);
+        return;
+      case 'backpressure.inc':
+      case 'backpressure.dec':
+      case 'task.cancel':
+        async(c.op);
+        push([], []);
+        return;
+      case 'task.return': {
+        async(c.op);
+        const result = c.result === undefined ? undefined : this.valType(s, c.result);
+        const o = this.options(s, c.options);
+        if (o.realloc !== undefined) fail('invalid-canon-options', 'cannot specify `realloc` option on `task.return`');
+        if (o.postReturn !== undefined) fail('invalid-canon-options', 'cannot specify `post-return` option on `task.return`');
+        o.requireSync('task.return');
+        const params = taskReturnParams(result);
+        if (params.length === 1 && flatLen(result) > 16) o.requireMemory();
+        push(params, []);
+        return;
+      }
+      case 'context.get':
+      case 'context.set': {
+        async(c.op);
+        if (c.type !== 'i32') {
+          if (c.type === 'i64') this.require('cm64', `64-bit \`${c.op}\` requires the component model 64-bit feature`);
+          else fail('invalid-type', `\`${c.op}\` only supports \`i32\` or \`i64\``);
+        }
+        const limit = this.has('cm-threading') ? 2 : 1;
+        if (c.slot >= limit) fail('invalid-canon-options', `immediate must be ${limit === 1 ? 'zero' : 'zero or one'}: ${c.slot}`);
+        const t = c.type === 'i64' ? 'i64' : 'i32';
+        if (c.op === 'context.get') push([], [t]);
+        else push([t], []);
+        return;
+      }
+      case 'subtask.drop':
+        async(c.op);
+        push(['i32'], []);
+        return;
+      case 'subtask.cancel':
+        async(c.op);
+        if (c.async) this.require('cm-more-async-builtins', 'async `subtask.cancel` requires the component model more async builtins feature');
+        push(['i32'], ['i32']);
+        return;
+      case 'stream.new':
+      case 'future.new':
+        async(c.op);
+        this.typedAt(s, c.type, c.op === 'stream.new' ? 'stream' : 'future', c.op);
+        push([], ['i64']);
+        return;
+      case 'stream.read':
+      case 'stream.write':
+      case 'future.read':
+      case 'future.write': {
+        async(c.op);
+        const kind = c.op.startsWith('stream') ? 'stream' : 'future';
+        const t = this.typedAt(s, c.type, kind, c.op);
+        const elem = (t.body as { element?: RVal }).element;
+        const o = this.options(s, c.options);
+        if (!o.isAsync) this.require('cm-more-async-builtins', `synchronous \`${c.op}\` requires the component model more async builtins feature`);
+        if (elem !== undefined) o.requireMemory();
+        if (c.op.endsWith('read') && containsPointer(elem)) o.requireRealloc();
+        push(kind === 'stream' ? ['i32', 'i32', 'i32'] : ['i32', 'i32'], ['i32']);
+        return;
+      }
+      case 'stream.cancel-read':
+      case 'stream.cancel-write':
+      case 'future.cancel-read':
+      case 'future.cancel-write':
+        async(c.op);
+        if (c.async) this.require('cm-more-async-builtins', `async \`${c.op}\` requires the component model more async builtins feature`);
+        this.typedAt(s, c.type, c.op.startsWith('stream') ? 'stream' : 'future', c.op);
+        push(['i32'], ['i32']);
+        return;
+      case 'stream.drop-readable':
+      case 'stream.drop-writable':
+      case 'future.drop-readable':
+      case 'future.drop-writable':
+        async(c.op);
+        this.typedAt(s, c.type, c.op.startsWith('stream') ? 'stream' : 'future', c.op);
+        push(['i32'], []);
+        return;
+      case 'error-context.new':
+      case 'error-context.debug-message': {
+        this.require('cm-error-context', `\`${c.op}\` requires the component model error-context feature`);
+        const o = this.options(s, c.options);
+        o.requireMemory();
+        if (c.op === 'error-context.debug-message') o.requireRealloc();
+        o.requireSync(c.op);
+        if (c.op === 'error-context.new') push(['i32', 'i32'], ['i32']);
+        else push(['i32', 'i32'], []);
+        return;
+      }
+      case 'error-context.drop':
+        this.require('cm-error-context', '`error-context.drop` requires the component model error-context feature');
+        push(['i32'], []);
+        return;
+      case 'waitable-set.new':
+        async(c.op);
+        push([], ['i32']);
+        return;
+      case 'waitable-set.wait':
+      case 'waitable-set.poll': {
+        async(c.op);
+        const m = s.coreMemories[c.memory] ?? fail('index-out-of-bounds', `unknown memory ${c.memory}: memory index out of bounds`);
+        const is64 = m.kind === 'memory' && m.is64;
+        if (is64) this.require('cm64', '64-bit memories require the `cm64` feature to be enabled');
+        push(['i32', is64 ? 'i64' : 'i32'], ['i32']);
+        return;
+      }
+      case 'waitable-set.drop':
+        async(c.op);
+        push(['i32'], []);
+        return;
+      case 'waitable.join':
+        async(c.op);
+        push(['i32', 'i32'], []);
+        return;
+      case 'thread.yield':
+        async(c.op);
+        if (c.cancellable) this.require('cm-threading', 'cancellable `thread.yield` requires the component model threading feature');
+        push([], ['i32']);
+        return;
+      case 'thread.index':
+        this.require('cm-threading', '`thread.index` requires the component model threading feature');
+        push([], ['i32']);
+        return;
+      case 'thread.new-indirect': {
+        this.require('cm-threading', '`thread.new-indirect` requires the component model threading feature');
+        const t = s.coreTypes[c.funcType] ?? fail('index-out-of-bounds', `unknown core type ${c.funcType}: type index out of bounds`);
+        if (t.kind !== 'func') fail('invalid-type', 'start type must be a function');
+        else {
+          if (t.sig.params.join() !== 'i32') fail('invalid-type', 'start function must take a single `i32` argument');
+          if (t.sig.results.length) fail('invalid-type', 'start function must not return any values');
+        }
+        if (!s.coreTables[c.table]) fail('index-out-of-bounds', `unknown table ${c.table}: table index out of bounds`);
+        push(['i32', 'i32'], ['i32']);
+        return;
+      }
+      case 'thread.resume-later':
+        this.require('cm-threading', '`thread.resume-later` requires the component model threading feature');
+        push(['i32'], []);
+        return;
+      case 'thread.suspend':
+        this.require('cm-threading', '`thread.suspend` requires the component model threading feature');
+        push([], ['i32']);
+        return;
+      case 'thread.suspend-then-resume':
+      case 'thread.yield-then-resume':
+      case 'thread.suspend-then-promote':
+      case 'thread.yield-then-promote':
+        this.require('cm-threading', `\`${c.op}\` requires the component model threading feature`);
+        push(['i32'], ['i32']);
+        return;
+      case 'thread.spawn-ref':
+      case 'thread.spawn-indirect':
+      case 'thread.available-parallelism':
+        this.require('shared-everything-threads', `\`${c.op}\` requires the shared-everything-threads proposal`);
+        push(c.op === 'thread.available-parallelism' ? [] : ['i32', 'i32'], ['i32']);
+        return;
+    }
+  }
+
+  // ---------- start ----------
+
+  private start(s: Scope, st: { func: number; args: number[]; results: number }): void {
+    this.require('cm-values', 'support for component model `value`s is not enabled');
+    const f = s.funcs[st.func] ?? fail('index-out-of-bounds', `unknown function ${st.func}: function index out of bounds`);
+    if (f.params.length !== st.args.length) fail('invalid-start', `start function requires ${f.params.length} arguments`);
+    f.params.forEach((p, i) => {
+      const v = this.sortEntity(s, 'value', st.args[i], true) as { type: RVal };
+      if (!valEqual2(v.type, p.type)) fail('type-mismatch', `start function argument \`${p.name}\` type mismatch`);
+    });
+    const n = f.result === undefined ? 0 : 1;
+    if (n !== st.results) fail('invalid-start', `component start function has a result count of ${st.results} but the function type has a result count of ${n}`);
+    if (f.result !== undefined) s.values.push({ type: f.result, used: false });
+  }
+
+  // ---------- imports / exports ----------
+
+  private checkName(n: ExternName, dir: 'import' | 'export'): NameKind {
+    let kind: NameKind;
+    try {
+      kind = parseExternName(n.name, { nested: this.has('cm-nested-names') });
+    } catch (e) {
+      return fail('invalid-name', `${dir} name \`${n.name}\` is not a valid extern name: ${(e as Error).message}`);
+    }
+    if (n.form === 2) this.require('cm-implements', 'the `cm-implements` feature is not active');
+    if (kind.kind === 'interface' && kind.version !== undefined) {
+      const full = kind.version + (n.versionSuffix ?? '');
+      if (!isSemver(full)) fail('invalid-name', `\`${kind.version}\` is not a valid semver: invalid interface version`);
+    } else if (n.versionSuffix !== undefined) {
+      fail('invalid-name', 'versionsuffix requires an interface name with a version');
+    }
+    if (n.implements !== undefined) {
+      if (kind.kind !== 'label') fail('invalid-name', 'only plain names can have an `implements` attribute');
+      try {
+        const i = parseExternName(n.implements, { nested: this.has('cm-nested-names') });
+        if (i.kind !== 'interface') fail('invalid-name', `\`${n.implements}\` must be an interface`);
+      } catch (e) {
+        if (e instanceof Invalid) throw e;
+        fail('invalid-name', `\`${n.implements}\` is not a valid interface name: ${(e as Error).message}`);
+      }
+    }
+    return kind;
+  }
+
+  private entityOf(s: Scope, t: ExternType): Entity {
+    switch (t.kind) {
+      case 'module': {
+        const ct = s.coreTypes[t.type] ?? fail('index-out-of-bounds', `unknown core type ${t.type}: type index out of bounds`);
+        return ct.kind === 'module' ? { sort: 'module', type: ct.type } : fail('invalid-type', `core type index ${t.type} is not a module type`);
+      }
+      case 'func': {
+        const ft = this.typeAt(s, t.type);
+        return ft.kind === 'func' ? { sort: 'func', type: ft } : fail('invalid-type', `type index ${t.type} is not a function type`);
+      }
+      case 'instance': {
+        const it = this.typeAt(s, t.type);
+        return it.kind === 'instance' ? { sort: 'instance', type: it } : fail('invalid-type', `type index ${t.type} is not an instance type`);
+      }
+      case 'component': {
+        const ct = this.typeAt(s, t.type);
+        return ct.kind === 'component' ? { sort: 'component', type: ct } : fail('invalid-type', `type index ${t.type} is not a component type`);
+      }
+      case 'value': {
+        this.require('cm-values', 'support for component model `value`s is not enabled');
+        if (t.bound.kind === 'eq') {
+          const v = s.values[t.bound.index] ?? fail('index-out-of-bounds', `unknown value ${t.bound.index}: value index out of bounds`);
+          return { sort: 'value', type: v.type };
+        }
+        return { sort: 'value', type: this.valType(s, t.bound.type) };
+      }
+      case 'type':
+        if (t.bound.kind === 'eq') {
+          const ty = this.typeAt(s, t.bound.index);
+          if (ty.kind === 'func' || ty.kind === 'instance' || ty.kind === 'component') {
+            // allowed: type equality to any type
+          }
+          return { sort: 'type', type: ty };
+        }
+        return { sort: 'type', type: freshResource(false) };
+    }
+  }
+
+  private importDecl(s: Scope, n: ExternName, t: ExternType): void {
+    const kind = this.checkName(n, 'import');
+    const key = nameKey(kind);
+    if (s.importKeys.has(key)) fail('duplicate-name', `import name \`${n.name}\` conflicts with previous name \`${s.importKeys.get(key)}\``);
+    s.importKeys.set(key, n.name);
+    let e = this.entityOf(s, t);
+    if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
+    this.checkResourceName(s, kind, e, s.importResourceNames, 'import');
+    if (e.sort === 'type' && e.type.kind === 'resource') {
+      if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.imported.push(e.type);
+      s.named.add(e.type);
+      if (kind.kind === 'label') s.importResourceNames.set(kind.label.toLowerCase(), e.type);
+    }
+    if (e.sort === 'instance' && e.type.defined.length) {
+      // an imported instance's abstract resources become imports of this component (fresh per import)
+      const map = new Map<RResource, RType>();
+      for (const r of e.type.defined) {
+        const fresh = freshResource(false);
+        map.set(r, fresh);
+        s.imported.push(fresh);
+      }
+      e = new Substitution(map).entity(e);
+    }
+    for (const r of entityResources(e)) s.named.add(r);
+    s.imports.set(n.name, e);
+    this.push(s, e);
+  }
+
+  private exportDecl(s: Scope, n: ExternName, t: ExternType): void {
+    const kind = this.checkName(n, 'export');
+    const key = nameKey(kind);
+    if (s.exportKeys.has(key)) fail('duplicate-name', `export name \`${n.name}\` conflicts with previous name \`${s.exportKeys.get(key)}\``);
+    s.exportKeys.set(key, n.name);
+    const e = this.entityOf(s, t);
+    if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
+    this.checkResourceName(s, kind, e, s.exportResourceNames, 'export');
+    if (e.sort === 'type' && e.type.kind === 'resource') {
+      if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.defined.push(e.type);
+      s.named.add(e.type);
+      if (kind.kind === 'label') s.exportResourceNames.set(kind.label.toLowerCase(), e.type);
+    }
+    if (e.sort === 'instance') for (const r of e.type.defined) s.defined.push(r);
+    s.exports.set(n.name, e);
+    this.push(s, e);
+  }
+
+  private exportDef(s: Scope, x: Export): void {
+    const kind = this.checkName(x.name, 'export');
+    const key = nameKey(kind);
+    if (s.exportKeys.has(key)) fail('duplicate-name', `export name \`${x.name.name}\` conflicts with previous name \`${s.exportKeys.get(key)}\``);
+    s.exportKeys.set(key, x.name.name);
+    let e = this.sortEntity(s, x.sort, x.index, true);
+    if (x.type) {
+      const ascribed = this.entityOf(s, x.type);
+      if (ascribed.sort === 'type' && ascribed.type.kind === 'resource' && x.type.kind === 'type' && x.type.bound.kind === 'sub-resource') {
+        if (e.sort !== 'type' || e.type.kind !== 'resource') fail('type-mismatch', 'expected resource, found defined type');
+      } else {
+        const why = entityMismatch(e, ascribed);
+        if (why) fail('type-mismatch', `ascribed type of export is not compatible with item's type\n${why}`);
+        e = ascribed;
+      }
+    }
+    if (x.name.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
+    this.checkResourceName(s, kind, e, s.exportResourceNames, 'export');
+    // every resource an export mentions must be imported or exported by this component
+    for (const r of entityResources(e)) {
+      if (e.sort === 'type' && e.type === r) continue;
+      if (!s.named.has(r) && !(e.sort === 'instance' && e.type.defined.includes(r))) {
+        fail('invalid-resource-use', `${e.sort} not valid to be used as export`);
+      }
+    }
+    if (e.sort === 'type' && e.type.kind === 'resource') {
+      s.named.add(e.type);
+      if (kind.kind === 'label') s.exportResourceNames.set(kind.label.toLowerCase(), e.type);
+    }
+    if (e.sort === 'instance') {
+      for (const x2 of e.type.exports.values()) if (x2.sort === 'type' && x2.type.kind === 'resource') s.named.add(x2.type);
+    }
+    s.exports.set(x.name.name, e);
+    this.push(s, e);
+  }
+
+  private checkResourceName(s: Scope, kind: NameKind, e: Entity, names: Map<string, RResource>, dir: string): void {
+    if (kind.kind !== 'constructor' && kind.kind !== 'method' && kind.kind !== 'static') return;
+    if (e.sort !== 'func') fail('invalid-name', `item is not a func: \`[${kind.kind}]\` names can only be used on functions (${dir})`);
+    const f = e.type as RFunc;
+    const r = names.get(kind.resource.toLowerCase()) ?? fail('invalid-name', `resource \`${kind.resource}\` is not a resource ${dir}ed before this function: function does not match expected resource name \`${kind.resource}\``);
+    if (kind.kind === 'constructor') {
+      if (f.async) fail('invalid-name', 'constructor function cannot be async');
+      const res = f.result;
+      const isOwn = (v: RVal | undefined) => v !== undefined && typeof v !== 'string' && v.body.kind === 'own' && v.body.resource === r;
+      const ok = isOwn(res) || (res !== undefined && typeof res !== 'string' && res.body.kind === 'result' && isOwn(res.body.ok));
+      if (!ok) fail('invalid-name', 'function should return `(own $T)` or `(result (own $T))`');
+    } else if (kind.kind === 'method') {
+      const p = f.params[0];
+      const ok = p && p.name === 'self' && typeof p.type !== 'string' && p.type.body.kind === 'borrow' && p.type.body.resource === r;
+      if (!ok) fail('invalid-name', 'method should have a first parameter `self` of type `(borrow $T)`');
+    }
+    void s;
+  }
+}
+
+// ---------- helpers ----------
+
+function isKebabLabel(s: string): boolean {
+  try {
+    return parseExternName(s).kind === 'label';
+  } catch {
+    return false;
+  }
+}
+
+function valEqual2(a: RVal, b: RVal): boolean {
+  return entityMismatch({ sort: 'value', type: a }, { sort: 'value', type: b }) === undefined;
+}
+
+function sortName(s: Sort): Entity['sort'] | string {
+  if (typeof s === 'object') return s.core === 'module' ? 'module' : `core ${s.core}`;
+  return s;
+}
+
+function cvt(t: CoreValType): string {
+  if (typeof t === 'string') return t;
+  const h = 'index' in t.ref ? `$${t.ref.index}` : t.ref.abstract;
+  return t.short ? `${h}ref` : `(ref ${t.nullable ? 'null ' : ''}${h})`;
+}
+
+function coreExt(t: CoreExternType, funcSig: (i: number) => CoreSig): CoreExt {
+  switch (t.kind) {
+    case 'func': return { kind: 'func', sig: funcSig(t.type) };
+    case 'tag': return { kind: 'tag', sig: funcSig(t.type) };
+    case 'table': return { kind: 'table', element: cvt(t.element), min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared };
+    case 'memory': return { kind: 'memory', min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared, pageSizeLog2: t.limits.pageSizeLog2 };
+    case 'global': return { kind: 'global', type: cvt(t.type), mutable: t.mutable };
+  }
+}
+
+function pushCore(s: Scope, e: CoreExt): void {
+  switch (e.kind) {
+    case 'func': s.coreFuncs.push(e.sig); break;
+    case 'table': s.coreTables.push(e); break;
+    case 'memory': s.coreMemories.push(e); break;
+    case 'global': s.coreGlobals.push(e); break;
+    case 'tag': s.coreTags.push(e.sig); break;
+  }
+}
+
+function typeHasResource(t: RType): boolean {
+  if (t.kind === 'resource') return true;
+  return entityResources({ sort: 'type', type: t }).size > 0;
+}
+
+function bindResources(expected: Entity, actual: Entity, map: Map<RResource, RType>): void {
+  if (expected.sort === 'type' && actual.sort === 'type' && expected.type.kind === 'resource' && !map.has(expected.type)) {
+    map.set(expected.type, actual.type);
+  } else if (expected.sort === 'instance' && actual.sort === 'instance') {
+    for (const [name, e] of expected.type.exports) {
+      const a = actual.type.exports.get(name);
+      if (a) bindResources(e, a, map);
+    }
+  }
+}
+
+function flatLen(v: RVal | undefined): number {
+  let n = 0;
+  someVal(v, () => (++n > 10_000));
+  return n;
+}
+
+/** Rejects types whose canonical-ABI element size would reach 2^28 (fixed-size lists multiply quickly). */
+function flatSizeTooLarge(t: RDefined): boolean {
+  const size = (v: RVal | undefined, depth = 0): number => {
+    if (v === undefined) return 0;
+    if (typeof v === 'string') return v === 'string' ? 8 : v === 's64' || v === 'u64' || v === 'f64' ? 8 : 4;
+    if (depth > 200) return Infinity;
+    const b = v.body;
+    switch (b.kind) {
+      case 'list': return b.length === undefined ? 8 : size(b.element, depth + 1) * b.length;
+      case 'record': return b.fields.reduce((a, f) => a + size(f.type, depth + 1), 0);
+      case 'tuple': return b.types.reduce((a, x) => a + size(x, depth + 1), 0);
+      case 'variant': return 4 + Math.max(0, ...b.cases.map((c) => size(c.type, depth + 1)));
+      case 'option': return 4 + size(b.type, depth + 1);
+      case 'result': return 4 + Math.max(size(b.ok, depth + 1), size(b.err, depth + 1));
+      default: return 8;
+    }
+  };
+  return size(t) >= 2 ** 28;
+}
+
+function checkPtrOptions(o: { memory?: CoreExt; realloc?: number; requireMemory: () => void; requireRealloc: () => void }, f: RFunc, context: 'lift' | 'lower'): void {
+  // memory is needed whenever a pointer crosses the boundary; realloc whenever the callee side allocates
+  const params = f.params.map((p) => p.type);
+  const needsParams = params.some(containsPointer) || flatCount(params) > 16;
+  const needsResult = containsPointer(f.result) || flatCount(f.result === undefined ? [] : [f.result]) > 1;
+  if (context === 'lift') {
+    if (needsParams) o.requireRealloc();
+    if (needsResult) o.requireMemory();
+  } else {
+    if (needsResult && containsPointer(f.result)) o.requireRealloc();
+    if (needsParams || needsResult) o.requireMemory();
+  }
+}
+
+function flatCount(types: RVal[]): number {
+  let n = 0;
+  for (const t of types) n += coreSignature({ kind: 'func', async: false, params: [{ name: 'x', type: t }] }, 'lift', false, false).params.length;
+  return n;
+}

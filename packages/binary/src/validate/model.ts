@@ -1,0 +1,419 @@
+import type { CoreValType, PrimValType } from '../ast.js';
+
+/** Resolved component-level types: indices replaced by the types they name; resources compared by identity. */
+export interface RResource { kind: 'resource'; id: number; rep?: CoreValType; dtor?: number; local: boolean }
+export type RVal = PrimValType | RDefined;
+export type RDefinedBody =
+  | { kind: 'record'; fields: { name: string; type: RVal }[] }
+  | { kind: 'variant'; cases: { name: string; type?: RVal }[] }
+  | { kind: 'list'; element: RVal; length?: number }
+  | { kind: 'map'; key: RVal; value: RVal }
+  | { kind: 'tuple'; types: RVal[] }
+  | { kind: 'flags'; names: string[] }
+  | { kind: 'enum'; names: string[] }
+  | { kind: 'option'; type: RVal }
+  | { kind: 'result'; ok?: RVal; err?: RVal }
+  | { kind: 'own' | 'borrow'; resource: RResource }
+  | { kind: 'stream' | 'future'; element?: RVal };
+export interface RDefined { kind: 'defined'; body: RDefinedBody }
+export interface RFunc { kind: 'func'; async: boolean; params: { name: string; type: RVal }[]; result?: RVal }
+export interface RInstance { kind: 'instance'; exports: Map<string, Entity>; /** resources created by `(sub resource)` exports */ defined: RResource[] }
+export interface RComponent {
+  kind: 'component';
+  imports: Map<string, Entity>;
+  exports: Map<string, Entity>;
+  /** resources introduced by `(sub resource)` imports / exports */
+  imported: RResource[];
+  defined: RResource[];
+}
+export type RType = RDefined | PrimType | RFunc | RInstance | RComponent | RResource;
+export interface PrimType { kind: 'prim'; type: PrimValType }
+
+export type CoreSig = { params: string[]; results: string[] };
+export type CoreExt =
+  | { kind: 'func'; sig: CoreSig }
+  | { kind: 'table'; element: string; min: bigint; max?: bigint; is64: boolean; shared: boolean }
+  | { kind: 'memory'; min: bigint; max?: bigint; is64: boolean; shared: boolean; pageSizeLog2?: number }
+  | { kind: 'global'; type: string; mutable: boolean }
+  | { kind: 'tag'; sig: CoreSig };
+export interface RModule { kind: 'module'; imports: { module: string; name: string; type: CoreExt }[]; exports: Map<string, CoreExt> }
+
+export type Entity =
+  | { sort: 'func'; type: RFunc }
+  | { sort: 'type'; type: RType }
+  | { sort: 'instance'; type: RInstance }
+  | { sort: 'component'; type: RComponent }
+  | { sort: 'module'; type: RModule }
+  | { sort: 'value'; type: RVal };
+
+let nextResource = 1;
+export function freshResource(local: boolean, rep?: CoreValType, dtor?: number): RResource {
+  return { kind: 'resource', id: nextResource++, rep, dtor, local };
+}
+
+export function valOf(t: RType): RVal | undefined {
+  if (t.kind === 'prim') return t.type;
+  if (t.kind === 'defined') return t;
+  return undefined;
+}
+
+// ---------- equality & subtyping ----------
+
+export function valEqual(a: RVal | undefined, b: RVal | undefined, seen = new Map<RDefined, RDefined>()): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  if (typeof a === 'string' || typeof b === 'string') return false;
+  if (seen.get(a) === b) return true;
+  seen.set(a, b);
+  const x = a.body;
+  const y = b.body;
+  if (x.kind !== y.kind) return false;
+  switch (x.kind) {
+    case 'record': {
+      const f = (y as typeof x).fields;
+      return x.fields.length === f.length && x.fields.every((q, i) => q.name === f[i].name && valEqual(q.type, f[i].type, seen));
+    }
+    case 'variant': {
+      const c = (y as typeof x).cases;
+      return x.cases.length === c.length && x.cases.every((q, i) => q.name === c[i].name && valEqual(q.type, c[i].type, seen) && (q.type === undefined) === (c[i].type === undefined));
+    }
+    case 'list': {
+      const l = y as typeof x;
+      return x.length === l.length && valEqual(x.element, l.element, seen);
+    }
+    case 'map': {
+      const m = y as typeof x;
+      return valEqual(x.key, m.key, seen) && valEqual(x.value, m.value, seen);
+    }
+    case 'tuple': {
+      const t = (y as typeof x).types;
+      return x.types.length === t.length && x.types.every((q, i) => valEqual(q, t[i], seen));
+    }
+    case 'flags':
+    case 'enum': {
+      const n = (y as typeof x).names;
+      return x.names.length === n.length && x.names.every((q, i) => q === n[i]);
+    }
+    case 'option':
+      return valEqual(x.type, (y as typeof x).type, seen);
+    case 'result': {
+      const r = y as typeof x;
+      return optEqual(x.ok, r.ok, seen) && optEqual(x.err, r.err, seen);
+    }
+    case 'own':
+    case 'borrow':
+      return x.resource === (y as typeof x).resource;
+    case 'stream':
+    case 'future':
+      return optEqual(x.element, (y as typeof x).element, seen);
+  }
+}
+
+function optEqual(a: RVal | undefined, b: RVal | undefined, seen: Map<RDefined, RDefined>): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return valEqual(a, b, seen);
+}
+
+/** Why `actual` cannot be used where `expected` is required, or undefined when it can. */
+export function entityMismatch(actual: Entity, expected: Entity): string | undefined {
+  if (actual.sort !== expected.sort) return `expected ${expected.sort}, found ${actual.sort}`;
+  switch (expected.sort) {
+    case 'func':
+      return funcMismatch(actual.type as RFunc, expected.type);
+    case 'value':
+      return valEqual(actual.type as RVal, expected.type) ? undefined : 'value types are not the same';
+    case 'type':
+      return typeMismatch(actual.type as RType, expected.type);
+    case 'instance':
+      return instanceMismatch(actual.type as RInstance, expected.type);
+    case 'component':
+      return componentMismatch(actual.type as RComponent, expected.type);
+    case 'module':
+      return moduleMismatch(actual.type as RModule, expected.type);
+  }
+}
+
+function funcMismatch(a: RFunc, e: RFunc): string | undefined {
+  if (a.async !== e.async) return 'function async-ness differs';
+  if (a.params.length !== e.params.length) return `expected ${e.params.length} parameters, found ${a.params.length}`;
+  for (let i = 0; i < a.params.length; i++) {
+    if (a.params[i].name !== e.params[i].name) return `expected parameter named \`${e.params[i].name}\`, found \`${a.params[i].name}\``;
+    if (!valEqual(a.params[i].type, e.params[i].type)) return `type mismatch in function parameter \`${e.params[i].name}\``;
+  }
+  if ((a.result === undefined) !== (e.result === undefined)) return 'expected a result, found none';
+  if (!optEqual(a.result, e.result, new Map())) return 'type mismatch with result type';
+  return undefined;
+}
+
+function typeMismatch(a: RType, e: RType): string | undefined {
+  if (e.kind === 'resource' || a.kind === 'resource') {
+    if (a === e) return undefined;
+    if (e.kind !== 'resource') return 'expected a value type, found a resource';
+    if (a.kind !== 'resource') return 'expected resource, found defined type';
+    return 'resource types are not the same';
+  }
+  if (e.kind === 'func') return a.kind === 'func' ? funcMismatch(a, e) : `expected func, found ${a.kind}`;
+  if (e.kind === 'instance') return a.kind === 'instance' ? instanceMismatch(a, e) : `expected instance, found ${a.kind}`;
+  if (e.kind === 'component') return a.kind === 'component' ? componentMismatch(a, e) : `expected component, found ${a.kind}`;
+  const av = valOf(a);
+  const ev = valOf(e);
+  if (!av) return `expected a defined type, found ${a.kind}`;
+  return valEqual(av, ev) ? undefined : 'type mismatch';
+}
+
+function instanceMismatch(a: RInstance, e: RInstance): string | undefined {
+  for (const [name, exp] of e.exports) {
+    const act = a.exports.get(name);
+    if (!act) return `type mismatch in instance export \`${name}\`: missing expected export \`${name}\``;
+    const why = entityMismatch(act, exp);
+    if (why) return `type mismatch in instance export \`${name}\`: ${why}`;
+  }
+  return undefined;
+}
+
+function componentMismatch(a: RComponent, e: RComponent): string | undefined {
+  for (const [name, imp] of a.imports) {
+    const exp = e.imports.get(name);
+    if (!exp) return `missing expected import \`${name}\``;
+    const why = entityMismatch(exp, imp);
+    if (why) return `type mismatch in import \`${name}\`: ${why}`;
+  }
+  for (const [name, exp] of e.exports) {
+    const act = a.exports.get(name);
+    if (!act) return `missing expected export \`${name}\``;
+    const why = entityMismatch(act, exp);
+    if (why) return `type mismatch in export \`${name}\`: ${why}`;
+  }
+  return undefined;
+}
+
+export function coreExtMismatch(a: CoreExt, e: CoreExt): string | undefined {
+  if (a.kind !== e.kind) return `expected ${e.kind}, found ${a.kind}`;
+  switch (e.kind) {
+    case 'func':
+    case 'tag': {
+      const x = (a as typeof e).sig;
+      if (x.params.join() !== e.sig.params.join() || x.results.join() !== e.sig.results.join()) {
+        return `expected: (func${e.sig.params.length ? ` (param ${e.sig.params.join(' ')})` : ''}${e.sig.results.length ? ` (result ${e.sig.results.join(' ')})` : ''})\nfound:    (func${x.params.length ? ` (param ${x.params.join(' ')})` : ''}${x.results.length ? ` (result ${x.results.join(' ')})` : ''})`;
+      }
+      return undefined;
+    }
+    case 'global': {
+      const g = a as typeof e;
+      return g.type === e.type && g.mutable === e.mutable ? undefined : 'global types differ';
+    }
+    case 'table': {
+      const t = a as typeof e;
+      if (t.element !== e.element) return 'table element types differ';
+      return limitsMismatch(t, e) ? 'mismatch in table limits' : undefined;
+    }
+    case 'memory': {
+      const m = a as typeof e;
+      if (m.is64 !== e.is64) return 'mismatch in index type used for memories';
+      if (m.shared !== e.shared) return 'mismatch in the shared flag for memories';
+      if ((m.pageSizeLog2 ?? 16) !== (e.pageSizeLog2 ?? 16)) return 'mismatch in page size for memories';
+      return limitsMismatch(m, e) ? 'mismatch in memory limits' : undefined;
+    }
+  }
+}
+
+function limitsMismatch(a: { min: bigint; max?: bigint }, e: { min: bigint; max?: bigint }): boolean {
+  if (a.min < e.min) return true;
+  if (e.max === undefined) return false;
+  return a.max === undefined || a.max > e.max;
+}
+
+function moduleMismatch(a: RModule, e: RModule): string | undefined {
+  for (const imp of a.imports) {
+    const exp = e.imports.find((i) => i.module === imp.module && i.name === imp.name);
+    if (!exp) return `module instantiation argument \`${imp.module}\` does not export an item named \`${imp.name}\``;
+    const why = coreExtMismatch(exp.type, imp.type);
+    if (why) return `type mismatch in import \`${imp.module}::${imp.name}\`: ${why}`;
+  }
+  for (const [name, exp] of e.exports) {
+    const act = a.exports.get(name);
+    if (!act) return `missing expected export \`${name}\``;
+    const why = coreExtMismatch(act, exp);
+    if (why) return `type mismatch in export \`${name}\`: ${why}`;
+  }
+  return undefined;
+}
+
+// ---------- substitution of resources (instantiation) ----------
+
+export class Substitution {
+  private vals = new Map<RDefined, RDefined>();
+  constructor(readonly map: Map<RResource, RType>) {}
+
+  resource(r: RResource): RType {
+    return this.map.get(r) ?? r;
+  }
+
+  val(v: RVal): RVal {
+    if (typeof v === 'string' || this.map.size === 0) return v;
+    const hit = this.vals.get(v);
+    if (hit) return hit;
+    const out: RDefined = { kind: 'defined', body: v.body };
+    this.vals.set(v, out);
+    const b = v.body;
+    const s = (x: RVal | undefined) => (x === undefined ? undefined : this.val(x));
+    switch (b.kind) {
+      case 'record': out.body = { kind: 'record', fields: b.fields.map((f) => ({ name: f.name, type: this.val(f.type) })) }; break;
+      case 'variant': out.body = { kind: 'variant', cases: b.cases.map((c) => ({ name: c.name, type: s(c.type) })) }; break;
+      case 'list': out.body = { ...b, element: this.val(b.element) }; break;
+      case 'map': out.body = { kind: 'map', key: this.val(b.key), value: this.val(b.value) }; break;
+      case 'tuple': out.body = { kind: 'tuple', types: b.types.map((t) => this.val(t)) }; break;
+      case 'option': out.body = { kind: 'option', type: this.val(b.type) }; break;
+      case 'result': out.body = { kind: 'result', ok: s(b.ok), err: s(b.err) }; break;
+      case 'own':
+      case 'borrow': {
+        const r = this.resource(b.resource);
+        out.body = { kind: b.kind, resource: r.kind === 'resource' ? r : b.resource };
+        break;
+      }
+      case 'stream':
+      case 'future': out.body = { kind: b.kind, element: s(b.element) }; break;
+      default: break;
+    }
+    return out;
+  }
+
+  type(t: RType): RType {
+    if (this.map.size === 0) return t;
+    switch (t.kind) {
+      case 'resource': return this.resource(t);
+      case 'prim': return t;
+      case 'defined': return this.val(t) as RDefined;
+      case 'func': return this.func(t);
+      case 'instance': return { kind: 'instance', exports: this.entities(t.exports), defined: t.defined.map((r) => this.resource(r) as RResource) };
+      case 'component':
+        return { kind: 'component', imports: this.entities(t.imports), exports: this.entities(t.exports), imported: t.imported, defined: t.defined };
+    }
+  }
+
+  func(f: RFunc): RFunc {
+    if (this.map.size === 0) return f;
+    return { kind: 'func', async: f.async, params: f.params.map((p) => ({ name: p.name, type: this.val(p.type) })), result: f.result === undefined ? undefined : this.val(f.result) };
+  }
+
+  entity(e: Entity): Entity {
+    if (this.map.size === 0) return e;
+    switch (e.sort) {
+      case 'func': return { sort: 'func', type: this.func(e.type) };
+      case 'type': return { sort: 'type', type: this.type(e.type) };
+      case 'instance': return { sort: 'instance', type: this.type(e.type) as RInstance };
+      case 'component': return { sort: 'component', type: this.type(e.type) as RComponent };
+      case 'value': return { sort: 'value', type: this.val(e.type) };
+      case 'module': return e;
+    }
+  }
+
+  entities(m: Map<string, Entity>): Map<string, Entity> {
+    if (this.map.size === 0) return m;
+    const out = new Map<string, Entity>();
+    for (const [k, v] of m) out.set(k, this.entity(v));
+    return out;
+  }
+}
+
+// ---------- walks ----------
+
+export function someVal(v: RVal | undefined, pred: (d: RDefinedBody) => boolean, seen = new Set<RDefined>()): boolean {
+  if (v === undefined || typeof v === 'string' || seen.has(v)) return false;
+  seen.add(v);
+  const b = v.body;
+  if (pred(b)) return true;
+  switch (b.kind) {
+    case 'record': return b.fields.some((f) => someVal(f.type, pred, seen));
+    case 'variant': return b.cases.some((c) => someVal(c.type, pred, seen));
+    case 'list': return someVal(b.element, pred, seen);
+    case 'map': return someVal(b.key, pred, seen) || someVal(b.value, pred, seen);
+    case 'tuple': return b.types.some((t) => someVal(t, pred, seen));
+    case 'option': return someVal(b.type, pred, seen);
+    case 'result': return someVal(b.ok, pred, seen) || someVal(b.err, pred, seen);
+    case 'stream':
+    case 'future': return someVal(b.element, pred, seen);
+    default: return false;
+  }
+}
+
+export const hasBorrow = (v: RVal | undefined): boolean => someVal(v, (b) => b.kind === 'borrow');
+
+export function resourcesIn(v: RVal | undefined, out = new Set<RResource>()): Set<RResource> {
+  someVal(v, (b) => {
+    if (b.kind === 'own' || b.kind === 'borrow') out.add(b.resource);
+    return false;
+  });
+  return out;
+}
+
+const resourceCache = new WeakMap<object, Set<RResource>>();
+
+export function entityResources(e: Entity, out = new Set<RResource>()): Set<RResource> {
+  if (typeof e.type === 'object' && e.type !== null) {
+    let cached = resourceCache.get(e.type);
+    if (!cached) {
+      cached = entityResourcesUncached(e, new Set());
+      resourceCache.set(e.type, cached);
+    }
+    for (const r of cached) out.add(r);
+    return out;
+  }
+  return entityResourcesUncached(e, out);
+}
+
+function entityResourcesUncached(e: Entity, out: Set<RResource>): Set<RResource> {
+  switch (e.sort) {
+    case 'func':
+      for (const p of e.type.params) resourcesIn(p.type, out);
+      resourcesIn(e.type.result, out);
+      break;
+    case 'value':
+      resourcesIn(e.type, out);
+      break;
+    case 'type':
+      if (e.type.kind === 'resource') out.add(e.type);
+      else if (e.type.kind === 'defined') resourcesIn(e.type, out);
+      else if (e.type.kind === 'func') entityResources({ sort: 'func', type: e.type }, out);
+      else if (e.type.kind === 'instance') for (const x of e.type.exports.values()) entityResources(x, out);
+      break;
+    case 'instance':
+      for (const x of e.type.exports.values()) entityResources(x, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+const sizeCache = new WeakMap<object, number>();
+/** Effective size of a type (wasmparser's `type_info` size): bounds the work any type can cause. */
+export function typeSize(t: RType | RVal | RModule | undefined): number {
+  if (t === undefined || typeof t === 'string') return 1;
+  const hit = sizeCache.get(t);
+  if (hit !== undefined) return hit;
+  let n = 1;
+  const add = (x: RType | RVal | RModule | undefined) => { n += typeSize(x); };
+  const ent = (e: Entity) => add(e.type as RType);
+  switch (t.kind) {
+    case 'defined': {
+      const b = t.body;
+      if (b.kind === 'record') b.fields.forEach((f) => add(f.type));
+      else if (b.kind === 'variant') b.cases.forEach((c) => add(c.type));
+      else if (b.kind === 'tuple') b.types.forEach(add);
+      else if (b.kind === 'list') add(b.element);
+      else if (b.kind === 'map') { add(b.key); add(b.value); }
+      else if (b.kind === 'option') add(b.type);
+      else if (b.kind === 'result') { add(b.ok); add(b.err); }
+      else if (b.kind === 'stream' || b.kind === 'future') add(b.element);
+      break;
+    }
+    case 'func': t.params.forEach((p) => add(p.type)); add(t.result); break;
+    case 'instance': t.exports.forEach(ent); break;
+    case 'component': t.imports.forEach(ent); t.exports.forEach(ent); break;
+    case 'module': n += t.imports.length + t.exports.size; break;
+    default: break;
+  }
+  sizeCache.set(t, n);
+  return n;
+}

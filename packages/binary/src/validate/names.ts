@@ -1,0 +1,211 @@
+/**
+ * Import/export name grammar of the component model (`Explainer.md#import-and-export-definitions`): kebab labels,
+ * `[constructor]`/`[method]`/`[static]` annotations, interface names `ns:pkg/iface@ver`, dependency, url and integrity
+ * names. `parseExternName` returns the parsed kind or a message; `nameKey` gives the strong-uniqueness key.
+ */
+
+export type NameKind =
+  | { kind: 'label'; label: string }
+  | { kind: 'constructor'; resource: string }
+  | { kind: 'method' | 'static'; resource: string; method: string }
+  | { kind: 'interface'; namespace: string; pkg: string; iface: string; version?: string }
+  | { kind: 'dependency' | 'url' | 'hash'; text: string };
+
+export function isKebab(s: string): boolean {
+  if (s.length === 0 || s.endsWith('-')) return false;
+  let lower = false;
+  let upper = false;
+  let first = true;
+  let digit = false;
+  for (const c of s) {
+    const isLower = c >= 'a' && c <= 'z';
+    const isUpper = c >= 'A' && c <= 'Z';
+    const isDigit = c >= '0' && c <= '9';
+    if (isLower && !lower && !upper) lower = true;
+    else if (isUpper && !lower && !upper) upper = true;
+    else if (isDigit && !lower && !upper && !first) digit = true;
+    else if (isLower && lower) continue;
+    else if (isUpper && upper) continue;
+    else if (isDigit && (lower || upper)) digit = true;
+    else if (c === '-' && (lower || upper || digit)) {
+      lower = upper = digit = false;
+      first = false;
+    } else return false;
+  }
+  return true;
+}
+
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+export const isSemver = (s: string): boolean => SEMVER.test(s);
+
+class NameParser {
+  constructor(public next: string, private nested: boolean) {}
+  eat(p: string): boolean {
+    if (!this.next.startsWith(p)) return false;
+    this.next = this.next.slice(p.length);
+    return true;
+  }
+  expect(p: string): void {
+    if (!this.eat(p)) throw new Error(`expected \`${p}\` at \`${this.next}\``);
+  }
+  kebab(s: string): string {
+    if (!isKebab(s)) throw new Error(`\`${s}\` is not in kebab case`);
+    return s;
+  }
+  takeUntil(c: string): string {
+    const i = this.next.indexOf(c);
+    if (i < 0) throw new Error(`failed to find \`${c}\` character`);
+    const s = this.next.slice(0, i);
+    this.next = this.next.slice(i + 1);
+    return s;
+  }
+  takeUpTo(c: string): string {
+    const i = this.next.indexOf(c);
+    if (i < 0) throw new Error(`failed to find \`${c}\` character`);
+    const s = this.next.slice(0, i);
+    this.next = this.next.slice(i);
+    return s;
+  }
+  rest(): string {
+    const s = this.next;
+    this.next = '';
+    return s;
+  }
+  takeKebab(): string {
+    const m = /[^a-zA-Z0-9-]/.exec(this.next);
+    if (!m) return this.kebab(this.rest());
+    const s = this.next.slice(0, m.index);
+    this.next = this.next.slice(m.index);
+    return this.kebab(s);
+  }
+  takeLowerKebab(): string {
+    const k = this.takeKebab();
+    const bad = /[A-Z]/.exec(k);
+    if (bad) throw new Error(`character \`${bad[0]}\` is not lowercase in package name/namespace`);
+    return k;
+  }
+  pkgPath(requireProjection: boolean): { namespace: string; pkg: string; iface: string } {
+    const namespace = this.takeLowerKebab();
+    this.expect(':');
+    let pkg = this.takeLowerKebab();
+    if (this.nested) while (this.next.startsWith(':')) { this.expect(':'); pkg += ':' + this.takeLowerKebab(); }
+    let iface = '';
+    if (this.next.startsWith('/')) {
+      this.expect('/');
+      iface = this.takeKebab();
+      if (this.nested) while (this.next.startsWith('/')) { this.expect('/'); iface += '/' + this.takeKebab(); }
+    } else if (requireProjection) {
+      throw new Error('expected `/` after package name');
+    }
+    return { namespace, pkg, iface };
+  }
+  pkgName(isInterface: boolean): { namespace: string; pkg: string; iface: string; version?: string } {
+    const p = this.pkgPath(isInterface);
+    if (this.eat('@')) {
+      const i = this.next.indexOf('>');
+      const version = i >= 0 ? this.takeUpTo('>') : this.rest();
+      if (!isInterface && !isSemver(version)) throw new Error(`\`${version}\` is not a valid semver`);
+      return { ...p, version };
+    }
+    return p;
+  }
+  hash(): void {
+    const m = /^(sha256|sha384|sha512)-/.exec(this.next);
+    if (!m) {
+      const alg = this.next.split('-')[0];
+      if (!this.next.includes('-')) throw new Error(`expected \`-\` after hash algorithm: ${alg}`);
+      throw new Error(`unrecognized hash algorithm: \`${alg}\``);
+    }
+    this.next = this.next.slice(m[0].length);
+    const b64 = this.takeUpTo('>');
+    if (!b64) throw new Error('integrity hash cannot be empty');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new Error(`not valid base64: \`${b64}\``);
+  }
+  optionalHash(): void {
+    if (this.eat(',')) {
+      this.expect('integrity=<');
+      this.hash();
+      this.expect('>');
+    }
+  }
+  versionRange(range: string): void {
+    const bound = (b: string) => {
+      const m = /^(>=|<)(.*)$/.exec(b);
+      if (!m || !isSemver(m[2])) throw new Error(`\`${b}\` is not a valid version range`);
+      return m[1];
+    };
+    const parts = range.split(' ');
+    if (parts.length === 1) bound(parts[0]);
+    else if (parts.length === 2) {
+      if (bound(parts[0]) !== '>=' || bound(parts[1]) !== '<') throw new Error(`\`${range}\` is not a valid version range`);
+    } else throw new Error(`\`${range}\` is not a valid version range`);
+  }
+}
+
+/** Parses an import/export name; throws an Error with wasmparser-like text when it is not valid. */
+export function parseExternName(name: string, opts: { nested?: boolean } = {}): NameKind {
+  const p = new NameParser(name, opts.nested ?? false);
+  let out: NameKind;
+  if (p.eat('[constructor]')) {
+    out = { kind: 'constructor', resource: p.kebab(p.rest()) };
+  } else if (p.eat('[method]') || p.eat('[static]')) {
+    const kind = name.startsWith('[method]') ? 'method' : 'static';
+    const resource = p.kebab(p.takeUntil('.'));
+    out = { kind, resource, method: p.kebab(p.rest()) };
+  } else if (p.eat('unlocked-dep=')) {
+    p.expect('<');
+    p.pkgPath(false);
+    if (p.eat('@')) {
+      if (!p.eat('*')) {
+        p.expect('{');
+        const range = p.takeUpTo('}');
+        p.expect('}');
+        p.versionRange(range);
+      }
+    }
+    p.expect('>');
+    out = { kind: 'dependency', text: name };
+  } else if (p.eat('locked-dep=')) {
+    p.expect('<');
+    p.pkgName(false);
+    p.expect('>');
+    p.optionalHash();
+    out = { kind: 'dependency', text: name };
+  } else if (p.eat('url=')) {
+    p.expect('<');
+    const url = p.takeUpTo('>');
+    if (url.includes('<')) throw new Error('url cannot contain `<`');
+    p.expect('>');
+    p.optionalHash();
+    out = { kind: 'url', text: name };
+  } else if (p.eat('integrity=')) {
+    p.expect('<');
+    p.hash();
+    p.expect('>');
+    out = { kind: 'hash', text: name };
+  } else if (name.includes(':')) {
+    out = { kind: 'interface', ...p.pkgName(true) };
+  } else {
+    out = { kind: 'label', label: p.kebab(p.rest()) };
+  }
+  if (p.next) throw new Error(`trailing characters found: \`${p.next}\``);
+  return out;
+}
+
+/** Key under which two names collide when they are not strongly unique (case-insensitive; `[method]a.a` ≡ `a`). */
+export function nameKey(n: NameKind): string {
+  switch (n.kind) {
+    case 'label':
+      return `l:${n.label.toLowerCase()}`;
+    case 'constructor':
+      return `c:${n.resource.toLowerCase()}`;
+    case 'method':
+    case 'static':
+      if (n.resource.toLowerCase() === n.method.toLowerCase()) return `l:${n.resource.toLowerCase()}`;
+      return `m:${n.resource.toLowerCase()}.${n.method.toLowerCase()}`;
+    case 'interface':
+      return `i:${n.namespace}:${n.pkg}/${n.iface}${n.version ? '@' + n.version : ''}`;
+    default:
+      return `${n.kind}:${n.text}`;
+  }
+}
