@@ -113,7 +113,7 @@ export type ComponentSource = { path: string } | { bytes: Uint8Array };
 async function hashFile(path: string): Promise<{ digest: string; size: number }> {
   const h = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
     h.update(chunk as Buffer);
     size += (chunk as Buffer).byteLength;
   }
@@ -143,7 +143,7 @@ export async function pushComponent(
     world = await componentWorldNamesFromFile(source.path);
     const { digest, size } = await hashFile(source.path);
     layer = { mediaType: layerType, digest, size };
-    open = () => createReadStream(source.path, { highWaterMark: 1 << 20 });
+    open = () => createReadStream(source.path, { highWaterMark: 4 << 20 });
   } else {
     world = componentWorldNames(source.bytes);
     layer = { mediaType: layerType, digest: sha256(source.bytes), size: source.bytes.byteLength };

@@ -183,14 +183,18 @@ export class RemoteRepository implements Target {
 
   private async uploadBlob(desc: Descriptor, content: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
     let location = await this.startUpload();
-    const v = new DigestVerifier(desc, 'the blob to push');
+    // Streamed content is only counted here: the registry verifies the digest given in the final PUT (and
+    // answers DIGEST_INVALID), so hashing it again on our side would only cost a CPU pass.
+    const v = new SizeCounter(desc);
     const what = `blob ${this.repository}@${desc.digest}`;
     try {
       if (desc.size <= this.monolithicMax || content instanceof Uint8Array) {
         const body = content instanceof Uint8Array ? content : verifyingPass(v, content);
         if (content instanceof Uint8Array) {
+          const check = new DigestVerifier(desc, 'the blob to push');
+          check.update(content);
+          check.finish();
           v.update(content);
-          v.finish();
         }
         const res = await this.client.send({
           method: 'PUT',
@@ -331,9 +335,22 @@ export class RemoteRepository implements Target {
   }
 }
 
-async function* verifyingPass(v: DigestVerifier, source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* verifyingPass(v: SizeCounter, source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     v.update(chunk);
     yield chunk;
+  }
+}
+
+/** Counts streamed bytes against a descriptor's size. */
+class SizeCounter {
+  bytesSeen = 0;
+  constructor(private readonly desc: Descriptor) {}
+  update(chunk: Uint8Array): void {
+    this.bytesSeen += chunk.byteLength;
+    if (this.bytesSeen > this.desc.size) throw new RegistryError('size-mismatch', `the blob to push is larger than ${this.desc.size} bytes`);
+  }
+  finish(): void {
+    if (this.bytesSeen !== this.desc.size) throw new RegistryError('size-mismatch', `the blob to push has ${this.bytesSeen} bytes, expected ${this.desc.size}`);
   }
 }
