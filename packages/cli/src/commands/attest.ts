@@ -14,7 +14,7 @@ function parseInput(value: string): ProvenanceInput {
 export function registerAttest(program: Command): void {
   program
     .command('attest')
-    .description('attach a signed in-toto attestation (DSSE in a sigstore bundle, via referrers): by default SLSA provenance of a composition')
+    .description('attach a signed in-toto attestation (DSSE: cosign .att tag and sigstore bundle referrer): by default SLSA provenance of a composition')
     .argument('<ref>', 'the image the statement is about')
     .requiredOption('--key <file>', 'private key to sign with')
     .option('--input <name=digest[@uri]>', 'a composition input: its name and sha256 digest (repeatable)', collectList)
@@ -43,7 +43,8 @@ export function registerAttest(program: Command): void {
         const result = await attestImage(opened.target, opened.selector, signer, { predicateType, predicate });
         emit(g, { ...result, keyId: signer.keyId }, () => [
           `Attested ${ref} (${result.digest}): ${predicateType}`,
-          `  sigstore bundle referrer ${result.attached.manifest.digest}, key ${signer.keyId.slice(0, 16)}…`,
+          ...(result.cosign ? [`  cosign attestation: tag ${result.cosign.tag}`] : []),
+          `  sigstore bundle:    referrer ${result.attached.manifest.digest}, key ${signer.keyId.slice(0, 16)}…`,
           'offline: no transparency log entry was made',
         ]);
       } finally {

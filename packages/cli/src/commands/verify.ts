@@ -69,7 +69,7 @@ function printAttestations(g: GlobalOptions, ref: string, report: AttestationRep
   emit(g, { ...report, ok: true }, () => [
     `Verified ${report.attestations.length} attestation${report.attestations.length === 1 ? '' : 's'} for ${ref} (${report.digest})`,
     ...report.attestations.flatMap((a) => [
-      `  ✓ ${a.predicateType}  key ${short(a.keyId)}${a.keySource ? ` (${a.keySource})` : ''}${a.createdAt ? `  created ${a.createdAt}` : ''}${a.weldVersion ? `  weld ${a.weldVersion}` : ''}`,
+      `  ✓ ${a.route === 'cosign-tag' ? 'cosign attestation' : 'sigstore bundle   '}  ${a.predicateType}  key ${short(a.keyId)}${a.keySource ? ` (${a.keySource})` : ''}${a.createdAt ? `  created ${a.createdAt}` : ''}${a.weldVersion ? `  weld ${a.weldVersion}` : ''}`,
       ...(a.inputs ?? []).map((i) => `      input ${i.name}  ${i.digest}${i.uri ? `  ${i.uri}` : ''}`),
     ]),
     ...report.failures.map((f) => `  ✗ ${f.reason}: ${f.message} [${f.location}]`),

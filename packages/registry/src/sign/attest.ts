@@ -1,9 +1,20 @@
-import type { Target } from '../store/types.js';
-import { attachBundle, createDsseBundle, serializeBundle, statementFor, type AttachedBundle, type InTotoStatement } from './bundle.js';
+import { envelopeToJSON } from '@sigstore/bundle';
+import type { Descriptor, Target } from '../store/types.js';
+import {
+  attachBundle,
+  createDsseBundle,
+  IN_TOTO_PAYLOAD_TYPE,
+  serializeBundle,
+  statementFor,
+  type AttachedBundle,
+  type InTotoStatement,
+} from './bundle.js';
+import { fetchBytes, isIntegrityError } from './content.js';
+import { attachCosignAttestation, attestationTag, DSSE_ENVELOPE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION, readSignatureManifest, type CosignSignResult } from './cosign.js';
 import { SignError } from './errors.js';
 import { resolveSubject } from './sign.js';
 import type { Signer } from './signer.js';
-import { checkReferrerBundles, requireVerified, type SignatureFailure, type TrustedKey } from './verify.js';
+import { checkReferrerBundles, keyFailure, requireVerified, verifyWithAnyKey, type SignatureFailure, type SignatureRoute, type TrustedKey } from './verify.js';
 
 /** SLSA provenance v1: the predicate weld uses to record what a composed component was made from. */
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -60,6 +71,8 @@ export interface AttestResult {
   digest: string;
   predicateType: string;
   attached: AttachedBundle;
+  /** The `sha256-<hex>.att` layer cosign's tag-based `verify-attestation` reads. */
+  cosign?: CosignSignResult;
 }
 
 /**
@@ -70,7 +83,7 @@ export async function attestImage(
   target: Target,
   reference: string,
   signer: Signer,
-  attestation: { predicateType: string; predicate: Record<string, unknown>; now?: Date },
+  attestation: { predicateType: string; predicate: Record<string, unknown>; now?: Date; cosignTag?: boolean },
 ): Promise<AttestResult> {
   const subject = await resolveSubject(target, reference);
   const statement = statementFor(subject.digest, attestation.predicateType, attestation.predicate);
@@ -80,10 +93,16 @@ export async function attestImage(
     predicateType: attestation.predicateType,
     created: attestation.now,
   });
-  return { target: target.name, reference, digest: subject.digest, predicateType: attestation.predicateType, attached };
+  let cosign: CosignSignResult | undefined;
+  if ((attestation.cosignTag ?? true) && bundle.content.$case === 'dsseEnvelope') {
+    const envelope = Buffer.from(JSON.stringify(envelopeToJSON(bundle.content.dsseEnvelope)));
+    cosign = await attachCosignAttestation(target, subject, envelope, attestation.predicateType);
+  }
+  return { target: target.name, reference, digest: subject.digest, predicateType: attestation.predicateType, attached, ...(cosign ? { cosign } : {}) };
 }
 
 export interface VerifiedAttestation {
+  route: SignatureRoute;
   location: string;
   predicateType: string;
   statement: InTotoStatement;
@@ -113,11 +132,15 @@ export async function verifyAttestations(
   const subject = await target.resolve(reference);
   const wanted = options.predicateType ?? SLSA_PROVENANCE_V1;
   const failures: SignatureFailure[] = [];
-  const checked = await checkReferrerBundles(target, subject, options.keys, (p) => p === wanted, failures);
+  const checked = [
+    ...(await checkCosignAttestations(target, subject, options.keys, wanted, failures)).map((c) => ({ ...c, route: 'cosign-tag' as const })),
+    ...(await checkReferrerBundles(target, subject, options.keys, (p) => p === wanted, failures)).map((c) => ({ ...c, route: 'sigstore-bundle' as const })),
+  ];
   const attestations: VerifiedAttestation[] = [];
   for (const b of checked) {
     if (!b.statement) continue;
     const entry: VerifiedAttestation = {
+      route: b.route,
       location: b.location,
       predicateType: b.statement.predicateType,
       statement: b.statement,
@@ -128,7 +151,7 @@ export async function verifyAttestations(
     if (b.statement.predicateType === SLSA_PROVENANCE_V1) {
       const parsed = readCompositionPredicate(b.statement.predicate);
       if (!parsed) {
-        failures.push({ route: 'sigstore-bundle', location: b.location, reason: 'malformed-signature', message: 'validly signed, but the provenance predicate has no buildDefinition.resolvedDependencies' });
+        failures.push({ route: b.route, location: b.location, reason: 'malformed-signature', message: 'validly signed, but the provenance predicate has no buildDefinition.resolvedDependencies' });
         continue;
       }
       Object.assign(entry, parsed);
@@ -136,7 +159,7 @@ export async function verifyAttestations(
     attestations.push(entry);
   }
   if (attestations.length === 0 && failures.length === 0) {
-    failures.push({ route: 'sigstore-bundle', location: subject.digest, reason: 'no-signature', message: `no ${wanted} attestation is attached to ${subject.digest}` });
+    failures.push({ route: 'image', location: subject.digest, reason: 'no-signature', message: `no ${wanted} attestation is attached to ${subject.digest} (looked for the cosign .att tag and sigstore bundles among its referrers)` });
   }
   return { target: target.name, reference, digest: subject.digest, attestations, failures, transparencyLog: 'not checked (offline)' };
 }
@@ -160,4 +183,86 @@ function readCompositionPredicate(predicate: Record<string, unknown>): { inputs:
   }
   const version = (predicate.runDetails as { builder?: { version?: { weld?: unknown } } } | undefined)?.builder?.version?.weld;
   return { inputs, weldVersion: typeof version === 'string' ? version : undefined };
+}
+
+/** DSSE v1 pre-authentication encoding: what the envelope's signatures sign. */
+export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
+  const type = Buffer.from(payloadType, 'utf8');
+  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
+}
+
+interface CheckedCosignAttestation {
+  location: string;
+  statement: InTotoStatement;
+  key: TrustedKey;
+  createdAt?: string;
+}
+
+/** Verifies the DSSE envelopes in the `sha256-<hex>.att` image (cosign's tag-based attestations). */
+async function checkCosignAttestations(target: Target, subject: Descriptor, keys: TrustedKey[], wanted: string, failures: SignatureFailure[]): Promise<CheckedCosignAttestation[]> {
+  const image = await readSignatureManifest(target, subject.digest, attestationTag).catch((e: unknown) => {
+    if (!(e instanceof SignError)) throw e;
+    failures.push({ route: 'cosign-tag', location: attestationTag(subject.digest), reason: 'malformed-signature', message: e.message });
+    return undefined;
+  });
+  const ok: CheckedCosignAttestation[] = [];
+  for (const [index, layer] of (image?.manifest.layers ?? []).entries()) {
+    const location = `${attestationTag(subject.digest)} layer ${index}`;
+    const fail = (reason: SignatureFailure['reason'], message: string) => failures.push({ route: 'cosign-tag', location, reason, message });
+    if (layer.mediaType !== DSSE_ENVELOPE_MEDIA_TYPE) continue;
+    const annotated = layer.annotations?.[PREDICATE_TYPE_ANNOTATION];
+    if (annotated !== undefined && annotated !== wanted) continue;
+    let bytes: Buffer;
+    try {
+      const got = await fetchBytes(target, layer);
+      if (!got.intact) {
+        fail('payload-changed', `the attestation envelope ${layer.digest} was changed (its bytes no longer match the digest)`);
+        continue;
+      }
+      bytes = got.bytes;
+    } catch (e) {
+      if (!isIntegrityError(e)) throw e;
+      fail('payload-changed', `the attestation envelope ${layer.digest} was changed (its bytes no longer match the digest)`);
+      continue;
+    }
+    let envelope: { payloadType?: unknown; payload?: unknown; signatures?: { keyid?: unknown; sig?: unknown }[] };
+    try {
+      envelope = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      fail('malformed-signature', 'the attestation layer is not a DSSE envelope (not JSON)');
+      continue;
+    }
+    if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE || typeof envelope.payload !== 'string' || !Array.isArray(envelope.signatures)) {
+      fail('malformed-signature', `the DSSE envelope does not hold an in-toto statement (payloadType ${JSON.stringify(envelope.payloadType)})`);
+      continue;
+    }
+    const payload = Buffer.from(envelope.payload, 'base64');
+    const pae = preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, payload);
+    let key: TrustedKey | undefined;
+    for (const sig of envelope.signatures) {
+      if (typeof sig.sig !== 'string') continue;
+      key = verifyWithAnyKey(keys, pae, Buffer.from(sig.sig, 'base64'));
+      if (key) break;
+    }
+    if (!key) {
+      const hint = envelope.signatures.map((s) => s.keyid).find((k): k is string => typeof k === 'string' && k !== '');
+      failures.push(keyFailure('cosign-tag', location, hint, keys, 'the attestation signature'));
+      continue;
+    }
+    let statement: InTotoStatement;
+    try {
+      statement = JSON.parse(payload.toString('utf8')) as InTotoStatement;
+    } catch {
+      fail('malformed-signature', 'the signed attestation payload is not JSON');
+      continue;
+    }
+    if (statement.predicateType !== wanted) continue;
+    const [alg, hex] = subject.digest.split(':');
+    if (!Array.isArray(statement.subject) || !statement.subject.some((s) => s.digest?.[alg] === hex)) {
+      fail('payload-digest-mismatch', `the attestation is validly signed but is about another artifact, not ${subject.digest}`);
+      continue;
+    }
+    ok.push({ location, statement, key });
+  }
+  return ok;
 }

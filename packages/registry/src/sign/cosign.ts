@@ -27,6 +27,16 @@ export function signatureTag(digest: string): string {
   return digest.replace(':', '-') + '.sig';
 }
 
+/** `sha256:abc…` → `sha256-abc….att`, where cosign (tag-based) keeps DSSE attestations. */
+export function attestationTag(digest: string): string {
+  return digest.replace(':', '-') + '.att';
+}
+
+/** Layer media type of a cosign tag-based attestation: the DSSE envelope JSON is the layer. */
+export const DSSE_ENVELOPE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
+/** Layer annotation cosign sets on attestation layers. */
+export const PREDICATE_TYPE_ANNOTATION = 'predicateType';
+
 export interface SimpleSigningPayload {
   critical: {
     identity: { 'docker-reference': string };
@@ -98,10 +108,11 @@ export interface CosignSignatureManifest {
 }
 
 /** The `sha256-<hex>.sig` image for `subjectDigest`, or undefined when there is none. */
-export async function readSignatureManifest(target: Target, subjectDigest: string): Promise<CosignSignatureManifest | undefined> {
+export async function readSignatureManifest(target: Target, subjectDigest: string, tagFor = signatureTag): Promise<CosignSignatureManifest | undefined> {
+  const tag = tagFor(subjectDigest);
   let descriptor: Descriptor;
   try {
-    descriptor = await target.resolve(signatureTag(subjectDigest));
+    descriptor = await target.resolve(tag);
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
@@ -111,10 +122,10 @@ export async function readSignatureManifest(target: Target, subjectDigest: strin
   try {
     doc = parseJson(bytes);
   } catch (e) {
-    throw new SignError('signature-manifest-invalid', `${target.name}:${signatureTag(subjectDigest)} is not valid JSON`, { cause: e });
+    throw new SignError('signature-manifest-invalid', `${target.name}:${tag} is not valid JSON`, { cause: e });
   }
   if (!isImageManifest(doc)) {
-    throw new SignError('signature-manifest-invalid', `${target.name}:${signatureTag(subjectDigest)} is not an image manifest`, {
+    throw new SignError('signature-manifest-invalid', `${target.name}:${tag} is not an image manifest`, {
       hint: 'the signature tag holds something other than a cosign signature image',
     });
   }
@@ -150,22 +161,40 @@ export async function signCosign(target: Target, subject: Descriptor, signer: Si
   } else if (sig.key.hint) {
     annotations[KEY_ID_ANNOTATION] = sig.key.hint;
   }
-  const payloadDesc = describeBytes(SIMPLE_SIGNING_MEDIA_TYPE, payload);
+  return appendCosignLayer(target, subject, signatureTag, SIMPLE_SIGNING_MEDIA_TYPE, payload, annotations);
+}
+
+/** cosign's tag-based attestation: the DSSE envelope JSON appended as a layer of the `sha256-<hex>.att` image. */
+export async function attachCosignAttestation(target: Target, subject: Descriptor, envelopeJson: Uint8Array, predicateType: string): Promise<CosignSignResult> {
+  return appendCosignLayer(target, subject, attestationTag, DSSE_ENVELOPE_MEDIA_TYPE, envelopeJson, {
+    [SIGNATURE_ANNOTATION]: '',
+    [PREDICATE_TYPE_ANNOTATION]: predicateType,
+  });
+}
+
+async function appendCosignLayer(
+  target: Target,
+  subject: Descriptor,
+  tagFor: (digest: string) => string,
+  mediaType: string,
+  payload: Uint8Array,
+  annotations: Record<string, string>,
+): Promise<CosignSignResult> {
+  const payloadDesc = describeBytes(mediaType, payload);
   const layer: Descriptor = { ...payloadDesc, annotations };
   // ECDSA signatures are randomized, so a re-sign adds a layer; an identical layer (deterministic RSA) is kept once.
-
-  const tag = signatureTag(subject.digest);
+  const tag = tagFor(subject.digest);
   const isOurs = (l: Descriptor) => l.digest === layer.digest && l.annotations?.[SIGNATURE_ANNOTATION] === annotations[SIGNATURE_ANNOTATION];
   await pushIfMissing(target, payloadDesc, payload);
   // The tag is read-modify-write and registries offer no compare-and-swap: another signer may replace it between
   // our read and our write. After writing, wait a moment and re-read; merge again while our layer is missing, so
   // concurrent signers converge on a manifest holding every signature (cosign's own spec calls this racy).
-  let written: { manifest: Descriptor; count: number } | undefined;
+  let written = false;
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-    const existing = await readSignatureManifest(target, subject.digest);
+    const existing = await readSignatureManifest(target, subject.digest, tagFor);
     const layers = existing ? [...existing.manifest.layers] : [];
     if (existing && layers.some(isOurs)) {
-      return { tag, manifest: existing.descriptor, payload: payloadDesc, signatureCount: layers.length, unchanged: written === undefined };
+      return { tag, manifest: existing.descriptor, payload: payloadDesc, signatureCount: layers.length, unchanged: !written };
     }
     layers.push(layer);
     const config = signatureImageConfig(layers);
@@ -176,7 +205,7 @@ export async function signCosign(target: Target, subject: Descriptor, signer: Si
     const manifestDesc = describeBytes(OCI_MANIFEST, manifestBytes);
     await target.push(manifestDesc, manifestBytes);
     await target.tag(manifestDesc, tag);
-    written = { manifest: manifestDesc, count: layers.length };
+    written = true;
     await new Promise((r) => setTimeout(r, SETTLE_MS + Math.floor(Math.random() * SETTLE_MS)));
   }
   throw new SignError('signature-manifest-invalid', `${target.name}:${tag} kept changing while signing; the signature was not recorded`, {

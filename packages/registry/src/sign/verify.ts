@@ -176,7 +176,8 @@ function manifestChanged(subject: Descriptor): SignatureFailure {
   };
 }
 
-function verifyWithAnyKey(keys: TrustedKey[], payload: Buffer, signature: Buffer): TrustedKey | undefined {
+/** The trusted key under which `signature` verifies `payload` (cosign's hash for the key), if any. */
+export function verifyWithAnyKey(keys: TrustedKey[], payload: Buffer, signature: Buffer): TrustedKey | undefined {
   return keys.find((k) => {
     try {
       return cryptoVerify(hashForKey(k.key), payload, k.key, signature);
@@ -186,7 +187,8 @@ function verifyWithAnyKey(keys: TrustedKey[], payload: Buffer, signature: Buffer
   });
 }
 
-function keyFailure(route: SignatureRoute, location: string, hint: string | undefined, keys: TrustedKey[], what: string): SignatureFailure {
+/** `wrong-key` when the signature names a key we do not trust, else `signature-invalid`. */
+export function keyFailure(route: SignatureRoute, location: string, hint: string | undefined, keys: TrustedKey[], what: string): SignatureFailure {
   const expected = keys.map((k) => `${k.id.slice(0, 16)}…${k.source ? ` (${k.source})` : ''}`).join(', ');
   if (hint && !keys.some((k) => k.id === hint)) {
     return { route, location, reason: 'wrong-key', message: `${what} was made by key ${hint.slice(0, 16)}…, not by a trusted key (expected ${expected})` };

@@ -1,3 +1,4 @@
+import { verify as cryptoVerify } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,11 +45,25 @@ describe('attest', () => {
     expect(result.digest).toBe(image.digest);
     const report = await verifyAttestations(target, 'v1', { keys: [trustedKey(alice.publicKey, 'cosign.pub')] });
     expect(report.failures).toEqual([]);
-    const [att] = requireAttested(report);
-    expect(att.predicateType).toBe(SLSA_PROVENANCE_V1);
-    expect(att.inputs).toEqual(inputs);
-    expect(att.weldVersion).toBe('0.1.0');
-    expect(att.statement.subject[0].digest).toEqual({ sha256: image.digest.slice(7) });
+    const atts = requireAttested(report);
+    expect(atts.map((a) => a.route).sort()).toEqual(['cosign-tag', 'sigstore-bundle']);
+    for (const att of atts) {
+      expect(att.predicateType).toBe(SLSA_PROVENANCE_V1);
+      expect(att.inputs).toEqual(inputs);
+      expect(att.weldVersion).toBe('0.1.0');
+      expect(att.statement.subject[0].digest).toEqual({ sha256: image.digest.slice(7) });
+    }
+    // cosign's tag-based layout, checked with node:crypto only: DSSE envelope layer, PAE signed with ECDSA-SHA256
+    expect(result.cosign?.tag).toBe(`sha256-${image.digest.slice(7)}.att`);
+    const attManifest = JSON.parse((await target.read((await target.resolve(result.cosign!.tag)).digest)).toString());
+    const layer = attManifest.layers[0];
+    expect(layer.mediaType).toBe('application/vnd.dsse.envelope.v1+json');
+    expect(layer.annotations).toEqual({ 'dev.cosignproject.cosign/signature': '', predicateType: SLSA_PROVENANCE_V1 });
+    const envelope = JSON.parse((await target.read(layer.digest)).toString());
+    expect(envelope.payloadType).toBe('application/vnd.in-toto+json');
+    const body = Buffer.from(envelope.payload, 'base64');
+    const pae = Buffer.concat([Buffer.from(`DSSEv1 28 application/vnd.in-toto+json ${body.length} `), body]);
+    expect(cryptoVerify('sha256', pae, alice.publicKey, Buffer.from(envelope.signatures[0].sig, 'base64'))).toBe(true);
     // an attestation is not a signature: verify without --attestation does not count it
     expect((await verifyImage(target, 'v1', { keys: [trustedKey(alice.publicKey)] })).failures.map((f) => f.reason)).toEqual(['no-signature']);
   });
@@ -61,7 +76,18 @@ describe('attest', () => {
     expect(() => requireAttested(none)).toThrow(/no valid attestation/);
     await attestImage(target, 'v1', new KeySigner(mallory.privateKey), { predicateType: SLSA_PROVENANCE_V1, predicate: compositionPredicate({ inputs, weldVersion: '0.1.0' }) });
     const wrong = await verifyAttestations(target, 'v1', { keys: [trustedKey(alice.publicKey)] });
-    expect(wrong.failures.map((f) => f.reason)).toEqual(['wrong-key']);
+    expect(wrong.failures.map((f) => f.reason)).toEqual(['wrong-key', 'wrong-key']);
+  });
+
+  it("an attestation copied to another image's .att tag is a payload-digest-mismatch", async () => {
+    const target = new TestTarget();
+    const v1 = await pushTestImage(target, 'v1');
+    const v2 = await pushTestImage(target, 'v2', Buffer.from('0061736d0d000100ff', 'hex'));
+    const result = await attestImage(target, 'v1', new KeySigner(alice.privateKey), { predicateType: SLSA_PROVENANCE_V1, predicate: compositionPredicate({ inputs, weldVersion: '0.1.0' }) });
+    await target.tag(await target.resolve(result.cosign!.tag), `sha256-${v2.digest.slice(7)}.att`);
+    const report = await verifyAttestations(target, 'v2', { keys: [trustedKey(alice.publicKey)] });
+    expect(report.failures.map((f) => f.reason)).toEqual(['payload-digest-mismatch']);
+    expect(v1.digest).not.toBe(v2.digest);
   });
 
   it('rejects inputs without a digest', () => {

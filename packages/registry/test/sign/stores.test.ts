@@ -60,7 +60,7 @@ async function roundTrip(target: Target, ref: string, dockerReference: string) {
   const prod = await verifyImage(target, 'v1', { keys, annotations: { env: 'prod' } });
   expect(prod.verified).toHaveLength(2);
   const atts = await verifyAttestations(target, 'v1', { keys });
-  expect(atts.attestations.map((a) => a.inputs)).toEqual([[{ name: 'a', digest: image.digest }]]);
+  expect(atts.attestations.map((a) => a.inputs)).toEqual([[{ name: 'a', digest: image.digest }], [{ name: 'a', digest: image.digest }]]);
   const dir = tmp();
   writeFileSync(join(dir, 'cosign.pub'), publicKeyToPem(alice.publicKey));
   const policy = await parsePolicy({ trust: [{ prefix: ref.replace(/:v1$/, ''), keys: ['cosign.pub'] }] }, dir, 'weld.yaml');
