@@ -147,10 +147,16 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       continue;
     }
     if (isKeyStart(c, text, i)) {
-      while (i < n && isKeyContinue(text.charCodeAt(i), text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+      i++;
+      for (;;) {
+        if (i >= n) break;
+        const x = text.charCodeAt(i);
+        if ((x >= 97 && x <= 122) || x === 45 || (x >= 48 && x <= 57) || (x >= 65 && x <= 90) || x === 95) i++;
+        else if (x >= 128 && isKeyContinue(x, text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+        else break;
+      }
       const word = text.slice(s, i);
-      if (KEYWORDS.has(word)) push('keyword', s, i, word);
-      else push('id', s, i);
+      push(KEYWORDS.has(word) ? 'keyword' : 'id', s, i, word);
       continue;
     }
     const cp = text.codePointAt(i)!;
@@ -160,7 +166,16 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
 }
 
 /** Checks a kebab-case identifier: `-`-separated parts, each all-lowercase or all-uppercase, first starting with a letter. */
+const validIds = new Set<string>();
+
 export function validateId(id: string): string | undefined {
+  if (validIds.has(id)) return undefined;
+  const problem = checkId(id);
+  if (problem === undefined && validIds.size < 100_000) validIds.add(id);
+  return problem;
+}
+
+function checkId(id: string): string | undefined {
   if (id.length === 0) return "identifiers must have characters between '-'s";
   const parts = id.split('-');
   for (let p = 0; p < parts.length; p++) {

@@ -7,6 +7,7 @@ import type { SourceMap, Span } from './source.js';
 import { WitError } from './wit-error.js';
 
 const MAX_DEPTH = 100;
+const NO_DOCS: Docs = Object.freeze({ lines: Object.freeze([]) as unknown as string[], span: Object.freeze({ start: -1, end: -1 }) });
 const PRIMS: ReadonlySet<string> = new Set([
   'bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'f32', 'f64', 'char', 'string', 'error-context',
 ]);
@@ -72,7 +73,16 @@ class Parser {
     return false;
   }
 
-  private expect(kind: TokenKind, word?: string): Span {
+  private expect(kind: TokenKind, word?: string): void {
+    const i = this.peekIdx();
+    if (this.peekIs(kind, word, i)) {
+      this.pos = i + 1;
+      return;
+    }
+    this.err(this.spanOf(i), `expected ${describeWanted(kind, word)}, found ${describeToken(this.t, i)}`);
+  }
+
+  private expectSpan(kind: TokenKind, word?: string): Span {
     const i = this.peekIdx();
     if (this.peekIs(kind, word, i)) {
       this.pos = i + 1;
@@ -90,6 +100,7 @@ class Parser {
   }
 
   private docs(): Docs {
+    if (this.t.kind[this.pos] !== 'comment') return NO_DOCS;
     const lines: string[] = [];
     let i = this.pos;
     let start = -1;
@@ -110,8 +121,7 @@ class Parser {
     const kind = this.t.kind[i];
     const span = this.spanOf(i);
     if (kind === 'id' || kind === 'explicit-id') {
-      const raw = this.text(i);
-      const name = kind === 'id' ? raw : raw.slice(1);
+      const name = kind === 'id' ? this.t.word[i]! : this.text(i).slice(1);
       const problem = validateId(name);
       if (problem) this.err(span, problem);
       return { name, span };
@@ -152,7 +162,7 @@ class Parser {
     if (this.peekIs('keyword', 'world', i)) return { kind: 'world', world: this.world(docs, attributes) };
     if (this.peekIs('keyword', 'use', i)) return { kind: 'use', use: this.toplevelUse(attributes) };
     if (this.peekIs('keyword', 'package', i)) {
-      const span = this.expect('keyword', 'package');
+      const span = this.expectSpan('keyword', 'package');
       if (attributes.length > 0) this.err(span, 'cannot place attributes on nested packages');
       if (depth >= MAX_DEPTH) this.err(span, 'package nesting too deep');
       const packageId = this.packageName(docs);
@@ -176,11 +186,11 @@ class Parser {
   }
 
   private version(): { span: Span; version: string } {
-    const start = this.expect('integer').start;
+    const start = this.expectSpan('integer').start;
     this.expect('.');
     this.expect('integer');
     this.expect('.');
-    let end = this.expect('integer').end;
+    let end = this.expectSpan('integer').end;
     const eatIds = (prefix: TokenKind) => {
       if (!this.eat(prefix)) return;
       for (;;) {
@@ -209,7 +219,7 @@ class Parser {
   }
 
   private toplevelUse(attributes: Attribute[]) {
-    const span = this.expect('keyword', 'use');
+    const span = this.expectSpan('keyword', 'use');
     const item = this.usePath();
     const as = this.eat('keyword', 'as') ? this.id() : undefined;
     this.expect(';');
@@ -365,7 +375,7 @@ class Parser {
 
   private func(): FuncAst {
     const isAsync = this.eat('keyword', 'async');
-    const span = this.expect('keyword', 'func');
+    const span = this.expectSpan('keyword', 'func');
     this.expect('(');
     const params = this.listTrailer(')', () => this.param());
     const result = this.eat('->') ? this.type(0) : undefined;
@@ -582,7 +592,7 @@ class Parser {
         }
         case 'external-id': {
           this.expect('(');
-          const s = this.expect('string');
+          const s = this.expectSpan('string');
           this.expect(')');
           const { value } = scanString(this.t.text, s.start - this.t.offset, (at, msg) => this.err({ start: this.t.offset + at, end: this.t.offset + at + 1 }, msg));
           ret.push({ kind: 'external-id', span: id.span, id: value });

@@ -1,0 +1,69 @@
+// Parse + resolve the WASI 0.2 packages behind `wasi:http/proxy` in-process with weld's wit-tools,
+// against jco's `componentEmbed({ dummy: true, witSource, world })` (wit-parser compiled to wasm) on
+// the same single WIT text. Run after `pnpm build`: `node bench/wit.mjs`.
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const witTools = await import(pathToFileURL(join(root, 'packages/wit-tools/dist/index.js')).href);
+const require = createRequire(join(root, 'packages/wit-tools/package.json'));
+const jcoEntry = require.resolve('@bytecodealliance/jco');
+const jco = await import(pathToFileURL(jcoEntry).href);
+const jcoRoot = jcoEntry.slice(0, jcoEntry.lastIndexOf('/node_modules/@bytecodealliance/jco/') + '/node_modules/@bytecodealliance/jco'.length);
+const version = process.env.WASI_VERSION ?? '0.2.12';
+const wasiDir = join(jcoRoot, 'lib/wit/builtin', version);
+const wanted = ['wasi-http', 'wasi-cli', 'wasi-io', 'wasi-filesystem', 'wasi-sockets', 'wasi-clocks', 'wasi-random'];
+const packages = readdirSync(wasiDir)
+  .filter((d) => wanted.includes(d))
+  .map((d) => ({ name: d, text: readdirSync(join(wasiDir, d)).filter((f) => f.endsWith('.wit')).map((f) => readFileSync(join(wasiDir, d, f), 'utf8')).join('\n') }));
+const nest = (text) => {
+  const m = /^package ([^;{\s]+);/m.exec(text);
+  return `${text.slice(0, m.index)}package ${m[1]} {\n${text.slice(m.index + m[0].length)}\n}\n`;
+};
+const main = packages.find((p) => p.name === 'wasi-http');
+const source = [main.text, ...packages.filter((p) => p !== main).map((p) => nest(p.text))].join('\n');
+const world = `wasi:http/proxy@${version}`;
+
+// Runs the two sides in alternating batches so load from other processes hits both alike; reports
+// wall-clock median per operation and CPU time per operation (process.cpuUsage, less sensitive to
+// a busy machine).
+async function measurePair(sides, rounds) {
+  const stats = sides.map(() => ({ wall: [], cpu: 0, ops: 0 }));
+  for (const side of sides) for (let i = 0; i < side.warmup; i++) await side.fn();
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, side] of sides.entries()) {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < side.batch; i++) {
+        const t0 = performance.now();
+        await side.fn();
+        stats[k].wall.push(performance.now() - t0);
+      }
+      const c = process.cpuUsage(c0);
+      stats[k].cpu += (c.user + c.system) / 1000;
+      stats[k].ops += side.batch;
+    }
+  }
+  return sides.map((side, k) => {
+    const wall = stats[k].wall.sort((a, b) => a - b);
+    const result = { label: side.label, median: wall[Math.floor(wall.length / 2)], min: wall[0], cpu: stats[k].cpu / stats[k].ops, runs: wall.length };
+    console.log(`${side.label.padEnd(48)} median ${result.median.toFixed(3)} ms  min ${result.min.toFixed(3)} ms  cpu ${result.cpu.toFixed(3)} ms/op  (${result.runs} runs)`);
+    return result;
+  });
+}
+
+let worldImports = 0;
+const [ours, theirs] = await measurePair([
+  {
+    label: 'weld wit-tools resolveSource (parse+resolve)',
+    warmup: 200, batch: 40,
+    fn: () => {
+      const { resolve, package: pkg } = witTools.resolveSource(source, 'wasi-http.wit');
+      worldImports = resolve.worlds[resolve.packages[pkg].worlds.get('proxy')].imports.size;
+    },
+  },
+  { label: 'jco componentEmbed({ dummy: true, witSource })', warmup: 20, batch: 4, fn: () => jco.componentEmbed({ dummy: true, witSource: source, world }) },
+], Number(process.env.ROUNDS ?? 40));
+console.log(`input: ${packages.length} WASI ${version} packages, ${source.length} chars; proxy world has ${worldImports} imports`);
+console.log(`speedup: ${(theirs.median / ours.median).toFixed(1)}x by median wall time, ${(theirs.min / ours.min).toFixed(1)}x by best run, ${(theirs.cpu / ours.cpu).toFixed(1)}x by CPU time (target >= 10x)`);
