@@ -7,7 +7,7 @@ import type { CopyEvent } from './copy.js';
 import { RegistryError } from './errors.js';
 import { atomicWriteStream, tempName } from './fsutil.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
-import type { Descriptor, Target } from './store/types.js';
+import { canPushDigesting, type Descriptor, type Target } from './store/types.js';
 import { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
 import { dirname } from 'node:path';
 
@@ -110,6 +110,22 @@ export interface PushResult {
 
 export type ComponentSource = { path: string } | { bytes: Uint8Array };
 
+/** Files at least this big are hashed while uploading (one read) on a first push. */
+const ONE_PASS_MIN_BYTES = 16 * 1024 * 1024;
+
+/** True when `tag` already names a manifest with a layer of this size: probably a re-push, so hash first. */
+async function likelyRepush(target: Target, tag: string | undefined, size: number): Promise<boolean> {
+  if (!tag) return false;
+  try {
+    const desc = await target.resolve(tag);
+    const m = parseManifest(await readAll(await target.fetch(desc), 4 * 1024 * 1024), target.name);
+    return 'layers' in m && m.layers.some((l) => l.size === size);
+  } catch (e) {
+    if (e instanceof RegistryError) return false;
+    throw e;
+  }
+}
+
 async function hashFile(path: string): Promise<{ digest: string; size: number }> {
   const h = createHash('sha256');
   let size = 0;
@@ -128,22 +144,34 @@ async function hashFile(path: string): Promise<{ digest: string; size: number }>
 export async function pushComponent(
   target: Target,
   source: ComponentSource,
-  options: ArtifactOptions & { tag?: string; onEvent?: (e: CopyEvent) => void } = {},
+  options: ArtifactOptions & { tag?: string; onEvent?: (e: CopyEvent) => void; onePass?: boolean } = {},
 ): Promise<PushResult> {
   const layerType = options.layerMediaType ?? MediaType.wasmLayer;
   let layer: Descriptor;
   let world: WorldNames;
   let mtime: Date | undefined;
   let open: () => AsyncIterable<Uint8Array>;
+  let layerPushed = false;
+  const emit = options.onEvent ?? (() => undefined);
   if ('path' in source) {
     const st = await stat(source.path).catch((e: NodeJS.ErrnoException) => {
       throw new RegistryError('file-not-found', `cannot read ${source.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
     });
     mtime = st.mtime;
     world = await componentWorldNamesFromFile(source.path);
-    const { digest, size } = await hashFile(source.path);
-    layer = { mediaType: layerType, digest, size };
     open = () => createReadStream(source.path, { highWaterMark: 4 << 20 });
+    if (options.onePass !== false && st.size >= ONE_PASS_MIN_BYTES && canPushDigesting(target) && !(await likelyRepush(target, options.tag, st.size))) {
+      // Big first push: hash while uploading, so the file is read once. (A re-push of the same tag takes the
+      // hash-first path below, which finds the blob present and uploads nothing.)
+      const provisional: Descriptor = { mediaType: layerType, digest: `pending:${source.path}`, size: st.size };
+      emit({ type: 'start', desc: provisional });
+      layer = await target.pushDigesting(layerType, st.size, countBytes(open(), provisional, emit));
+      emit({ type: 'done', desc: provisional });
+      layerPushed = true;
+    } else {
+      const { digest, size } = await hashFile(source.path);
+      layer = { mediaType: layerType, digest, size };
+    }
   } else {
     world = componentWorldNames(source.bytes);
     layer = { mediaType: layerType, digest: sha256(source.bytes), size: source.bytes.byteLength };
@@ -153,7 +181,6 @@ export async function pushComponent(
   }
   const title = options.title ?? ('path' in source ? basename(source.path) : 'component.wasm');
   const built = buildWasmManifest(layer, world, { ...options, title, created: createdTime(options, mtime) });
-  const emit = options.onEvent ?? (() => undefined);
   const result: PushResult = { manifest: built.manifest, config: built.configDoc, layer, tag: options.tag, uploaded: [], skipped: [] };
 
   const pushBlob = async (desc: Descriptor, content: () => AsyncIterable<Uint8Array> | Uint8Array) => {
@@ -170,7 +197,8 @@ export async function pushComponent(
     result.uploaded.push(desc);
     emit({ type: 'done', desc });
   };
-  await Promise.all([pushBlob(layer, open), pushBlob(built.config, () => built.configBytes)]);
+  if (layerPushed) result.uploaded.push(layer);
+  await Promise.all([layerPushed ? undefined : pushBlob(layer, open), pushBlob(built.config, () => built.configBytes)]);
   await pushBlob(built.manifest, () => built.manifestBytes);
   if (options.tag) await target.tag(built.manifest, options.tag);
   return result;

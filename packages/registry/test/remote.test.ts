@@ -103,6 +103,23 @@ describe('wasm artifacts on a real registry', () => {
     expect(Buffer.from(back.bytes!).equals(component)).toBe(true);
   });
 
+  it('pushes big files in one pass (hash while uploading) to a registry and a layout; re-push uploads nothing', async () => {
+    const dir = tmp();
+    const big = buildComponent({ exports: ['demo:big/api'], padding: 20 * 1024 * 1024 });
+    const file = join(dir, 'big.wasm');
+    writeFileSync(file, big);
+    for (const make of [() => repo(open, 'demo/onepass', undefined, { chunkSize: 8 * 1024 * 1024 }), () => new OciLayoutStore(join(dir, 'layout'))]) {
+      const first = await pushComponent(make(), { path: file }, { tag: 'v1' });
+      expect(first.layer.digest).toBe(sha256(big));
+      expect(first.uploaded.map((d) => d.digest)).toContain(sha256(big));
+      const again = await pushComponent(make(), { path: file }, { tag: 'v1' });
+      expect(again.uploaded).toEqual([]);
+      expect(again.manifest.digest).toBe(first.manifest.digest);
+      expect(Buffer.from((await pullComponent(make(), 'v1')).bytes!).equals(big)).toBe(true);
+    }
+    expect(readdirSync(join(dir, 'layout', 'ingest'))).toEqual([]);
+  });
+
   it('keeps 10 concurrent pushes to one repository intact', async () => {
     const comps = Array.from({ length: 10 }, (_, i) => buildComponent({ exports: [`demo:app/n${i}`], padding: 200_000 + i }));
     const results = await Promise.all(comps.map((c, i) => pushComponent(repo(open, 'demo/concurrent'), { bytes: c }, { tag: `t${i}` })));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DigestVerifier, describe, isDigest, readAll, toIterable, verifying } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, encodeJson, isManifestType, parseManifest, type ImageIndex } from '../media.js';
@@ -182,36 +183,52 @@ export class RemoteRepository implements Target {
   }
 
   private async uploadBlob(desc: Descriptor, content: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
-    let location = await this.startUpload();
+    if (content instanceof Uint8Array) {
+      const check = new DigestVerifier(desc, 'the blob to push');
+      check.update(content);
+      check.finish();
+    }
     // Streamed content is only counted here: the registry verifies the digest given in the final PUT (and
     // answers DIGEST_INVALID), so hashing it again on our side would only cost a CPU pass.
-    const v = new SizeCounter(desc);
-    const what = `blob ${this.repository}@${desc.digest}`;
+    await this.upload(desc.size, toIterable(content), () => desc.digest, desc.size <= this.monolithicMax || content instanceof Uint8Array, `blob ${this.repository}@${desc.digest}`);
+  }
+
+  /** Uploads content of known size whose digest is computed while it streams (PATCH chunks, digest at the end). */
+  async pushDigesting(mediaType: string, size: number, content: AsyncIterable<Uint8Array>): Promise<Descriptor> {
+    const hash = createHash('sha256');
+    async function* hashing() {
+      for await (const chunk of content) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    }
+    let digest = '';
+    await this.upload(size, hashing(), () => (digest = `sha256:${hash.digest('hex')}`), false, `blob upload to ${this.repository}`);
+    return { mediaType, digest, size };
+  }
+
+  private async upload(size: number, content: AsyncIterable<Uint8Array>, finalDigest: () => string, monolithic: boolean, what: string): Promise<void> {
+    let location = await this.startUpload();
+    const v = new SizeCounter(size);
     try {
-      if (desc.size <= this.monolithicMax || content instanceof Uint8Array) {
-        const body = content instanceof Uint8Array ? content : verifyingPass(v, content);
-        if (content instanceof Uint8Array) {
-          const check = new DigestVerifier(desc, 'the blob to push');
-          check.update(content);
-          check.finish();
-          v.update(content);
-        }
+      if (monolithic) {
+        const digest = finalDigest();
         const res = await this.client.send({
           method: 'PUT',
-          url: this.uploadUrl(location, { digest: desc.digest }),
-          headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
-          body,
+          url: this.uploadUrl(location, { digest }),
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+          body: countingPass(v, content),
           scopes: this.scopes(true),
           what,
         });
         await res.body.dump();
-        if (!(content instanceof Uint8Array)) v.finish();
+        v.finish();
         return;
       }
       const reader = new ChunkReader(content);
       let offset = 0;
-      while (offset < desc.size) {
-        const n = Math.min(this.chunkSize, desc.size - offset);
+      while (offset < size) {
+        const n = Math.min(this.chunkSize, size - offset);
         const res: RegistryResponse = await this.client.send({
           method: 'PATCH',
           url: this.uploadUrl(location),
@@ -220,20 +237,20 @@ export class RemoteRepository implements Target {
             'content-length': String(n),
             'content-range': `${offset}-${offset + n - 1}`,
           },
-          body: verifyingPass(v, reader.take(n)),
+          body: countingPass(v, reader.take(n)),
           scopes: this.scopes(true),
           what,
         });
         await res.body.dump();
         offset += n;
-        if (v.bytesSeen !== offset) throw new RegistryError('size-mismatch', `the blob to push ended after ${v.bytesSeen} bytes, expected ${desc.size}`);
+        if (v.bytesSeen !== offset) throw new RegistryError('size-mismatch', `the blob to push ended after ${v.bytesSeen} bytes, expected ${size}`);
         location = header(res.headers, 'location') ?? location;
       }
-      if (!(await reader.atEnd())) throw new RegistryError('size-mismatch', `the blob to push is larger than ${desc.size} bytes`);
+      if (!(await reader.atEnd())) throw new RegistryError('size-mismatch', `the blob to push is larger than ${size} bytes`);
       v.finish();
       const res = await this.client.send({
         method: 'PUT',
-        url: this.uploadUrl(location, { digest: desc.digest }),
+        url: this.uploadUrl(location, { digest: finalDigest() }),
         headers: { 'content-length': '0' },
         scopes: this.scopes(true),
         what,
@@ -335,7 +352,7 @@ export class RemoteRepository implements Target {
   }
 }
 
-async function* verifyingPass(v: SizeCounter, source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* countingPass(v: SizeCounter, source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     v.update(chunk);
     yield chunk;
@@ -345,12 +362,12 @@ async function* verifyingPass(v: SizeCounter, source: AsyncIterable<Uint8Array>)
 /** Counts streamed bytes against a descriptor's size. */
 class SizeCounter {
   bytesSeen = 0;
-  constructor(private readonly desc: Descriptor) {}
+  constructor(private readonly size: number) {}
   update(chunk: Uint8Array): void {
     this.bytesSeen += chunk.byteLength;
-    if (this.bytesSeen > this.desc.size) throw new RegistryError('size-mismatch', `the blob to push is larger than ${this.desc.size} bytes`);
+    if (this.bytesSeen > this.size) throw new RegistryError('size-mismatch', `the blob to push is larger than ${this.size} bytes`);
   }
   finish(): void {
-    if (this.bytesSeen !== this.desc.size) throw new RegistryError('size-mismatch', `the blob to push has ${this.bytesSeen} bytes, expected ${this.desc.size}`);
+    if (this.bytesSeen !== this.size) throw new RegistryError('size-mismatch', `the blob to push has ${this.bytesSeen} bytes, expected ${this.size}`);
   }
 }
