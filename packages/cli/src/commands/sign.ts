@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeySigner, loadPrivateKey, openTarget, readPassword, signImage, type Reference } from '@weld/registry';
 import { emit, globals, status } from '../context.js';
+import { WELD_VERSION } from '../version.js';
 
 /** Collects repeated `-a key=value` options into a record. */
 export function collectAnnotation(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -55,6 +56,7 @@ export function registerSign(program: Command): void {
         const result = await signImage(opened.target, opened.selector, signer, {
           dockerReference: dockerIdentity(opened.reference),
           annotations: opts.annotation,
+          creator: `weld ${WELD_VERSION}`,
           cosign: opts.cosignTag,
           bundle: opts.bundle,
         });

@@ -33,7 +33,8 @@ function signatureLine(v: VerifiedSignature): string {
     `  ✓ ${what}  key ${short(v.keyId)}${v.keySource ? ` (${v.keySource})` : ''}`,
     v.dockerReference ? `identity ${v.dockerReference}` : '',
     annotations ? `annotations ${annotations}` : '',
-    v.createdAt ? `created ${v.createdAt}` : '',
+    v.createdAt ? `${v.route === 'cosign-tag' ? 'signed' : 'created'} ${v.createdAt}` : '',
+    v.creator ? `by ${v.creator}` : '',
     `[${v.location}]`,
   ]
     .filter(Boolean)

@@ -4,6 +4,7 @@ import {
   attachBundle,
   createDsseBundle,
   IN_TOTO_PAYLOAD_TYPE,
+  preAuthEncoding,
   serializeBundle,
   statementFor,
   type AttachedBundle,
@@ -183,12 +184,6 @@ function readCompositionPredicate(predicate: Record<string, unknown>): { inputs:
   }
   const version = (predicate.runDetails as { builder?: { version?: { weld?: unknown } } } | undefined)?.builder?.version?.weld;
   return { inputs, weldVersion: typeof version === 'string' ? version : undefined };
-}
-
-/** DSSE v1 pre-authentication encoding: what the envelope's signatures sign. */
-export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
-  const type = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 
 interface CheckedCosignAttestation {

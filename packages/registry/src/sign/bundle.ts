@@ -1,10 +1,11 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { BUNDLE_V03_MEDIA_TYPE, bundleFromJSON, bundleToJSON, type Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { DSSEBundleBuilder } from '@sigstore/sign';
 import { toSignedEntity, toTrustMaterial, Verifier, type KeyFinderFunc } from '@sigstore/verify';
 import type { Descriptor, Target } from '../store/types.js';
 import { describeBytes, EMPTY_JSON, fetchBytes, OCI_EMPTY, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
+import { hashForKey } from './keys.js';
 import type { Signer } from './signer.js';
 
 /** cosign `specs/BUNDLE_SPEC.md`: how a sigstore bundle is attached to an image through the referrers API. */
@@ -154,7 +155,23 @@ export function verifyBundleWithKey(bundle: Bundle, publicKey: KeyObject, artifa
   const key = publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey;
   const keyFinder: KeyFinderFunc = () => ({ publicKey: key, validFor: () => true });
   const verifier = new Verifier(toTrustMaterial(EMPTY_TRUSTED_ROOT, keyFinder), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 });
-  verifier.verify(toSignedEntity(bundle, artifact));
+  try {
+    verifier.verify(toSignedEntity(bundle, artifact));
+  } catch (e) {
+    // @sigstore/verify checks ECDSA with the key's default digest (SHA-256); P-384/P-521 keys sign with SHA-384/512
+    // in cosign and sigstore-go (PKIX_ECDSA_P384_SHA_384 …), so check those DSSE signatures with the key's own hash.
+    const hash = hashForKey(key);
+    if (hash === 'sha256' || bundle.content.$case !== 'dsseEnvelope') throw e;
+    const env = bundle.content.dsseEnvelope;
+    const pae = preAuthEncoding(env.payloadType, Buffer.from(env.payload));
+    if (!env.signatures.some((s) => cryptoVerify(hash, pae, key, Buffer.from(s.sig)))) throw e;
+  }
+}
+
+/** DSSE v1 pre-authentication encoding: what an envelope's signatures sign. */
+export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
+  const type = Buffer.from(payloadType, 'utf8');
+  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 
 /** The statement inside a DSSE bundle, if it is an in-toto one. */

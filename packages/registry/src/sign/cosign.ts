@@ -51,8 +51,18 @@ export interface SimpleSigningPayload {
  * struct fields in declaration order, map keys sorted, `optional: null` without annotations, and `<>&`
  * escaped as `\u003c \u003e \u0026` like Go's HTML-safe encoder.
  */
-export function simpleSigningPayload(dockerReference: string, manifestDigest: string, annotations?: Record<string, string>): Buffer {
-  const optional = annotations && Object.keys(annotations).length > 0 ? Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k]])) : null;
+export function simpleSigningPayload(
+  dockerReference: string,
+  manifestDigest: string,
+  annotations?: Record<string, string>,
+  provenance: { creator?: string; timestamp?: Date } = {},
+): Buffer {
+  // `creator` and `timestamp` are the optional fields containers-signature(5) defines; -a annotations win on a clash.
+  const fields: Record<string, unknown> = {};
+  if (provenance.creator !== undefined) fields.creator = provenance.creator;
+  if (provenance.timestamp !== undefined) fields.timestamp = Math.floor(provenance.timestamp.getTime() / 1000);
+  Object.assign(fields, annotations ?? {});
+  const optional = Object.keys(fields).length > 0 ? Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]])) : null;
   const doc: SimpleSigningPayload = {
     critical: {
       identity: { 'docker-reference': dockerReference },
@@ -145,6 +155,10 @@ export interface CosignSignResult {
 export interface CosignSignOptions {
   dockerReference: string;
   annotations?: Record<string, string>;
+  /** Recorded as `optional.creator` (e.g. "weld 0.1.0"). */
+  creator?: string;
+  /** Recorded as `optional.timestamp` (Unix seconds): the signed "when". */
+  timestamp?: Date;
 }
 
 /**
@@ -152,7 +166,7 @@ export interface CosignSignOptions {
  * appended as a layer to the `sha256-<hex>.sig` image (existing signature layers are never dropped).
  */
 export async function signCosign(target: Target, subject: Descriptor, signer: Signer, options: CosignSignOptions): Promise<CosignSignResult> {
-  const payload = simpleSigningPayload(options.dockerReference, subject.digest, options.annotations);
+  const payload = simpleSigningPayload(options.dockerReference, subject.digest, options.annotations, { creator: options.creator, timestamp: options.timestamp });
   const sig = await signer.sign(payload);
   const annotations: Record<string, string> = { [SIGNATURE_ANNOTATION]: sig.signature.toString('base64') };
   if (sig.key.$case === 'x509Certificate') {

@@ -14,6 +14,10 @@ export interface SignImageOptions {
   cosign?: boolean;
   /** Attach a sigstore bundle through the referrers API (default true). */
   bundle?: boolean;
+  /** Who signed, recorded in the payload's `optional.creator` (e.g. "weld 0.1.0"). */
+  creator?: string;
+  /** Record the signing time in the signed payload (`optional.timestamp`), default true. */
+  recordTimestamp?: boolean;
   now?: Date;
 }
 
@@ -45,7 +49,12 @@ export async function signImage(target: Target, reference: string, signer: Signe
   const subject = await resolveSubject(target, reference);
   const result: SignImageResult = { target: target.name, reference, digest: subject.digest };
   if (options.cosign ?? true) {
-    result.cosign = await signCosign(target, subject, signer, { dockerReference: options.dockerReference, annotations: options.annotations });
+    result.cosign = await signCosign(target, subject, signer, {
+      dockerReference: options.dockerReference,
+      annotations: options.annotations,
+      creator: options.creator,
+      timestamp: options.recordTimestamp === false ? undefined : (options.now ?? new Date()),
+    });
   }
   if (options.bundle ?? true) {
     const statement = statementFor(subject.digest, COSIGN_SIGN_PREDICATE_TYPE, {}, options.annotations);

@@ -54,7 +54,12 @@ export interface VerifiedSignature {
   digest: string;
   dockerReference?: string;
   annotations: Record<string, string>;
-  /** When: the creation time recorded next to the signature (not covered by it; no timestamp authority offline). */
+  /** The signing tool the payload names (`optional.creator`), when recorded. */
+  creator?: string;
+  /**
+   * When: the signer's clock — `optional.timestamp` inside the signed payload (cosign route) or the bundle
+   * manifest's creation annotation (not covered by the signature). No timestamp authority is consulted offline.
+   */
   createdAt?: string;
 }
 
@@ -268,7 +273,8 @@ async function checkCosignSignatures(target: Target, subject: Descriptor, option
       keySource: key.source,
       digest: claimed,
       dockerReference: parsed.critical.identity['docker-reference'],
-      annotations: stringValues(optional),
+      annotations: stringValues(Object.fromEntries(Object.entries(optional).filter(([k]) => k !== 'creator' && k !== 'timestamp'))),
+      creator: typeof optional.creator === 'string' ? optional.creator : undefined,
       createdAt: typeof optional.timestamp === 'number' ? new Date(optional.timestamp * 1000).toISOString() : undefined,
     });
   }

@@ -34,7 +34,7 @@ beforeAll(() => {
 
 const reasons = (r: VerificationReport) => r.failures.map((f) => f.reason);
 
-async function signedImage(opts: { cosign?: boolean; bundle?: boolean; annotations?: Record<string, string> } = {}) {
+async function signedImage(opts: { cosign?: boolean; bundle?: boolean; annotations?: Record<string, string>; creator?: string; now?: Date } = {}) {
   const target = new TestTarget();
   const image = await pushTestImage(target, 'v1');
   const signer = new KeySigner(alice.privateKey);
@@ -58,6 +58,7 @@ describe('sign + verify round trip', () => {
       expect(v.annotations).toEqual({ env: 'prod' });
     }
     expect(report.verified.find((v) => v.route === 'cosign-tag')?.dockerReference).toBe('test.local/demo/app');
+    expect(report.verified.find((v) => v.route === 'cosign-tag')?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(report.verified.find((v) => v.route === 'sigstore-bundle')?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(requireVerified(report)).toHaveLength(2);
   });
@@ -91,7 +92,7 @@ describe('sign + verify round trip', () => {
 
 describe('stored format', () => {
   it('cosign signature image: tag, OCI manifest, simple-signing layer with the signature annotation, gcr config', async () => {
-    const { target, image } = await signedImage({ bundle: false, annotations: { b: '2', a: '<1>' } });
+    const { target, image } = await signedImage({ bundle: false, annotations: { b: '2', a: '<1>' }, creator: 'weld 0.1.0', now: new Date(1_700_000_000_500) });
     const sigDesc = await target.resolve(`sha256-${image.digest.slice(7)}.sig`);
     const manifest = JSON.parse((await target.read(sigDesc.digest)).toString());
     expect(manifest.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
@@ -104,7 +105,7 @@ describe('stored format', () => {
     const payload = (await target.read(manifest.layers[0].digest)).toString();
     // byte-exact Go encoding/json output: field order, sorted optional keys, HTML escaping
     expect(payload).toBe(
-      `{"critical":{"identity":{"docker-reference":"test.local/demo/app"},"image":{"docker-manifest-digest":"${image.digest}"},"type":"cosign container image signature"},"optional":{"a":"\\u003c1\\u003e","b":"2"}}`,
+      `{"critical":{"identity":{"docker-reference":"test.local/demo/app"},"image":{"docker-manifest-digest":"${image.digest}"},"type":"cosign container image signature"},"optional":{"a":"\\u003c1\\u003e","b":"2","creator":"weld 0.1.0","timestamp":1700000000}}`,
     );
     // cosign's own golden (pkg/cosign/obsolete_test.go): the payload bytes must be exactly these
     expect(simpleSigningPayload('index.docker.io/namespace/image', 'sha256:4aa3054270f7a70b4528f2064ee90961788e1e1518703592ae4463de3b889dec').toString()).toBe(
@@ -309,5 +310,22 @@ describe('concurrent signers', () => {
     expect(results.every((r) => !r.unchanged)).toBe(true);
     const report = await verifyImage(target, 'v1', { keys: [trustedKey(alice.publicKey)], routes: ['cosign-tag'] });
     expect(report.verified.map((v) => v.annotations.n).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+  });
+});
+
+describe('other key types cosign uses', () => {
+  it('P-384 signs with SHA-384 (as cosign and sigstore-go) and verifies by both routes', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+    const target = new TestTarget();
+    const image = await pushTestImage(target, 'v1');
+    await signImage(target, 'v1', new KeySigner(pair.privateKey), { dockerReference: 'x' });
+    const report = await verifyImage(target, 'v1', { keys: [trustedKey(pair.publicKey)] });
+    expect(report.failures).toEqual([]);
+    expect(report.verified).toHaveLength(2);
+    const sigDesc = await target.resolve(signatureTag(image.digest));
+    const layer = JSON.parse((await target.read(sigDesc.digest)).toString()).layers[0];
+    const der = Buffer.from(layer.annotations[SIGNATURE_ANNOTATION], 'base64');
+    expect(cryptoVerify('sha384', await target.read(layer.digest), pair.publicKey, der)).toBe(true);
   });
 });
