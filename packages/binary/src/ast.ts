@@ -79,11 +79,10 @@ export type DefinedType =
 export interface FuncType { kind: 'func'; async: boolean; params: { name: string; type: ValType }[]; result?: ValType }
 
 export type TypeBound = { kind: 'eq'; index: number } | { kind: 'sub-resource' };
-export type ValueBound = { kind: 'eq'; index: number } | { kind: 'type'; type: ValType };
 export type ExternType =
   | { kind: 'module'; type: number }
   | { kind: 'func'; type: number }
-  | { kind: 'value'; bound: ValueBound }
+  | { kind: 'value'; type: ValType }
   | { kind: 'type'; bound: TypeBound }
   | { kind: 'component'; type: number }
   | { kind: 'instance'; type: number };

@@ -24,7 +24,9 @@ export function scoreSpec(): Scored[] {
   return cases.map((c, i) => {
     const b = bins[i];
     if (!b?.bytes) return { case: c, outcome: 'text-rejected', got: b?.textError };
-    const r = validateComponent(new Uint8Array(Buffer.from(b.bytes, 'base64')), { features: c.features.filter((f) => SUPPORTED.has(f)) as Feature[] });
+    // wasmparser's defaults (cm-async on) plus the features the .wast file's RUN line enables
+    const features = ['cm-async', ...c.features.filter((f) => SUPPORTED.has(f))] as Feature[];
+    const r = validateComponent(new Uint8Array(Buffer.from(b.bytes, 'base64')), { features });
     const ok = c.expect === 'valid' ? r.valid : !r.valid;
     return { case: c, outcome: ok ? 'pass' : 'fail', got: r.valid ? 'valid' : `${r.error.code}: ${r.error.message}` };
   });

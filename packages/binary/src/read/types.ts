@@ -137,12 +137,9 @@ export function readExternType(r: Reader): ExternType {
   switch (sort) {
     case 'func':
       return { kind: 'func', type: r.u32() };
-    case 'value': {
-      const b = r.u8();
-      if (b === 0) return { kind: 'value', bound: { kind: 'eq', index: r.u32() } };
-      if (b === 1) return { kind: 'value', bound: { kind: 'type', type: readValType(r) } };
-      return r.leading('value bound', b);
-    }
+    case 'value':
+      // Binary.md describes a `valuebound` here, but wasm-tools reads and writes a plain valtype
+      return { kind: 'value', type: readValType(r) };
     case 'type': {
       const b = r.u8();
       if (b === 0) return { kind: 'type', bound: { kind: 'eq', index: r.u32() } };

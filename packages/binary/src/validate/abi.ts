@@ -1,35 +1,35 @@
 import type { CoreSig, RFunc, RVal } from './model.js';
 
 /** Canonical ABI flattening (`CanonicalABI.md#flattening`): the core value types a component type lowers to. */
-export function flatten(t: RVal | undefined, out: string[] = []): string[] {
+export function flatten(t: RVal | undefined, out: string[] = [], ptr = 'i32'): string[] {
   if (t === undefined) return out;
   if (typeof t === 'string') {
     switch (t) {
       case 's64': case 'u64': out.push('i64'); break;
       case 'f32': out.push('f32'); break;
       case 'f64': out.push('f64'); break;
-      case 'string': out.push('i32', 'i32'); break;
+      case 'string': out.push(ptr, ptr); break;
       default: out.push('i32');
     }
     return out;
   }
   const b = t.body;
   switch (b.kind) {
-    case 'record': for (const f of b.fields) flatten(f.type, out); break;
-    case 'tuple': for (const x of b.types) flatten(x, out); break;
+    case 'record': for (const f of b.fields) flatten(f.type, out, ptr); break;
+    case 'tuple': for (const x of b.types) flatten(x, out, ptr); break;
     case 'list':
       if (b.length !== undefined) {
-        const one = flatten(b.element);
+        const one = flatten(b.element, [], ptr);
         // only "more than MAX_FLAT_PARAMS" matters, so stop repeating once past it
         for (let i = 0; i < b.length && one.length > 0 && out.length <= 64; i++) out.push(...one);
-      } else out.push('i32', 'i32');
+      } else out.push(ptr, ptr);
       break;
-    case 'map': out.push('i32', 'i32'); break;
+    case 'map': out.push(ptr, ptr); break;
     case 'flags': if (b.names.length > 0) out.push('i32'); break;
     case 'enum': out.push('i32'); break;
-    case 'variant': flattenVariant(b.cases.map((c) => c.type), out); break;
-    case 'option': flattenVariant([undefined, b.type], out); break;
-    case 'result': flattenVariant([b.ok, b.err], out); break;
+    case 'variant': flattenVariant(b.cases.map((c) => c.type), out, ptr); break;
+    case 'option': flattenVariant([undefined, b.type], out, ptr); break;
+    case 'result': flattenVariant([b.ok, b.err], out, ptr); break;
     default: out.push('i32');
   }
   return out;
@@ -41,10 +41,10 @@ function join(a: string, b: string): string {
   return 'i64';
 }
 
-function flattenVariant(cases: (RVal | undefined)[], out: string[]): void {
+function flattenVariant(cases: (RVal | undefined)[], out: string[], ptr: string): void {
   const flat: string[] = [];
   for (const c of cases) {
-    flatten(c).forEach((ft, i) => {
+    flatten(c, [], ptr).forEach((ft, i) => {
       flat[i] = i < flat.length ? join(flat[i], ft) : ft;
     });
   }
@@ -56,22 +56,22 @@ const MAX_FLAT_ASYNC_PARAMS = 4;
 const MAX_FLAT_RESULTS = 1;
 
 /** Core signature of `canon lift` / `canon lower` of `f` (sync or async, async lift with or without callback). */
-export function coreSignature(f: RFunc, context: 'lift' | 'lower', async: boolean, callback: boolean): CoreSig {
+export function coreSignature(f: RFunc, context: 'lift' | 'lower', async: boolean, callback: boolean, ptr = 'i32'): CoreSig {
   let params: string[] = [];
-  for (const p of f.params) flatten(p.type, params);
-  const flatResults = flatten(f.result);
+  for (const p of f.params) flatten(p.type, params, ptr);
+  const flatResults = flatten(f.result, [], ptr);
   if (async && context === 'lower') {
-    if (params.length > MAX_FLAT_ASYNC_PARAMS) params = ['i32'];
-    if (f.result !== undefined) params.push('i32');
+    if (params.length > MAX_FLAT_ASYNC_PARAMS) params = [ptr];
+    if (f.result !== undefined) params.push(ptr);
     return { params, results: ['i32'] };
   }
-  if (params.length > MAX_FLAT_PARAMS) params = ['i32'];
+  if (params.length > MAX_FLAT_PARAMS) params = [ptr];
   if (async && context === 'lift') return { params, results: callback ? ['i32'] : [] };
   let results = flatResults;
   if (results.length > MAX_FLAT_RESULTS) {
-    if (context === 'lift') results = ['i32'];
+    if (context === 'lift') results = [ptr];
     else {
-      params.push('i32');
+      params.push(ptr);
       results = [];
     }
   }

@@ -65,6 +65,10 @@ class Scope {
   local = new Set<RResource>();
   /** resources reachable by name here (imported or exported), for the export naming rule */
   named = new Set<RResource>();
+  /** record/variant/enum/flags types that carry a name here (introduced by an import or export) */
+  namedTypes = new Set<RDefined>();
+  contextTypes = new Map<number, string>();
+  started = false;
   /** resource label → resource, for `[constructor]`/`[method]`/`[static]` names */
   importResourceNames = new Map<string, RResource>();
   exportResourceNames = new Map<string, RResource>();
@@ -181,7 +185,10 @@ export class ComponentValidator {
       try {
         new (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => unknown } }).WebAssembly.Module(bytes);
       } catch (e) {
-        fail('invalid-core-module', `core module is invalid: ${(e as Error).message.replace(/^WebAssembly\.Module\(\): /, '')}`);
+        const msg = (e as Error).message.replace(/^WebAssembly\.Module\(\): /, '');
+        // the engine lacks some proposals (memory64, custom page sizes, GC in older V8): those are left to the
+        // structural checks below rather than reported as invalid
+        if (!/experimental|enable with|enable via|limits flags/i.test(msg)) fail('invalid-core-module', `core module is invalid: ${msg}`);
       }
     }
     let info;
@@ -252,9 +259,7 @@ export class ComponentValidator {
 
   private coreType(s: Scope, t: CoreType): void {
     if (t.kind === 'rec') {
-      if (t.group.explicit || t.group.types.some((x) => x.explicit || x.composite.kind !== 'func' || x.composite.shared)) {
-        this.require('gc', 'rec group usage requires `gc` proposal to be enabled');
-      }
+      if (t.group.types.some((x) => x.composite.shared)) this.require('shared-everything-threads', 'shared types require the shared-everything-threads proposal');
       for (const x of t.group.types) {
         if (x.composite.kind === 'func') s.coreTypes.push({ kind: 'func', sig: SIG(x.composite.params.map(cvt), x.composite.results.map(cvt)) });
         else s.coreTypes.push({ kind: 'gc' });
@@ -315,7 +320,10 @@ export class ComponentValidator {
         if (args.has(key)) fail('duplicate-name', `instantiation argument \`${a.name}\` conflicts with previous argument \`${a.name}\``);
         args.set(key, this.sortEntity(s, a.sort, a.index, true));
       }
-      s.instances.push(this.instantiate(c, args));
+      const inst = this.instantiate(c, args);
+      for (const t2 of namedTypesOf({ sort: 'instance', type: inst })) s.namedTypes.add(t2);
+      for (const r of namedBy({ sort: 'instance', type: inst })) s.named.add(r);
+      s.instances.push(inst);
       return;
     }
     const exports = new Map<string, Entity>();
@@ -334,13 +342,17 @@ export class ComponentValidator {
   }
 
   private instantiate(c: RComponent, args: Map<string, Entity>): RInstance {
-    const map = new Map<RResource, RType>();
+    const map = new Map<object, RType>();
+    const abstract = new Set(c.imported);
     for (const [name, expected] of c.imports) {
       const arg = args.get(name) ?? fail('missing-argument', `missing import named \`${name}\``);
+      // abstract resource imports take whatever resource is supplied; later imports see it substituted
+      bindResources(expected, arg, map, abstract);
       const exp = new Substitution(map).entity(expected);
       const why = entityMismatch(arg, exp);
       if (why) fail('type-mismatch', `type mismatch for import \`${name}\`\n${why}`);
-      bindResources(expected, arg, map);
+      // a checked `(type (eq T))` import now stands for the supplied type in everything after it
+      if (expected.sort === 'type' && expected.type.kind === 'defined' && arg.sort === 'type') map.set(expected.type, arg.type);
     }
     for (const name of args.keys()) {
       if (!c.imports.has(name)) {
@@ -689,7 +701,7 @@ export class ComponentValidator {
     }
     if (callback !== undefined) this.coreFunc(s, callback);
     if (postReturn !== undefined) this.coreFunc(s, postReturn);
-    const o = { memory, realloc, postReturn, isAsync, callback, gc };
+    const o = { memory, realloc, postReturn, isAsync, callback, gc, ptr };
     return {
       ...o,
       requireMemory: () => { if (!memory) fail('invalid-canon-options', 'canonical option `memory` is required'); },
@@ -723,7 +735,7 @@ export class ComponentValidator {
         const o = this.options(s, c.options);
         if (o.isAsync && !f.async) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
         if (o.isAsync && o.callback === undefined) this.require('cm-async-stackful', 'requires the component model async stackful feature');
-        const want = coreSignature(f, 'lift', o.isAsync, o.callback !== undefined);
+        const want = coreSignature(f, 'lift', o.isAsync, o.callback !== undefined, o.ptr);
         checkPtrOptions(o, f, 'lift');
         if (sig.params.join() !== want.params.join()) fail('type-mismatch', `lowered parameter types \`${fmtTypes(want.params)}\` do not match parameter types \`${fmtTypes(sig.params)}\` of core function ${c.coreFunc}`);
         if (sig.results.join() !== want.results.join()) fail('type-mismatch', `lowered result types \`${fmtTypes(want.results)}\` do not match result types \`${fmtTypes(sig.results)}\` of core function ${c.coreFunc}`);
@@ -743,8 +755,9 @@ export class ComponentValidator {
         const o = this.options(s, c.options);
         if (o.postReturn !== undefined) fail('invalid-canon-options', 'canonical option `post-return` cannot be specified for lowerings');
         if (o.callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` cannot be specified for lowerings');
+        if (o.isAsync && !f.async && !this.has('cm-async')) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
         checkPtrOptions(o, f, 'lower');
-        const sig = coreSignature(f, 'lower', o.isAsync, false);
+        const sig = coreSignature(f, 'lower', o.isAsync, false, o.ptr);
         push(sig.params, sig.results);
         return;
       }
@@ -789,6 +802,9 @@ export class ComponentValidator {
         const limit = this.has('cm-threading') ? 2 : 1;
         if (c.slot >= limit) fail('invalid-canon-options', `immediate must be ${limit === 1 ? 'zero' : 'zero or one'}: ${c.slot}`);
         const t = c.type === 'i64' ? 'i64' : 'i32';
+        const prev = s.contextTypes.get(c.slot);
+        if (prev !== undefined && prev !== t) fail('type-mismatch', 'type must match previous context type');
+        s.contextTypes.set(c.slot, t);
         if (c.op === 'context.get') push([], [t]);
         else push([t], []);
         return;
@@ -924,6 +940,8 @@ export class ComponentValidator {
   // ---------- start ----------
 
   private start(s: Scope, st: { func: number; args: number[]; results: number }): void {
+    if (s.started) fail('invalid-start', 'component cannot have more than one start function');
+    s.started = true;
     this.require('cm-values', 'support for component model `value`s is not enabled');
     const f = s.funcs[st.func] ?? fail('index-out-of-bounds', `unknown function ${st.func}: function index out of bounds`);
     if (f.params.length !== st.args.length) fail('invalid-start', `start function requires ${f.params.length} arguments`);
@@ -945,7 +963,7 @@ export class ComponentValidator {
     } catch (e) {
       return fail('invalid-name', `${dir} name \`${n.name}\` is not a valid extern name: ${(e as Error).message}`);
     }
-    if (n.form === 2) this.require('cm-implements', 'the `cm-implements` feature is not active');
+    if (n.form === 2 && !this.has('cm-implements') && !this.has('cm-canon-names')) fail('unsupported-feature', 'the `cm-implements` feature is not active');
     if (kind.kind === 'interface' && kind.version !== undefined) {
       const full = kind.version + (n.versionSuffix ?? '');
       if (!isSemver(full)) fail('invalid-name', `\`${kind.version}\` is not a valid semver: invalid interface version`);
@@ -985,11 +1003,7 @@ export class ComponentValidator {
       }
       case 'value': {
         this.require('cm-values', 'support for component model `value`s is not enabled');
-        if (t.bound.kind === 'eq') {
-          const v = s.values[t.bound.index] ?? fail('index-out-of-bounds', `unknown value ${t.bound.index}: value index out of bounds`);
-          return { sort: 'value', type: v.type };
-        }
-        return { sort: 'value', type: this.valType(s, t.bound.type) };
+        return { sort: 'value', type: this.valType(s, t.type) };
       }
       case 'type':
         if (t.bound.kind === 'eq') {
@@ -1001,6 +1015,65 @@ export class ComponentValidator {
         }
         return { sort: 'type', type: freshResource(false) };
     }
+  }
+
+  /** A type import/export gives a record/variant/enum/flags a name: a new type index equal to, but distinct from, the original. */
+  private nameEntity(s: Scope, e: Entity): Entity {
+    if (e.sort === 'type' && e.type.kind === 'defined' && NAMED_KINDS.has(e.type.body.kind) && !s.namedTypes.has(e.type)) {
+      const copy: RDefined = { kind: 'defined', body: e.type.body };
+      s.namedTypes.add(copy);
+      return { sort: 'type', type: copy };
+    }
+    return e;
+  }
+
+  /** Every record/variant/enum/flags and resource an import or export mentions must itself be named here. */
+  private checkNamed(s: Scope, e: Entity, dir: 'import' | 'export'): void {
+    if (s.kind === 'instance-type') return;
+    const extra = new Set<RDefined>();
+    const extraRes = new Set<RResource>();
+    const collect = (x: Entity) => {
+      if (x.sort === 'type' && x.type.kind === 'defined') extra.add(x.type);
+      if (x.sort === 'type' && x.type.kind === 'resource') extraRes.add(x.type);
+      if (x.sort === 'instance') x.type.exports.forEach(collect);
+    };
+    if (e.sort === 'instance') e.type.exports.forEach(collect);
+    const bad = (): never => fail('invalid-resource-use', `${e.sort} not valid to be used as ${dir}`);
+    const seen = new Set<RDefined>();
+    const val = (v: RVal | undefined, top = false): void => {
+      if (v === undefined || typeof v === 'string' || seen.has(v)) return;
+      seen.add(v);
+      const b = v.body;
+      if (!top && NAMED_KINDS.has(b.kind)) {
+        if (!s.namedTypes.has(v) && !extra.has(v)) bad();
+        return;
+      }
+      switch (b.kind) {
+        case 'record': b.fields.forEach((f) => val(f.type)); break;
+        case 'variant': b.cases.forEach((c) => val(c.type)); break;
+        case 'list': val(b.element); break;
+        case 'map': val(b.key); val(b.value); break;
+        case 'tuple': b.types.forEach((t) => val(t)); break;
+        case 'option': val(b.type); break;
+        case 'result': val(b.ok); val(b.err); break;
+        case 'own': case 'borrow': if (!s.named.has(b.resource) && !extraRes.has(b.resource)) bad(); break;
+        case 'stream': case 'future': val(b.element); break;
+        default: break;
+      }
+    };
+    const ent = (x: Entity): void => {
+      switch (x.sort) {
+        case 'func': x.type.params.forEach((p) => val(p.type)); val(x.type.result); break;
+        case 'value': val(x.type); break;
+        case 'type':
+          if (x.type.kind === 'defined') val(x.type, true);
+          else if (x.type.kind === 'func') ent({ sort: 'func', type: x.type });
+          break;
+        case 'instance': x.type.exports.forEach(ent); break;
+        default: break;
+      }
+    };
+    ent(e);
   }
 
   private importDecl(s: Scope, n: ExternName, t: ExternType): void {
@@ -1027,6 +1100,9 @@ export class ComponentValidator {
       e = new Substitution(map).entity(e);
     }
     for (const r of entityResources(e)) s.named.add(r);
+    this.checkNamed(s, e, 'import');
+    if (e.sort === 'instance') for (const t2 of namedTypesOf(e)) s.namedTypes.add(t2);
+    e = this.nameEntity(s, e);
     s.imports.set(n.name, e);
     this.push(s, e);
   }
@@ -1045,8 +1121,10 @@ export class ComponentValidator {
       if (kind.kind === 'label') s.exportResourceNames.set(kind.label.toLowerCase(), e.type);
     }
     if (e.sort === 'instance') for (const r of e.type.defined) s.defined.push(r);
-    s.exports.set(n.name, e);
-    this.push(s, e);
+    this.checkNamed(s, e, 'export');
+    const named = this.nameEntity(s, e);
+    s.exports.set(n.name, named);
+    this.push(s, named);
   }
 
   private exportDef(s: Scope, x: Export): void {
@@ -1067,10 +1145,11 @@ export class ComponentValidator {
     }
     if (x.name.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
     this.checkResourceName(s, kind, e, s.exportResourceNames, 'export');
-    // every resource an export mentions must be imported or exported by this component
+    // every resource an export mentions must be imported or exported by this component (an exported instance
+    // exports its resources by name too)
+    for (const r of namedBy(e)) s.named.add(r);
     for (const r of entityResources(e)) {
-      if (e.sort === 'type' && e.type === r) continue;
-      if (!s.named.has(r) && !(e.sort === 'instance' && e.type.defined.includes(r))) {
+      if (!s.named.has(r)) {
         fail('invalid-resource-use', `${e.sort} not valid to be used as export`);
       }
     }
@@ -1081,8 +1160,12 @@ export class ComponentValidator {
     if (e.sort === 'instance') {
       for (const x2 of e.type.exports.values()) if (x2.sort === 'type' && x2.type.kind === 'resource') s.named.add(x2.type);
     }
+    this.checkNamed(s, e, 'export');
+    if (e.sort === 'instance') for (const t2 of namedTypesOf(e)) s.namedTypes.add(t2);
+    e = this.nameEntity(s, e);
     s.exports.set(x.name.name, e);
     this.push(s, e);
+    if (e.sort === 'value') s.values[s.values.length - 1].used = true;
   }
 
   private checkResourceName(s: Scope, kind: NameKind, e: Entity, names: Map<string, RResource>, dir: string): void {
@@ -1150,18 +1233,33 @@ function pushCore(s: Scope, e: CoreExt): void {
   }
 }
 
+const NAMED_KINDS: ReadonlySet<string> = new Set(['record', 'variant', 'enum', 'flags']);
+
+function namedTypesOf(e: Entity, out = new Set<RDefined>()): Set<RDefined> {
+  if (e.sort === 'type' && e.type.kind === 'defined') out.add(e.type);
+  else if (e.sort === 'instance') for (const x of e.type.exports.values()) namedTypesOf(x, out);
+  return out;
+}
+
+function namedBy(e: Entity, out = new Set<RResource>()): Set<RResource> {
+  if (e.sort === 'type' && e.type.kind === 'resource') out.add(e.type);
+  else if (e.sort === 'instance') for (const x of e.type.exports.values()) namedBy(x, out);
+  return out;
+}
+
 function typeHasResource(t: RType): boolean {
   if (t.kind === 'resource') return true;
   return entityResources({ sort: 'type', type: t }).size > 0;
 }
 
-function bindResources(expected: Entity, actual: Entity, map: Map<RResource, RType>): void {
-  if (expected.sort === 'type' && actual.sort === 'type' && expected.type.kind === 'resource' && !map.has(expected.type)) {
-    map.set(expected.type, actual.type);
+function bindResources(expected: Entity, actual: Entity, map: Map<object, RType>, abstract: Set<RResource>): void {
+  if (expected.sort === 'type' && actual.sort === 'type' && expected.type.kind === 'resource') {
+    if (abstract.has(expected.type) && !map.has(expected.type) && actual.type.kind === 'resource') map.set(expected.type, actual.type);
+
   } else if (expected.sort === 'instance' && actual.sort === 'instance') {
     for (const [name, e] of expected.type.exports) {
       const a = actual.type.exports.get(name);
-      if (a) bindResources(e, a, map);
+      if (a) bindResources(e, a, map, abstract);
     }
   }
 }

@@ -171,7 +171,21 @@ function instanceMismatch(a: RInstance, e: RInstance): string | undefined {
   return undefined;
 }
 
-function componentMismatch(a: RComponent, e: RComponent): string | undefined {
+function componentMismatch(a0: RComponent, e0: RComponent): string | undefined {
+  // abstract resources are matched by position in the signature: a's imported ones become e's, e's exported
+  // ones become a's, before comparing structurally
+  const aMap = new Map<RResource, RType>();
+  for (const [name, imp] of a0.imports) {
+    const other = e0.imports.get(name);
+    if (other) unifyResources(imp, other, new Set(a0.imported), aMap);
+  }
+  const a = aMap.size ? (new Substitution(aMap).type(a0) as RComponent) : a0;
+  const eMap = new Map<RResource, RType>();
+  for (const [name, exp] of e0.exports) {
+    const other = a.exports.get(name);
+    if (other) unifyResources(exp, other, new Set(e0.defined), eMap);
+  }
+  const e = eMap.size ? (new Substitution(eMap).type(e0) as RComponent) : e0;
   for (const [name, imp] of a.imports) {
     const exp = e.imports.get(name);
     if (!exp) return `missing expected import \`${name}\``;
@@ -185,6 +199,18 @@ function componentMismatch(a: RComponent, e: RComponent): string | undefined {
     if (why) return `type mismatch in export \`${name}\`: ${why}`;
   }
   return undefined;
+}
+
+function unifyResources(from: Entity, to: Entity, abstract: Set<RResource>, map: Map<RResource, RType>): void {
+  if (from.sort === 'type' && to.sort === 'type' && from.type.kind === 'resource') {
+    if (abstract.has(from.type) && !map.has(from.type) && to.type.kind === 'resource') map.set(from.type, to.type);
+  } else if (from.sort === 'instance' && to.sort === 'instance') {
+    for (const r of from.type.defined) abstract.add(r);
+    for (const [name, x] of from.type.exports) {
+      const y = to.type.exports.get(name);
+      if (y) unifyResources(x, y, abstract, map);
+    }
+  }
 }
 
 export function coreExtMismatch(a: CoreExt, e: CoreExt): string | undefined {
@@ -243,14 +269,17 @@ function moduleMismatch(a: RModule, e: RModule): string | undefined {
 
 export class Substitution {
   private vals = new Map<RDefined, RDefined>();
-  constructor(readonly map: Map<RResource, RType>) {}
+  /** keys: resources, and named defined types bound by type imports (`(type (eq ...))`) */
+  constructor(readonly map: Map<object, RType>) {}
 
   resource(r: RResource): RType {
-    return this.map.get(r) ?? r;
+    return (this.map.get(r) as RType | undefined) ?? r;
   }
 
   val(v: RVal): RVal {
     if (typeof v === 'string' || this.map.size === 0) return v;
+    const bound = this.map.get(v);
+    if (bound) return valOf(bound) ?? v;
     const hit = this.vals.get(v);
     if (hit) return hit;
     const out: RDefined = { kind: 'defined', body: v.body };

@@ -119,7 +119,7 @@ class NameParser {
     this.next = this.next.slice(m[0].length);
     const b64 = this.takeUpTo('>');
     if (!b64) throw new Error('integrity hash cannot be empty');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new Error(`not valid base64: \`${b64}\``);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new Error(`not valid base64: \`${b64}\``);
   }
   optionalHash(): void {
     if (this.eat(',')) {

@@ -146,13 +146,7 @@ export function writeExternType(w: Writer, t: ExternType): void {
       return;
     case 'value':
       w.u8(0x02);
-      if (t.bound.kind === 'eq') {
-        w.u8(0);
-        w.u32(t.bound.index);
-      } else {
-        w.u8(1);
-        writeValType(w, t.bound.type);
-      }
+      writeValType(w, t.type);
       return;
     case 'type':
       w.u8(0x03);
