@@ -166,3 +166,30 @@ describe('weld build: bad input', () => {
     expect(help.stdout).toContain('--jobs');
   });
 });
+
+describe('weld build: WIT problems found before the toolchain runs', () => {
+  it('invalid WIT → weld resolver error with file:line:col and caret', async () => {
+    const dir = await tempProject({
+      'weld.yaml': 'components:\n  - { name: app, language: js, source: app.js, wit: wit, world: calculator }\n',
+      'app.js': 'export const calc = { add(a, b) { return a + b; } };\n',
+      'wit/calc.wit': 'package demo:calc@0.1.0;\ninterface calc { add: func(a: s32, b: nosuchtype) -> s32; }\nworld calculator { export calc; }\n',
+    });
+    const r = await runWeld(['build', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[wit-invalid\]: app: WIT in wit does not resolve: .*nosuchtype/);
+    expect(r.stderr).toMatch(/wit\/calc\.wit:2:\d+/);
+    expect(r.stderr).toContain('^');
+    expect(await wasmOutputs(dir)).toEqual([]);
+  });
+
+  it('several worlds and no world: → asks which, listing them', async () => {
+    const dir = await tempProject({
+      'weld.yaml': 'components:\n  - { name: app, language: js, source: app.js, wit: wit }\n',
+      'app.js': 'export const calc = { add(a, b) { return a + b; } };\n',
+      'wit/calc.wit': calcWit,
+    });
+    const r = await runWeld(['build', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[wit-world-missing\]: app: wit declares 2 worlds \(calculator, other\); say which one to build/);
+  });
+});

@@ -12,6 +12,10 @@ import type { ToolchainContext } from './toolchains/types.js';
 import { buildWasm, buildWat } from './toolchains/wat.js';
 import { toolVersions } from './toolchain-versions.js';
 import { tempBeside } from './atomic.js';
+import { precheckWit, witBuildError } from './toolchains/wit-precheck.js';
+import type { BuildErrorCode } from './errors.js';
+
+const TOOLCHAIN_WIT_FAILURES = new Set<BuildErrorCode>(['wit-invalid', 'wit-world-missing', 'componentize-failed', 'component-new-failed']);
 
 export interface BuildOptions {
   /** Output directory; default `<root>/build`. */
@@ -101,10 +105,17 @@ async function buildOne(spec: ComponentSpec, project: Project, outDir: string, c
       return { name: spec.name, language: spec.language, path: out, ...existing, cached: true, milliseconds: performance.now() - started };
     }
   }
+  const witProblem = precheckWit(spec, project.root);
   const scratch = await mkdtemp(path.join(os.tmpdir(), `weld-build-${spec.name}-`));
   const tmpOut = tempBeside(out);
   try {
-    await runToolchain(spec, { scratch, out: tmpOut, root: project.root });
+    try {
+      await runToolchain(spec, { scratch, out: tmpOut, root: project.root });
+    } catch (e) {
+      // Both weld's resolver and the toolchain rejected the WIT: weld's error has the location and caret.
+      if (witProblem && e instanceof BuildError && TOOLCHAIN_WIT_FAILURES.has(e.code)) throw witBuildError(spec, project.root, witProblem);
+      throw e;
+    }
     const built = await fileDigest(tmpOut);
     if (!built) throw new BuildError('component-new-failed', 'the toolchain finished without writing a component', { component: spec.name });
     await rename(tmpOut, out);
