@@ -1,0 +1,165 @@
+import { parse } from '@bytecodealliance/jco';
+import { describe, expect, it } from 'vitest';
+import { type BinaryErrorCode, encodeComponent, validateComponent, type Component, type Section } from '../src/index.js';
+
+// Hand-written invalid components, each rejected with a specific error code. WAT goes through jco's parser (which
+// does not validate), raw bytes cover what the text format cannot express.
+const LIBC = `(core module $libc (memory (export "memory") 1) (func (export "realloc") (param i32 i32 i32 i32) (result i32) unreachable))
+  (core instance $libc (instantiate $libc))`;
+const MEM = '(memory (core memory $libc "memory"))';
+const REALLOC = '(realloc (core func $libc "realloc"))';
+
+const wat: [string, string, BinaryErrorCode][] = [
+  // index spaces
+  ['func index out of bounds', '(export "f" (func 0))', 'index-out-of-bounds'],
+  ['type index out of bounds', '(import "f" (func (type 3)))', 'index-out-of-bounds'],
+  ['instance index out of bounds', '(alias export 0 "x" (func))', 'index-out-of-bounds'],
+  ['core instance index out of bounds', '(alias core export 2 "x" (core func))', 'index-out-of-bounds'],
+  ['component index out of bounds', '(instance (instantiate 0))', 'index-out-of-bounds'],
+  ['core module index out of bounds', '(core instance (instantiate 0))', 'index-out-of-bounds'],
+  ['core func index out of bounds', '(type (func)) (func (type 0) (canon lift (core func 9)))', 'index-out-of-bounds'],
+  ['memory index out of bounds', '(type (func (param "s" string))) (import "f" (func $f (type 0))) (core func (canon lower (func $f) (memory 4)))', 'index-out-of-bounds'],
+  ['value type refers to missing type', '(type (list 7))', 'index-out-of-bounds'],
+  ['own of missing type', '(type (own 0))', 'index-out-of-bounds'],
+  ['outer alias count too large', '(component (alias outer 5 0 (type)))', 'invalid-alias'],
+  ['outer alias index out of bounds', '(component (alias outer 1 4 (type)))', 'index-out-of-bounds'],
+  ['core export missing', '(core module $m) (core instance $i (instantiate $m)) (alias core export $i "nope" (core func))', 'missing-export'],
+  ['instance export missing', '(import "i" (instance $i)) (alias export $i "nope" (func))', 'missing-export'],
+  // sorts and types
+  ['func import with a record type', '(type (record (field "a" u8))) (import "f" (func (type 0)))', 'invalid-type'],
+  ['instance import with a func type', '(type (func)) (import "i" (instance (type 0)))', 'invalid-type'],
+  ['component import with an instance type', '(type (instance)) (import "c" (component (type 0)))', 'invalid-type'],
+  ['core module import with a func core type', '(core type (func)) (import "m" (core module (type 0)))', 'invalid-type'],
+  ['own of a non-resource', '(type u8) (type (own 0))', 'invalid-type'],
+  ['value type refers to a func type', '(type (func)) (type (list 0))', 'invalid-type'],
+  ['empty record', '(type (record))', 'invalid-type'],
+  ['empty variant', '(type (variant))', 'invalid-type'],
+  ['empty tuple', '(type (tuple))', 'invalid-type'],
+  ['empty enum', '(type (enum))', 'invalid-type'],
+  ['33 flags', `(type (flags ${Array.from({ length: 33 }, (_, i) => `"f${i}"`).join(' ')}))`, 'invalid-type'],
+  ['borrow in a result', '(type $r (resource (rep i32))) (type $b (borrow $r)) (type (func (result $b)))', 'invalid-type'],
+  ['stream of char', '(type (stream char))', 'invalid-type'],
+  ['resource in an instance type', '(type (instance (type (resource (rep i32)))))', 'invalid-type'],
+  ['resource rep not i32', '(type (resource (rep f32)))', 'invalid-type'],
+  ['resource dtor with wrong signature', '(core module $m (func (export "d"))) (core instance $i (instantiate $m)) (alias core export $i "d" (core func $d)) (type (resource (rep i32) (dtor (core func $d))))', 'type-mismatch'],
+  ['zero-length fixed list', '(type (list u8 0))', 'invalid-type'],
+  // names
+  ['non-kebab import name', '(import "NotKebab_name" (func))', 'invalid-name'],
+  ['empty export name', '(type (func)) (import "a" (func $a (type 0))) (export "" (func $a))', 'invalid-name'],
+  ['duplicate import names', '(import "a" (func)) (import "a" (func))', 'duplicate-name'],
+  ['import names differing in case', '(import "a-b" (func)) (import "A-B" (func))', 'duplicate-name'],
+  ['duplicate export names', '(import "a" (func $a)) (export "x" (func $a)) (export "x" (func $a))', 'duplicate-name'],
+  ['duplicate record fields', '(type (record (field "a" u8) (field "a" u8)))', 'duplicate-name'],
+  ['duplicate variant cases', '(type (variant (case "a") (case "A")))', 'duplicate-name'],
+  ['duplicate enum cases', '(type (enum "x" "x"))', 'duplicate-name'],
+  ['duplicate flags', '(type (flags "x" "x"))', 'duplicate-name'],
+  ['duplicate params', '(type (func (param "a" u8) (param "a" u8)))', 'duplicate-name'],
+  ['non-kebab field name', '(type (record (field "a_b" u8)))', 'invalid-name'],
+  ['interface name without interface', '(import "wasi:cli" (instance))', 'invalid-name'],
+  ['bad interface version', '(import "wasi:cli/env@1.x" (instance))', 'invalid-name'],
+  ['method without resource', '(import "[method]r.f" (func))', 'invalid-name'],
+  ['constructor returning the wrong type', '(import "r" (type $r (sub resource))) (import "[constructor]r" (func (result u32)))', 'invalid-name'],
+  ['method without a self borrow', '(import "r" (type $r (sub resource))) (import "[method]r.f" (func (param "x" u32)))', 'invalid-name'],
+  ['bad integrity hash', '(import "integrity=<md5-abc>" (func))', 'invalid-name'],
+  // instantiation
+  ['missing instantiation argument', '(component $c (import "f" (func))) (instance (instantiate $c))', 'missing-argument'],
+  ['argument of the wrong sort', '(component $c (import "f" (func))) (import "i" (instance $i)) (instance (instantiate $c (with "f" (instance $i))))', 'type-mismatch'],
+  ['argument with wrong param type', '(component $c (import "f" (func (param "x" u32)))) (import "g" (func $g (param "x" string))) (instance (instantiate $c (with "f" (func $g))))', 'type-mismatch'],
+  ['argument with wrong param name', '(component $c (import "f" (func (param "x" u32)))) (import "g" (func $g (param "y" u32))) (instance (instantiate $c (with "f" (func $g))))', 'type-mismatch'],
+  ['argument with wrong record field', '(type $a (record (field "x" u8))) (type $b (record (field "y" u8))) (component $c (import "t" (type (eq $a)))) (instance (instantiate $c (with "t" (type $b))))', 'type-mismatch'],
+  ['instance argument missing an export', '(component $c (import "i" (instance (export "f" (func))))) (instance $e) (instance (instantiate $c (with "i" (instance $e))))', 'type-mismatch'],
+  ['resource identity mismatch', '(type $r1 (resource (rep i32))) (type $r2 (resource (rep i32))) (type $o1 (own $r1)) (type $o2 (own $r2)) (component $c (import "r" (type $r (sub resource))) (import "f" (func (param "x" (own $r))))) (import "g" (func $g (param "x" $o2))) (instance (instantiate $c (with "r" (type $r1)) (with "f" (func $g))))', 'type-mismatch'],
+  ['core module argument missing', '(core module $m (import "env" "f" (func))) (core instance (instantiate $m))', 'missing-argument'],
+  ['core argument export missing', '(core module $m (import "env" "f" (func))) (core instance $e) (core instance (instantiate $m (with "env" (instance $e))))', 'missing-export'],
+  ['core argument wrong signature', '(core module $m (import "env" "f" (func (param i32)))) (core module $n (func (export "f"))) (core instance $e (instantiate $n)) (core instance (instantiate $m (with "env" (instance $e))))', 'type-mismatch'],
+  ['duplicate core argument', '(core module $m) (core instance $e) (core instance (instantiate $m (with "a" (instance $e)) (with "a" (instance $e))))', 'duplicate-name'],
+  // canon
+  ['lift with wrong core signature', '(core module $m (func (export "f") (param i64))) (core instance $i (instantiate $m)) (func (param "x" u32) (canon lift (core func $i "f")))', 'type-mismatch'],
+  ['lift of a string without memory', '(core module $m (func (export "f") (param i32 i32))) (core instance $i (instantiate $m)) (func (param "x" string) (canon lift (core func $i "f")))', 'invalid-canon-options'],
+  ['lower of a string without memory', '(import "f" (func $f (param "x" string) (result string))) (core func (canon lower (func $f)))', 'invalid-canon-options'],
+  ['two string encodings', `${LIBC} (import "f" (func $f (param "x" string))) (core func (canon lower (func $f) string-encoding=utf8 string-encoding=utf16 ${MEM} ${REALLOC}))`, 'invalid-canon-options'],
+  ['memory given twice', `${LIBC} (import "f" (func $f (param "x" string))) (core func (canon lower (func $f) ${MEM} ${MEM}))`, 'invalid-canon-options'],
+  ['realloc with wrong signature', `(core module $libc (memory (export "memory") 1) (func (export "realloc") (param i32) (result i32) unreachable)) (core instance $libc (instantiate $libc)) (import "f" (func $f (result string))) (core func (canon lower (func $f) ${MEM} ${REALLOC}))`, 'invalid-canon-options'],
+  ['post-return on lower', `${LIBC} (import "f" (func $f)) (core func (canon lower (func $f) (post-return (core func $libc "realloc"))))`, 'invalid-canon-options'],
+  ['callback without async', '(core module $m (func (export "f")) (func (export "cb") (param i32 i32 i32) (result i32) unreachable)) (core instance $i (instantiate $m)) (func (canon lift (core func $i "f") (callback (core func $i "cb"))))', 'invalid-canon-options'],
+  ['resource.new of an imported resource', '(import "r" (type $r (sub resource))) (core func (canon resource.new $r))', 'invalid-resource-use'],
+  ['resource.rep of a non-resource', '(type $t u8) (core func (canon resource.rep $t))', 'invalid-type'],
+  ['stream.new of a future type', '(type $f (future u8)) (core func (canon stream.new $f))', 'invalid-type'],
+  ['context.get slot out of range', '(core func (canon context.get i32 5))', 'invalid-canon-options'],
+  ['context.get of f32', '(core func (canon context.get f32 0))', 'invalid-type'],
+  // core modules, exports
+  ['invalid core module body', '(core module (func (result i32)))', 'invalid-core-module'],
+  ['export of an unnamed record', '(type $t (record (field "a" u8))) (type $u (record (field "t" $t))) (export "u" (type $u))', 'invalid-resource-use'],
+  ['func export mentioning a local resource', '(type $r (resource (rep i32))) (core module $m (func (export "f") (param i32))) (core instance $i (instantiate $m)) (type $o (own $r)) (func $f (param "x" $o) (canon lift (core func $i "f"))) (export "f" (func $f))', 'invalid-resource-use'],
+  ['export ascribed with an incompatible type', '(import "f" (func $f (param "x" u32))) (export "g" (func $f) (func (param "x" string)))', 'type-mismatch'],
+  ['unconsumed value', '(import "v" (value string))', 'unsupported-feature'],
+];
+
+function section(s: Partial<Section> & Pick<Section, 'id' | 'kind'>): Section {
+  return { offset: 0, size: 0, ...s } as Section;
+}
+const comp = (sections: Section[]): Component => ({ offset: 0, size: 0, version: 0x0d, layer: 1, sections });
+const PRE = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
+
+const raw: [string, Uint8Array, BinaryErrorCode][] = [
+  ['truncated section', new Uint8Array([...PRE, 0x07, 0x05, 0x01]), 'section-size-mismatch'],
+  ['bytes after the last item', new Uint8Array([...PRE, 0x07, 0x03, 0x01, 0x73, 0x00]), 'section-size-mismatch'],
+  ['unknown section id', new Uint8Array([...PRE, 0x0e, 0x00]), 'invalid-leading-byte'],
+  ['unknown type opcode', new Uint8Array([...PRE, 0x07, 0x02, 0x01, 0x50]), 'invalid-leading-byte'],
+  ['overlong LEB', new Uint8Array([...PRE, 0x07, 0x07, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00, 0x73]), 'invalid-leb'],
+  ['bad UTF-8 in a name', new Uint8Array([...PRE, 0x0a, 0x06, 0x01, 0x00, 0x01, 0xc3, 0x01, 0x00]), 'invalid-utf8'],
+  ['core module in place of a component', new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]), 'not-a-component'],
+  ['bad magic', new Uint8Array([0x00, 0x61, 0x73, 0x6e, 0x0d, 0x00, 0x01, 0x00]), 'bad-magic'],
+  ['future version', new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0e, 0x00, 0x01, 0x00]), 'bad-version'],
+  ['embedded core module with bad preamble', new Uint8Array([...PRE, 0x01, 0x08, 0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00]), 'malformed-core-module'],
+  ['variant case with refines byte', new Uint8Array([...PRE, 0x07, 0x06, 0x01, 0x71, 0x01, 0x01, 0x61, 0x00]), 'unexpected-end'],
+  ['vector count larger than the section', new Uint8Array([...PRE, 0x07, 0x02, 0x7f, 0x00]), 'unexpected-end'],
+  ['two start functions', encodeComponent(comp([
+    section({ id: 7, kind: 'type', items: [{ kind: 'func', async: false, params: [] }] }),
+    section({ id: 10, kind: 'import', items: [{ name: { name: 'f', form: 0 }, type: { kind: 'func', type: 0 } }] }),
+    section({ id: 9, kind: 'start', start: { func: 0, args: [], results: 0 } }),
+    section({ id: 9, kind: 'start', start: { func: 0, args: [], results: 0 } }),
+  ] as Section[])), 'invalid-start'],
+  ['start arity mismatch', encodeComponent(comp([
+    section({ id: 7, kind: 'type', items: [{ kind: 'func', async: false, params: [{ name: 'a', type: 'u32' }] }] }),
+    section({ id: 10, kind: 'import', items: [{ name: { name: 'f', form: 0 }, type: { kind: 'func', type: 0 } }] }),
+    section({ id: 9, kind: 'start', start: { func: 0, args: [], results: 0 } }),
+  ] as Section[])), 'invalid-start'],
+];
+
+describe('invalid components are rejected with the right error', () => {
+  it(`has at least 60 cases (${wat.length + raw.length})`, () => {
+    expect(wat.length + raw.length).toBeGreaterThanOrEqual(60);
+  });
+  for (const [name, body, code] of wat) {
+    it(`${code}: ${name}`, async () => {
+      const bytes = await parse(`(component ${body})`);
+      const r = validateComponent(bytes, { features: name === 'start arity mismatch' ? ['cm-values'] : undefined });
+      expect(r.valid, `expected ${code}`).toBe(false);
+      if (!r.valid) {
+        expect(r.error.code, r.error.message).toBe(code);
+        expect(r.error.offset).toBeGreaterThanOrEqual(0);
+        expect(r.error.section).toBeTruthy();
+      }
+    });
+  }
+  for (const [name, bytes, code] of raw) {
+    it(`${code}: ${name}`, () => {
+      const r = validateComponent(bytes, { features: ['cm-values', 'cm-async'] });
+      expect(r.valid).toBe(false);
+      if (!r.valid) expect(r.error.code, r.error.message).toBe(code);
+    });
+  }
+  it('accepts the valid counterparts', async () => {
+    for (const body of [
+      '(import "a" (func)) (import "b" (func))',
+      `${LIBC} (import "f" (func $f (param "x" string) (result string))) (core func (canon lower (func $f) ${MEM} ${REALLOC}))`,
+      '(type $r (resource (rep i32))) (core func (canon resource.new $r))',
+      '(type $t (record (field "a" u8))) (export $e "t" (type $t)) (type $u (record (field "t" $e))) (export "u" (type $u))',
+      '(import "r" (type $r (sub resource))) (import "[constructor]r" (func (result (own $r)))) (import "[method]r.f" (func (param "self" (borrow $r))))',
+    ]) {
+      const r = validateComponent(await parse(`(component ${body})`));
+      expect(r.valid, r.valid ? '' : `${body}\n${r.error.message}`).toBe(true);
+    }
+  });
+});
