@@ -1,4 +1,5 @@
-// The weld demo: builds the polyglot example, shows the cache, then runs every component.
+// The weld demo: builds the polyglot example, shows the cache, publishes the app to the embedded OCI
+// store, signs and verifies it, pulls it back, and runs every component.
 // Each step prints the weld command it runs, so the output doubles as a tutorial.
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +11,8 @@ const weldBin = path.join(root, 'packages/cli/bin/weld.js');
 const example = 'examples/polyglot';
 const build = path.join(root, example, 'build');
 const work = path.join(root, '.cache', 'demo');
+// A demo-private embedded store and key password, so the demo never touches ~/.local/share/weld.
+const env = { ...process.env, WELD_HOME: path.join(work, 'home'), WELD_PASSWORD: 'weld-demo' };
 
 function step(title) {
   console.log(`\n\x1b[1m== ${title}\x1b[0m`);
@@ -17,18 +20,18 @@ function step(title) {
 
 function weld(...args) {
   console.log(`$ weld ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [weldBin, ...args], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [weldBin, ...args], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     console.error(`demo: weld ${args[0]} exited with ${r.status}`);
     process.exit(r.status ?? 1);
   }
 }
 
-async function transpiled(name, map) {
+async function transpiled(name, map, file = path.join(build, `${name}.wasm`)) {
   const { transpile } = await import('@bytecodealliance/jco');
   const dir = path.join(work, name);
   await rm(dir, { recursive: true, force: true });
-  const { files } = await transpile(await readFile(path.join(build, `${name}.wasm`)), { name, map });
+  const { files } = await transpile(await readFile(file), { name, map });
   for (const [file, bytes] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await writeFile(path.join(dir, file), bytes);
@@ -43,6 +46,24 @@ weld('build', example);
 step('Build again: the content-hash cache rebuilds nothing');
 weld('build', example);
 
+await rm(env.WELD_HOME, { recursive: true, force: true });
+await mkdir(path.join(work, 'keys'), { recursive: true });
+const key = path.relative(root, path.join(work, 'keys', 'cosign'));
+const pulled = path.relative(root, path.join(work, 'pulled-app.wasm'));
+
+step('Push the app and its calc dependency to the embedded OCI store (no server needed)');
+weld('push', `${example}/build/app.wasm`, 'demo/app:0.1.0', '--annotation', 'org.opencontainers.image.description=polyglot demo app');
+weld('push', `${example}/build/calc.wasm`, 'demo/calc:0.1.0');
+weld('ls', 'demo/app');
+
+step('Sign it with a cosign-compatible key, then verify offline');
+weld('keygen', '--output-key-prefix', key, '--force');
+weld('sign', 'demo/app:0.1.0', '--key', `${key}.key`, '-a', 'stage=demo');
+weld('verify', 'demo/app:0.1.0', '--key', `${key}.pub`, '-a', 'stage=demo');
+
+step('Pull it back (digest-verified, written atomically)');
+weld('pull', 'demo/app:0.1.0', pulled);
+
 step('Run them (transpiled with jco)');
 const { calc } = await transpiled('calc');
 console.log(`calc.add(2, 40)          = ${calc.add(2, 40)}`);
@@ -53,8 +74,8 @@ try {
 } catch (e) {
   console.log(`calc.divide(1, 0)        = err(${JSON.stringify(e.payload ?? e.message)})`);
 }
-const { app } = await transpiled('app', { 'demo:calc/calc@0.1.0': '../calc/calc.js#calc' });
-console.log(`app.report("weld", 2, 40) = ${JSON.stringify(app.report('weld', 2, 40))}   (JS calling C)`);
+const { app } = await transpiled('app', { 'demo:calc/calc@0.1.0': '../calc/calc.js#calc' }, path.join(root, pulled));
+console.log(`app.report("weld", 2, 40) = ${JSON.stringify(app.report('weld', 2, 40))}   (the pulled JS app calling C)`);
 console.log(`app.mean([1, 2, 3, 4])    = ${app.mean([1, 2, 3, 4])}`);
 const { numbers } = await transpiled('numbers');
 console.log(`numbers.fib(90)           = ${numbers.fib(90)}   (hand-written WAT)`);
