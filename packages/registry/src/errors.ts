@@ -25,10 +25,13 @@ export type RegistryErrorCode =
   | 'credential-helper-failed'
   | 'docker-config-invalid'
   | 'file-not-found'
-  | 'unsupported-operation';
+  | 'unsupported-operation'
+  | 'invalid-package-name'
+  | 'registry-metadata-invalid'
+  | 'lock-mismatch';
 
 /** Exit 1 for failed integrity checks (content did not match what was promised); 2 for everything else. */
-const CHECK_FAILURES: ReadonlySet<RegistryErrorCode> = new Set(['digest-mismatch', 'size-mismatch']);
+const CHECK_FAILURES: ReadonlySet<RegistryErrorCode> = new Set(['digest-mismatch', 'size-mismatch', 'lock-mismatch']);
 
 export class RegistryError extends WeldError<RegistryErrorCode> {
   /** HTTP status when the error came from a registry response. */

@@ -58,5 +58,24 @@ export {
 } from './artifact.js';
 export { login, logout, verifyCredentials, type LoginOptions, type LoginResult } from './login.js';
 export { inspectReference, type ReferenceInspection } from './inspect.js';
+export {
+  parsePackageName,
+  formatPackageName,
+  parseRegistryMetadata,
+  discoverRegistry,
+  packageReference,
+  resolvePackageReference,
+  publishWitPackage,
+  fetchWitDeps,
+  readLockfile,
+  REGISTRY_METADATA_PATH,
+  type PackageName,
+  type OciPackageLocation,
+  type RegistryMapping,
+  type WitLockfile,
+  type LockedPackage,
+  type WitDepsOptions,
+  type WitDepsResult,
+} from './wit-package.js';
 export { transferProgress, type TransferProgress } from './progress.js';
 export * from './sign/index.js';

@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
+import { pushComponent } from '../src/artifact.js';
+import { sha256 } from '../src/digest.js';
+import { RegistryError } from '../src/errors.js';
+import { openTarget } from '../src/open.js';
+import {
+  discoverRegistry,
+  fetchWitDeps,
+  packageReference,
+  parsePackageName,
+  parseRegistryMetadata,
+  publishWitPackage,
+  resolvePackageReference,
+} from '../src/wit-package.js';
+import { buildComponent } from './support/component.js';
+
+let reg: TestRegistry;
+let wellKnown: Server;
+let domain = '';
+let dir: string;
+beforeAll(async () => {
+  reg = await startRegistry({ mode: 'open' });
+  wellKnown = createServer((req, res) => {
+    if (req.url === '/.well-known/wasm-pkg/registry.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ preferredProtocol: 'oci', oci: { registry: reg.host, namespacePrefix: 'wit/' } }));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => wellKnown.listen(0, '127.0.0.1', r));
+  domain = `127.0.0.1:${(wellKnown.address() as { port: number }).port}`;
+  dir = mkdtempSync(join(tmpdir(), 'weld-witpkg-'));
+});
+afterAll(async () => {
+  await reg?.stop();
+  wellKnown?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('WIT package names and registry discovery', () => {
+  it('parses wkg package names and maps them like wkg', () => {
+    expect(parsePackageName('wasi:http@0.2.0')).toEqual({ namespace: 'wasi', name: 'http', version: '0.2.0' });
+    expect(parsePackageName('my-org:my-pkg')).toEqual({ namespace: 'my-org', name: 'my-pkg', version: undefined });
+    expect(() => parsePackageName('Wasi:HTTP')).toThrow(RegistryError);
+    expect(packageReference(parsePackageName('wasi:http@0.2.0'), { registry: 'ghcr.io', namespacePrefix: 'webassembly/' })).toBe('ghcr.io/webassembly/wasi/http:0.2.0');
+  });
+
+  it('reads both registry.json shapes', () => {
+    expect(parseRegistryMetadata({ oci: { registry: 'ghcr.io', namespacePrefix: 'p/' } }, 'x.dev')).toEqual({ registry: 'ghcr.io', namespacePrefix: 'p/' });
+    expect(parseRegistryMetadata({ ociRegistry: 'ghcr.io', ociNamespacePrefix: 'q/' }, 'x.dev')).toEqual({ registry: 'ghcr.io', namespacePrefix: 'q/' });
+    expect(parseRegistryMetadata({ preferredProtocol: 'warg', warg: { url: 'https://w' } }, 'x.dev')).toBeUndefined();
+  });
+
+  it('discovers through /.well-known/wasm-pkg/registry.json, and a 404 means the domain itself', async () => {
+    expect(await discoverRegistry(domain)).toEqual({ registry: reg.host, namespacePrefix: 'wit/' });
+    expect(await discoverRegistry(reg.host)).toEqual({ registry: reg.host });
+    const ref = await resolvePackageReference(parsePackageName('acme:greeter@1.0.0'), { namespaces: { acme: domain } });
+    expect(ref).toMatchObject({ kind: 'registry', registry: reg.host, repository: 'wit/acme/greeter', tag: '1.0.0' });
+  });
+});
+
+describe('publish and deps', () => {
+  const witPkg = buildComponent({ exports: ['acme:greeter/greet@1.0.0'] });
+
+  it('publishes binary WIT under its wkg name, fetches deps, locks digests, and --locked catches a re-push', async () => {
+    const mapping = { namespaces: { acme: domain } };
+    const pub = await publishWitPackage(witPkg, 'acme:greeter@1.0.0', mapping);
+    expect(pub.reference).toMatchObject({ registry: reg.host, repository: 'wit/acme/greeter', tag: '1.0.0' });
+    expect(pub.layer.digest).toBe(sha256(witPkg));
+
+    const witDir = join(dir, 'wit');
+    const first = await fetchWitDeps(['acme:greeter@1.0.0'], { witDir, mapping });
+    expect(readFileSync(join(witDir, 'deps', 'acme-greeter.wasm')).equals(witPkg)).toBe(true);
+    const lock = JSON.parse(readFileSync(first.lockfile, 'utf8'));
+    expect(lock).toEqual({ version: 1, packages: [{ name: 'acme:greeter@1.0.0', reference: `${reg.host}/wit/acme/greeter:1.0.0`, digest: sha256(witPkg) }] });
+
+    await fetchWitDeps(['acme:greeter@1.0.0'], { witDir, mapping, locked: true });
+
+    // Someone re-pushes the same version with other content: --locked refuses and keeps the old file.
+    const other = buildComponent({ exports: ['acme:greeter/greet@1.0.0', 'acme:greeter/extra@1.0.0'] });
+    const opened = await openTarget(`${reg.host}/wit/acme/greeter:1.0.0`);
+    await pushComponent(opened.target, { bytes: other }, { tag: '1.0.0' });
+    const err = await fetchWitDeps(['acme:greeter@1.0.0'], { witDir, mapping, locked: true }).catch((e) => e);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect(err.code).toBe('lock-mismatch');
+    expect(err.exit).toBe(1);
+    expect(readFileSync(join(witDir, 'deps', 'acme-greeter.wasm')).equals(witPkg)).toBe(true);
+
+    const missing = await fetchWitDeps(['acme:greeter@1.0.0', 'acme:other@2.0.0'], { witDir, mapping, locked: true }).catch((e) => e);
+    expect(missing.code).toBe('lock-mismatch');
+    expect(missing.message).toContain('acme:other@2.0.0 is not in');
+  });
+
+  it('uses the embedded store when no registry is mapped', async () => {
+    const env = { ...process.env, WELD_HOME: join(dir, 'home') };
+    const saved = process.env.WELD_HOME;
+    process.env.WELD_HOME = env.WELD_HOME;
+    try {
+      const pub = await publishWitPackage(witPkg, 'local:types@0.1.0');
+      expect(pub.reference).toMatchObject({ kind: 'embedded', repository: 'local/types', tag: '0.1.0' });
+      const witDir = join(dir, 'wit2');
+      await fetchWitDeps(['local:types@0.1.0'], { witDir });
+      expect(readFileSync(join(witDir, 'deps', 'local-types.wasm')).equals(witPkg)).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.WELD_HOME;
+      else process.env.WELD_HOME = saved;
+    }
+  });
+});
