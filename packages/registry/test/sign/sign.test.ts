@@ -329,3 +329,19 @@ describe('other key types cosign uses', () => {
     expect(cryptoVerify('sha384', await target.read(layer.digest), pair.publicKey, der)).toBe(true);
   });
 });
+
+describe('bundles from other sigstore tooling', () => {
+  it('a key-signed bundle carrying a Rekor entry verifies offline (the entry is set aside, not trusted)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parseBundle, verifyBundleWithKey, parsePublicKey } = await import('../../src/sign/index.js');
+    const bundle = parseBundle(await readFile(new URL('./fixtures/sigstore-js-dsse-publickey-rekor.bundle.json', import.meta.url)));
+    expect(bundle.verificationMaterial.tlogEntries).toHaveLength(1);
+    const key = parsePublicKey(await readFile(new URL('./fixtures/sigstore-js-key-1.pub', import.meta.url), 'utf8'));
+    expect(() => verifyBundleWithKey(bundle, key)).not.toThrow();
+    expect(() => verifyBundleWithKey(bundle, alice.publicKey)).toThrow(/signature verification failed/);
+    // without setting the entry aside, an empty trusted root cannot check its inclusion promise
+    const root = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
+    const raw = new Verifier(toTrustMaterial(root, () => ({ publicKey: key, validFor: () => true })), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 });
+    expect(() => raw.verify(toSignedEntity(bundle))).toThrow();
+  });
+});
