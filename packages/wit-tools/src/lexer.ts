@@ -13,15 +13,45 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'package', 'constructor', 'include', 'with', 'async',
 ]);
 
-/** A file's tokens as parallel arrays (kind, global start, global end, keyword text). */
+/** Numeric code of each token kind (0 is end of input). */
+export const CODE: Readonly<Record<TokenKind, number>> = {
+  comment: 1, '=': 2, ',': 3, ':': 4, '.': 5, ';': 6, '(': 7, ')': 8, '{': 9, '}': 10, '<': 11, '>': 12, '*': 13, '@': 14,
+  '/': 15, '+': 16, '-': 17, '->': 18, id: 19, 'explicit-id': 20, integer: 21, string: 22, keyword: 23,
+};
+export const EOF = 0;
+const NAMES: TokenKind[] = [];
+for (const [k, v] of Object.entries(CODE)) NAMES[v] = k as TokenKind;
+
+/**
+ * A file's tokens as parallel arrays: kind code, global start and end offsets, and the text of
+ * identifiers and keywords. The arrays are shared buffers reused by the next `tokenize` call, so a
+ * `Tokens` is only valid until then; entries at `count` and `count + 1` hold `EOF`.
+ */
 export interface Tokens {
-  kind: TokenKind[];
-  start: number[];
-  end: number[];
-  /** keyword text for `keyword` tokens, else '' */
+  kind: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
   word: string[];
+  count: number;
   text: string;
   offset: number;
+}
+
+let bufKind = new Uint8Array(1024);
+let bufStart = new Int32Array(1024);
+let bufEnd = new Int32Array(1024);
+const bufWord: string[] = [];
+
+function grow(): void {
+  const k = new Uint8Array(bufKind.length * 2);
+  k.set(bufKind);
+  bufKind = k;
+  const s = new Int32Array(bufStart.length * 2);
+  s.set(bufStart);
+  bufStart = s;
+  const e = new Int32Array(bufEnd.length * 2);
+  e.set(bufEnd);
+  bufEnd = e;
 }
 
 const ID_START = /[\p{ID_Start}_-]/u;
@@ -60,12 +90,14 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       if (c < 32 || (c >= 127 && c < 160)) fail(i, `Control code '${hex(c)}'`);
     }
   }
-  const t: Tokens = { kind: [], start: [], end: [], word: [], text, offset };
+  let count = 0;
   const push = (kind: TokenKind, s: number, e: number, word = '') => {
-    t.kind.push(kind);
-    t.start.push(offset + s);
-    t.end.push(offset + e);
-    t.word.push(word);
+    if (count + 2 >= bufKind.length) grow();
+    bufKind[count] = CODE[kind];
+    bufStart[count] = offset + s;
+    bufEnd[count] = offset + e;
+    bufWord[count] = word;
+    count++;
   };
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
@@ -162,7 +194,10 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
     const cp = text.codePointAt(i)!;
     fail(i, `unexpected character ${JSON.stringify(String.fromCodePoint(cp)).replace(/^"|"$/g, "'")}`, cp > 0xffff ? 2 : 1);
   }
-  return t;
+  if (count + 2 >= bufKind.length) grow();
+  bufKind[count] = EOF;
+  bufKind[count + 1] = EOF;
+  return { kind: bufKind, start: bufStart, end: bufEnd, word: bufWord, count, text, offset };
 }
 
 /** Checks a kebab-case identifier: `-`-separated parts, each all-lowercase or all-uppercase, first starting with a letter. */
@@ -199,7 +234,7 @@ function checkId(id: string): string | undefined {
 }
 
 export function describeToken(t: Tokens, i: number): string {
-  const k = t.kind[i];
+  const k = i < t.count ? NAMES[t.kind[i]!] : undefined;
   switch (k) {
     case undefined: return 'eof';
     case 'comment': return 'a comment';

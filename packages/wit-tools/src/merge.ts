@@ -117,7 +117,9 @@ class Remap {
         this.types.push(undefined);
         continue;
       }
-      const copy: TypeDef = { ...ty, kind: this.updateTypeDefKind(ty) };
+      // the unresolved package is consumed here, so its objects move into the Resolve as they are
+      const copy: TypeDef = ty;
+      copy.kind = this.updateTypeDefKind(ty);
       r.types.push(copy);
       let newId = r.types.length - 1;
       const k = copy.kind;
@@ -135,7 +137,8 @@ class Remap {
         this.interfaces.push(undefined);
         continue;
       }
-      const copy: Interface = { ...iface, package: pkg };
+      const copy: Interface = iface;
+      copy.package = pkg;
       this.updateInterface(copy, pkg);
       r.interfaces.push(copy);
       this.interfaces.push(r.interfaces.length - 1);
@@ -273,25 +276,27 @@ class Remap {
     }
   }
 
+  /** Rewrites a consumed type's references to ids of the Resolve, in place. */
   private updateTypeDefKind(ty: TypeDef): TypeDef['kind'] {
     const k = ty.kind;
     const span = ty.span;
-    const t = (x: Type) => this.updateTy(x, span);
-    const ot = (x: Type | undefined) => (x === undefined ? undefined : this.updateTy(x, span));
     switch (k.tag) {
-      case 'handle': return { ...k, resource: this.mapType(k.resource, span) };
-      case 'record': return { tag: 'record', fields: k.fields.map((f) => ({ ...f, type: this.updateTy(f.type, f.span) })) };
-      case 'tuple': return { tag: 'tuple', types: k.types.map(t) };
-      case 'variant': return { tag: 'variant', cases: k.cases.map((c) => ({ ...c, type: ot(c.type) })) };
-      case 'option': case 'list': return { ...k, type: t(k.type) };
-      case 'fixed-length-list': return { ...k, type: t(k.type) };
-      case 'future': case 'stream': return { tag: k.tag, type: ot(k.type) };
-      case 'map': return { tag: 'map', key: t(k.key), value: t(k.value) };
-      case 'result': return { tag: 'result', ok: ot(k.ok), err: ot(k.err) };
-      case 'type': return typeof k.type === 'number' ? { tag: 'type', type: this.mapType(k.type, span) } : k;
+      case 'handle': k.resource = this.mapType(k.resource, span); break;
+      case 'record': for (const f of k.fields) f.type = this.updateTy(f.type, f.span); break;
+      case 'tuple': for (let i = 0; i < k.types.length; i++) k.types[i] = this.updateTy(k.types[i]!, span); break;
+      case 'variant': for (const c of k.cases) if (c.type !== undefined) c.type = this.updateTy(c.type, span); break;
+      case 'option': case 'list': case 'fixed-length-list': k.type = this.updateTy(k.type, span); break;
+      case 'future': case 'stream': if (k.type !== undefined) k.type = this.updateTy(k.type, span); break;
+      case 'map': k.key = this.updateTy(k.key, span); k.value = this.updateTy(k.value, span); break;
+      case 'result':
+        if (k.ok !== undefined) k.ok = this.updateTy(k.ok, span);
+        if (k.err !== undefined) k.err = this.updateTy(k.err, span);
+        break;
+      case 'type': if (typeof k.type === 'number') k.type = this.mapType(k.type, span); break;
       case 'unknown': throw new Error('unknown type after defined type');
-      default: return k;
+      default: break;
     }
+    return k;
   }
 
   private updateTy(ty: Type, span: Span): Type {
@@ -327,15 +332,18 @@ class Remap {
     iface.functions = funcs;
   }
 
+  /** Rewrites a consumed function's type references in place. */
   private updateFunction(f: WitFunction, span: Span): WitFunction {
-    let kind: FunctionKind = f.kind;
-    if ('resource' in kind) kind = { ...kind, resource: this.mapType(kind.resource, span) };
-    const params = f.params.map((p) => ({ ...p, type: this.updateTy(p.type, span) }));
-    const result = f.result === undefined ? undefined : this.updateTy(f.result, span);
-    if (result !== undefined && this.typeHasBorrow(result)) {
-      fail(this.resolve, 'wit-invalid-type', span, `function \`${f.name}\` returns a type which contains a \`borrow<T>\` which is not supported`);
+    const kind: FunctionKind = f.kind;
+    if ('resource' in kind) kind.resource = this.mapType(kind.resource, span);
+    for (const p of f.params) p.type = this.updateTy(p.type, span);
+    if (f.result !== undefined) {
+      f.result = this.updateTy(f.result, span);
+      if (this.typeHasBorrow(f.result)) {
+        fail(this.resolve, 'wit-invalid-type', span, `function \`${f.name}\` returns a type which contains a \`borrow<T>\` which is not supported`);
+      }
     }
-    return { ...f, kind, params, result };
+    return f;
   }
 
   private updateWorld(src: World, dst: World, pkg: PackageId): void {

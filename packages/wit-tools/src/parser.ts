@@ -2,7 +2,13 @@ import type {
   Attribute, Docs, ExternKind, FuncAst, Id, IncludeAst, InterfaceAst, InterfaceItem, NamedFunc, PackageFile, PackageNameAst,
   PrimitiveName, ResourceFunc, TypeAst, TypeDefAst, UseAst, UsePath, WorldAst, WorldItemAst, AstItem,
 } from './ast.js';
-import { type TokenKind, type Tokens, describeToken, scanString, tokenize, validateId } from './lexer.js';
+import { CODE, type TokenKind, type Tokens, describeToken, scanString, tokenize, validateId } from './lexer.js';
+
+const C_COMMENT = CODE.comment;
+const C_ID = CODE.id;
+const C_XID = CODE['explicit-id'];
+const C_KW = CODE.keyword;
+const C_INT = CODE.integer;
 import type { SourceMap, Span } from './source.js';
 import { WitError } from './wit-error.js';
 
@@ -35,7 +41,7 @@ class Parser {
 
   private skip(i: number): number {
     const k = this.t.kind;
-    while (k[i] === 'comment') i++;
+    while (k[i] === C_COMMENT) i++;
     return i;
   }
 
@@ -45,11 +51,11 @@ class Parser {
   }
 
   private peekIs(kind: TokenKind, word?: string, idx = this.peekIdx()): boolean {
-    return this.t.kind[idx] === kind && (word === undefined || this.t.word[idx] === word);
+    return this.t.kind[idx] === CODE[kind] && (word === undefined || this.t.word[idx] === word);
   }
 
   private spanOf(i: number): Span {
-    if (i >= this.t.kind.length) return this.eofSpan();
+    if (i >= this.t.count) return this.eofSpan();
     return { start: this.t.start[i]!, end: this.t.end[i]! };
   }
 
@@ -100,12 +106,12 @@ class Parser {
   }
 
   private docs(): Docs {
-    if (this.t.kind[this.pos] !== 'comment') return NO_DOCS;
+    if (this.t.kind[this.pos] !== C_COMMENT) return NO_DOCS;
     const lines: string[] = [];
     let i = this.pos;
     let start = -1;
     let end = -1;
-    while (this.t.kind[i] === 'comment') {
+    while (this.t.kind[i] === C_COMMENT) {
       const s = this.text(i);
       if (start < 0) start = this.t.start[i]!;
       end = this.t.end[i]! - (s.length - s.trimEnd().length);
@@ -120,8 +126,8 @@ class Parser {
     const i = this.advance();
     const kind = this.t.kind[i];
     const span = this.spanOf(i);
-    if (kind === 'id' || kind === 'explicit-id') {
-      const name = kind === 'id' ? this.t.word[i]! : this.text(i).slice(1);
+    if (kind === C_ID || kind === C_XID) {
+      const name = kind === C_ID ? this.t.word[i]! : this.text(i).slice(1);
       const problem = validateId(name);
       if (problem) this.err(span, problem);
       return { name, span };
@@ -148,7 +154,7 @@ class Parser {
     for (;;) {
       if (end) {
         if (this.eat(end)) break;
-      } else if (this.peekIdx() >= this.t.kind.length) break;
+      } else if (this.peekIdx() >= this.t.count) break;
       items.push(this.astItem(docs, depth));
       docs = this.docs();
     }
@@ -196,13 +202,13 @@ class Parser {
       for (;;) {
         let i = this.peekIdx();
         const k = this.t.kind[i];
-        if (k === 'id' || k === 'integer' || k === '-') {
+        if (k === C_ID || k === C_INT || k === CODE['-']) {
           end = this.t.end[i]!;
           this.pos = i + 1;
-        } else if (k === '.') {
+        } else if (k === CODE['.']) {
           i = this.skip(i + 1);
           const k2 = this.t.kind[i];
-          if (k2 === 'id' || k2 === 'integer' || k2 === '-') {
+          if (k2 === C_ID || k2 === C_INT || k2 === CODE['-']) {
             end = this.t.end[i]!;
             this.pos = i + 1;
           } else return;
@@ -258,7 +264,7 @@ class Parser {
 
   private worldItem(docs: Docs, attributes: Attribute[]): WorldItemAst {
     const i = this.peekIdx();
-    const w = this.t.kind[i] === 'keyword' ? this.t.word[i] : '';
+    const w = this.t.kind[i] === C_KW ? this.t.word[i] : '';
     switch (w) {
       case 'import':
       case 'export':
@@ -278,7 +284,7 @@ class Parser {
     const save = this.pos;
     const first = this.peekIdx();
     const k = this.t.kind[first];
-    if (k === 'id' || k === 'explicit-id') {
+    if (k === C_ID || k === C_XID) {
       const id = this.id();
       if (this.eat(':')) {
         if (this.peekIs('keyword', 'func') || this.peekIs('keyword', 'async')) {
@@ -290,7 +296,7 @@ class Parser {
         const afterColon = this.pos;
         const n = this.peekIdx();
         const nk = this.t.kind[n];
-        const qualified = (nk === 'id' || nk === 'explicit-id') && this.peekIs('/', undefined, this.skip(n + 1)) && validateId(nk === 'id' ? this.text(n) : this.text(n).slice(1)) === undefined;
+        const qualified = (nk === C_ID || nk === C_XID) && this.peekIs('/', undefined, this.skip(n + 1)) && validateId(nk === C_ID ? this.text(n) : this.text(n).slice(1)) === undefined;
         if (!qualified) {
           this.pos = afterColon;
           const path = this.usePath();
@@ -334,10 +340,10 @@ class Parser {
       const attrs = this.attributes();
       const i = this.peekIdx();
       const k = this.t.kind[i];
-      const w = k === 'keyword' ? this.t.word[i] : '';
+      const w = k === C_KW ? this.t.word[i] : '';
       if (w === 'type' || w === 'flags' || w === 'enum' || w === 'variant' || w === 'resource' || w === 'record') {
         items.push({ kind: 'type', def: this.typeDef(w, docs, attrs) });
-      } else if (k === 'id' || k === 'explicit-id') {
+      } else if (k === C_ID || k === C_XID) {
         items.push({ kind: 'func', func: this.namedFunc(docs, attrs) });
       } else if (w === 'use') {
         items.push({ kind: 'use', use: this.use(attrs) });
@@ -455,7 +461,7 @@ class Parser {
       return { kind: 'constructor', func: { docs, attributes, name: { name: 'constructor', span }, func: { span, async: false, params, result } } };
     }
     const k = this.t.kind[i];
-    if (k === 'id' || k === 'explicit-id') {
+    if (k === C_ID || k === C_XID) {
       const name = this.id();
       this.expect(':');
       const kind = this.eat('keyword', 'static') ? 'static' : 'method';
@@ -490,7 +496,7 @@ class Parser {
     const span = this.spanOf(i);
     if (depth >= MAX_DEPTH) this.err(span, 'type nesting too deep');
     const k = this.t.kind[i];
-    if (k === 'keyword') {
+    if (k === C_KW) {
       const w = this.t.word[i]!;
       if (PRIMS.has(w)) return { kind: 'prim', name: w as PrimitiveName, span };
       switch (w) {
@@ -501,7 +507,7 @@ class Parser {
           const ty = this.type(depth + 1);
           if (this.eat(',')) {
             const n = this.advance();
-            if (this.t.kind[n] !== 'integer') this.errExpected('fixed-length', n);
+            if (this.t.kind[n] !== C_INT) this.errExpected('fixed-length', n);
             const digits = this.text(n);
             const size = Number(digits);
             if (!(size <= 0xffffffff)) this.err(this.spanOf(n), 'invalid list size: number too large to fit in target type');
@@ -558,7 +564,7 @@ class Parser {
         }
       }
     }
-    if (k === 'id' || k === 'explicit-id') {
+    if (k === C_ID || k === C_XID) {
       this.pos = i;
       const id = this.id();
       return { kind: 'name', id, span: id.span };

@@ -40,24 +40,43 @@ const MAP_KEYS = new Set(['bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32',
 /** Normalizes raw comment texts to wit-parser's doc string (or undefined when there are none). */
 export function docsText(lines: readonly string[]): string | undefined {
   if (lines.length === 0) return undefined;
-  let docs = lines.map((d) => (d.startsWith('/**') && d.endsWith('*/') ? d.slice(3, -2) : d.replace(/^\/+/, '')).trimEnd());
+  const docs: string[] = new Array(lines.length);
   let min = Infinity;
-  for (const d of docs) {
+  for (let k = 0; k < lines.length; k++) {
+    const raw = lines[k]!;
+    let d: string;
+    if (raw.charCodeAt(1) === 42 && raw.startsWith('/**') && raw.endsWith('*/')) d = raw.slice(3, -2);
+    else {
+      let j = 0;
+      while (raw.charCodeAt(j) === 47) j++;
+      d = raw.slice(j);
+    }
+    d = d.trimEnd();
+    docs[k] = d;
     if (d.length === 0) continue;
-    const ws = d.length - d.replace(/^[ \t\n\r\f]+/, '').length;
+    let ws = 0;
+    for (;;) {
+      const c = d.charCodeAt(ws);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) ws++;
+      else break;
+    }
     if (ws < min) min = ws;
   }
-  if (min !== Infinity && min > 0) {
-    const pat = ' '.repeat(min);
-    docs = docs.map((d) => (d.startsWith(pat) ? d.slice(min) : d));
-  }
   let out = '';
-  for (const d of docs) {
+  for (let k = 0; k < docs.length; k++) {
+    let d = docs[k]!;
+    if (min !== Infinity && min > 0 && d.length >= min) {
+      let common = true;
+      for (let j = 0; j < min; j++) if (d.charCodeAt(j) !== 32) { common = false; break; }
+      if (common) d = d.slice(min);
+    }
     if (d.length === 0) out += '\n';
+    else if (d.indexOf('\n') < 0 && d.indexOf('\r') < 0) out += d + '\n';
     else for (const line of d.split(/\r?\n/)) out += line + '\n';
   }
-  while (out.endsWith('\n')) out = out.slice(0, -1);
-  return out;
+  let end = out.length;
+  while (end > 0 && out.charCodeAt(end - 1) === 10) end--;
+  return out.slice(0, end);
 }
 
 function typeKey(t: Type | undefined): string {
@@ -109,6 +128,7 @@ export function toposort(kind: string, deps: Map<string, ast.Id[]>, sources: Sou
     }
     return top;
   };
+  if (remaining.every((r) => r === 0)) return keys;
   keys.forEach((_, i) => remaining[i] === 0 && push(i));
   const order: string[] = [];
   while (heap.length > 0) {
