@@ -1,5 +1,7 @@
-import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { access } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { openTarget, type OpenOptions } from '../open.js';
 import type { Target } from '../store/types.js';
 import { SignError } from './errors.js';
 import { readTextFile } from './files.js';
@@ -159,4 +161,34 @@ function selectorOf(ref: string): string {
   if (at >= 0) return ref.slice(at + 1);
   const name = referenceName(ref);
   return ref.length > name.length ? ref.slice(name.length + 1) : 'latest';
+}
+
+/**
+ * The policy a command should enforce: `--policy FILE` when given (must contain a policy), else the `policy:`
+ * section of the nearest `weld.yaml` from `cwd` upwards, else undefined (no policy: nothing enforced).
+ */
+export async function resolvePolicy(options: { policyFile?: string; cwd?: string } = {}): Promise<Policy | undefined> {
+  if (options.policyFile) return loadPolicy(resolvePath(options.cwd ?? process.cwd(), options.policyFile), { requireSection: true });
+  let dir = resolvePath(options.cwd ?? process.cwd());
+  for (;;) {
+    const candidate = join(dir, 'weld.yaml');
+    const found = await access(candidate).then(
+      () => true,
+      () => false,
+    );
+    if (found) return loadPolicy(candidate);
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** `enforcePolicy` for a reference string: opens its store, checks, closes. What `weld pull`/`weld run` call. */
+export async function enforcePolicyForReference(ref: string, policy: Policy, options: OpenOptions = {}): Promise<PolicyDecision> {
+  const opened = await openTarget(ref, options);
+  try {
+    return await enforcePolicy(ref, opened.target, policy, opened.selector);
+  } finally {
+    await opened.close();
+  }
 }

@@ -13,7 +13,7 @@ import {
   type InTotoStatement,
 } from './bundle.js';
 import { blobIntact, fetchBytes, isImageManifest, isIntegrityError, parseJson, sha256Digest } from './content.js';
-import { KEY_ID_ANNOTATION, parseSimpleSigningPayload, readSignatureManifest, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign.js';
+import { CERTIFICATE_ANNOTATION, KEY_ID_ANNOTATION, parseSimpleSigningPayload, readSignatureManifest, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign.js';
 import { SignError } from './errors.js';
 import { hashForKey, keyId } from './keys.js';
 
@@ -247,6 +247,10 @@ async function checkCosignSignatures(target: Target, subject: Descriptor, option
     }
     const key = verifyWithAnyKey(options.keys, payload, signature);
     if (!key) {
+      if (layer.annotations?.[CERTIFICATE_ANNOTATION]) {
+        fail('wrong-key', 'this is a keyless signature (Fulcio certificate); weld verifies key-based signatures offline and cannot check certificate chains yet');
+        continue;
+      }
       report.failures.push(keyFailure('cosign-tag', location, layer.annotations?.[KEY_ID_ANNOTATION], options.keys, 'the cosign signature'));
       continue;
     }

@@ -7,6 +7,8 @@ import {
   attestImage,
   compositionPredicate,
   enforcePolicy,
+  enforcePolicyForReference,
+  resolvePolicy,
   generateKeyPair,
   KeySigner,
   loadPolicy,
@@ -22,6 +24,7 @@ import {
   verifyImage,
   type KeyPair,
 } from '../../src/sign/index.js';
+import { openTarget } from '../../src/open.js';
 import { pushTestImage, TestTarget } from './memory-target.js';
 
 let alice: KeyPair;
@@ -156,5 +159,25 @@ describe('policy', () => {
     await expect(enforcePolicy('other.local/x:v1', target, policy)).rejects.toMatchObject({ code: 'policy-denied', exit: 3 });
     const open = { ...policy, unmatched: 'allow' as const };
     expect((await enforcePolicy('other.local/x:v1', target, open)).signatures).toEqual([]);
+  });
+
+  it('resolvePolicy finds the nearest weld.yaml upwards or takes --policy; enforcePolicyForReference opens the store itself', async () => {
+    const dir = await policyDir();
+    const { mkdir } = await import('node:fs/promises');
+    await writeFile(join(dir, 'weld.yaml'), `name: demo\npolicy:\n  trust:\n    - prefix: oci:${dir}/layout\n      keys: [team.pub]\n`);
+    await mkdir(join(dir, 'sub', 'deeper'), { recursive: true });
+    const policy = await resolvePolicy({ cwd: join(dir, 'sub', 'deeper') });
+    expect(policy?.rules[0].prefix).toBe(`oci:${dir}/layout`);
+    expect(await resolvePolicy({ cwd: '/' })).toBeUndefined();
+    await writeFile(join(dir, 'plain.yaml'), 'name: demo\n');
+    await expect(resolvePolicy({ cwd: dir, policyFile: 'plain.yaml' })).rejects.toMatchObject({ code: 'policy-invalid' });
+
+    const ref = `oci:${dir}/layout:v1`;
+    const opened = await openTarget(ref);
+    await pushTestImage(opened.target, 'v1');
+    await expect(enforcePolicyForReference(ref, policy!)).rejects.toMatchObject({ code: 'policy-denied', exit: 3 });
+    await signImage(opened.target, 'v1', new KeySigner(alice.privateKey), { dockerReference: 'localhost/layout' });
+    await opened.close();
+    expect((await enforcePolicyForReference(ref, policy!)).signatures).toHaveLength(2);
   });
 });

@@ -345,3 +345,23 @@ describe('bundles from other sigstore tooling', () => {
     expect(() => raw.verify(toSignedEntity(bundle))).toThrow();
   });
 });
+
+describe('keyless signatures', () => {
+  it('a cosign keyless signature (certificate annotation) is reported as such, not as a tampered one', async () => {
+    const target = new TestTarget();
+    const image = await pushTestImage(target, 'v1');
+    const certSigner = {
+      sign: async (data: Buffer) => ({
+        signature: (await new KeySigner(mallory.privateKey).sign(data)).signature,
+        key: { $case: 'x509Certificate' as const, certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' },
+      }),
+    };
+    await signCosign(target, image, certSigner, { dockerReference: 'x' });
+    const sigDesc = await target.resolve(signatureTag(image.digest));
+    const layer = JSON.parse((await target.read(sigDesc.digest)).toString()).layers[0];
+    expect(layer.annotations['dev.sigstore.cosign/certificate']).toContain('BEGIN CERTIFICATE');
+    const report = await verifyImage(target, 'v1', { keys: [trustedKey(alice.publicKey)] });
+    expect(reasons(report)).toEqual(['wrong-key']);
+    expect(report.failures[0].message).toContain('keyless');
+  });
+});
