@@ -67,6 +67,7 @@ export {
   resolvePackageReference,
   publishWitPackage,
   fetchWitDeps,
+  registryMappingFromProject,
   readLockfile,
   REGISTRY_METADATA_PATH,
   type PackageName,

@@ -213,3 +213,29 @@ export async function fetchWitDeps(dependencies: string[], options: WitDepsOptio
   }
   return { fetched, lockfile: lockPath };
 }
+
+/**
+ * Reads the `registries:` section of weld.yaml: `{ default?: host, namespaces?: { ns: host } }` (a host, or an
+ * `oci:` layout path). Anything else is a `registry-metadata-invalid` error naming the field.
+ */
+export function registryMappingFromProject(section: unknown, file = 'weld.yaml'): RegistryMapping {
+  if (section === undefined || section === null) return {};
+  const bad = (field: string, why: string) => new RegistryError('registry-metadata-invalid', `${file}: registries.${field} ${why}`, { hint: 'registries: { default: ghcr.io, namespaces: { acme: registry.acme.dev } }' });
+  if (typeof section !== 'object' || Array.isArray(section)) throw bad('', 'must be a mapping');
+  const s = section as Record<string, unknown>;
+  for (const key of Object.keys(s)) if (key !== 'default' && key !== 'namespaces') throw bad(key, 'is not a known field (default, namespaces)');
+  const out: RegistryMapping = {};
+  if (s.default !== undefined) {
+    if (typeof s.default !== 'string' || !s.default) throw bad('default', 'must be a registry host');
+    out.default = s.default;
+  }
+  if (s.namespaces !== undefined) {
+    if (typeof s.namespaces !== 'object' || s.namespaces === null || Array.isArray(s.namespaces)) throw bad('namespaces', 'must map namespaces to registry hosts');
+    out.namespaces = {};
+    for (const [ns, host] of Object.entries(s.namespaces as Record<string, unknown>)) {
+      if (typeof host !== 'string' || !host) throw bad(`namespaces.${ns}`, 'must be a registry host');
+      out.namespaces[ns] = host;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadProject } from '@weld/compose';
+import {
+  RegistryError,
+  fetchWitDeps,
+  formatReference,
+  publishWitPackage,
+  readLockfile,
+  registryMappingFromProject,
+  type RegistryMapping,
+} from '@weld/registry';
+import { emit, globals } from '../context.js';
+import { collect, openOptions, parseAnnotations, withRegistryFlags } from './registry-common.js';
+
+/** The weld.yaml `registries:` mapping of the project in `dir` (none when there is no weld.yaml), plus --registry. */
+async function mappingFor(dir: string, registry?: string): Promise<RegistryMapping> {
+  let mapping: RegistryMapping = {};
+  if (existsSync(join(dir, 'weld.yaml')) || existsSync(join(dir, 'weld.yml'))) {
+    const project = await loadProject(dir);
+    mapping = registryMappingFromProject(project.sections.registries, project.file);
+  }
+  return registry ? { ...mapping, default: registry, namespaces: {} } : mapping;
+}
+
+/** Adds `weld wit publish` and `weld wit deps` to the `wit` command group (created if absent). */
+export function registerWitRegistry(program: Command): void {
+  const wit = program.commands.find((c) => c.name() === 'wit') ?? program.command('wit').description('WIT packages');
+
+  withRegistryFlags(
+    wit
+      .command('publish')
+      .description('publish a binary WIT package under its wkg name (ns:name@ver → <registry>/<prefix>ns/name:ver)')
+      .argument('<file>', 'binary WIT package (.wasm)')
+      .argument('<package>', 'package name with version, e.g. acme:types@1.0.0')
+      .option('--registry <host>', 'registry for every namespace (default: weld.yaml registries:, else the embedded store)')
+      .option('--annotation <key=value>', 'manifest annotation (repeatable)', collect, []),
+  ).action(async (file: string, name: string, opts: { registry?: string; annotation: string[]; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
+    const g = globals(cmd);
+    const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+      throw new RegistryError('file-not-found', `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    });
+    const result = await publishWitPackage(bytes, name, await mappingFor(process.cwd(), opts.registry), { ...openOptions(opts), annotations: parseAnnotations(opts.annotation) });
+    const ref = formatReference({ ...result.reference, digest: undefined });
+    emit(g, { package: name, reference: ref, digest: result.manifest.digest, layer: result.layer }, () => [`${name} → ${ref}@${result.manifest.digest}`]);
+  });
+
+  withRegistryFlags(
+    wit
+      .command('deps')
+      .description('fetch WIT package dependencies into <wit>/deps and lock their digests')
+      .argument('[packages...]', 'ns:name@version (default: the packages in the lockfile)')
+      .option('--wit-dir <dir>', 'WIT folder whose deps/ receives the packages', 'wit')
+      .option('--locked', 'fail if the lockfile lacks a package or a digest changed (CI)')
+      .option('--registry <host>', 'registry for every namespace (default: weld.yaml registries:, else the embedded store)'),
+  ).action(async (packages: string[], opts: { witDir: string; locked?: boolean; registry?: string; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
+    const g = globals(cmd);
+    const lockfile = join(opts.witDir, 'deps.lock.json');
+    let names = packages;
+    if (names.length === 0) {
+      const lock = await readLockfile(lockfile);
+      if (!lock) throw new RegistryError('lock-mismatch', `no packages given and no ${lockfile}`, { exit: 2, hint: 'weld wit deps wasi:http@0.2.0' });
+      names = lock.packages.map((p) => p.name);
+    }
+    const result = await fetchWitDeps(names, { witDir: opts.witDir, lockfile, locked: opts.locked, mapping: await mappingFor(process.cwd(), opts.registry), ...openOptions(opts) });
+    emit(g, result, () => [...result.fetched.map((f) => `${f.name} ${f.digest} → ${f.path}`), opts.locked ? `verified against ${result.lockfile}` : `wrote ${result.lockfile}`]);
+  });
+}
