@@ -12,6 +12,7 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerAttest } from './attest.js';
 import { registerWit } from './wit.js';
+import { registerWitRegistry } from './wit-registry.js';
 
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerVerify(program);
   registerAttest(program);
   registerWit(program);
+  registerWitRegistry(program);
 }
