@@ -8,6 +8,8 @@ const pkg = (name: string) => fileURLToPath(new URL(`../${name}/src/index.ts`, i
 
 export default defineConfig({
   root,
-  resolve: { alias: { '@weld/wit-tools': pkg('wit-tools'), '@weld/binary': pkg('binary') } },
+  resolve: {
+    alias: Object.fromEntries(['wit-tools', 'binary', 'compose', 'registry', 'runner'].map((n) => [`@weld/${n}`, pkg(n)])),
+  },
   test: { include: ['packages/binary/test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, pool: 'forks' },
 });

@@ -60,7 +60,7 @@ export class BinaryError extends WeldError<BinaryErrorCode> {
     const where = section ? `${section} section, ` : '';
     super(code, message, {
       exit: MALFORMED.has(code) ? 2 : 1,
-      detail: `at ${where}byte offset ${offset} (0x${offset.toString(16)})`,
+      detail: code === 'unreadable-file' ? undefined : `at ${where}byte offset ${offset} (0x${offset.toString(16)})`,
       hint: options.hint,
       cause: options.cause,
     });

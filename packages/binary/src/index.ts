@@ -4,3 +4,5 @@ export { decodeComponent, encodeComponent, sniff } from './codec.js';
 export { coreModuleInfo, type CoreModuleInfo, type CoreExport, type CoreSectionInfo } from './read/module.js';
 export { validateComponent, assertValidComponent, DEFAULT_FEATURES, type Feature, type ValidateOptions, type ValidationResult } from './validate/index.js';
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './validate/index.js';
+export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
+export { readBinaryFile } from './file.js';

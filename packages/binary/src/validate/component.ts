@@ -76,6 +76,7 @@ class Scope {
 }
 
 const MAX_TYPE_SIZE = 1_000_000;
+const wasm = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean; Module: new (b: Uint8Array) => unknown } }).WebAssembly;
 const SIG = (params: string[], results: string[]): CoreSig => ({ params, results });
 const fmtTypes = (t: string[]) => `[${t.map((x) => x.toUpperCase()).join(', ')}]`;
 
@@ -183,7 +184,8 @@ export class ComponentValidator {
     const bytes = sec.module.bytes;
     if (this.coreModules) {
       try {
-        new (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => unknown } }).WebAssembly.Module(bytes);
+        // validate() checks without compiling; only a failure pays for Module() to get the engine's message
+        if (!wasm.validate(bytes)) new wasm.Module(bytes);
       } catch (e) {
         const msg = (e as Error).message.replace(/^WebAssembly\.Module\(\): /, '');
         // the engine lacks some proposals (memory64, custom page sizes, GC in older V8): those are left to the

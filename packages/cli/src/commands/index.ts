@@ -12,6 +12,8 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerAttest } from './attest.js';
 import { registerWit } from './wit.js';
+import { registerValidate } from './validate.js';
+import { registerInspect } from './inspect.js';
 import { registerWitRegistry } from './wit-registry.js';
 
 /** Every subcommand registers itself here; one line per command file. */
@@ -29,5 +31,7 @@ export function registerCommands(program: Command): void {
   registerVerify(program);
   registerAttest(program);
   registerWit(program);
+  registerValidate(program);
+  registerInspect(program);
   registerWitRegistry(program);
 }

@@ -1,0 +1,13 @@
+import { readFileSync, statSync } from 'node:fs';
+import { BinaryError } from './error.js';
+
+/** Reads a binary from disk; a missing or unreadable file is a `BinaryError` with code `unreadable-file` (exit 2). */
+export function readBinaryFile(path: string): Uint8Array {
+  try {
+    if (statSync(path).isDirectory()) throw new Error('is a directory');
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const err = new BinaryError('unreadable-file', `cannot read ${path}: ${(e as Error).message}`, 0);
+    throw err;
+  }
+}

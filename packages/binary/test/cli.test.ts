@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/src/main.js';
+import { encodeComponent, decodeComponent } from '../src/index.js';
+import { bytesOf, fixtures } from './helpers.js';
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+const dir = mkdtempSync(join(tmpdir(), 'weld-binary-cli-'));
+const file = (name: string, bytes: Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+};
+
+describe('weld validate', () => {
+  const calc = fixtures().find((f) => f.name === 'wit:examples/calc')!;
+  it('exits 0 for a valid component and reports it as JSON', async () => {
+    expect(await main(['-o', 'json', 'validate', calc.path])).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.valid).toBe(true);
+    expect(doc.exports).toContain('demo:calc/calc@0.1.0');
+  });
+  it('exits 1 for an invalid component with section and offset', async () => {
+    const tree = decodeComponent(bytesOf(calc));
+    const exp = tree.sections.find((s) => s.kind === 'export')!;
+    if (exp.kind === 'export') exp.items[0].index = 999;
+    const p = file('bad.wasm', encodeComponent(tree));
+    expect(await main(['validate', p])).toBe(1);
+    expect(out).toContain('invalid component');
+    expect(out).toContain('export section');
+    expect(out).toMatch(/byte offset \d+/);
+    expect(await main(['-o', 'json', 'validate', p])).toBe(1);
+    expect(JSON.parse(out.slice(out.indexOf('{'))).error.code).toBe('index-out-of-bounds');
+  });
+  it('exits 1 for a truncated component (malformed)', async () => {
+    const b = bytesOf(calc);
+    expect(await main(['validate', file('trunc.wasm', b.subarray(0, b.length - 7))])).toBe(1);
+  });
+  it('exits 2 for unreadable input', async () => {
+    expect(await main(['validate', join(dir, 'missing.wasm')])).toBe(2);
+    expect(await main(['validate', file('text.wasm', new TextEncoder().encode('hello world'))])).toBe(2);
+  });
+});
+
+describe('weld inspect', () => {
+  it('prints the world, sizes, modules and producers as JSON', async () => {
+    const f = fixtures().find((x) => x.kind === 'componentize') ?? fixtures().find((x) => x.name === 'wit:examples/http')!;
+    expect(await main(['-o', 'json', 'inspect', f.path])).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.world.exports.map((e: { name: string }) => e.name)).toContain('wasi:http/incoming-handler@0.2.10');
+    expect(doc.world.imports.length).toBeGreaterThan(3);
+    expect(doc.modules.length).toBeGreaterThan(0);
+    expect(doc.sizeByKind['core-module']).toBeGreaterThan(0);
+    expect(doc.producers.find((p: { name: string }) => p.name === 'processed-by')).toBeTruthy();
+    if (f.kind === 'componentize') expect(doc.adapters).toContain('wasi_snapshot_preview1');
+  });
+  it('prints text', async () => {
+    const f = fixtures().find((x) => x.name === 'wit:examples/calc')!;
+    expect(await main(['inspect', f.path])).toBe(0);
+    expect(out).toContain('exports (1):');
+    expect(out).toContain('demo:calc/calc@0.1.0');
+  });
+});

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { BinaryError, readBinaryFile, sniff, validateComponent, type Feature } from '@weld/binary';
+import { emit, exitState, globals } from '../context.js';
+
+interface ValidateFlags {
+  features?: string;
+  core?: boolean;
+}
+
+const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`);
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('validate a component (or core module) binary; exit 1 when invalid, 2 when unreadable')
+    .argument('<file>', 'a .wasm file')
+    .option('--features <list>', 'component-model features to enable instead of the defaults (comma-separated, e.g. cm-async,cm-values)')
+    .option('--no-core', 'skip validating embedded core modules with the engine')
+    .action((file: string, opts: ValidateFlags, cmd: Command) => {
+      const g = globals(cmd);
+      const bytes = readBinaryFile(file);
+      const kind = sniff(bytes);
+      if (kind === 'unknown') {
+        throw new BinaryError('bad-magic', `${file} is not a WebAssembly binary`, 0, undefined, { hint: 'expected the \\0asm magic header' });
+      }
+      if (kind === 'module') {
+        let error: string | undefined;
+        try {
+          new (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => unknown } }).WebAssembly.Module(bytes);
+        } catch (e) {
+          error = (e as Error).message;
+        }
+        if (error) exitState.code = 1;
+        emit(g, { file, kind, valid: !error, ...(error ? { error: { code: 'invalid-core-module', message: error } } : {}) }, () =>
+          error ? [`invalid core module: ${error}`] : [`valid core module (${mb(bytes.length)}); not a component: wrap it with \`jco new\``]);
+        return;
+      }
+      const features = opts.features ? (opts.features.split(/[,\s]+/).filter(Boolean) as Feature[]) : undefined;
+      const t0 = performance.now();
+      const r = validateComponent(bytes, { features, coreModules: opts.core !== false });
+      const ms = performance.now() - t0;
+      if (!r.valid) {
+        exitState.code = 1;
+        const e = r.error;
+        emit(g, { file, kind, valid: false, error: { code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, malformed: e.malformed } }, () => [
+          `invalid component: ${e.message}`,
+          `  ${e.detail ?? ''} [${e.code}]`,
+        ]);
+        return;
+      }
+      let modules = 0;
+      let components = 0;
+      const count = (c: typeof r.component) => {
+        for (const s of c.sections) {
+          if (s.kind === 'core-module') modules++;
+          if (s.kind === 'component') { components++; count(s.component); }
+        }
+      };
+      count(r.component);
+      emit(g, { file, kind, valid: true, size: bytes.length, coreModules: modules, components, imports: [...r.type.imports.keys()], exports: [...r.type.exports.keys()], milliseconds: Math.round(ms * 10) / 10 }, () => [
+        `valid component (${mb(bytes.length)}, ${modules} core module${modules === 1 ? '' : 's'}, ${components} nested component${components === 1 ? '' : 's'}, ` +
+          `${r.type.imports.size} imports, ${r.type.exports.size} exports) in ${ms.toFixed(1)} ms`,
+      ]);
+    });
+}
