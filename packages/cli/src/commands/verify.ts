@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   enforcePolicy,
-  loadPolicy,
+  resolvePolicy,
   loadPublicKey,
   openTarget,
   requireAttested,
@@ -78,13 +77,6 @@ function printAttestations(g: GlobalOptions, ref: string, report: AttestationRep
   ]);
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 export function registerVerify(program: Command): void {
   program
     .command('verify')
@@ -104,9 +96,8 @@ export function registerVerify(program: Command): void {
         cmd: Command,
       ) => {
         const g = globals(cmd);
-        let policyPath = opts.policy;
-        if (!opts.key?.length && !policyPath && (await exists('weld.yaml'))) policyPath = 'weld.yaml';
-        if (!opts.key?.length && !policyPath) {
+        const policy = opts.key?.length ? undefined : await resolvePolicy({ policyFile: opts.policy });
+        if (!opts.key?.length && !policy) {
           throw new SignError('key-not-found', 'no trusted key: pass --key cosign.pub or --policy FILE', { hint: 'or run in a project whose weld.yaml has a `policy:` section' });
         }
         const opened = await openTarget(ref);
@@ -121,11 +112,10 @@ export function registerVerify(program: Command): void {
             }
             return;
           }
-          const policy = await loadPolicy(policyPath!, { requireSection: true });
-          status(g, `checking ${ref} against the policy in ${policyPath}`);
+          status(g, `checking ${ref} against the policy in ${policy!.source}`);
           const decision = await enforcePolicy(ref, opened.target, policy!, opened.selector);
           emit(g, { reference: ref, allowed: true, rule: decision.rule?.prefix, signatures: decision.signatures, transparencyLog: 'not checked (offline)' }, () => [
-            decision.rule ? `Allowed by policy rule "${decision.rule.prefix}" (${policyPath}): ${ref}` : `Allowed: no policy rule covers ${ref} and the policy allows unmatched references`,
+            decision.rule ? `Allowed by policy rule "${decision.rule.prefix}" (${policy!.source}): ${ref}` : `Allowed: no policy rule covers ${ref} and the policy allows unmatched references`,
             ...decision.signatures.map(signatureLine),
             OFFLINE,
           ]);

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   COSIGN_PRIVATE_KEY_PEM,
@@ -121,5 +122,27 @@ describe('password source', () => {
     expect(await readPassword({ env: { COSIGN_PASSWORD: 'b' } })).toBe('b');
     expect(await readPassword({ env: { COSIGN_PASSWORD: '' } })).toBe('');
     if (!process.stdin.isTTY) await expect(readPassword({ env: {} })).rejects.toMatchObject({ code: 'password-required' });
+  });
+
+  it('prompts on a terminal without echo, asks twice for a new key, and rejects a mismatch', async () => {
+    const fakeTty = (typed: string[]) => {
+      const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(this: { isRaw: boolean }, raw: boolean) { this.isRaw = raw; return this; } });
+      const output = new PassThrough();
+      let echoed = '';
+      output.on('data', (d: Buffer) => (echoed += d.toString()));
+      const feed = [...typed];
+      // answer each prompt as it appears, as a person would
+      output.on('data', () => {
+        const next = feed.shift();
+        if (next !== undefined) setImmediate(() => input.write(next));
+      });
+      return { tty: { input: input as unknown as NodeJS.ReadStream, output }, echoed: () => echoed };
+    };
+    const ok = fakeTty(['s3cr\u007fet\r', 's3cet\r']);
+    expect(await readPassword({ env: {}, confirm: true, purpose: 'cosign.key', tty: ok.tty })).toBe('s3cet');
+    expect(ok.echoed()).toContain('Enter password for cosign.key: ');
+    expect(ok.echoed()).not.toContain('s3c');
+    const bad = fakeTty(['one\r', 'two\r']);
+    await expect(readPassword({ env: {}, confirm: true, tty: bad.tty })).rejects.toMatchObject({ code: 'password-mismatch' });
   });
 });
