@@ -34,7 +34,10 @@ export async function openTarget(ref: string | Reference, options: OpenOptions =
         client = new RegistryClient(reference.registry!, options);
         clients?.set(reference.registry!, client);
       }
-      return { target: new RemoteRepository(client, reference.repository!, options), reference, selector, close: noop };
+      // Docker Hub keeps official images under library/ (`docker.io/alpine` is `library/alpine`).
+      const hub = reference.registry === 'docker.io' || reference.registry === 'index.docker.io';
+      const repository = hub && !reference.repository!.includes('/') ? `library/${reference.repository}` : reference.repository!;
+      return { target: new RemoteRepository(client, repository, options), reference, selector, close: noop };
     }
     case 'layout':
       return { target: new OciLayoutStore(reference.path!), reference, selector, close: noop };

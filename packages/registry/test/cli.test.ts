@@ -107,6 +107,27 @@ describe('weld login / logout', () => {
   });
 });
 
+describe('weld wit publish / deps', () => {
+  it('publishes a binary WIT package by wkg name to the mapped registry and locks it', async () => {
+    const project = join(dir, 'witproj');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'weld.yaml'), `name: witproj\ncomponents: []\nregistries:\n  namespaces:\n    acme: ${reg.host}\n`);
+    writeFileSync(join(project, 'types.wasm'), buildComponent({ exports: ['acme:types/api@1.0.0'] }));
+    const run = (args: string[]) => runWeld(args, { cwd: project, env });
+    const pub = await run(['-o', 'json', 'wit', 'publish', 'types.wasm', 'acme:types@1.0.0']);
+    expect(pub.stderr).toBe('');
+    expect(JSON.parse(pub.stdout).reference).toBe(`${reg.host}/acme/types:1.0.0`);
+    expect((await run(['wit', 'deps', 'acme:types@1.0.0'])).code).toBe(0);
+    expect(readFileSync(join(project, 'wit', 'deps', 'acme-types.wasm')).equals(readFileSync(join(project, 'types.wasm')))).toBe(true);
+    const locked = await run(['wit', 'deps', '--locked']);
+    expect(locked.code).toBe(0);
+    const unknown = await run(['wit', 'deps', '--locked', 'acme:other@1.0.0']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('error[lock-mismatch]');
+  });
+});
+
 describe('a push killed mid-upload', () => {
   it('leaves no tag, and the rerun completes', async () => {
     const big = join(dir, 'big.wasm');

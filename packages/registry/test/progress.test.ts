@@ -1,0 +1,49 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { openTarget } from '../src/open.js';
+import { transferProgress } from '../src/progress.js';
+import { RemoteRepository } from '../src/remote/repository.js';
+import { registryMappingFromProject } from '../src/wit-package.js';
+import { RegistryError } from '../src/errors.js';
+
+const desc = { mediaType: 'application/wasm', digest: 'sha256:' + 'ab'.repeat(32), size: 4 * 1024 * 1024 };
+
+describe('transfer progress', () => {
+  it('draws bars on a terminal stream', async () => {
+    const out = new PassThrough() as PassThrough & { isTTY: boolean; columns: number; cursorTo: () => boolean; clearLine: () => boolean; moveCursor: () => boolean };
+    Object.assign(out, { isTTY: true, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    const p = transferProgress(true, out);
+    p.onEvent({ type: 'start', desc });
+    p.onEvent({ type: 'bytes', desc, bytes: 2 * 1024 * 1024 });
+    p.onEvent({ type: 'done', desc });
+    p.stop();
+    p.stop();
+    expect(text).toContain('abababababab');
+    expect(text).toContain('4.0 MiB');
+  });
+
+  it('stays silent when disabled', () => {
+    const p = transferProgress(false);
+    expect(() => {
+      p.onEvent({ type: 'start', desc });
+      p.stop();
+    }).not.toThrow();
+  });
+});
+
+describe('odds and ends', () => {
+  it('maps Docker Hub official images to library/', async () => {
+    const opened = await openTarget('docker.io/alpine:3');
+    expect((opened.target as RemoteRepository).repository).toBe('library/alpine');
+    expect((opened.target as RemoteRepository).client.base).toBe('https://registry-1.docker.io');
+  });
+
+  it('validates the weld.yaml registries: section', () => {
+    expect(registryMappingFromProject({ default: 'ghcr.io', namespaces: { acme: 'r.acme.dev' } })).toEqual({ default: 'ghcr.io', namespaces: { acme: 'r.acme.dev' } });
+    expect(registryMappingFromProject(undefined)).toEqual({});
+    expect(() => registryMappingFromProject({ defualt: 'x' })).toThrow(/registries.defualt is not a known field/);
+    expect(() => registryMappingFromProject({ namespaces: { a: 3 } })).toThrow(RegistryError);
+  });
+});
