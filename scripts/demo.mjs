@@ -83,8 +83,8 @@ console.log(`numbers.fib(90)           = ${numbers.fib(90)}   (hand-written WAT)
 const { incomingHandler } = await transpiled('http');
 const { HTTPServer } = await import('@bytecodealliance/preview2-shim/http');
 const server = new HTTPServer(incomingHandler);
-const port = 18000 + Math.floor(Math.random() * 2000);
-server.listen(port, '127.0.0.1');
+server.listen(0, '127.0.0.1');
+const { port } = server.address();
 const res = await fetch(`http://127.0.0.1:${port}/hello?name=demo`);
 console.log(`GET /hello?name=demo      = ${res.status} ${JSON.stringify(await res.text())}   (JS wasi:http handler)`);
 server.stop();

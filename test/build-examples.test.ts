@@ -55,8 +55,8 @@ describe('weld build: the polyglot example runs under jco', () => {
     const { module: http } = await transpileAndImport<any>(polyglotComponent('http'), 'http');
     const { HTTPServer } = await import('@bytecodealliance/preview2-shim/http');
     const server = new HTTPServer(http.incomingHandler);
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    server.listen(port, '127.0.0.1');
+    server.listen(0, '127.0.0.1');
+    const { port } = server.address() as { port: number };
     try {
       const res = await fetch(`http://127.0.0.1:${port}/hello?name=weld`);
       expect(res.status).toBe(200);
