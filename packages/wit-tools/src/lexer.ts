@@ -32,6 +32,8 @@ export interface Tokens {
   start: Int32Array;
   end: Int32Array;
   word: string[];
+  /** 1 where an identifier is plain lowercase kebab-case and needs no further validation */
+  simple: Uint8Array;
   count: number;
   text: string;
   offset: number;
@@ -40,6 +42,7 @@ export interface Tokens {
 let bufKind = new Uint8Array(1024);
 let bufStart = new Int32Array(1024);
 let bufEnd = new Int32Array(1024);
+let bufSimple = new Uint8Array(1024);
 const bufWord: string[] = [];
 
 function grow(): void {
@@ -52,6 +55,9 @@ function grow(): void {
   const e = new Int32Array(bufEnd.length * 2);
   e.set(bufEnd);
   bufEnd = e;
+  const f = new Uint8Array(bufSimple.length * 2);
+  f.set(bufSimple);
+  bufSimple = f;
 }
 
 const ID_START = /[\p{ID_Start}_-]/u;
@@ -96,7 +102,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
     bufKind[count] = CODE[kind];
     bufStart[count] = offset + s;
     bufEnd[count] = offset + e;
-    bufWord[count] = word;
+    if (word !== '') bufWord[count] = word;
     count++;
   };
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -189,6 +195,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       }
       const word = text.slice(s, i);
       push(KEYWORDS.has(word) ? 'keyword' : 'id', s, i, word);
+      bufSimple[count - 1] = isSimpleId(text, s, i) ? 1 : 0;
       continue;
     }
     const cp = text.codePointAt(i)!;
@@ -197,11 +204,27 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
   if (count + 2 >= bufKind.length) grow();
   bufKind[count] = EOF;
   bufKind[count + 1] = EOF;
-  return { kind: bufKind, start: bufStart, end: bufEnd, word: bufWord, count, text, offset };
+  return { kind: bufKind, start: bufStart, end: bufEnd, word: bufWord, simple: bufSimple, count, text, offset };
 }
 
 /** Checks a kebab-case identifier: `-`-separated parts, each all-lowercase or all-uppercase, first starting with a letter. */
 const validIds = new Set<string>();
+
+/** `[a-z][a-z0-9]*(-[a-z0-9]+)*` is always a valid identifier; the lexer marks such words so the parser skips re-checking. */
+function isSimpleId(text: string, s: number, e: number): boolean {
+  const first = text.charCodeAt(s);
+  if (first < 97 || first > 122 || text.charCodeAt(e - 1) === 45) return false;
+  let prevDash = false;
+  for (let i = s + 1; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 45) {
+      if (prevDash) return false;
+      prevDash = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) prevDash = false;
+    else return false;
+  }
+  return true;
+}
 
 export function validateId(id: string): string | undefined {
   if (validIds.has(id)) return undefined;

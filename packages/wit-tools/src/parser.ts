@@ -128,8 +128,10 @@ class Parser {
     const span = this.spanOf(i);
     if (kind === C_ID || kind === C_XID) {
       const name = kind === C_ID ? this.t.word[i]! : this.text(i).slice(1);
-      const problem = validateId(name);
-      if (problem) this.err(span, problem);
+      if (kind !== C_ID || this.t.simple[i] !== 1) {
+        const problem = validateId(name);
+        if (problem) this.err(span, problem);
+      }
       return { name, span };
     }
     this.errExpected('an identifier or string', i);
