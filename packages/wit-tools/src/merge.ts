@@ -321,15 +321,14 @@ class Remap {
 
   private updateInterface(iface: Interface, pkg: PackageId): void {
     const r = this.resolve;
-    const types = new Map<string, TypeId>();
-    for (const [name, id] of iface.types) if (this.types[id] !== undefined) types.set(name, this.mapType(id, iface.span));
-    iface.types = types;
-    const funcs = new Map<string, WitFunction>();
-    for (const [name, f] of iface.functions) {
-      if (!includeStability(r, f.stability, pkg, f.span)) continue;
-      funcs.set(name, this.updateFunction(f, f.span));
+    for (const [name, id] of iface.types) {
+      if (this.types[id] === undefined) iface.types.delete(name);
+      else iface.types.set(name, this.mapType(id, iface.span));
     }
-    iface.functions = funcs;
+    for (const [name, f] of iface.functions) {
+      if (!includeStability(r, f.stability, pkg, f.span)) iface.functions.delete(name);
+      else this.updateFunction(f, f.span);
+    }
   }
 
   /** Rewrites a consumed function's type references in place. */
@@ -604,6 +603,17 @@ function sortKey(r: Resolve, item: WorldItem): number {
 }
 
 function stableSort(r: Resolve, entries: [WorldKey, WorldItem][]): [WorldKey, WorldItem][] {
+  let sorted = true;
+  let prev = -1;
+  for (const e of entries) {
+    const k = sortKey(r, e[1]);
+    if (k < prev) {
+      sorted = false;
+      break;
+    }
+    prev = k;
+  }
+  if (sorted) return entries;
   return entries.map((e, i) => [e, sortKey(r, e[1]), i] as const).sort((a, b) => a[1] - b[1] || a[2] - b[2]).map((x) => x[0]);
 }
 
@@ -655,6 +665,8 @@ export function elaborateWorld(r: Resolve, worldId: WorldId, span: Span): void {
         'export the interface it depends on too, or stop importing it');
     }
   }
-  world.imports = new Map(stableSort(r, [...imports]));
+  const importList = [...imports];
+  const sortedImports = stableSort(r, importList);
+  world.imports = sortedImports === importList ? imports : new Map(sortedImports);
   world.exports = exports;
 }

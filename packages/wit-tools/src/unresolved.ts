@@ -85,6 +85,9 @@ function typeKey(t: Type | undefined): string {
 
 /** Kahn's sort that always picks the earliest-declared ready node (wit-parser's `toposort`). */
 export function toposort(kind: string, deps: Map<string, ast.Id[]>, sources: SourceMap): string[] {
+  let anyEdges = false;
+  for (const edges of deps.values()) if (edges.length > 0) anyEdges = true;
+  if (!anyEdges) return [...deps.keys()];
   const keys = [...deps.keys()];
   const index = new Map(keys.map((k, i) => [k, i]));
   const remaining = new Array<number>(keys.length).fill(0);
@@ -128,7 +131,6 @@ export function toposort(kind: string, deps: Map<string, ast.Id[]>, sources: Sou
     }
     return top;
   };
-  if (remaining.every((r) => r === 0)) return keys;
   keys.forEach((_, i) => remaining[i] === 0 && push(i));
   const order: string[] = [];
   while (heap.length > 0) {
@@ -194,6 +196,9 @@ export class PackageBuilder {
   private readonly interfaces: Interface[] = [];
   private readonly worlds: World[] = [];
   private readonly anonTypes = new Map<string, TypeId>();
+  private readonly anonBorrows = new Map<Type, TypeId>();
+  private readonly anonLists = new Map<Type, TypeId>();
+  private readonly anonOptions = new Map<Type, TypeId>();
   private curAst = 0;
   private readonly astItems: Map<string, AstItemRef>[] = [];
   private readonly packageItems = new Map<string, AstItemRef>();
@@ -785,17 +790,16 @@ export class PackageBuilder {
       case 'type': return k.type;
       case 'handle':
         if (k.handle === 'own') return k.resource;
-        key = `borrow ${k.resource}`;
-        break;
+        return this.internSingle(this.anonBorrows, k.resource, def);
+      case 'list': return this.internSingle(this.anonLists, k.type, def);
+      case 'option': return this.internSingle(this.anonOptions, k.type, def);
       case 'variant': key = `variant ${k.cases.map((c) => `${c.name}=${typeKey(c.type)}`).join(' ')}`; break;
       case 'record': key = `record ${k.fields.map((f) => `${f.name}=${typeKey(f.type)}`).join(' ')}`; break;
       case 'flags': key = `flags ${k.flags.map((f) => f.name).join(' ')}`; break;
       case 'enum': key = `enum ${k.cases.map((f) => f.name).join(' ')}`; break;
       case 'tuple': key = `tuple ${k.types.map(typeKey).join(' ')}`; break;
-      case 'list': key = `list ${typeKey(k.type)}`; break;
       case 'map': key = `map ${typeKey(k.key)} ${typeKey(k.value)}`; break;
       case 'fixed-length-list': key = `fixed ${typeKey(k.type)} ${k.size}`; break;
-      case 'option': key = `option ${typeKey(k.type)}`; break;
       case 'result': key = `result ${typeKey(k.ok)} ${typeKey(k.err)}`; break;
       case 'future': key = `future ${typeKey(k.type)}`; break;
       case 'stream': key = `stream ${typeKey(k.type)}`; break;
@@ -809,7 +813,17 @@ export class PackageBuilder {
     return id;
   }
 
+  private internSingle(map: Map<Type, TypeId>, inner: Type, def: TypeDef): TypeId {
+    let id = map.get(inner);
+    if (id === undefined) {
+      id = this.allocType(def);
+      map.set(inner, id);
+    }
+    return id;
+  }
+
   private stability(attrs: ast.Attribute[]): Stability {
+    if (attrs.length === 0) return UNKNOWN_STABILITY;
     let since: string | undefined;
     let sinceSpan: Span = NO_SPAN;
     let deprecated: string | undefined;
@@ -837,6 +851,7 @@ export class PackageBuilder {
   }
 
   private externalId(attrs: ast.Attribute[]): string | undefined {
+    if (attrs.length === 0) return undefined;
     let id: string | undefined;
     for (const a of attrs) {
       if (a.kind !== 'external-id') continue;
