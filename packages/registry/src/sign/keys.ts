@@ -232,8 +232,29 @@ export interface WrittenKeyPair {
   kdf: ScryptParams;
 }
 
-/** `weld keygen`: a new P-256 pair; the private key encrypted and mode 0600, the public key 0644. */
-export async function writeKeyPair(password: string | Uint8Array, options: WriteKeyPairOptions = {}): Promise<WrittenKeyPair> {
+/**
+ * An unencrypted PEM private key (PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY`), as
+ * cosign's `import-key-pair` accepts; the result is written in cosign's encrypted format by `writeKeyPair`.
+ */
+export function parseUnencryptedPrivateKey(pemText: string, where = 'private key'): KeyObject {
+  const block = decodePem(pemText, where);
+  if (!['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY'].includes(block.type)) {
+    throw new SignError('key-unsupported', `${where} holds a "${block.type}" PEM block; import takes PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY`, {
+      hint: block.type.startsWith('ENCRYPTED') ? 'this key is already in cosign\'s format: use it as it is' : undefined,
+    });
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: pemText, format: 'pem' });
+  } catch (e) {
+    throw new SignError('key-invalid', `${where}: cannot parse the ${block.type}`, { cause: e });
+  }
+  assertSupportedKey(key, where);
+  return key;
+}
+
+/** `weld keygen`: a new P-256 pair (or `options.privateKey`, imported); the private key encrypted and mode 0600, the public key 0644. */
+export async function writeKeyPair(password: string | Uint8Array, options: WriteKeyPairOptions & { privateKey?: KeyObject } = {}): Promise<WrittenKeyPair> {
   const prefix = options.prefix ?? 'cosign';
   const privateKeyPath = `${prefix}.key`;
   const publicKeyPath = `${prefix}.pub`;
@@ -246,7 +267,7 @@ export async function writeKeyPair(password: string | Uint8Array, options: Write
       if (exists) throw new SignError('key-exists', `${p} already exists`, { hint: 'pass --force to overwrite it, or --output-key-prefix to write elsewhere' });
     }
   }
-  const pair = generateKeyPair();
+  const pair = options.privateKey ? { privateKey: options.privateKey, publicKey: createPublicKey(options.privateKey) } : generateKeyPair();
   const kdf = options.kdf ?? 'legacy';
   const privatePem = await encryptPrivateKey(pair.privateKey, password, { kdf, pemType: options.pemType });
   await writeFileAtomic(privateKeyPath, privatePem, 0o600);

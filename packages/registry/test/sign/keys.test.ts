@@ -13,6 +13,7 @@ import {
   loadPrivateKey,
   loadPublicKey,
   parsePublicKey,
+  parseUnencryptedPrivateKey,
   publicKeyToPem,
   writeKeyPair,
 } from '../../src/sign/keys.js';
@@ -113,6 +114,25 @@ describe('key files', () => {
     const again = await writeKeyPair('pw2', { prefix, force: true });
     expect(again.keyId).not.toBe(written.keyId);
     await expect(loadPublicKey(join(dir, 'missing.pub'))).rejects.toMatchObject({ code: 'key-not-found' });
+  });
+});
+
+describe('import', () => {
+  it('imports PKCS#8 and SEC1 PEM keys into cosign format, refusing unsupported ones', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const sec1 = ec.privateKey.export({ format: 'pem', type: 'sec1' }) as string;
+    expect(sec1).toContain('BEGIN EC PRIVATE KEY');
+    const dir = await mkdtemp(join(tmpdir(), 'weld-import-'));
+    const written = await writeKeyPair('pw', { prefix: join(dir, 'imported'), privateKey: parseUnencryptedPrivateKey(sec1, 'ec.pem') });
+    const back = await loadPrivateKey(written.privateKeyPath, 'pw');
+    expect(back.export({ format: 'der', type: 'pkcs8' })).toEqual(ec.privateKey.export({ format: 'der', type: 'pkcs8' }));
+    const pkcs8 = ec.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    expect(parseUnencryptedPrivateKey(pkcs8).asymmetricKeyType).toBe('ec');
+    const ed = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    expect(() => parseUnencryptedPrivateKey(ed, 'ed.pem')).toThrow(expect.objectContaining({ code: 'key-unsupported' }));
+    const cosignKey = await fixture('cosign-sigstore-label.key');
+    expect(() => parseUnencryptedPrivateKey(cosignKey, 'cosign.key')).toThrow(expect.objectContaining({ hint: expect.stringContaining("already in cosign's format") }));
   });
 });
 
