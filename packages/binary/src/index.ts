@@ -6,3 +6,4 @@ export { validateComponent, assertValidComponent, DEFAULT_FEATURES, type Feature
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './validate/index.js';
 export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
 export { readBinaryFile } from './file.js';
+export { extractWit, type ExtractedWit } from './wit/index.js';

@@ -1022,7 +1022,7 @@ export class ComponentValidator {
   /** A type import/export gives a record/variant/enum/flags a name: a new type index equal to, but distinct from, the original. */
   private nameEntity(s: Scope, e: Entity): Entity {
     if (e.sort === 'type' && e.type.kind === 'defined' && NAMED_KINDS.has(e.type.body.kind) && !s.namedTypes.has(e.type)) {
-      const copy: RDefined = { kind: 'defined', body: e.type.body };
+      const copy: RDefined = { kind: 'defined', body: e.type.body, origin: e.type };
       s.namedTypes.add(copy);
       return { sort: 'type', type: copy };
     }

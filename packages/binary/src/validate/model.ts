@@ -15,7 +15,8 @@ export type RDefinedBody =
   | { kind: 'result'; ok?: RVal; err?: RVal }
   | { kind: 'own' | 'borrow'; resource: RResource }
   | { kind: 'stream' | 'future'; element?: RVal };
-export interface RDefined { kind: 'defined'; body: RDefinedBody }
+/** `origin`: the type this one re-exports under a name (an `(eq T)` import/export), for WIT `use` recovery */
+export interface RDefined { kind: 'defined'; body: RDefinedBody; origin?: RDefined }
 export interface RFunc { kind: 'func'; async: boolean; params: { name: string; type: RVal }[]; result?: RVal }
 export interface RInstance { kind: 'instance'; exports: Map<string, Entity>; /** resources created by `(sub resource)` exports */ defined: RResource[] }
 export interface RComponent {
@@ -282,28 +283,32 @@ export class Substitution {
     if (bound) return valOf(bound) ?? v;
     const hit = this.vals.get(v);
     if (hit) return hit;
-    const out: RDefined = { kind: 'defined', body: v.body };
-    this.vals.set(v, out);
     const b = v.body;
     const s = (x: RVal | undefined) => (x === undefined ? undefined : this.val(x));
+    let body: RDefinedBody;
     switch (b.kind) {
-      case 'record': out.body = { kind: 'record', fields: b.fields.map((f) => ({ name: f.name, type: this.val(f.type) })) }; break;
-      case 'variant': out.body = { kind: 'variant', cases: b.cases.map((c) => ({ name: c.name, type: s(c.type) })) }; break;
-      case 'list': out.body = { ...b, element: this.val(b.element) }; break;
-      case 'map': out.body = { kind: 'map', key: this.val(b.key), value: this.val(b.value) }; break;
-      case 'tuple': out.body = { kind: 'tuple', types: b.types.map((t) => this.val(t)) }; break;
-      case 'option': out.body = { kind: 'option', type: this.val(b.type) }; break;
-      case 'result': out.body = { kind: 'result', ok: s(b.ok), err: s(b.err) }; break;
+      case 'record': body = { kind: 'record', fields: b.fields.map((f) => ({ name: f.name, type: this.val(f.type) })) }; break;
+      case 'variant': body = { kind: 'variant', cases: b.cases.map((c) => ({ name: c.name, type: s(c.type) })) }; break;
+      case 'list': body = { ...b, element: this.val(b.element) }; break;
+      case 'map': body = { kind: 'map', key: this.val(b.key), value: this.val(b.value) }; break;
+      case 'tuple': body = { kind: 'tuple', types: b.types.map((t) => this.val(t)) }; break;
+      case 'option': body = { kind: 'option', type: this.val(b.type) }; break;
+      case 'result': body = { kind: 'result', ok: s(b.ok), err: s(b.err) }; break;
       case 'own':
       case 'borrow': {
         const r = this.resource(b.resource);
-        out.body = { kind: b.kind, resource: r.kind === 'resource' ? r : b.resource };
+        body = { kind: b.kind, resource: r.kind === 'resource' ? r : b.resource };
         break;
       }
       case 'stream':
-      case 'future': out.body = { kind: b.kind, element: s(b.element) }; break;
-      default: break;
+      case 'future': body = { kind: b.kind, element: s(b.element) }; break;
+      default: body = b;
     }
+    // keep the original object when nothing inside it changed: identity carries names (see `origin`)
+    const changed = JSON.stringify(shallowRefs(body)) !== JSON.stringify(shallowRefs(b)) || childRefs(body).some((x, i) => x !== childRefs(b)[i]);
+    const out: RDefined = changed ? { kind: 'defined', body } : v;
+    if (changed && v.origin) out.origin = v.origin;
+    this.vals.set(v, out);
     return out;
   }
 
@@ -446,3 +451,19 @@ export function typeSize(t: RType | RVal | RModule | undefined): number {
   sizeCache.set(t, n);
   return n;
 }
+
+function childRefs(b: RDefinedBody): unknown[] {
+  switch (b.kind) {
+    case 'record': return b.fields.map((f) => f.type);
+    case 'variant': return b.cases.map((c) => c.type);
+    case 'list': return [b.element];
+    case 'map': return [b.key, b.value];
+    case 'tuple': return b.types;
+    case 'option': return [b.type];
+    case 'result': return [b.ok, b.err];
+    case 'own': case 'borrow': return [b.resource];
+    case 'stream': case 'future': return [b.element];
+    default: return [];
+  }
+}
+const shallowRefs = (b: RDefinedBody) => childRefs(b).length;

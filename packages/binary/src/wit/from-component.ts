@@ -1,0 +1,268 @@
+import {
+  NO_SPAN, Resolve, UNKNOWN_STABILITY, type FunctionKind, type Interface, type InterfaceId, type PackageId, type Type,
+  type TypeDef, type TypeDefKind, type TypeId, type TypeOwner, type WitFunction, type World, type WorldId,
+} from '@weld/wit-tools';
+import { BinaryError } from '../error.js';
+import type { Entity, RComponent, RDefined, RFunc, RInstance, RResource, RVal } from '../validate/model.js';
+import { parseExternName } from '../validate/names.js';
+
+/**
+ * Builds WIT from the validated type of a component, the way wit-parser's `decoding.rs` does: interface-named
+ * instance imports/exports become interfaces of their packages, the component itself becomes world `root` of
+ * package `root:component`, and `(eq T)` re-exports of another interface's type become `use`s.
+ */
+export class WitBuilder {
+  readonly resolve = new Resolve();
+  /** first definition of each type object anywhere */
+  private typeIds = new Map<object, TypeId>();
+  /** names of type objects inside the interface or world being built (a `use` there shadows the original) */
+  private scopeIds = new Map<object, TypeId>();
+  private anon = new Map<object, TypeId>();
+  private interfaces = new Map<string, InterfaceId>();
+
+  package(namespace: string, name: string, version?: string): PackageId {
+    const key = `${namespace}:${name}${version !== undefined ? '@' + version : ''}`;
+    const hit = this.resolve.packageNames.get(key);
+    if (hit !== undefined) return hit;
+    const id = this.resolve.packages.length;
+    this.resolve.packages.push({ name: { namespace, name, ...(version !== undefined ? { version } : {}) }, interfaces: new Map(), worlds: new Map() });
+    this.resolve.packageNames.set(key, id);
+    return id;
+  }
+
+  newWorld(pkg: PackageId, name: string): WorldId {
+    const id = this.resolve.worlds.length;
+    const w: World = { name, imports: new Map(), exports: new Map(), package: pkg, stability: UNKNOWN_STABILITY, includes: [], span: NO_SPAN };
+    this.resolve.worlds.push(w);
+    this.resolve.packages[pkg].worlds.set(name, id);
+    return id;
+  }
+
+  /** The interface `ns:pkg/iface@ver`, created (with the instance's items) on first sight. */
+  namedInterface(fullName: string, inst: RInstance): InterfaceId {
+    const hit = this.interfaces.get(fullName);
+    if (hit !== undefined) return hit;
+    const n = parseExternName(fullName, { nested: true });
+    if (n.kind !== 'interface') throw new BinaryError('invalid-name', `\`${fullName}\` is not an interface name`, 0);
+    const pkg = this.package(n.namespace, n.pkg, n.version);
+    const id = this.newInterface(n.iface, pkg);
+    this.interfaces.set(fullName, id);
+    this.resolve.packages[pkg].interfaces.set(n.iface, id);
+    this.fillInterface(id, inst);
+    return id;
+  }
+
+  newInterface(name: string | undefined, pkg: PackageId | undefined): InterfaceId {
+    const id = this.resolve.interfaces.length;
+    const iface: Interface = { ...(name !== undefined ? { name } : {}), types: new Map(), functions: new Map(), stability: UNKNOWN_STABILITY, ...(pkg !== undefined ? { package: pkg } : {}), span: NO_SPAN };
+    this.resolve.interfaces.push(iface);
+    return id;
+  }
+
+  fillInterface(id: InterfaceId, inst: RInstance): void {
+    const saved = [this.scopeIds, this.anon];
+    this.scopeIds = new Map();
+    this.anon = new Map();
+    try {
+      this.fillInterfaceScoped(id, inst);
+    } finally {
+      [this.scopeIds, this.anon] = saved;
+    }
+  }
+
+  private fillInterfaceScoped(id: InterfaceId, inst: RInstance): void {
+    const iface = this.resolve.interfaces[id];
+    const owner: TypeOwner = { tag: 'interface', id };
+    for (const [name, e] of inst.exports) {
+      if (e.sort === 'type') iface.types.set(name, this.namedType(name, e, owner));
+    }
+    for (const [name, e] of inst.exports) {
+      if (e.sort === 'func') iface.functions.set(name, this.func(name, e.type, iface.types));
+      else if (e.sort !== 'type') throw new BinaryError('unsupported-feature', `interface item \`${name}\` is a ${e.sort}, which WIT cannot express`, 0);
+    }
+  }
+
+  /** A named type exported by an interface or world: a fresh definition, or a `use` of one defined elsewhere. */
+  namedType(name: string, e: Extract<Entity, { sort: 'type' }>, owner: TypeOwner): TypeId {
+    const t = e.type;
+    let target: TypeId | undefined;
+    if (t.kind === 'resource') target = this.lookup(t);
+    else if (t.kind === 'defined') {
+      for (let o: RDefined | undefined = t.origin; o && target === undefined; o = o.origin) target = this.lookup(o);
+      if (target === undefined) target = this.lookup(t);
+    }
+    let kind: TypeDefKind;
+    if (target !== undefined) kind = { tag: 'type', type: target };
+    else if (t.kind === 'resource') kind = { tag: 'resource' };
+    else if (t.kind === 'defined') kind = this.kind(t);
+    else if (t.kind === 'prim') kind = { tag: 'type', type: t.type };
+    else throw new BinaryError('unsupported-feature', `type \`${name}\` is a ${t.kind} type, which WIT cannot express`, 0);
+    const id = this.push({ name, kind, owner, stability: UNKNOWN_STABILITY, span: NO_SPAN });
+    if (!this.typeIds.has(t)) this.typeIds.set(t, id);
+    if (!this.scopeIds.has(t)) this.scopeIds.set(t, id);
+    return id;
+  }
+
+  private lookup(o: object): TypeId | undefined {
+    return this.scopeIds.get(o) ?? this.typeIds.get(o);
+  }
+
+  private push(def: TypeDef): TypeId {
+    this.resolve.types.push(def);
+    return this.resolve.types.length - 1;
+  }
+
+  type(v: RVal | undefined): Type | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return v;
+    const named = this.lookup(v);
+    if (named !== undefined) return named;
+    for (let o = v.origin; o; o = o.origin) {
+      const hit = this.lookup(o);
+      if (hit !== undefined) return hit;
+    }
+    const hit = this.anon.get(v);
+    if (hit !== undefined) return hit;
+    const id = this.push({ kind: this.kind(v), owner: { tag: 'none' }, stability: UNKNOWN_STABILITY, span: NO_SPAN });
+    this.anon.set(v, id);
+    return id;
+  }
+
+  private resourceId(r: RResource): TypeId {
+    const id = this.lookup(r);
+    if (id === undefined) throw new BinaryError('invalid-resource-use', 'a handle refers to a resource that no interface or world names', 0);
+    return id;
+  }
+
+  private kind(v: RDefined): TypeDefKind {
+    const b = v.body;
+    const t = (x: RVal) => this.type(x)!;
+    switch (b.kind) {
+      case 'record': return { tag: 'record', fields: b.fields.map((f) => ({ name: f.name, type: t(f.type), span: NO_SPAN })) };
+      case 'variant': return { tag: 'variant', cases: b.cases.map((c) => ({ name: c.name, ...(c.type !== undefined ? { type: t(c.type) } : {}), span: NO_SPAN })) };
+      case 'enum': return { tag: 'enum', cases: b.names.map((name) => ({ name, span: NO_SPAN })) };
+      case 'flags': return { tag: 'flags', flags: b.names.map((name) => ({ name, span: NO_SPAN })) };
+      case 'tuple': return { tag: 'tuple', types: b.types.map(t) };
+      case 'list': return b.length !== undefined ? { tag: 'fixed-length-list', type: t(b.element), size: b.length } : { tag: 'list', type: t(b.element) };
+      case 'map': return { tag: 'map', key: t(b.key), value: t(b.value) };
+      case 'option': return { tag: 'option', type: t(b.type) };
+      case 'result': return { tag: 'result', ...(b.ok !== undefined ? { ok: t(b.ok) } : {}), ...(b.err !== undefined ? { err: t(b.err) } : {}) };
+      case 'own':
+      case 'borrow': return { tag: 'handle', handle: b.kind, resource: this.resourceId(b.resource) };
+      case 'stream':
+      case 'future': return { tag: b.kind, ...(b.element !== undefined ? { type: t(b.element) } : {}) };
+    }
+  }
+
+  func(name: string, f: RFunc, scope: Map<string, TypeId>): WitFunction {
+    const n = parseExternName(name);
+    const res = (label: string): TypeId => {
+      const id = scope.get(label);
+      if (id === undefined) throw new BinaryError('invalid-name', `function \`${name}\` refers to resource \`${label}\` which is not defined here`, 0);
+      return id;
+    };
+    let kind: FunctionKind;
+    switch (n.kind) {
+      case 'constructor': kind = { tag: 'constructor', resource: res(n.resource) }; break;
+      case 'method': kind = { tag: f.async ? 'async-method' : 'method', resource: res(n.resource) }; break;
+      case 'static': kind = { tag: f.async ? 'async-static' : 'static', resource: res(n.resource) }; break;
+      default: kind = { tag: f.async ? 'async-freestanding' : 'freestanding' };
+    }
+    const result = this.type(f.result);
+    return {
+      name, kind, params: f.params.map((p) => ({ name: p.name, type: this.type(p.type)!, span: NO_SPAN })),
+      ...(result !== undefined ? { result } : {}), stability: UNKNOWN_STABILITY, span: NO_SPAN,
+    };
+  }
+
+  /** Adds one import or export of a component (or a world's component type) to world `w`. */
+  worldItem(w: WorldId, dir: 'imports' | 'exports', name: string, e: Entity): void {
+    const world = this.resolve.worlds[w];
+    const items = world[dir];
+    const kind = parseExternName(name, { nested: true });
+    switch (e.sort) {
+      case 'instance': {
+        if (kind.kind === 'interface') {
+          const id = this.namedInterface(name, e.type);
+          items.set(id, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN });
+        } else {
+          const id = this.newInterface(undefined, undefined);
+          this.fillInterface(id, e.type);
+          items.set(name, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN });
+        }
+        return;
+      }
+      case 'func': {
+        const scope = new Map<string, TypeId>();
+        for (const [k, it] of items) if (typeof k === 'string' && it.tag === 'type') scope.set(k, it.id);
+        items.set(name, { tag: 'function', func: this.func(name, e.type, scope) });
+        return;
+      }
+      case 'type': {
+        const id = this.namedType(name, e, { tag: 'world', id: w });
+        items.set(name, { tag: 'type', id, span: NO_SPAN });
+        return;
+      }
+      default:
+        throw new BinaryError('unsupported-feature', `world item \`${name}\` is a ${e.sort}, which WIT cannot express`, 0);
+    }
+  }
+}
+
+/** The WIT world of a validated component: package `root:component`, world `root`, plus every package it uses. */
+export function worldOfComponent(type: RComponent): { resolve: Resolve; world: WorldId; package: PackageId } {
+  const b = new WitBuilder();
+  const pkg = b.package('root', 'component');
+  const world = b.newWorld(pkg, 'root');
+  for (const [name, e] of type.imports) b.worldItem(world, 'imports', name, e);
+  for (const [name, e] of type.exports) b.worldItem(world, 'exports', name, e);
+  const resolve = finish(b.resolve, pkg);
+  return { resolve, world, package: resolve.packages.length - 1 };
+}
+
+/** True when every export of the component is a component type: the binary encoding of a WIT package. */
+export function isWitPackage(type: RComponent): boolean {
+  return type.exports.size > 0 && type.imports.size === 0 && [...type.exports.values()].every((e) => e.sort === 'type' && e.type.kind === 'component');
+}
+
+/** Decodes a binary WIT package (wit-component's v2 encoding, as `wasm-tools component wit --wasm` writes it). */
+export function packageOfWitComponent(type: RComponent): { resolve: Resolve; package: PackageId } {
+  const b = new WitBuilder();
+  let main: PackageId | undefined;
+  for (const [exportName, e] of type.exports) {
+    if (e.sort !== 'type' || e.type.kind !== 'component') continue;
+    const c = e.type;
+    if (c.exports.size !== 1) throw new BinaryError('invalid-type', `WIT package item \`${exportName}\` must export exactly one item, found ${c.exports.size}`, 0);
+    const [name, item] = [...c.exports][0];
+    const n = parseExternName(name, { nested: true });
+    if (n.kind !== 'interface') throw new BinaryError('invalid-name', `WIT package item \`${name}\` is not a qualified name`, 0);
+    const pkg = b.package(n.namespace, n.pkg, n.version);
+    if (main !== undefined && main !== pkg) throw new BinaryError('invalid-type', 'items of a WIT package belong to different packages', 0);
+    main = pkg;
+    if (item.sort === 'instance') {
+      for (const [dep, d] of c.imports) if (d.sort === 'instance') b.namedInterface(dep, d.type);
+      b.namedInterface(name, item.type);
+    } else if (item.sort === 'component') {
+      const w = b.newWorld(pkg, n.iface);
+      for (const [k, x] of item.type.imports) b.worldItem(w, 'imports', k, x);
+      for (const [k, x] of item.type.exports) b.worldItem(w, 'exports', k, x);
+    } else {
+      throw new BinaryError('invalid-type', `WIT package item \`${name}\` is a ${item.sort}, expected an instance or component type`, 0);
+    }
+  }
+  if (main === undefined) throw new BinaryError('invalid-type', 'no exported component type found', 0);
+  const resolve = finish(b.resolve, main);
+  return { resolve, package: resolve.packages.length - 1 };
+}
+
+/** Puts the main package last (wit-parser's order: dependencies first). */
+function finish(resolve: Resolve, main: PackageId): Resolve {
+  if (main === resolve.packages.length - 1) return resolve;
+  const order = resolve.packages.map((_, i) => i).filter((i) => i !== main).concat([main]);
+  const remap = new Map(order.map((old, i) => [old, i]));
+  resolve.packages = order.map((i) => resolve.packages[i]);
+  resolve.packageNames = new Map([...resolve.packageNames].map(([k, v]) => [k, remap.get(v)!]));
+  for (const i of resolve.interfaces) if (i.package !== undefined) i.package = remap.get(i.package);
+  for (const w of resolve.worlds) if (w.package !== undefined) w.package = remap.get(w.package);
+  return resolve;
+}

@@ -1,0 +1,20 @@
+import type { PackageId, Resolve, WorldId } from '@weld/wit-tools';
+import type { Component } from '../ast.js';
+import { decodeComponent } from '../codec.js';
+import { ComponentValidator } from '../validate/component.js';
+import { isWitPackage, packageOfWitComponent, worldOfComponent } from './from-component.js';
+
+export type ExtractedWit =
+  | { kind: 'component'; resolve: Resolve; package: PackageId; world: WorldId }
+  | { kind: 'package'; resolve: Resolve; package: PackageId };
+
+/**
+ * The WIT of a binary: for a component, its world (`root:component/root`) with every interface it uses; for a binary
+ * WIT package, the package. Throws `BinaryError` for malformed or invalid input.
+ */
+export function extractWit(input: Uint8Array | Component): ExtractedWit {
+  const c = input instanceof Uint8Array ? decodeComponent(input) : input;
+  const type = new ComponentValidator({ coreModules: false }).validate(c);
+  if (isWitPackage(type)) return { kind: 'package', ...packageOfWitComponent(type) };
+  return { kind: 'component', ...worldOfComponent(type) };
+}
