@@ -18,6 +18,8 @@ export type RegistryMode = 'open' | 'htpasswd' | 'token';
 export interface RegistryUser {
   username: string;
   password: string;
+  /** Token mode: an OAuth2 refresh token (Docker config `identitytoken`) the token server accepts for this user. */
+  identityToken?: string;
   /** Token mode: actions granted per repository (default: pull and push everywhere). */
   grant?: (repository: string, requested: string[]) => string[];
 }
@@ -93,6 +95,22 @@ function startTokenServer(
   const certDer = new X509Certificate(readFileSync(certPath)).raw;
   let issued = 0;
   const server = createServer((req, res) => {
+    if (req.method === 'POST') {
+      // OAuth2 refresh-token grant (what clients holding an identity token use).
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        const user = users.find((u) => u.identityToken !== undefined && u.identityToken === form.get('refresh_token'));
+        if (form.get('grant_type') !== 'refresh_token' || !user) {
+          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ details: 'invalid refresh token' }));
+          return;
+        }
+        const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+        respond(res, user, scopes, 'access_token');
+      });
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const authz = req.headers.authorization;
     let user: RegistryUser | undefined;
@@ -104,7 +122,10 @@ function startTokenServer(
         return;
       }
     }
-    const access = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).flatMap((scope) => {
+    respond(res, user, url.searchParams.getAll('scope').flatMap((s) => s.split(' ')), 'token');
+  });
+  const respond = (res: import('node:http').ServerResponse, user: RegistryUser | undefined, scopes: string[], field: 'token' | 'access_token') => {
+    const access = scopes.flatMap((scope) => {
       const [type, name, actions] = scope.split(':');
       if (type !== 'repository' || !name || !actions) return [];
       const requested = actions.split(',');
@@ -117,8 +138,8 @@ function startTokenServer(
     const signingInput = `${b64url(JSON.stringify(head))}.${b64url(JSON.stringify(claims))}`;
     const signature = sign('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' });
     issued++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `${signingInput}.${b64url(signature)}`, expires_in: opts.ttl, issued_at: new Date().toISOString() }));
-  });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ [field]: `${signingInput}.${b64url(signature)}`, expires_in: opts.ttl, issued_at: new Date().toISOString() }));
+  };
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     const addr = server.address();
     resolve({ server, port: typeof addr === 'object' && addr ? addr.port : 0, certPath, count: () => issued });

@@ -36,7 +36,11 @@ beforeAll(async () => {
     startRegistry({ mode: 'htpasswd' }),
     startRegistry({
       mode: 'token',
-      users: [DEFAULT_USER, { username: 'reader', password: 'read-only', grant: (_repo, requested) => requested.filter((a) => a === 'pull') }],
+      users: [
+        DEFAULT_USER,
+        { username: 'reader', password: 'read-only', grant: (_repo, requested) => requested.filter((a) => a === 'pull') },
+        { username: 'ci', password: 'unused', identityToken: 'refresh-token-123' },
+      ],
     }),
   ]);
 });
@@ -263,6 +267,18 @@ describe('authentication', () => {
     const bad = await repo(token, 'tok/app', staticCredentials({ username: 'weld', password: 'wrong', source: 'docker config' })).resolve('v1').catch((e) => e);
     expect(bad.code).toBe('unauthorized');
     expect(bad.message).toContain('rejected the credentials from docker config');
+  });
+
+  it('uses an identity (refresh) token from the Docker config for the token flow', async () => {
+    const home = tmp();
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ auths: { [token.host]: { identitytoken: 'refresh-token-123' } } }));
+    const creds = defaultCredentials({ DOCKER_CONFIG: home });
+    await pushComponent(repo(token, 'idtok/app', creds), { bytes: component }, { tag: 'v1' });
+    expect(Buffer.from((await pullComponent(repo(token, 'idtok/app', creds), 'v1')).bytes!).equals(component)).toBe(true);
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ auths: { [token.host]: { identitytoken: 'revoked' } } }));
+    const err = await repo(token, 'idtok/app', defaultCredentials({ DOCKER_CONFIG: home })).resolve('v1').catch((e) => e);
+    expect(err).toMatchObject({ code: 'unauthorized' });
+    expect(err.message).toContain(join(home, 'config.json'));
   });
 
   it('reads Docker config auths and credential helpers; login/logout write the config', async () => {

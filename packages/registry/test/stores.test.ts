@@ -134,3 +134,31 @@ describe('oci layout on disk', () => {
     for (let i = 0; i < 10; i++) expect((await t.resolve(`t${i}`)).digest).toBe(arts[i].manifest.digest);
   });
 });
+
+describe('copy between stores', () => {
+  it('copies an index with its children, children first, and skips what the destination has', async () => {
+    const { copy } = await import('../src/copy.js');
+    const { describe: describeContent } = await import('../src/digest.js');
+    const { encodeJson } = await import('../src/media.js');
+    const src = new MemoryStore();
+    const a = buildArtifact(3000);
+    const b = buildArtifact(4000);
+    await pushArtifact(src, a);
+    await pushArtifact(src, b);
+    const indexBytes = encodeJson({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ ...a.manifest, platform: { architecture: 'wasm', os: 'wasip2' } }, b.manifest] });
+    const index = describeContent(MediaType.ociIndex, indexBytes);
+    await src.push(index, indexBytes);
+    await src.tag(index, 'multi');
+
+    const dst = new OciLayoutStore(join(tempDir(), 'dst'));
+    const order: string[] = [];
+    const first = await copy(src, dst, 'multi', { onEvent: (e) => e.type === 'done' && order.push(e.desc.digest) });
+    expect(first.copied).toHaveLength(7);
+    expect(order.indexOf(index.digest)).toBe(6);
+    expect(order.indexOf(a.manifest.digest)).toBeGreaterThan(order.indexOf(a.layer.digest));
+    expect((await dst.resolve('multi')).digest).toBe(index.digest);
+    const again = await copy(src, dst, 'multi', { tag: 'multi2' });
+    expect(again.copied).toEqual([]);
+    expect((await dst.resolve('multi2')).digest).toBe(index.digest);
+  });
+});
