@@ -1,4 +1,4 @@
-import { isDigest, readAll } from './digest.js';
+import { isDigest, keepVerified, readAll } from './digest.js';
 import { RegistryError } from './errors.js';
 import { isManifestType, parseManifest, successors } from './media.js';
 import { RemoteRepository } from './remote/repository.js';
@@ -75,7 +75,7 @@ export async function copy(src: Target, dst: Target, reference: string, options:
         yield chunk;
       }
     }
-    await dst.push(desc, counted());
+    await dst.push(desc, keepVerified(counted(), stream, desc.digest));
     result.copied.push(desc);
     emit({ type: 'done', desc });
   }

@@ -77,18 +77,34 @@ export class DigestVerifier {
   }
 }
 
-/** Passes chunks through while verifying; throws at the end (or as soon as too many bytes arrive). */
-export async function* verifying(
-  desc: Descriptor,
-  source: AsyncIterable<Uint8Array>,
-  where: string,
-): AsyncGenerator<Uint8Array> {
+/** Marks a stream that already checks itself against this digest, so a consumer need not hash it again. */
+export const VERIFIED_DIGEST = Symbol('weld.verifiedDigest');
+
+/** True when `content` is a `verifying` stream for `digest`: it throws before ending if the bytes differ. */
+export function isVerifiedStream(content: unknown, digest: string): boolean {
+  return typeof content === 'object' && content !== null && (content as { [VERIFIED_DIGEST]?: string })[VERIFIED_DIGEST] === digest;
+}
+
+async function* verifyingChunks(desc: Descriptor, source: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<Uint8Array> {
   const v = new DigestVerifier(desc, where);
   for await (const chunk of source) {
     v.update(chunk);
     yield chunk;
   }
   v.finish();
+}
+
+/** Carries the verified marker of `source` over to a stream derived from it chunk for chunk. */
+export function keepVerified<T extends AsyncIterable<Uint8Array>>(derived: T, source: unknown, digest: string): T {
+  if (isVerifiedStream(source, digest)) Object.defineProperty(derived, VERIFIED_DIGEST, { value: digest });
+  return derived;
+}
+
+/** Passes chunks through while verifying; throws at the end (or as soon as too many bytes arrive). */
+export function verifying(desc: Descriptor, source: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<Uint8Array> {
+  const gen = verifyingChunks(desc, source, where);
+  Object.defineProperty(gen, VERIFIED_DIGEST, { value: desc.digest });
+  return gen;
 }
 
 export async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {

@@ -177,6 +177,21 @@ describe('wasm artifacts on a real registry', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('detects a corrupted blob when copying into a layout and stores nothing', async () => {
+    const dir = tmp();
+    const c = buildComponent({ exports: ['demo:app/corrupt-copy'], padding: 60_000 });
+    const pushed = await pushComponent(repo(open, 'demo/corrupt-copy'), { bytes: c }, { tag: 'v1' });
+    const path = open.blobPath(pushed.layer.digest);
+    const bytes = readFileSync(path);
+    bytes[20_000] ^= 0x01;
+    writeFileSync(path, bytes);
+    const layout = new OciLayoutStore(join(dir, 'l'));
+    await expect(copy(repo(open, 'demo/corrupt-copy'), layout, 'v1')).rejects.toMatchObject({ code: 'digest-mismatch' });
+    expect(await layout.exists(pushed.layer)).toBe(false);
+    expect(readdirSync(join(dir, 'l', 'ingest'))).toEqual([]);
+    await expect(layout.resolve('v1')).rejects.toBeInstanceOf(RegistryError);
+  });
+
   it('reads the legacy layer types wash and wasm-to-oci wrote', async () => {
     const target = repo(open, 'legacy/actor');
     const layer = describeContent('application/vnd.module.wasm.content.layer.v1+wasm', component);

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DigestVerifier, isDigest, parseDigest, readAll, toIterable, verifying } from '../digest.js';
+import { DigestVerifier, isDigest, isVerifiedStream, parseDigest, readAll, toIterable, verifying } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { atomicWriteFile, atomicWriteStream, fileSize, tempName, withFileLock } from '../fsutil.js';
 import { MediaType, encodeJson, isManifestType, parseManifest } from '../media.js';
@@ -65,14 +65,23 @@ export class OciLayoutStore implements Target {
       // Already present; consume nothing. Callers that stream from a network source check `exists` first.
       return;
     }
+    // A stream that verifies itself (fetched from another store) throws before it ends on bad content;
+    // hashing it a second time here would only cost CPU.
+    const preVerified = isVerifiedStream(content, desc.digest);
     const v = new DigestVerifier(desc, `the content pushed to ${this.name}`);
+    let seen = 0;
     async function* counted() {
       for await (const chunk of toIterable(content)) {
-        v.update(chunk);
+        if (preVerified) seen += chunk.byteLength;
+        else v.update(chunk);
         yield chunk;
       }
     }
-    await atomicWriteStream(path, tempName(join(this.root, 'ingest'), parseDigest(desc.digest).hex), counted(), () => v.finish());
+    const check = () => {
+      if (!preVerified) return v.finish();
+      if (seen !== desc.size) throw new RegistryError('size-mismatch', `content pushed to ${this.name} has ${seen} bytes, expected ${desc.size}`);
+    };
+    await atomicWriteStream(path, tempName(join(this.root, 'ingest'), parseDigest(desc.digest).hex), counted(), check);
     await this.ensureLayoutFiles();
     if (isManifestType(desc.mediaType)) await this.recordReferrer(desc);
   }
