@@ -435,6 +435,11 @@ class Remap {
 
   private typeHasBorrow(ty: Type): boolean {
     if (typeof ty !== 'number') return false;
+    // follow `type a = b` chains without recursing (they can be long)
+    for (let k = this.resolve.types[ty]!.kind; k.tag === 'type'; k = this.resolve.types[ty]!.kind) {
+      if (typeof k.type !== 'number') return false;
+      ty = k.type;
+    }
     const cached = this.hasBorrowCache.get(ty);
     if (cached !== undefined) return cached;
     const k = this.resolve.types[ty]!.kind;
@@ -621,10 +626,22 @@ function stableSort(r: Resolve, entries: [WorldKey, WorldItem][]): [WorldKey, Wo
 export function elaborateWorld(r: Resolve, worldId: WorldId, span: Span): void {
   const world = r.worlds[worldId]!;
   const imports = new Map<WorldKey, WorldItem>();
+  // depth-first, dependencies before dependents; an explicit stack keeps long `use` chains off the call stack
   const addImport = (key: WorldKey, id: InterfaceId, stability: Stability, docs: string | undefined, externalId: string | undefined) => {
     if (imports.has(key)) return;
-    for (const dep of interfaceDirectDeps(r, id)) addImport(dep, dep, stability, undefined, undefined);
-    imports.set(key, { tag: 'interface', id, stability, docs, externalId, span: NO_SPAN });
+    const stack: { key: WorldKey; id: InterfaceId; docs?: string; externalId?: string; deps: InterfaceId[]; next: number }[] = [
+      { key, id, docs, externalId, deps: interfaceDirectDeps(r, id), next: 0 },
+    ];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.deps.length) {
+        const dep = top.deps[top.next++]!;
+        if (!imports.has(dep)) stack.push({ key: dep, id: dep, deps: interfaceDirectDeps(r, dep), next: 0 });
+        continue;
+      }
+      stack.pop();
+      if (!imports.has(top.key)) imports.set(top.key, { tag: 'interface', id: top.id, stability, docs: top.docs, externalId: top.externalId, span: NO_SPAN });
+    }
   };
   for (const [key, item] of stableSort(r, [...world.imports])) {
     if (item.tag === 'interface') addImport(key, item.id, item.stability, item.docs, item.externalId);

@@ -143,8 +143,26 @@ export function pushGroups(resolve: Resolve, main: UnresolvedGroup, deps: Unreso
   return mainId!;
 }
 
+/** Runs a resolution step, turning stack exhaustion on pathological nesting into a typed error. */
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new WitError('wit-too-deep', 'WIT nests too deeply to resolve (the call stack was exhausted)', {
+        hint: 'shorten long chains of `use`, `include` or type aliases', cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
 /** Parses and resolves WIT text (one file, possibly with nested packages) with no dependencies. */
 export function resolveSource(source: string, path = '<input>.wit', opts: ResolveOptions = {}): ResolvedPackage {
+  return guarded(() => resolveSourceUnguarded(source, path, opts));
+}
+
+function resolveSourceUnguarded(source: string, path: string, opts: ResolveOptions): ResolvedPackage {
   const resolve = newResolve(opts);
   const group = parseGroup(resolve, [{ path, text: source }]);
   return { resolve, package: pushGroups(resolve, group, []) };
@@ -152,10 +170,12 @@ export function resolveSource(source: string, path = '<input>.wit', opts: Resolv
 
 /** Resolves several in-memory files as one package plus dependency packages (each a list of files). */
 export function resolveFiles(files: WitFile[], deps: WitFile[][] = [], opts: ResolveOptions = {}): ResolvedPackage {
-  const resolve = newResolve(opts);
-  const depGroups = deps.map((d) => parseGroup(resolve, d));
-  const group = parseGroup(resolve, files);
-  return { resolve, package: pushGroups(resolve, group, depGroups) };
+  return guarded(() => {
+    const resolve = newResolve(opts);
+    const depGroups = deps.map((d) => parseGroup(resolve, d));
+    const group = parseGroup(resolve, files);
+    return { resolve, package: pushGroups(resolve, group, depGroups) };
+  });
 }
 
 function readText(path: string): string {
@@ -206,13 +226,17 @@ function isWasm(bytes: Uint8Array): boolean {
 
 /** Resolves a folder (`*.wit` plus `deps/`) or a single file. */
 export function resolvePath(path: string, opts: ResolveOptions = {}): ResolvedPackage {
+  return guarded(() => resolvePathUnguarded(path, opts));
+}
+
+function resolvePathUnguarded(path: string, opts: ResolveOptions): ResolvedPackage {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch (e) {
     throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
   }
-  if (isDir) return resolveDir(path, opts);
+  if (isDir) return resolveDirUnguarded(path, opts);
   const resolve = newResolve(opts);
   const group = parseGroup(resolve, [{ path, text: readText(path) }]);
   return { resolve, package: pushGroups(resolve, group, []) };
@@ -220,6 +244,10 @@ export function resolvePath(path: string, opts: ResolveOptions = {}): ResolvedPa
 
 /** Resolves the package in `dir` with the dependencies in `dir/deps`. */
 export function resolveDir(dir: string, opts: ResolveOptions = {}): ResolvedPackage {
+  return guarded(() => resolveDirUnguarded(dir, opts));
+}
+
+function resolveDirUnguarded(dir: string, opts: ResolveOptions): ResolvedPackage {
   const resolve = newResolve(opts);
   const decoder = opts.decodeWasmPackage ?? registeredDecoder;
   const depsDir = join(dir, 'deps');

@@ -24,7 +24,9 @@ export type WitErrorCode =
   /** a world's imports/exports conflict or an include fails */
   | 'wit-world'
   /** reading a file or folder failed */
-  | 'wit-io';
+  | 'wit-io'
+  /** the input nests so deeply that resolving it exhausted the stack */
+  | 'wit-too-deep';
 
 /** A user-caused WIT error: knows its span and renders a caret snippet against the source. */
 export class WitError extends WeldError<WitErrorCode> {
