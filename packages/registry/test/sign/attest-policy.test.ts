@@ -1,8 +1,8 @@
 import { verify as cryptoVerify } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   attestImage,
   compositionPredicate,
@@ -26,6 +26,17 @@ import {
 } from '../../src/sign/index.js';
 import { openTarget } from '../../src/open.js';
 import { pushTestImage, TestTarget } from './memory-target.js';
+
+const tempDirs: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const d of tempDirs) await rm(d, { recursive: true, force: true });
+});
+
 
 let alice: KeyPair;
 let mallory: KeyPair;
@@ -100,7 +111,7 @@ describe('attest', () => {
 
 describe('policy', () => {
   async function policyDir() {
-    const dir = await mkdtemp(join(tmpdir(), 'weld-policy-'));
+    const dir = await tempDir('weld-policy-');
     await writeFile(join(dir, 'team.pub'), publicKeyToPem(alice.publicKey));
     return dir;
   }

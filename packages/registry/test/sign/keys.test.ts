@@ -1,10 +1,10 @@
 import { createPublicKey, createVerify, createSign, scryptSync } from 'node:crypto';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   COSIGN_PRIVATE_KEY_PEM,
   decryptPrivateKey,
@@ -19,6 +19,17 @@ import {
 } from '../../src/sign/keys.js';
 import { decodePem } from '../../src/sign/pem.js';
 import { readPassword } from '../../src/sign/password.js';
+
+const tempDirs: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const d of tempDirs) await rm(d, { recursive: true, force: true });
+});
+
 
 const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -102,7 +113,7 @@ describe('cosign encrypted private key format', () => {
 
 describe('key files', () => {
   it('writes cosign.key (0600) and cosign.pub atomically and refuses to overwrite without force', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'weld-keys-'));
+    const dir = await tempDir('weld-keys-');
     const prefix = join(dir, 'cosign');
     const written = await writeKeyPair('pw', { prefix });
     expect(written.privateKeyPath).toBe(`${prefix}.key`);
@@ -123,7 +134,7 @@ describe('import', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const sec1 = ec.privateKey.export({ format: 'pem', type: 'sec1' }) as string;
     expect(sec1).toContain('BEGIN EC PRIVATE KEY');
-    const dir = await mkdtemp(join(tmpdir(), 'weld-import-'));
+    const dir = await tempDir('weld-import-');
     const written = await writeKeyPair('pw', { prefix: join(dir, 'imported'), privateKey: parseUnencryptedPrivateKey(sec1, 'ec.pem') });
     const back = await loadPrivateKey(written.privateKeyPath, 'pw');
     expect(back.export({ format: 'der', type: 'pkcs8' })).toEqual(ec.privateKey.export({ format: 'der', type: 'pkcs8' }));
