@@ -19,7 +19,9 @@ export const CODE: Readonly<Record<TokenKind, number>> = {
   '/': 15, '+': 16, '-': 17, '->': 18, id: 19, 'explicit-id': 20, integer: 21, string: 22, keyword: 23,
 };
 export const EOF = 0;
-const NAMES: TokenKind[] = [];
+const C_KEYWORD = CODE.keyword;
+const C_IDENT = CODE.id;
+export const NAMES: TokenKind[] = [];
 for (const [k, v] of Object.entries(CODE)) NAMES[v] = k as TokenKind;
 
 /**
@@ -97,9 +99,9 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
     }
   }
   let count = 0;
-  const push = (kind: TokenKind, s: number, e: number, word = '') => {
+  const push = (code: number, s: number, e: number, word = '') => {
     if (count + 2 >= bufKind.length) grow();
-    bufKind[count] = CODE[kind];
+    bufKind[count] = code;
     bufStart[count] = offset + s;
     bufEnd[count] = offset + e;
     if (word !== '') bufWord[count] = word;
@@ -119,7 +121,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       if (d === 47) {
         const nl = text.indexOf('\n', i);
         i = nl < 0 ? n : nl + 1;
-        push('comment', s, i);
+        push(CODE['comment'], s, i);
         continue;
       }
       if (d === 42) {
@@ -136,52 +138,52 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
             i += 2;
           } else i++;
         }
-        push('comment', s, i);
+        push(CODE['comment'], s, i);
         continue;
       }
-      push('/', s, ++i);
+      push(CODE['/'], s, ++i);
       continue;
     }
     switch (c) {
-      case 61: push('=', s, ++i); continue;
-      case 44: push(',', s, ++i); continue;
-      case 58: push(':', s, ++i); continue;
-      case 46: push('.', s, ++i); continue;
-      case 59: push(';', s, ++i); continue;
-      case 40: push('(', s, ++i); continue;
-      case 41: push(')', s, ++i); continue;
-      case 123: push('{', s, ++i); continue;
-      case 125: push('}', s, ++i); continue;
-      case 60: push('<', s, ++i); continue;
-      case 62: push('>', s, ++i); continue;
-      case 42: push('*', s, ++i); continue;
-      case 64: push('@', s, ++i); continue;
-      case 43: push('+', s, ++i); continue;
+      case 61: push(CODE['='], s, ++i); continue;
+      case 44: push(CODE[','], s, ++i); continue;
+      case 58: push(CODE[':'], s, ++i); continue;
+      case 46: push(CODE['.'], s, ++i); continue;
+      case 59: push(CODE[';'], s, ++i); continue;
+      case 40: push(CODE['('], s, ++i); continue;
+      case 41: push(CODE[')'], s, ++i); continue;
+      case 123: push(CODE['{'], s, ++i); continue;
+      case 125: push(CODE['}'], s, ++i); continue;
+      case 60: push(CODE['<'], s, ++i); continue;
+      case 62: push(CODE['>'], s, ++i); continue;
+      case 42: push(CODE['*'], s, ++i); continue;
+      case 64: push(CODE['@'], s, ++i); continue;
+      case 43: push(CODE['+'], s, ++i); continue;
       case 45:
         if (text.charCodeAt(i + 1) === 62) {
           i += 2;
-          push('->', s, i);
+          push(CODE['->'], s, i);
           continue;
         }
-        push('-', s, ++i);
+        push(CODE['-'], s, ++i);
         continue;
       case 37: {
         i++;
         if (i < n && isKeyStart(text.charCodeAt(i), text, i)) {
           while (i < n && isKeyContinue(text.charCodeAt(i), text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
         }
-        push('explicit-id', s, i);
+        push(CODE['explicit-id'], s, i);
         continue;
       }
       case 34: {
         i = scanString(text, i, (at, msg) => fail(at, msg)).end;
-        push('string', s, i);
+        push(CODE['string'], s, i);
         continue;
       }
     }
     if (c >= 48 && c <= 57) {
       while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-      push('integer', s, i);
+      push(CODE['integer'], s, i);
       continue;
     }
     if (isKeyStart(c, text, i)) {
@@ -193,8 +195,9 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
         else if (x >= 128 && isKeyContinue(x, text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
         else break;
       }
-      const word = text.slice(s, i);
-      push(KEYWORDS.has(word) ? 'keyword' : 'id', s, i, word);
+      const kw = keywordAt(text, s, i);
+      if (kw !== undefined) push(C_KEYWORD, s, i, kw);
+      else push(C_IDENT, s, i, text.slice(s, i));
       bufSimple[count - 1] = isSimpleId(text, s, i) ? 1 : 0;
       continue;
     }
@@ -208,6 +211,18 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
 }
 
 /** Checks a kebab-case identifier: `-`-separated parts, each all-lowercase or all-uppercase, first starting with a letter. */
+const KEYWORDS_BY_FIRST: string[][] = [];
+for (const kw of KEYWORDS) (KEYWORDS_BY_FIRST[kw.charCodeAt(0)] ??= []).push(kw);
+
+/** The keyword spelled by `text[s, e)`, compared in place (no substring, no hashing). */
+function keywordAt(text: string, s: number, e: number): string | undefined {
+  const candidates = KEYWORDS_BY_FIRST[text.charCodeAt(s)];
+  if (candidates === undefined) return undefined;
+  const len = e - s;
+  for (const kw of candidates) if (kw.length === len && text.startsWith(kw, s)) return kw;
+  return undefined;
+}
+
 const validIds = new Set<string>();
 
 /** `[a-z][a-z0-9]*(-[a-z0-9]+)*` is always a valid identifier; the lexer marks such words so the parser skips re-checking. */

@@ -23,7 +23,9 @@ function sameOwner(a: TypeOwner, b: TypeOwner): boolean {
 }
 
 function sameStability(a: Stability, b: Stability): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (a.tag === 'unknown' || b.tag === 'unknown') return a.tag === b.tag;
+  if (a.tag !== b.tag || a.deprecated !== b.deprecated) return false;
+  return a.tag === 'stable' ? a.since === (b as { since: string }).since : a.feature === (b as { feature: string }).feature;
 }
 
 /** Compares semver strings (major.minor.patch, then pre-release precedence). */

@@ -2,7 +2,7 @@ import type {
   Attribute, Docs, ExternKind, FuncAst, Id, IncludeAst, InterfaceAst, InterfaceItem, NamedFunc, PackageFile, PackageNameAst,
   PrimitiveName, ResourceFunc, TypeAst, TypeDefAst, UseAst, UsePath, WorldAst, WorldItemAst, AstItem,
 } from './ast.js';
-import { CODE, type TokenKind, type Tokens, describeToken, scanString, tokenize, validateId } from './lexer.js';
+import { CODE, NAMES, type TokenKind, type Tokens, describeToken, scanString, tokenize, validateId } from './lexer.js';
 
 const C_COMMENT = CODE.comment;
 const C_ID = CODE.id;
@@ -18,7 +18,10 @@ const PRIMS: ReadonlySet<string> = new Set([
   'bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'f32', 'f64', 'char', 'string', 'error-context',
 ]);
 
-function describeWanted(kind: TokenKind, word?: string): string {
+const T = CODE;
+
+function describeWanted(code: number, word?: string): string {
+  const kind = NAMES[code]!;
   if (kind === 'keyword') return `keyword \`${word}\``;
   if (kind === 'integer') return 'an integer';
   if (kind === 'string') return 'a string literal';
@@ -50,8 +53,8 @@ class Parser {
     return this.skip(this.pos);
   }
 
-  private peekIs(kind: TokenKind, word?: string, idx = this.peekIdx()): boolean {
-    return this.t.kind[idx] === CODE[kind] && (word === undefined || this.t.word[idx] === word);
+  private peekIs(kind: number, word?: string, idx = this.peekIdx()): boolean {
+    return this.t.kind[idx] === kind && (word === undefined || this.t.word[idx] === word);
   }
 
   private spanOf(i: number): Span {
@@ -70,7 +73,7 @@ class Parser {
     return i;
   }
 
-  private eat(kind: TokenKind, word?: string): boolean {
+  private eat(kind: number, word?: string): boolean {
     const i = this.peekIdx();
     if (this.peekIs(kind, word, i)) {
       this.pos = i + 1;
@@ -79,7 +82,7 @@ class Parser {
     return false;
   }
 
-  private expect(kind: TokenKind, word?: string): void {
+  private expect(kind: number, word?: string): void {
     const i = this.peekIdx();
     if (this.peekIs(kind, word, i)) {
       this.pos = i + 1;
@@ -88,7 +91,7 @@ class Parser {
     this.err(this.spanOf(i), `expected ${describeWanted(kind, word)}, found ${describeToken(this.t, i)}`);
   }
 
-  private expectSpan(kind: TokenKind, word?: string): Span {
+  private expectSpan(kind: number, word?: string): Span {
     const i = this.peekIdx();
     if (this.peekIs(kind, word, i)) {
       this.pos = i + 1;
@@ -141,16 +144,16 @@ class Parser {
     const save = this.pos;
     const docs = this.docs();
     let packageId: PackageNameAst | undefined;
-    if (this.eat('keyword', 'package')) {
+    if (this.eat(T['keyword'], 'package')) {
       const name = this.packageName(docs);
-      if (this.eat(';')) packageId = name;
+      if (this.eat(T[';'])) packageId = name;
       else this.pos = save;
     } else this.pos = save;
     const items = this.declList(undefined, 0);
     return { packageId, items };
   }
 
-  private declList(end: '}' | undefined, depth: number): AstItem[] {
+  private declList(end: number | undefined, depth: number): AstItem[] {
     const items: AstItem[] = [];
     let docs = this.docs();
     for (;;) {
@@ -166,16 +169,16 @@ class Parser {
   private astItem(docs: Docs, depth: number): AstItem {
     const attributes = this.attributes();
     const i = this.peekIdx();
-    if (this.peekIs('keyword', 'interface', i)) return { kind: 'interface', iface: this.interface(docs, attributes) };
-    if (this.peekIs('keyword', 'world', i)) return { kind: 'world', world: this.world(docs, attributes) };
-    if (this.peekIs('keyword', 'use', i)) return { kind: 'use', use: this.toplevelUse(attributes) };
-    if (this.peekIs('keyword', 'package', i)) {
-      const span = this.expectSpan('keyword', 'package');
+    if (this.peekIs(T['keyword'], 'interface', i)) return { kind: 'interface', iface: this.interface(docs, attributes) };
+    if (this.peekIs(T['keyword'], 'world', i)) return { kind: 'world', world: this.world(docs, attributes) };
+    if (this.peekIs(T['keyword'], 'use', i)) return { kind: 'use', use: this.toplevelUse(attributes) };
+    if (this.peekIs(T['keyword'], 'package', i)) {
+      const span = this.expectSpan(T['keyword'], 'package');
       if (attributes.length > 0) this.err(span, 'cannot place attributes on nested packages');
       if (depth >= MAX_DEPTH) this.err(span, 'package nesting too deep');
       const packageId = this.packageName(docs);
-      this.expect('{');
-      const items = this.declList('}', depth + 1);
+      this.expect(T['{']);
+      const items = this.declList(T['}'], depth + 1);
       return { kind: 'package', pkg: { packageId, items }, span: packageId.span };
     }
     this.errExpected('`world`, `interface` or `use`', i);
@@ -183,23 +186,23 @@ class Parser {
 
   private packageName(docs: Docs): PackageNameAst {
     const namespace = this.id();
-    this.expect(':');
+    this.expect(T[':']);
     const name = this.id();
     const version = this.optVersion();
     return { docs, namespace, name, version, span: { start: namespace.span.start, end: version ? version.span.end : name.span.end } };
   }
 
   private optVersion(): { span: Span; version: string } | undefined {
-    return this.eat('@') ? this.version() : undefined;
+    return this.eat(T['@']) ? this.version() : undefined;
   }
 
   private version(): { span: Span; version: string } {
-    const start = this.expectSpan('integer').start;
-    this.expect('.');
-    this.expect('integer');
-    this.expect('.');
-    let end = this.expectSpan('integer').end;
-    const eatIds = (prefix: TokenKind) => {
+    const start = this.expectSpan(T['integer']).start;
+    this.expect(T['.']);
+    this.expect(T['integer']);
+    this.expect(T['.']);
+    let end = this.expectSpan(T['integer']).end;
+    const eatIds = (prefix: number) => {
       if (!this.eat(prefix)) return;
       for (;;) {
         let i = this.peekIdx();
@@ -217,8 +220,8 @@ class Parser {
         } else return;
       }
     };
-    eatIds('-');
-    eatIds('+');
+    eatIds(T['-']);
+    eatIds(T['+']);
     const span = { start, end };
     const version = this.t.text.slice(start - this.t.offset, end - this.t.offset);
     const problem = checkSemver(version);
@@ -227,18 +230,18 @@ class Parser {
   }
 
   private toplevelUse(attributes: Attribute[]) {
-    const span = this.expectSpan('keyword', 'use');
+    const span = this.expectSpan(T['keyword'], 'use');
     const item = this.usePath();
-    const as = this.eat('keyword', 'as') ? this.id() : undefined;
-    this.expect(';');
+    const as = this.eat(T['keyword'], 'as') ? this.id() : undefined;
+    this.expect(T[';']);
     return { span, attributes, item, as };
   }
 
   private usePath(): UsePath {
     const id = this.id();
-    if (this.eat(':')) {
+    if (this.eat(T[':'])) {
       const pkgName = this.id();
-      this.expect('/');
+      this.expect(T['/']);
       const name = this.id();
       const version = this.optVersion();
       return {
@@ -251,13 +254,13 @@ class Parser {
   }
 
   private world(docs: Docs, attributes: Attribute[]): WorldAst {
-    this.expect('keyword', 'world');
+    this.expect(T['keyword'], 'world');
     const name = this.id();
-    this.expect('{');
+    this.expect(T['{']);
     const items: WorldItemAst[] = [];
     for (;;) {
       const d = this.docs();
-      if (this.eat('}')) break;
+      if (this.eat(T['}'])) break;
       const attrs = this.attributes();
       items.push(this.worldItem(d, attrs));
     }
@@ -288,57 +291,57 @@ class Parser {
     const k = this.t.kind[first];
     if (k === C_ID || k === C_XID) {
       const id = this.id();
-      if (this.eat(':')) {
-        if (this.peekIs('keyword', 'func') || this.peekIs('keyword', 'async')) {
+      if (this.eat(T[':'])) {
+        if (this.peekIs(T['keyword'], 'func') || this.peekIs(T['keyword'], 'async')) {
           const func = this.func();
-          this.expect(';');
+          this.expect(T[';']);
           return { kind: 'func', name: id, func };
         }
-        if (this.eat('keyword', 'interface')) return { kind: 'interface', name: id, items: this.interfaceItems() };
+        if (this.eat(T['keyword'], 'interface')) return { kind: 'interface', name: id, items: this.interfaceItems() };
         const afterColon = this.pos;
         const n = this.peekIdx();
         const nk = this.t.kind[n];
-        const qualified = (nk === C_ID || nk === C_XID) && this.peekIs('/', undefined, this.skip(n + 1)) && validateId(nk === C_ID ? this.text(n) : this.text(n).slice(1)) === undefined;
+        const qualified = (nk === C_ID || nk === C_XID) && this.peekIs(T['/'], undefined, this.skip(n + 1)) && validateId(nk === C_ID ? this.text(n) : this.text(n).slice(1)) === undefined;
         if (!qualified) {
           this.pos = afterColon;
           const path = this.usePath();
-          this.expect(';');
+          this.expect(T[';']);
           return { kind: 'named-path', name: id, path };
         }
       }
     }
     this.pos = save;
     const path = this.usePath();
-    this.expect(';');
+    this.expect(T[';']);
     return { kind: 'path', path };
   }
 
   private include(attributes: Attribute[]): IncludeAst {
-    this.expect('keyword', 'include');
+    this.expect(T['keyword'], 'include');
     const from = this.usePath();
     let names: IncludeAst['names'] = [];
-    if (this.eat('keyword', 'with')) {
-      names = this.list('{', '}', () => {
+    if (this.eat(T['keyword'], 'with')) {
+      names = this.list(T['{'], T['}'], () => {
         const name = this.id();
-        this.expect('keyword', 'as');
+        this.expect(T['keyword'], 'as');
         return { name, as: this.id() };
       });
-    } else this.expect(';');
+    } else this.expect(T[';']);
     return { from, attributes, names };
   }
 
   private interface(docs: Docs, attributes: Attribute[]): InterfaceAst {
-    this.expect('keyword', 'interface');
+    this.expect(T['keyword'], 'interface');
     const name = this.id();
     return { docs, attributes, name, items: this.interfaceItems() };
   }
 
   private interfaceItems(): InterfaceItem[] {
-    this.expect('{');
+    this.expect(T['{']);
     const items: InterfaceItem[] = [];
     for (;;) {
       const docs = this.docs();
-      if (this.eat('}')) break;
+      if (this.eat(T['}'])) break;
       const attrs = this.attributes();
       const i = this.peekIdx();
       const k = this.t.kind[i];
@@ -355,69 +358,69 @@ class Parser {
   }
 
   private use(attributes: Attribute[]): UseAst {
-    this.expect('keyword', 'use');
+    this.expect(T['keyword'], 'use');
     const from = this.usePath();
-    this.expect('.');
-    this.expect('{');
+    this.expect(T['.']);
+    this.expect(T['{']);
     const names: UseAst['names'] = [];
-    while (!this.eat('}')) {
+    while (!this.eat(T['}'])) {
       const name = this.id();
-      const as = this.eat('keyword', 'as') ? this.id() : undefined;
+      const as = this.eat(T['keyword'], 'as') ? this.id() : undefined;
       names.push({ name, as });
-      if (!this.eat(',')) {
-        this.expect('}');
+      if (!this.eat(T[','])) {
+        this.expect(T['}']);
         break;
       }
     }
-    this.expect(';');
+    this.expect(T[';']);
     return { attributes, from, names };
   }
 
   private namedFunc(docs: Docs, attributes: Attribute[]): NamedFunc {
     const name = this.id();
-    this.expect(':');
+    this.expect(T[':']);
     const func = this.func();
-    this.expect(';');
+    this.expect(T[';']);
     return { docs, attributes, name, func };
   }
 
   private func(): FuncAst {
-    const isAsync = this.eat('keyword', 'async');
-    const span = this.expectSpan('keyword', 'func');
-    this.expect('(');
-    const params = this.listTrailer(')', () => this.param());
-    const result = this.eat('->') ? this.type(0) : undefined;
+    const isAsync = this.eat(T['keyword'], 'async');
+    const span = this.expectSpan(T['keyword'], 'func');
+    this.expect(T['(']);
+    const params = this.listTrailer(T[')'], () => this.param());
+    const result = this.eat(T['->']) ? this.type(0) : undefined;
     return { span, async: isAsync, params, result };
   }
 
   private param(): { name: Id; ty: TypeAst } {
     const name = this.id();
-    this.expect(':');
+    this.expect(T[':']);
     return { name, ty: this.type(0) };
   }
 
   private typeDef(keyword: string, docs: Docs, attributes: Attribute[]): TypeDefAst {
-    this.expect('keyword', keyword);
+    this.expect(T['keyword'], keyword);
     const name = this.id();
     let ty: TypeAst;
     switch (keyword) {
       case 'type':
-        this.expect('=');
+        this.expect(T['=']);
         ty = this.type(0);
-        this.expect(';');
+        this.expect(T[';']);
         break;
       case 'flags':
-        ty = { kind: 'flags', span: name.span, flags: this.list('{', '}', (d) => ({ docs: d, name: this.id() })) };
+        ty = { kind: 'flags', span: name.span, flags: this.list(T['{'], T['}'], (d) => ({ docs: d, name: this.id() })) };
         break;
       case 'enum':
-        ty = { kind: 'enum', span: name.span, cases: this.list('{', '}', (d) => ({ docs: d, name: this.id() })) };
+        ty = { kind: 'enum', span: name.span, cases: this.list(T['{'], T['}'], (d) => ({ docs: d, name: this.id() })) };
         break;
       case 'record':
         ty = {
           kind: 'record', span: name.span,
-          fields: this.list('{', '}', (d) => {
+          fields: this.list(T['{'], T['}'], (d) => {
             const n = this.id();
-            this.expect(':');
+            this.expect(T[':']);
             return { docs: d, name: n, ty: this.type(0) };
           }),
         };
@@ -425,12 +428,12 @@ class Parser {
       case 'variant':
         ty = {
           kind: 'variant', span: name.span,
-          cases: this.list('{', '}', (d) => {
+          cases: this.list(T['{'], T['}'], (d) => {
             const n = this.id();
             let t: TypeAst | undefined;
-            if (this.eat('(')) {
+            if (this.eat(T['('])) {
               t = this.type(0);
-              this.expect(')');
+              this.expect(T[')']);
             }
             return { docs: d, name: n, ty: t };
           }),
@@ -438,13 +441,13 @@ class Parser {
         break;
       default: {
         const funcs: ResourceFunc[] = [];
-        if (this.eat('{')) {
-          while (!this.eat('}')) {
+        if (this.eat(T['{'])) {
+          while (!this.eat(T['}'])) {
             const d = this.docs();
             const attrs = this.attributes();
             funcs.push(this.resourceFunc(d, attrs));
           }
-        } else this.expect(';');
+        } else this.expect(T[';']);
         ty = { kind: 'resource', span: name.span, funcs };
       }
     }
@@ -453,39 +456,39 @@ class Parser {
 
   private resourceFunc(docs: Docs, attributes: Attribute[]): ResourceFunc {
     const i = this.peekIdx();
-    if (this.peekIs('keyword', 'constructor', i)) {
+    if (this.peekIs(T['keyword'], 'constructor', i)) {
       const span = this.spanOf(i);
       this.advance();
-      this.expect('(');
-      const params = this.listTrailer(')', () => this.param());
-      const result = this.eat('->') ? this.type(0) : undefined;
-      this.expect(';');
+      this.expect(T['(']);
+      const params = this.listTrailer(T[')'], () => this.param());
+      const result = this.eat(T['->']) ? this.type(0) : undefined;
+      this.expect(T[';']);
       return { kind: 'constructor', func: { docs, attributes, name: { name: 'constructor', span }, func: { span, async: false, params, result } } };
     }
     const k = this.t.kind[i];
     if (k === C_ID || k === C_XID) {
       const name = this.id();
-      this.expect(':');
-      const kind = this.eat('keyword', 'static') ? 'static' : 'method';
+      this.expect(T[':']);
+      const kind = this.eat(T['keyword'], 'static') ? 'static' : 'method';
       const func = this.func();
-      this.expect(';');
+      this.expect(T[';']);
       return { kind, func: { docs, attributes, name, func } };
     }
     this.errExpected('`constructor` or identifier', i);
   }
 
-  private list<T>(open: TokenKind, close: TokenKind, item: (docs: Docs) => T): T[] {
+  private list<R>(open: number, close: number, item: (docs: Docs) => R): R[] {
     this.expect(open);
     return this.listTrailer(close, item);
   }
 
-  private listTrailer<T>(close: TokenKind, item: (docs: Docs) => T): T[] {
-    const items: T[] = [];
+  private listTrailer<R>(close: number, item: (docs: Docs) => R): R[] {
+    const items: R[] = [];
     for (;;) {
       const docs = this.docs();
       if (this.eat(close)) break;
       items.push(item(docs));
-      if (!this.eat(',')) {
+      if (!this.eat(T[','])) {
         this.expect(close);
         break;
       }
@@ -503,65 +506,65 @@ class Parser {
       if (PRIMS.has(w)) return { kind: 'prim', name: w as PrimitiveName, span };
       switch (w) {
         case 'tuple':
-          return { kind: 'tuple', span, types: this.list('<', '>', () => this.type(depth + 1)) };
+          return { kind: 'tuple', span, types: this.list(T['<'], T['>'], () => this.type(depth + 1)) };
         case 'list': {
-          this.expect('<');
+          this.expect(T['<']);
           const ty = this.type(depth + 1);
-          if (this.eat(',')) {
+          if (this.eat(T[','])) {
             const n = this.advance();
             if (this.t.kind[n] !== C_INT) this.errExpected('fixed-length', n);
             const digits = this.text(n);
             const size = Number(digits);
             if (!(size <= 0xffffffff)) this.err(this.spanOf(n), 'invalid list size: number too large to fit in target type');
-            this.expect('>');
+            this.expect(T['>']);
             return { kind: 'fixed-list', span, ty, size };
           }
-          this.expect('>');
+          this.expect(T['>']);
           return { kind: 'list', span, ty };
         }
         case 'map': {
-          this.expect('<');
+          this.expect(T['<']);
           const key = this.type(depth + 1);
-          this.expect(',');
+          this.expect(T[',']);
           const value = this.type(depth + 1);
-          this.expect('>');
+          this.expect(T['>']);
           return { kind: 'map', span, key, value };
         }
         case 'option': {
-          this.expect('<');
+          this.expect(T['<']);
           const ty = this.type(depth + 1);
-          this.expect('>');
+          this.expect(T['>']);
           return { kind: 'option', span, ty };
         }
         case 'result': {
           let ok: TypeAst | undefined;
           let err: TypeAst | undefined;
-          if (this.eat('<')) {
-            if (this.eat('keyword', '_')) {
-              this.expect(',');
+          if (this.eat(T['<'])) {
+            if (this.eat(T['keyword'], '_')) {
+              this.expect(T[',']);
               err = this.type(depth + 1);
             } else {
               ok = this.type(depth + 1);
-              if (this.eat(',')) err = this.type(depth + 1);
+              if (this.eat(T[','])) err = this.type(depth + 1);
             }
-            this.expect('>');
+            this.expect(T['>']);
           }
           return { kind: 'result', span, ok, err };
         }
         case 'future':
         case 'stream': {
           let ty: TypeAst | undefined;
-          if (this.eat('<')) {
+          if (this.eat(T['<'])) {
             ty = this.type(depth + 1);
-            this.expect('>');
+            this.expect(T['>']);
           }
           return { kind: w, span, ty };
         }
         case 'own':
         case 'borrow': {
-          this.expect('<');
+          this.expect(T['<']);
           const resource = this.id();
-          this.expect('>');
+          this.expect(T['>']);
           return { kind: w, resource, span: resource.span };
         }
       }
@@ -576,32 +579,32 @@ class Parser {
 
   private attributes(): Attribute[] {
     const ret: Attribute[] = [];
-    while (this.eat('@')) {
+    while (this.eat(T['@'])) {
       const id = this.id();
       switch (id.name) {
         case 'since':
         case 'deprecated': {
-          this.expect('(');
+          this.expect(T['(']);
           this.eatId('version');
-          this.expect('=');
+          this.expect(T['=']);
           const { version } = this.version();
-          this.expect(')');
+          this.expect(T[')']);
           ret.push({ kind: id.name, span: id.span, version });
           break;
         }
         case 'unstable': {
-          this.expect('(');
+          this.expect(T['(']);
           this.eatId('feature');
-          this.expect('=');
+          this.expect(T['=']);
           const feature = this.id();
-          this.expect(')');
+          this.expect(T[')']);
           ret.push({ kind: 'unstable', span: id.span, feature });
           break;
         }
         case 'external-id': {
-          this.expect('(');
-          const s = this.expectSpan('string');
-          this.expect(')');
+          this.expect(T['(']);
+          const s = this.expectSpan(T['string']);
+          this.expect(T[')']);
           const { value } = scanString(this.t.text, s.start - this.t.offset, (at, msg) => this.err({ start: this.t.offset + at, end: this.t.offset + at + 1 }, msg));
           ret.push({ kind: 'external-id', span: id.span, id: value });
           break;
