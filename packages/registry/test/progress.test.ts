@@ -47,3 +47,24 @@ describe('odds and ends', () => {
     expect(() => registryMappingFromProject({ namespaces: { a: 3 } })).toThrow(RegistryError);
   });
 });
+
+describe('auth challenges', () => {
+  it('parses bearer and basic challenges', async () => {
+    const { parseChallenge } = await import('../src/remote/challenge.js');
+    expect(parseChallenge('Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:a/b:pull,push"')).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://auth.example.com/token', service: 'registry.example.com', scope: 'repository:a/b:pull,push' },
+    });
+    expect(parseChallenge('Basic realm="weld \\"test\\""')).toEqual({ scheme: 'basic', params: { realm: 'weld "test"' } });
+    expect(parseChallenge('Bearer realm=https://x/token, service=reg')).toEqual({ scheme: 'bearer', params: { realm: 'https://x/token', service: 'reg' } });
+    expect(parseChallenge(undefined)).toBeUndefined();
+  });
+
+  it('uses https unless the host is loopback or --plain-http is given', async () => {
+    const { RegistryClient } = await import('../src/remote/client.js');
+    expect(new RegistryClient('registry.example.com').base).toBe('https://registry.example.com');
+    expect(new RegistryClient('registry.example.com:5000', { plainHttp: true }).base).toBe('http://registry.example.com:5000');
+    expect(new RegistryClient('127.0.0.1:5000').base).toBe('http://127.0.0.1:5000');
+    expect(new RegistryClient('localhost:5000', { tls: true }).base).toBe('https://localhost:5000');
+  });
+});

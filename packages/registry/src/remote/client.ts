@@ -118,7 +118,7 @@ export class RegistryClient {
       }
       if (res.status === 401 && !authRetried && !req.accept?.includes(401)) {
         const challenge = parseChallenge(header(res.headers, 'www-authenticate'));
-        await res.body.dump();
+        const text = req.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
         if (challenge && (challenge.scheme === 'bearer' || challenge.scheme === 'basic')) {
           this.challenge = challenge;
           if (challenge.scheme === 'bearer') this.tokens.delete(this.tokenKey(req.scopes));
@@ -129,7 +129,7 @@ export class RegistryClient {
             continue;
           }
         }
-        throw await this.statusError({ ...res, body: emptyBody() }, req);
+        throw await this.statusError(res.status, text, req);
       }
       if (RETRYABLE_STATUS.has(res.status) && attempt < attempts && !req.accept?.includes(res.status)) {
         const retryAfter = Number(header(res.headers, 'retry-after'));
@@ -138,7 +138,9 @@ export class RegistryClient {
         continue;
       }
       if ((res.status >= 200 && res.status < 300) || req.accept?.includes(res.status)) return res;
-      throw await this.statusError(res, req);
+      const text = req.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
+      if (req.method === 'HEAD') await res.body.dump().catch(() => undefined);
+      throw await this.statusError(res.status, text, req);
     }
   }
 
@@ -274,12 +276,9 @@ export class RegistryClient {
     return new RegistryError('network-error', `cannot reach ${this.host} (${code || msg})`, { cause: e, hint: 'check the host name and port, and that the registry is running' });
   }
 
-  private async statusError(res: RegistryResponse, req: RegistryRequest): Promise<RegistryError> {
-    const text = req.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
-    if (req.method === 'HEAD') await res.body.dump().catch(() => undefined);
+  private async statusError(status: number, text: string, req: RegistryRequest): Promise<RegistryError> {
     const codes = registryErrorCodes(text);
     const detail = errorBodySummary(text);
-    const status = res.status;
     const cred = status === 401 || status === 403 ? await this.getCredential().catch(() => undefined) : undefined;
     const make = (code: RegistryErrorCode, message: string, hint?: string) => new RegistryError(code, message, { status, detail, hint });
     if (codes.includes('DENIED') || status === 403) {
@@ -326,10 +325,6 @@ function errorBodySummary(text: string): string | undefined {
     /* not JSON */
   }
   return text.length > 300 ? text.slice(0, 300) + '…' : text.trim() || undefined;
-}
-
-function emptyBody(): RegistryResponse['body'] {
-  return { text: async () => '', dump: async () => undefined } as unknown as RegistryResponse['body'];
 }
 
 function sleep(ms: number): Promise<void> {
