@@ -4,9 +4,14 @@ import { buildProject, loadProject, type ComponentBuildResult } from '@weld/comp
 import { emit, globals, status } from '../context.js';
 import { formatBytes, formatMs } from '../format.js';
 
+function shown(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
 function line(r: ComponentBuildResult, cwd: string): string {
   const what = r.cached ? 'cached' : 'built ';
-  return `${what} ${r.name.padEnd(16)} ${r.language.padEnd(4)} ${formatBytes(r.size).padStart(9)}  ${r.digest}  ${path.relative(cwd, r.path)}${r.cached ? '' : `  (${formatMs(r.milliseconds)})`}`;
+  return `${what} ${r.name.padEnd(16)} ${r.language.padEnd(4)} ${formatBytes(r.size).padStart(9)}  ${r.digest}  ${shown(r.path, cwd)}${r.cached ? '' : `  (${formatMs(r.milliseconds)})`}`;
 }
 
 export function registerBuild(program: Command): void {

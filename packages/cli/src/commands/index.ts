@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBuild } from './build.js';
+import { registerRun } from './run.js';
 import { registerPush } from './push.js';
 import { registerPull } from './pull.js';
 import { registerCopy } from './copy.js';
@@ -19,6 +20,7 @@ import { registerWitRegistry } from './wit-registry.js';
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
   registerBuild(program);
+  registerRun(program);
   registerPush(program);
   registerPull(program);
   registerCopy(program);

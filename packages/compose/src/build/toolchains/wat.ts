@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from '@bytecodealliance/jco';
 import { BuildError } from '../errors.js';
 import type { WasmComponent, WatComponent } from '../project.js';
 import { caretSnippet } from '../snippet.js';
@@ -44,6 +43,7 @@ export const buildWat: Toolchain<WatComponent> = async (spec, ctx) => {
   const text = await readFile(file, 'utf8');
   let bytes: Uint8Array;
   try {
+    const { parse } = await import('@bytecodealliance/jco'); // ~0.5 s to load: only when a WAT component builds
     bytes = await parse(text);
   } catch (e) {
     const raw = e instanceof Error ? e.message : String(e);

@@ -1,0 +1,18 @@
+import { WeldError } from '@weld/wit-tools';
+
+export type RunErrorCode =
+  | 'grant-invalid'
+  | 'grant-unsupported'
+  | 'not-a-command'
+  | 'unsatisfied-import'
+  | 'transpile-failed'
+  | 'instantiate-failed'
+  | 'trap';
+
+/** A run that could not start, or a guest that trapped. */
+export class RunError extends WeldError<RunErrorCode> {
+  constructor(code: RunErrorCode, message: string, options: { detail?: string; hint?: string; cause?: unknown; exit?: number } = {}) {
+    super(code, message, { exit: 2, ...options });
+    this.name = 'RunError';
+  }
+}

@@ -1,0 +1,77 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { RunError } from './errors.js';
+
+export interface DirGrant {
+  host: string;
+  guest: string;
+  readonly: boolean;
+}
+
+export interface HostGrant {
+  host: string;
+  /** Undefined: any port. */
+  port?: number;
+}
+
+/** What an instance may touch. Everything not listed here is denied. */
+export interface Grants {
+  env: Record<string, string>;
+  dirs: DirGrant[];
+  allowHosts: HostGrant[];
+  allowLookup: boolean;
+}
+
+export const NO_GRANTS: Grants = Object.freeze({ env: {}, dirs: [], allowHosts: [], allowLookup: false }) as Grants;
+
+/** `--env NAME[=VALUE]`: without a value, the host's value of NAME is passed through. */
+export function parseEnvGrant(spec: string, hostEnv: NodeJS.ProcessEnv = process.env): [string, string] {
+  const eq = spec.indexOf('=');
+  const name = eq === -1 ? spec : spec.slice(0, eq);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RunError('grant-invalid', `--env ${spec}: "${name}" is not an environment variable name`);
+  if (eq !== -1) return [name, spec.slice(eq + 1)];
+  const value = hostEnv[name];
+  if (value === undefined) throw new RunError('grant-invalid', `--env ${name}: the host has no ${name} to pass through`, { hint: `give a value: --env ${name}=VALUE` });
+  return [name, value];
+}
+
+/** `--dir HOST[:GUEST][:ro]`. */
+export function parseDirGrant(spec: string, cwd = process.cwd()): DirGrant {
+  const parts = spec.split(':');
+  let readonly = false;
+  if (parts.length > 1 && parts[parts.length - 1] === 'ro') {
+    readonly = true;
+    parts.pop();
+  }
+  if (parts.length > 2 || !parts[0]) throw new RunError('grant-invalid', `--dir ${spec}: expected HOST[:GUEST][:ro]`);
+  const host = path.resolve(cwd, parts[0]);
+  if (!existsSync(host) || !statSync(host).isDirectory()) throw new RunError('grant-invalid', `--dir ${spec}: ${host} is not a directory`);
+  const guest = parts[1] ?? parts[0];
+  if (!guest.startsWith('/')) throw new RunError('grant-invalid', `--dir ${spec}: the guest path "${guest}" must be absolute (e.g. ${parts[0]}:/data)`);
+  return { host, guest, readonly };
+}
+
+/** `--allow-host HOST[:PORT]`. */
+export function parseHostGrant(spec: string): HostGrant {
+  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.*-]+)(?::(\d{1,5}))?$/.exec(spec);
+  if (!m) throw new RunError('grant-invalid', `--allow-host ${spec}: expected HOST[:PORT]`);
+  const port = m[2] === undefined ? undefined : Number(m[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) throw new RunError('grant-invalid', `--allow-host ${spec}: port out of range`);
+  return { host: m[1]!.toLowerCase(), port };
+}
+
+function defaultPort(scheme: string | undefined): number {
+  return scheme?.toLowerCase() === 'http' ? 80 : 443;
+}
+
+/** Whether an outgoing request to `authority` ("host[:port]") is granted; `*.example.com` matches subdomains. */
+export function hostAllowed(grants: Grants, authority: string, scheme?: string): boolean {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority.toLowerCase());
+  if (!m) return false;
+  const host = m[1]!;
+  const port = m[2] ? Number(m[2]) : defaultPort(scheme);
+  return grants.allowHosts.some((g) => {
+    const hostOk = g.host === host || (g.host.startsWith('*.') && host.endsWith(g.host.slice(1)));
+    return hostOk && (g.port === undefined || g.port === port);
+  });
+}

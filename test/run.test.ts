@@ -1,0 +1,149 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hostAllowed, hostImports, loadHostShim, parseHostGrant, type Denial, type Grants } from '@weld/runner';
+import { runWeld } from './helpers/cli.js';
+import { tempProject } from './helpers/tmp.js';
+
+const probeC = `
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+int main(int argc, char **argv) {
+  const char *secret = getenv("SECRET");
+  printf("args=%d", argc - 1);
+  for (int i = 1; i < argc; i++) printf(" [%s]", argv[i]);
+  printf(" SECRET=%s\\n", secret ? secret : "(unset)");
+  if (argc > 1 && strcmp(argv[1], "read") == 0) {
+    FILE *f = fopen(argv[2], "r");
+    if (!f) { printf("open %s failed: %s\\n", argv[2], strerror(errno)); return 4; }
+    char buf[256] = {0};
+    fread(buf, 1, sizeof buf - 1, f);
+    printf("content=%s\\n", buf);
+    fclose(f);
+  }
+  if (argc > 1 && strcmp(argv[1], "exit") == 0) return atoi(argv[2]);
+  return 0;
+}
+`;
+
+describe('weld run: deny-by-default grants', () => {
+  let probe: string;
+  let home: string;
+  beforeAll(async () => {
+    const dir = await tempProject({ 'weld.yaml': 'components:\n  - { name: probe, language: c, source: probe.c, exec-model: command }\n', 'probe.c': probeC });
+    const r = await runWeld(['build', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    probe = path.join(dir, 'build', 'probe.wasm');
+    home = await mkdtemp(path.join(os.tmpdir(), 'weld-home-'));
+  });
+  const weld = (args: string[], env: Record<string, string> = {}) => runWeld(args, { env: { WELD_HOME: home, SECRET: 'host-secret', ...env } });
+
+  it('passes arguments; grants no environment unless named', async () => {
+    const r = await weld(['run', probe, '--', 'a', 'b c']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('args=2 [a] [b c] SECRET=(unset)\n');
+    expect((await weld(['run', probe, '--env', 'SECRET'])).stdout).toContain('SECRET=host-secret');
+    expect((await weld(['run', probe, '--env', 'SECRET=given'])).stdout).toContain('SECRET=given');
+  });
+
+  it('files are reachable only through --dir, at the guest path', async () => {
+    const data = await mkdtemp(path.join(os.tmpdir(), 'weld-data-'));
+    await writeFile(path.join(data, 'note.txt'), 'granted file');
+    const denied = await weld(['run', probe, '--', 'read', '/data/note.txt']);
+    expect(denied.code).toBe(1); // WASI 0.2's run result carries success or failure only
+    expect(denied.stdout).toMatch(/open \/data\/note\.txt failed/);
+    const granted = await weld(['run', probe, '--dir', `${data}:/data`, '--', 'read', '/data/note.txt']);
+    expect(granted.code, granted.stderr).toBe(0);
+    expect(granted.stdout).toContain('content=granted file');
+    const ro = await weld(['run', probe, '--dir', `${data}:/data:ro`]);
+    expect(ro.code).toBe(2);
+    expect(ro.stderr).toMatch(/error\[grant-unsupported\]: read-only directory grants are not supported yet/);
+  });
+
+  it("exits with the guest's status", async () => {
+    expect((await weld(['run', probe, '--', 'exit', '7'])).code).toBe(1);
+    expect((await weld(['run', probe, '--', 'exit', '0'])).code).toBe(0);
+  });
+
+  it('bad grants and non-commands are clear errors', async () => {
+    const noValue = await weld(['run', probe, '--env', 'WELD_SURELY_UNSET_VAR']);
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr).toMatch(/error\[grant-invalid\]: --env WELD_SURELY_UNSET_VAR: the host has no WELD_SURELY_UNSET_VAR/);
+    const badDir = await weld(['run', probe, '--dir', '/definitely/not/here']);
+    expect(badDir.stderr).toMatch(/error\[grant-invalid\]: --dir \/definitely\/not\/here: .* is not a directory/);
+    const reactor = await tempProject({ 'weld.yaml': 'components:\n  - { name: n, language: wat, source: n.wat }\n', 'n.wat': '(component)' });
+    await runWeld(['build', reactor]);
+    const notCommand = await weld(['run', path.join(reactor, 'build', 'n.wasm')]);
+    expect(notCommand.stderr).not.toMatch(/internal error/);
+    expect(notCommand.code).toBe(2);
+    expect(notCommand.stderr).toMatch(/error\[not-a-command\]: the component does not export wasi:cli\/run/);
+  });
+
+  it('with a policy, only references signed by a trusted key run (exit 3 otherwise)', async () => {
+    const keys = await mkdtemp(path.join(os.tmpdir(), 'weld-keys-'));
+    const env = { WELD_PASSWORD: 'pw' };
+    expect((await weld(['push', probe, 'team/probe:signed'], env)).code).toBe(0);
+    expect((await weld(['keygen', '--output-key-prefix', path.join(keys, 'k')], env)).code).toBe(0);
+    expect((await weld(['sign', 'team/probe:signed', '--key', path.join(keys, 'k.key')], env)).code).toBe(0);
+    const policy = path.join(keys, 'policy.yaml');
+    await writeFile(policy, `policy:\n  trust:\n    - prefix: team\n      keys: [${path.join(keys, 'k.pub')}]\n`);
+    const ok = await weld(['run', 'team/probe:signed', '--policy', policy]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('args=0');
+    const other = await tempProject({ 'weld.yaml': 'components:\n  - { name: other, language: c, source: o.c, exec-model: command }\n', 'o.c': 'int main(void){return 0;}\n' });
+    await runWeld(['build', other]);
+    expect((await weld(['push', path.join(other, 'build', 'other.wasm'), 'team/other:1'], env)).code).toBe(0);
+    const denied = await weld(['run', 'team/other:1', '--policy', policy]);
+    expect(denied.code).toBe(3);
+    expect(denied.stderr).toMatch(/team\/other/);
+    expect(denied.stderr).toMatch(/k\.pub|key/);
+    expect(denied.stdout).toBe('');
+  });
+});
+
+describe('runner host imports filter capabilities per instance', () => {
+  beforeAll(loadHostShim);
+  const grants = (allow: string[] = [], allowLookup = false): Grants => ({ env: {}, dirs: [], allowHosts: allow.map(parseHostGrant), allowLookup });
+
+  it('matches hosts, ports and wildcards', () => {
+    const g = grants(['api.example.com', 'localhost:8080', '*.internal']);
+    expect(hostAllowed(g, 'api.example.com', 'https')).toBe(true);
+    expect(hostAllowed(g, 'api.example.com:8443', 'https')).toBe(true);
+    expect(hostAllowed(g, 'example.com', 'https')).toBe(false);
+    expect(hostAllowed(g, 'localhost:8080', 'http')).toBe(true);
+    expect(hostAllowed(g, 'localhost', 'http')).toBe(false);
+    expect(hostAllowed(g, 'db.internal', 'https')).toBe(true);
+    expect(hostAllowed(g, 'internal', 'https')).toBe(false);
+    expect(hostAllowed(grants(), 'anything', 'https')).toBe(false);
+  });
+
+  it('an ungranted outgoing HTTP request gets HTTP-request-denied and names the grant', () => {
+    const denials: Denial[] = [];
+    const imports = hostImports({ grants: grants(), args: [], onDenied: (d) => denials.push(d) }) as Record<string, any>;
+    const request = { authority: () => 'example.com:443', scheme: () => ({ tag: 'HTTPS' }) };
+    let thrown: any;
+    try {
+      imports['wasi:http/outgoing-handler'].handle(request, undefined);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown?.payload).toEqual({ tag: 'HTTP-request-denied' });
+    expect(denials).toEqual([{ capability: 'http', attempted: 'HTTP request to https://example.com:443', grant: '--allow-host example.com:443' }]);
+  });
+
+  it('sockets and DNS are denied without grants, and instances do not share grants', () => {
+    const denials: Denial[] = [];
+    const denied = hostImports({ grants: grants(), args: [], onDenied: (d) => denials.push(d) }) as Record<string, any>;
+    expect(() => denied['wasi:sockets/tcp-create-socket'].createTcpSocket('ipv4')).toThrow(/access-denied/);
+    expect(() => denied['wasi:sockets/ip-name-lookup'].resolveAddresses({}, 'example.com')).toThrow(/access-denied/);
+    expect(denials.map((d) => d.grant)).toEqual(['--allow-host HOST[:PORT]', '--allow-lookup']);
+    const a = hostImports({ grants: { ...grants(), env: { A: '1' } }, args: ['a'], onDenied: () => undefined }) as Record<string, any>;
+    const b = hostImports({ grants: grants(), args: ['b'], onDenied: () => undefined }) as Record<string, any>;
+    expect(a['wasi:cli/environment'].getEnvironment()).toEqual([['A', '1']]);
+    expect(b['wasi:cli/environment'].getEnvironment()).toEqual([]);
+    expect(b['wasi:filesystem/preopens'].getDirectories()).toEqual([]);
+  });
+});
