@@ -26,7 +26,7 @@ export {
 } from './media.js';
 export type { Descriptor, Target, Fetcher, Pusher, Exister, Resolver, Tagger, TagLister, ReferrerLister } from './store/types.js';
 export { MemoryStore } from './store/memory.js';
-export { OciLayoutStore, REF_NAME_ANNOTATION, type OciLayoutOptions } from './store/layout.js';
+export { OciLayoutStore, listLayoutRepositories, REF_NAME_ANNOTATION, type OciLayoutOptions } from './store/layout.js';
 export { OciArchiveStore } from './store/archive.js';
 export { RegistryClient, type ClientOptions } from './remote/client.js';
 export { RemoteRepository, referrersTagFor, type RepositoryOptions } from './remote/repository.js';

@@ -58,6 +58,7 @@ describe('weld push / pull / copy / tag / ls', () => {
     expect(existsSync(join(dir, 'home', 'oci', 'index.json'))).toBe(true);
     expect((await weld(['tag', 'team/emb:v1', 'stable', 'prod'])).code).toBe(0);
     expect((await weld(['ls', 'team/emb'])).stdout.split('\n').filter(Boolean)).toEqual(['prod', 'stable', 'v1']);
+    expect(JSON.parse((await weld(['-o', 'json', 'ls'])).stdout).repositories).toEqual([{ repository: 'team/emb', tags: ['prod', 'stable', 'v1'] }]);
     const cp = await weld(['copy', 'team/emb:stable', `${reg.host}/cli/emb`]);
     expect(cp.code).toBe(0);
     expect((await weld(['-o', 'json', 'ls', `${reg.host}/cli/emb`])).stdout).toContain('"stable"');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatReference, openTarget } from '@weld/registry';
+import { embeddedStorePath, formatReference, listLayoutRepositories, openTarget } from '@weld/registry';
 import { emit, globals } from '../context.js';
 import { openOptions, withRegistryFlags } from './registry-common.js';
 
@@ -7,10 +7,16 @@ export function registerLs(program: Command): void {
   withRegistryFlags(
     program
       .command('ls')
-      .description('list the tags of a repository (registry, OCI layout, archive or embedded store)')
-      .argument('<repo>', 'repository reference; a tag in it is ignored'),
-  ).action(async (repo: string, opts: { plainHttp?: boolean; timeout?: string }, cmd: Command) => {
+      .description('list the tags of a repository (registry, OCI layout, archive or embedded store); no argument lists the embedded store')
+      .argument('[repo]', 'repository reference; a tag in it is ignored'),
+  ).action(async (repo: string | undefined, opts: { plainHttp?: boolean; timeout?: string }, cmd: Command) => {
     const g = globals(cmd);
+    if (repo === undefined) {
+      const store = embeddedStorePath();
+      const repositories = await listLayoutRepositories(store);
+      emit(g, { store, repositories }, () => (repositories.length ? repositories.map((r) => `${r.repository}  ${r.tags.join(' ')}`) : [`(the embedded store at ${store} is empty)`]));
+      return;
+    }
     const opened = await openTarget(repo, openOptions(opts));
     try {
       const tags: string[] = [];

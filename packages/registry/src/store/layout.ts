@@ -257,3 +257,24 @@ export class OciLayoutStore implements Target {
     });
   }
 }
+
+/** Repositories (and their tags) held in a shared layout such as the embedded store (`repo:tag` ref names). */
+export async function listLayoutRepositories(root: string): Promise<{ repository: string; tags: string[] }[]> {
+  let index: LayoutIndex;
+  try {
+    index = JSON.parse(await readFile(join(root, 'index.json'), 'utf8')) as LayoutIndex;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new RegistryError('layout-invalid', `${join(root, 'index.json')} is not a valid OCI index`, { cause: e });
+  }
+  const repos = new Map<string, Set<string>>();
+  for (const d of index.manifests ?? []) {
+    const ref = d.annotations?.[REF_NAME_ANNOTATION];
+    const colon = ref?.lastIndexOf(':') ?? -1;
+    if (!ref || colon <= 0) continue;
+    const repo = ref.slice(0, colon);
+    if (!repos.has(repo)) repos.set(repo, new Set());
+    repos.get(repo)!.add(ref.slice(colon + 1));
+  }
+  return [...repos.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([repository, tags]) => ({ repository, tags: [...tags].sort() }));
+}
