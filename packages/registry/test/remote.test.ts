@@ -242,6 +242,14 @@ describe('copy', () => {
     expect(Buffer.from(pulled.bytes!).equals(component)).toBe(true);
     const { stdout } = await run('skopeo', ['inspect', '--raw', `oci-archive:${join(dir, 'app.tar')}:v1`]);
     expect(JSON.parse(stdout).layers[0].mediaType).toBe('application/wasm');
+    // And an archive skopeo wrote reads back here.
+    await run('skopeo', ['copy', '--src-tls-verify=false', `docker://${open.host}/archive/src:v1`, `oci-archive:${join(dir, 'skopeo.tar')}:v9`]);
+    const skopeoArchive = await openTarget(`oci-archive:${join(dir, 'skopeo.tar')}:v9`);
+    try {
+      expect(Buffer.from((await pullComponent(skopeoArchive.target, skopeoArchive.selector)).bytes!).equals(component)).toBe(true);
+    } finally {
+      await skopeoArchive.close();
+    }
   });
 
   it('copies referrers along with their subject when asked', async () => {
