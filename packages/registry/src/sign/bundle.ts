@@ -1,7 +1,6 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { BUNDLE_V03_MEDIA_TYPE, bundleFromJSON, bundleToJSON, type Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import { DSSEBundleBuilder } from '@sigstore/sign';
 import { toSignedEntity, toTrustMaterial, Verifier, type KeyFinderFunc } from '@sigstore/verify';
 import type { Descriptor, Target } from '../store/types.js';
 import { describeBytes, EMPTY_JSON, fetchBytes, OCI_EMPTY, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
@@ -41,6 +40,8 @@ export function statementFor(manifestDigest: string, predicateType: string, pred
 
 /** Signs `statement` into a v0.3 sigstore bundle holding a DSSE envelope (no transparency log: offline). */
 export async function createDsseBundle(signer: Signer, statement: InTotoStatement): Promise<Bundle> {
+  // @sigstore/sign takes ~1 s to load; only signing needs it, so every other weld command skips it.
+  const { DSSEBundleBuilder } = await import('@sigstore/sign');
   const builder = new DSSEBundleBuilder({ signer, witnesses: [] });
   return builder.create({ data: Buffer.from(JSON.stringify(statement)), type: IN_TOTO_PAYLOAD_TYPE });
 }
