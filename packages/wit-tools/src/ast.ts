@@ -24,6 +24,8 @@ export interface PackageNameAst {
   namespace: Id;
   name: Id;
   version?: { span: Span; version: string };
+  /** `ns:name@ver`, filled in on first use */
+  key?: string;
 }
 
 export type UsePath = { kind: 'id'; id: Id } | { kind: 'package'; pkg: PackageNameAst; name: Id };

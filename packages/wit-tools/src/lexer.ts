@@ -80,6 +80,9 @@ function isKeyContinue(c: number, text: string, i: number): boolean {
 const BIDI = new Set([0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
 const DEPRECATED = new Set([0x149, 0x673, 0xf77, 0xf79, 0x17a3, 0x17a4, 0x17b4, 0x17b5]);
 
+/** Control codes other than tab/newline/return, deprecated codepoints and bidirectional overrides. */
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u0149\u0673\u0f77\u0f79\u17a3\u17a4\u17b4\u17b5\u202a-\u202e\u2066-\u2069]/;
+
 function hex(cp: number): string {
   return `\\u{${cp.toString(16)}}`;
 }
@@ -89,14 +92,12 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
   const fail = (at: number, msg: string, len = 1): never => {
     throw new WitError('wit-syntax', msg, { span: { start: offset + at, end: offset + at + len }, sources });
   };
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 32 || (c >= 127 && c < 160) || c >= 0x149) {
-      if (c === 10 || c === 13 || c === 9) continue;
-      if (BIDI.has(c)) fail(i, `Input contains bidirectional override codepoint "${hex(c)}"`);
-      if (DEPRECATED.has(c)) fail(i, `Codepoint "${hex(c)}" is discouraged by Unicode`);
-      if (c < 32 || (c >= 127 && c < 160)) fail(i, `Control code '${hex(c)}'`);
-    }
+  const bad = FORBIDDEN.exec(text);
+  if (bad) {
+    const c = bad[0].charCodeAt(0);
+    if (BIDI.has(c)) fail(bad.index, `Input contains bidirectional override codepoint "${hex(c)}"`);
+    if (DEPRECATED.has(c)) fail(bad.index, `Codepoint "${hex(c)}" is discouraged by Unicode`);
+    fail(bad.index, `Control code '${hex(c)}'`);
   }
   let count = 0;
   const push = (code: number, s: number, e: number, word = '') => {

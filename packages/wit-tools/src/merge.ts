@@ -7,7 +7,7 @@
 import {
   type FunctionKind, type Interface, type InterfaceId, type PackageId, type Resolve, type Stability,
   type Type, type TypeDef, type TypeId, type TypeOwner, type WitFunction, type World, type WorldId, type WorldItem,
-  type WorldKey, UNKNOWN_STABILITY, packageNameString, worldKeyName,
+  type WorldKey, NO_OWNER, UNKNOWN_STABILITY, newTypeDef, packageNameString, worldKeyName,
 } from './model.js';
 import { NO_SPAN, type Span } from './source.js';
 import type { UnresolvedPackage } from './unresolved.js';
@@ -314,7 +314,7 @@ class Remap {
     }
     let own = this.ownHandles.get(id);
     if (own === undefined) {
-      r.types.push({ kind: { tag: 'handle', handle: 'own', resource: id }, owner: { tag: 'none' }, stability: UNKNOWN_STABILITY, span: NO_SPAN });
+      r.types.push(newTypeDef(undefined, { tag: 'handle', handle: 'own', resource: id }, NO_OWNER, UNKNOWN_STABILITY, NO_SPAN));
       own = r.types.length - 1;
       this.ownHandles.set(id, own);
     }

@@ -127,6 +127,15 @@ export interface TypeDef {
   externalId?: string;
 }
 
+/** Builds a `TypeDef` with every field present in one order, so all type definitions share a shape. */
+export function newTypeDef(
+  name: string | undefined, kind: TypeDefKind, owner: TypeOwner, stability: Stability, span: Span, docs?: string, externalId?: string,
+): TypeDef {
+  return { name, kind, owner, docs, stability, span, externalId };
+}
+
+export const NO_OWNER: TypeOwner = Object.freeze({ tag: 'none' }) as TypeOwner;
+
 export type FunctionKind =
   | { tag: 'freestanding' }
   | { tag: 'async-freestanding' }

@@ -7,7 +7,7 @@ import type * as ast from './ast.js';
 import {
   type FunctionKind, type Interface, type InterfaceId, type PackageName, type Param, type Stability, type Type,
   type TypeDef, type TypeDefKind, type TypeId, type TypeOwner, type WitFunction, type World, type WorldId,
-  type WorldItem, type WorldKey, UNKNOWN_STABILITY, packageNameString,
+  type WorldItem, type WorldKey, NO_OWNER, UNKNOWN_STABILITY, newTypeDef, packageNameString,
 } from './model.js';
 import type { SourceMap, Span } from './source.js';
 import { NO_SPAN } from './source.js';
@@ -187,6 +187,10 @@ function astPackageName(p: ast.PackageNameAst): PackageName {
   return { namespace: p.namespace.name, name: p.name.name, version: p.version?.version };
 }
 
+function astPackageKey(p: ast.PackageNameAst): string {
+  return (p.key ??= packageNameString(astPackageName(p)));
+}
+
 /** Builds one package from the files that make it up (wit-parser's `Resolver`). */
 export class PackageBuilder {
   private packageName?: { name: PackageName; span: Span };
@@ -274,12 +278,12 @@ export class PackageBuilder {
 
   private allocInterface(span: Span): InterfaceId {
     this.interfaceTypes.push(new Map());
-    this.interfaces.push({ types: new Map(), functions: new Map(), stability: UNKNOWN_STABILITY, span });
+    this.interfaces.push({ name: undefined, types: new Map(), functions: new Map(), docs: undefined, stability: UNKNOWN_STABILITY, package: undefined, span, cloneOf: undefined });
     return this.interfaces.length - 1;
   }
 
   private allocWorld(span: Span): WorldId {
-    this.worlds.push({ name: '', imports: new Map(), exports: new Map(), stability: UNKNOWN_STABILITY, includes: [], span });
+    this.worlds.push({ name: '', imports: new Map(), exports: new Map(), package: undefined, docs: undefined, stability: UNKNOWN_STABILITY, includes: [], span });
     return this.worlds.length - 1;
   }
 
@@ -293,11 +297,10 @@ export class PackageBuilder {
       forEachPath(list, (_iface, attrs, path, _names, kind) => {
         if (path.kind !== 'package') return;
         const stability = this.stability(attrs);
-        const pkgName = astPackageName(path.pkg);
-        const key = packageNameString(pkgName);
+        const key = astPackageKey(path.pkg);
         let deps = this.foreignDeps.get(key);
         if (!deps) {
-          deps = { name: pkgName, span: path.pkg.span, items: new Map() };
+          deps = { name: astPackageName(path.pkg), span: path.pkg.span, items: new Map() };
           this.foreignDeps.set(key, deps);
         }
         let entry = deps.items.get(path.name.name);
@@ -384,7 +387,7 @@ export class PackageBuilder {
             ref = ids.get(u.item.id.name);
             if (!ref) this.err('wit-unknown-name', u.item.id.span, `interface or world \`${u.item.id.name}\` does not exist`);
           } else {
-            ref = this.foreignDeps.get(packageNameString(astPackageName(u.item.pkg)))!.items.get(u.item.name.name)!.item;
+            ref = this.foreignDeps.get(astPackageKey(u.item.pkg))!.items.get(u.item.name.name)!.item;
           }
           items.set(name.name, ref);
         } else if (item.kind === 'interface' || item.kind === 'world') {
@@ -412,9 +415,7 @@ export class PackageBuilder {
         const lookup = this.interfaceTypes[iface]!;
         for (const n of names) {
           if (lookup.has(n.name.name)) continue;
-          const id = this.allocType({
-            name: n.name.name, kind: { tag: 'unknown' }, owner: { tag: 'interface', id: iface }, stability, span: n.name.span, externalId,
-          });
+          const id = this.allocType(newTypeDef(n.name.name, { tag: 'unknown' }, { tag: 'interface', id: iface }, stability, n.name.span, undefined, externalId));
           lookup.set(n.name.name, { item: { tag: 'type', id }, span: n.name.span });
           this.interfaces[iface]!.types.set(n.name.name, id);
         }
@@ -568,7 +569,7 @@ export class PackageBuilder {
       const stability = this.stability(def.attributes);
       const externalId = this.externalId(def.attributes);
       const kind = this.resolveTypeDef(def.ty, stability);
-      const id = this.allocType({ docs, stability, kind, name: def.name.name, owner, span: def.name.span, externalId });
+      const id = this.allocType(newTypeDef(def.name.name, kind, owner, stability, def.name.span, docs, externalId));
       this.defineName(def.name, { tag: 'type', id });
     }
   }
@@ -584,9 +585,7 @@ export class PackageBuilder {
       if (!found) this.err('wit-unknown-name', n.name.span, `name \`${n.name.name}\` does not exist`);
       if (found.item.tag === 'item') this.err('wit-unknown-name', n.name.span, `cannot import ${found.item.what} \`${n.name.name}\``);
       const local = n.as ?? n.name;
-      const id = this.allocType({
-        stability, kind: { tag: 'type', type: found.item.id }, name: local.name, owner, span: n.name.span, externalId,
-      });
+      const id = this.allocType(newTypeDef(local.name, { tag: 'type', type: found.item.id }, owner, stability, n.name.span, undefined, externalId));
       this.defineName(local, { tag: 'type', id });
     }
   }
@@ -631,7 +630,7 @@ export class PackageBuilder {
     const ret: Param[] = [];
     if (kind.tag === 'method' || kind.tag === 'async-method') {
       const k: TypeDefKind = { tag: 'handle', handle: 'borrow', resource: kind.resource };
-      const shared = this.anonTypeDef({ kind: k, owner: { tag: 'none' }, stability: this.findStability(k, UNKNOWN_STABILITY), span: func.span });
+      const shared = this.anonTypeDef(newTypeDef(undefined, k, NO_OWNER, this.findStability(k, UNKNOWN_STABILITY), func.span));
       ret.push({ name: 'self', type: shared, span: func.span });
     }
     for (const p of func.params) {
@@ -663,7 +662,7 @@ export class PackageBuilder {
       if (!item) this.err('wit-unknown-name', path.id.span, `interface or world \`${path.id.name}\` does not exist`);
       return { item, name: path.id.name, span: path.id.span };
     }
-    const dep = this.foreignDeps.get(packageNameString(astPackageName(path.pkg)))!;
+    const dep = this.foreignDeps.get(astPackageKey(path.pkg))!;
     return { item: dep.items.get(path.name.name)!.item, name: path.name.name, span: path.name.span };
   }
 
@@ -780,7 +779,7 @@ export class PackageBuilder {
 
   private resolveType(ty: ast.TypeAst, stability: Stability): Type {
     const kind = this.resolveTypeDef(ty, stability);
-    return this.anonTypeDef({ kind, owner: { tag: 'none' }, stability: this.findStability(kind, stability), span: ty.span });
+    return this.anonTypeDef(newTypeDef(undefined, kind, NO_OWNER, this.findStability(kind, stability), ty.span));
   }
 
   private anonTypeDef(def: TypeDef): Type {
