@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { RegistryError, formatReference, openTarget, pullComponent } from '@weld/registry';
-import { emit, globals } from '../context.js';
+import { RegistryError, enforcePolicy, formatReference, openTarget, pullComponent, resolvePolicy } from '@weld/registry';
+import { emit, globals, status } from '../context.js';
 import { humanBytes, openOptions, progressFor, withRegistryFlags } from './registry-common.js';
 
 export function registerPull(program: Command): void {
@@ -11,17 +11,34 @@ export function registerPull(program: Command): void {
       .description('fetch a component from a registry or store into a file (digest-verified, written atomically)')
       .argument('<ref>', 'reference to pull')
       .argument('[file]', 'where to write the .wasm')
-      .option('--out <file>', 'where to write the .wasm (same as the [file] argument; -o is the global output format)'),
-  ).action(async (ref: string, fileArg: string | undefined, opts: { out?: string; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
+      .option('--out <file>', 'where to write the .wasm (same as the [file] argument; -o is the global output format)')
+      .option('--policy <file>', 'trust policy (a weld.yaml with `policy:` or a policy file; default: the nearest weld.yaml); denial exits 3')
+      .addHelpText(
+        'after',
+        '\nWith a policy, the reference is resolved to a digest, that digest must carry a valid signature by a key the\n' +
+          'policy trusts for the repository, and exactly that digest is pulled. Verification is offline (no transparency log).',
+      ),
+  ).action(async (ref: string, fileArg: string | undefined, opts: { out?: string; policy?: string; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
     const g = globals(cmd);
     const file = opts.out ?? fileArg;
     if (!file) {
       throw new RegistryError('file-not-found', 'weld pull needs a destination file', { hint: 'weld pull <ref> app.wasm  (or --out app.wasm)' });
     }
+    const policy = await resolvePolicy({ policyFile: opts.policy });
     const opened = await openTarget(ref, openOptions(opts));
     const progress = progressFor(g);
     try {
-      const result = await pullComponent(opened.target, opened.selector, { output: resolve(file), onEvent: progress.onEvent });
+      let selector = opened.selector;
+      let trustedBy: string | undefined;
+      if (policy) {
+        // Pin the digest before checking signatures so a tag moved in between cannot slip unverified content in.
+        const desc = await opened.target.resolve(opened.selector);
+        const decision = await enforcePolicy(ref, opened.target, policy, desc.digest);
+        selector = desc.digest;
+        trustedBy = decision.rule ? `policy rule "${decision.rule.prefix}" (${decision.signatures.length} valid signature${decision.signatures.length === 1 ? '' : 's'})` : 'no rule (unmatched references allowed)';
+        status(g, `weld: ${ref}@${desc.digest} accepted by ${trustedBy}`);
+      }
+      const result = await pullComponent(opened.target, selector, { output: resolve(file), onEvent: progress.onEvent });
       progress.stop();
       emit(
         g,
@@ -31,6 +48,7 @@ export function registerPull(program: Command): void {
           layer: result.layer,
           output: result.output,
           config: result.config,
+          ...(trustedBy ? { policy: trustedBy } : {}),
         },
         () => [`${result.output} (${humanBytes(result.layer.size)}, ${result.layer.digest})`],
       );

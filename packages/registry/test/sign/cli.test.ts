@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('weld keygen / sign / verify / attest against a real registry', () => {
     expect(sign.stdout).toContain(`sha256-${image.digest.slice(7)}.sig`);
 
     const verify = await weld(['verify', ref, '--key', 'cosign.pub', '-a', 'team=platform']);
-    expect(verify.code).toBe(0);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     expect(verify.stdout).toContain('2 valid signatures');
     expect(verify.stdout).toContain('offline: no transparency log checked');
 
@@ -64,6 +64,17 @@ describe('weld keygen / sign / verify / attest against a real registry', () => {
     expect(denied.stderr).toContain('other.pub');
     writeFileSync(join(dir, 'weld.yaml'), `policy:\n  trust:\n    - prefix: ${registry.host}/demo\n      keys: [cosign.pub]\n`);
     expect((await weld(['verify', ref])).code).toBe(0);
+
+    // weld pull enforces the same policy: the nearest weld.yaml trusts cosign.pub, policy.yaml only other.pub
+    const pulled = await weld(['pull', ref, 'trusted.wasm']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(pulled.stderr).toContain(`${ref}@${image.digest} accepted by policy rule "${registry.host}/demo"`);
+    expect(readFileSync(join(dir, 'trusted.wasm')).toString('hex')).toBe('0061736d0d000100');
+    const refused = await weld(['pull', ref, 'refused.wasm', '--policy', 'policy.yaml']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`policy denies ${ref}`);
+    expect(refused.stderr).toContain('other.pub');
+    expect(existsSync(join(dir, 'refused.wasm'))).toBe(false);
 
     // one byte of the wasm layer changes on the registry's disk
     const manifest = JSON.parse(readFileSync(registry.blobPath(image.digest), 'utf8'));
