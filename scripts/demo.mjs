@@ -1,5 +1,5 @@
 // The weld demo: builds the polyglot example, shows the cache, publishes the app to the embedded OCI
-// store, signs and verifies it, pulls it back, and runs every component.
+// store, signs and verifies it, pulls it back under a trust policy, and runs every component.
 // Each step prints the weld command it runs, so the output doubles as a tutorial.
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -61,8 +61,18 @@ weld('keygen', '--output-key-prefix', key, '--force');
 weld('sign', 'demo/app:0.1.0', '--key', `${key}.key`, '-a', 'stage=demo');
 weld('verify', 'demo/app:0.1.0', '--key', `${key}.pub`, '-a', 'stage=demo');
 
-step('Pull it back (digest-verified, written atomically)');
-weld('pull', 'demo/app:0.1.0', pulled);
+step('Pull it back under a trust policy (signature checked for the exact digest, written atomically)');
+const policy = path.relative(root, path.join(work, 'policy.yaml'));
+await writeFile(policy, 'trust:\n  - prefix: demo/app\n    keys: [keys/cosign.pub]\n');
+console.log(`# ${policy}: demo/app must be signed by keys/cosign.pub`);
+weld('pull', 'demo/app:0.1.0', pulled, '--policy', policy);
+console.log('$ weld pull demo/calc:0.1.0 --policy ' + policy + '   (unsigned, no rule: expect exit 3)');
+const refused = spawnSync(process.execPath, [weldBin, 'pull', 'demo/calc:0.1.0', path.join(work, 'refused.wasm'), '--policy', policy], { cwd: root, env, encoding: 'utf8' });
+process.stdout.write(refused.stderr.split('\n').slice(0, 1).join('\n') + '\n');
+if (refused.status !== 3) {
+  console.error(`demo: expected the policy to refuse demo/calc (exit 3), got ${refused.status}`);
+  process.exit(1);
+}
 
 step('Run them (transpiled with jco)');
 const { calc } = await transpiled('calc');
