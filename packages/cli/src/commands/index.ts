@@ -16,6 +16,8 @@ import { registerWit } from './wit.js';
 import { registerValidate } from './validate.js';
 import { registerInspect } from './inspect.js';
 import { registerWitRegistry } from './wit-registry.js';
+import { registerDemo } from './demo.js';
+import { registerPlanned } from './planned.js';
 
 /** Every subcommand registers itself here; one line per command file. */
 export function registerCommands(program: Command): void {
@@ -36,4 +38,6 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerInspect(program);
   registerWitRegistry(program);
+  registerDemo(program);
+  registerPlanned(program);
 }

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { WeldError } from '@weld/wit-tools';
+
+/** Commands of the target CLI surface (DESIGN.md) that this version does not implement yet. */
+const PLANNED: Array<{ name: string; summary: string; usage: string }> = [
+  { name: 'compose', summary: 'plug components into one component (wac-style)', usage: '<project|wac file>' },
+  { name: 'call', summary: "invoke a component's export with WAVE arguments", usage: "<component> <iface.func(args)>" },
+  { name: 'serve', summary: 'serve a wasi:http component, a fresh instance per request', usage: '<component>' },
+  { name: 'test', summary: 'run YAML test specs (calls, HTTP requests, expected denials) with JUnit/TAP output', usage: '<spec.yaml...>' },
+  { name: 'workload', summary: 'check, plan and emit wasmCloud workloads', usage: 'check|plan|k8s <workload.yaml>' },
+];
+
+/**
+ * Registers the planned commands so `weld --help` shows the whole surface and using one fails with a clear
+ * `not-implemented` error (exit 2) instead of commander's "unknown command".
+ */
+export function registerPlanned(program: Command): void {
+  for (const planned of PLANNED) {
+    program
+      .command(planned.name)
+      .description(`${planned.summary} (not implemented yet)`)
+      .usage(planned.usage)
+      .allowUnknownOption(true)
+      .allowExcessArguments(true)
+      .action(() => {
+        throw new WeldError('not-implemented', `weld ${planned.name} is not implemented in this version`, {
+          exit: 2,
+          hint: 'see `weld --help` for the commands that are available',
+        });
+      });
+  }
+}

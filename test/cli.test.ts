@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { runWeld } from './helpers/cli.js';
+
+describe('weld CLI surface', () => {
+  it('--version prints the version and --help lists every command of the target surface', async () => {
+    const version = await runWeld(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = await runWeld(['--help']);
+    expect(help.code).toBe(0);
+    for (const name of ['build', 'compose', 'validate', 'inspect', 'push', 'pull', 'copy', 'tag', 'ls', 'login', 'logout', 'keygen', 'sign', 'attest', 'verify', 'run', 'call', 'serve', 'test', 'demo', 'wit', 'workload']) {
+      expect(help.stdout, name).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    }
+    for (const flag of ['--output', '--quiet', '--verbose', '--no-progress']) expect(help.stdout).toContain(flag);
+  });
+
+  it('a planned command fails with a typed not-implemented error, in text and in JSON', async () => {
+    const text = await runWeld(['serve', 'app.wasm', '--port', '8080']);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain('error[not-implemented]: weld serve is not implemented in this version');
+    const json = await runWeld(['-o', 'json', 'compose', 'weld.yaml']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-implemented' } });
+  });
+
+  it('an unknown command or option is a usage error (exit 2) with a pointer to --help', async () => {
+    const unknown = await runWeld(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    const badOption = await runWeld(['build', '--no-such-flag']);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain("unknown option '--no-such-flag'");
+  });
+});
