@@ -7,7 +7,11 @@ export type RunErrorCode =
   | 'unsatisfied-import'
   | 'transpile-failed'
   | 'instantiate-failed'
-  | 'trap';
+  | 'trap'
+  | 'wave-invalid'
+  | 'export-not-found'
+  | 'export-ambiguous'
+  | 'not-a-component';
 
 /** A run that could not start, or a guest that trapped. */
 export class RunError extends WeldError<RunErrorCode> {

@@ -4,3 +4,7 @@ export { hostImports, loadHostShim, providedInterfaces, GuestExit, type Denial, 
 export { transpileCached, transpileCacheDir, type TranspiledComponent } from './transpile-cache.js';
 export { runCommand, type RunOptions, type RunResult } from './run.js';
 export { loadRunnable, type RunnableComponent } from './source.js';
+export { instantiateGranted, type InstanceOptions } from './instance.js';
+export { callFunction, type CallOptions, type CallResult } from './call.js';
+export { parseWaveCall, parseWaveValue, type WaveCall, type WaveNode } from './wave/syntax.js';
+export { waveToJs, jsToWave } from './wave/typed.js';

@@ -1,6 +1,7 @@
 import { RunError } from './errors.js';
-import { GuestExit, hostImports, loadHostShim, providedInterfaces, type Denial } from './host.js';
+import { GuestExit, type Denial } from './host.js';
 import type { Grants } from './grants.js';
+import { instantiateGranted, versionless } from './instance.js';
 import { transpileCached } from './transpile-cache.js';
 
 export interface RunOptions {
@@ -17,10 +18,6 @@ export interface RunResult {
   denials: Denial[];
 }
 
-function versionless(name: string): string {
-  return name.replace(/@[^/]+$/, '');
-}
-
 /** Runs a `wasi:cli/run` component to completion under `grants`; returns the guest's exit code. */
 export async function runCommand(bytes: Uint8Array, options: RunOptions): Promise<RunResult> {
   const component = await transpileCached(bytes);
@@ -29,16 +26,8 @@ export async function runCommand(bytes: Uint8Array, options: RunOptions): Promis
     const names = component.exports.map(([n]) => n).join(', ') || '(none)';
     throw new RunError('not-a-command', `the component does not export wasi:cli/run, so it cannot be run as a command (exports: ${names})`);
   }
-  await loadHostShim();
-  const provided = providedInterfaces();
-  const missing = component.imports.filter((i) => !provided.has(versionless(i)));
-  if (missing.length > 0) {
-    throw new RunError('unsatisfied-import', `no host implementation for ${missing.join(', ')}`, {
-      hint: 'compose the component with one that exports these interfaces first; weld run supplies WASI only',
-    });
-  }
   const denials: Denial[] = [];
-  const imports = hostImports({
+  const instance = await instantiateGranted(component, {
     grants: options.grants,
     args: [options.programName ?? 'component', ...(options.args ?? [])],
     onDenied: (d) => {
@@ -46,12 +35,6 @@ export async function runCommand(bytes: Uint8Array, options: RunOptions): Promis
       options.onDenied?.(d);
     },
   });
-  let instance: Record<string, any>;
-  try {
-    instance = await component.instantiate(imports);
-  } catch (e) {
-    throw new RunError('instantiate-failed', `instantiating the component failed: ${(e as Error).message}`, { cause: e });
-  }
   const run = instance[runExport[0]] ?? instance.run;
   try {
     const result = await run.run();

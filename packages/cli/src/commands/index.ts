@@ -17,6 +17,7 @@ import { registerValidate } from './validate.js';
 import { registerInspect } from './inspect.js';
 import { registerWitRegistry } from './wit-registry.js';
 import { registerDemo } from './demo.js';
+import { registerCall } from './call.js';
 import { registerPlanned } from './planned.js';
 
 /** Every subcommand registers itself here; one line per command file. */
@@ -39,5 +40,6 @@ export function registerCommands(program: Command): void {
   registerInspect(program);
   registerWitRegistry(program);
   registerDemo(program);
+  registerCall(program);
   registerPlanned(program);
 }

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { resolvePolicy } from '@weld/registry';
+import { callFunction, loadRunnable } from '@weld/runner';
+import { emit, exitState, globals, status } from '../context.js';
+import { grantsFrom, withGrantFlags, type GrantFlags } from './grant-flags.js';
+
+export function registerCall(program: Command): void {
+  withGrantFlags(
+    program
+      .command('call')
+      .description("invoke one of a component's exported functions with WAVE arguments and print the result as WAVE")
+      .argument('<component>', 'a .wasm file, or a reference (pulled, under the policy if there is one)')
+      .argument('<call>', 'iface.func(args) in WAVE, e.g. \'calc.add(2, 40)\' or \'demo:calc/calc@0.1.0#greet("weld")\''),
+  )
+    .addHelpText(
+      'after',
+      '\nArguments are checked against the component\'s own WIT types before it runs. Values are WAVE:\n' +
+        '  true  42  -7  3.5  nan  \'x\'  "text"  [1, 2]  (1, "a")  {name: "a", size: 2}  {read, write}\n' +
+        '  some(1)  none  ok(1)  err("no")  case-name  case(payload)   (trailing option arguments may be left out)\n' +
+        'The component runs under the same deny-by-default grants as `weld run`. Exits 1 when the function returns err(…).',
+    )
+    .action(async (component: string, expression: string, opts: GrantFlags, cmd: Command) => {
+      const g = globals(cmd);
+      const policy = await resolvePolicy({ policyFile: opts.policy });
+      const runnable = await loadRunnable(component, { policy });
+      if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
+      const result = await callFunction(runnable.bytes, expression, {
+        grants: grantsFrom(opts),
+        onDenied: (d) => process.stderr.write(`weld: denied ${d.attempted}; grant it with ${d.grant}\n`),
+      });
+      emit(g, { target: result.target, result: result.wave, ok: result.ok }, () => [result.wave]);
+      if (!result.ok) exitState.code = 1;
+    });
+}

@@ -1,0 +1,132 @@
+import { extractWit } from '@weld/binary';
+import { interfaceIdString, type Resolve, type Type, type WitFunction, type WorldId } from '@weld/wit-tools';
+import { RunError } from './errors.js';
+import { GuestExit, type Denial } from './host.js';
+import type { Grants } from './grants.js';
+import { instantiateGranted, versionless } from './instance.js';
+import { transpileCached } from './transpile-cache.js';
+import { parseWaveCall } from './wave/syntax.js';
+import { camel, jsToWave, kindOf, typeName, waveToJs } from './wave/typed.js';
+
+export interface CallOptions {
+  grants: Grants;
+  onDenied?: (denial: Denial) => void;
+}
+
+export interface CallResult {
+  /** The export called, as `ns:pkg/iface@ver#func` (or `func` for a world-level function). */
+  target: string;
+  /** The result as WAVE (`()` for a function without a result). */
+  wave: string;
+  /** False when the function returned a `result`'s `err` case. */
+  ok: boolean;
+  denials: Denial[];
+}
+
+interface ExportedFunction {
+  /** Interface id string (`demo:calc/calc@0.1.0`), or undefined for a function exported by the world itself. */
+  iface?: string;
+  /** The interface's own name for jco's short export alias. */
+  ifaceName?: string;
+  func: WitFunction;
+}
+
+/** Every function a component exports, with the names a caller may use for it. */
+function exportedFunctions(resolve: Resolve, world: WorldId): Array<ExportedFunction & { names: string[] }> {
+  const out: Array<ExportedFunction & { names: string[] }> = [];
+  for (const [key, item] of resolve.worlds[world]!.exports) {
+    if (item.tag === 'function') {
+      out.push({ func: item.func, names: [item.func.name] });
+    } else if (item.tag === 'interface') {
+      const iface = resolve.interfaces[item.id]!;
+      const id = typeof key === 'string' ? key : interfaceIdString(resolve, item.id) ?? String(key);
+      const ifaceNames = [...new Set([id, versionless(id), iface.name ?? id])];
+      for (const func of iface.functions.values()) {
+        if (func.kind.tag !== 'freestanding' && func.kind.tag !== 'async-freestanding') continue;
+        out.push({ iface: id, ifaceName: iface.name ?? id, func, names: ifaceNames.flatMap((n) => [`${n}.${func.name}`, `${n}#${func.name}`]) });
+      }
+    }
+  }
+  return out;
+}
+
+function displayName(f: ExportedFunction): string {
+  return f.iface ? `${f.iface}#${f.func.name}` : f.func.name;
+}
+
+function findExport(resolve: Resolve, world: WorldId, target: string): ExportedFunction {
+  const all = exportedFunctions(resolve, world);
+  let matches = all.filter((f) => f.names.includes(target));
+  if (matches.length === 0) matches = all.filter((f) => f.func.name === target); // a bare name, when unique
+  if (matches.length === 1) return matches[0]!;
+  const listing = all.map((f) => `  ${displayName(f)}(${f.func.params.map((p) => `${p.name}: ${typeName(resolve, p.type)}`).join(', ')})${f.func.result !== undefined ? ` -> ${typeName(resolve, f.func.result)}` : ''}`);
+  if (matches.length > 1) {
+    throw new RunError('export-ambiguous', `${target} names more than one export: ${matches.map(displayName).join(', ')}`, {
+      hint: 'use the full interface name, e.g. ns:pkg/iface.func(…)',
+    });
+  }
+  throw new RunError('export-not-found', `the component exports no function ${target}`, {
+    detail: listing.length > 0 ? `exported functions:\n${listing.join('\n')}` : 'the component exports no functions',
+  });
+}
+
+function isTopLevelResult(resolve: Resolve, type: Type | undefined): boolean {
+  if (type === undefined) return false;
+  const k = kindOf(resolve, type);
+  return typeof k === 'object' && k.tag === 'result';
+}
+
+/**
+ * Calls one exported function of a component: `expression` is a WAVE call such as `calc.add(2, 40)` or
+ * `demo:calc/calc@0.1.0#greet("weld")`. Arguments are checked against the component's own WIT types before the
+ * component is instantiated (under `grants`, like `weld run`); the result comes back as WAVE.
+ */
+export async function callFunction(bytes: Uint8Array, expression: string, options: CallOptions): Promise<CallResult> {
+  const call = parseWaveCall(expression);
+  const wit = extractWit(bytes);
+  if (wit.kind !== 'component') throw new RunError('not-a-component', 'this is a binary WIT package, not a component: there is nothing to call');
+  const { resolve, world } = wit;
+  const target = findExport(resolve, world, call.target);
+  const params = target.func.params;
+  if (call.args.length > params.length) {
+    throw new RunError('wave-invalid', `${displayName(target)} takes ${params.length} argument${params.length === 1 ? '' : 's'}, ${call.args.length} given`);
+  }
+  const args = params.map((p, i) => {
+    const node = call.args[i];
+    if (node) return waveToJs(resolve, p.type, node, expression);
+    const k = kindOf(resolve, p.type);
+    if (typeof k === 'object' && k.tag === 'option') return undefined; // trailing options may be left out
+    throw new RunError('wave-invalid', `missing argument ${p.name}: ${typeName(resolve, p.type)} of ${displayName(target)}`);
+  });
+
+  const component = await transpileCached(bytes);
+  const denials: Denial[] = [];
+  const instance = await instantiateGranted(component, {
+    grants: options.grants,
+    args: ['component'],
+    onDenied: (d) => {
+      denials.push(d);
+      options.onDenied?.(d);
+    },
+  });
+  const holder = target.iface ? instance[target.iface] ?? instance[camel(target.ifaceName!)] : instance;
+  const fn = (holder as Record<string, unknown> | undefined)?.[camel(target.func.name)];
+  if (typeof fn !== 'function') {
+    throw new RunError('export-not-found', `jco's bindings have no function for ${displayName(target)}`);
+  }
+
+  const resultType = target.func.result;
+  let value: unknown;
+  try {
+    value = await (fn as (...a: unknown[]) => unknown).apply(holder, args);
+    if (isTopLevelResult(resolve, resultType)) value = { tag: 'ok', val: value };
+  } catch (e) {
+    if (e instanceof GuestExit) throw new RunError('trap', `the guest called exit(${e.code}) during ${displayName(target)}`, { exit: 1 });
+    const payload = (e as { payload?: unknown }).payload;
+    if (isTopLevelResult(resolve, resultType) && (e as Error).constructor?.name === 'ComponentError') value = { tag: 'err', val: payload };
+    else throw new RunError('trap', `the guest trapped in ${displayName(target)}: ${(e as Error).message}`, { cause: e, exit: 1 });
+  }
+  const wave = resultType === undefined ? '()' : jsToWave(resolve, resultType, value);
+  const ok = !(isTopLevelResult(resolve, resultType) && (value as { tag: string }).tag === 'err');
+  return { target: displayName(target), wave, ok, denials };
+}
