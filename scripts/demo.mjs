@@ -1,5 +1,5 @@
 // The weld demo: builds the polyglot example, shows the cache, publishes the app to the embedded OCI
-// store, signs and verifies it, pulls it back under a trust policy, and runs every component.
+// store, signs and verifies it, pulls and calls it under a trust policy, and runs every component.
 // Each step prints the weld command it runs, so the output doubles as a tutorial.
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,11 +19,17 @@ function step(title) {
 }
 
 function weld(...args) {
-  console.log(`$ weld ${args.join(' ')}`);
+  weldExpecting(0, ...args);
+}
+
+/** Runs weld and insists on one exit code (a refusal or a failed check is part of the show). */
+function weldExpecting(code, ...args) {
+  const shown = args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`));
+  console.log(`$ weld ${shown.join(' ')}${code === 0 ? '' : `   (expect exit ${code})`}`);
   const r = spawnSync(process.execPath, [weldBin, ...args], { cwd: root, stdio: 'inherit', env });
-  if (r.status !== 0) {
-    console.error(`demo: weld ${args[0]} exited with ${r.status}`);
-    process.exit(r.status ?? 1);
+  if (r.status !== code) {
+    console.error(`demo: weld ${args[0]} exited with ${r.status}, expected ${code}`);
+    process.exit(r.status || 1);
   }
 }
 
@@ -51,44 +57,34 @@ await mkdir(path.join(work, 'keys'), { recursive: true });
 const key = path.relative(root, path.join(work, 'keys', 'cosign'));
 const pulled = path.relative(root, path.join(work, 'pulled-app.wasm'));
 
-step('Push the app and its calc dependency to the embedded OCI store (no server needed)');
+step('Push the app, its calc dependency and the WAT component to the embedded OCI store (no server needed)');
 weld('push', `${example}/build/app.wasm`, 'demo/app:0.1.0', '--annotation', 'org.opencontainers.image.description=polyglot demo app');
 weld('push', `${example}/build/calc.wasm`, 'demo/calc:0.1.0');
-weld('ls', 'demo/app');
+weld('push', `${example}/build/numbers.wasm`, 'demo/numbers:0.1.0');
+weld('ls');
 
-step('Sign it with a cosign-compatible key, then verify offline');
+step('Sign app and calc with a cosign-compatible key, then verify offline');
 weld('keygen', '--output-key-prefix', key, '--force');
 weld('sign', 'demo/app:0.1.0', '--key', `${key}.key`, '-a', 'stage=demo');
+weld('sign', 'demo/calc:0.1.0', '--key', `${key}.key`, '-a', 'stage=demo');
 weld('verify', 'demo/app:0.1.0', '--key', `${key}.pub`, '-a', 'stage=demo');
 
-step('Pull it back under a trust policy (signature checked for the exact digest, written atomically)');
+step('Under a trust policy: pull and call what is signed; refuse what is not');
 const policy = path.relative(root, path.join(work, 'policy.yaml'));
-await writeFile(policy, 'trust:\n  - prefix: demo/app\n    keys: [keys/cosign.pub]\n');
-console.log(`# ${policy}: demo/app must be signed by keys/cosign.pub`);
+await writeFile(policy, 'trust:\n  - prefix: demo\n    keys: [keys/cosign.pub]\n    annotations: { stage: demo }\n');
+console.log(`# ${policy}: everything under demo/ must be signed by keys/cosign.pub with stage=demo`);
 weld('pull', 'demo/app:0.1.0', pulled, '--policy', policy);
-console.log('$ weld pull demo/calc:0.1.0 --policy ' + policy + '   (unsigned, no rule: expect exit 3)');
-const refused = spawnSync(process.execPath, [weldBin, 'pull', 'demo/calc:0.1.0', path.join(work, 'refused.wasm'), '--policy', policy], { cwd: root, env, encoding: 'utf8' });
-process.stdout.write(refused.stderr.split('\n').slice(0, 1).join('\n') + '\n');
-if (refused.status !== 3) {
-  console.error(`demo: expected the policy to refuse demo/calc (exit 3), got ${refused.status}`);
-  process.exit(1);
-}
+weld('call', 'demo/calc:0.1.0', 'calc.add(2, 40)', '--policy', policy);
+weld('call', 'demo/calc:0.1.0', 'calc.greet("weld")', '--policy', policy);
+weldExpecting(1, 'call', 'demo/calc:0.1.0', 'calc.divide(1, 0)', '--policy', policy);
+weldExpecting(3, 'call', 'demo/numbers:0.1.0', 'fib(90)', '--policy', policy);
+weld('call', `${example}/build/numbers.wasm`, 'numbers.fib(90)');
 
-step('Run them (transpiled with jco)');
-const { calc } = await transpiled('calc');
-console.log(`calc.add(2, 40)          = ${calc.add(2, 40)}`);
-console.log(`calc.greet("weld")       = ${JSON.stringify(calc.greet('weld'))}`);
-console.log(`calc.sum([1, 2.5, 3.5])  = ${calc.sum([1, 2.5, 3.5])}`);
-try {
-  calc.divide(1, 0);
-} catch (e) {
-  console.log(`calc.divide(1, 0)        = err(${JSON.stringify(e.payload ?? e.message)})`);
-}
+step('Run the pulled JS app wired to the C calc, and the wasi:http handler (transpiled with jco)');
+await transpiled('calc');
 const { app } = await transpiled('app', { 'demo:calc/calc@0.1.0': '../calc/calc.js#calc' }, path.join(root, pulled));
 console.log(`app.report("weld", 2, 40) = ${JSON.stringify(app.report('weld', 2, 40))}   (the pulled JS app calling C)`);
 console.log(`app.mean([1, 2, 3, 4])    = ${app.mean([1, 2, 3, 4])}`);
-const { numbers } = await transpiled('numbers');
-console.log(`numbers.fib(90)           = ${numbers.fib(90)}   (hand-written WAT)`);
 
 const { incomingHandler } = await transpiled('http');
 const { HTTPServer } = await import('@bytecodealliance/preview2-shim/http');
