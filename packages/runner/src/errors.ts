@@ -11,7 +11,9 @@ export type RunErrorCode =
   | 'wave-invalid'
   | 'export-not-found'
   | 'export-ambiguous'
-  | 'not-a-component';
+  | 'not-a-component'
+  | 'not-an-http-handler'
+  | 'listen-failed';
 
 /** A run that could not start, or a guest that trapped. */
 export class RunError extends WeldError<RunErrorCode> {

@@ -8,6 +8,12 @@ let shim: Shim | undefined;
 export async function loadHostShim(): Promise<void> {
   shim ??= (await import('@bytecodealliance/preview2-shim')) as unknown as Shim;
 }
+
+/** The loaded preview2-shim (after `loadHostShim`). */
+export function shimModule(): Shim {
+  if (!shim) throw new Error('shimModule: call loadHostShim() first');
+  return shim;
+}
 import { RunError } from './errors.js';
 import { hostAllowed, type Grants } from './grants.js';
 

@@ -1,10 +1,11 @@
 export { RunError, type RunErrorCode } from './errors.js';
 export { parseDirGrant, parseEnvGrant, parseHostGrant, hostAllowed, NO_GRANTS, type Grants, type DirGrant, type HostGrant } from './grants.js';
 export { hostImports, loadHostShim, providedInterfaces, GuestExit, type Denial, type HostOptions } from './host.js';
-export { transpileCached, transpileCacheDir, type TranspiledComponent } from './transpile-cache.js';
+export { transpileCached, transpileCacheDir, type TranspiledComponent, type InstantiationMode } from './transpile-cache.js';
 export { runCommand, type RunOptions, type RunResult } from './run.js';
 export { loadRunnable, type RunnableComponent } from './source.js';
 export { instantiateGranted, type InstanceOptions } from './instance.js';
 export { callFunction, type CallOptions, type CallResult } from './call.js';
 export { parseWaveCall, parseWaveValue, type WaveCall, type WaveNode } from './wave/syntax.js';
 export { waveToJs, jsToWave } from './wave/typed.js';
+export { serveHttp, type ServeOptions, type HttpService, type RequestFailure } from './serve.js';

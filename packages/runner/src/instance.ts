@@ -20,17 +20,22 @@ export interface InstanceOptions {
  */
 export async function instantiateGranted(component: TranspiledComponent, options: InstanceOptions): Promise<Record<string, any>> {
   await loadHostShim();
+  checkImportsProvided(component);
+  const imports = hostImports({ grants: options.grants, args: options.args, onDenied: options.onDenied });
+  try {
+    return await component.instantiate(imports);
+  } catch (e) {
+    throw new RunError('instantiate-failed', `instantiating the component failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Throws `unsatisfied-import` when the component imports something the host does not provide (after `loadHostShim`). */
+export function checkImportsProvided(component: TranspiledComponent): void {
   const provided = providedInterfaces();
   const missing = component.imports.filter((i) => !provided.has(versionless(i)));
   if (missing.length > 0) {
     throw new RunError('unsatisfied-import', `no host implementation for ${missing.join(', ')}`, {
       hint: 'compose the component with one that exports these interfaces first; weld supplies WASI only',
     });
-  }
-  const imports = hostImports({ grants: options.grants, args: options.args, onDenied: options.onDenied });
-  try {
-    return await component.instantiate(imports);
-  } catch (e) {
-    throw new RunError('instantiate-failed', `instantiating the component failed: ${(e as Error).message}`, { cause: e });
   }
 }

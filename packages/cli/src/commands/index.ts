@@ -18,6 +18,7 @@ import { registerInspect } from './inspect.js';
 import { registerWitRegistry } from './wit-registry.js';
 import { registerDemo } from './demo.js';
 import { registerCall } from './call.js';
+import { registerServe } from './serve.js';
 import { registerPlanned } from './planned.js';
 
 /** Every subcommand registers itself here; one line per command file. */
@@ -41,5 +42,6 @@ export function registerCommands(program: Command): void {
   registerWitRegistry(program);
   registerDemo(program);
   registerCall(program);
+  registerServe(program);
   registerPlanned(program);
 }

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from '@bytecodealliance/jco';
+import { runWeld, WELD_BIN } from './helpers/cli.js';
+import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
+
+interface Served {
+  url: string;
+  stderr: () => string;
+  stop: () => Promise<number | null>;
+}
+
+let home: string;
+const running: ChildProcess[] = [];
+
+/** Starts `weld serve … --port 0` and waits for the line that names its URL. */
+function serve(component: string, flags: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [WELD_BIN, 'serve', component, '--port', '0', ...flags], { env: { ...process.env, WELD_HOME: home } });
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const url = /on (http:\/\/[0-9.]+:\d+)/.exec(stdout)?.[1];
+      if (url) {
+        resolve({
+          url,
+          stderr: () => stderr,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', (code) => done(code));
+              child.kill('SIGINT');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`weld serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function wat(name: string): Promise<string> {
+  const file = path.join(home, `${name}.wasm`);
+  await writeFile(file, await parse(await readFile(path.join(REPO_ROOT, 'test', 'fixtures', `${name}.wat`), 'utf8')));
+  return file;
+}
+
+describe('weld serve: a fresh instance per request under deny-by-default grants', () => {
+  let upstream: http.Server;
+  let upstreamUrl: string;
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), 'weld-serve-'));
+    upstream = http.createServer((_req, res) => res.end('from upstream'));
+    await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
+    upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/`;
+  });
+  afterAll(async () => {
+    for (const child of running) child.kill('SIGKILL');
+    await new Promise((done) => upstream.close(done));
+  });
+
+  it('serves the JS handler; module state never carries over between requests', async () => {
+    const s = await serve(polyglotComponent('http'));
+    const hello = await fetch(`${s.url}/hello?name=weld`);
+    expect(hello.status).toBe(200);
+    expect(await hello.text()).toBe('hello, weld\n');
+    for (let i = 0; i < 3; i++) expect(await (await fetch(`${s.url}/count`)).text()).toBe('1\n');
+    const echo = await fetch(`${s.url}/echo`, { method: 'POST', body: 'ping', headers: { 'content-type': 'text/x-test' } });
+    expect(await echo.text()).toBe('ping');
+    expect(echo.headers.get('content-type')).toBe('text/x-test');
+    expect(await s.stop()).toBe(0);
+    expect(s.stderr()).toContain('weld: stopped after 5 requests');
+  });
+
+  it('outgoing requests need --allow-host; the denial names the grant', async () => {
+    const denied = await serve(polyglotComponent('http'));
+    const r = await fetch(`${denied.url}/fetch?url=${encodeURIComponent(upstreamUrl)}`);
+    expect(r.status).toBe(502);
+    await denied.stop();
+    const host = new URL(upstreamUrl).host;
+    expect(denied.stderr()).toContain(`weld: denied HTTP request to http://${host}; grant it with --allow-host ${host}`);
+    const allowed = await serve(polyglotComponent('http'), ['--allow-host', host]);
+    const ok = await fetch(`${allowed.url}/fetch?url=${encodeURIComponent(upstreamUrl)}`);
+    expect(await ok.text()).toBe('upstream 200: from upstream');
+    await allowed.stop();
+  });
+
+  it('a trap or a missing response is a 500 for that request, and the server keeps serving', async () => {
+    for (const [name, reason] of [
+      ['http-trap', 'the component trapped: wasm trap: wasm `unreachable` instruction executed'],
+      ['http-silent', 'the component returned without setting a response'],
+    ]) {
+      const s = await serve(await wat(name!));
+      for (let i = 0; i < 2; i++) {
+        const r = await fetch(`${s.url}/`);
+        expect(r.status).toBe(500);
+        expect(await r.text()).toContain('500 internal server error');
+      }
+      await s.stop();
+      expect(s.stderr()).toContain(`weld: request 2 failed (answered 500): ${reason}`);
+    }
+  });
+
+  it('refuses a component that is not an HTTP handler, and a bad port', async () => {
+    const calc = await runWeld(['serve', polyglotComponent('calc')], { env: { WELD_HOME: home } });
+    expect(calc.code).toBe(2);
+    expect(calc.stderr).toContain('error[not-an-http-handler]: the component does not export wasi:http/incoming-handler');
+    const port = await runWeld(['serve', polyglotComponent('http'), '--port', '99999']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port 99999 is not a port number');
+  });
+});
