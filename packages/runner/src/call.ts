@@ -5,7 +5,7 @@ import { GuestExit, type Denial } from './host.js';
 import type { Grants } from './grants.js';
 import { instantiateGranted, versionless } from './instance.js';
 import { transpileCached } from './transpile-cache.js';
-import { parseWaveCall } from './wave/syntax.js';
+import { parseWaveCall, parseWaveValue } from './wave/syntax.js';
 import { camel, jsToWave, kindOf, typeName, waveToJs } from './wave/typed.js';
 
 export interface CallOptions {
@@ -21,6 +21,8 @@ export interface CallResult {
   /** False when the function returned a `result`'s `err` case. */
   ok: boolean;
   denials: Denial[];
+  /** Reads WAVE text as a value of the function's result type and prints it canonically, as `wave` is. */
+  normalize(text: string): string;
 }
 
 interface ExportedFunction {
@@ -128,5 +130,12 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
   }
   const wave = resultType === undefined ? '()' : jsToWave(resolve, resultType, value);
   const ok = !(isTopLevelResult(resolve, resultType) && (value as { tag: string }).tag === 'err');
-  return { target: displayName(target), wave, ok, denials };
+  const normalize = (text: string): string => {
+    if (resultType === undefined) {
+      if (text.trim() === '()' || text.trim() === '') return '()';
+      throw new RunError('wave-invalid', `${displayName(target)} returns nothing; expected () but the spec says ${text}`);
+    }
+    return jsToWave(resolve, resultType, waveToJs(resolve, resultType, parseWaveValue(text), text));
+  };
+  return { target: displayName(target), wave, ok, denials, normalize };
 }

@@ -13,7 +13,8 @@ export type RunErrorCode =
   | 'export-ambiguous'
   | 'not-a-component'
   | 'not-an-http-handler'
-  | 'listen-failed';
+  | 'listen-failed'
+  | 'spec-invalid';
 
 /** A run that could not start, or a guest that trapped. */
 export class RunError extends WeldError<RunErrorCode> {

@@ -9,3 +9,6 @@ export { callFunction, type CallOptions, type CallResult } from './call.js';
 export { parseWaveCall, parseWaveValue, type WaveCall, type WaveNode } from './wave/syntax.js';
 export { waveToJs, jsToWave } from './wave/typed.js';
 export { serveHttp, type ServeOptions, type HttpService, type RequestFailure } from './serve.js';
+export { loadTestSpec, parseTestSpec, type TestSpec, type TestCase, type CallCase, type HttpCase, type SpecLocation } from './test/spec.js';
+export { runTestSpec, type SpecResult, type CaseResult, type CaseFailure } from './test/run-spec.js';
+export { tapReport, junitReport, textCaseLine, textSummary, REPORTERS, type Reporter } from './test/report.js';

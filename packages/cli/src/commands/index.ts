@@ -19,6 +19,7 @@ import { registerWitRegistry } from './wit-registry.js';
 import { registerDemo } from './demo.js';
 import { registerCall } from './call.js';
 import { registerServe } from './serve.js';
+import { registerTest } from './test.js';
 import { registerPlanned } from './planned.js';
 
 /** Every subcommand registers itself here; one line per command file. */
@@ -43,5 +44,6 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerCall(program);
   registerServe(program);
+  registerTest(program);
   registerPlanned(program);
 }
