@@ -1,5 +1,6 @@
 // The weld demo: builds the polyglot example, shows the cache, publishes the app to the embedded OCI
-// store, signs and verifies it, pulls and calls it under a trust policy, and runs every component.
+// store, signs and verifies it, pulls and calls it under a trust policy, serves the HTTP handler and
+// runs the example's test specs.
 // Each step prints the weld command it runs, so the output doubles as a tutorial.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -108,5 +109,8 @@ for (const p of ['/hello?name=demo', '/count', '/count']) {
 console.log('(/count stays 1: module state does not leak between requests)');
 server.kill('SIGINT');
 await new Promise((resolve) => server.once('exit', resolve));
+
+step('Test them: YAML specs of WAVE calls and HTTP requests, with a JUnit report for CI');
+weld('test', ...['calc', 'numbers', 'http'].map((n) => `${example}/tests/${n}.test.yaml`), '--junit', path.relative(root, path.join(work, 'junit.xml')));
 
 console.log('\ndemo: done');

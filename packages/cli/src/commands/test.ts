@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import path from 'node:path';
 import { resolvePolicy } from '@weld/registry';
 import { REPORTERS, junitReport, loadRunnable, loadTestSpec, runTestSpec, tapReport, textCaseLine, textSummary, type Reporter, type SpecResult } from '@weld/runner';
 import { RunError } from '@weld/runner';
@@ -46,7 +47,7 @@ Exits 0 when every case passes, 1 when any fails, 2 for an invalid spec.`,
       const results: SpecResult[] = [];
       for (const spec of loaded) {
         const runnable = await loadRunnable(spec.component, { policy });
-        if (live) process.stdout.write(`${spec.file} (${runnable.origin})\n`);
+        if (live) process.stdout.write(`${path.relative(process.cwd(), spec.file) || spec.file} (${path.isAbsolute(runnable.origin) ? path.relative(process.cwd(), runnable.origin) : runnable.origin})\n`);
         results.push(await runTestSpec(runnable.bytes, spec, { onCase: (r) => live && process.stdout.write(textCaseLine(r) + '\n') }));
       }
       if (opts.junit) await writeFileAtomic(opts.junit, junitReport(results));
