@@ -15,9 +15,9 @@ describe('weld CLI surface', () => {
   });
 
   it('a planned command fails with a typed not-implemented error, in text and in JSON', async () => {
-    const text = await runWeld(['serve', 'app.wasm', '--port', '8080']);
+    const text = await runWeld(['workload', 'plan', 'workload.yaml', '--k8s']);
     expect(text.code).toBe(2);
-    expect(text.stderr).toContain('error[not-implemented]: weld serve is not implemented in this version');
+    expect(text.stderr).toContain('error[not-implemented]: weld workload is not implemented in this version');
     const json = await runWeld(['-o', 'json', 'compose', 'weld.yaml']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-implemented' } });
