@@ -1,1 +1,2 @@
 export * from './build/index.js';
+export * from './compose/index.js';

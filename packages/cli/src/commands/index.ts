@@ -20,6 +20,7 @@ import { registerDemo } from './demo.js';
 import { registerCall } from './call.js';
 import { registerServe } from './serve.js';
 import { registerTest } from './test.js';
+import { registerCompose } from './compose.js';
 import { registerPlanned } from './planned.js';
 
 /** Every subcommand registers itself here; one line per command file. */
@@ -45,5 +46,6 @@ export function registerCommands(program: Command): void {
   registerCall(program);
   registerServe(program);
   registerTest(program);
+  registerCompose(program);
   registerPlanned(program);
 }

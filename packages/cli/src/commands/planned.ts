@@ -3,7 +3,6 @@ import { WeldError } from '@weld/wit-tools';
 
 /** Commands of the target CLI surface (DESIGN.md) that this version does not implement yet. */
 const PLANNED: Array<{ name: string; summary: string; usage: string }> = [
-  { name: 'compose', summary: 'plug components into one component (wac-style)', usage: '<project|wac file>' },
   { name: 'workload', summary: 'check, plan and emit wasmCloud workloads', usage: 'check|plan|k8s <workload.yaml>' },
 ];
 

@@ -1,0 +1,17 @@
+import { WeldError } from '@weld/wit-tools';
+
+export type ComposeErrorCode =
+  | 'unsupported-import'
+  | 'plug-unused'
+  | 'plug-conflict'
+  | 'no-plugs'
+  | 'composition-invalid'
+  | 'input-invalid';
+
+/** A composition that cannot be made; exit 2 (bad input) unless the result failed validation (1). */
+export class ComposeError extends WeldError<ComposeErrorCode> {
+  constructor(code: ComposeErrorCode, message: string, options: { detail?: string; hint?: string; cause?: unknown; exit?: number } = {}) {
+    super(code, message, { exit: 2, ...options });
+    this.name = 'ComposeError';
+  }
+}

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from '@bytecodealliance/jco';
+import { decodeComponent, encodeComponent, validateComponent } from '@weld/binary';
+import { readProvenance, sha256Digest } from '@weld/compose';
+import { runWeld } from './helpers/cli.js';
+import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
+
+let dir: string;
+const weld = (args: string[], env: Record<string, string> = {}) => runWeld(args, { cwd: dir, env: { WELD_HOME: path.join(dir, 'home'), WELD_PASSWORD: 'pw', ...env } });
+
+describe('weld compose: plugging the C calc into the JS app', () => {
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'weld-compose-'));
+  });
+
+  it('makes one valid component that runs, keeps WASI imports once, and records its inputs', async () => {
+    const r = await weld(['compose', polyglotComponent('app'), '--plug', polyglotComponent('calc'), '--out', 'out/app.wasm']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('weld: calc → app: demo:calc/calc@0.1.0');
+    expect(r.stdout).toContain('exports: demo:app/app@0.1.0');
+    const bytes = await readFile(path.join(dir, 'out/app.wasm'));
+    const checked = validateComponent(bytes);
+    expect(checked.valid).toBe(true);
+    const imports = checked.valid ? checked.component.sections.flatMap((s) => (s.kind === 'import' ? s.items.map((i) => i.name.name) : [])) : [];
+    expect(imports).not.toContain('demo:calc/calc@0.1.0');
+    expect(imports).toContain('wasi:io/streams@0.2.12');
+    expect(new Set(imports).size).toBe(imports.length);
+    expect(Buffer.from(encodeComponent(decodeComponent(bytes))).equals(bytes)).toBe(true);
+
+    const provenance = readProvenance(bytes)!;
+    expect(provenance.inputs).toEqual([
+      { name: 'app', role: 'socket', digest: sha256Digest(await readFile(polyglotComponent('app'))) },
+      { name: 'calc', role: 'plug', digest: sha256Digest(await readFile(polyglotComponent('calc'))), satisfies: ['demo:calc/calc@0.1.0'] },
+    ]);
+
+    // jco transpiles the composition and the JS app calls the C code inside it
+    const call = await weld(['call', 'out/app.wasm', 'app.report("weld", 2, 40)']);
+    expect(call.code, call.stderr).toBe(0);
+    expect(call.stdout).toBe('"Hello, weld! 2 + 40 = 42"\n');
+  });
+
+  it('weld attest reads the recorded inputs; weld verify --attestation shows them', async () => {
+    expect((await weld(['keygen'])).code).toBe(0);
+    expect((await weld(['push', 'out/app.wasm', 'demo/composed:1'])).code).toBe(0);
+    const attest = await weld(['attest', 'demo/composed:1', '--key', 'cosign.key']);
+    expect(attest.code, attest.stderr).toBe(0);
+    const verify = await weld(['verify', 'demo/composed:1', '--key', 'cosign.pub', '--attestation']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toContain(`input calc  ${sha256Digest(await readFile(polyglotComponent('calc')))}`);
+    expect((await weld(['push', polyglotComponent('calc'), 'demo/calc:1'])).code).toBe(0);
+    const plain = await weld(['attest', 'demo/calc:1', '--key', 'cosign.key']);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('records no composition provenance');
+  });
+
+  it('a plug that fits no import, or whose export lacks functions the socket needs, is refused and nothing is written', async () => {
+    const unused = await weld(['compose', polyglotComponent('app'), '--plug', polyglotComponent('numbers'), '--out', 'bad.wasm']);
+    expect(unused.code).toBe(2);
+    expect(unused.stderr).toContain('error[plug-unused]: numbers satisfies none of the imports of app');
+    await writeFile(path.join(dir, 'calc-add-only.wasm'), await parse(await readFile(path.join(REPO_ROOT, 'test/fixtures/calc-add-only.wat'), 'utf8')));
+    const partial = await weld(['compose', polyglotComponent('app'), '--plug', 'calc-add-only.wasm', '--out', 'bad.wasm']);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain('error[composition-invalid]: the composed component does not validate: type mismatch for import `demo:calc/calc@0.1.0`');
+    expect(partial.stderr).toContain('missing expected export `divide`');
+    const notWasm = await weld(['compose', path.join(REPO_ROOT, 'README.md'), '--plug', polyglotComponent('calc'), '--out', 'bad.wasm']);
+    expect(notWasm.code).toBe(2);
+    expect(notWasm.stderr).toContain('error[input-invalid]: README.md is not a valid component');
+    expect(existsSync(path.join(dir, 'bad.wasm'))).toBe(false);
+  });
+});
