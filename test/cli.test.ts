@@ -18,7 +18,7 @@ describe('weld CLI surface', () => {
     const text = await runWeld(['workload', 'plan', 'workload.yaml', '--k8s']);
     expect(text.code).toBe(2);
     expect(text.stderr).toContain('error[not-implemented]: weld workload is not implemented in this version');
-    const json = await runWeld(['-o', 'json', 'compose', 'weld.yaml']);
+    const json = await runWeld(['-o', 'json', 'workload', 'check', 'workload.yaml']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-implemented' } });
   });
