@@ -1,9 +1,9 @@
-// The weld demo: builds the polyglot example, shows the cache, publishes the app to the embedded OCI
-// store, signs and verifies it, pulls and calls it under a trust policy, serves the HTTP handler and
-// runs the example's test specs.
+// The weld demo: builds the polyglot example, shows the cache, composes the JS app with the C calc,
+// publishes it to the embedded OCI store, signs, attests and verifies it, pulls and calls it under a
+// trust policy, serves the HTTP handler and runs the example's test specs.
 // Each step prints the weld command it runs, so the output doubles as a tutorial.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,19 +34,6 @@ function weldExpecting(code, ...args) {
   }
 }
 
-async function transpiled(name, map, file = path.join(build, `${name}.wasm`)) {
-  const { transpile } = await import('@bytecodealliance/jco');
-  const dir = path.join(work, name);
-  await rm(dir, { recursive: true, force: true });
-  const { files } = await transpile(await readFile(file), { name, map });
-  for (const [file, bytes] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), bytes);
-  }
-  await writeFile(path.join(dir, 'package.json'), '{"type":"module"}\n');
-  return import(path.join(dir, `${name}.js`));
-}
-
 step('Build four components from C, JavaScript, WAT and a JS wasi:http handler');
 weld('build', example);
 
@@ -58,8 +45,13 @@ await mkdir(path.join(work, 'keys'), { recursive: true });
 const key = path.relative(root, path.join(work, 'keys', 'cosign'));
 const pulled = path.relative(root, path.join(work, 'pulled-app.wasm'));
 
-step('Push the app, its calc dependency and the WAT component to the embedded OCI store (no server needed)');
-weld('push', `${example}/build/app.wasm`, 'demo/app:0.1.0', '--annotation', 'org.opencontainers.image.description=polyglot demo app');
+step('Compose: plug the C calc into the JS app, making one component');
+const composed = `${example}/build/app-composed.wasm`;
+weld('compose', `${example}/build/app.wasm`, '--plug', `${example}/build/calc.wasm`, '--out', composed);
+weld('validate', composed);
+
+step('Push the composed app, calc and the WAT component to the embedded OCI store (no server needed)');
+weld('push', composed, 'demo/app:0.1.0', '--annotation', 'org.opencontainers.image.description=polyglot demo app');
 weld('push', `${example}/build/calc.wasm`, 'demo/calc:0.1.0');
 weld('push', `${example}/build/numbers.wasm`, 'demo/numbers:0.1.0');
 weld('ls');
@@ -69,23 +61,21 @@ weld('keygen', '--output-key-prefix', key, '--force');
 weld('sign', 'demo/app:0.1.0', '--key', `${key}.key`, '-a', 'stage=demo');
 weld('sign', 'demo/calc:0.1.0', '--key', `${key}.key`, '-a', 'stage=demo');
 weld('verify', 'demo/app:0.1.0', '--key', `${key}.pub`, '-a', 'stage=demo');
+weld('attest', 'demo/app:0.1.0', '--key', `${key}.key`);
+weld('verify', 'demo/app:0.1.0', '--key', `${key}.pub`, '--attestation');
 
 step('Under a trust policy: pull and call what is signed; refuse what is not');
 const policy = path.relative(root, path.join(work, 'policy.yaml'));
 await writeFile(policy, 'trust:\n  - prefix: demo\n    keys: [keys/cosign.pub]\n    annotations: { stage: demo }\n');
 console.log(`# ${policy}: everything under demo/ must be signed by keys/cosign.pub with stage=demo`);
 weld('pull', 'demo/app:0.1.0', pulled, '--policy', policy);
+weld('call', pulled, 'app.report("weld", 2, 40)');
+weld('call', 'demo/app:0.1.0', 'app.mean([1, 2, 3, 4])', '--policy', policy);
 weld('call', 'demo/calc:0.1.0', 'calc.add(2, 40)', '--policy', policy);
 weld('call', 'demo/calc:0.1.0', 'calc.greet("weld")', '--policy', policy);
 weldExpecting(1, 'call', 'demo/calc:0.1.0', 'calc.divide(1, 0)', '--policy', policy);
 weldExpecting(3, 'call', 'demo/numbers:0.1.0', 'fib(90)', '--policy', policy);
 weld('call', `${example}/build/numbers.wasm`, 'numbers.fib(90)');
-
-step('Run the pulled JS app wired to the C calc (transpiled with jco until weld compose lands)');
-await transpiled('calc');
-const { app } = await transpiled('app', { 'demo:calc/calc@0.1.0': '../calc/calc.js#calc' }, path.join(root, pulled));
-console.log(`app.report("weld", 2, 40) = ${JSON.stringify(app.report('weld', 2, 40))}   (the pulled JS app calling C)`);
-console.log(`app.mean([1, 2, 3, 4])    = ${app.mean([1, 2, 3, 4])}`);
 
 step('Serve the wasi:http handler: a fresh instance per request, nothing granted');
 console.log(`$ weld serve ${example}/build/http.wasm --port 0`);
@@ -111,6 +101,6 @@ server.kill('SIGINT');
 await new Promise((resolve) => server.once('exit', resolve));
 
 step('Test them: YAML specs of WAVE calls and HTTP requests, with a JUnit report for CI');
-weld('test', ...['calc', 'numbers', 'http'].map((n) => `${example}/tests/${n}.test.yaml`), '--junit', path.relative(root, path.join(work, 'junit.xml')));
+weld('test', ...['app', 'calc', 'numbers', 'http'].map((n) => `${example}/tests/${n}.test.yaml`), '--junit', path.relative(root, path.join(work, 'junit.xml')));
 
 console.log('\ndemo: done');
