@@ -47,7 +47,7 @@ const pulled = path.relative(root, path.join(work, 'pulled-app.wasm'));
 
 step('Compose: plug the C calc into the JS app, making one component');
 const composed = `${example}/build/app-composed.wasm`;
-weld('compose', `${example}/build/app.wasm`, '--plug', `${example}/build/calc.wasm`, '--out', composed);
+weld('compose', example); // weld.yaml's compose: section, the same as: weld compose build/app.wasm --plug build/calc.wasm --out build/app-composed.wasm
 weld('validate', composed);
 
 step('Push the composed app, calc and the WAT component to the embedded OCI store (no server needed)');

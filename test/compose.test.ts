@@ -20,7 +20,7 @@ describe('weld compose: plugging the C calc into the JS app', () => {
   it('makes one valid component that runs, keeps WASI imports once, and records its inputs', async () => {
     const r = await weld(['compose', polyglotComponent('app'), '--plug', polyglotComponent('calc'), '--out', 'out/app.wasm']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('weld: calc → app: demo:calc/calc@0.1.0');
+    expect(r.stdout).toContain('  plugged calc into demo:calc/calc@0.1.0');
     expect(r.stdout).toContain('exports: demo:app/app@0.1.0');
     const bytes = await readFile(path.join(dir, 'out/app.wasm'));
     const checked = validateComponent(bytes);
@@ -41,6 +41,22 @@ describe('weld compose: plugging the C calc into the JS app', () => {
     const call = await weld(['call', 'out/app.wasm', 'app.report("weld", 2, 40)']);
     expect(call.code, call.stderr).toBe(0);
     expect(call.stdout).toBe('"Hello, weld! 2 + 40 = 42"\n');
+  });
+
+  it("runs weld.yaml's compose: section, with errors that point into the file", async () => {
+    const project = path.join(dir, 'project');
+    await import('node:fs/promises').then((fs) => fs.mkdir(project, { recursive: true }));
+    const yaml = (plugs: string) =>
+      `components:\n  - { name: app, language: wasm, source: ${polyglotComponent('app')} }\ncompose:\n  - name: app-composed\n    socket: ${polyglotComponent('app')}\n    plugs: ${plugs}\n`;
+    await writeFile(path.join(project, 'weld.yaml'), yaml(`[${polyglotComponent('calc')}]`));
+    const r = await weld(['compose', project]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(path.join('project', 'build', 'app-composed.wasm'));
+    expect(validateComponent(await readFile(path.join(project, 'build', 'app-composed.wasm'))).valid).toBe(true);
+    await writeFile(path.join(project, 'weld.yaml'), yaml('[calc]'));
+    const bad = await weld(['compose', project]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/weld\.yaml:7:14: compose\[0\]\.plugs\[0\]: no component named "calc" in components: \(app\)/);
   });
 
   it('weld attest reads the recorded inputs; weld verify --attestation shows them', async () => {

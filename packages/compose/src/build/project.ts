@@ -37,6 +37,16 @@ export interface WasmComponent extends ComponentBase {
 }
 export type ComponentSpec = JsComponent | CComponent | WatComponent | WasmComponent;
 
+/**
+ * One entry of `compose:`: plug components (by name from `components:`, or .wasm paths) into a socket, written
+ * to `build/<name>.wasm`.
+ */
+export interface CompositionSpec {
+  name: string;
+  socket: string;
+  plugs: string[];
+}
+
 /** The parsed `weld.yaml`: paths are absolute; other sections stay raw for the commands that read them. */
 export interface Project {
   /** Directory that holds weld.yaml. */
@@ -44,6 +54,7 @@ export interface Project {
   file: string;
   name: string;
   components: ComponentSpec[];
+  compositions: CompositionSpec[];
   /** Top-level sections owned by other commands (compose, workload, publish, policy, registries). */
   sections: Record<string, unknown>;
 }
@@ -101,6 +112,8 @@ export function parseProject(text: string, file: string): Project {
   const sections: Record<string, unknown> = {};
   let name = path.basename(root);
   let components: ComponentSpec[] = [];
+  let compositions: CompositionSpec[] = [];
+  let composeNode: YamlNode | null = null;
   let sawComponents = false;
   for (const pair of rootNode.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
@@ -112,10 +125,12 @@ export function parseProject(text: string, file: string): Project {
     else if (key === 'components') {
       sawComponents = true;
       components = parseComponents(value, root, fail);
-    } else sections[key] = (value as { toJSON?: () => unknown })?.toJSON?.() ?? null;
+    } else if (key === 'compose') composeNode = value;
+    else sections[key] = (value as { toJSON?: () => unknown })?.toJSON?.() ?? null;
   }
   if (!sawComponents) fail(rootNode, 'components', 'missing (a list of components to build)');
-  return { root, file, name, components, sections };
+  if (composeNode) compositions = parseCompositions(composeNode, root, components, fail);
+  return { root, file, name, components, compositions, sections };
 }
 
 type Fail = (node: YamlNode | null | undefined, field: string, message: string, code?: 'project-invalid' | 'unknown-language') => never;
@@ -193,3 +208,38 @@ function parseComponents(node: YamlNode | null, root: string, fail: Fail): Compo
   });
 }
 
+
+const COMPOSE_FIELDS = ['name', 'socket', 'plugs'];
+
+/** `compose:` entries; a socket or plug is a component name from `components:` or a path to a .wasm. */
+function parseCompositions(node: YamlNode, root: string, components: ComponentSpec[], fail: Fail): CompositionSpec[] {
+  if (!isSeq(node)) return fail(node, 'compose', 'expected a list of compositions (name, socket, plugs)');
+  const names = new Set(components.map((c) => c.name));
+  const input = (n: YamlNode | null | undefined, field: string): string => {
+    const v = scalarString(n, field, fail);
+    if (v.endsWith('.wasm')) return path.resolve(root, v);
+    if (!names.has(v)) fail(n, field, `no component named "${v}" in components: (${[...names].join(', ') || 'none'}); give a name from there or a path to a .wasm`);
+    return v;
+  };
+  return node.items.map((item, index) => {
+    const at = `compose[${index}]`;
+    if (!isMap(item)) return fail(item as YamlNode, at, 'expected a mapping (name, socket, plugs)');
+    const fields = new Map<string, YamlNode | null>();
+    for (const pair of item.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (!COMPOSE_FIELDS.includes(key)) fail(pair.key as YamlNode, `${at}.${key}`, `unknown field (expected ${COMPOSE_FIELDS.join(', ')})`);
+      fields.set(key, pair.value as YamlNode | null);
+    }
+    for (const key of COMPOSE_FIELDS) if (!fields.has(key)) fail(item, `${at}.${key}`, 'missing');
+    const name = scalarString(fields.get('name'), `${at}.name`, fail);
+    if (!NAME_RE.test(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is not a kebab-case name (e.g. app-composed)`);
+    if (names.has(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is already a component's name; its output would overwrite build/${name}.wasm`);
+    const plugsNode = fields.get('plugs');
+    if (!isSeq(plugsNode) || plugsNode.items.length === 0) fail(plugsNode, `${at}.plugs`, 'expected a non-empty list of components');
+    return {
+      name,
+      socket: input(fields.get('socket'), `${at}.socket`),
+      plugs: (plugsNode as { items: YamlNode[] }).items.map((p, i) => input(p, `${at}.plugs[${i}]`)),
+    };
+  });
+}
