@@ -56,7 +56,7 @@ describe('weld compose: plugging the C calc into the JS app', () => {
     await writeFile(path.join(project, 'weld.yaml'), yaml('[calc]'));
     const bad = await weld(['compose', project]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/weld\.yaml:7:14: compose\[0\]\.plugs\[0\]: no component named "calc" in components: \(app\)/);
+    expect(bad.stderr).toMatch(/weld\.yaml:6:13: compose\[0\]\.plugs\[0\]: no component named "calc" in components: \(app\)/);
   });
 
   it('weld attest reads the recorded inputs; weld verify --attestation shows them', async () => {
