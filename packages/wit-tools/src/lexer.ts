@@ -188,18 +188,32 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       continue;
     }
     if (isKeyStart(c, text, i)) {
+      // `simple` tracks `[a-z][a-z0-9]*(-[a-z0-9]+)*`, which needs no further identifier validation
+      let simple = c >= 97 && c <= 122;
+      let prevDash = false;
       i++;
       for (;;) {
         if (i >= n) break;
         const x = text.charCodeAt(i);
-        if ((x >= 97 && x <= 122) || x === 45 || (x >= 48 && x <= 57) || (x >= 65 && x <= 90) || x === 95) i++;
-        else if (x >= 128 && isKeyContinue(x, text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
-        else break;
+        if ((x >= 97 && x <= 122) || (x >= 48 && x <= 57)) {
+          prevDash = false;
+          i++;
+        } else if (x === 45) {
+          if (prevDash) simple = false;
+          prevDash = true;
+          i++;
+        } else if ((x >= 65 && x <= 90) || x === 95) {
+          simple = false;
+          i++;
+        } else if (x >= 128 && isKeyContinue(x, text, i)) {
+          simple = false;
+          i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+        } else break;
       }
       const kw = keywordAt(text, s, i);
       if (kw !== undefined) push(C_KEYWORD, s, i, kw);
       else push(C_IDENT, s, i, text.slice(s, i));
-      bufSimple[count - 1] = isSimpleId(text, s, i) ? 1 : 0;
+      bufSimple[count - 1] = simple && !prevDash ? 1 : 0;
       continue;
     }
     const cp = text.codePointAt(i)!;
@@ -211,7 +225,6 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
   return { kind: bufKind, start: bufStart, end: bufEnd, word: bufWord, simple: bufSimple, count, text, offset };
 }
 
-/** Checks a kebab-case identifier: `-`-separated parts, each all-lowercase or all-uppercase, first starting with a letter. */
 const KEYWORDS_BY_FIRST: string[][] = [];
 for (const kw of KEYWORDS) (KEYWORDS_BY_FIRST[kw.charCodeAt(0)] ??= []).push(kw);
 
@@ -226,22 +239,7 @@ function keywordAt(text: string, s: number, e: number): string | undefined {
 
 const validIds = new Set<string>();
 
-/** `[a-z][a-z0-9]*(-[a-z0-9]+)*` is always a valid identifier; the lexer marks such words so the parser skips re-checking. */
-function isSimpleId(text: string, s: number, e: number): boolean {
-  const first = text.charCodeAt(s);
-  if (first < 97 || first > 122 || text.charCodeAt(e - 1) === 45) return false;
-  let prevDash = false;
-  for (let i = s + 1; i < e; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 45) {
-      if (prevDash) return false;
-      prevDash = true;
-    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) prevDash = false;
-    else return false;
-  }
-  return true;
-}
-
+/** Checks a kebab-case identifier: `-`-separated parts, each all-lowercase or all-uppercase, first starting with a letter. */
 export function validateId(id: string): string | undefined {
   if (validIds.has(id)) return undefined;
   const problem = checkId(id);
