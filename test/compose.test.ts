@@ -67,6 +67,15 @@ describe('weld compose: plugging the C calc into the JS app', () => {
     const verify = await weld(['verify', 'demo/composed:1', '--key', 'cosign.pub', '--attestation']);
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toContain(`input calc  ${sha256Digest(await readFile(polyglotComponent('calc')))}`);
+    // weld inspect <ref>: manifest, config, the world recorded at push, and the attestation as a referrer
+    const inspect = await weld(['inspect', 'demo/composed:1']);
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(inspect.stdout).toContain('  config    application/vnd.wasm.config.v0+json');
+    expect(inspect.stdout).toMatch(/  layer {5}application\/wasm .* app\.wasm/);
+    expect(inspect.stdout).toContain('exports (1):\n  demo:app/app@0.1.0');
+    expect(inspect.stdout).toContain('application/vnd.dev.sigstore.bundle.v0.3+json');
+    const json = JSON.parse((await weld(['-o', 'json', 'inspect', 'demo/composed:1'])).stdout);
+    expect(json.world.imports).toContain('wasi:io/streams@0.2.12');
     expect((await weld(['push', polyglotComponent('calc'), 'demo/calc:1'])).code).toBe(0);
     const plain = await weld(['attest', 'demo/calc:1', '--key', 'cosign.key']);
     expect(plain.code).toBe(2);

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { BinaryError, inspectComponent, readBinaryFile, sniff, type InspectReport } from '@weld/binary';
+import { existsSync } from 'node:fs';
 import { emit, globals } from '../context.js';
+import { inspectRef } from './inspect-ref.js';
+import { withRegistryFlags } from './registry-common.js';
 
 const size = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`);
 
@@ -29,12 +32,14 @@ function text(file: string, r: InspectReport): string[] {
 }
 
 export function registerInspect(program: Command): void {
-  program
-    .command('inspect')
-    .description('show a component\'s world, section and module sizes, producers and metadata')
-    .argument('<file>', 'a component .wasm file')
-    .action((file: string, _opts: unknown, cmd: Command) => {
+  withRegistryFlags(
+    program
+      .command('inspect')
+      .description("show a component's world, section and module sizes, producers and metadata; for a reference, its manifest, config, world and referrers")
+      .argument('<file>', 'a component .wasm file, or a reference (host/repo:tag, oci:PATH:tag, repo:tag)'),
+  ).action(async (file: string, opts: { plainHttp?: boolean; timeout?: string }, cmd: Command) => {
       const g = globals(cmd);
+      if (!existsSync(file) && !file.endsWith('.wasm')) return inspectRef(g, file, opts);
       const bytes = readBinaryFile(file);
       if (sniff(bytes) !== 'component') {
         throw new BinaryError(sniff(bytes) === 'module' ? 'not-a-component' : 'bad-magic', `${file} is not a component`, 0);
