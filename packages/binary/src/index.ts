@@ -7,3 +7,9 @@ export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDef
 export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
 export { readBinaryFile } from './file.js';
 export { extractWit, type ExtractedWit } from './wit/index.js';
+export { encodeWitPackage } from './wit/encode.js';
+export { mergeResolve } from './wit/merge.js';
+export { decodeWasmPackageInto, installWitPackageDecoder } from './wit/hook.js';
+
+import { installWitPackageDecoder } from './wit/hook.js';
+installWitPackageDecoder();

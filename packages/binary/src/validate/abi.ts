@@ -15,6 +15,7 @@ export function flatten(t: RVal | undefined, out: string[] = [], ptr = 'i32'): s
   }
   const b = t.body;
   switch (b.kind) {
+    case 'primitive': return flatten(b.type, out, ptr);
     case 'record': for (const f of b.fields) flatten(f.type, out, ptr); break;
     case 'tuple': for (const x of b.types) flatten(x, out, ptr); break;
     case 'list':
@@ -90,6 +91,7 @@ export function containsPointer(t: RVal | undefined): boolean {
   if (typeof t === 'string') return t === 'string';
   const b = t.body;
   switch (b.kind) {
+    case 'primitive': return b.type === 'string';
     case 'list': return b.length === undefined || containsPointer(b.element);
     case 'map': return true;
     case 'record': return b.fields.some((f) => containsPointer(f.type));

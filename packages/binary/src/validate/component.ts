@@ -1,5 +1,5 @@
 import type {
-  Alias, Canon, CanonOption, Component, ComponentTypeDecl, CoreExternType, CoreImport, CoreInstance, CoreType, CoreValType,
+  PrimValType, Alias, Canon, CanonOption, Component, ComponentTypeDecl, CoreExternType, CoreImport, CoreInstance, CoreType, CoreValType,
   DefinedType, Export, ExternName, ExternType, Import, Instance, ModuleTypeDecl, Section, Sort, TypeDef, ValType,
 } from '../ast.js';
 import { BinaryError, type BinaryErrorCode } from '../error.js';
@@ -8,7 +8,7 @@ import { containsPointer, coreSignature, taskReturnParams } from './abi.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freshResource, hasBorrow,
   type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
-  type RVal, someVal, Substitution, typeSize, valOf,
+  type RVal, res, someVal, Substitution, typeSize, unwrapPrim, valOf,
 } from './model.js';
 import { isSemver, nameKey, type NameKind, parseExternName } from './names.js';
 
@@ -494,7 +494,7 @@ export class ComponentValidator {
   private resolveType(s: Scope, t: TypeDef): RType {
     switch (t.kind) {
       case 'defined':
-        return t.type.kind === 'primitive' ? { kind: 'prim', type: this.valType(s, t.type.type) as never } : this.defined(s, t.type);
+        return t.type.kind === 'primitive' ? { kind: 'defined', body: { kind: 'primitive', type: this.valType(s, t.type.type) as PrimValType } } : this.defined(s, t.type);
       case 'func':
         return this.funcType(s, t);
       case 'resource': {
@@ -577,7 +577,7 @@ export class ComponentValidator {
         break;
       case 'map': {
         this.require('cm-map', 'Maps require the component model map feature');
-        const key = v(d.key);
+        const key = unwrapPrim(v(d.key));
         if (typeof key !== 'string' || key === 'f32' || key === 'f64' || key === 'error-context') fail('invalid-type', 'map key must be a primitive type other than a float');
         body = { kind: 'map', key, value: v(d.value) };
         break;
@@ -611,7 +611,7 @@ export class ComponentValidator {
       case 'future': {
         this.require('cm-async', `\`${d.kind}\` requires the component model async feature`);
         const e = d.element === undefined ? undefined : v(d.element);
-        if (d.kind === 'stream' && e === 'char') fail('invalid-type', '`stream<char>` is not valid at this time, use `stream<u32>` with a note that it is a `char`');
+        if (d.kind === 'stream' && e !== undefined && unwrapPrim(e) === 'char') fail('invalid-type', '`stream<char>` is not valid at this time, use `stream<u32>` with a note that it is a `char`');
         if (hasBorrow(e)) fail('invalid-type', `\`${d.kind}\` element type cannot contain a \`borrow\``);
         body = { kind: d.kind, element: e };
         break;
@@ -766,7 +766,7 @@ export class ComponentValidator {
       case 'resource.new':
       case 'resource.rep': {
         const r = this.resourceAt(s, c.resource);
-        if (!s.local.has(r)) fail('invalid-resource-use', `type index ${c.resource} is not a local resource`);
+        if (!s.local.has(res(r))) fail('invalid-resource-use', `type index ${c.resource} is not a local resource`);
         const rep = r.rep === 'i64' ? 'i64' : 'i32';
         if (c.op === 'resource.new') push([rep], ['i32']);
         else push(['i32'], [rep]);
@@ -1010,9 +1010,8 @@ export class ComponentValidator {
       case 'type':
         if (t.bound.kind === 'eq') {
           const ty = this.typeAt(s, t.bound.index);
-          if (ty.kind === 'func' || ty.kind === 'instance' || ty.kind === 'component') {
-            // allowed: type equality to any type
-          }
+          // a second name for a resource is a distinct object with the same identity (see `res`)
+          if (ty.kind === 'resource') return { sort: 'type', type: { ...ty, aliasOf: res(ty) } };
           return { sort: 'type', type: ty };
         }
         return { sort: 'type', type: freshResource(false) };
@@ -1021,7 +1020,8 @@ export class ComponentValidator {
 
   /** A type import/export gives a record/variant/enum/flags a name: a new type index equal to, but distinct from, the original. */
   private nameEntity(s: Scope, e: Entity): Entity {
-    if (e.sort === 'type' && e.type.kind === 'defined' && NAMED_KINDS.has(e.type.body.kind) && !s.namedTypes.has(e.type)) {
+    const always = s.kind !== 'component'; // in a type every `(eq T)` export is a new type index, so a new name
+    if (e.sort === 'type' && e.type.kind === 'defined' && (always || (NAMED_KINDS.has(e.type.body.kind) && !s.namedTypes.has(e.type)))) {
       const copy: RDefined = { kind: 'defined', body: e.type.body, origin: e.type };
       s.namedTypes.add(copy);
       return { sort: 'type', type: copy };
@@ -1036,7 +1036,7 @@ export class ComponentValidator {
     const extraRes = new Set<RResource>();
     const collect = (x: Entity) => {
       if (x.sort === 'type' && x.type.kind === 'defined') extra.add(x.type);
-      if (x.sort === 'type' && x.type.kind === 'resource') extraRes.add(x.type);
+      if (x.sort === 'type' && x.type.kind === 'resource') extraRes.add(res(x.type));
       if (x.sort === 'instance') x.type.exports.forEach(collect);
     };
     if (e.sort === 'instance') e.type.exports.forEach(collect);
@@ -1058,7 +1058,7 @@ export class ComponentValidator {
         case 'tuple': b.types.forEach((t) => val(t)); break;
         case 'option': val(b.type); break;
         case 'result': val(b.ok); val(b.err); break;
-        case 'own': case 'borrow': if (!s.named.has(b.resource) && !extraRes.has(b.resource)) bad(); break;
+        case 'own': case 'borrow': if (!s.named.has(res(b.resource)) && !extraRes.has(res(b.resource))) bad(); break;
         case 'stream': case 'future': val(b.element); break;
         default: break;
       }
@@ -1088,7 +1088,7 @@ export class ComponentValidator {
     this.checkResourceName(s, kind, e, s.importResourceNames, 'import');
     if (e.sort === 'type' && e.type.kind === 'resource') {
       if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.imported.push(e.type);
-      s.named.add(e.type);
+      s.named.add(res(e.type));
       if (kind.kind === 'label') s.importResourceNames.set(kind.label.toLowerCase(), e.type);
     }
     if (e.sort === 'instance' && e.type.defined.length) {
@@ -1119,7 +1119,7 @@ export class ComponentValidator {
     this.checkResourceName(s, kind, e, s.exportResourceNames, 'export');
     if (e.sort === 'type' && e.type.kind === 'resource') {
       if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.defined.push(e.type);
-      s.named.add(e.type);
+      s.named.add(res(e.type));
       if (kind.kind === 'label') s.exportResourceNames.set(kind.label.toLowerCase(), e.type);
     }
     if (e.sort === 'instance') for (const r of e.type.defined) s.defined.push(r);
@@ -1156,11 +1156,11 @@ export class ComponentValidator {
       }
     }
     if (e.sort === 'type' && e.type.kind === 'resource') {
-      s.named.add(e.type);
+      s.named.add(res(e.type));
       if (kind.kind === 'label') s.exportResourceNames.set(kind.label.toLowerCase(), e.type);
     }
     if (e.sort === 'instance') {
-      for (const x2 of e.type.exports.values()) if (x2.sort === 'type' && x2.type.kind === 'resource') s.named.add(x2.type);
+      for (const x2 of e.type.exports.values()) if (x2.sort === 'type' && x2.type.kind === 'resource') s.named.add(res(x2.type));
     }
     this.checkNamed(s, e, 'export');
     if (e.sort === 'instance') for (const t2 of namedTypesOf(e)) s.namedTypes.add(t2);
@@ -1177,13 +1177,13 @@ export class ComponentValidator {
     const r = names.get(kind.resource.toLowerCase()) ?? fail('invalid-name', `resource \`${kind.resource}\` is not a resource ${dir}ed before this function: function does not match expected resource name \`${kind.resource}\``);
     if (kind.kind === 'constructor') {
       if (f.async) fail('invalid-name', 'constructor function cannot be async');
-      const res = f.result;
-      const isOwn = (v: RVal | undefined) => v !== undefined && typeof v !== 'string' && v.body.kind === 'own' && v.body.resource === r;
-      const ok = isOwn(res) || (res !== undefined && typeof res !== 'string' && res.body.kind === 'result' && isOwn(res.body.ok));
+      const result = f.result;
+      const isOwn = (v: RVal | undefined) => v !== undefined && typeof v !== 'string' && v.body.kind === 'own' && res(v.body.resource) === res(r);
+      const ok = isOwn(result) || (result !== undefined && typeof result !== 'string' && result.body.kind === 'result' && isOwn(result.body.ok));
       if (!ok) fail('invalid-name', 'function should return `(own $T)` or `(result (own $T))`');
     } else if (kind.kind === 'method') {
       const p = f.params[0];
-      const ok = p && p.name === 'self' && typeof p.type !== 'string' && p.type.body.kind === 'borrow' && p.type.body.resource === r;
+      const ok = p && p.name === 'self' && typeof p.type !== 'string' && p.type.body.kind === 'borrow' && res(p.type.body.resource) === res(r);
       if (!ok) fail('invalid-name', 'method should have a first parameter `self` of type `(borrow $T)`');
     }
     void s;
@@ -1244,7 +1244,7 @@ function namedTypesOf(e: Entity, out = new Set<RDefined>()): Set<RDefined> {
 }
 
 function namedBy(e: Entity, out = new Set<RResource>()): Set<RResource> {
-  if (e.sort === 'type' && e.type.kind === 'resource') out.add(e.type);
+  if (e.sort === 'type' && e.type.kind === 'resource') out.add(res(e.type));
   else if (e.sort === 'instance') for (const x of e.type.exports.values()) namedBy(x, out);
   return out;
 }
@@ -1256,7 +1256,8 @@ function typeHasResource(t: RType): boolean {
 
 function bindResources(expected: Entity, actual: Entity, map: Map<object, RType>, abstract: Set<RResource>): void {
   if (expected.sort === 'type' && actual.sort === 'type' && expected.type.kind === 'resource') {
-    if (abstract.has(expected.type) && !map.has(expected.type) && actual.type.kind === 'resource') map.set(expected.type, actual.type);
+    const r = res(expected.type);
+    if (abstract.has(r) && !map.has(r) && actual.type.kind === 'resource') map.set(r, actual.type);
 
   } else if (expected.sort === 'instance' && actual.sort === 'instance') {
     for (const [name, e] of expected.type.exports) {
@@ -1280,6 +1281,7 @@ function flatSizeTooLarge(t: RDefined): boolean {
     if (depth > 200) return Infinity;
     const b = v.body;
     switch (b.kind) {
+      case 'primitive': return size(b.type, depth + 1);
       case 'list': return b.length === undefined ? 8 : size(b.element, depth + 1) * b.length;
       case 'record': return b.fields.reduce((a, f) => a + size(f.type, depth + 1), 0);
       case 'tuple': return b.types.reduce((a, x) => a + size(x, depth + 1), 0);

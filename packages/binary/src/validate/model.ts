@@ -1,9 +1,14 @@
 import type { CoreValType, PrimValType } from '../ast.js';
 
 /** Resolved component-level types: indices replaced by the types they name; resources compared by identity. */
-export interface RResource { kind: 'resource'; id: number; rep?: CoreValType; dtor?: number; local: boolean }
+/** `aliasOf`: set on a second name for a resource (`type headers = fields`); identity is the root's. */
+export interface RResource { kind: 'resource'; id: number; rep?: CoreValType; dtor?: number; local: boolean; aliasOf?: RResource }
+
+/** The resource a (possibly aliased) resource stands for. */
+export const res = (r: RResource): RResource => r.aliasOf ?? r;
 export type RVal = PrimValType | RDefined;
 export type RDefinedBody =
+  | { kind: 'primitive'; type: PrimValType }
   | { kind: 'record'; fields: { name: string; type: RVal }[] }
   | { kind: 'variant'; cases: { name: string; type?: RVal }[] }
   | { kind: 'list'; element: RVal; length?: number }
@@ -60,7 +65,15 @@ export function valOf(t: RType): RVal | undefined {
 
 // ---------- equality & subtyping ----------
 
+/** A `(type u32)` definition is a type of its own (it can carry a name) but equal to the primitive. */
+export function unwrapPrim(v: RVal): RVal {
+  return typeof v !== 'string' && v.body.kind === 'primitive' ? v.body.type : v;
+}
+
 export function valEqual(a: RVal | undefined, b: RVal | undefined, seen = new Map<RDefined, RDefined>()): boolean {
+  if (a === b) return true;
+  if (a !== undefined) a = unwrapPrim(a);
+  if (b !== undefined) b = unwrapPrim(b);
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
   if (typeof a === 'string' || typeof b === 'string') return false;
@@ -103,10 +116,12 @@ export function valEqual(a: RVal | undefined, b: RVal | undefined, seen = new Ma
     }
     case 'own':
     case 'borrow':
-      return x.resource === (y as typeof x).resource;
+      return res(x.resource) === res((y as typeof x).resource);
     case 'stream':
     case 'future':
       return optEqual(x.element, (y as typeof x).element, seen);
+    case 'primitive':
+      return x.type === (y as typeof x).type;
   }
 }
 
@@ -148,7 +163,7 @@ function funcMismatch(a: RFunc, e: RFunc): string | undefined {
 
 function typeMismatch(a: RType, e: RType): string | undefined {
   if (e.kind === 'resource' || a.kind === 'resource') {
-    if (a === e) return undefined;
+    if (a === e || (a.kind === 'resource' && e.kind === 'resource' && res(a) === res(e))) return undefined;
     if (e.kind !== 'resource') return 'expected a value type, found a resource';
     if (a.kind !== 'resource') return 'expected resource, found defined type';
     return 'resource types are not the same';
@@ -204,7 +219,8 @@ function componentMismatch(a0: RComponent, e0: RComponent): string | undefined {
 
 function unifyResources(from: Entity, to: Entity, abstract: Set<RResource>, map: Map<RResource, RType>): void {
   if (from.sort === 'type' && to.sort === 'type' && from.type.kind === 'resource') {
-    if (abstract.has(from.type) && !map.has(from.type) && to.type.kind === 'resource') map.set(from.type, to.type);
+    const f = res(from.type);
+    if (abstract.has(f) && !map.has(f) && to.type.kind === 'resource') map.set(f, to.type);
   } else if (from.sort === 'instance' && to.sort === 'instance') {
     for (const r of from.type.defined) abstract.add(r);
     for (const [name, x] of from.type.exports) {
@@ -274,7 +290,7 @@ export class Substitution {
   constructor(readonly map: Map<object, RType>) {}
 
   resource(r: RResource): RType {
-    return (this.map.get(r) as RType | undefined) ?? r;
+    return (this.map.get(res(r)) as RType | undefined) ?? r;
   }
 
   val(v: RVal): RVal {
@@ -375,7 +391,7 @@ export const hasBorrow = (v: RVal | undefined): boolean => someVal(v, (b) => b.k
 
 export function resourcesIn(v: RVal | undefined, out = new Set<RResource>()): Set<RResource> {
   someVal(v, (b) => {
-    if (b.kind === 'own' || b.kind === 'borrow') out.add(b.resource);
+    if (b.kind === 'own' || b.kind === 'borrow') out.add(res(b.resource));
     return false;
   });
   return out;
@@ -406,7 +422,7 @@ function entityResourcesUncached(e: Entity, out: Set<RResource>): Set<RResource>
       resourcesIn(e.type, out);
       break;
     case 'type':
-      if (e.type.kind === 'resource') out.add(e.type);
+      if (e.type.kind === 'resource') out.add(res(e.type));
       else if (e.type.kind === 'defined') resourcesIn(e.type, out);
       else if (e.type.kind === 'func') entityResources({ sort: 'func', type: e.type }, out);
       else if (e.type.kind === 'instance') for (const x of e.type.exports.values()) entityResources(x, out);

@@ -41,7 +41,10 @@ export class WitBuilder {
   /** The interface `ns:pkg/iface@ver`, created (with the instance's items) on first sight. */
   namedInterface(fullName: string, inst: RInstance): InterfaceId {
     const hit = this.interfaces.get(fullName);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.mergeInterface(hit, inst);
+      return hit;
+    }
     const n = parseExternName(fullName, { nested: true });
     if (n.kind !== 'interface') throw new BinaryError('invalid-name', `\`${fullName}\` is not an interface name`, 0);
     const pkg = this.package(n.namespace, n.pkg, n.version);
@@ -50,6 +53,31 @@ export class WitBuilder {
     this.resolve.packages[pkg].interfaces.set(n.iface, id);
     this.fillInterface(id, inst);
     return id;
+  }
+
+  /**
+   * Another view of an interface seen before (each item of a binary WIT package imports its dependencies afresh):
+   * its types are the known ones, by name; anything the earlier view lacked is added.
+   */
+  private mergeInterface(id: InterfaceId, inst: RInstance): void {
+    const iface = this.resolve.interfaces[id];
+    const owner: TypeOwner = { tag: 'interface', id };
+    for (const [name, e] of inst.exports) {
+      if (e.sort !== 'type') continue;
+      const known = iface.types.get(name);
+      if (known !== undefined) {
+        if (!this.typeIds.has(e.type)) this.typeIds.set(e.type, known);
+        if (e.type.kind === 'defined') for (let o = e.type.origin; o; o = o.origin) if (!this.typeIds.has(o)) this.typeIds.set(o, known);
+      } else {
+        const saved = this.scopeIds;
+        this.scopeIds = new Map();
+        iface.types.set(name, this.namedType(name, e, owner));
+        this.scopeIds = saved;
+      }
+    }
+    for (const [name, e] of inst.exports) {
+      if (e.sort === 'func' && !iface.functions.has(name)) iface.functions.set(name, this.func(name, e.type, iface.types));
+    }
   }
 
   newInterface(name: string | undefined, pkg: PackageId | undefined): InterfaceId {
@@ -86,7 +114,7 @@ export class WitBuilder {
   namedType(name: string, e: Extract<Entity, { sort: 'type' }>, owner: TypeOwner): TypeId {
     const t = e.type;
     let target: TypeId | undefined;
-    if (t.kind === 'resource') target = this.lookup(t);
+    if (t.kind === 'resource') target = this.lookup(t) ?? (t.aliasOf ? this.lookup(t.aliasOf) : undefined);
     else if (t.kind === 'defined') {
       for (let o: RDefined | undefined = t.origin; o && target === undefined; o = o.origin) target = this.lookup(o);
       if (target === undefined) target = this.lookup(t);
@@ -121,6 +149,7 @@ export class WitBuilder {
       const hit = this.lookup(o);
       if (hit !== undefined) return hit;
     }
+    if (v.body.kind === 'primitive') return v.body.type;
     const hit = this.anon.get(v);
     if (hit !== undefined) return hit;
     const id = this.push({ kind: this.kind(v), owner: { tag: 'none' }, stability: UNKNOWN_STABILITY, span: NO_SPAN });
@@ -129,7 +158,7 @@ export class WitBuilder {
   }
 
   private resourceId(r: RResource): TypeId {
-    const id = this.lookup(r);
+    const id = this.lookup(r) ?? (r.aliasOf ? this.lookup(r.aliasOf) : undefined);
     if (id === undefined) throw new BinaryError('invalid-resource-use', 'a handle refers to a resource that no interface or world names', 0);
     return id;
   }
@@ -138,6 +167,7 @@ export class WitBuilder {
     const b = v.body;
     const t = (x: RVal) => this.type(x)!;
     switch (b.kind) {
+      case 'primitive': return { tag: 'type', type: b.type };
       case 'record': return { tag: 'record', fields: b.fields.map((f) => ({ name: f.name, type: t(f.type), span: NO_SPAN })) };
       case 'variant': return { tag: 'variant', cases: b.cases.map((c) => ({ name: c.name, ...(c.type !== undefined ? { type: t(c.type) } : {}), span: NO_SPAN })) };
       case 'enum': return { tag: 'enum', cases: b.names.map((name) => ({ name, span: NO_SPAN })) };
