@@ -68,6 +68,8 @@ export {
   publishWitPackage,
   fetchWitDeps,
   registryMappingFromProject,
+  encodeWitSource,
+  type EncodedWitPackage,
   readLockfile,
   REGISTRY_METADATA_PATH,
   type PackageName,

@@ -239,3 +239,26 @@ export function registryMappingFromProject(section: unknown, file = 'weld.yaml')
   }
   return out;
 }
+
+/** A WIT package ready to publish: its binary encoding and its `ns:name@ver`. */
+export interface EncodedWitPackage {
+  name: string;
+  bytes: Uint8Array;
+}
+
+type WitEncoder = (resolve: unknown, pkg: unknown) => Uint8Array;
+
+/**
+ * Resolves a WIT folder or file (with its deps/) and encodes its package as binary WIT with the binary codec's
+ * `encodeWitPackage`. The encoder is looked up at run time so publishing from `.wasm` works in builds without it.
+ */
+export async function encodeWitSource(path: string, options: { features?: string[]; allFeatures?: boolean } = {}): Promise<EncodedWitPackage> {
+  const witTools = await import('@weld/wit-tools');
+  const binary = (await import('@weld/binary')) as unknown as { encodeWitPackage?: WitEncoder };
+  if (typeof binary.encodeWitPackage !== 'function') {
+    throw new RegistryError('unsupported-operation', 'this build cannot encode WIT to binary yet', { hint: 'publish a binary WIT package (.wasm) instead' });
+  }
+  const { resolve, package: pkg } = witTools.resolvePath(path, options);
+  const name = witTools.packageNameString(resolve.packages[pkg]!.name);
+  return { name, bytes: binary.encodeWitPackage(resolve, pkg) };
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadProject } from '@weld/compose';
 import {
   RegistryError,
+  encodeWitSource,
   fetchWitDeps,
   formatReference,
   publishWitPackage,
@@ -32,16 +33,25 @@ export function registerWitRegistry(program: Command): void {
   withRegistryFlags(
     wit
       .command('publish')
-      .description('publish a binary WIT package under its wkg name (ns:name@ver → <registry>/<prefix>ns/name:ver)')
-      .argument('<file>', 'binary WIT package (.wasm)')
-      .argument('<package>', 'package name with version, e.g. acme:types@1.0.0')
+      .description('publish a WIT package as binary WIT under its wkg name (ns:name@ver → <registry>/<prefix>ns/name:ver)')
+      .argument('[source]', 'WIT folder or file (encoded to binary WIT), or a binary WIT package (.wasm)', 'wit')
+      .argument('[package]', 'package name with version (default: the WIT package\'s own name; required for .wasm)')
       .option('--registry <host>', 'registry for every namespace (default: weld.yaml registries:, else the embedded store)')
       .option('--annotation <key=value>', 'manifest annotation (repeatable)', collect, []),
-  ).action(async (file: string, name: string, opts: { registry?: string; annotation: string[]; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
+  ).action(async (source: string, given: string | undefined, opts: { registry?: string; annotation: string[]; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
     const g = globals(cmd);
-    const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-      throw new RegistryError('file-not-found', `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-    });
+    let bytes: Uint8Array;
+    let name = given;
+    if (source.endsWith('.wasm')) {
+      bytes = await readFile(source).catch((e: NodeJS.ErrnoException) => {
+        throw new RegistryError('file-not-found', `cannot read ${source}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+      });
+      if (!name) throw new RegistryError('invalid-package-name', 'publishing a .wasm needs the package name', { hint: `weld wit publish ${source} acme:types@1.0.0` });
+    } else {
+      const encoded = await encodeWitSource(source);
+      bytes = encoded.bytes;
+      name ??= encoded.name;
+    }
     const result = await publishWitPackage(bytes, name, await mappingFor(process.cwd(), opts.registry), { ...openOptions(opts), annotations: parseAnnotations(opts.annotation) });
     const ref = formatReference({ ...result.reference, digest: undefined });
     emit(g, { package: name, reference: ref, digest: result.manifest.digest, layer: result.layer }, () => [`${name} → ${ref}@${result.manifest.digest}`]);
