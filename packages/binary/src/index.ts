@@ -13,3 +13,4 @@ export { decodeWasmPackageInto, installWitPackageDecoder } from './wit/hook.js';
 
 import { installWitPackageDecoder } from './wit/hook.js';
 installWitPackageDecoder();
+export { checkTargets, type TargetReport, type TargetMismatch } from './wit/targets.js';

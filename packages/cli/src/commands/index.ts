@@ -21,6 +21,7 @@ import { registerCall } from './call.js';
 import { registerServe } from './serve.js';
 import { registerTest } from './test.js';
 import { registerCompose } from './compose.js';
+import { registerWitBinary } from './wit-binary.js';
 import { registerPlanned } from './planned.js';
 
 /** Every subcommand registers itself here; one line per command file. */
@@ -47,5 +48,6 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerTest(program);
   registerCompose(program);
+  registerWitBinary(program);
   registerPlanned(program);
 }

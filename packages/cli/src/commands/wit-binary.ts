@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import path from 'node:path';
+import { BinaryError, checkTargets, encodeWitPackage, extractWit, readBinaryFile } from '@weld/binary';
+import { WitError, packageNameString, printPackage, printResolve, resolvePath, toJSON, type Resolve, type WorldId } from '@weld/wit-tools';
+import { writeFileAtomic } from '@weld/compose';
+import { emit, exitState, globals } from '../context.js';
+
+/** `ns:pkg/world` or `pkg/world` or `world` in a resolved package. */
+function findWorld(resolve: Resolve, main: number, spec: string): WorldId {
+  // `ns:pkg/world@1.0.0` (WIT's own spelling) or `ns:pkg@1.0.0/world`
+  const m = /^(?:([^/@]+)(@[^/]+)?\/)?([^/@]+)(@.+)?$/.exec(spec);
+  if (!m) throw new WitError('wit-unknown-name', `"${spec}" is not a world name (e.g. wasi:http/proxy@0.2.0)`);
+  const worldName = m[3]!;
+  const version = m[2] ?? m[4];
+  const pkgSpec = m[1] !== undefined ? `${m[1]}${version ?? ''}` : undefined;
+  const candidates = resolve.packages
+    .map((p, i) => ({ p, i }))
+    .filter(({ p, i }) => (pkgSpec ? packageNameString(p.name) === pkgSpec || `${p.name.namespace}:${p.name.name}` === pkgSpec : i === main));
+  for (const { p } of candidates) {
+    const w = p.worlds.get(worldName);
+    if (w !== undefined) return w;
+  }
+  const known = resolve.packages.flatMap((p) => [...p.worlds.keys()].map((w) => `${packageNameString(p.name)}/${w}`));
+  throw new WitError('wit-unknown-name', `no world ${spec} in the WIT (worlds: ${known.join(', ') || 'none'})`);
+}
+
+export function registerWitBinary(program: Command): void {
+  const wit = program.commands.find((c) => c.name() === 'wit') ?? program.command('wit');
+
+  wit
+    .command('build')
+    .description('encode a WIT package (folder with deps/, or file) as a binary WIT package, as `wasm-tools component wit --wasm`')
+    .argument('[path]', 'WIT folder or file', '.')
+    .option('--out <file>', 'output file (default: <namespace>:<name>@<version>.wasm)')
+    .action((dir: string, opts: { out?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const { resolve, package: pkg } = resolvePath(dir);
+      const name = packageNameString(resolve.packages[pkg]!.name);
+      const bytes = encodeWitPackage(resolve, pkg);
+      const out = opts.out ?? `${name}.wasm`;
+      return writeFileAtomic(out, bytes).then(() => emit(g, { package: name, output: out, size: bytes.length }, () => [`${name} → ${out} (${bytes.length} bytes)`]));
+    });
+
+  wit
+    .command('extract')
+    .description('print the WIT of a component (its world and every interface it uses) or of a binary WIT package')
+    .argument('<file>', 'a component or binary WIT package (.wasm)')
+    .option('--root-only', 'print only the root package, without the dependency packages')
+    .action((file: string, opts: { rootOnly?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const x = extractWit(readBinaryFile(file));
+      if (g.output === 'json') {
+        process.stdout.write(JSON.stringify(toJSON(x.resolve), null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(opts.rootOnly ? printPackage(x.resolve, x.package) : printResolve(x.resolve, x.package));
+    });
+
+  wit
+    .command('targets')
+    .description('check that a component targets a world: imports ⊆ world imports, exports ⊇ world exports, same types')
+    .argument('<component>', 'a component (.wasm)')
+    .requiredOption('--world <pkg/world>', 'the world, e.g. wasi:http/proxy or demo:app/application')
+    .option('--wit <dir>', 'WIT folder (with deps/) that defines the world', 'wit')
+    .action((file: string, opts: { world: string; wit: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const x = extractWit(readBinaryFile(file));
+      if (x.kind !== 'component') throw new BinaryError('not-a-component', `${file} is a binary WIT package, not a component`, 0);
+      const target = resolvePath(opts.wit);
+      const world = findWorld(target.resolve, target.package, opts.world);
+      const report = checkTargets({ resolve: x.resolve, world: x.world }, { resolve: target.resolve, world });
+      if (!report.conforms) exitState.code = 1;
+      emit(g, { component: file, world: opts.world, ...report }, () =>
+        report.conforms
+          ? [`${path.basename(file)} targets ${opts.world} (${report.imports.length} imports, ${report.exports.length} exports checked)`]
+          : [
+              `${path.basename(file)} does not target ${opts.world}:`,
+              ...report.mismatches.map((m) =>
+                m.kind === 'extra-import'
+                  ? `  + import ${m.item}  (the world does not import it)`
+                  : m.kind === 'missing-export'
+                    ? `  - export ${m.item}  (the world exports it; the component does not)`
+                    : `  ~ ${m.direction} ${m.item}: ${m.detail}`,
+              ),
+            ],
+      );
+    });
+}
