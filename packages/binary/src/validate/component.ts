@@ -200,17 +200,36 @@ export class ComponentValidator {
       if (e instanceof BinaryError) fail('invalid-core-module', e.message);
       throw e;
     }
-    const sigs: (CoreSig | undefined)[] = [];
-    for (const g of info.types) for (const t of g.types) sigs.push(t.composite.kind === 'func' ? SIG(t.composite.params.map(cvt), t.composite.results.map(cvt)) : undefined);
-    const funcSig = (i: number) => sigs[i] ?? fail('invalid-core-module', `type index ${i} is not a function type`);
+    // Signatures are built only for the types imports and exports use: a 12 MB module defines tens of thousands
+    // of functions, and materializing each one's signature dominated extracting a component's world.
+    const types = info.types.length === 1 ? info.types[0]!.types : info.types.flatMap((g) => g.types);
+    const sigs: (CoreSig | null | undefined)[] = new Array(types.length);
+    const funcSig = (i: number): CoreSig => {
+      let sig = sigs[i];
+      if (sig === undefined) {
+        const c = types[i]?.composite;
+        sigs[i] = sig = c?.kind === 'func' ? SIG(c.params.map(cvt), c.results.map(cvt)) : null;
+      }
+      return sig ?? fail('invalid-core-module', `type index ${i} is not a function type`);
+    };
+    for (const t of info.functions) if (types[t]?.composite.kind !== 'func') funcSig(t);
     const ext = (t: CoreExternType): CoreExt => coreExt(t, funcSig);
     const imports = info.imports.map((i) => ({ module: i.module, name: i.name, type: ext(i.type) }));
-    const funcs: CoreSig[] = [...imports.filter((i) => i.type.kind === 'func').map((i) => (i.type as { sig: CoreSig }).sig), ...info.functions.map(funcSig)];
+    const importedFuncs: CoreSig[] = [];
+    for (const i of imports) if (i.type.kind === 'func') importedFuncs.push(i.type.sig);
+    const funcAt = (index: number): CoreSig | undefined => {
+      if (index < importedFuncs.length) return importedFuncs[index];
+      const t = info.functions[index - importedFuncs.length];
+      return t === undefined ? undefined : funcSig(t);
+    };
     const exports = new Map<string, CoreExt>();
     for (const e of info.exports) {
       const pick = (): CoreExt | undefined => {
         switch (e.kind) {
-          case 'func': return funcs[e.index] && { kind: 'func', sig: funcs[e.index] };
+          case 'func': {
+            const sig = funcAt(e.index);
+            return sig && { kind: 'func', sig };
+          }
           case 'table': return info.tables[e.index] && ext(info.tables[e.index]);
           case 'memory': return info.memories[e.index] && ext(info.memories[e.index]);
           case 'global': return info.globals[e.index] && ext(info.globals[e.index]);
