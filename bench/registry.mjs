@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startOpenRegistry } from './registry-server.mjs';
+import { startOpenRegistry } from './_registry-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { OciLayoutStore, RegistryClient, RemoteRepository, anonymous, copy, pullComponent, pushComponent } = await import(join(root, 'packages/registry/dist/index.js'));
