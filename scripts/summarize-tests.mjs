@@ -10,12 +10,13 @@ try {
   console.error(`no test report at ${file}: the test run did not finish`);
   process.exit(1);
 }
-const failed = report.numFailedTests + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report);
+const failed = report.numFailedTests + filesFailedWithoutFailedTests(report);
 const skipped = report.numPendingTests + (report.numTodoTests ?? 0);
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || report.numTotalTests === 0 ? 1 : 0);
 
-// A suite that failed to load counts as one failure; a suite that failed because of its tests is already counted.
-function countSuitesWithFailedTests(r) {
-  return r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.some((a) => a.status === 'failed')).length;
+// A test file that failed to load (or failed in a hook) counts as one failure; one that failed because of its tests
+// is already counted by them. (vitest's numFailedTestSuites also counts describe blocks, so it is not used.)
+function filesFailedWithoutFailedTests(r) {
+  return r.testResults.filter((s) => s.status === 'failed' && !s.assertionResults.some((a) => a.status === 'failed')).length;
 }
