@@ -85,7 +85,10 @@ export async function copy(src: Target, dst: Target, reference: string, options:
     const bytes = await readAll(await src.fetch(desc), MAX_MANIFEST_BYTES);
     const manifest = parseManifest(bytes, src.name);
     if (!(await dst.exists(desc))) {
-      await Promise.all(successors(manifest).map(copyNode));
+      // Wait for every sibling before failing: a rejected blob must not leave others still writing after copy returns.
+      const settled = await Promise.allSettled(successors(manifest).map(copyNode));
+      const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
       emit({ type: 'start', desc });
       await dst.push(desc, bytes);
       result.copied.push(desc);
