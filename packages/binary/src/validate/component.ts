@@ -1030,7 +1030,7 @@ export class ComponentValidator {
         if (t.bound.kind === 'eq') {
           const ty = this.typeAt(s, t.bound.index);
           // a second name for a resource is a distinct object with the same identity (see `res`)
-          if (ty.kind === 'resource') return { sort: 'type', type: { ...ty, aliasOf: res(ty) } };
+          if (ty.kind === 'resource') return { sort: 'type', type: { ...ty, aliasOf: res(ty), via: ty } };
           return { sort: 'type', type: ty };
         }
         return { sort: 'type', type: freshResource(false) };

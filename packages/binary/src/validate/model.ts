@@ -1,8 +1,11 @@
 import type { CoreValType, PrimValType } from '../ast.js';
 
 /** Resolved component-level types: indices replaced by the types they name; resources compared by identity. */
-/** `aliasOf`: set on a second name for a resource (`type headers = fields`); identity is the root's. */
-export interface RResource { kind: 'resource'; id: number; rep?: CoreValType; dtor?: number; local: boolean; aliasOf?: RResource }
+/**
+ * `aliasOf`: set on a second name for a resource (`type headers = fields`); identity is the root's.
+ * `via`: the name it was made from, one step back (for WIT `use` recovery through re-exports).
+ */
+export interface RResource { kind: 'resource'; id: number; rep?: CoreValType; dtor?: number; local: boolean; aliasOf?: RResource; via?: RResource }
 
 /** The resource a (possibly aliased) resource stands for. */
 export const res = (r: RResource): RResource => r.aliasOf ?? r;
@@ -289,8 +292,21 @@ export class Substitution {
   /** keys: resources, and named defined types bound by type imports (`(type (eq ...))`) */
   constructor(readonly map: Map<object, RType>) {}
 
+  private aliases = new Map<RResource, RResource>();
+
+  /** A second name of a substituted resource stays a distinct object (names are recovered from it), same identity. */
   resource(r: RResource): RType {
-    return (this.map.get(res(r)) as RType | undefined) ?? r;
+    const root = res(r);
+    const bound = this.map.get(root) as RType | undefined;
+    if (bound === undefined) return r;
+    if (r === root || bound.kind !== 'resource') return bound;
+    let alias = this.aliases.get(r);
+    if (alias === undefined) {
+      const via = r.via ? this.resource(r.via) : undefined;
+      alias = { ...bound, aliasOf: res(bound), via: via?.kind === 'resource' ? via : undefined };
+      this.aliases.set(r, alias);
+    }
+    return alias;
   }
 
   val(v: RVal): RVal {

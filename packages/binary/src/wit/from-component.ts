@@ -114,7 +114,7 @@ export class WitBuilder {
   namedType(name: string, e: Extract<Entity, { sort: 'type' }>, owner: TypeOwner): TypeId {
     const t = e.type;
     let target: TypeId | undefined;
-    if (t.kind === 'resource') target = this.lookup(t) ?? (t.aliasOf ? this.lookup(t.aliasOf) : undefined);
+    if (t.kind === 'resource') target = this.lookupResource(t);
     else if (t.kind === 'defined') {
       for (let o: RDefined | undefined = t.origin; o && target === undefined; o = o.origin) target = this.lookup(o);
       if (target === undefined) target = this.lookup(t);
@@ -129,6 +129,15 @@ export class WitBuilder {
     if (!this.typeIds.has(t)) this.typeIds.set(t, id);
     if (!this.scopeIds.has(t)) this.scopeIds.set(t, id);
     return id;
+  }
+
+  /** The nearest known name of a resource: itself, then each name it was re-exported from, then its root. */
+  private lookupResource(r: RResource): TypeId | undefined {
+    for (let x: RResource | undefined = r; x; x = x.via) {
+      const hit = this.lookup(x);
+      if (hit !== undefined) return hit;
+    }
+    return r.aliasOf ? this.lookup(r.aliasOf) : undefined;
   }
 
   private lookup(o: object): TypeId | undefined {
@@ -158,7 +167,7 @@ export class WitBuilder {
   }
 
   private resourceId(r: RResource): TypeId {
-    const id = this.lookup(r) ?? (r.aliasOf ? this.lookup(r.aliasOf) : undefined);
+    const id = this.lookupResource(r);
     if (id === undefined) throw new BinaryError('invalid-resource-use', 'a handle refers to a resource that no interface or world names', 0);
     return id;
   }
