@@ -91,6 +91,15 @@ describe('wasm artifacts on a real registry', () => {
     expect(second.manifest.digest).toBe(first.manifest.digest);
   });
 
+  it('lists tags across pages by following the Link header', async () => {
+    const first = await pushComponent(repo(open, 'demo/paged'), { bytes: component }, { tag: 't0' });
+    const target = repo(open, 'demo/paged', undefined, { tagPageSize: 2 });
+    for (const t of ['t1', 't2', 't3', 't4']) await target.tag(first.manifest, t);
+    const seen: string[] = [];
+    for await (const t of target.tags()) seen.push(t);
+    expect(seen.sort()).toEqual(['t0', 't1', 't2', 't3', 't4']);
+  });
+
   it('moves artifacts with skopeo between the registry and our OCI layout, both ways', async () => {
     const dir = tmp();
     const pushed = await pushComponent(repo(open, 'demo/skopeo'), { bytes: component }, { tag: 'v1', created: '2026-01-01T00:00:00Z' });
