@@ -32,3 +32,14 @@ describe('weld CLI surface', () => {
     expect(badOption.stderr).toContain("unknown option '--no-such-flag'");
   });
 });
+
+describe('-o after a command that writes a file', () => {
+  it('names the file unless it is an output format', async () => {
+    const { outputFileSpelling } = await import('../packages/cli/src/main.js');
+    expect(outputFileSpelling(['pull', 'demo/app:1', '-o', 'app.wasm'])).toEqual(['pull', 'demo/app:1', '--out', 'app.wasm']);
+    expect(outputFileSpelling(['pull', 'demo/app:1', '-o', 'json'])).toEqual(['pull', 'demo/app:1', '-o', 'json']);
+    expect(outputFileSpelling(['-o', 'json', 'pull', 'demo/app:1', '--output=a.wasm'])).toEqual(['-o', 'json', 'pull', 'demo/app:1', '--out=a.wasm']);
+    expect(outputFileSpelling(['wit', 'build', 'wit', '-o', 'p.wasm'])).toEqual(['wit', 'build', 'wit', '--out', 'p.wasm']);
+    expect(outputFileSpelling(['push', 'a.wasm', 'demo/app:1', '-o', 'x'])).toEqual(['push', 'a.wasm', 'demo/app:1', '-o', 'x']);
+  });
+});

@@ -33,12 +33,31 @@ function renderError(e: unknown): { text: string; exit: number } {
   return { text, exit: 70 };
 }
 
+const WRITES_A_FILE = [['pull'], ['compose'], ['wit', 'build']];
+const FORMATS = new Set(['text', 'json']);
+
+/**
+ * `weld pull <ref> -o app.wasm` (as wkg and wasm-tools spell it) means `--out app.wasm`: after a command that writes
+ * a file, `-o`/`--output` with a value that is not an output format names the file. `-o json` stays the format.
+ */
+export function outputFileSpelling(argv: string[]): string[] {
+  const positional = argv.filter((a) => !a.startsWith('-'));
+  if (!WRITES_A_FILE.some((cmd) => cmd.every((word, i) => positional[i] === word))) return argv;
+  const commandAt = argv.indexOf(positional[0]!);
+  return argv.map((a, i) => {
+    if (i <= commandAt) return a;
+    if ((a === '-o' || a === '--output') && argv[i + 1] !== undefined && !FORMATS.has(argv[i + 1]!)) return '--out';
+    const eq = /^--output=(.+)$/.exec(a);
+    return eq && !FORMATS.has(eq[1]!) ? `--out=${eq[1]}` : a;
+  });
+}
+
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   exitState.code = 0;
   const program = buildProgram();
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(outputFileSpelling(argv), { from: 'user' });
     return exitState.code;
   } catch (e) {
     if (e instanceof CommanderError) {
