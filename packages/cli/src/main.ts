@@ -41,9 +41,16 @@ const FORMATS = new Set(['text', 'json']);
  * a file, `-o`/`--output` with a value that is not an output format names the file. `-o json` stays the format.
  */
 export function outputFileSpelling(argv: string[]): string[] {
-  const positional = argv.filter((a) => !a.startsWith('-'));
-  if (!WRITES_A_FILE.some((cmd) => cmd.every((word, i) => positional[i] === word))) return argv;
-  const commandAt = argv.indexOf(positional[0]!);
+  // the command words, skipping global options and the value of a global `-o FORMAT` before them
+  const positional: number[] = [];
+  for (let i = 0; i < argv.length && positional.length < 2; i++) {
+    if (argv[i] === '-o' || argv[i] === '--output') i++;
+    else if (!argv[i]!.startsWith('-')) positional.push(i);
+  }
+  const words = positional.map((i) => argv[i]);
+  const command = WRITES_A_FILE.find((cmd) => cmd.every((word, i) => words[i] === word));
+  if (!command) return argv;
+  const commandAt = positional[command.length - 1]!;
   return argv.map((a, i) => {
     if (i <= commandAt) return a;
     if ((a === '-o' || a === '--output') && argv[i + 1] !== undefined && !FORMATS.has(argv[i + 1]!)) return '--out';
