@@ -194,8 +194,6 @@ interface SectionBase {
   sizeWidth?: number;
   /** ordinal → width of each non-minimal LEB inside the payload */
   widths?: Record<number, number>;
-  /** absolute offset of each item of a vector section (non-enumerable; set by the decoder) */
-  readonly itemOffsets?: readonly number[];
 }
 
 export type Section = SectionBase & (

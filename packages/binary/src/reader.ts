@@ -150,6 +150,23 @@ export class Reader {
     const at = this.pos;
     const len = this.u32();
     if (len > 100_000) this.fail('limit-exceeded', `string of ${len} bytes is too long`, at);
+    if (len > this.end - this.pos) this.fail('unexpected-end', `unexpected end of input: need ${len} bytes, have ${this.end - this.pos}`);
+    // names are short ASCII almost always: building them directly avoids TextDecoder's per-call cost
+    if (len <= 64) {
+      const buf = this.buf;
+      let out = '';
+      let i = this.pos;
+      const stop = i + len;
+      for (; i < stop; i++) {
+        const b = buf[i];
+        if (b >= 0x80) break;
+        out += String.fromCharCode(b);
+      }
+      if (i === stop) {
+        this.pos = stop;
+        return out;
+      }
+    }
     const raw = this.bytes(len);
     try {
       return utf8.decode(raw);

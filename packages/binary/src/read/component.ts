@@ -13,6 +13,14 @@ function items<T>(r: Reader, what: string, item: () => T, offsets: number[]): T[
   });
 }
 
+// kept beside the tree rather than on it: a non-enumerable property would turn every section into a slow dictionary object
+const ITEM_OFFSETS = new WeakMap<Section, readonly number[]>();
+
+/** Absolute offset of each item of a decoded vector section (for error locations); undefined for built trees. */
+export function itemOffsets(section: Section): readonly number[] | undefined {
+  return ITEM_OFFSETS.get(section);
+}
+
 export const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 export const COMPONENT_VERSION = 0x0d;
 export const MAX_NESTING = 100;
@@ -76,7 +84,7 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
     const outerEnd = r.end;
     r.end = bodyEnd;
     r.beginWidths();
-    const base = { offset, size, ...(sizeWidth !== uLebSize(size) ? { sizeWidth } : {}) };
+    // sections are built as plain literals: spreading a shared `base` object costs more than decoding them
     const offsets: number[] = [];
     let section: Section;
     switch (id) {
@@ -85,55 +93,56 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
         const dataStart = r.pos;
         const data = r.bytes(bodyEnd - dataStart);
         const payload = parseCustomPayload(name, buf, dataStart, bodyEnd);
-        section = { ...base, id, kind: 'custom', name, data, payload };
+        section = { offset, size, id, kind: 'custom', name, data, payload };
         break;
       }
       case 1:
         checkCoreModulePreamble(r, bodyStart, bodyEnd);
-        section = { ...base, id, kind: 'core-module', module: { offset: bodyStart, bytes: buf.subarray(bodyStart, bodyEnd) } };
+        section = { offset, size, id, kind: 'core-module', module: { offset: bodyStart, bytes: buf.subarray(bodyStart, bodyEnd) } };
         r.pos = bodyEnd;
         break;
       case 2:
-        section = { ...base, id, kind: 'core-instance', items: items(r, 'core instances', () => readCoreInstance(r), offsets) };
+        section = { offset, size, id, kind: 'core-instance', items: items(r, 'core instances', () => readCoreInstance(r), offsets) };
         break;
       case 3:
-        section = { ...base, id, kind: 'core-type', items: items(r, 'core types', () => readCoreType(r), offsets) };
+        section = { offset, size, id, kind: 'core-type', items: items(r, 'core types', () => readCoreType(r), offsets) };
         break;
       case 4: {
         const component = readComponent(buf, bodyStart, bodyEnd, `${path ? path + ' > ' : ''}component[${nested++}]`, depth + 1);
-        section = { ...base, id, kind: 'component', component };
+        section = { offset, size, id, kind: 'component', component };
         r.pos = bodyEnd;
         break;
       }
       case 5:
-        section = { ...base, id, kind: 'instance', items: items(r, 'instances', () => readInstance(r), offsets) };
+        section = { offset, size, id, kind: 'instance', items: items(r, 'instances', () => readInstance(r), offsets) };
         break;
       case 6:
-        section = { ...base, id, kind: 'alias', items: items(r, 'aliases', () => readAlias(r), offsets) };
+        section = { offset, size, id, kind: 'alias', items: items(r, 'aliases', () => readAlias(r), offsets) };
         break;
       case 7:
-        section = { ...base, id, kind: 'type', items: items(r, 'types', () => readTypeDef(r), offsets) };
+        section = { offset, size, id, kind: 'type', items: items(r, 'types', () => readTypeDef(r), offsets) };
         break;
       case 8:
-        section = { ...base, id, kind: 'canon', items: items(r, 'canonical functions', () => readCanon(r), offsets) };
+        section = { offset, size, id, kind: 'canon', items: items(r, 'canonical functions', () => readCanon(r), offsets) };
         break;
       case 9:
-        section = { ...base, id, kind: 'start', start: readStart(r) };
+        section = { offset, size, id, kind: 'start', start: readStart(r) };
         break;
       case 10:
-        section = { ...base, id, kind: 'import', items: items(r, 'imports', () => readImport(r), offsets) };
+        section = { offset, size, id, kind: 'import', items: items(r, 'imports', () => readImport(r), offsets) };
         break;
       case 11:
-        section = { ...base, id, kind: 'export', items: items(r, 'exports', () => readExport(r), offsets) };
+        section = { offset, size, id, kind: 'export', items: items(r, 'exports', () => readExport(r), offsets) };
         break;
       default:
-        section = { ...base, id: 12, kind: 'value', items: items(r, 'values', () => readValue(r), offsets) };
+        section = { offset, size, id: 12, kind: 'value', items: items(r, 'values', () => readValue(r), offsets) };
         break;
     }
     if (r.pos !== bodyEnd) r.fail('section-size-mismatch', `section has ${bodyEnd - r.pos} unread bytes after its last item`, r.pos);
+    if (sizeWidth !== uLebSize(size)) section.sizeWidth = sizeWidth;
     const widths = r.takeWidths();
     if (widths && id !== 1 && id !== 4) section.widths = widths;
-    if (offsets.length) Object.defineProperty(section, 'itemOffsets', { value: offsets, enumerable: false });
+    if (offsets.length) ITEM_OFFSETS.set(section, offsets);
     r.end = outerEnd;
     sections.push(section);
   }

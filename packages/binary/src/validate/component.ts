@@ -4,6 +4,7 @@ import type {
 } from '../ast.js';
 import { BinaryError, type BinaryErrorCode } from '../error.js';
 import { coreModuleInfo } from '../read/module.js';
+import { itemOffsets } from '../read/component.js';
 import { containsPointer, coreSignature, taskReturnParams } from './abi.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freshResource, hasBorrow,
@@ -117,7 +118,7 @@ export class ComponentValidator {
         s.components.push(t);
         continue;
       }
-      const offsets = sec.itemOffsets;
+      const offsets = itemOffsets(sec);
       const each = <T>(items: T[], fn: (x: T) => void) => {
         items.forEach((x, i) => this.at(label, offsets?.[i] ?? sec.offset, () => fn(x)));
       };

@@ -82,7 +82,9 @@ export class WitBuilder {
 
   newInterface(name: string | undefined, pkg: PackageId | undefined): InterfaceId {
     const id = this.resolve.interfaces.length;
-    const iface: Interface = { ...(name !== undefined ? { name } : {}), types: new Map(), functions: new Map(), stability: UNKNOWN_STABILITY, ...(pkg !== undefined ? { package: pkg } : {}), span: NO_SPAN };
+    const iface: Interface = { types: new Map(), functions: new Map(), stability: UNKNOWN_STABILITY, span: NO_SPAN };
+    if (name !== undefined) iface.name = name;
+    if (pkg !== undefined) iface.package = pkg;
     this.resolve.interfaces.push(iface);
     return id;
   }
