@@ -67,13 +67,13 @@ const ID_CONTINUE = /[\p{ID_Continue}-]/u;
 
 function isKeyStart(c: number, text: string, i: number): boolean {
   if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 45) return true;
-  if (c < 128) return false;
+  if (c < 128 || isForbiddenCode(c)) return false;
   return ID_START.test(String.fromCodePoint(text.codePointAt(i)!));
 }
 
 function isKeyContinue(c: number, text: string, i: number): boolean {
   if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45) return true;
-  if (c < 128) return false;
+  if (c < 128 || isForbiddenCode(c)) return false;
   return ID_CONTINUE.test(String.fromCodePoint(text.codePointAt(i)!));
 }
 
@@ -83,6 +83,10 @@ const DEPRECATED = new Set([0x149, 0x673, 0xf77, 0xf79, 0x17a3, 0x17a4, 0x17b4, 
 /** Control codes other than tab/newline/return, deprecated codepoints and bidirectional overrides. */
 const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u0149\u0673\u0f77\u0f79\u17a3\u17a4\u17b4\u17b5\u202a-\u202e\u2066-\u2069]/;
 
+function isForbiddenCode(c: number): boolean {
+  return (c >= 0x7f && c <= 0x9f) || DEPRECATED.has(c) || BIDI.has(c);
+}
+
 function hex(cp: number): string {
   return `\\u{${cp.toString(16)}}`;
 }
@@ -90,15 +94,23 @@ function hex(cp: number): string {
 /** Splits one WIT file into tokens; whitespace is dropped, comments are kept (they become docs). */
 export function tokenize(text: string, offset: number, sources: SourceMap): Tokens {
   const fail = (at: number, msg: string, len = 1): never => {
+    // wit-parser rejects forbidden codepoints before lexing, so such a codepoint anywhere wins over the first lexing error
+    const bad = FORBIDDEN.exec(text);
+    if (bad) {
+      const c = bad[0].charCodeAt(0);
+      const what = BIDI.has(c) ? `Input contains bidirectional override codepoint "${hex(c)}"`
+        : DEPRECATED.has(c) ? `Codepoint "${hex(c)}" is discouraged by Unicode` : `Control code '${hex(c)}'`;
+      throw new WitError('wit-syntax', what, { span: { start: offset + bad.index, end: offset + bad.index + 1 }, sources });
+    }
     throw new WitError('wit-syntax', msg, { span: { start: offset + at, end: offset + at + len }, sources });
   };
-  const bad = FORBIDDEN.exec(text);
-  if (bad) {
-    const c = bad[0].charCodeAt(0);
-    if (BIDI.has(c)) fail(bad.index, `Input contains bidirectional override codepoint "${hex(c)}"`);
-    if (DEPRECATED.has(c)) fail(bad.index, `Codepoint "${hex(c)}" is discouraged by Unicode`);
-    fail(bad.index, `Control code '${hex(c)}'`);
-  }
+  /** Comment bodies are skipped without lexing, so they are checked for forbidden codepoints here. */
+  const checkSkipped = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) {
+      const x = text.charCodeAt(k);
+      if (x < 32 ? x !== 9 && x !== 10 && x !== 13 : x >= 0x7f && isForbiddenCode(x)) fail(k, 'forbidden codepoint');
+    }
+  };
   let count = 0;
   const push = (code: number, s: number, e: number, word = '') => {
     if (count + 2 >= bufKind.length) grow();
@@ -122,6 +134,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       if (d === 47) {
         const nl = text.indexOf('\n', i);
         i = nl < 0 ? n : nl + 1;
+        checkSkipped(s + 2, i);
         push(CODE['comment'], s, i);
         continue;
       }
@@ -137,7 +150,10 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
           } else if (x === 42 && text.charCodeAt(i + 1) === 47) {
             depth--;
             i += 2;
-          } else i++;
+          } else {
+            if (x < 32 ? x !== 9 && x !== 10 && x !== 13 : x >= 0x7f && isForbiddenCode(x)) fail(i, 'forbidden codepoint');
+            i++;
+          }
         }
         push(CODE['comment'], s, i);
         continue;
@@ -319,7 +335,7 @@ export function scanString(text: string, start: number, fail: (at: number, msg: 
       }
       continue;
     }
-    if (c < 0x20 || c === 0x7f) fail(i, `invalid string character '\\u{${c.toString(16)}}'`);
+    if (c < 0x20 || (c >= 0x7f && isForbiddenCode(c))) fail(i, `invalid string character '\\u{${c.toString(16)}}'`);
     value += text[i];
     i++;
   }

@@ -19,6 +19,7 @@ const PRIMS: ReadonlySet<string> = new Set([
 ]);
 
 const T = CODE;
+const NO_ATTRIBUTES: Attribute[] = Object.freeze([]) as unknown as Attribute[];
 
 function describeWanted(code: number, word?: string): string {
   const kind = NAMES[code]!;
@@ -498,9 +499,15 @@ class Parser {
 
   private type(depth: number): TypeAst {
     const i = this.advance();
+    const k = this.t.kind[i];
+    if (k === C_ID || k === C_XID) {
+      if (depth >= MAX_DEPTH) this.err(this.spanOf(i), 'type nesting too deep');
+      this.pos = i;
+      const id = this.id();
+      return { kind: 'name', id, span: id.span };
+    }
     const span = this.spanOf(i);
     if (depth >= MAX_DEPTH) this.err(span, 'type nesting too deep');
-    const k = this.t.kind[i];
     if (k === C_KW) {
       const w = this.t.word[i]!;
       if (PRIMS.has(w)) return { kind: 'prim', name: w as PrimitiveName, span };
@@ -569,15 +576,12 @@ class Parser {
         }
       }
     }
-    if (k === C_ID || k === C_XID) {
-      this.pos = i;
-      const id = this.id();
-      return { kind: 'name', id, span: id.span };
-    }
     this.errExpected('a type', i);
   }
 
   private attributes(): Attribute[] {
+    // most items have no attributes: share one empty list rather than allocating one per item
+    if (this.t.kind[this.peekIdx()] !== T['@']) return NO_ATTRIBUTES;
     const ret: Attribute[] = [];
     while (this.eat(T['@'])) {
       const id = this.id();

@@ -89,7 +89,20 @@ export function toposort(kind: string, deps: Map<string, ast.Id[]>, sources: Sou
   for (const edges of deps.values()) if (edges.length > 0) anyEdges = true;
   if (!anyEdges) return [...deps.keys()];
   const keys = [...deps.keys()];
-  const index = new Map(keys.map((k, i) => [k, i]));
+  const index = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) index.set(keys[i]!, i);
+  // when every edge points to an earlier declaration, the earliest-ready order is the declaration order
+  let backward = true;
+  for (let i = 0; i < keys.length && backward; i++) {
+    for (const e of deps.get(keys[i]!)!) {
+      const j = index.get(e.name);
+      if (j === undefined || j >= i) {
+        backward = false;
+        break;
+      }
+    }
+  }
+  if (backward) return keys;
   const remaining = new Array<number>(keys.length).fill(0);
   const reverse: number[][] = keys.map(() => []);
   keys.forEach((k, i) => {
@@ -634,7 +647,9 @@ export class PackageBuilder {
       ret.push({ name: 'self', type: shared, span: func.span });
     }
     for (const p of func.params) {
-      if (ret.some((r) => r.name === p.name.name)) this.err('wit-duplicate', p.name.span, `param \`${p.name.name}\` is defined more than once`);
+      let dup = false;
+      for (let k = 0; k < ret.length; k++) if (ret[k]!.name === p.name.name) dup = true;
+      if (dup) this.err('wit-duplicate', p.name.span, `param \`${p.name.name}\` is defined more than once`);
       ret.push({ name: p.name.name, type: this.resolveType(p.ty, UNKNOWN_STABILITY), span: p.name.span });
     }
     return ret;
@@ -778,6 +793,22 @@ export class PackageBuilder {
   }
 
   private resolveType(ty: ast.TypeAst, stability: Stability): Type {
+    // the commonest references need no anonymous type definition: build one only when it is kept
+    switch (ty.kind) {
+      case 'prim': return ty.name;
+      case 'name': return this.resolveTypeName(ty.id);
+      case 'own': return this.validateResource(ty.resource);
+      case 'list': case 'option': case 'borrow': {
+        const inner = ty.kind === 'borrow' ? this.validateResource(ty.resource) : this.resolveType((ty as { ty: ast.TypeAst }).ty, stability);
+        const map = ty.kind === 'list' ? this.anonLists : ty.kind === 'option' ? this.anonOptions : this.anonBorrows;
+        const known = map.get(inner);
+        if (known !== undefined) return known;
+        const kind: TypeDefKind = ty.kind === 'borrow' ? { tag: 'handle', handle: 'borrow', resource: inner as TypeId } : { tag: ty.kind, type: inner };
+        const id = this.allocType(newTypeDef(undefined, kind, NO_OWNER, this.findStability(kind, stability), ty.span));
+        map.set(inner, id);
+        return id;
+      }
+    }
     const kind = this.resolveTypeDef(ty, stability);
     return this.anonTypeDef(newTypeDef(undefined, kind, NO_OWNER, this.findStability(kind, stability), ty.span));
   }

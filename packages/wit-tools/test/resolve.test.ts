@@ -26,3 +26,31 @@ world w { export i; }`);
     expect(w.render()).toBe('type `nope` does not exist\n     --> x.wit:3:12\n      |\n    3 |   type t = nope;\n      |            ^---');
   });
 });
+
+describe('forbidden codepoints', () => {
+  // the lexer checks comment bodies, strings and identifiers itself instead of a separate pass over the text
+  const cases: [string, number, string][] = [
+    ['line comment', 0x202e, 'package a:b;\n// x\u202ey\ninterface i {}\n'],
+    ['block comment', 0x0b, 'package a:b;\n/* x\u000by */\ninterface i {}\n'],
+    ['string', 0x2066, 'package a:b;\ninterface i {\n  @external-id("x\u2066")\n  f: func();\n}\n'],
+    ['identifier', 0x149, 'package a:b;\ninterface i\u0149 {}\n'],
+    ['between tokens', 0x7f, 'package a:b;\ninterface i \u007f{}\n'],
+    ['before a later syntax error', 0x17b4, 'package a:b;\ninterface i {}}\n// \u17b4\n'],
+  ];
+  for (const [where, cp, text] of cases) {
+    it(`rejects U+${cp.toString(16)} in a ${where} at its own position`, () => {
+      let err: unknown;
+      try {
+        resolveSource(text, 'x.wit');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(WitError);
+      const w = err as WitError;
+      expect(w.code).toBe('wit-syntax');
+      expect(w.message).toContain(`\\u{${cp.toString(16)}}`);
+      const line = text.slice(0, text.indexOf(String.fromCodePoint(cp))).split('\n').length;
+      expect(w.render()).toContain(`x.wit:${line}:`);
+    });
+  }
+});
