@@ -609,19 +609,20 @@ function sortKey(r: Resolve, item: WorldItem): number {
   return item.func.kind.tag === 'freestanding' || item.func.kind.tag === 'async-freestanding' ? 3 : 4;
 }
 
-function stableSort(r: Resolve, entries: [WorldKey, WorldItem][]): [WorldKey, WorldItem][] {
-  let sorted = true;
+/** The entries of a world's item map in wit-parser's stable order; the map itself when it is already in order. */
+function sortedEntries(r: Resolve, items: Map<WorldKey, WorldItem>): Iterable<[WorldKey, WorldItem]> {
   let prev = -1;
-  for (const e of entries) {
-    const k = sortKey(r, e[1]);
+  let sorted = true;
+  for (const item of items.values()) {
+    const k = sortKey(r, item);
     if (k < prev) {
       sorted = false;
       break;
     }
     prev = k;
   }
-  if (sorted) return entries;
-  return entries.map((e, i) => [e, sortKey(r, e[1]), i] as const).sort((a, b) => a[1] - b[1] || a[2] - b[2]).map((x) => x[0]);
+  if (sorted) return items;
+  return [...items].map((e, i) => [e, sortKey(r, e[1]), i] as const).sort((a, b) => a[1] - b[1] || a[2] - b[2]).map((x) => x[0]);
 }
 
 /** Adds every interface a world's imports and exports transitively need (wit-parser's `elaborate_world`). */
@@ -645,7 +646,7 @@ export function elaborateWorld(r: Resolve, worldId: WorldId, span: Span): void {
       if (!imports.has(top.key)) imports.set(top.key, { tag: 'interface', id: top.id, stability, docs: top.docs, externalId: top.externalId, span: NO_SPAN });
     }
   };
-  for (const [key, item] of stableSort(r, [...world.imports])) {
+  for (const [key, item] of sortedEntries(r, world.imports)) {
     if (item.tag === 'interface') addImport(key, item.id, item.stability, item.docs, item.externalId);
     else if (item.tag === 'function') imports.set(key, item);
     else {
@@ -684,8 +685,7 @@ export function elaborateWorld(r: Resolve, worldId: WorldId, span: Span): void {
         'export the interface it depends on too, or stop importing it');
     }
   }
-  const importList = [...imports];
-  const sortedImports = stableSort(r, importList);
-  world.imports = sortedImports === importList ? imports : new Map(sortedImports);
+  const sortedImports = sortedEntries(r, imports);
+  world.imports = sortedImports === imports ? imports : new Map(sortedImports);
   world.exports = exports;
 }

@@ -219,7 +219,8 @@ export class PackageBuilder {
   private curAst = 0;
   private readonly astItems: Map<string, AstItemRef>[] = [];
   private readonly packageItems = new Map<string, AstItemRef>();
-  private readonly interfaceTypes: Map<string, { item: TypeOrItem; span: Span }>[] = [];
+  /** names visible in each interface: set when a local interface is resolved, filled on demand for a foreign one */
+  private readonly interfaceTypes: (Map<string, { item: TypeOrItem; span: Span }> | undefined)[] = [];
   private readonly foreignDeps = new Map<string, ForeignDep>();
   private readonly foreignInterfaces = new Set<InterfaceId>();
   private typeLookup = new Map<string, { item: TypeOrItem; span: Span }>();
@@ -290,7 +291,7 @@ export class PackageBuilder {
   }
 
   private allocInterface(span: Span): InterfaceId {
-    this.interfaceTypes.push(new Map());
+    this.interfaceTypes.push(undefined);
     this.interfaces.push({ name: undefined, types: new Map(), functions: new Map(), docs: undefined, stability: UNKNOWN_STABILITY, package: undefined, span, cloneOf: undefined });
     return this.interfaces.length - 1;
   }
@@ -425,7 +426,7 @@ export class PackageBuilder {
         const { item, name, span } = this.resolveAstItemPath(path);
         const iface = this.ifaceFromItem(item, name, span);
         if (!this.foreignInterfaces.has(iface)) return;
-        const lookup = this.interfaceTypes[iface]!;
+        const lookup = (this.interfaceTypes[iface] ??= new Map());
         for (const n of names) {
           if (lookup.has(n.name.name)) continue;
           const id = this.allocType(newTypeDef(n.name.name, { tag: 'unknown' }, { tag: 'interface', id: iface }, stability, n.name.span, undefined, externalId));
@@ -440,12 +441,7 @@ export class PackageBuilder {
     const w = this.worlds[worldId]!;
     w.docs = docsText(world.docs.lines);
     w.stability = this.stability(world.attributes);
-    const typeItems: ({ kind: 'use'; use: ast.UseAst } | { kind: 'def'; def: ast.TypeDefAst })[] = [];
-    for (const it of world.items) {
-      if (it.kind === 'use') typeItems.push({ kind: 'use', use: it.use });
-      else if (it.kind === 'type') typeItems.push({ kind: 'def', def: it.def });
-    }
-    this.resolveTypes({ tag: 'world', id: worldId }, typeItems);
+    this.resolveTypes({ tag: 'world', id: worldId }, world.items);
     for (const it of world.items) if (it.kind === 'include') this.resolveInclude(worldId, it.include);
     for (const [name, { item, span }] of this.typeLookup) {
       if (item.tag !== 'type') continue;
@@ -518,12 +514,7 @@ export class PackageBuilder {
     const iface = this.interfaces[id]!;
     iface.docs = docsText(docs.lines);
     iface.stability = this.stability(attrs);
-    const typeItems: ({ kind: 'use'; use: ast.UseAst } | { kind: 'def'; def: ast.TypeDefAst })[] = [];
-    for (const it of items) {
-      if (it.kind === 'use') typeItems.push({ kind: 'use', use: it.use });
-      else if (it.kind === 'type') typeItems.push({ kind: 'def', def: it.def });
-    }
-    this.resolveTypes({ tag: 'interface', id }, typeItems);
+    this.resolveTypes({ tag: 'interface', id }, items);
     for (const [name, { item }] of this.typeLookup) if (item.tag === 'type') iface.types.set(name, item.id);
     const funcs: WitFunction[] = [];
     for (const it of items) {
@@ -541,19 +532,20 @@ export class PackageBuilder {
     this.typeLookup = new Map();
   }
 
-  private resolveTypes(owner: TypeOwner, items: ({ kind: 'use'; use: ast.UseAst } | { kind: 'def'; def: ast.TypeDefAst })[]): void {
+  /** Resolves the `use`s and type definitions among an interface's or world's items, skipping the rest. */
+  private resolveTypes(owner: TypeOwner, items: readonly (ast.InterfaceItem | ast.WorldItemAst)[]): void {
     for (const it of items) if (it.kind === 'use') this.resolveUse(owner, it.use);
     const deps = new Map<string, ast.Id[]>();
     const defs = new Map<string, ast.TypeDefAst | undefined>();
     for (const it of items) {
-      if (it.kind === 'def') {
+      if (it.kind === 'type') {
         const t = it.def;
         if (defs.has(t.name.name)) this.err('wit-duplicate', t.name.span, `name \`${t.name.name}\` is defined more than once`);
         defs.set(t.name.name, t);
         const d: ast.Id[] = [];
         collectDeps(t.ty, d);
         deps.set(t.name.name, d);
-      } else {
+      } else if (it.kind === 'use') {
         for (const n of it.use.names) {
           const name = (n.as ?? n.name).name;
           deps.set(name, []);
@@ -593,8 +585,7 @@ export class PackageBuilder {
     const stability = this.stability(u.attributes);
     const externalId = this.externalId(u.attributes);
     for (const n of u.names) {
-      const lookup = this.interfaceTypes[from]!;
-      const found = lookup.get(n.name.name);
+      const found = this.interfaceTypes[from]?.get(n.name.name);
       if (!found) this.err('wit-unknown-name', n.name.span, `name \`${n.name.name}\` does not exist`);
       if (found.item.tag === 'item') this.err('wit-unknown-name', n.name.span, `cannot import ${found.item.what} \`${n.name.name}\``);
       const local = n.as ?? n.name;
@@ -642,8 +633,11 @@ export class PackageBuilder {
   private resolveParams(func: ast.FuncAst, kind: FunctionKind): Param[] {
     const ret: Param[] = [];
     if (kind.tag === 'method' || kind.tag === 'async-method') {
-      const k: TypeDefKind = { tag: 'handle', handle: 'borrow', resource: kind.resource };
-      const shared = this.anonTypeDef(newTypeDef(undefined, k, NO_OWNER, this.findStability(k, UNKNOWN_STABILITY), func.span));
+      let shared = this.anonBorrows.get(kind.resource);
+      if (shared === undefined) {
+        const k: TypeDefKind = { tag: 'handle', handle: 'borrow', resource: kind.resource };
+        shared = this.internSingle(this.anonBorrows, kind.resource, newTypeDef(undefined, k, NO_OWNER, this.findStability(k, UNKNOWN_STABILITY), func.span));
+      }
       ret.push({ name: 'self', type: shared, span: func.span });
     }
     for (const p of func.params) {
