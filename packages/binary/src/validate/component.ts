@@ -53,7 +53,7 @@ class Scope {
   coreInstances: Map<string, CoreExt>[] = [];
   types: RType[] = [];
   funcs: RFunc[] = [];
-  values: { type: RVal; used: boolean }[] = [];
+  values: { type: RVal; used: boolean; section?: string; offset?: number }[] = [];
   instances: RInstance[] = [];
   components: RComponent[] = [];
   imports = new Map<string, Entity>();
@@ -158,17 +158,26 @@ export class ComponentValidator {
         case 'value':
           each(sec.items, (x) => {
             this.require('cm-values', 'support for component model `value`s is not enabled');
-            s.values.push({ type: this.valType(s, x.type), used: false });
+            s.values.push({ type: this.valType(s, x.type), used: false, section: this.hereSection, offset: this.hereOffset });
           });
           break;
       }
     }
     const unused = s.values.findIndex((v) => !v.used);
-    if (unused >= 0) this.at(this.path.join(' > ') || 'component', c.offset, () => fail('value-not-consumed', `value index ${unused} was not used as part of an instantiation, start function, or export`));
+    if (unused >= 0) {
+      const v = s.values[unused];
+      this.at(v.section ?? (this.path.join(' > ') || 'component'), v.offset ?? c.offset, () => fail('value-not-consumed', `value index ${unused} (defined here) was not used as part of an instantiation, start function, or export`));
+    }
     return { kind: 'component', imports: s.imports, exports: s.exports, imported: s.imported, defined: s.defined };
   }
 
+  /** the item being validated, so a value can remember where it was defined */
+  private hereSection = 'component';
+  private hereOffset = 0;
+
   private at<T>(section: string, offset: number, fn: () => T): T {
+    this.hereSection = section;
+    this.hereOffset = offset;
     try {
       return fn();
     } catch (e) {
@@ -458,7 +467,7 @@ export class ComponentValidator {
       case 'instance': s.instances.push(e.type); break;
       case 'component': s.components.push(e.type); break;
       case 'module': s.coreModules.push(e.type); break;
-      case 'value': s.values.push({ type: e.type, used: false }); break;
+      case 'value': s.values.push({ type: e.type, used: false, section: this.hereSection, offset: this.hereOffset }); break;
     }
   }
 
@@ -973,7 +982,7 @@ export class ComponentValidator {
     });
     const n = f.result === undefined ? 0 : 1;
     if (n !== st.results) fail('invalid-start', `component start function has a result count of ${st.results} but the function type has a result count of ${n}`);
-    if (f.result !== undefined) s.values.push({ type: f.result, used: false });
+    if (f.result !== undefined) s.values.push({ type: f.result, used: false, section: this.hereSection, offset: this.hereOffset });
   }
 
   // ---------- imports / exports ----------

@@ -128,6 +128,61 @@ export function valEqual(a: RVal | undefined, b: RVal | undefined, seen = new Ma
   }
 }
 
+/** Where `actual` differs from `expected` (called after `valEqual` said they differ): a path and what differs. */
+export function valDifference(actual: RVal | undefined, expected: RVal | undefined, path = ''): string {
+  const at = path ? `${path}: ` : '';
+  const show = (v: RVal | undefined): string => (v === undefined ? 'nothing' : typeof v === 'string' ? v : v.body.kind === 'primitive' ? v.body.type : v.body.kind);
+  const a = actual === undefined ? undefined : unwrapPrim(actual);
+  const e = expected === undefined ? undefined : unwrapPrim(expected);
+  if (a === undefined || e === undefined || typeof a === 'string' || typeof e === 'string' || a.body.kind !== e.body.kind) {
+    return `${at}expected ${show(e)}, found ${show(a)}`;
+  }
+  const x = a.body;
+  const y = e.body;
+  const sub = (p: string, u: RVal | undefined, v: RVal | undefined): string | undefined =>
+    (u === undefined && v === undefined) || (u !== undefined && v !== undefined && valEqual(u, v)) ? undefined : valDifference(u, v, path ? `${path}.${p}` : p);
+  const names = (n: string[]) => n.join(', ');
+  switch (x.kind) {
+    case 'record': {
+      const f = (y as typeof x).fields;
+      if (names(x.fields.map((q) => q.name)) !== names(f.map((q) => q.name))) return `${at}expected record fields (${names(f.map((q) => q.name))}), found (${names(x.fields.map((q) => q.name))})`;
+      for (let i = 0; i < f.length; i++) { const d = sub(f[i].name, x.fields[i].type, f[i].type); if (d) return d; }
+      break;
+    }
+    case 'variant': {
+      const c = (y as typeof x).cases;
+      if (names(x.cases.map((q) => q.name)) !== names(c.map((q) => q.name))) return `${at}expected variant cases (${names(c.map((q) => q.name))}), found (${names(x.cases.map((q) => q.name))})`;
+      for (let i = 0; i < c.length; i++) { const d = sub(c[i].name, x.cases[i].type, c[i].type); if (d) return d; }
+      break;
+    }
+    case 'flags':
+    case 'enum': {
+      const n = (y as typeof x).names;
+      return `${at}expected ${x.kind} (${names(n)}), found (${names(x.names)})`;
+    }
+    case 'tuple': {
+      const t = (y as typeof x).types;
+      if (t.length !== x.types.length) return `${at}expected a tuple of ${t.length}, found ${x.types.length}`;
+      for (let i = 0; i < t.length; i++) { const d = sub(String(i), x.types[i], t[i]); if (d) return d; }
+      break;
+    }
+    case 'list': {
+      const l = y as typeof x;
+      if (l.length !== x.length) return `${at}expected a list of length ${l.length ?? 'any'}, found ${x.length ?? 'any'}`;
+      return sub('element', x.element, l.element) ?? `${at}lists differ`;
+    }
+    case 'map': return sub('key', x.key, (y as typeof x).key) ?? sub('value', x.value, (y as typeof x).value) ?? `${at}maps differ`;
+    case 'option': return sub('some', x.type, (y as typeof x).type) ?? `${at}options differ`;
+    case 'result': return sub('ok', x.ok, (y as typeof x).ok) ?? sub('err', x.err, (y as typeof x).err) ?? `${at}results differ`;
+    case 'stream':
+    case 'future': return sub('element', x.element, (y as typeof x).element) ?? `${at}${x.kind}s differ`;
+    case 'own':
+    case 'borrow': return `${at}${x.kind} handles of different resources`;
+    case 'primitive': return `${at}expected ${(y as typeof x).type}, found ${x.type}`;
+  }
+  return `${at}types differ`;
+}
+
 function optEqual(a: RVal | undefined, b: RVal | undefined, seen: Map<RDefined, RDefined>): boolean {
   if (a === undefined || b === undefined) return a === b;
   return valEqual(a, b, seen);
@@ -140,7 +195,7 @@ export function entityMismatch(actual: Entity, expected: Entity): string | undef
     case 'func':
       return funcMismatch(actual.type as RFunc, expected.type);
     case 'value':
-      return valEqual(actual.type as RVal, expected.type) ? undefined : 'value types are not the same';
+      return valEqual(actual.type as RVal, expected.type) ? undefined : `value types are not the same: ${valDifference(actual.type as RVal, expected.type)}`;
     case 'type':
       return typeMismatch(actual.type as RType, expected.type);
     case 'instance':
@@ -157,10 +212,10 @@ function funcMismatch(a: RFunc, e: RFunc): string | undefined {
   if (a.params.length !== e.params.length) return `expected ${e.params.length} parameters, found ${a.params.length}`;
   for (let i = 0; i < a.params.length; i++) {
     if (a.params[i].name !== e.params[i].name) return `expected parameter named \`${e.params[i].name}\`, found \`${a.params[i].name}\``;
-    if (!valEqual(a.params[i].type, e.params[i].type)) return `type mismatch in function parameter \`${e.params[i].name}\``;
+    if (!valEqual(a.params[i].type, e.params[i].type)) return `type mismatch in function parameter \`${e.params[i].name}\`: ${valDifference(a.params[i].type, e.params[i].type)}`;
   }
   if ((a.result === undefined) !== (e.result === undefined)) return 'expected a result, found none';
-  if (!optEqual(a.result, e.result, new Map())) return 'type mismatch with result type';
+  if (!optEqual(a.result, e.result, new Map())) return `type mismatch with result type: ${valDifference(a.result, e.result)}`;
   return undefined;
 }
 
@@ -177,7 +232,7 @@ function typeMismatch(a: RType, e: RType): string | undefined {
   const av = valOf(a);
   const ev = valOf(e);
   if (!av) return `expected a defined type, found ${a.kind}`;
-  return valEqual(av, ev) ? undefined : 'type mismatch';
+  return valEqual(av, ev) ? undefined : `type mismatch: ${valDifference(av, ev)}`;
 }
 
 function instanceMismatch(a: RInstance, e: RInstance): string | undefined {
