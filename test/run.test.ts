@@ -1,4 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,13 @@ int main(int argc, char **argv) {
     fread(buf, 1, sizeof buf - 1, f);
     printf("content=%s\\n", buf);
     fclose(f);
+  }
+  if (argc > 1 && strcmp(argv[1], "write") == 0) {
+    FILE *f = fopen(argv[2], "w");
+    if (!f) { printf("write %s failed: %s\\n", argv[2], strerror(errno)); return 5; }
+    fputs("written by the guest", f);
+    fclose(f);
+    printf("wrote %s\\n", argv[2]);
   }
   if (argc > 1 && strcmp(argv[1], "exit") == 0) return atoi(argv[2]);
   return 0;
@@ -58,9 +66,25 @@ describe('weld run: deny-by-default grants', () => {
     const granted = await weld(['run', probe, '--dir', `${data}:/data`, '--', 'read', '/data/note.txt']);
     expect(granted.code, granted.stderr).toBe(0);
     expect(granted.stdout).toContain('content=granted file');
-    const ro = await weld(['run', probe, '--dir', `${data}:/data:ro`]);
-    expect(ro.code).toBe(2);
-    expect(ro.stderr).toMatch(/error\[grant-unsupported\]: read-only directory grants are not supported yet/);
+  });
+
+  it('a :ro directory can be read but not written, and the denial names the grant to change', async () => {
+    const data = await mkdtemp(path.join(os.tmpdir(), 'weld-ro-'));
+    await writeFile(path.join(data, 'note.txt'), 'read-only file');
+    const read = await weld(['run', probe, '--dir', `${data}:/data:ro`, '--', 'read', '/data/note.txt']);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain('content=read-only file');
+    for (const target of ['/data/note.txt', '/data/new.txt']) {
+      const write = await weld(['run', probe, '--dir', `${data}:/data:ro`, '--', 'write', target]);
+      expect(write.code).toBe(1);
+      expect(write.stdout).toMatch(new RegExp(`write ${target} failed: Read-only file system`));
+      expect(write.stderr).toContain(`weld: denied opening ${target.slice('/data/'.length)} for writing under /data (granted read-only); grant it with --dir ${data}:/data (without :ro)`);
+    }
+    expect(await readFile(path.join(data, 'note.txt'), 'utf8')).toBe('read-only file');
+    expect(existsSync(path.join(data, 'new.txt'))).toBe(false);
+    const rw = await weld(['run', probe, '--dir', `${data}:/data`, '--', 'write', '/data/new.txt']);
+    expect(rw.code, rw.stderr).toBe(0);
+    expect(await readFile(path.join(data, 'new.txt'), 'utf8')).toBe('written by the guest');
   });
 
   it("exits with the guest's status", async () => {

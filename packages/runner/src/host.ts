@@ -16,10 +16,11 @@ export function shimModule(): Shim {
 }
 import { RunError } from './errors.js';
 import { hostAllowed, type Grants } from './grants.js';
+import { guardReadOnly, markReadOnly } from './read-only.js';
 
 /** One denied capability: what the guest tried and the grant that would have allowed it. */
 export interface Denial {
-  capability: 'http' | 'sockets' | 'lookup';
+  capability: 'http' | 'sockets' | 'lookup' | 'files';
   attempted: string;
   grant: string;
 }
@@ -52,16 +53,17 @@ export function hostImports(options: HostOptions): Record<string, unknown> {
   if (!shim) throw new Error('hostImports: call loadHostShim() first');
   const { cli, clocks, filesystem, http, io, random, sockets } = shim;
   const { grants, onDenied } = options;
-  const readonly = grants.dirs.filter((d) => d.readonly);
-  if (readonly.length > 0) {
-    throw new RunError('grant-unsupported', `read-only directory grants are not supported yet (${readonly.map((d) => `${d.host}:${d.guest}:ro`).join(', ')})`, {
-      hint: 'grant the directory read-write (drop :ro), or leave it out',
-    });
-  }
   const env = Object.entries(grants.env);
   const fs = filesystem.createFilesystem({
     preopens: Object.fromEntries(grants.dirs.map((d) => [d.guest, d.host])),
   });
+  if (grants.dirs.some((d) => d.readonly)) {
+    guardReadOnly(fs.types.Descriptor);
+    for (const [descriptor, guest] of fs.preopens.getDirectories() as [object, string][]) {
+      const grant = grants.dirs.find((d) => d.guest === guest);
+      if (grant?.readonly) markReadOnly(descriptor, { guest, host: grant.host, onDenied });
+    }
+  }
   const mayConnect = grants.allowHosts.length > 0;
   const denySocket = (kind: string): never => {
     onDenied({ capability: 'sockets', attempted: `creating a ${kind} socket`, grant: '--allow-host HOST[:PORT]' });

@@ -15,7 +15,7 @@ export interface GrantFlags {
 export function withGrantFlags(cmd: Command): Command {
   return cmd
     .option('--env <NAME[=VALUE]>', "grant an environment variable (without a value: the host's); repeatable", collect)
-    .option('--dir <HOST[:GUEST]>', 'grant a host directory at GUEST (default: the same path); repeatable', collect)
+    .option('--dir <HOST[:GUEST][:ro]>', 'grant a host directory at GUEST (default: the same path), read-only with :ro; repeatable', collect)
     .option('--allow-host <HOST[:PORT]>', 'allow outgoing wasi:http requests (and sockets) to HOST; *.example.com for subdomains; repeatable', collect)
     .option('--allow-lookup', 'allow DNS lookups (wasi:sockets/ip-name-lookup)')
     .option('--policy <file>', 'trust policy for references (a weld.yaml with `policy:` or a policy file; default: the nearest weld.yaml); denial exits 3');

@@ -18,7 +18,7 @@ export function registerRun(program: Command): void {
         'expects and weld prints the grant that would allow it. Exits 0 when the guest\'s run succeeds, 1 when it fails\n' +
         '(WASI 0.2 reports only success or failure), or with the code the guest passes to exit-with-code.\n' +
         'With a policy, a reference runs only if it carries a valid signature by a trusted key (checked for the exact digest run).\n' +
-        'Not yet available: read-only dirs (:ro), --config, --kv, --messaging, --max-memory, --timeout.',
+        'Not yet available: --config, --kv, --messaging, --max-memory, --timeout.',
     )
     .action(async (component: string, args: string[], opts: GrantFlags, cmd: Command) => {
       const g = globals(cmd);
