@@ -31,7 +31,7 @@ A spec names a component and its grants, then cases:
       expect: { status: 200, headers: { content-type: text/plain }, body: ping }   # or body-contains
     - request: { path: /fetch?url=http://127.0.0.1:9/ }
       expect: { status: 502 }
-      denied: [http]                    # the capabilities the case must see denied (http, sockets, lookup)
+      denied: [http]                    # the capabilities the case must see denied (http, sockets, lookup, files)
 
 Exits 0 when every case passes, 1 when any fails, 2 for an invalid spec.`,
     )

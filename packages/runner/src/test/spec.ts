@@ -53,7 +53,7 @@ export interface TestSpec {
   cases: TestCase[];
 }
 
-const CAPABILITIES = ['http', 'sockets', 'lookup'] as const;
+const CAPABILITIES = ['http', 'sockets', 'lookup', 'files'] as const;
 const TOP = ['component', 'grants', 'tests'];
 const GRANT_FIELDS = ['env', 'dirs', 'allow-hosts', 'allow-lookup'];
 const CASE_FIELDS = ['name', 'call', 'request', 'expect', 'denied'];
