@@ -93,6 +93,14 @@ const wat: [string, string, BinaryErrorCode][] = [
   ['func export mentioning a local resource', '(type $r (resource (rep i32))) (core module $m (func (export "f") (param i32))) (core instance $i (instantiate $m)) (type $o (own $r)) (func $f (param "x" $o) (canon lift (core func $i "f"))) (export "f" (func $f))', 'invalid-resource-use'],
   ['export ascribed with an incompatible type', '(import "f" (func $f (param "x" u32))) (export "g" (func $f) (func (param "x" string)))', 'type-mismatch'],
   ['unconsumed value', '(import "v" (value string))', 'unsupported-feature'],
+  // rules closed after the spec-test audit
+  ['dependency name as an export', '(type (component (export "locked-dep=<a:b>" (func))))', 'invalid-name'],
+  ['url name as an export', '(type (component (export "url=<x>" (func))))', 'invalid-name'],
+  ['core module importing the same name twice', '(core module (import "" "a" (func)) (import "" "a" (func)))', 'duplicate-name'],
+  ['async lower of a sync function type', '(import "f" (func $f)) (core func (canon lower (func $f) async))', 'invalid-canon-options'],
+  ['core func type referring to a module type', '(core type $t (module)) (core type (func (param (ref $t))))', 'invalid-type'],
+  ['core func type referring to a missing type', '(core type (func (param (ref 100))))', 'index-out-of-bounds'],
+  ['memory larger than 4 GiB in a module type', '(core type (module (import "" "" (memory 70000))))', 'invalid-type'],
 ];
 
 function section(s: Partial<Section> & Pick<Section, 'id' | 'kind'>): Section {

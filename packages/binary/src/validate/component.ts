@@ -225,6 +225,13 @@ export class ComponentValidator {
     for (const t of info.functions) if (types[t]?.composite.kind !== 'func') funcSig(t);
     const ext = (t: CoreExternType): CoreExt => coreExt(t, funcSig);
     const imports = info.imports.map((i) => ({ module: i.module, name: i.name, type: ext(i.type) }));
+    // the JS API tolerates a repeated import; a module inside a component is instantiated by name, so it may not
+    const importKeys = new Set<string>();
+    for (const i of imports) {
+      const key = `${i.module}\u0000${i.name}`;
+      if (importKeys.has(key)) fail('duplicate-name', `duplicate import name \`${i.module}:${i.name}\` in a core module`);
+      importKeys.add(key);
+    }
     const importedFuncs: CoreSig[] = [];
     for (const i of imports) if (i.type.kind === 'func') importedFuncs.push(i.type.sig);
     const funcAt = (index: number): CoreSig | undefined => {
@@ -291,6 +298,15 @@ export class ComponentValidator {
   private coreType(s: Scope, t: CoreType): void {
     if (t.kind === 'rec') {
       if (t.group.types.some((x) => x.composite.shared)) this.require('shared-everything-threads', 'shared types require the shared-everything-threads proposal');
+      // a reference may name an earlier core type or one of its own recursion group, never a module type
+      const groupEnd = s.coreTypes.length + t.group.types.length;
+      const checkRef = (v: CoreValType) => {
+        if (typeof v === 'string' || !('index' in v.ref)) return;
+        const i = v.ref.index;
+        if (i >= groupEnd) fail('index-out-of-bounds', `unknown type ${i}: type index out of bounds`);
+        if (s.coreTypes[i]?.kind === 'module') fail('invalid-type', `type index ${i} is a module type`);
+      };
+      for (const x of t.group.types) if (x.composite.kind === 'func') [...x.composite.params, ...x.composite.results].forEach(checkRef);
       for (const x of t.group.types) {
         if (x.composite.kind === 'func') s.coreTypes.push({ kind: 'func', sig: SIG(x.composite.params.map(cvt), x.composite.results.map(cvt)) });
         else s.coreTypes.push({ kind: 'gc' });
@@ -786,7 +802,7 @@ export class ComponentValidator {
         const o = this.options(s, c.options);
         if (o.postReturn !== undefined) fail('invalid-canon-options', 'canonical option `post-return` cannot be specified for lowerings');
         if (o.callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` cannot be specified for lowerings');
-        if (o.isAsync && !f.async && !this.has('cm-async')) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
+        if (o.isAsync && !f.async) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
         checkPtrOptions(o, f, 'lower');
         const sig = coreSignature(f, 'lower', o.isAsync, false, o.ptr);
         push(sig.params, sig.results);
@@ -993,6 +1009,9 @@ export class ComponentValidator {
       kind = parseExternName(n.name, { nested: this.has('cm-nested-names') });
     } catch (e) {
       return fail('invalid-name', `${dir} name \`${n.name}\` is not a valid extern name: ${(e as Error).message}`);
+    }
+    if (dir === 'export' && (kind.kind === 'dependency' || kind.kind === 'url' || kind.kind === 'hash')) {
+      fail('invalid-name', `\`${n.name}\` is not a valid export name: ${kind.kind} names are for imports only`);
     }
     if (n.form === 2 && !this.has('cm-implements') && !this.has('cm-canon-names')) fail('unsupported-feature', 'the `cm-implements` feature is not active');
     if (kind.kind === 'interface' && kind.version !== undefined) {
@@ -1249,7 +1268,11 @@ function coreExt(t: CoreExternType, funcSig: (i: number) => CoreSig): CoreExt {
     case 'func': return { kind: 'func', sig: funcSig(t.type) };
     case 'tag': return { kind: 'tag', sig: funcSig(t.type) };
     case 'table': return { kind: 'table', element: cvt(t.element), min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared };
-    case 'memory': return { kind: 'memory', min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared, pageSizeLog2: t.limits.pageSizeLog2 };
+    case 'memory':
+      if (!t.limits.is64 && (t.limits.pageSizeLog2 === undefined || t.limits.pageSizeLog2 === 16) && (t.limits.min > 65536n || (t.limits.max ?? 0n) > 65536n)) {
+        fail('invalid-type', 'memory size must be at most 65536 pages (4GiB)');
+      }
+      return { kind: 'memory', min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared, pageSizeLog2: t.limits.pageSizeLog2 };
     case 'global': return { kind: 'global', type: cvt(t.type), mutable: t.mutable };
   }
 }
