@@ -64,12 +64,18 @@ export function parseGroup(resolve: Resolve, files: WitFile[]): UnresolvedGroup 
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const builder = new PackageBuilder(resolve.sources);
   const nested: UnresolvedPackage[] = [];
+  let headerSeen = false;
+  let firstFile: Span | undefined;
+  let firstNested: Span | undefined;
   for (const f of sorted) {
     const offset = resolve.sources.add(f.path, f.text);
     const file: PackageFile = parseFile(f.text, offset, resolve.sources);
+    if (file.packageId) headerSeen = true;
+    firstFile ??= { start: offset, end: offset + Math.min(1, f.text.length) };
     const items = [];
     for (const item of file.items) {
       if (item.kind === 'package') {
+        firstNested ??= item.span;
         const nb = new PackageBuilder(resolve.sources);
         nb.push(item.pkg);
         nested.push(nb.resolve());
@@ -79,6 +85,15 @@ export function parseGroup(resolve: Resolve, files: WitFile[]): UnresolvedGroup 
   }
   if (sorted.length === 0) {
     throw new WitError('wit-package', 'no `package` header was found in any WIT file for this package', { hint: 'the folder holds no .wit files' });
+  }
+  if (!headerSeen) {
+    // wit-parser reports this without a location; point at the first nested package or the first file
+    throw new WitError('wit-package', 'no `package` header was found in any WIT file for this package', {
+      span: firstNested ?? firstFile, sources: resolve.sources,
+      hint: firstNested
+        ? 'a file of nested `package … { }` blocks still needs a root: start it with `package namespace:name;`, or move each package to its own file under deps/'
+        : 'start one file with `package namespace:name;`',
+    });
   }
   return { main: builder.resolve(), nested };
 }

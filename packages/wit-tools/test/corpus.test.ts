@@ -18,19 +18,21 @@ function cases(dir: string): string[] {
 }
 
 const FEATURES = { features: ['active'] };
+/** options for a case: `all-features-*` cases resolve with every `@unstable` feature enabled */
+const optionsFor = (name: string) => (name.startsWith('all-features') ? { allFeatures: true } : FEATURES);
 
 describe('valid WIT', () => {
   for (const name of cases(validDir)) {
     const path = join(validDir, name);
     const golden = join(validDir, `${name.replace(/\.wit$/, '')}.wit.json`);
     it(`${name} resolves to its golden JSON`, async () => {
-      const { resolve } = resolvePath(path, FEATURES);
+      const { resolve } = resolvePath(path, optionsFor(name));
       await expect(toJSONString(resolve) + '\n').toMatchFileSnapshot(golden);
     });
     it(`${name} round-trips through the printer`, () => {
-      const { resolve, package: pkg } = resolvePath(path, FEATURES);
+      const { resolve, package: pkg } = resolvePath(path, optionsFor(name));
       const printed = printResolve(resolve, pkg);
-      const again = resolveSource(printed, 'printed.wit', FEATURES);
+      const again = resolveSource(printed, 'printed.wit', optionsFor(name));
       expect(printResolve(again.resolve, again.package)).toBe(printed);
       expect(canonicalModel(again.resolve)).toEqual(canonicalModel(resolve));
     });
@@ -43,7 +45,7 @@ describe('invalid WIT', () => {
     it(`${name} fails with its golden error`, async () => {
       let error: unknown;
       try {
-        resolvePath(path, FEATURES);
+        resolvePath(path, optionsFor(name));
       } catch (e) {
         error = e;
       }
