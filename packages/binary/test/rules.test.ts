@@ -70,6 +70,14 @@ describe('instantiation subtyping', () => {
     const r = await check('(component $c (import "i" (instance (export "f" (func))))) (import "g" (func $g)) (import "h" (func $h)) (instance $e (export "f" (func $g)) (export "extra" (func $h))) (instance (instantiate $c (with "i" (instance $e))))');
     expect(r.valid, r.valid ? '' : r.error.message).toBe(true);
   });
+  it('each instantiation of a component creates its resources afresh (resources by identity)', async () => {
+    const C = '(component $F (type $t (resource (rep i32))) (export "t" (type $t))) (instance $f1 (instantiate $F)) (instance $f2 (instantiate $F))';
+    const T = '(component $T (import "x" (type $x (sub resource))) (import "y" (type (eq $x))))';
+    const same = await check(`${C} (alias export $f1 "t" (type $a)) ${T} (instance (instantiate $T (with "x" (type $a)) (with "y" (type $a))))`);
+    expect(same.valid, same.valid ? '' : same.error.message).toBe(true);
+    const other = await check(`${C} (alias export $f1 "t" (type $a)) (alias export $f2 "t" (type $b)) ${T} (instance (instantiate $T (with "x" (type $a)) (with "y" (type $b))))`);
+    expect(!other.valid && [other.error.code, other.error.message]).toEqual(['type-mismatch', 'type mismatch for import `y`\nresource types are not the same']);
+  });
   it('records compare by field names in order; the error says which fields', async () => {
     const r = await check('(type $a (record (field "x" u8) (field "y" u8))) (type $b (record (field "y" u8) (field "x" u8))) (component $c (import "t" (type (eq $a)))) (instance (instantiate $c (with "t" (type $b))))');
     expect(r.valid).toBe(false);

@@ -1212,6 +1212,13 @@ export class ComponentValidator {
     }
     this.checkNamed(s, e, 'export');
     if (e.sort === 'instance') for (const t2 of namedTypesOf(e)) s.namedTypes.add(t2);
+    // resources this component creates (not ones it imports) are created afresh by each instantiation of it
+    if (s.kind === 'component') {
+      for (const r of entityResources(e, namedBy(e))) {
+        const root = res(r);
+        if (!s.imported.some((i) => res(i) === root) && !s.defined.includes(root)) s.defined.push(root);
+      }
+    }
     e = this.nameEntity(s, e);
     s.exports.set(x.name.name, e);
     this.push(s, e);
