@@ -69,8 +69,20 @@ export function includeStability(resolve: Resolve, stability: Stability, pkg: Pa
 }
 
 /** Appends packages to a `Resolve`; `order` must already be topological. */
-export function appendPackage(resolve: Resolve, unresolved: UnresolvedPackage): PackageId {
-  return new Remap(resolve).append(unresolved);
+export function appendPackage(resolve: Resolve, unresolved: UnresolvedPackage, pending: readonly string[] = []): PackageId {
+  return new Remap(resolve, pending).append(unresolved);
+}
+
+/** The hint for a missing package: other versions of it that exist, else every package known. */
+function missingPackageHint(resolve: Resolve, wanted: string, pending: readonly string[]): string {
+  const known = [...new Set([...resolve.packageNames.keys(), ...pending])].sort();
+  const at = wanted.indexOf('@');
+  const base = at < 0 ? wanted : wanted.slice(0, at);
+  const versions = known.filter((k) => k !== wanted && (k === base || k.startsWith(`${base}@`)));
+  if (versions.length > 0) {
+    return `found ${versions.map((v) => `\`${v}\``).join(', ')}: the version in the reference must match one of them exactly`;
+  }
+  return `known packages: ${known.join(', ')}; add the missing one to the deps/ folder (deps/<name>/*.wit or deps/<name>.wit)`;
 }
 
 class Remap {
@@ -80,7 +92,7 @@ class Remap {
   private readonly ownHandles = new Map<TypeId, TypeId>();
   private readonly hasBorrowCache = new Map<TypeId, boolean>();
 
-  constructor(private readonly resolve: Resolve) {}
+  constructor(private readonly resolve: Resolve, private readonly pending: readonly string[]) {}
 
   private map(arr: (number | undefined)[], id: number, desc: string, span: Span): number {
     const v = arr[id];
@@ -219,11 +231,7 @@ class Remap {
     }
     const lookupPkg = (pkgName: string, span: Span): PackageId => {
       const id = r.packageNames.get(pkgName);
-      if (id === undefined) {
-        const known = [...r.packageNames.keys()].sort();
-        fail(r, 'wit-unknown-package', span, `package '${pkgName}' not found`,
-          `known packages: ${known.join(', ')}; add the missing one to the deps/ folder (deps/<name>/*.wit or deps/<name>.wit)`);
-      }
+      if (id === undefined) fail(r, 'wit-unknown-package', span, `package '${pkgName}' not found`, missingPackageHint(r, pkgName, this.pending));
       return id;
     };
     for (let id = 0; id < u.interfaces.length; id++) {

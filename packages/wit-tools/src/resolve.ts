@@ -151,8 +151,9 @@ export function pushGroups(resolve: Resolve, main: UnresolvedGroup, deps: Unreso
   for (const pkg of sorted) visit(pkg);
   let mainId: PackageId | undefined;
   const mainKey = packageNameString(main.main.name);
+  const pending = [...all.keys()];
   for (const pkg of order) {
-    const id = appendPackage(resolve, pkg);
+    const id = appendPackage(resolve, pkg, pending);
     if (packageNameString(pkg.name) === mainKey) mainId = id;
   }
   return mainId!;
