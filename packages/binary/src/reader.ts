@@ -68,6 +68,15 @@ export class Reader {
 
   u32(): number {
     const start = this.pos;
+    // most LEBs are one byte: skip the general loop (and its width bookkeeping beyond the count)
+    if (start < this.end) {
+      const b = this.buf[start];
+      if (b < 0x80) {
+        this.pos = start + 1;
+        this.lebCount++;
+        return b;
+      }
+    }
     let result = 0;
     let shift = 0;
     for (;;) {

@@ -97,7 +97,12 @@ export function coreModuleInfo(module: CoreModule, section = 'core module'): Cor
           }
           break;
         case 3:
-          info.functions = s.vec('functions', () => s.u32());
+          {
+            const n = s.count('functions');
+            const fns: number[] = new Array(n);
+            for (let i = 0; i < n; i++) fns[i] = s.u32();
+            info.functions = fns;
+          }
           break;
         case 4:
           s.vec('tables', () => {

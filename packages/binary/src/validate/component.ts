@@ -222,7 +222,12 @@ export class ComponentValidator {
       }
       return sig ?? fail('invalid-core-module', `type index ${i} is not a function type`);
     };
-    for (const t of info.functions) if (types[t]?.composite.kind !== 'func') funcSig(t);
+    // every function's type index must name a function type (checked cheaply when all types are function types)
+    if (types.every((t) => t.composite.kind === 'func')) {
+      for (const t of info.functions) if (t >= types.length) funcSig(t);
+    } else {
+      for (const t of info.functions) if (types[t]?.composite.kind !== 'func') funcSig(t);
+    }
     const ext = (t: CoreExternType): CoreExt => coreExt(t, funcSig);
     const imports = info.imports.map((i) => ({ module: i.module, name: i.name, type: ext(i.type) }));
     // the JS API tolerates a repeated import; a module inside a component is instantiated by name, so it may not
