@@ -537,6 +537,8 @@ export class PackageBuilder {
     for (const it of items) if (it.kind === 'use') this.resolveUse(owner, it.use);
     const deps = new Map<string, ast.Id[]>();
     const defs = new Map<string, ast.TypeDefAst | undefined>();
+    // types usually refer only to names declared before them: then declaration order is the topological order
+    let backward = true;
     for (const it of items) {
       if (it.kind === 'type') {
         const t = it.def;
@@ -544,6 +546,7 @@ export class PackageBuilder {
         defs.set(t.name.name, t);
         const d: ast.Id[] = [];
         collectDeps(t.ty, d);
+        if (backward) for (const dep of d) if (!deps.has(dep.name)) backward = false;
         deps.set(t.name.name, d);
       } else if (it.kind === 'use') {
         for (const n of it.use.names) {
@@ -553,9 +556,9 @@ export class PackageBuilder {
         }
       }
     }
-    let order: string[];
+    let order: Iterable<string>;
     try {
-      order = toposort('type', deps, this.sources);
+      order = backward ? deps.keys() : toposort('type', deps, this.sources);
     } catch (e) {
       if (e instanceof WitError && e.code === 'wit-unknown-name') {
         const m = /`(float32|float64)`/.exec(e.message);
