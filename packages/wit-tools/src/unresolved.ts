@@ -213,6 +213,8 @@ export class PackageBuilder {
   private readonly interfaces: Interface[] = [];
   private readonly worlds: World[] = [];
   private readonly anonTypes = new Map<string, TypeId>();
+  /** anonymous types with two type operands (result, map, fixed-size list, future, stream): tag → first → second → id */
+  private readonly anonPairs = new Map<string, Map<Type | undefined, Map<Type | number | undefined, TypeId>>>();
   private readonly anonBorrows = new Map<Type, TypeId>();
   private readonly anonLists = new Map<Type, TypeId>();
   private readonly anonOptions = new Map<Type, TypeId>();
@@ -713,7 +715,7 @@ export class PackageBuilder {
       case 'resource': {
         let ctors = 0;
         const names = new Set<string>();
-        for (const f of ty.funcs) {
+        if (ty.funcs.length > 1) for (const f of ty.funcs) {
           if (f.kind === 'constructor') {
             if (++ctors > 1) this.err('wit-duplicate', f.func.name.span, 'duplicate constructors');
           } else {
@@ -825,17 +827,30 @@ export class PackageBuilder {
       case 'flags': key = `flags ${k.flags.map((f) => f.name).join(' ')}`; break;
       case 'enum': key = `enum ${k.cases.map((f) => f.name).join(' ')}`; break;
       case 'tuple': key = `tuple ${k.types.map(typeKey).join(' ')}`; break;
-      case 'map': key = `map ${typeKey(k.key)} ${typeKey(k.value)}`; break;
-      case 'fixed-length-list': key = `fixed ${typeKey(k.type)} ${k.size}`; break;
-      case 'result': key = `result ${typeKey(k.ok)} ${typeKey(k.err)}`; break;
-      case 'future': key = `future ${typeKey(k.type)}`; break;
-      case 'stream': key = `stream ${typeKey(k.type)}`; break;
+      case 'map': return this.internPair(k.tag, k.key, k.value, def);
+      case 'fixed-length-list': return this.internPair(k.tag, k.type, k.size, def);
+      case 'result': return this.internPair(k.tag, k.ok, k.err, def);
+      case 'future': case 'stream': return this.internPair(k.tag, k.type, undefined, def);
       default: throw new Error(`anonymous ${k.tag}`);
     }
     let id = this.anonTypes.get(key);
     if (id === undefined) {
       id = this.allocType(def);
       this.anonTypes.set(key, id);
+    }
+    return id;
+  }
+
+  /** Interns by structure without building a string key (these are the common anonymous types). */
+  private internPair(tag: string, a: Type | undefined, b: Type | number | undefined, def: TypeDef): TypeId {
+    let byTag = this.anonPairs.get(tag);
+    if (byTag === undefined) this.anonPairs.set(tag, (byTag = new Map()));
+    let byFirst = byTag.get(a);
+    if (byFirst === undefined) byTag.set(a, (byFirst = new Map()));
+    let id = byFirst.get(b);
+    if (id === undefined) {
+      id = this.allocType(def);
+      byFirst.set(b, id);
     }
     return id;
   }
