@@ -1,4 +1,4 @@
-import type { Component, Section } from '../ast.js';
+import type { Component, CustomPayload, Section } from '../ast.js';
 import { BinaryError, SECTION_NAMES } from '../error.js';
 import { Reader, uLebSize } from '../reader.js';
 import { readCoreInstance, readCoreType } from './core.js';
@@ -19,6 +19,37 @@ const ITEM_OFFSETS = new WeakMap<Section, readonly number[]>();
 /** Absolute offset of each item of a decoded vector section (for error locations); undefined for built trees. */
 export function itemOffsets(section: Section): readonly number[] | undefined {
   return ITEM_OFFSETS.get(section);
+}
+
+/**
+ * A decoded custom section whose `payload` (names, producers, metadata) is interpreted on first access: validating or
+ * extracting a world never needs it, and the component-name section of a large component is thousands of strings.
+ */
+class CustomSectionNode {
+  readonly id = 0 as const;
+  readonly kind = 'custom' as const;
+  sizeWidth?: number;
+  widths?: Record<number, number>;
+  #payload: CustomPayload | undefined;
+  readonly #buf: Uint8Array;
+  readonly #start: number;
+
+  constructor(readonly offset: number, readonly size: number, readonly name: string, readonly data: Uint8Array, buf: Uint8Array, start: number) {
+    this.#buf = buf;
+    this.#start = start;
+  }
+
+  get payload(): CustomPayload {
+    return (this.#payload ??= parseCustomPayload(this.name, this.#buf, this.#start, this.#start + this.data.length));
+  }
+
+  set payload(p: CustomPayload) {
+    this.#payload = p;
+  }
+
+  toJSON(): object {
+    return { offset: this.offset, size: this.size, id: this.id, kind: this.kind, name: this.name, data: this.data, payload: this.payload, ...(this.sizeWidth !== undefined ? { sizeWidth: this.sizeWidth } : {}), ...(this.widths ? { widths: this.widths } : {}) };
+  }
 }
 
 export const MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -92,8 +123,7 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
         const name = r.string();
         const dataStart = r.pos;
         const data = r.bytes(bodyEnd - dataStart);
-        const payload = parseCustomPayload(name, buf, dataStart, bodyEnd);
-        section = { offset, size, id, kind: 'custom', name, data, payload };
+        section = new CustomSectionNode(offset, size, name, data, buf, dataStart);
         break;
       }
       case 1:
