@@ -241,15 +241,24 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
   return { kind: bufKind, start: bufStart, end: bufEnd, word: bufWord, simple: bufSimple, count, text, offset };
 }
 
-const KEYWORDS_BY_FIRST: string[][] = [];
-for (const kw of KEYWORDS) (KEYWORDS_BY_FIRST[kw.charCodeAt(0)] ??= []).push(kw);
+/** Keywords bucketed by a hash of first character, last character and length: one lookup rules out most identifiers. */
+const KEYWORD_LIST = [...KEYWORDS];
+const KEYWORD_BUCKETS: (number[] | undefined)[] = new Array(256).fill(undefined);
+const bucketOf = (first: number, last: number, len: number) => (first * 31 + last * 17 + len * 7) & 255;
+KEYWORD_LIST.forEach((kw, k) => (KEYWORD_BUCKETS[bucketOf(kw.charCodeAt(0), kw.charCodeAt(kw.length - 1), kw.length)] ??= []).push(k));
 
-/** The keyword spelled by `text[s, e)`, compared in place (no substring, no hashing). */
+/** The keyword spelled by `text[s, e)`, compared in place (no substring, no string hashing). */
 function keywordAt(text: string, s: number, e: number): string | undefined {
-  const candidates = KEYWORDS_BY_FIRST[text.charCodeAt(s)];
-  if (candidates === undefined) return undefined;
   const len = e - s;
-  for (const kw of candidates) if (kw.length === len && text.startsWith(kw, s)) return kw;
+  const bucket = KEYWORD_BUCKETS[bucketOf(text.charCodeAt(s), text.charCodeAt(e - 1), len)];
+  if (bucket === undefined) return undefined;
+  for (let b = 0; b < bucket.length; b++) {
+    const kw = KEYWORD_LIST[bucket[b]!]!;
+    if (kw.length !== len) continue;
+    let j = 0;
+    while (j < len && kw.charCodeAt(j) === text.charCodeAt(s + j)) j++;
+    if (j === len) return kw;
+  }
   return undefined;
 }
 
