@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { encodeWitPackage } from '@weld/binary';
+import { packageNameString, resolvePath } from '@weld/wit-tools';
 import { request } from 'undici';
 import { pullComponent, pushComponent, type PushResult } from './artifact.js';
 import { RegistryError } from './errors.js';
@@ -246,19 +248,12 @@ export interface EncodedWitPackage {
   bytes: Uint8Array;
 }
 
-type WitEncoder = (resolve: unknown, pkg: unknown) => Uint8Array;
-
 /**
  * Resolves a WIT folder or file (with its deps/) and encodes its package as binary WIT with the binary codec's
- * `encodeWitPackage`. The encoder is looked up at run time so publishing from `.wasm` works in builds without it.
+ * `encodeWitPackage`. WIT errors surface as the `WeldError`s of wit-tools (caret under the source).
  */
 export async function encodeWitSource(path: string, options: { features?: string[]; allFeatures?: boolean } = {}): Promise<EncodedWitPackage> {
-  const witTools = await import('@weld/wit-tools');
-  const binary = (await import('@weld/binary')) as unknown as { encodeWitPackage?: WitEncoder };
-  if (typeof binary.encodeWitPackage !== 'function') {
-    throw new RegistryError('unsupported-operation', 'this build cannot encode WIT to binary yet', { hint: 'publish a binary WIT package (.wasm) instead' });
-  }
-  const { resolve, package: pkg } = witTools.resolvePath(path, options);
-  const name = witTools.packageNameString(resolve.packages[pkg]!.name);
-  return { name, bytes: binary.encodeWitPackage(resolve, pkg) };
+  const { resolve, package: pkg } = resolvePath(path, options);
+  const name = packageNameString(resolve.packages[pkg]!.name);
+  return { name, bytes: encodeWitPackage(resolve, pkg) };
 }

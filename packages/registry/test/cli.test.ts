@@ -128,6 +128,18 @@ describe('weld wit publish / deps', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('error[lock-mismatch]');
   });
+  it('publishes the WIT folder itself (the default source) under its own package name', async () => {
+    const project = join(dir, 'witfolder');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(project, 'wit'), { recursive: true });
+    writeFileSync(join(project, 'wit', 'logging.wit'), 'package acme:logging@0.3.0;\n\ninterface log {\n  write: func(msg: string);\n}\n');
+    const pub = await runWeld(['-o', 'json', 'wit', 'publish', '--registry', reg.host], { cwd: project, env });
+    expect(pub.code, pub.stderr).toBe(0);
+    const doc = JSON.parse(pub.stdout);
+    expect(doc.package).toBe('acme:logging@0.3.0');
+    expect(doc.reference).toBe(`${reg.host}/acme/logging:0.3.0`);
+    expect(doc.layer.mediaType).toBe('application/wasm');
+  });
 });
 
 describe('a push killed mid-upload', () => {

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { extractWit } from '@weld/binary';
+import { packageNameString, resolvePath } from '@weld/wit-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
 import { pushComponent } from '../src/artifact.js';
@@ -10,6 +12,7 @@ import { RegistryError } from '../src/errors.js';
 import { openTarget } from '../src/open.js';
 import {
   discoverRegistry,
+  encodeWitSource,
   fetchWitDeps,
   packageReference,
   parsePackageName,
@@ -108,5 +111,45 @@ describe('publish and deps', () => {
       if (saved === undefined) delete process.env.WELD_HOME;
       else process.env.WELD_HOME = saved;
     }
+  });
+});
+
+describe('publishing a WIT folder', () => {
+  it('encodes the folder to binary WIT, publishes it, and a consumer resolves against the fetched dependency', async () => {
+    const src = join(dir, 'types-src');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(
+      join(src, 'types.wit'),
+      'package acme:types@1.2.0;\n\ninterface shapes {\n  record point { x: s32, y: s32 }\n  area: func(a: point, b: point) -> u64;\n}\n',
+    );
+    const encoded = await encodeWitSource(src);
+    expect(encoded.name).toBe('acme:types@1.2.0');
+    const back = extractWit(encoded.bytes);
+    expect(back.kind).toBe('package');
+    expect(packageNameString(back.resolve.packages[back.package]!.name)).toBe('acme:types@1.2.0');
+
+    const mapping = { namespaces: { acme: domain } };
+    const pub = await publishWitPackage(encoded.bytes, encoded.name, mapping);
+    expect(pub.reference).toMatchObject({ repository: 'wit/acme/types', tag: '1.2.0' });
+
+    const app = join(dir, 'app-wit');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'app.wit'), 'package acme:app;\n\nworld app {\n  import acme:types/shapes@1.2.0;\n  export run: func() -> u64;\n}\n');
+    await fetchWitDeps(['acme:types@1.2.0'], { witDir: app, mapping });
+    expect(readFileSync(join(app, 'deps', 'acme-types.wasm')).equals(encoded.bytes)).toBe(true);
+    const consumer = resolvePath(app);
+    const names = consumer.resolve.packages.map((p) => packageNameString(p.name));
+    expect(names).toContain('acme:types@1.2.0');
+    const shapes = consumer.resolve.interfaces.find((i) => i.name === 'shapes');
+    expect(shapes && [...shapes.functions.keys()]).toEqual(['area']);
+  });
+
+  it('reports WIT errors of the folder as WIT errors, before anything is pushed', async () => {
+    const bad = join(dir, 'bad-src');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(join(bad, 'x.wit'), 'package acme:bad@1.0.0;\ninterface i { f: func() -> nope; }\n');
+    const err = await encodeWitSource(bad).catch((e) => e);
+    expect(err.code).toBeTypeOf('string');
+    expect(err.message).toContain('nope');
   });
 });
