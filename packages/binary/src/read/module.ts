@@ -20,7 +20,8 @@ export interface CoreModuleInfo {
   imports: CoreImport[];
   exports: CoreExport[];
   /** type index of every defined (non-imported) function */
-  functions: number[];
+  /** type index of each defined function (a typed array: large modules define tens of thousands) */
+  functions: Uint32Array;
   tables: CoreExternType[];
   memories: CoreExternType[];
   globals: CoreExternType[];
@@ -65,7 +66,7 @@ export function coreModuleInfo(module: CoreModule, section = 'core module'): Cor
   const r = new Reader(buf, 8, buf.length);
   r.section = section;
   const info: CoreModuleInfo = {
-    offset: module.offset, size: buf.length, sections: [], types: [], imports: [], exports: [], functions: [], tables: [],
+    offset: module.offset, size: buf.length, sections: [], types: [], imports: [], exports: [], functions: new Uint32Array(0), tables: [],
     memories: [], globals: [], tags: [], customNames: [],
   };
   try {
@@ -99,7 +100,7 @@ export function coreModuleInfo(module: CoreModule, section = 'core module'): Cor
         case 3:
           {
             const n = s.count('functions');
-            const fns: number[] = new Array(n);
+            const fns = new Uint32Array(n);
             for (let i = 0; i < n; i++) fns[i] = s.u32();
             info.functions = fns;
           }

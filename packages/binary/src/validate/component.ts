@@ -223,10 +223,11 @@ export class ComponentValidator {
       return sig ?? fail('invalid-core-module', `type index ${i} is not a function type`);
     };
     // every function's type index must name a function type (checked cheaply when all types are function types)
+    const fns = info.functions;
     if (types.every((t) => t.composite.kind === 'func')) {
-      for (const t of info.functions) if (t >= types.length) funcSig(t);
+      for (let i = 0; i < fns.length; i++) if (fns[i]! >= types.length) funcSig(fns[i]!);
     } else {
-      for (const t of info.functions) if (types[t]?.composite.kind !== 'func') funcSig(t);
+      for (let i = 0; i < fns.length; i++) if (types[fns[i]!]?.composite.kind !== 'func') funcSig(fns[i]!);
     }
     const ext = (t: CoreExternType): CoreExt => coreExt(t, funcSig);
     const imports = info.imports.map((i) => ({ module: i.module, name: i.name, type: ext(i.type) }));
