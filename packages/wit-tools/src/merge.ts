@@ -453,7 +453,7 @@ class Remap {
     const cached = this.hasBorrowCache.get(ty);
     if (cached !== undefined) return cached;
     const k = this.resolve.types[ty]!.kind;
-    const h = (t: Type | undefined) => t !== undefined && this.typeHasBorrow(t);
+    const h = (t: Type | undefined) => t !== undefined && typeof t === 'number' && this.typeHasBorrow(t);
     let result: boolean;
     switch (k.tag) {
       case 'type': result = h(k.type); break;

@@ -389,9 +389,24 @@ class Parser {
     const isAsync = this.eat(T['keyword'], 'async');
     const span = this.expectSpan(T['keyword'], 'func');
     this.expect(T['(']);
-    const params = this.listTrailer(T[')'], () => this.param());
+    const params = this.params();
     const result = this.eat(T['->']) ? this.type(0) : undefined;
     return { span, async: isAsync, params, result };
+  }
+
+  /** `name: type` pairs up to and including `)`, trailing comma allowed (a loop, not a closure per function). */
+  private params(): { name: Id; ty: TypeAst }[] {
+    const items: { name: Id; ty: TypeAst }[] = [];
+    for (;;) {
+      if (this.t.kind[this.pos] === C_COMMENT) this.docs();
+      if (this.eat(T[')'])) break;
+      items.push(this.param());
+      if (!this.eat(T[','])) {
+        this.expect(T[')']);
+        break;
+      }
+    }
+    return items;
   }
 
   private param(): { name: Id; ty: TypeAst } {
@@ -461,7 +476,7 @@ class Parser {
       const span = this.spanOf(i);
       this.advance();
       this.expect(T['(']);
-      const params = this.listTrailer(T[')'], () => this.param());
+      const params = this.params();
       const result = this.eat(T['->']) ? this.type(0) : undefined;
       this.expect(T[';']);
       return { kind: 'constructor', func: { docs, attributes, name: { name: 'constructor', span }, func: { span, async: false, params, result } } };
