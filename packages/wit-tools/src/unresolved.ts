@@ -33,7 +33,8 @@ export interface UnresolvedPackage {
   requiredResourceTypes: { id: TypeId; span: Span }[];
 }
 
-type TypeOrItem = { tag: 'type'; id: TypeId } | { tag: 'item'; what: string };
+/** A name visible in an interface or world: a type, or another item (a function) that cannot be used as one. */
+type NameEntry = { tag: 'type'; id: TypeId; span: Span } | { tag: 'item'; what: string; span: Span };
 
 const MAP_KEYS = new Set(['bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'char', 'string']);
 
@@ -222,10 +223,10 @@ export class PackageBuilder {
   private readonly astItems: Map<string, AstItemRef>[] = [];
   private readonly packageItems = new Map<string, AstItemRef>();
   /** names visible in each interface: set when a local interface is resolved, filled on demand for a foreign one */
-  private readonly interfaceTypes: (Map<string, { item: TypeOrItem; span: Span }> | undefined)[] = [];
+  private readonly interfaceTypes: (Map<string, NameEntry> | undefined)[] = [];
   private readonly foreignDeps = new Map<string, ForeignDep>();
   private readonly foreignInterfaces = new Set<InterfaceId>();
-  private typeLookup = new Map<string, { item: TypeOrItem; span: Span }>();
+  private typeLookup = new Map<string, NameEntry>();
   private readonly requiredResourceTypes: { id: TypeId; span: Span }[] = [];
 
   constructor(private readonly sources: SourceMap) {}
@@ -432,7 +433,7 @@ export class PackageBuilder {
         for (const n of names) {
           if (lookup.has(n.name.name)) continue;
           const id = this.allocType(newTypeDef(n.name.name, { tag: 'unknown' }, { tag: 'interface', id: iface }, stability, n.name.span, undefined, externalId));
-          lookup.set(n.name.name, { item: { tag: 'type', id }, span: n.name.span });
+          lookup.set(n.name.name, { tag: 'type', id, span: n.name.span });
           this.interfaces[iface]!.types.set(n.name.name, id);
         }
       });
@@ -445,10 +446,11 @@ export class PackageBuilder {
     w.stability = this.stability(world.attributes);
     this.resolveTypes({ tag: 'world', id: worldId }, world.items);
     for (const it of world.items) if (it.kind === 'include') this.resolveInclude(worldId, it.include);
-    for (const [name, { item, span }] of this.typeLookup) {
-      if (item.tag !== 'type') continue;
+    for (const [name, entry] of this.typeLookup) {
+      if (entry.tag !== 'type') continue;
+      const span = entry.span;
       if (w.imports.has(name)) this.err('wit-world', span, `import \`${name}\` conflicts with prior import of same name`);
-      w.imports.set(name, { tag: 'type', id: item.id, span });
+      w.imports.set(name, { tag: 'type', id: entry.id, span });
     }
     const imported = new Set<InterfaceId>();
     const exported = new Set<InterfaceId>();
@@ -517,11 +519,11 @@ export class PackageBuilder {
     iface.docs = docsText(docs.lines);
     iface.stability = this.stability(attrs);
     this.resolveTypes({ tag: 'interface', id }, items);
-    for (const [name, { item }] of this.typeLookup) if (item.tag === 'type') iface.types.set(name, item.id);
+    for (const [name, entry] of this.typeLookup) if (entry.tag === 'type') iface.types.set(name, entry.id);
     const funcs: WitFunction[] = [];
     for (const it of items) {
       if (it.kind === 'func') {
-        this.defineName(it.func.name, { tag: 'item', what: 'function' });
+        this.defineName(it.func.name, { tag: 'item', what: 'function', span: it.func.name.span });
         funcs.push(this.resolveFunction(it.func.docs, it.func.attributes, it.func.name.name, it.func.name.span, it.func.func, {
           tag: it.func.func.async ? 'async-freestanding' : 'freestanding',
         }));
@@ -580,7 +582,7 @@ export class PackageBuilder {
       const externalId = this.externalId(def.attributes);
       const kind = this.resolveTypeDef(def.ty, stability);
       const id = this.allocType(newTypeDef(def.name.name, kind, owner, stability, def.name.span, docs, externalId));
-      this.defineName(def.name, { tag: 'type', id });
+      this.defineName(def.name, { tag: 'type', id, span: def.name.span });
     }
   }
 
@@ -592,10 +594,10 @@ export class PackageBuilder {
     for (const n of u.names) {
       const found = this.interfaceTypes[from]?.get(n.name.name);
       if (!found) this.err('wit-unknown-name', n.name.span, `name \`${n.name.name}\` does not exist`);
-      if (found.item.tag === 'item') this.err('wit-unknown-name', n.name.span, `cannot import ${found.item.what} \`${n.name.name}\``);
+      if (found.tag === 'item') this.err('wit-unknown-name', n.name.span, `cannot import ${found.what} \`${n.name.name}\``);
       const local = n.as ?? n.name;
-      const id = this.allocType(newTypeDef(local.name, { tag: 'type', type: found.item.id }, owner, stability, n.name.span, undefined, externalId));
-      this.defineName(local, { tag: 'type', id });
+      const id = this.allocType(newTypeDef(local.name, { tag: 'type', type: found.id }, owner, stability, n.name.span, undefined, externalId));
+      this.defineName(local, { tag: 'type', id, span: local.span });
     }
   }
 
@@ -608,8 +610,8 @@ export class PackageBuilder {
 
   private resolveResourceFunc(f: ast.ResourceFunc, resource: ast.Id): WitFunction {
     const found = this.typeLookup.get(resource.name);
-    if (!found || found.item.tag !== 'type') throw new Error('type lookup for resource failed');
-    const rid = found.item.id;
+    if (!found || found.tag !== 'type') throw new Error('type lookup for resource failed');
+    const rid = found.id;
     const nf = f.func;
     let name: string;
     let kind: FunctionKind;
@@ -690,9 +692,9 @@ export class PackageBuilder {
     return item.id;
   }
 
-  private defineName(name: ast.Id, item: TypeOrItem): void {
+  private defineName(name: ast.Id, entry: NameEntry): void {
     if (this.typeLookup.has(name.name)) this.err('wit-duplicate', name.span, `name \`${name.name}\` is defined more than once`);
-    this.typeLookup.set(name.name, { item, span: name.span });
+    this.typeLookup.set(name.name, entry);
   }
 
   private resolveTypeDef(ty: ast.TypeAst, stability: Stability): TypeDefKind {
@@ -752,8 +754,8 @@ export class PackageBuilder {
   private resolveTypeName(name: ast.Id): TypeId {
     const found = this.typeLookup.get(name.name);
     if (!found) this.err('wit-unknown-name', name.span, `name \`${name.name}\` does not exist`);
-    if (found.item.tag === 'item') this.err('wit-unknown-name', name.span, `cannot use ${found.item.what} \`${name.name}\` as a type`);
-    return found.item.id;
+    if (found.tag === 'item') this.err('wit-unknown-name', name.span, `cannot use ${found.what} \`${name.name}\` as a type`);
+    return found.id;
   }
 
   private validateResource(name: ast.Id): TypeId {
