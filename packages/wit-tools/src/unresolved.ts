@@ -80,6 +80,17 @@ export function docsText(lines: readonly string[]): string | undefined {
   return out.slice(0, end);
 }
 
+const PRIM_CODES = new Map<string, number>(
+  ['bool', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'f32', 'f64', 'char', 'string', 'error-context'].map((p, k) => [p, k + 1]),
+);
+
+/** A type id or size as itself + 16, a primitive as 1..14, none as 0. */
+function operandCode(t: Type | number | undefined): number {
+  if (t === undefined) return 0;
+  if (typeof t === 'number') return t + 16;
+  return PRIM_CODES.get(t)!;
+}
+
 function typeKey(t: Type | undefined): string {
   return t === undefined ? '_' : String(t);
 }
@@ -214,8 +225,8 @@ export class PackageBuilder {
   private readonly interfaces: Interface[] = [];
   private readonly worlds: World[] = [];
   private readonly anonTypes = new Map<string, TypeId>();
-  /** anonymous types with two type operands (result, map, fixed-size list, future, stream): tag → first → second → id */
-  private readonly anonPairs = new Map<string, Map<Type | undefined, Map<Type | number | undefined, TypeId>>>();
+  /** anonymous types with two operands (result, map, fixed-size list, future, stream): tag → numeric pair key → id */
+  private readonly anonPairs = new Map<string, Map<number | string, TypeId>>();
   private readonly anonBorrows = new Map<Type, TypeId>();
   private readonly anonLists = new Map<Type, TypeId>();
   private readonly anonOptions = new Map<Type, TypeId>();
@@ -847,12 +858,14 @@ export class PackageBuilder {
   private internPair(tag: string, a: Type | undefined, b: Type | number | undefined, def: TypeDef): TypeId {
     let byTag = this.anonPairs.get(tag);
     if (byTag === undefined) this.anonPairs.set(tag, (byTag = new Map()));
-    let byFirst = byTag.get(a);
-    if (byFirst === undefined) byTag.set(a, (byFirst = new Map()));
-    let id = byFirst.get(b);
+    // the first operand is a type (code below 2^20 for any realistic arena), the second a type or a u32 size
+    // (code below 2^33): the combined number is exact below 2^53; beyond that fall back to a string key
+    const first = operandCode(a);
+    const key: number | string = first < 0x100000 ? first * 0x200000000 + operandCode(b) : `${first} ${operandCode(b)}`;
+    let id = byTag.get(key);
     if (id === undefined) {
       id = this.allocType(def);
-      byFirst.set(b, id);
+      byTag.set(key, id);
     }
     return id;
   }

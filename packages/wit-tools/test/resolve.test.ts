@@ -54,3 +54,26 @@ describe('forbidden codepoints', () => {
     });
   }
 });
+
+describe('anonymous type interning', () => {
+  it('shares equal anonymous types and keeps different ones apart', () => {
+    const { resolve } = resolveSource(`package a:b;
+interface i {
+  f: func(a: list<u8, 4294967295>, b: list<u8, 4294967295>, c: list<u8, 4294967294>, d: list<u16, 4294967295>);
+  g: func(a: result<u8>, b: result<_, u8>, c: result<u8, u8>, d: result<u8>, e: result);
+  h: func(a: future<u8>, b: stream<u8>, c: future, d: stream, e: future<u8>, f: map<string, u8>, g: map<string, u8>);
+}`);
+    const iface = resolve.interfaces[0]!;
+    const params = (name: string) => iface.functions.get(name)!.params.map((p) => p.type);
+    const [fa, fb, fc, fd] = params('f');
+    expect(fa).toBe(fb);
+    expect(new Set([fa, fc, fd]).size).toBe(3);
+    const [ga, gb, gc, gd, ge] = params('g');
+    expect(ga).toBe(gd);
+    expect(new Set([ga, gb, gc, ge]).size).toBe(4);
+    const [ha, hb, hc, hd, he, hf, hg] = params('h');
+    expect(ha).toBe(he);
+    expect(hf).toBe(hg);
+    expect(new Set([ha, hb, hc, hd, hf]).size).toBe(5);
+  });
+});
