@@ -23,11 +23,11 @@ describe('component-model spec tests', () => {
     expect(validTotal).toBeGreaterThan(240);
     expect(invalidTotal).toBeGreaterThan(500);
   });
-  it('accepts the valid components (floor)', () => {
+  it('accepts every valid component', () => {
     const failures = scoped.filter((s) => s.case.expect === 'valid' && s.outcome === 'fail').map((s) => `${s.case.file}:${s.case.line} ${s.got}`);
-    expect(validOk / validTotal, failures.join('\n')).toBeGreaterThanOrEqual(0.99);
+    expect(failures, failures.join('\n')).toEqual([]);
   });
   it('rejects the invalid and malformed components (floor)', () => {
-    expect(invalidOk / invalidTotal).toBeGreaterThanOrEqual(0.93);
+    expect(invalidOk / invalidTotal).toBeGreaterThanOrEqual(0.96);
   });
 });

@@ -404,8 +404,9 @@ export class ComponentValidator {
       const exp = new Substitution(map).entity(expected);
       const why = entityMismatch(arg, exp);
       if (why) fail('type-mismatch', `type mismatch for import \`${name}\`\n${why}`);
-      // a checked `(type (eq T))` import now stands for the supplied type in everything after it
-      if (expected.sort === 'type' && expected.type.kind === 'defined' && arg.sort === 'type') map.set(expected.type, arg.type);
+      // a checked `(type (eq T))` import, or a type exported by an imported instance, now stands for the supplied
+      // type in everything after it (so the instance's exports mention the caller's names, not the callee's)
+      bindTypes(expected, arg, map);
     }
     for (const name of args.keys()) {
       if (!c.imports.has(name)) {
@@ -1287,6 +1288,16 @@ function coreExt(t: CoreExternType, funcSig: (i: number) => CoreSig): CoreExt {
       }
       return { kind: 'memory', min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared, pageSizeLog2: t.limits.pageSizeLog2 };
     case 'global': return { kind: 'global', type: cvt(t.type), mutable: t.mutable };
+  }
+}
+
+function bindTypes(expected: Entity, arg: Entity, map: Map<object, RType>): void {
+  if (expected.sort === 'type' && expected.type.kind === 'defined' && arg.sort === 'type') map.set(expected.type, arg.type);
+  else if (expected.sort === 'instance' && arg.sort === 'instance') {
+    for (const [name, x] of expected.type.exports) {
+      const a = arg.type.exports.get(name);
+      if (a) bindTypes(x, a, map);
+    }
   }
 }
 

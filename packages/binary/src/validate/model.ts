@@ -366,8 +366,11 @@ export class Substitution {
 
   val(v: RVal): RVal {
     if (typeof v === 'string' || this.map.size === 0) return v;
-    const bound = this.map.get(v);
-    if (bound) return valOf(bound) ?? v;
+    // a second name of a bound type (an export of an imported `(eq T)` type) stands for what the import is bound to
+    for (let o: RDefined | undefined = v; o; o = o.origin) {
+      const bound = this.map.get(o);
+      if (bound) return valOf(bound) ?? v;
+    }
     const hit = this.vals.get(v);
     if (hit) return hit;
     const b = v.body;
