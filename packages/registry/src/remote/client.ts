@@ -267,6 +267,9 @@ export class RegistryClient {
     if (e instanceof RegistryError) return e;
     const code = (e as { code?: string }).code ?? '';
     const msg = (e as Error).message ?? String(e);
+    if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
+      return new RegistryError('size-mismatch', `the content sent for ${req.what} is shorter or longer than its declared size`, { cause: e });
+    }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
       return new RegistryError('timeout', `${this.host} did not answer in time (${req.what})`, { cause: e });
     }

@@ -9,7 +9,7 @@ import { RegistryClient, header, type RegistryResponse } from './client.js';
 export interface RepositoryOptions {
   /** Blobs up to this size go up in one PUT; larger ones in PATCH chunks of `chunkSize`. Default 32 MiB. */
   monolithicMaxBytes?: number;
-  /** PATCH chunk size for large blobs. Default 32 MiB. */
+  /** PATCH chunk size for large blobs. Default 128 MiB: every PATCH costs the registry a request and a hash-state save (200 MB in 32 MiB chunks measured ~20% slower than in 128 MiB ones). Memory does not depend on it: chunks stream. */
   chunkSize?: number;
   /** Tag page size for `tags()`. Default 1000. */
   tagPageSize?: number;
@@ -41,7 +41,7 @@ export class RemoteRepository implements Target {
   ) {
     this.name = `${client.registry}/${repository}`;
     this.monolithicMax = options.monolithicMaxBytes ?? 32 * 1024 * 1024;
-    this.chunkSize = options.chunkSize ?? 32 * 1024 * 1024;
+    this.chunkSize = options.chunkSize ?? 128 * 1024 * 1024;
     this.pageSize = options.tagPageSize ?? 1000;
   }
 

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { Agent, type Dispatcher } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
+import { describe as describeBlob, readAll } from '../src/digest.js';
+import { RegistryClient, RemoteRepository, anonymous, staticCredentials } from '../src/index.js';
+
+/** An undici agent that records the method of every request it sends. */
+class RecordingAgent extends Agent {
+  readonly methods: string[] = [];
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    this.methods.push(options.method);
+    return super.dispatch(options, handler);
+  }
+}
+
+let reg: TestRegistry;
+beforeAll(async () => {
+  reg = await startRegistry({ mode: 'open' });
+});
+afterAll(async () => {
+  await reg?.stop();
+});
+
+describe('blob uploads on a real registry', () => {
+  const MiB = 1024 * 1024;
+  const upload = async (bytes: Uint8Array, streamed: boolean) => {
+    const agent = new RecordingAgent();
+    const repo = new RemoteRepository(new RegistryClient(reg.host, { credentials: anonymous, dispatcher: agent }), `uploads/r${randomBytes(3).toString('hex')}`, {
+      monolithicMaxBytes: MiB,
+      chunkSize: MiB,
+    });
+    const desc = describeBlob('application/octet-stream', bytes);
+    const source = streamed
+      ? (async function* () {
+          for (let i = 0; i < bytes.byteLength; i += 100_000) yield bytes.subarray(i, i + 100_000);
+        })()
+      : bytes;
+    await repo.push(desc, source);
+    const sent = agent.methods.filter((m) => m !== 'HEAD' && m !== 'GET');
+    const back = await readAll(await repo.fetch(desc));
+    await agent.close();
+    return { sent, identical: Buffer.from(back).equals(bytes) };
+  };
+
+  it('sends a small blob in one PUT', async () => {
+    const r = await upload(randomBytes(200_000), true);
+    expect(r.sent).toEqual(['POST', 'PUT']);
+    expect(r.identical).toBe(true);
+  });
+
+  it('sends a large streamed blob in PATCH chunks of chunkSize, then a PUT with the digest', async () => {
+    const r = await upload(randomBytes(2 * MiB + 12345), true);
+    expect(r.sent).toEqual(['POST', 'PATCH', 'PATCH', 'PATCH', 'PUT']);
+    expect(r.identical).toBe(true);
+  });
+
+  it('a streamed blob shorter than its descriptor fails and leaves no blob behind', async () => {
+    const bytes = randomBytes(3 * MiB);
+    const desc = describeBlob('application/octet-stream', bytes);
+    const repo = new RemoteRepository(new RegistryClient(reg.host, { credentials: anonymous }), 'uploads/short', { monolithicMaxBytes: MiB, chunkSize: MiB });
+    const err = await repo
+      .push(desc, (async function* () {
+        yield bytes.subarray(0, 2 * MiB);
+      })())
+      .catch((e) => e);
+    expect(err.code).toBe('size-mismatch');
+    expect(await repo.exists(desc)).toBe(false);
+  });
+
+  it('content that does not match its digest is refused by the registry and not stored', async () => {
+    const bytes = randomBytes(2 * MiB);
+    const desc = { ...describeBlob('application/octet-stream', bytes), digest: describeBlob('x', randomBytes(8)).digest };
+    const repo = new RemoteRepository(new RegistryClient(reg.host, { credentials: anonymous }), 'uploads/wrong', { monolithicMaxBytes: MiB, chunkSize: MiB });
+    const err = await repo
+      .push(desc, (async function* () {
+        yield bytes;
+      })())
+      .catch((e) => e);
+    expect(err.code).toBe('digest-mismatch');
+    expect(await repo.exists(desc)).toBe(false);
+  });
+});
+
+describe('failures a registry can answer with', () => {
+  let server: Server;
+  let host = '';
+  let resets = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const url = req.url ?? '';
+      const json = (status: number, code: string, message: string, extra: Record<string, string> = {}) =>
+        res.writeHead(status, { 'content-type': 'application/json', ...extra }).end(JSON.stringify({ errors: [{ code, message }] }));
+      if (url === '/v2/' || url.startsWith('/v2/?')) return void res.writeHead(200).end('{}');
+      if (url.startsWith('/v2/reset/')) {
+        if (++resets <= 2) return void req.socket.destroy();
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"reset","tags":["ok"]}');
+      }
+      if (url.startsWith('/v2/basic/')) {
+        return void json(401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="test"' });
+      }
+      if (url.startsWith('/v2/forbidden/')) return void json(403, 'DENIED', 'requested access to the resource is denied');
+      if (url.startsWith('/v2/nameless/')) return void json(404, 'NAME_UNKNOWN', 'repository name not known to registry');
+      if (url.startsWith('/v2/nomanifest/')) return void json(404, 'MANIFEST_UNKNOWN', 'manifest unknown');
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const repo = (name: string, creds = anonymous) => new RemoteRepository(new RegistryClient(host, { credentials: creds, backoffMs: 1, retries: 4 }), name);
+  const tagsOf = async (r: RemoteRepository) => {
+    const out: string[] = [];
+    for await (const t of r.tags()) out.push(t);
+    return out;
+  };
+
+  it('retries connection resets', async () => {
+    expect(await tagsOf(repo('reset/app'))).toEqual(['ok']);
+    expect(resets).toBe(3);
+  });
+
+  it('401 without credentials says to log in; with wrong ones it names their source', async () => {
+    const none = await tagsOf(repo('basic/app')).catch((e) => e);
+    expect(none).toMatchObject({ code: 'unauthorized', exit: 2 });
+    expect(none.hint).toContain(`weld login ${host}`);
+    const wrong = await tagsOf(repo('basic/app', staticCredentials({ username: 'weld', password: 'nope' }))).catch((e) => e);
+    expect(wrong.code).toBe('unauthorized');
+    expect(wrong.message).toContain('rejected the credentials');
+  });
+
+  it('403 DENIED, 404 NAME_UNKNOWN and 404 MANIFEST_UNKNOWN each get their own code', async () => {
+    const denied = await tagsOf(repo('forbidden/app')).catch((e) => e);
+    expect(denied).toMatchObject({ code: 'denied', status: 403 });
+    expect(denied.detail).toContain('DENIED');
+    await expect(tagsOf(repo('nameless/app'))).rejects.toMatchObject({ code: 'name-unknown', status: 404 });
+    const fetchManifest = repo('nomanifest/app').fetch({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'0'.repeat(64)}`, size: 10 });
+    await expect(fetchManifest).rejects.toMatchObject({ code: 'manifest-unknown', status: 404 });
+  });
+});
