@@ -68,7 +68,7 @@ const wat: [string, string, BinaryErrorCode][] = [
   ['argument with wrong param name', '(component $c (import "f" (func (param "x" u32)))) (import "g" (func $g (param "y" u32))) (instance (instantiate $c (with "f" (func $g))))', 'type-mismatch'],
   ['argument with wrong record field', '(type $a (record (field "x" u8))) (type $b (record (field "y" u8))) (component $c (import "t" (type (eq $a)))) (instance (instantiate $c (with "t" (type $b))))', 'type-mismatch'],
   ['instance argument missing an export', '(component $c (import "i" (instance (export "f" (func))))) (instance $e) (instance (instantiate $c (with "i" (instance $e))))', 'type-mismatch'],
-  ['resource identity mismatch', '(type $r1 (resource (rep i32))) (type $r2 (resource (rep i32))) (type $o1 (own $r1)) (type $o2 (own $r2)) (component $c (import "r" (type $r (sub resource))) (import "f" (func (param "x" (own $r))))) (import "g" (func $g (param "x" $o2))) (instance (instantiate $c (with "r" (type $r1)) (with "f" (func $g))))', 'type-mismatch'],
+  ['resource identity mismatch', '(import "r1" (type $r1 (sub resource))) (import "r2" (type $r2 (sub resource))) (type $o1 (own $r1)) (type $o2 (own $r2)) (component $c (import "r" (type $r (sub resource))) (import "f" (func (param "x" (own $r))))) (import "g" (func $g (param "x" $o2))) (instance (instantiate $c (with "r" (type $r1)) (with "f" (func $g))))', 'type-mismatch'],
   ['core module argument missing', '(core module $m (import "env" "f" (func))) (core instance (instantiate $m))', 'missing-argument'],
   ['core argument export missing', '(core module $m (import "env" "f" (func))) (core instance $e) (core instance (instantiate $m (with "env" (instance $e))))', 'missing-export'],
   ['core argument wrong signature', '(core module $m (import "env" "f" (func (param i32)))) (core module $n (func (export "f"))) (core instance $e (instantiate $n)) (core instance (instantiate $m (with "env" (instance $e))))', 'type-mismatch'],
@@ -100,6 +100,9 @@ const wat: [string, string, BinaryErrorCode][] = [
   ['async lower of a sync function type', '(import "f" (func $f)) (core func (canon lower (func $f) async))', 'invalid-canon-options'],
   ['core func type referring to a module type', '(core type $t (module)) (core type (func (param (ref $t))))', 'invalid-type'],
   ['core func type referring to a missing type', '(core type (func (param (ref 100))))', 'index-out-of-bounds'],
+  ['import mentioning a locally defined resource', '(type $r (resource (rep i32))) (import "x" (func (result (own $r))))', 'invalid-resource-use'],
+  ['import mentioning a resource the component type exports', '(type (component (export "x" (type $x (sub resource))) (import "f" (func (result (own $x))))))', 'invalid-resource-use'],
+  ['import mentioning a record named by an export', '(type $t1 (record (field "f" u32))) (export $t2 "t1" (type $t1)) (import "i" (func (result $t2)))', 'invalid-resource-use'],
   ['memory larger than 4 GiB in a module type', '(core type (module (import "" "" (memory 70000))))', 'invalid-type'],
 ];
 

@@ -68,6 +68,8 @@ class Scope {
   named = new Set<RResource>();
   /** record/variant/enum/flags types that carry a name here (introduced by an import or export) */
   namedTypes = new Set<RDefined>();
+  /** names an export gave to a record/variant/enum/flags: an import may not refer to them */
+  exportNamedTypes = new Set<RDefined>();
   contextTypes = new Map<number, string>();
   started = false;
   /** resource label → resource, for `[constructor]`/`[method]`/`[static]` names */
@@ -1103,6 +1105,7 @@ export class ComponentValidator {
       const b = v.body;
       if (!top && NAMED_KINDS.has(b.kind)) {
         if (!s.namedTypes.has(v) && !extra.has(v)) bad();
+        if (dir === 'import' && s.exportNamedTypes.has(v) && !extra.has(v)) bad();
         return;
       }
       switch (b.kind) {
@@ -1113,7 +1116,13 @@ export class ComponentValidator {
         case 'tuple': b.types.forEach((t) => val(t)); break;
         case 'option': val(b.type); break;
         case 'result': val(b.ok); val(b.err); break;
-        case 'own': case 'borrow': if (!s.named.has(res(b.resource)) && !extraRes.has(res(b.resource))) bad(); break;
+        case 'own': case 'borrow': {
+          const r = res(b.resource);
+          if (!s.named.has(r) && !extraRes.has(r)) bad();
+          // an import cannot mention a resource this component itself defines or exports
+          if (dir === 'import' && !extraRes.has(r) && (r.local || s.defined.includes(r))) bad();
+          break;
+        }
         case 'stream': case 'future': val(b.element); break;
         default: break;
       }
@@ -1180,6 +1189,7 @@ export class ComponentValidator {
     if (e.sort === 'instance') for (const r of e.type.defined) s.defined.push(r);
     this.checkNamed(s, e, 'export');
     const named = this.nameEntity(s, e);
+    if (named !== e && named.sort === 'type' && named.type.kind === 'defined') s.exportNamedTypes.add(named.type);
     s.exports.set(n.name, named);
     this.push(s, named);
   }
@@ -1226,7 +1236,9 @@ export class ComponentValidator {
         if (!s.imported.some((i) => res(i) === root) && !s.defined.includes(root)) s.defined.push(root);
       }
     }
+    const before = e;
     e = this.nameEntity(s, e);
+    if (e !== before && e.sort === 'type' && e.type.kind === 'defined') s.exportNamedTypes.add(e.type);
     s.exports.set(x.name.name, e);
     this.push(s, e);
     if (e.sort === 'value') s.values[s.values.length - 1].used = true;
