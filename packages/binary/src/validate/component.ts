@@ -1178,8 +1178,14 @@ export class ComponentValidator {
     const key = nameKey(kind);
     if (s.exportKeys.has(key)) fail('duplicate-name', `export name \`${n.name}\` conflicts with previous name \`${s.exportKeys.get(key)}\``);
     s.exportKeys.set(key, n.name);
-    const e = this.entityOf(s, t);
+    let e = this.entityOf(s, t);
     if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
+    if (e.sort === 'instance' && e.type.defined.length) {
+      // two exports of one instance type are two instances: each gets its own abstract resources
+      const map = new Map<RResource, RType>();
+      for (const r of e.type.defined) map.set(r, freshResource(false));
+      e = new Substitution(map).entity(e);
+    }
     this.checkResourceName(s, kind, e, s.exportResourceNames, 'export');
     if (e.sort === 'type' && e.type.kind === 'resource') {
       if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.defined.push(e.type);
