@@ -47,6 +47,20 @@ describe('weld push / pull / copy / tag / ls', () => {
 
     const inspect = await weld(['-o', 'json', 'ls', `${reg.host}/cli/calc`]);
     expect(JSON.parse(inspect.stdout).tags).toEqual(['1.0.0']);
+
+    const shown = await weld(['inspect', `${reg.host}/cli/calc:1.0.0`]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`${reg.host}/cli/calc:1.0.0@${doc.digest}`);
+    expect(shown.stdout).toContain('config    application/vnd.wasm.config.v0+json');
+    expect(shown.stdout).toMatch(/layer {5}application\/wasm .* calc\.wasm|layer {5}application\/wasm .*\.wasm/);
+    expect(shown.stdout).toContain('org.opencontainers.image.version: 1.0.0');
+    const shownJson = JSON.parse((await weld(['-o', 'json', 'inspect', `${reg.host}/cli/calc:1.0.0`])).stdout);
+    expect(shownJson.descriptor.digest).toBe(doc.digest);
+    expect(shownJson.config.component).toEqual(doc.config.component);
+    expect(shownJson.world.imports.length + shownJson.world.exports.length).toBeGreaterThan(0);
+    const absent = await weld(['inspect', `${reg.host}/cli/calc:9.9.9`]);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toContain('error[tag-unknown]');
   });
 
   it('works against the embedded store with bare names, and copies to a registry and a layout', async () => {

@@ -97,6 +97,14 @@ describe('failures a registry can answer with', () => {
         if (++resets <= 2) return void req.socket.destroy();
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"reset","tags":["ok"]}');
       }
+      if (url.startsWith('/v2/stall/')) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000' });
+        return void res.write(Buffer.alloc(100));
+      }
+      if (url.startsWith('/v2/cut/')) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000' });
+        return void res.write(Buffer.alloc(100), () => setTimeout(() => req.socket.destroy(), 20));
+      }
       if (url.startsWith('/v2/basic/')) {
         return void json(401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="test"' });
       }
@@ -122,6 +130,13 @@ describe('failures a registry can answer with', () => {
   it('retries connection resets', async () => {
     expect(await tagsOf(repo('reset/app'))).toEqual(['ok']);
     expect(resets).toBe(3);
+  });
+
+  it('a blob download that stalls or is cut off mid-body is a typed error', async () => {
+    const desc = { mediaType: 'application/wasm', digest: `sha256:${'1'.repeat(64)}`, size: 1000 };
+    const stalled = new RemoteRepository(new RegistryClient(host, { credentials: anonymous, timeoutMs: 300 }), 'stall/app');
+    await expect(readAll(await stalled.fetch(desc))).rejects.toMatchObject({ code: 'timeout' });
+    await expect(readAll(await repo('cut/app').fetch(desc))).rejects.toMatchObject({ code: 'network-error' });
   });
 
   it('401 without credentials says to log in; with wrong ones it names their source', async () => {

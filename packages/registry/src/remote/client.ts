@@ -263,7 +263,16 @@ export class RegistryClient {
     return { header: `Bearer ${token}`, expiresAt: Date.now() + (lifetime - 10) * 1000 };
   }
 
-  private networkError(e: unknown, req: RegistryRequest): RegistryError {
+  /** A response body whose network failures while streaming (stalls, resets) surface as `RegistryError`s. */
+  async *guardedBody(body: AsyncIterable<Uint8Array>, what: string): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of body) yield chunk;
+    } catch (e) {
+      throw this.networkError(e, { what });
+    }
+  }
+
+  private networkError(e: unknown, req: Pick<RegistryRequest, 'what'>): RegistryError {
     if (e instanceof RegistryError) return e;
     const code = (e as { code?: string }).code ?? '';
     const msg = (e as Error).message ?? String(e);

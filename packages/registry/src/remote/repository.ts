@@ -71,7 +71,7 @@ export class RemoteRepository implements Target {
       await res.body.dump();
       throw new RegistryError('size-mismatch', `${this.name} serves ${desc.digest} with ${declared} bytes, expected ${desc.size}`);
     }
-    return verifying(desc, res.body, this.name);
+    return verifying(desc, this.client.guardedBody(res.body, `${manifest ? 'manifest' : 'blob'} ${this.repository}@${desc.digest}`), this.name);
   }
 
   async exists(desc: Descriptor): Promise<boolean> {
@@ -288,7 +288,7 @@ export class RemoteRepository implements Target {
     }
     // Some registries omit the digest on HEAD: fetch and hash the manifest.
     const get = await this.client.send({ method: 'GET', url: this.path('manifests', reference), headers: { accept: MANIFEST_ACCEPT }, scopes: this.scopes(), what });
-    const bytes = await readAll(get.body, MAX_MANIFEST_BYTES);
+    const bytes = await readAll(this.client.guardedBody(get.body, what), MAX_MANIFEST_BYTES);
     const m = parseManifest(bytes, this.name);
     const desc = describe(m.mediaType ?? header(get.headers, 'content-type')?.split(';')[0].trim() ?? MediaType.ociManifest, bytes);
     if (isDigest(reference) && desc.digest !== reference) throw new RegistryError('digest-mismatch', `${this.name} served ${reference} with different content`);
@@ -306,7 +306,13 @@ export class RemoteRepository implements Target {
     let url: string | undefined = `${this.path('tags/list')}?n=${this.pageSize}`;
     while (url) {
       const res: RegistryResponse = await this.client.send({ method: 'GET', url, scopes: this.scopes(), what: `tags of ${this.repository}` });
-      const doc = (await res.body.json()) as { tags?: string[] | null };
+      const text = Buffer.from(await readAll(this.client.guardedBody(res.body, `tags of ${this.repository}`), MAX_MANIFEST_BYTES)).toString('utf8');
+      let doc: { tags?: string[] | null };
+      try {
+        doc = JSON.parse(text) as typeof doc;
+      } catch (e) {
+        throw new RegistryError('registry-error', `${this.client.host} answered the tag list of ${this.repository} with something other than JSON`, { cause: e });
+      }
       for (const t of doc.tags ?? []) yield t;
       const link = header(res.headers, 'link');
       const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
@@ -328,7 +334,7 @@ export class RemoteRepository implements Target {
       const type = header(res.headers, 'content-type')?.split(';')[0].trim();
       if (res.status === 200 && type === MediaType.ociIndex) {
         this.referrersApi = true;
-        const index = parseManifest(await readAll(res.body, MAX_MANIFEST_BYTES), this.name) as ImageIndex;
+        const index = parseManifest(await readAll(this.client.guardedBody(res.body, `referrers of ${desc.digest}`), MAX_MANIFEST_BYTES), this.name) as ImageIndex;
         const filtered = header(res.headers, 'oci-filters-applied')?.includes('artifactType');
         return (index.manifests ?? []).filter((d) => !artifactType || filtered || d.artifactType === artifactType);
       }
