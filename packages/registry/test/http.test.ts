@@ -87,6 +87,7 @@ describe('failures a registry can answer with', () => {
   let server: Server;
   let host = '';
   let resets = 0;
+  const referrerCalls: string[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
       const url = req.url ?? '';
@@ -104,6 +105,16 @@ describe('failures a registry can answer with', () => {
       if (url.startsWith('/v2/cut/')) {
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000' });
         return void res.write(Buffer.alloc(100), () => setTimeout(() => req.socket.destroy(), 20));
+      }
+      if (url.startsWith('/v2/refs/app/referrers/')) {
+        referrerCalls.push(url);
+        const manifests = [
+          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 500, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' },
+          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'b'.repeat(64)}`, size: 600, artifactType: 'application/spdx+json' },
+        ];
+        return void res
+          .writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' })
+          .end(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
       }
       if (url.startsWith('/v2/basic/')) {
         return void json(401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="test"' });
@@ -126,6 +137,14 @@ describe('failures a registry can answer with', () => {
     for await (const t of r.tags()) out.push(t);
     return out;
   };
+
+  it('uses the referrers API when the registry has it (no tag-schema lookups), filtering by artifact type', async () => {
+    const subject = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'c'.repeat(64)}`, size: 300 };
+    const r = repo('refs/app');
+    expect((await r.referrers(subject)).map((d) => d.artifactType)).toEqual(['application/vnd.dev.cosign.artifact.sig.v1+json', 'application/spdx+json']);
+    expect((await r.referrers(subject, 'application/spdx+json')).map((d) => d.digest)).toEqual([`sha256:${'b'.repeat(64)}`]);
+    expect(referrerCalls).toEqual([`/v2/refs/app/referrers/${subject.digest}`, `/v2/refs/app/referrers/${subject.digest}?artifactType=application%2Fspdx%2Bjson`]);
+  });
 
   it('retries connection resets', async () => {
     expect(await tagsOf(repo('reset/app'))).toEqual(['ok']);
