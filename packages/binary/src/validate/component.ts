@@ -5,7 +5,7 @@ import type {
 import { BinaryError, type BinaryErrorCode } from '../error.js';
 import { coreModuleInfo } from '../read/module.js';
 import { itemOffsets } from '../read/component.js';
-import { containsPointer, coreSignature, taskReturnParams } from './abi.js';
+import { containsPointer, coreSignature, flatten, taskReturnParams } from './abi.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freshResource, hasBorrow,
   type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
@@ -1149,6 +1149,7 @@ export class ComponentValidator {
     s.importKeys.set(key, n.name);
     let e = this.entityOf(s, t);
     if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
+    if (n.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have a `versionsuffix`');
     this.checkResourceName(s, kind, e, s.importResourceNames, 'import');
     if (e.sort === 'type' && e.type.kind === 'resource') {
       if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.imported.push(e.type);
@@ -1180,6 +1181,7 @@ export class ComponentValidator {
     s.exportKeys.set(key, n.name);
     let e = this.entityOf(s, t);
     if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
+    if (n.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have a `versionsuffix`');
     if (e.sort === 'instance' && e.type.defined.length) {
       // two exports of one instance type are two instances: each gets its own abstract resources
       const map = new Map<RResource, RType>();
@@ -1217,6 +1219,7 @@ export class ComponentValidator {
       }
     }
     if (x.name.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
+    if (x.name.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have a `versionsuffix`');
     this.checkResourceName(s, kind, e, s.exportResourceNames, 'export');
     // every resource an export mentions must be imported or exported by this component (an exported instance
     // exports its resources by name too)
@@ -1402,8 +1405,9 @@ function checkPtrOptions(o: { memory?: CoreExt; realloc?: number; requireMemory:
   }
 }
 
+/** How many core values the types flatten to, before any spilling to memory. */
 function flatCount(types: RVal[]): number {
-  let n = 0;
-  for (const t of types) n += coreSignature({ kind: 'func', async: false, params: [{ name: 'x', type: t }] }, 'lift', false, false).params.length;
-  return n;
+  const out: string[] = [];
+  for (const t of types) flatten(t, out);
+  return out.length;
 }
