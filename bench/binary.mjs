@@ -22,6 +22,8 @@ if (!file) {
 const bytes = readFileSync(file);
 const mb = bytes.length / 1e6;
 
+// Warm-ups run each side to its steady state (weld's code is optimised by V8 on background threads during the first
+// few hundred calls; measuring earlier times the compiler); both sides get about a second of warm-up.
 async function time(label, warmup, runs, fn) {
   for (let i = 0; i < warmup; i++) await fn();
   const samples = [];
@@ -40,7 +42,7 @@ async function time(label, warmup, runs, fn) {
 
 console.log(`input: ${file.replace(root, '')} (${mb.toFixed(1)} MB, componentize-js)`);
 let ours;
-const weld = await time('weld extractWit (decode + validate + WIT model + print)', 100, 100, () => {
+const weld = await time('weld extractWit (decode + validate + WIT model + print)', 400, 200, () => {
   const x = binary.extractWit(bytes);
   ours = witTools.printPackage(x.resolve, x.package);
 });
@@ -48,7 +50,7 @@ const weld = await time('weld extractWit (decode + validate + WIT model + print)
 // with weld's measurement on a 2-core machine.
 const jco = await import(pathToFileURL(require.resolve('@bytecodealliance/jco')).href);
 let theirs;
-const peer = await time('jco componentWit (wit-component in wasm)', 20, 40, async () => {
+const peer = await time('jco componentWit (wit-component in wasm)', 40, 40, async () => {
   theirs = await jco.componentWit(bytes);
 });
 const norm = (t) => t.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('//')).join('\n');
