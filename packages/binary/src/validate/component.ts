@@ -757,16 +757,7 @@ export class ComponentValidator {
     }
     if (callback !== undefined) this.coreFunc(s, callback);
     if (postReturn !== undefined) this.coreFunc(s, postReturn);
-    const o = { memory, realloc, postReturn, isAsync, callback, gc, ptr };
-    return {
-      ...o,
-      requireMemory: () => { if (!memory) fail('invalid-canon-options', 'canonical option `memory` is required'); },
-      requireRealloc: () => {
-        if (!memory) fail('invalid-canon-options', 'canonical option `memory` is required');
-        if (realloc === undefined) fail('invalid-canon-options', 'canonical option `realloc` is required');
-      },
-      requireSync: (where: string) => { if (isAsync) fail('invalid-canon-options', `cannot specify \`async\` option on \`${where}\``); },
-    };
+    return new CanonOpts(memory, realloc, postReturn, isAsync, callback, gc, ptr);
   }
 
   private coreFunc(s: Scope, i: number): CoreSig {
@@ -1389,6 +1380,27 @@ function flatSizeTooLarge(t: RDefined): boolean {
     }
   };
   return size(t) >= 2 ** 28;
+}
+
+/** Canonical options after validation, with the requirements a built-in may place on them. */
+class CanonOpts {
+  constructor(
+    readonly memory: CoreExt | undefined, readonly realloc: number | undefined, readonly postReturn: number | undefined,
+    readonly isAsync: boolean, readonly callback: number | undefined, readonly gc: boolean, readonly ptr: 'i32' | 'i64',
+  ) {}
+
+  requireMemory(): void {
+    if (!this.memory) fail('invalid-canon-options', 'canonical option `memory` is required');
+  }
+
+  requireRealloc(): void {
+    this.requireMemory();
+    if (this.realloc === undefined) fail('invalid-canon-options', 'canonical option `realloc` is required');
+  }
+
+  requireSync(where: string): void {
+    if (this.isAsync) fail('invalid-canon-options', `cannot specify \`async\` option on \`${where}\``);
+  }
 }
 
 function checkPtrOptions(o: { memory?: CoreExt; realloc?: number; requireMemory: () => void; requireRealloc: () => void }, f: RFunc, context: 'lift' | 'lower'): void {
