@@ -121,8 +121,18 @@ export class ComponentValidator {
         continue;
       }
       const offsets = itemOffsets(sec);
+      // one try per section rather than a closure and a try per item; the failing item's offset names the error
       const each = <T>(items: T[], fn: (x: T) => void) => {
-        items.forEach((x, i) => this.at(label, offsets?.[i] ?? sec.offset, () => fn(x)));
+        let i = 0;
+        try {
+          for (; i < items.length; i++) {
+            this.hereSection = label;
+            this.hereOffset = offsets?.[i] ?? sec.offset;
+            fn(items[i]!);
+          }
+        } catch (e) {
+          throw this.located(e, label, offsets?.[i] ?? sec.offset);
+        }
       };
       switch (sec.kind) {
         case 'custom':
@@ -183,11 +193,16 @@ export class ComponentValidator {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof Invalid) throw new BinaryError(e.code, e.message, offset, section);
-      if (e instanceof BinaryError) throw e;
-      if (e instanceof RangeError) throw new BinaryError('limit-exceeded', `type too deeply nested: ${e.message}`, offset, section);
-      throw e;
+      throw this.located(e, section, offset);
     }
+  }
+
+  /** The error to throw for `e` raised while validating the item at `offset` of `section`. */
+  private located(e: unknown, section: string, offset: number): unknown {
+    if (e instanceof Invalid) return new BinaryError(e.code, e.message, offset, section);
+    if (e instanceof BinaryError) return e;
+    if (e instanceof RangeError) return new BinaryError('limit-exceeded', `type too deeply nested: ${e.message}`, offset, section);
+    return e;
   }
 
   // ---------- core ----------
