@@ -61,6 +61,9 @@ describe('weld push / pull / copy / tag / ls', () => {
     const absent = await weld(['inspect', `${reg.host}/cli/calc:9.9.9`]);
     expect(absent.code).toBe(2);
     expect(absent.stderr).toContain('error[tag-unknown]');
+    const noFile = await weld(['inspect', './nowhere/app.txt']);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toContain('error[file-not-found]');
   });
 
   it('works against the embedded store with bare names, and copies to a registry and a layout', async () => {

@@ -1,4 +1,4 @@
-import { inspectReference, type ReferenceInspection } from '@weld/registry';
+import { RegistryError, inspectReference, isRegistryError, parseReference, type ReferenceInspection } from '@weld/registry';
 import { emit, type GlobalOptions } from '../context.js';
 import { humanBytes, openOptions } from './registry-common.js';
 
@@ -33,6 +33,15 @@ function text(r: ReferenceInspection): string[] {
 
 /** `weld inspect <ref>`: an artifact in a registry or store — manifest, config, recorded world, referrers. */
 export async function inspectRef(g: GlobalOptions, ref: string, opts: { plainHttp?: boolean; timeout?: string }): Promise<void> {
+  try {
+    parseReference(ref);
+  } catch (e) {
+    // Neither an existing file nor a reference: when it looks like a path, the file is what is missing.
+    if (isRegistryError(e) && e.code === 'invalid-reference' && /^(\.{0,2}\/|~)|\.[a-z0-9]+$/i.test(ref)) {
+      throw new RegistryError('file-not-found', `${ref}: no such file`, { hint: `it is not a reference either (${e.message})` });
+    }
+    throw e;
+  }
   const r = await inspectReference(ref, openOptions(opts));
   emit(g, r, () => text(r));
 }
