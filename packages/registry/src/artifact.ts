@@ -6,6 +6,7 @@ import { describe, readAll, sha256 } from './digest.js';
 import type { CopyEvent } from './copy.js';
 import { RegistryError } from './errors.js';
 import { atomicWriteStream, tempName } from './fsutil.js';
+import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
 import { canPushDigesting, type Descriptor, type Target } from './store/types.js';
 import { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
@@ -146,7 +147,7 @@ async function hashFile(path: string): Promise<{ digest: string; size: number }>
 export async function pushComponent(
   target: Target,
   source: ComponentSource,
-  options: ArtifactOptions & { tag?: string; onEvent?: (e: CopyEvent) => void; onePass?: boolean } = {},
+  options: ArtifactOptions & { tag?: string; onEvent?: (e: CopyEvent) => void; onePass?: boolean; retry?: TransferRetry } = {},
 ): Promise<PushResult> {
   const layerType = options.layerMediaType ?? MediaType.wasmLayer;
   let layer: Descriptor;
@@ -167,7 +168,8 @@ export async function pushComponent(
       // hash-first path below, which finds the blob present and uploads nothing.)
       const provisional: Descriptor = { mediaType: layerType, digest: `pending:${source.path}`, size: st.size };
       emit({ type: 'start', desc: provisional });
-      layer = await target.pushDigesting(layerType, st.size, countBytes(open(), provisional, emit));
+      const digesting = target;
+      layer = await retryTransfer(() => digesting.pushDigesting(layerType, st.size, countBytes(open(), provisional, emit)), options.retry);
       emit({ type: 'done', desc: provisional });
       layerPushed = true;
     } else {
@@ -192,10 +194,11 @@ export async function pushComponent(
       return;
     }
     emit({ type: 'start', desc });
-    const src = content();
-    const counted = src instanceof Uint8Array ? src : countBytes(src, desc, emit);
-    await target.push(desc, counted);
-    if (src instanceof Uint8Array) emit({ type: 'bytes', desc, bytes: src.byteLength });
+    await retryTransfer(async () => {
+      const src = content();
+      await target.push(desc, src instanceof Uint8Array ? src : countBytes(src, desc, emit));
+      if (src instanceof Uint8Array) emit({ type: 'bytes', desc, bytes: src.byteLength });
+    }, options.retry);
     result.uploaded.push(desc);
     emit({ type: 'done', desc });
   };

@@ -2,6 +2,7 @@ import { isDigest, keepVerified, readAll } from './digest.js';
 import { RegistryError } from './errors.js';
 import { isManifestType, parseManifest, successors } from './media.js';
 import { RemoteRepository } from './remote/repository.js';
+import { retryTransfer, type TransferRetry } from './retry.js';
 import type { Descriptor, Target } from './store/types.js';
 
 /** Transfer events for progress display. `bytes` events carry the bytes moved since the last event. */
@@ -19,6 +20,8 @@ export interface CopyOptions {
   /** Also copy manifests that refer to the root (signatures, SBOMs) via the referrers API. Default false. */
   referrers?: boolean;
   onEvent?: (e: CopyEvent) => void;
+  /** A blob transfer that fails transiently (5xx, 429, reset, timeout) is restarted from a fresh fetch. */
+  retry?: TransferRetry;
 }
 
 export interface CopyResult {
@@ -67,15 +70,23 @@ export async function copy(src: Target, dst: Target, reference: string, options:
       return;
     }
     emit({ type: 'start', desc });
-    const stream = await src.fetch(desc);
-    async function* counted() {
-      for await (const chunk of stream) {
-        result.bytesCopied += chunk.byteLength;
-        emit({ type: 'bytes', desc, bytes: chunk.byteLength });
-        yield chunk;
-      }
-    }
-    await dst.push(desc, keepVerified(counted(), stream, desc.digest));
+    let attemptBytes = 0;
+    await retryTransfer(
+      async () => {
+        attemptBytes = 0;
+        const stream = await src.fetch(desc);
+        async function* counted() {
+          for await (const chunk of stream) {
+            attemptBytes += chunk.byteLength;
+            result.bytesCopied += chunk.byteLength;
+            emit({ type: 'bytes', desc, bytes: chunk.byteLength });
+            yield chunk;
+          }
+        }
+        await dst.push(desc, keepVerified(counted(), stream, desc.digest));
+      },
+      { ...options.retry, onRetry: () => (result.bytesCopied -= attemptBytes) },
+    );
     result.copied.push(desc);
     emit({ type: 'done', desc });
   }

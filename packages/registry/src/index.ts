@@ -42,6 +42,7 @@ export {
 } from './remote/credentials.js';
 export { openTarget, type OpenOptions, type OpenedTarget } from './open.js';
 export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.js';
+export { retryTransfer, type TransferRetry } from './retry.js';
 export { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
 export {
   pushComponent,

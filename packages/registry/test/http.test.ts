@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
 import { describe as describeBlob, readAll } from '../src/digest.js';
-import { RegistryClient, RemoteRepository, anonymous, staticCredentials } from '../src/index.js';
+import { MemoryStore, RegistryClient, RemoteRepository, anonymous, copy, pullComponent, pushComponent, staticCredentials } from '../src/index.js';
+import { buildComponent } from './support/component.js';
 
 /** An undici agent that records the method of every request it sends. */
 class RecordingAgent extends Agent {
@@ -174,5 +178,81 @@ describe('failures a registry can answer with', () => {
     await expect(tagsOf(repo('nameless/app'))).rejects.toMatchObject({ code: 'name-unknown', status: 404 });
     const fetchManifest = repo('nomanifest/app').fetch({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'0'.repeat(64)}`, size: 10 });
     await expect(fetchManifest).rejects.toMatchObject({ code: 'manifest-unknown', status: 404 });
+  });
+});
+
+describe('a streamed upload the registry fails half-way', () => {
+  let proxy: Server;
+  let proxyHost = '';
+  let failNext = 0;
+  const failed: string[] = [];
+  beforeAll(async () => {
+    // Forwards to the real registry, but answers 503 to the next `failNext` blob-data requests (after reading them).
+    proxy = createServer((req, res) => {
+      const carriesData = req.method === 'PATCH' || (req.method === 'PUT' && req.url?.includes('/blobs/uploads/') && req.headers['content-length'] !== '0');
+      if (carriesData && failNext > 0) {
+        failNext--;
+        failed.push(req.method!);
+        req.resume();
+        req.on('end', () => res.writeHead(503).end());
+        return;
+      }
+      const [host, port] = reg.host.split(':');
+      const up = httpRequest({ host, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, host: reg.host } }, (r) => {
+        const headers = { ...r.headers };
+        if (typeof headers.location === 'string') headers.location = headers.location.replace(reg.host, proxyHost);
+        res.writeHead(r.statusCode ?? 502, headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    proxyHost = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+  });
+  afterAll(() => {
+    proxy.closeAllConnections();
+    proxy.close();
+  });
+  const repo = (name: string) =>
+    new RemoteRepository(new RegistryClient(proxyHost, { credentials: anonymous, backoffMs: 1 }), name, { monolithicMaxBytes: 256 * 1024, chunkSize: 512 * 1024 });
+
+  it('pushComponent restarts the layer upload from the file and the artifact arrives intact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weld-retry-'));
+    try {
+      const file = join(dir, 'big.wasm');
+      const bytes = buildComponent({ exports: ['demo:retry/api'], padding: 17 * 1024 * 1024 });
+      writeFileSync(file, bytes);
+      failNext = 1;
+      failed.length = 0;
+      const pushed = await pushComponent(repo('retry/file'), { path: file }, { tag: 'v1', retry: { backoffMs: 1 } });
+      expect(failed).toEqual(['PATCH']);
+      expect(pushed.uploaded.map((d) => d.digest)).toContain(pushed.layer.digest);
+      const back = await pullComponent(repo('retry/file'), 'v1');
+      expect(Buffer.from(back.bytes!).equals(bytes)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('copy refetches the blob and uploads it again; bytesCopied counts it once', async () => {
+    const src = new MemoryStore();
+    const bytes = buildComponent({ exports: ['demo:retry/copy'], padding: 1024 * 1024 });
+    const pushed = await pushComponent(src, { bytes }, { tag: 'v1' });
+    failNext = 2;
+    failed.length = 0;
+    const result = await copy(src, repo('retry/copy'), 'v1', { retry: { backoffMs: 1 } });
+    expect(failed.length).toBe(2);
+    expect(result.bytesCopied).toBe(result.copied.reduce((n, d) => n + d.size, 0));
+    expect(result.copied.map((d) => d.digest)).toContain(pushed.layer.digest);
+    const back = await pullComponent(repo('retry/copy'), 'v1');
+    expect(Buffer.from(back.bytes!).equals(bytes)).toBe(true);
+  });
+
+  it('gives up after the attempts with the registry error', async () => {
+    failNext = 10;
+    const err = await pushComponent(repo('retry/never'), { bytes: buildComponent({ exports: ['demo:retry/no'], padding: 600 * 1024 }) }, { tag: 'v1', retry: { attempts: 2, backoffMs: 1 } }).catch((e) => e);
+    failNext = 0;
+    expect(err.code).toBe('registry-unavailable');
+    await expect(repo('retry/never').resolve('v1')).rejects.toMatchObject({ code: expect.stringMatching(/tag-unknown|name-unknown/) });
   });
 });
