@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ImageManifest } from '../media.js';
 import type { Descriptor, Target } from '../store/types.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -6,15 +7,8 @@ export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 export const EMPTY_JSON = Buffer.from('{}');
 
-export interface Manifest {
-  schemaVersion: 2;
-  mediaType?: string;
-  artifactType?: string;
-  config: Descriptor;
-  layers: Descriptor[];
-  subject?: Descriptor;
-  annotations?: Record<string, string>;
-}
+/** An OCI image manifest, as the rest of the registry package reads it. */
+export type Manifest = ImageManifest;
 
 export function sha256Digest(bytes: Uint8Array): string {
   return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
