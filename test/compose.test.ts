@@ -74,6 +74,10 @@ describe('weld compose: plugging the C calc into the JS app', () => {
     expect(inspect.stdout).toMatch(/  layer {5}application\/wasm .* app\.wasm/);
     expect(inspect.stdout).toContain('exports (1):\n  demo:app/app@0.1.0');
     expect(inspect.stdout).toContain('application/vnd.dev.sigstore.bundle.v0.3+json');
+    // push recorded the composition's inputs as a manifest annotation
+    const appDigest = sha256Digest(await readFile(polyglotComponent('app')));
+    const calcDigest = sha256Digest(await readFile(polyglotComponent('calc')));
+    expect(inspect.stdout).toContain(`  dev.weld.composition.inputs: app@${appDigest},calc@${calcDigest}`);
     const json = JSON.parse((await weld(['-o', 'json', 'inspect', 'demo/composed:1'])).stdout);
     expect(json.world.imports).toContain('wasi:io/streams@0.2.12');
     expect((await weld(['push', polyglotComponent('calc'), 'demo/calc:1'])).code).toBe(0);

@@ -14,3 +14,4 @@ export { decodeWasmPackageInto, installWitPackageDecoder } from './wit/hook.js';
 import { installWitPackageDecoder } from './wit/hook.js';
 installWitPackageDecoder();
 export { checkTargets, type TargetReport, type TargetMismatch } from './wit/targets.js';
+export { PROVENANCE_SECTION, provenanceOf, type Provenance, type ProvenanceInput } from './provenance.js';

@@ -70,6 +70,9 @@ function createdTime(options: ArtifactOptions, mtime?: Date): string {
 }
 
 /** Builds config and manifest for a wasm layer already described by `layer`. */
+/** Manifest annotation listing a composed component's inputs as `name@sha256:…`, comma-separated. */
+export const COMPOSED_FROM_ANNOTATION = 'dev.weld.composition.inputs';
+
 export function buildWasmManifest(layer: Descriptor, world: WorldNames, options: ArtifactOptions & { created: string }): BuiltWasmArtifact {
   const configDoc: WasmConfig = {
     created: options.created,
@@ -85,6 +88,10 @@ export function buildWasmManifest(layer: Descriptor, world: WorldNames, options:
   for (const [field, value] of Object.entries(world.metadata)) {
     const key = METADATA_ANNOTATIONS[field];
     if (key) annotations[key] = value;
+  }
+  if (world.provenance) {
+    // a composition's inputs, from the weld-provenance section `weld compose` wrote
+    annotations[COMPOSED_FROM_ANNOTATION] = world.provenance.inputs.map((i) => `${i.name}@${i.digest}`).join(',');
   }
   Object.assign(annotations, options.provenance ?? {}, options.annotations ?? {});
   const manifestDoc: ImageManifest = {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { decodeComponent, sniff } from '@weld/binary';
+import { PROVENANCE_SECTION, decodeComponent, provenanceOf, sniff, type Provenance } from '@weld/binary';
 import { RegistryError } from './errors.js';
 
 /** What a registry artifact records about a wasm binary: its kind, top-level import/export names, metadata. */
@@ -9,6 +9,8 @@ export interface WorldNames {
   exports: string[];
   /** wasm-metadata custom sections (description, licenses, source, homepage, revision, version, authors). */
   metadata: Record<string, string>;
+  /** What `weld compose` recorded the component was made from, if it was. */
+  provenance?: Provenance;
 }
 
 /**
@@ -36,11 +38,12 @@ export function componentWorldNames(bytes: Uint8Array): WorldNames {
     else if (s.kind === 'export') for (const x of s.items) exports.push(x.name.name);
     else if (s.kind === 'custom' && s.payload.kind === 'metadata') metadata[s.payload.field] = s.payload.value;
   }
-  return { kind: 'component', imports, exports, metadata };
+  const provenance = provenanceOf(component);
+  return { kind: 'component', imports, exports, metadata, ...(provenance ? { provenance } : {}) };
 }
 
 const WORLD_SECTION_IDS = new Set([10, 11]);
-const METADATA_SECTION_NAMES = new Set(['description', 'licenses', 'source', 'homepage', 'revision', 'version', 'authors', 'name']);
+const METADATA_SECTION_NAMES = new Set(['description', 'licenses', 'source', 'homepage', 'revision', 'version', 'authors', 'name', PROVENANCE_SECTION]);
 const MAX_KEPT_SECTION = 16 * 1024 * 1024;
 
 /**
@@ -80,7 +83,7 @@ export async function componentWorldNamesFromFile(path: string): Promise<WorldNa
       const end = pos + headerLen + len;
       if (end > size) throw new RegistryError('not-a-wasm-artifact', `${path}: section at byte ${pos} runs past the end of the file`);
       let keep = WORLD_SECTION_IDS.has(id);
-      if (id === 0 && len <= 4096) {
+      if (id === 0 && len <= 65536) {
         const section = await read(pos, headerLen + len);
         const nameLen = section[headerLen];
         const name = section.subarray(headerLen + 1, headerLen + 1 + nameLen).toString('utf8');

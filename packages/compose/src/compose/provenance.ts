@@ -1,24 +1,7 @@
 import { createHash } from 'node:crypto';
-import { decodeComponent } from '@weld/binary';
+import { decodeComponent, provenanceOf, type Provenance } from '@weld/binary';
 
-/** Name of the custom section in which `weld compose` records what a component was composed from. */
-export const PROVENANCE_SECTION = 'weld-provenance';
-
-export interface ProvenanceInput {
-  /** The label the input was given (file name without extension, or as named on the command line). */
-  name: string;
-  /** `sha256:<hex>` of the input component's bytes. */
-  digest: string;
-  role: 'socket' | 'plug';
-  /** Imports of the socket this plug satisfies (plugs only). */
-  satisfies?: string[];
-}
-
-export interface Provenance {
-  tool: 'weld';
-  version: string;
-  inputs: ProvenanceInput[];
-}
+export { PROVENANCE_SECTION, type Provenance, type ProvenanceInput } from '@weld/binary';
 
 export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -30,15 +13,5 @@ export function encodeProvenance(p: Provenance): Uint8Array {
 
 /** The composition provenance of a component, if it has a well-formed one (top-level custom section). */
 export function readProvenance(bytes: Uint8Array): Provenance | undefined {
-  const component = decodeComponent(bytes);
-  for (const s of component.sections) {
-    if (s.kind !== 'custom' || s.name !== PROVENANCE_SECTION) continue;
-    try {
-      const doc = JSON.parse(new TextDecoder().decode(s.data)) as Provenance;
-      if (doc.tool === 'weld' && Array.isArray(doc.inputs) && doc.inputs.every((i) => typeof i.name === 'string' && /^sha256:[0-9a-f]{64}$/.test(i.digest))) return doc;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+  return provenanceOf(decodeComponent(bytes));
 }
