@@ -1,8 +1,7 @@
 import { verify as cryptoVerify } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   attestImage,
   compositionPredicate,
@@ -26,16 +25,8 @@ import {
 } from '../../src/sign/index.js';
 import { openTarget } from '../../src/open.js';
 import { pushTestImage, TestTarget } from './memory-target.js';
+import { tempDir } from './temp-dirs.js';
 
-const tempDirs: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const d of tempDirs) await rm(d, { recursive: true, force: true });
-});
 
 
 let alice: KeyPair;

@@ -1,10 +1,9 @@
 import { createPublicKey, createVerify, createSign, scryptSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
 import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   COSIGN_PRIVATE_KEY_PEM,
   decryptPrivateKey,
@@ -19,16 +18,8 @@ import {
 } from '../../src/sign/keys.js';
 import { decodePem } from '../../src/sign/pem.js';
 import { readPassword } from '../../src/sign/password.js';
+import { tempDir } from './temp-dirs.js';
 
-const tempDirs: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const d of tempDirs) await rm(d, { recursive: true, force: true });
-});
 
 
 const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
