@@ -21,6 +21,10 @@ export const CODE: Readonly<Record<TokenKind, number>> = {
 export const EOF = 0;
 const C_KEYWORD = CODE.keyword;
 const C_IDENT = CODE.id;
+const C_ARROW = CODE['->'];
+/** Token code of each single-character punctuation (0: not one); `-` and `/` need a look at the next character. */
+const PUNCT = new Uint8Array(128);
+for (const p of ['=', ',', ':', '.', ';', '(', ')', '{', '}', '<', '>', '*', '@', '/', '+', '-'] as const) PUNCT[p.charCodeAt(0)] = CODE[p];
 export const NAMES: TokenKind[] = [];
 for (const [k, v] of Object.entries(CODE)) NAMES[v] = k as TokenKind;
 
@@ -112,22 +116,40 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
     }
   };
   let count = 0;
-  const push = (code: number, s: number, e: number, word = '') => {
+  const push = (code: number, s: number, e: number) => {
     if (count + 2 >= bufKind.length) grow();
     bufKind[count] = code;
     bufStart[count] = offset + s;
     bufEnd[count] = offset + e;
-    if (word !== '') bufWord[count] = word;
     count++;
   };
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   while (i < n) {
-    const c = text.charCodeAt(i);
-    const s = i;
+    let c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) {
-      i++;
-      continue;
+      // runs of indentation are the commonest characters of all
+      do c = text.charCodeAt(++i);
+      while (c === 32 || c === 9 || c === 10 || c === 13);
+      if (i >= n) break;
+    }
+    const s = i;
+    const punct = c < 128 ? PUNCT[c]! : 0;
+    if (punct !== 0) {
+      // single-character tokens, except where a second character decides (`->`, `//`, `/*`)
+      if (c === 45 && text.charCodeAt(i + 1) === 62) {
+        i += 2;
+        push(C_ARROW, s, i);
+        continue;
+      }
+      if (c !== 47 || (text.charCodeAt(i + 1) !== 47 && text.charCodeAt(i + 1) !== 42)) {
+        if (count + 2 >= bufKind.length) grow();
+        bufKind[count] = punct;
+        bufStart[count] = offset + s;
+        bufEnd[count] = offset + ++i;
+        count++;
+        continue;
+      }
     }
     if (c === 47 /* / */) {
       const d = text.charCodeAt(i + 1);
@@ -138,65 +160,37 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
         push(CODE['comment'], s, i);
         continue;
       }
-      if (d === 42) {
-        i += 2;
-        let depth = 1;
-        while (depth > 0) {
-          if (i >= n) fail(s, 'unterminated block comment', 2);
-          const x = text.charCodeAt(i);
-          if (x === 47 && text.charCodeAt(i + 1) === 42) {
-            depth++;
-            i += 2;
-          } else if (x === 42 && text.charCodeAt(i + 1) === 47) {
-            depth--;
-            i += 2;
-          } else {
-            if (x < 32 ? x !== 9 && x !== 10 && x !== 13 : x >= 0x7f && isForbiddenCode(x)) fail(i, 'forbidden codepoint');
-            i++;
-          }
+      i += 2;
+      let depth = 1;
+      while (depth > 0) {
+        if (i >= n) fail(s, 'unterminated block comment', 2);
+        const x = text.charCodeAt(i);
+        if (x === 47 && text.charCodeAt(i + 1) === 42) {
+          depth++;
+          i += 2;
+        } else if (x === 42 && text.charCodeAt(i + 1) === 47) {
+          depth--;
+          i += 2;
+        } else {
+          if (x < 32 ? x !== 9 && x !== 10 && x !== 13 : x >= 0x7f && isForbiddenCode(x)) fail(i, 'forbidden codepoint');
+          i++;
         }
-        push(CODE['comment'], s, i);
-        continue;
       }
-      push(CODE['/'], s, ++i);
+      push(CODE['comment'], s, i);
       continue;
     }
-    switch (c) {
-      case 61: push(CODE['='], s, ++i); continue;
-      case 44: push(CODE[','], s, ++i); continue;
-      case 58: push(CODE[':'], s, ++i); continue;
-      case 46: push(CODE['.'], s, ++i); continue;
-      case 59: push(CODE[';'], s, ++i); continue;
-      case 40: push(CODE['('], s, ++i); continue;
-      case 41: push(CODE[')'], s, ++i); continue;
-      case 123: push(CODE['{'], s, ++i); continue;
-      case 125: push(CODE['}'], s, ++i); continue;
-      case 60: push(CODE['<'], s, ++i); continue;
-      case 62: push(CODE['>'], s, ++i); continue;
-      case 42: push(CODE['*'], s, ++i); continue;
-      case 64: push(CODE['@'], s, ++i); continue;
-      case 43: push(CODE['+'], s, ++i); continue;
-      case 45:
-        if (text.charCodeAt(i + 1) === 62) {
-          i += 2;
-          push(CODE['->'], s, i);
-          continue;
-        }
-        push(CODE['-'], s, ++i);
-        continue;
-      case 37: {
-        i++;
-        if (i < n && isKeyStart(text.charCodeAt(i), text, i)) {
-          while (i < n && isKeyContinue(text.charCodeAt(i), text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
-        }
-        push(CODE['explicit-id'], s, i);
-        continue;
+    if (c === 37) {
+      i++;
+      if (i < n && isKeyStart(text.charCodeAt(i), text, i)) {
+        while (i < n && isKeyContinue(text.charCodeAt(i), text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
       }
-      case 34: {
-        i = scanString(text, i, (at, msg) => fail(at, msg)).end;
-        push(CODE['string'], s, i);
-        continue;
-      }
+      push(CODE['explicit-id'], s, i);
+      continue;
+    }
+    if (c === 34) {
+      i = scanString(text, i, (at, msg) => fail(at, msg)).end;
+      push(CODE['string'], s, i);
+      continue;
     }
     if (c >= 48 && c <= 57) {
       while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
@@ -227,9 +221,13 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
         } else break;
       }
       const kw = keywordAt(text, s, i);
-      if (kw !== undefined) push(C_KEYWORD, s, i, kw);
-      else push(C_IDENT, s, i, text.slice(s, i));
-      bufSimple[count - 1] = simple && !prevDash ? 1 : 0;
+      if (count + 2 >= bufKind.length) grow();
+      bufKind[count] = kw !== undefined ? C_KEYWORD : C_IDENT;
+      bufStart[count] = offset + s;
+      bufEnd[count] = offset + i;
+      bufWord[count] = kw !== undefined ? kw : text.slice(s, i);
+      bufSimple[count] = simple && !prevDash ? 1 : 0;
+      count++;
       continue;
     }
     const cp = text.codePointAt(i)!;
