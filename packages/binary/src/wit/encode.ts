@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   interfaceIdString, type InterfaceId, type PackageId, type Resolve, type Type, type TypeId, type WorldId, type WorldItem,
   type WorldKey,
@@ -5,6 +6,8 @@ import {
 import type { Component, ComponentTypeDecl, InstanceTypeDecl, DefinedType, ExternName, ExternType, FuncType, Section, TypeDef, ValType } from '../ast.js';
 import { encodeComponent } from '../codec.js';
 import { BinaryError } from '../error.js';
+import { Writer } from '../writer.js';
+import { encodePackageDocs, PACKAGE_DOCS_SECTION } from './package-docs.js';
 
 const name = (n: string): ExternName => ({ name: n, form: 0 });
 
@@ -269,11 +272,31 @@ function encodeWorld(r: Resolve, w: WorldId): TypeDef {
   return { kind: 'component', decls: d.decls };
 }
 
+const WELD_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface EncodeWitOptions {
+  /** the `processed-by` entry of the producers section; `false` leaves the section out (default: weld and its version) */
+  processedBy?: { name: string; version: string } | false;
+}
+
+function producersSection(tool: { name: string; version: string }): Uint8Array {
+  const w = new Writer(64);
+  w.u32(1);
+  w.string('processed-by');
+  w.u32(1);
+  w.string(tool.name);
+  w.string(tool.version);
+  return w.finish();
+}
+
+const custom = (n: string, data: Uint8Array): Section => ({ id: 0, kind: 'custom', offset: 0, size: 0, name: n, data, payload: { kind: 'opaque' } });
+
 /**
  * Encodes WIT package `pkg` of `resolve` as a binary WIT package (wit-component's v2 layout): one exported component
- * type per interface and world, each importing the foreign interfaces it uses.
+ * type per interface and world, each importing the foreign interfaces it uses, then the `package-docs` section (docs
+ * and stability gates) and a producers section.
  */
-export function encodeWitPackage(resolve: Resolve, pkg: PackageId): Uint8Array {
+export function encodeWitPackage(resolve: Resolve, pkg: PackageId, options: EncodeWitOptions = {}): Uint8Array {
   const p = resolve.packages[pkg];
   const version = p.name.version !== undefined ? `@${p.name.version}` : '';
   const qualified = (item: string) => `${p.name.namespace}:${p.name.name}/${item}${version}`;
@@ -304,6 +327,9 @@ export function encodeWitPackage(resolve: Resolve, pkg: PackageId): Uint8Array {
     sections.push({ id: 7, kind: 'type', offset: 0, size: 0, items: [t] } as Section);
     sections.push({ id: 11, kind: 'export', offset: 0, size: 0, items: [exports[i]] } as Section);
   });
+  sections.push(custom(PACKAGE_DOCS_SECTION, encodePackageDocs(resolve, pkg)));
+  const tool = options.processedBy ?? { name: 'weld', version: WELD_VERSION };
+  if (tool !== false) sections.push(custom('producers', producersSection(tool)));
   const c: Component = { offset: 0, size: 0, version: 0x0d, layer: 1, sections };
   return encodeComponent(c);
 }

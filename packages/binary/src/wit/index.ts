@@ -3,6 +3,7 @@ import type { Component } from '../ast.js';
 import { decodeComponent } from '../codec.js';
 import { ComponentValidator } from '../validate/component.js';
 import { isWitPackage, packageOfWitComponent, worldOfComponent } from './from-component.js';
+import { injectPackageDocs, PACKAGE_DOCS_SECTION } from './package-docs.js';
 
 export type ExtractedWit =
   | { kind: 'component'; resolve: Resolve; package: PackageId; world: WorldId }
@@ -10,11 +11,17 @@ export type ExtractedWit =
 
 /**
  * The WIT of a binary: for a component, its world (`root:component/root`) with every interface it uses; for a binary
- * WIT package, the package. Throws `BinaryError` for malformed or invalid input.
+ * WIT package, the package with the docs and stability gates of its `package-docs` section. Throws `BinaryError` for malformed or invalid input.
  */
 export function extractWit(input: Uint8Array | Component): ExtractedWit {
   const c = input instanceof Uint8Array ? decodeComponent(input) : input;
   const type = new ComponentValidator({ coreModules: false }).validate(c);
-  if (isWitPackage(type)) return { kind: 'package', ...packageOfWitComponent(type) };
+  if (isWitPackage(type)) {
+    const x = packageOfWitComponent(type);
+    for (const s of c.sections) {
+      if (s.kind === 'custom' && s.name === PACKAGE_DOCS_SECTION) injectPackageDocs(x.resolve, x.package, s.data, s.offset);
+    }
+    return { kind: 'package', ...x };
+  }
   return { kind: 'component', ...worldOfComponent(type) };
 }
