@@ -68,13 +68,24 @@ export interface PrintOptions {
   docs?: boolean;
   /** only print interfaces and worlds whose definition span satisfies this (used by `fmt` per file) */
   include?: (span: Span) => boolean;
+  /**
+   * Blank lines between items. `wit-printer` (the default) is wit-component's `WitPrinter` exactly: a blank line after
+   * each interface of the main package, none between worlds, nested packages with no blank line before the first and
+   * two between the others. `file` (the default when `include` is given, i.e. for `fmt`) separates every item by one
+   * blank line and ends without one.
+   */
+  layout?: 'wit-printer' | 'file';
 }
 
 class Printer {
   readonly out = new Out();
   private anyItems = false;
 
-  constructor(private readonly r: Resolve, private readonly opts: PrintOptions) {}
+  readonly fileLayout: boolean;
+
+  constructor(private readonly r: Resolve, private readonly opts: PrintOptions) {
+    this.fileLayout = (opts.layout ?? (opts.include ? 'file' : 'wit-printer')) === 'file';
+  }
 
   private newItem(): void {
     if (this.anyItems) this.out.newline();
@@ -83,9 +94,10 @@ class Printer {
 
   private docs(d: string | undefined): void {
     if (this.opts.docs === false || d === undefined) return;
-    const lines = d.split('\n');
+    const lines = rustLines(d);
     if (docsText(lines.map((l) => (l.length > 0 ? `/// ${l}` : '///'))) !== d && !d.includes('*/') && !d.includes('/*') && docsText([`/**${d}*/`]) === d) {
-      // `///` lines would lose this text's common indentation or trailing spaces; a block comment keeps it
+      // Deliberately unlike WitPrinter: `///` lines would lose this text's common indentation or trailing spaces on
+      // re-parsing (WitPrinter's output is lossy there); a block comment keeps it
       this.out.str(`/**${d}*/`);
       this.out.newline();
       return;
@@ -136,9 +148,10 @@ class Printer {
         this.out.newline();
       } else this.out.indentStart();
     }
+    const file = this.fileLayout;
     let first = true;
     const separate = () => {
-      if (!first) this.out.newline();
+      if (file && !first) this.out.newline();
       first = false;
     };
     for (const [name, id] of p.interfaces) {
@@ -151,6 +164,7 @@ class Printer {
       this.out.indentStart();
       this.printInterface(id);
       this.out.indentEnd();
+      if (isMain && !file) this.out.newline();
     }
     for (const [name, id] of p.worlds) {
       const world = this.r.worlds[id]!;
@@ -411,6 +425,14 @@ class Printer {
   }
 }
 
+/** Rust's `str::lines`: split at `\n`, drop one `\r` before it, no empty last line after a final `\n`. */
+function rustLines(s: string): string[] {
+  if (s.length === 0) return [];
+  const lines = s.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
 function sameOwner(a: TypeOwner, b: TypeOwner): boolean {
   return a.tag === b.tag && (a.tag === 'none' || a.id === (b as { id: number }).id);
 }
@@ -428,10 +450,14 @@ export function itemName(f: WitFunction): string {
 export function printPackage(resolve: Resolve, pkg: PackageId, options: PrintOptions & { nested?: PackageId[] } = {}): string {
   const p = new Printer(resolve, options);
   p.printPackage(pkg, true);
-  for (const n of options.nested ?? []) {
-    p.out.newline();
+  (options.nested ?? []).forEach((n, i) => {
+    if (p.fileLayout) p.out.newline();
+    else if (i > 0) {
+      p.out.newline();
+      p.out.newline();
+    }
     p.printPackage(n, false);
-  }
+  });
   return p.out.text;
 }
 
