@@ -10,7 +10,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const { resolvePath, toJSON, isWeldError } = await import(pathToFileURL(join(repo, 'packages/wit-tools/dist/index.js')).href);
+const { resolvePath, toJSON, isWeldError, watFilesOf } = await import(pathToFileURL(join(repo, 'packages/wit-tools/dist/index.js')).href);
+const { watToBinary } = await import(pathToFileURL(join(repo, 'packages/compose/dist/index.js')).href);
 await import(pathToFileURL(join(repo, 'packages/binary/dist/index.js')).href); // registers the binary WIT package decoder
 
 const args = process.argv.slice(2);
@@ -44,7 +45,9 @@ for (const test of tests) {
   const shouldFail = test.includes('/parse-fail/');
   let result;
   try {
-    result = { ok: resolvePath(test, { features: ['active'] }) };
+    const wat = new Map();
+    for (const f of watFilesOf(test)) wat.set(f, await watToBinary(f));
+    result = { ok: resolvePath(test, { features: ['active'], readWat: (p) => wat.get(p) }) };
   } catch (e) {
     result = { err: e };
   }

@@ -3,7 +3,7 @@ export { WitError, type WitErrorCode } from './wit-error.js';
 export { SourceMap, type Span, type SourceLocation, NO_SPAN, isKnownSpan } from './source.js';
 export * from './model.js';
 export {
-  resolveSource, resolveFiles, resolveDir, resolvePath, readPackageDir, registerWasmPackageDecoder, parseGroup, pushGroups,
+  resolveSource, resolveFiles, resolveDir, resolvePath, readPackageDir, registerWasmPackageDecoder, parseGroup, pushGroups, watFilesOf,
   type ResolveOptions, type ResolvedPackage, type WasmPackageDecoder, type WitFile, type UnresolvedGroup,
 } from './resolve.js';
 export { elaborateWorld, includeStability, interfaceDirectDeps, typeInterfaceDep } from './merge.js';

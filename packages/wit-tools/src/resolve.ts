@@ -20,13 +20,18 @@ export interface ResolveOptions {
   allFeatures?: boolean;
   /** decodes a binary WIT package found in deps/ into `into`; defaults to the registered decoder */
   decodeWasmPackage?: WasmPackageDecoder;
+  /**
+   * The binary of a WebAssembly text file (`.wat`, a WIT package or component in text form) met while resolving.
+   * Text-to-binary is jco's (asynchronous) parser, so callers parse such files up front: see `watFilesOf`.
+   */
+  readWat?: (path: string) => Uint8Array | undefined;
 }
 
 /**
  * Decodes a binary (`.wasm`) WIT package into an existing `Resolve`, adding its packages, and
  * returns the id of the package the binary defines. Supplied by the binary codec.
  */
-export type WasmPackageDecoder = (bytes: Uint8Array, path: string, into: Resolve) => PackageId;
+export type WasmPackageDecoder = (bytes: Uint8Array, path: string, into: Resolve, opts?: { allowComponent?: boolean }) => PackageId;
 
 let registeredDecoder: WasmPackageDecoder | undefined;
 
@@ -236,6 +241,50 @@ export function readPackageDir(dir: string): WitFile[] {
     .map((e) => ({ path: join(dir, e.name), text: readText(join(dir, e.name)) }));
 }
 
+/** The binary behind a `.wasm` or `.wat` path (undefined for any other file, or a `.wasm` that is not one). */
+function binaryOf(path: string, opts: ResolveOptions): Uint8Array | undefined {
+  if (path.endsWith('.wat')) {
+    const bytes = opts.readWat?.(path);
+    if (!bytes) {
+      throw new WitError('wit-io', `cannot read WebAssembly text [${path}]: no WAT parser was supplied`, {
+        hint: 'parse the files `watFilesOf` lists and pass `readWat` (the weld CLI does this)',
+      });
+    }
+    return bytes;
+  }
+  if (!path.endsWith('.wasm')) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
+  }
+  return isWasm(bytes) ? bytes : undefined;
+}
+
+function decodeBinary(bytes: Uint8Array, path: string, resolve: Resolve, opts: ResolveOptions, allowComponent: boolean): PackageId {
+  const decoder = opts.decodeWasmPackage ?? registeredDecoder;
+  if (!decoder) {
+    throw new WitError('wit-io', `cannot read binary WIT package [${path}]: no wasm package decoder is registered`, {
+      hint: "import '@weld/binary' (it registers the decoder) or pass `decodeWasmPackage`",
+    });
+  }
+  return decoder(bytes, path, resolve, { allowComponent });
+}
+
+/** The `.wat` files resolving `path` reads (the file itself, or `.wat` packages in its deps/ folder). */
+export function watFilesOf(path: string): string[] {
+  if (path.endsWith('.wat')) return [path];
+  try {
+    if (!statSync(path).isDirectory()) return [];
+    const deps = join(path, 'deps');
+    if (!statSync(deps).isDirectory()) return [];
+    return listDir(deps).filter((e) => !e.isDir && e.name.endsWith('.wat')).map((e) => join(deps, e.name));
+  } catch {
+    return [];
+  }
+}
+
 function isWasm(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
 }
@@ -254,6 +303,8 @@ function resolvePathUnguarded(path: string, opts: ResolveOptions): ResolvedPacka
   }
   if (isDir) return resolveDirUnguarded(path, opts);
   const resolve = newResolve(opts);
+  const binary = binaryOf(path, opts);
+  if (binary) return { resolve, package: decodeBinary(binary, path, resolve, opts, true) };
   const group = parseGroup(resolve, [{ path, text: readText(path) }]);
   return { resolve, package: pushGroups(resolve, group, []) };
 }
@@ -284,15 +335,10 @@ function resolveDirUnguarded(dir: string, opts: ResolveOptions): ResolvedPackage
       }
       if (entry.name.endsWith('.wit')) {
         depGroups.push(parseGroup(resolve, [{ path: p, text: readText(p) }]));
-      } else if (entry.name.endsWith('.wasm')) {
-        const bytes = readFileSync(p);
-        if (!isWasm(bytes)) throw new WitError('wit-io', `dependency [${p}] is not a WebAssembly binary`);
-        if (!decoder) {
-          throw new WitError('wit-io', `cannot read binary WIT package [${p}]: no wasm package decoder is registered`, {
-            hint: "import '@weld/binary' (it registers the decoder) or pass `decodeWasmPackage`",
-          });
-        }
-        decoder(bytes, p, resolve);
+      } else if (entry.name.endsWith('.wasm') || entry.name.endsWith('.wat')) {
+        const bytes = binaryOf(p, opts);
+        if (!bytes) throw new WitError('wit-io', `dependency [${p}] is not a WebAssembly binary`);
+        decodeBinary(bytes, p, resolve, { ...opts, decodeWasmPackage: decoder }, false);
       }
     }
   }

@@ -4,6 +4,7 @@ import { BinaryError, checkTargets, encodeWitPackage, extractWit, readBinaryFile
 import { WitError, packageNameString, printPackage, printResolve, resolvePath, toJSON, type Resolve, type WorldId } from '@weld/wit-tools';
 import { writeFileAtomic } from '@weld/compose';
 import { emit, exitState, globals } from '../context.js';
+import { withWatInputs } from '../wit-input.js';
 
 /** `ns:pkg/world` or `pkg/world` or `world` in a resolved package. */
 function findWorld(resolve: Resolve, main: number, spec: string): WorldId {
@@ -32,9 +33,9 @@ export function registerWitBinary(program: Command): void {
     .description('encode a WIT package (folder with deps/, or file) as a binary WIT package, as `wasm-tools component wit --wasm`')
     .argument('[path]', 'WIT folder or file', '.')
     .option('--out <file>', 'output file (default: <namespace>:<name>@<version>.wasm)')
-    .action((dir: string, opts: { out?: string }, cmd: Command) => {
+    .action(async (dir: string, opts: { out?: string }, cmd: Command) => {
       const g = globals(cmd);
-      const { resolve, package: pkg } = resolvePath(dir);
+      const { resolve, package: pkg } = resolvePath(dir, await withWatInputs(dir, {}));
       const name = packageNameString(resolve.packages[pkg]!.name);
       const bytes = encodeWitPackage(resolve, pkg);
       const out = opts.out ?? `${name}.wasm`;
@@ -62,11 +63,11 @@ export function registerWitBinary(program: Command): void {
     .argument('<component>', 'a component (.wasm)')
     .requiredOption('--world <pkg/world>', 'the world, e.g. wasi:http/proxy or demo:app/application')
     .option('--wit <dir>', 'WIT folder (with deps/) that defines the world', 'wit')
-    .action((file: string, opts: { world: string; wit: string }, cmd: Command) => {
+    .action(async (file: string, opts: { world: string; wit: string }, cmd: Command) => {
       const g = globals(cmd);
       const x = extractWit(readBinaryFile(file));
       if (x.kind !== 'component') throw new BinaryError('not-a-component', `${file} is a binary WIT package, not a component`, 0);
-      const target = resolvePath(opts.wit);
+      const target = resolvePath(opts.wit, await withWatInputs(opts.wit, {}));
       const world = findWorld(target.resolve, target.package, opts.world);
       const report = checkTargets({ resolve: x.resolve, world: x.world }, { resolve: target.resolve, world });
       if (!report.conforms) exitState.code = 1;

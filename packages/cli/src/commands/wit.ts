@@ -3,6 +3,7 @@ import {
   type ResolveOptions, WitError, formatPath, interfaceIdString, packageNameString, resolvePath, toJSON, writeFileAtomic,
 } from '@weld/wit-tools';
 import { emit, exitState, globals, status } from '../context.js';
+import { withWatInputs } from '../wit-input.js';
 
 interface FeatureFlags {
   features?: string;
@@ -28,9 +29,9 @@ export function registerWit(program: Command): void {
       .command('check')
       .description('resolve a WIT folder (with deps/) or file and report errors')
       .argument('[path]', 'WIT folder or file', '.'),
-  ).action((path: string, opts: FeatureFlags, cmd: Command) => {
+  ).action(async (path: string, opts: FeatureFlags, cmd: Command) => {
     const g = globals(cmd);
-    const { resolve, package: pkg } = resolvePath(path, resolveOptions(opts));
+    const { resolve, package: pkg } = resolvePath(path, await withWatInputs(path, resolveOptions(opts)));
     const main = resolve.packages[pkg]!;
     const summary = {
       ok: true,
@@ -50,8 +51,8 @@ export function registerWit(program: Command): void {
       .command('json')
       .description('print the resolved WIT as JSON (the layout of `wasm-tools component wit --json`)')
       .argument('[path]', 'WIT folder or file', '.'),
-  ).action((path: string, opts: FeatureFlags) => {
-    const { resolve } = resolvePath(path, resolveOptions(opts));
+  ).action(async (path: string, opts: FeatureFlags) => {
+    const { resolve } = resolvePath(path, await withWatInputs(path, resolveOptions(opts)));
     process.stdout.write(JSON.stringify(toJSON(resolve), null, 2) + '\n');
   });
 

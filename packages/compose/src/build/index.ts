@@ -4,3 +4,4 @@ export { BuildError, type BuildErrorCode } from './errors.js';
 export { wasmKind } from './toolchains/wasm-header.js';
 export { caretSnippet } from './snippet.js';
 export { writeFileAtomic } from './atomic.js';
+export { watToBinary } from './toolchains/wat-text.js';

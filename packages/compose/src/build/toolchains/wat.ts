@@ -2,25 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BuildError } from '../errors.js';
 import type { WasmComponent, WatComponent } from '../project.js';
-import { caretSnippet } from '../snippet.js';
 import { runWorker } from '../worker.js';
 import type { Toolchain } from './types.js';
 import { wasmKind } from './wasm-header.js';
+import { watToBinary } from './wat-text.js';
 import { classifyWitFailure } from './wit-failure.js';
-
-/** jco's parser reports wast errors as Rust Debug text; pull out the 0-based line/col and the message. */
-function watFailure(raw: string): { line: number; col: number; message: string } | undefined {
-  const pos = /line: (\d+), col: (\d+)/.exec(raw);
-  if (!pos) return undefined;
-  const custom = /kind: Custom\("((?:[^"\\]|\\.)*)"\)/.exec(raw);
-  const kind = /kind: (\w+)/g;
-  let message = custom?.[1];
-  if (!message) {
-    const kinds = [...raw.matchAll(kind)].map((m) => m[1]).filter((k) => k !== 'Wast');
-    message = kinds.length ? kinds.join(': ') : 'syntax error';
-  }
-  return { line: Number(pos[1]) + 1, col: Number(pos[2]) + 1, message };
-}
 
 /** A core module becomes a component by embedding its WIT world and wrapping it (with the preview1 adapter). */
 async function wrapCore(core: Uint8Array, spec: WatComponent | WasmComponent, scratch: string, out: string, root: string): Promise<void> {
@@ -39,21 +25,7 @@ async function wrapCore(core: Uint8Array, spec: WatComponent | WasmComponent, sc
 }
 
 export const buildWat: Toolchain<WatComponent> = async (spec, ctx) => {
-  const file = spec.sources[0]!;
-  const text = await readFile(file, 'utf8');
-  let bytes: Uint8Array;
-  try {
-    const { parse } = await import('@bytecodealliance/jco'); // ~0.5 s to load: only when a WAT component builds
-    bytes = await parse(text);
-  } catch (e) {
-    const raw = e instanceof Error ? e.message : String(e);
-    const rel = path.relative(ctx.root, file) || file;
-    const at = watFailure(raw);
-    throw new BuildError('wat-parse', at ? `${rel}:${at.line}:${at.col}: ${at.message}` : `${rel}: ${raw}`, {
-      component: spec.name,
-      detail: at ? caretSnippet(rel, text, at.line, at.col) : undefined,
-    });
-  }
+  const bytes = await watToBinary(spec.sources[0]!, { root: ctx.root, component: spec.name });
   const kind = wasmKind(bytes);
   if (kind === 'module') return wrapCore(bytes, spec, ctx.scratch, ctx.out, ctx.root);
   await writeFile(ctx.out, bytes);
