@@ -1,7 +1,11 @@
-// Parse + resolve the WASI 0.2 packages behind `wasi:http/proxy` in-process with weld's wit-tools,
-// against jco's `componentEmbed({ dummy: true, witSource, world })` (wit-parser compiled to wasm) on
-// the same single WIT text. Run after `pnpm build`: `node bench/wit.mjs`.
-import { readFileSync, readdirSync } from 'node:fs';
+// Parse + resolve the WASI 0.2 packages behind `wasi:http/proxy` in-process with weld's wit-tools, against
+// jco's `componentEmbed({ dummy: true, … })` (wit-parser compiled to wasm) on the same input, in two forms:
+//  1. one WIT text in memory (the packages nested in `package … { }` blocks): `resolveSource` vs `witSource`;
+//  2. the packages as a user has them on disk, `wit/` with `wit/deps/<pkg>/`: `resolveDir` vs `witPath`
+//     (both sides read the files on every run).
+// Run after `pnpm build`: `node bench/wit.mjs`.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,6 +14,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const witTools = await import(pathToFileURL(join(root, 'packages/wit-tools/dist/index.js')).href);
 const require = createRequire(join(root, 'packages/wit-tools/package.json'));
 const jcoEntry = require.resolve('@bytecodealliance/jco');
+// jco reads witPath through preview2-shim's WASI file system, which needs a preopen before jco loads
+const jcoRequire = createRequire(createRequire(jcoEntry).resolve('@bytecodealliance/jco-transpile/wasm-tools'));
+const { _setPreopens } = await import(pathToFileURL(jcoRequire.resolve('@bytecodealliance/preview2-shim/filesystem')).href);
+_setPreopens({ '/': '/' });
 const jco = await import(pathToFileURL(jcoEntry).href);
 const jcoRoot = jcoEntry.slice(0, jcoEntry.lastIndexOf('/node_modules/@bytecodealliance/jco/') + '/node_modules/@bytecodealliance/jco'.length);
 const version = process.env.WASI_VERSION ?? '0.2.12';
@@ -53,7 +61,12 @@ async function measurePair(sides, rounds) {
   });
 }
 
+function report(label, ours, theirs) {
+  console.log(`${label}: ${(theirs.median / ours.median).toFixed(1)}x by median wall time, ${(theirs.min / ours.min).toFixed(1)}x by best run, ${(theirs.cpu / ours.cpu).toFixed(1)}x by CPU time (target >= 10x)`);
+}
+
 let worldImports = 0;
+console.log('-- one WIT text in memory');
 const [ours, theirs] = await measurePair([
   {
     label: 'weld wit-tools resolveSource (parse+resolve)',
@@ -66,4 +79,27 @@ const [ours, theirs] = await measurePair([
   { label: 'jco componentEmbed({ dummy: true, witSource })', warmup: 20, batch: 4, fn: () => jco.componentEmbed({ dummy: true, witSource: source, world }) },
 ], Number(process.env.ROUNDS ?? 40));
 console.log(`input: ${packages.length} WASI ${version} packages, ${source.length} chars; proxy world has ${worldImports} imports`);
-console.log(`speedup: ${(theirs.median / ours.median).toFixed(1)}x by median wall time, ${(theirs.min / ours.min).toFixed(1)}x by best run, ${(theirs.cpu / ours.cpu).toFixed(1)}x by CPU time (target >= 10x)`);
+
+console.log('-- the packages as folders on disk (wit/ and wit/deps/<pkg>/)');
+const dir = mkdtempSync(join(tmpdir(), 'weld-bench-wit-'));
+for (const p of packages) {
+  const dst = p === main ? dir : join(dir, 'deps', p.name.slice('wasi-'.length));
+  mkdirSync(dst, { recursive: true });
+  for (const f of readdirSync(join(wasiDir, p.name)).filter((f) => f.endsWith('.wit'))) writeFileSync(join(dst, f), readFileSync(join(wasiDir, p.name, f)));
+}
+let folderImports = 0;
+const [oursDir, theirsDir] = await measurePair([
+  {
+    label: 'weld wit-tools resolveDir (read+parse+resolve)',
+    warmup: 200, batch: 20,
+    fn: () => {
+      const { resolve, package: pkg } = witTools.resolveDir(dir);
+      folderImports = resolve.worlds[resolve.packages[pkg].worlds.get('proxy')].imports.size;
+    },
+  },
+  { label: 'jco componentEmbed({ dummy: true, witPath })', warmup: 20, batch: 2, fn: () => jco.componentEmbed({ dummy: true, witPath: dir, world }) },
+], Number(process.env.ROUNDS ?? 40));
+rmSync(dir, { recursive: true, force: true });
+if (folderImports !== worldImports) throw new Error(`the folder resolved to ${folderImports} proxy imports, the text to ${worldImports}`);
+report('speedup, one text in memory', ours, theirs);
+report('speedup, folders on disk   ', oursDir, theirsDir);
