@@ -2,6 +2,10 @@ import { BinaryError, type BinaryErrorCode } from './error.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Recently read ASCII names, direct-mapped by a hash of their bytes (see `Reader.string`). */
+const NAME_TABLE_SIZE = 2048;
+const nameTable: string[] = new Array<string>(NAME_TABLE_SIZE).fill('');
+
 /** Bytes needed for `v` as a minimal unsigned LEB128. */
 export function uLebSize(v: number): number {
   let n = 1;
@@ -160,20 +164,31 @@ export class Reader {
     const len = this.u32();
     if (len > 100_000) this.fail('limit-exceeded', `string of ${len} bytes is too long`, at);
     if (len > this.end - this.pos) this.fail('unexpected-end', `unexpected end of input: need ${len} bytes, have ${this.end - this.pos}`);
-    // names are short ASCII almost always: building them directly avoids TextDecoder's per-call cost
+    // names are short ASCII almost always and repeat a lot (import names, interface names): they come from a small
+    // table of strings already built, compared byte for byte, so a repeated name costs no allocation at all
     if (len <= 64) {
       const buf = this.buf;
-      let out = '';
-      let i = this.pos;
-      const stop = i + len;
+      const pos = this.pos;
+      const stop = pos + len;
+      let h = len;
+      let i = pos;
       for (; i < stop; i++) {
-        const b = buf[i];
+        const b = buf[i]!;
         if (b >= 0x80) break;
-        out += String.fromCharCode(b);
+        h = (Math.imul(h, 31) + b) | 0;
       }
       if (i === stop) {
         this.pos = stop;
-        return out;
+        const slot = (h ^ (h >>> 15)) & (NAME_TABLE_SIZE - 1);
+        const known = nameTable[slot]!;
+        if (known.length === len) {
+          let j = 0;
+          while (j < len && known.charCodeAt(j) === buf[pos + j]) j++;
+          if (j === len) return known;
+        }
+        const name = len === 0 ? '' : String.fromCharCode.apply(null, buf.subarray(pos, stop) as unknown as number[]);
+        nameTable[slot] = name;
+        return name;
       }
     }
     const raw = this.bytes(len);

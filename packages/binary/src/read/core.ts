@@ -68,26 +68,40 @@ function readFieldType(r: Reader): FieldType {
   return { type, mutable: m === 1 };
 }
 
+function readValTypes(r: Reader, what: string): CoreValType[] {
+  const n = r.count(what);
+  const out: CoreValType[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = readCoreValType(r);
+  return out;
+}
+
 function readCompositeType(r: Reader): CompositeType {
-  let shared: true | undefined;
+  let shared = false;
   let b = r.u8();
   if (b === 0x65) {
     shared = true;
     b = r.u8();
   }
-  const withShared = <T extends object>(t: T): T => (shared ? { ...t, shared } : t);
+  let t: CompositeType;
   switch (b) {
-    case 0x60:
-      return withShared({ kind: 'func' as const, params: r.vec('params', () => readCoreValType(r)), results: r.vec('results', () => readCoreValType(r)) });
+    case 0x60: {
+      const params = readValTypes(r, 'params');
+      t = { kind: 'func', params, results: readValTypes(r, 'results') };
+      break;
+    }
     case 0x5f:
-      return withShared({ kind: 'struct' as const, fields: r.vec('fields', () => readFieldType(r)) });
+      t = { kind: 'struct', fields: r.vec('fields', () => readFieldType(r)) };
+      break;
     case 0x5e:
-      return withShared({ kind: 'array' as const, field: readFieldType(r) });
+      t = { kind: 'array', field: readFieldType(r) };
+      break;
     case 0x5d:
-      return withShared({ kind: 'cont' as const, index: r.s33() });
+      t = { kind: 'cont', index: r.s33() };
+      break;
     default:
       return r.leading('composite type', b);
   }
+  return shared ? { ...t, shared: true } : t;
 }
 
 function readSubType(r: Reader): SubType {
