@@ -1,175 +1,220 @@
 import { readFileSync } from 'node:fs';
-import {
-  interfaceIdString, type InterfaceId, type PackageId, type Resolve, type Type, type TypeId, type WorldId, type WorldItem,
-  type WorldKey,
-} from '@weld/wit-tools';
-import type { Component, ComponentTypeDecl, InstanceTypeDecl, DefinedType, ExternName, ExternType, FuncType, Section, TypeDef, ValType } from '../ast.js';
+import { interfaceIdString, type Interface, type InterfaceId, type PackageId, type Resolve, type Type, type TypeDefKind, type TypeId, type WitFunction, type WorldId, type WorldItem, type WorldKey } from '@weld/wit-tools';
+import type { Component, ComponentTypeDecl, DefinedType, ExternName, FuncType, InstanceTypeDecl, Section, TypeDef, ValType } from '../ast.js';
 import { encodeComponent } from '../codec.js';
 import { BinaryError } from '../error.js';
 import { Writer } from '../writer.js';
 import { encodePackageDocs, PACKAGE_DOCS_SECTION } from './package-docs.js';
 
-const name = (n: string): ExternName => ({ name: n, form: 0 });
+// A port of wit-component's `encoding/wit.rs` + `encoding/types.rs` (`InterfaceEncoder`, `ValtypeEncoder`), so the
+// bytes are the same as `wasm-tools component wit --wasm` writes: the same type order, the same sharing of anonymous
+// and function types, the same aliases.
 
-/** Declarations of a component or instance type under construction, with its type and instance index counters. */
-class Decls {
+function externName(n: string, attrs: { implements?: string; externalId?: string } = {}): ExternName {
+  if (attrs.implements === undefined && attrs.externalId === undefined) return { name: n, form: 0 };
+  const out: ExternName = { name: n, form: 2, attrOrder: [] };
+  if (attrs.implements !== undefined) {
+    out.implements = attrs.implements;
+    out.attrOrder!.push('implements');
+  }
+  if (attrs.externalId !== undefined) {
+    out.externalId = attrs.externalId;
+    out.attrOrder!.push('external-id');
+  }
+  return out;
+}
+
+/** Declarations of a component or instance type under construction and its type index counter. */
+class TypeScope {
   readonly decls: ComponentTypeDecl[] = [];
   types = 0;
-  instances = 0;
-  typeDecl(t: TypeDef): number {
-    this.decls.push({ kind: 'type', type: t });
-    return this.types++;
-  }
-  exportType(n: string, bound: ExternType & { kind: 'type' }): number {
-    this.decls.push({ kind: 'export', name: name(n), type: bound });
-    return this.types++;
-  }
-  aliasOuterType(index: number): number {
-    this.decls.push({ kind: 'alias', alias: { kind: 'outer', sort: 'type', count: 1, index } });
-    return this.types++;
-  }
-  aliasExportType(instance: number, n: string): number {
-    this.decls.push({ kind: 'alias', alias: { kind: 'instance-export', sort: 'type', instance, name: n } });
-    return this.types++;
-  }
+}
+
+/** wit-component's `TypeEncodingMaps`: what has been encoded in the current type scope. */
+class TypeMaps {
+  readonly idToIndex = new Map<TypeId, number>();
+  /** anonymous types by structure (wit-parser dedupes anonymous types, so its ids are structural) */
+  readonly defToIndex = new Map<string, number>();
+  readonly funcTypes = new Map<string, number>();
 }
 
 /**
- * The outer scope: a component type (one WIT package item) that imports the foreign interfaces its items use and
- * aliases their types out so inner instance types can reach them with `alias outer`.
+ * Encodes interfaces and worlds into one outer component type (`outer`), with at most one instance type open (`inner`)
+ * at a time — wit-component's `InterfaceEncoder`.
  */
-class OuterScope {
-  readonly d = new Decls();
-  private imported = new Map<InterfaceId, number>();
-  private aliased = new Map<TypeId, number>();
+class InterfaceEncoder {
+  readonly outer = new TypeScope();
+  private inner: TypeScope | undefined;
+  private maps = new TypeMaps();
+  private saved: TypeMaps | undefined;
+  private readonly importMap = new Map<InterfaceId, number>();
+  private readonly outerTypeMap = new Map<TypeId, number>();
+  private instances = 0;
+  /** world-level named types are imports of the world's component type */
+  importTypes = false;
+  /** the interface whose types are being defined (its own types are defined, others' are aliased) */
+  iface: InterfaceId | undefined;
 
-  constructor(readonly r: Resolve, private readonly local: ReadonlySet<InterfaceId>) {}
+  constructor(private readonly r: Resolve) {}
 
-  /** Index (in this scope) of a named type owned by an interface other than the one being encoded. */
-  foreignType(id: TypeId): number {
-    const hit = this.aliased.get(id);
-    if (hit !== undefined) return hit;
-    const def = this.r.types[id];
-    if (def.owner.tag !== 'interface' || def.name === undefined) {
-      throw new BinaryError('unsupported-feature', `type ${def.name ?? id} is not owned by an interface and cannot be referenced here`, 0);
+  private get cur(): TypeScope {
+    return this.inner ?? this.outer;
+  }
+
+  pushInstance(): void {
+    this.saved = this.maps;
+    this.maps = new TypeMaps();
+    this.inner = new TypeScope();
+  }
+
+  /** Closes the open instance type, defines it in the outer scope and returns its type index. */
+  popInstance(): number {
+    const inst = this.inner!;
+    this.maps = this.saved!;
+    this.saved = undefined;
+    this.inner = undefined;
+    return this.defineOuter({ kind: 'instance', decls: inst.decls as InstanceTypeDecl[] });
+  }
+
+  defineOuter(t: TypeDef): number {
+    this.outer.decls.push({ kind: 'type', type: t });
+    return this.outer.types++;
+  }
+
+  /** Records that the instance just defined (or imported) stands for `id`: the next instance index. */
+  bindInstance(id: InterfaceId): void {
+    this.importMap.set(id, this.instances++);
+  }
+
+  private define(t: TypeDef): number {
+    const s = this.cur;
+    s.decls.push({ kind: 'type', type: t });
+    return s.types++;
+  }
+
+  private exportType(index: number, n: ExternName): number {
+    const s = this.cur;
+    const ret = s.types++;
+    s.decls.push({ kind: this.inner || !this.importTypes ? 'export' : 'import', name: n, type: { kind: 'type', bound: { kind: 'eq', index } } });
+    return ret;
+  }
+
+  private exportResource(n: ExternName): number {
+    const s = this.cur;
+    s.decls.push({ kind: this.inner || !this.importTypes ? 'export' : 'import', name: n, type: { kind: 'type', bound: { kind: 'sub-resource' } } });
+    return s.types++;
+  }
+
+  private importType(owner: InterfaceId, id: TypeId): number {
+    const instance = this.importMap.get(owner);
+    if (instance === undefined) {
+      throw new BinaryError('unsupported-feature', `type \`${this.r.types[id]!.name}\` comes from interface ${interfaceIdString(this.r, owner) ?? owner}, which is not imported here`, 0);
     }
-    const inst = this.importInterface(def.owner.id, false);
-    const idx = this.d.aliasExportType(inst, def.name);
-    this.aliased.set(id, idx);
-    return idx;
-  }
-
-  /** Imports interface `id` (types only, or with functions) and returns its instance index. */
-  importInterface(id: InterfaceId, withFunctions: boolean, key?: string): number {
-    const hit = this.imported.get(id);
-    if (hit !== undefined) return hit;
-    const t = new InstanceEncoder(this, id).encode(withFunctions);
-    const typeIdx = this.d.typeDecl(t);
-    const n = key ?? interfaceIdString(this.r, id);
-    if (n === undefined) throw new BinaryError('unsupported-feature', 'an anonymous interface cannot be imported by name', 0);
-    this.d.decls.push({ kind: 'import', name: name(n), type: { kind: 'instance', type: typeIdx } });
-    const inst = this.d.instances++;
-    this.imported.set(id, inst);
-    return inst;
-  }
-
-  isLocal(id: InterfaceId): boolean {
-    return this.local.has(id);
-  }
-
-  markImported(id: InterfaceId, inst: number): void {
-    this.imported.set(id, inst);
-  }
-}
-
-/** Encodes one interface as an instance type: its named types as exports, then its functions. */
-class InstanceEncoder {
-  private readonly d = new Decls();
-  private readonly index = new Map<TypeId, number>();
-  private readonly r: Resolve;
-
-  constructor(private readonly outer: OuterScope, private readonly iface: InterfaceId) {
-    this.r = outer.r;
-  }
-
-  encode(withFunctions: boolean): TypeDef {
-    const i = this.r.interfaces[this.iface];
-    for (const id of i.types.values()) this.typeIndex(id);
-    if (withFunctions) {
-      for (const [n, f] of i.functions) {
-        const ft: FuncType = {
-          kind: 'func', async: f.kind.tag.startsWith('async'), params: f.params.map((p) => ({ name: p.name, type: this.val(p.type) })),
-        };
-        if (f.result !== undefined && !(f.kind.tag === 'constructor' && this.isOwnOf(f.result, f.kind.resource))) ft.result = this.val(f.result);
-        else if (f.kind.tag === 'constructor') ft.result = this.val(this.ownHandle(f.kind.resource, f.result));
-        const idx = this.d.typeDecl(ft);
-        this.d.decls.push({ kind: 'export', name: name(n), type: { kind: 'func', type: idx } });
-      }
+    let outerIdx = this.outerTypeMap.get(id);
+    if (outerIdx === undefined) {
+      this.outer.decls.push({ kind: 'alias', alias: { kind: 'instance-export', sort: 'type', instance, name: this.r.types[id]!.name! } });
+      outerIdx = this.outer.types++;
+      this.outerTypeMap.set(id, outerIdx);
     }
-    return { kind: 'instance', decls: this.d.decls as InstanceTypeDecl[] };
+    if (!this.inner) return outerIdx;
+    this.inner.decls.push({ kind: 'alias', alias: { kind: 'outer', sort: 'type', count: 1, index: outerIdx } });
+    return this.inner.types++;
   }
 
-  private isOwnOf(t: Type, resource: TypeId): boolean {
-    if (typeof t !== 'number') return false;
-    const k = this.r.types[t].kind;
-    return k.tag === 'handle' && k.handle === 'own' && k.resource === resource;
-  }
-
-  /** The result type of a constructor written without one: `own<resource>` (the model may store the resource id). */
-  private ownHandle(resource: TypeId, result: Type | undefined): Type {
-    if (result !== undefined && this.isOwnOf(result, resource)) return result;
-    if (result !== undefined && typeof result === 'number' && this.r.types[result].kind.tag === 'result') return result;
-    return -1 - resource; // marker: own of `resource`, materialised in `val`
-  }
-
-  private val(t: Type): ValType {
+  /** A structural key of a type use: primitives and named types by identity, anonymous types by shape. */
+  private key(t: Type): string {
     if (typeof t === 'string') return t;
-    if (t < 0) return this.handle('own', -1 - t);
-    return this.typeIndex(t);
+    const def = this.r.types[t]!;
+    if (def.kind.tag === 'resource') return `own(${t})`; // wit-parser's model writes `own<r>` as `r` itself
+    return def.name !== undefined ? `#${t}` : this.kindKey(def.kind);
   }
 
-  private handle(kind: 'own' | 'borrow', resource: TypeId): number {
-    return this.d.typeDecl({ kind: 'defined', type: { kind, resource: this.typeIndex(resource) } });
-  }
-
-  private typeIndex(id: TypeId): number {
-    const hit = this.index.get(id);
-    if (hit !== undefined) return hit;
-    const def = this.r.types[id];
-    let idx: number;
-    if (def.name !== undefined && !(def.owner.tag === 'interface' && def.owner.id === this.iface)) {
-      idx = this.d.aliasOuterType(this.outer.foreignType(id));
-    } else if (def.name !== undefined) {
-      const k = def.kind;
-      if (k.tag === 'resource') idx = this.d.exportType(def.name, { kind: 'type', bound: { kind: 'sub-resource' } });
-      else {
-        const inner = k.tag === 'type' ? this.aliasTarget(k.type) : this.d.typeDecl({ kind: 'defined', type: this.defined(id) });
-        idx = this.d.exportType(def.name, { kind: 'type', bound: { kind: 'eq', index: inner } });
-      }
-    } else {
-      idx = this.d.typeDecl({ kind: 'defined', type: this.defined(id) });
+  private kindKey(k: TypeDefKind): string {
+    const o = (t: Type | undefined) => (t === undefined ? '_' : this.key(t));
+    switch (k.tag) {
+      case 'record': return `record(${k.fields.map((f) => `${f.name}:${o(f.type)}`).join(',')})`;
+      case 'variant': return `variant(${k.cases.map((c) => `${c.name}:${o(c.type)}`).join(',')})`;
+      case 'enum': return `enum(${k.cases.map((c) => c.name).join(',')})`;
+      case 'flags': return `flags(${k.flags.map((f) => f.name).join(',')})`;
+      case 'tuple': return `tuple(${k.types.map(o).join(',')})`;
+      case 'list': return `list(${o(k.type)})`;
+      case 'fixed-length-list': return `list(${o(k.type)};${k.size})`;
+      case 'map': return `map(${o(k.key)},${o(k.value)})`;
+      case 'option': return `option(${o(k.type)})`;
+      case 'result': return `result(${o(k.ok)},${o(k.err)})`;
+      case 'handle': return `${k.handle}(${k.resource})`;
+      case 'future': case 'stream': return `${k.tag}(${o(k.type)})`;
+      case 'type': return o(k.type);
+      default: return k.tag;
     }
-    this.index.set(id, idx);
+  }
+
+  private lookup(id: TypeId): number | undefined {
+    const hit = this.maps.idToIndex.get(id);
+    if (hit !== undefined) return hit;
+    const def = this.r.types[id]!;
+    return def.name === undefined ? this.maps.defToIndex.get(this.kindKey(def.kind)) : undefined;
+  }
+
+  private insert(id: TypeId, index: number): void {
+    this.maps.idToIndex.set(id, index);
+    const def = this.r.types[id]!;
+    if (def.name === undefined) this.maps.defToIndex.set(this.kindKey(def.kind), index);
+  }
+
+  /** `encode_valtype`: a type use, defining (or aliasing) what it needs first. */
+  valtype(t: Type): ValType {
+    if (typeof t === 'string') return t;
+    const hit = this.lookup(t);
+    if (hit !== undefined) return hit;
+    const def = this.r.types[t]!;
+    if (def.owner.tag === 'interface' && def.owner.id !== this.iface) {
+      const idx = this.importType(def.owner.id, t);
+      this.insert(t, idx);
+      return idx;
+    }
+    if (def.kind.tag === 'resource') {
+      if (def.name === undefined) throw new BinaryError('unsupported-feature', 'an anonymous resource cannot be encoded', 0);
+      const idx = this.exportResource(externName(def.name, { externalId: def.externalId }));
+      this.maps.idToIndex.set(t, idx);
+      return idx;
+    }
+    let encoded = def.kind.tag === 'type' ? this.valtype(def.kind.type) : this.define({ kind: 'defined', type: this.defined(def.kind) });
+    if (def.name !== undefined) {
+      const index = typeof encoded === 'number' ? encoded : this.define({ kind: 'defined', type: { kind: 'primitive', type: encoded } });
+      encoded = this.exportType(index, externName(def.name, { externalId: def.externalId }));
+    }
+    if (typeof encoded === 'number') this.insert(t, encoded);
+    return encoded;
+  }
+
+  /** The handle a resource id stands for when used as a value type (`own<r>`). */
+  private resourceIndex(resource: TypeId): number {
+    const idx = this.valtype(resource);
+    if (typeof idx !== 'number') throw new BinaryError('unsupported-feature', 'a handle must refer to a resource type', 0);
     return idx;
   }
 
-  private aliasTarget(t: Type): number {
-    if (typeof t === 'string') return this.d.typeDecl({ kind: 'defined', type: { kind: 'primitive', type: t } });
-    return this.typeIndex(t);
-  }
-
-  private defined(id: TypeId): DefinedType {
-    const k = this.r.types[id].kind;
-    const v = (t: Type) => this.val(t);
+  private defined(k: TypeDefKind): DefinedType {
+    const v = (t: Type) => this.valtype(t);
     switch (k.tag) {
-      case 'record': return { kind: 'record', fields: k.fields.map((f) => ({ name: f.name, type: v(f.type) })) };
-      case 'variant': return { kind: 'variant', cases: k.cases.map((c) => (c.type === undefined ? { name: c.name } : { name: c.name, type: v(c.type) })) };
+      case 'record': {
+        const fields = k.fields.map((f) => ({ name: f.name, type: v(f.type) }));
+        return { kind: 'record', fields };
+      }
+      case 'variant': {
+        const cases = k.cases.map((c) => (c.type === undefined ? { name: c.name } : { name: c.name, type: v(c.type) }));
+        return { kind: 'variant', cases };
+      }
       case 'enum': return { kind: 'enum', names: k.cases.map((c) => c.name) };
       case 'flags': return { kind: 'flags', names: k.flags.map((f) => f.name) };
       case 'tuple': return { kind: 'tuple', types: k.types.map(v) };
       case 'list': return { kind: 'list', element: v(k.type) };
       case 'fixed-length-list': return { kind: 'fixed-list', element: v(k.type), length: k.size };
-      case 'map': return { kind: 'map', key: v(k.key), value: v(k.value) };
+      case 'map': {
+        const key = v(k.key);
+        return { kind: 'map', key, value: v(k.value) };
+      }
       case 'option': return { kind: 'option', type: v(k.type) };
       case 'result': {
         const out: DefinedType = { kind: 'result' };
@@ -177,16 +222,67 @@ class InstanceEncoder {
         if (k.err !== undefined) out.err = v(k.err);
         return out;
       }
-      case 'handle': return { kind: k.handle, resource: this.typeIndex(k.resource) };
+      case 'handle': return { kind: k.handle, resource: this.resourceIndex(k.resource) };
       case 'future': return k.type === undefined ? { kind: 'future' } : { kind: 'future', element: v(k.type) };
       case 'stream': return k.type === undefined ? { kind: 'stream' } : { kind: 'stream', element: v(k.type) };
-      case 'type': {
-        if (typeof k.type === 'string') return { kind: 'primitive', type: k.type };
-        throw new BinaryError('unsupported-feature', 'an anonymous type alias cannot be encoded', 0);
-      }
       default:
         throw new BinaryError('unsupported-feature', `type kind \`${k.tag}\` cannot be encoded`, 0);
     }
+  }
+
+  /** A resource id used as a value (a constructor's implicit result, `own<r>` written `r`) is an own handle. */
+  private value(t: Type): ValType {
+    if (typeof t === 'number' && this.r.types[t]!.kind.tag === 'resource') {
+      const key = `own(${t})`;
+      const hit = this.maps.defToIndex.get(key);
+      if (hit !== undefined) return hit;
+      const idx = this.define({ kind: 'defined', type: { kind: 'own', resource: this.resourceIndex(t) } });
+      this.maps.defToIndex.set(key, idx);
+      return idx;
+    }
+    return this.valtype(t);
+  }
+
+  /** `encode_func_type`: function types are shared by signature (async, parameter names and types, result). */
+  funcType(f: WitFunction): number {
+    const async = f.kind.tag.startsWith('async');
+    const key = `${async}|${f.params.map((p) => `${p.name}:${this.key(p.type)}`).join(',')}|${f.result === undefined ? '' : this.key(f.result)}`;
+    const hit = this.maps.funcTypes.get(key);
+    if (hit !== undefined) return hit;
+    const params = f.params.map((p) => ({ name: p.name, type: this.value(p.type) }));
+    const ft: FuncType = { kind: 'func', async, params };
+    if (f.result !== undefined) ft.result = this.value(f.result);
+    const idx = this.define(ft);
+    this.maps.funcTypes.set(key, idx);
+    return idx;
+  }
+
+  /** `encode_instance`: interface `id` as an instance type in the outer scope (types, then functions). */
+  encodeInstance(id: InterfaceId): number {
+    this.pushInstance();
+    const iface = this.r.interfaces[id]!;
+    const order = new Map<TypeId, number>();
+    for (const t of iface.types.values()) {
+      this.valtype(t);
+      if (!order.has(t)) order.set(t, order.size);
+    }
+    // resource functions first, in the order of their resources, then freestanding ones (a stable sort)
+    const rank = (f: WitFunction) => ('resource' in f.kind ? order.get(f.kind.resource) ?? order.size : order.size);
+    const funcs = [...iface.functions].map(([n, f], i) => ({ n, f, i, rank: rank(f) })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+    for (const { n, f } of funcs) {
+      const idx = this.funcType(f);
+      this.inner!.decls.push({ kind: 'export', name: externName(n, { externalId: f.externalId }), type: { kind: 'func', type: idx } });
+    }
+    const idx = this.popInstance();
+    this.bindInstance(id);
+    return idx;
+  }
+
+  /** The types (only) of a foreign interface, as an instance type to import. */
+  encodeTypesOnly(iface: Interface): number {
+    this.pushInstance();
+    for (const t of iface.types.values()) this.valtype(t);
+    return this.popInstance();
   }
 }
 
@@ -197,79 +293,81 @@ function worldKeyName(r: Resolve, key: WorldKey): string {
   return n;
 }
 
-/** A world as a component type: imports and exports of instances, functions and types. */
+/** `component_extern_name`: a plain-named import of a named interface carries `implements`. */
+function worldExternName(r: Resolve, key: WorldKey, item: WorldItem): ExternName {
+  const implementsName = typeof key === 'string' && item.tag === 'interface' && r.interfaces[item.id]!.name !== undefined ? interfaceIdString(r, item.id) : undefined;
+  const externalId = item.tag === 'interface' ? item.externalId : item.tag === 'function' ? item.func.externalId : r.types[item.id]!.externalId;
+  return externName(worldKeyName(r, key), { implements: implementsName, externalId });
+}
+
+/** `encode_world`: a world as a component type — imports (interfaces, functions, types) then exports. */
 function encodeWorld(r: Resolve, w: WorldId): TypeDef {
-  const world = r.worlds[w];
-  const scope = new OuterScope(r, new Set());
-  const d = scope.d;
-  const worldTypes = new Map<TypeId, number>();
-  const item = (dir: 'import' | 'export', key: WorldKey, it: WorldItem) => {
-    const n = worldKeyName(r, key);
-    const push = (type: ExternType) => d.decls.push({ kind: dir, name: name(n), type } as ComponentTypeDecl);
-    switch (it.tag) {
-      case 'interface': {
-        if (dir === 'import') {
-          scope.importInterface(it.id, true, n);
-          return;
-        }
-        const t = new InstanceEncoder(scope, it.id).encode(true);
-        push({ kind: 'instance', type: d.typeDecl(t) });
-        return;
-      }
-      case 'function': {
-        const f = it.func;
-        const ft: FuncType = { kind: 'func', async: f.kind.tag.startsWith('async'), params: f.params.map((p) => ({ name: p.name, type: worldVal(p.type) })) };
-        if (f.result !== undefined) ft.result = worldVal(f.result);
-        push({ kind: 'func', type: d.typeDecl(ft) });
-        return;
-      }
-      case 'type': {
-        const def = r.types[it.id];
-        if (def.kind.tag === 'resource') {
-          push({ kind: 'type', bound: { kind: 'sub-resource' } });
-        } else {
-          const inner = def.kind.tag === 'type' && typeof def.kind.type === 'number' ? worldVal(def.kind.type) as number : d.typeDecl({ kind: 'defined', type: worldDefined(it.id) });
-          push({ kind: 'type', bound: { kind: 'eq', index: inner } });
-        }
-        worldTypes.set(it.id, d.types++);
-      }
+  const world = r.worlds[w]!;
+  const e = new InterfaceEncoder(r);
+  for (const [key, item] of world.imports) {
+    let type: ComponentTypeDecl & { kind: 'import' };
+    if (item.tag === 'interface') {
+      e.iface = item.id;
+      type = { kind: 'import', name: worldExternName(r, key, item), type: { kind: 'instance', type: e.encodeInstance(item.id) } };
+    } else if (item.tag === 'function') {
+      e.iface = undefined;
+      type = { kind: 'import', name: worldExternName(r, key, item), type: { kind: 'func', type: e.funcType(item.func) } };
+    } else {
+      e.iface = undefined;
+      e.importTypes = true;
+      e.valtype(item.id);
+      e.importTypes = false;
+      continue;
     }
-  };
-  const worldVal = (t: Type): ValType => {
-    if (typeof t === 'string') return t;
-    const hit = worldTypes.get(t);
-    if (hit !== undefined) return hit;
-    const def = r.types[t];
-    if (def.name !== undefined && def.owner.tag === 'interface') return scope.foreignType(t);
-    const idx = d.typeDecl({ kind: 'defined', type: worldDefined(t) });
-    worldTypes.set(t, idx);
-    return idx;
-  };
-  const worldDefined = (id: TypeId): DefinedType => {
-    const k = r.types[id].kind;
-    switch (k.tag) {
-      case 'record': return { kind: 'record', fields: k.fields.map((f) => ({ name: f.name, type: worldVal(f.type) })) };
-      case 'variant': return { kind: 'variant', cases: k.cases.map((c) => (c.type === undefined ? { name: c.name } : { name: c.name, type: worldVal(c.type) })) };
-      case 'enum': return { kind: 'enum', names: k.cases.map((c) => c.name) };
-      case 'flags': return { kind: 'flags', names: k.flags.map((f) => f.name) };
-      case 'tuple': return { kind: 'tuple', types: k.types.map(worldVal) };
-      case 'list': return { kind: 'list', element: worldVal(k.type) };
-      case 'option': return { kind: 'option', type: worldVal(k.type) };
-      case 'result': {
-        const out: DefinedType = { kind: 'result' };
-        if (k.ok !== undefined) out.ok = worldVal(k.ok);
-        if (k.err !== undefined) out.err = worldVal(k.err);
-        return out;
-      }
-      case 'handle': return { kind: k.handle, resource: worldVal(k.resource) as number };
-      case 'type': if (typeof k.type === 'string') return { kind: 'primitive', type: k.type };
-      // falls through
-      default: throw new BinaryError('unsupported-feature', `world type kind \`${k.tag}\` cannot be encoded`, 0);
+    e.outer.decls.push(type);
+  }
+  for (const [key, item] of world.exports) {
+    let idx: number;
+    if (item.tag === 'interface') {
+      e.iface = item.id;
+      idx = e.encodeInstance(item.id);
+      e.outer.decls.push({ kind: 'export', name: worldExternName(r, key, item), type: { kind: 'instance', type: idx } });
+    } else if (item.tag === 'function') {
+      e.iface = undefined;
+      idx = e.funcType(item.func);
+      e.outer.decls.push({ kind: 'export', name: worldExternName(r, key, item), type: { kind: 'func', type: idx } });
+    } else {
+      throw new BinaryError('unsupported-feature', 'a world cannot export a type', 0);
     }
-  };
-  for (const [k, it] of world.imports) item('import', k, it);
-  for (const [k, it] of world.exports) item('export', k, it);
-  return { kind: 'component', decls: d.decls };
+  }
+  return { kind: 'component', decls: e.outer.decls };
+}
+
+/** Interfaces whose types `id` uses, transitively, dependencies first, then `id` (`add_live_interfaces`). */
+function liveInterfaces(r: Resolve, id: InterfaceId, out: Set<InterfaceId> = new Set()): Set<InterfaceId> {
+  if (out.has(id)) return out;
+  for (const t of r.interfaces[id]!.types.values()) {
+    const def = r.types[t]!;
+    if (def.kind.tag !== 'type' || typeof def.kind.type !== 'number') continue;
+    const other = r.types[def.kind.type]!.owner;
+    if (other.tag === 'interface' && !(def.owner.tag === 'interface' && def.owner.id === other.id)) liveInterfaces(r, other.id, out);
+  }
+  out.add(id);
+  return out;
+}
+
+/** `encode_interface`: a component type importing the interfaces `id` uses (their types only) and exporting `id`. */
+function encodeInterfaceItem(r: Resolve, _pkg: PackageId, id: InterfaceId): TypeDef {
+  const e = new InterfaceEncoder(r);
+  for (const live of liveInterfaces(r, id)) {
+    e.iface = live;
+    const n = interfaceIdString(r, live);
+    if (n === undefined) throw new BinaryError('unsupported-feature', 'an anonymous interface cannot be part of a package', 0);
+    if (live === id) {
+      const idx = e.encodeInstance(live);
+      e.outer.decls.push({ kind: 'export', name: externName(n), type: { kind: 'instance', type: idx } });
+    } else {
+      const idx = e.encodeTypesOnly(r.interfaces[live]!);
+      e.bindInstance(live);
+      e.outer.decls.push({ kind: 'import', name: externName(n), type: { kind: 'instance', type: idx } });
+    }
+  }
+  return { kind: 'component', decls: e.outer.decls };
 }
 
 const WELD_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -298,6 +396,7 @@ const custom = (n: string, data: Uint8Array): Section => ({ id: 0, kind: 'custom
  */
 export function encodeWitPackage(resolve: Resolve, pkg: PackageId, options: EncodeWitOptions = {}): Uint8Array {
   const p = resolve.packages[pkg];
+  if (p === undefined) throw new BinaryError('invalid-type', `no package ${pkg} in this resolve`, 0);
   const version = p.name.version !== undefined ? `@${p.name.version}` : '';
   const qualified = (item: string) => `${p.name.namespace}:${p.name.name}/${item}${version}`;
   const types: TypeDef[] = [];
@@ -305,21 +404,14 @@ export function encodeWitPackage(resolve: Resolve, pkg: PackageId, options: Enco
   let index = 0;
   const add = (itemName: string, t: TypeDef) => {
     types.push(t);
-    exports.push({ name: name(itemName), sort: 'type', index: index });
+    exports.push({ name: externName(itemName), sort: 'type', index: index });
     index += 2; // the definition and the export's new index
   };
-  for (const [n, id] of p.interfaces) {
-    const scope = new OuterScope(resolve, new Set([id]));
-    const inst = new InstanceEncoder(scope, id).encode(true);
-    const idx = scope.d.typeDecl(inst);
-    scope.d.decls.push({ kind: 'export', name: name(qualified(n)), type: { kind: 'instance', type: idx } });
-    add(n, { kind: 'component', decls: scope.d.decls });
-  }
+  for (const [n, id] of p.interfaces) add(n, encodeInterfaceItem(resolve, pkg, id));
   for (const [n, id] of p.worlds) {
-    const d = new Decls();
-    const idx = d.typeDecl(encodeWorld(resolve, id));
-    d.decls.push({ kind: 'export', name: name(qualified(n)), type: { kind: 'component', type: idx } });
-    add(n, { kind: 'component', decls: d.decls });
+    const world: ComponentTypeDecl[] = [{ kind: 'type', type: encodeWorld(resolve, id) }];
+    world.push({ kind: 'export', name: externName(qualified(n)), type: { kind: 'component', type: 0 } });
+    add(n, { kind: 'component', decls: world });
   }
   // type, export, type, export, ... so each export's index is its definition's
   const sections: Section[] = [];

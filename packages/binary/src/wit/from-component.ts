@@ -216,8 +216,11 @@ export class WitBuilder {
     };
   }
 
-  /** Adds one import or export of a component (or a world's component type) to world `w`. */
-  worldItem(w: WorldId, dir: 'imports' | 'exports', name: string, e: Entity): void {
+  /**
+   * Adds one import or export of a component (or a world's component type) to world `w`. `attrs` are the name's
+   * attributes: `implements` makes a plain-named instance the named interface it implements.
+   */
+  worldItem(w: WorldId, dir: 'imports' | 'exports', name: string, e: Entity, attrs: ExternAttrs = {}): void {
     const world = this.resolve.worlds[w];
     const items = world[dir];
     const kind = parseExternName(name, { nested: true });
@@ -225,7 +228,10 @@ export class WitBuilder {
       case 'instance': {
         if (kind.kind === 'interface') {
           const id = this.namedInterface(name, e.type);
-          items.set(id, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN });
+          items.set(id, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN, ...externalId(attrs) });
+        } else if (attrs.implements !== undefined) {
+          const id = this.namedInterface(attrs.implements, e.type);
+          items.set(name, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN, ...externalId(attrs) });
         } else {
           const id = this.newInterface(undefined, undefined);
           this.fillInterface(id, e.type);
@@ -236,11 +242,12 @@ export class WitBuilder {
       case 'func': {
         const scope = new Map<string, TypeId>();
         for (const [k, it] of items) if (typeof k === 'string' && it.tag === 'type') scope.set(k, it.id);
-        items.set(name, { tag: 'function', func: this.func(name, e.type, scope) });
+        items.set(name, { tag: 'function', func: { ...this.func(name, e.type, scope), ...externalId(attrs) } });
         return;
       }
       case 'type': {
         const id = this.namedType(name, e, { tag: 'world', id: w });
+        if (attrs.externalId !== undefined) this.resolve.types[id]!.externalId = attrs.externalId;
         items.set(name, { tag: 'type', id, span: NO_SPAN });
         return;
       }
@@ -250,13 +257,24 @@ export class WitBuilder {
   }
 }
 
+/** Attributes of an import/export name that the validated type does not keep. */
+export interface ExternAttrs {
+  implements?: string;
+  externalId?: string;
+}
+
+/** Looks up the attributes of a world's (`world` undefined: the component's own) import or export. */
+export type ExternAttrsOf = (world: string | undefined, dir: 'import' | 'export', name: string) => ExternAttrs | undefined;
+
+const externalId = (a: ExternAttrs) => (a.externalId !== undefined ? { externalId: a.externalId } : {});
+
 /** The WIT world of a validated component: package `root:component`, world `root`, plus every package it uses. */
-export function worldOfComponent(type: RComponent): { resolve: Resolve; world: WorldId; package: PackageId } {
+export function worldOfComponent(type: RComponent, attrsOf: ExternAttrsOf = () => undefined): { resolve: Resolve; world: WorldId; package: PackageId } {
   const b = new WitBuilder();
   const pkg = b.package('root', 'component');
   const world = b.newWorld(pkg, 'root');
-  for (const [name, e] of type.imports) b.worldItem(world, 'imports', name, e);
-  for (const [name, e] of type.exports) b.worldItem(world, 'exports', name, e);
+  for (const [name, e] of type.imports) b.worldItem(world, 'imports', name, e, attrsOf(undefined, 'import', name));
+  for (const [name, e] of type.exports) b.worldItem(world, 'exports', name, e, attrsOf(undefined, 'export', name));
   const resolve = finish(b.resolve, pkg);
   return { resolve, world, package: resolve.packages.length - 1 };
 }
@@ -267,7 +285,7 @@ export function isWitPackage(type: RComponent): boolean {
 }
 
 /** Decodes a binary WIT package (wit-component's v2 encoding, as `wasm-tools component wit --wasm` writes it). */
-export function packageOfWitComponent(type: RComponent): { resolve: Resolve; package: PackageId } {
+export function packageOfWitComponent(type: RComponent, attrsOf: ExternAttrsOf = () => undefined): { resolve: Resolve; package: PackageId } {
   const b = new WitBuilder();
   let main: PackageId | undefined;
   for (const [exportName, e] of type.exports) {
@@ -285,8 +303,8 @@ export function packageOfWitComponent(type: RComponent): { resolve: Resolve; pac
       b.namedInterface(name, item.type);
     } else if (item.sort === 'component') {
       const w = b.newWorld(pkg, n.iface);
-      for (const [k, x] of item.type.imports) b.worldItem(w, 'imports', k, x);
-      for (const [k, x] of item.type.exports) b.worldItem(w, 'exports', k, x);
+      for (const [k, x] of item.type.imports) b.worldItem(w, 'imports', k, x, attrsOf(name, 'import', k));
+      for (const [k, x] of item.type.exports) b.worldItem(w, 'exports', k, x, attrsOf(name, 'export', k));
     } else {
       throw new BinaryError('invalid-type', `WIT package item \`${name}\` is a ${item.sort}, expected an instance or component type`, 0);
     }

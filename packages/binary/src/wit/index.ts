@@ -3,6 +3,7 @@ import type { Component } from '../ast.js';
 import { decodeComponent } from '../codec.js';
 import { ComponentValidator } from '../validate/component.js';
 import { isWitPackage, packageOfWitComponent, worldOfComponent } from './from-component.js';
+import { externAttrs } from './extern-attrs.js';
 import { injectPackageDocs, PACKAGE_DOCS_SECTION } from './package-docs.js';
 
 export type ExtractedWit =
@@ -17,11 +18,11 @@ export function extractWit(input: Uint8Array | Component): ExtractedWit {
   const c = input instanceof Uint8Array ? decodeComponent(input) : input;
   const type = new ComponentValidator({ coreModules: false }).validate(c);
   if (isWitPackage(type)) {
-    const x = packageOfWitComponent(type);
+    const x = packageOfWitComponent(type, externAttrs(c));
     for (const s of c.sections) {
       if (s.kind === 'custom' && s.name === PACKAGE_DOCS_SECTION) injectPackageDocs(x.resolve, x.package, s.data, s.offset);
     }
     return { kind: 'package', ...x };
   }
-  return { kind: 'component', ...worldOfComponent(type) };
+  return { kind: 'component', ...worldOfComponent(type, externAttrs(c)) };
 }
