@@ -233,7 +233,7 @@ export class WitBuilder {
           const id = this.namedInterface(attrs.implements, e.type);
           items.set(name, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN, ...externalId(attrs) });
         } else {
-          const id = this.newInterface(undefined, undefined);
+          const id = this.newInterface(undefined, world.package); // an inline interface belongs to its world's package
           this.fillInterface(id, e.type);
           items.set(name, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN });
         }
