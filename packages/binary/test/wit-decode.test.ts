@@ -1,6 +1,7 @@
+import { parse } from '@bytecodealliance/jco';
 import { printPackage, resolveSource } from '@weld/wit-tools';
 import { describe, expect, it } from 'vitest';
-import { encodeWitPackage, extractWit } from '../src/index.js';
+import { encodeWitPackage, extractWit, validateComponent } from '../src/index.js';
 
 function decodedPackage(wit: string) {
   const { resolve, package: pkg } = resolveSource(wit, 'decode.wit');
@@ -22,5 +23,14 @@ world w {
     expect(decoded).toContain('    use shared.{e};');
     const inline = back.resolve.interfaces.find((i) => i.name === undefined)!;
     expect(inline.package).toBe(back.package);
+  });
+});
+
+describe('extracting the WIT of a component', () => {
+  it('accepts every proposal (as wit-component does): a threading builtin does not stop extraction', async () => {
+    const bytes = await parse('(component (core func (canon context.get i32 1)) (import "f" (func)))');
+    expect(validateComponent(bytes).valid).toBe(false); // slot 1 needs cm-threading, which validation does not enable
+    const x = extractWit(bytes);
+    expect(x.kind === 'component' && printPackage(x.resolve, x.resolve.worlds[x.world]!.package!)).toContain('import f: func();');
   });
 });
