@@ -90,7 +90,8 @@ class Remap {
   interfaces: (InterfaceId | undefined)[] = [];
   worlds: (WorldId | undefined)[] = [];
   private readonly ownHandles = new Map<TypeId, TypeId>();
-  private readonly hasBorrowCache = new Map<TypeId, boolean>();
+  /** per type id: 1 contains a `borrow`, 2 does not, 0 not yet known */
+  private readonly hasBorrowCache: number[] = [];
 
   constructor(private readonly resolve: Resolve, private readonly pending: readonly string[]) {}
 
@@ -445,28 +446,29 @@ class Remap {
 
   private typeHasBorrow(ty: Type): boolean {
     if (typeof ty !== 'number') return false;
+    const types = this.resolve.types;
     // follow `type a = b` chains without recursing (they can be long)
-    for (let k = this.resolve.types[ty]!.kind; k.tag === 'type'; k = this.resolve.types[ty]!.kind) {
+    for (let k = types[ty]!.kind; k.tag === 'type'; k = types[ty]!.kind) {
       if (typeof k.type !== 'number') return false;
       ty = k.type;
     }
-    const cached = this.hasBorrowCache.get(ty);
-    if (cached !== undefined) return cached;
-    const k = this.resolve.types[ty]!.kind;
-    const h = (t: Type | undefined) => t !== undefined && typeof t === 'number' && this.typeHasBorrow(t);
-    let result: boolean;
+    const cached = this.hasBorrowCache[ty];
+    if (cached !== undefined && cached !== 0) return cached === 1;
+    const k = types[ty]!.kind;
+    let result = false;
     switch (k.tag) {
-      case 'type': result = h(k.type); break;
-      case 'variant': result = k.cases.some((c) => h(c.type)); break;
+      case 'variant': for (const c of k.cases) if (c.type !== undefined && this.typeHasBorrow(c.type)) { result = true; break; } break;
       case 'handle': result = k.handle === 'borrow'; break;
-      case 'record': result = k.fields.some((f) => h(f.type)); break;
-      case 'tuple': result = k.types.some(h); break;
-      case 'list': case 'fixed-length-list': case 'option': case 'future': case 'stream': result = h(k.type); break;
-      case 'map': result = h(k.key) || h(k.value); break;
-      case 'result': result = h(k.ok) || h(k.err); break;
+      case 'record': for (const f of k.fields) if (this.typeHasBorrow(f.type)) { result = true; break; } break;
+      case 'tuple': for (const t of k.types) if (this.typeHasBorrow(t)) { result = true; break; } break;
+      case 'list': case 'fixed-length-list': case 'option': result = this.typeHasBorrow(k.type); break;
+      case 'future': case 'stream': result = k.type !== undefined && this.typeHasBorrow(k.type); break;
+      case 'map': result = this.typeHasBorrow(k.key) || this.typeHasBorrow(k.value); break;
+      case 'result': result = (k.ok !== undefined && this.typeHasBorrow(k.ok)) || (k.err !== undefined && this.typeHasBorrow(k.err)); break;
       default: result = false;
     }
-    this.hasBorrowCache.set(ty, result);
+    while (this.hasBorrowCache.length < ty) this.hasBorrowCache.push(0);
+    this.hasBorrowCache[ty] = result ? 1 : 2;
     return result;
   }
 }

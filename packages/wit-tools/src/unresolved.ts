@@ -239,6 +239,7 @@ export class PackageBuilder {
   private readonly foreignInterfaces = new Set<InterfaceId>();
   private typeLookup = new Map<string, NameEntry>();
   private readonly requiredResourceTypes: { id: TypeId; span: Span }[] = [];
+  private readonly declaredScratch = new Set<string>();
 
   constructor(private readonly sources: SourceMap) {}
 
@@ -550,10 +551,12 @@ export class PackageBuilder {
   /** Resolves the `use`s and type definitions among an interface's or world's items, skipping the rest. */
   private resolveTypes(owner: TypeOwner, items: readonly (ast.InterfaceItem | ast.WorldItemAst)[]): void {
     for (const it of items) if (it.kind === 'use') this.resolveUse(owner, it.use);
+    if (this.typesInDeclarationOrder(items)) {
+      for (const it of items) if (it.kind === 'type') this.defineTypeDef(owner, it.def);
+      return;
+    }
     const deps = new Map<string, ast.Id[]>();
     const defs = new Map<string, ast.TypeDefAst | undefined>();
-    // types usually refer only to names declared before them: then declaration order is the topological order
-    let backward = true;
     for (const it of items) {
       if (it.kind === 'type') {
         const t = it.def;
@@ -561,7 +564,6 @@ export class PackageBuilder {
         defs.set(t.name.name, t);
         const d: ast.Id[] = [];
         collectDeps(t.ty, d);
-        if (backward) for (const dep of d) if (!deps.has(dep.name)) backward = false;
         deps.set(t.name.name, d);
       } else if (it.kind === 'use') {
         for (const n of it.use.names) {
@@ -573,7 +575,7 @@ export class PackageBuilder {
     }
     let order: Iterable<string>;
     try {
-      order = backward ? deps.keys() : toposort('type', deps, this.sources);
+      order = toposort('type', deps, this.sources);
     } catch (e) {
       if (e instanceof WitError && e.code === 'wit-unknown-name') {
         const m = /`(float32|float64)`/.exec(e.message);
@@ -587,14 +589,43 @@ export class PackageBuilder {
     for (const name of order) {
       const def = defs.get(name);
       defs.delete(name);
-      if (!def) continue;
-      const docs = docsText(def.docs.lines);
-      const stability = this.stability(def.attributes);
-      const externalId = this.externalId(def.attributes);
-      const kind = this.resolveTypeDef(def.ty, stability);
-      const id = this.allocType(newTypeDef(def.name.name, kind, owner, stability, def.name.span, docs, externalId));
-      this.defineName(def.name, { tag: 'type', id, span: def.name.span });
+      if (def) this.defineTypeDef(owner, def);
     }
+  }
+
+  /**
+   * Whether the type definitions can be resolved in the order they are written: no name is defined twice, and each
+   * refers only to names `use`d in this scope or defined before it (what toposort would return anyway). Usually
+   * true, and then no dependency graph is built.
+   */
+  private typesInDeclarationOrder(items: readonly (ast.InterfaceItem | ast.WorldItemAst)[]): boolean {
+    const declared = this.declaredScratch;
+    declared.clear();
+    let ok = true;
+    for (const it of items) {
+      if (it.kind !== 'type') continue;
+      const name = it.def.name.name;
+      if (declared.has(name) || this.typeLookup.has(name)) {
+        ok = false;
+        break;
+      }
+      if (!depsDeclared(it.def.ty, declared, this.typeLookup)) {
+        ok = false;
+        break;
+      }
+      declared.add(name);
+    }
+    declared.clear();
+    return ok;
+  }
+
+  private defineTypeDef(owner: TypeOwner, def: ast.TypeDefAst): void {
+    const docs = docsText(def.docs.lines);
+    const stability = this.stability(def.attributes);
+    const externalId = this.externalId(def.attributes);
+    const kind = this.resolveTypeDef(def.ty, stability);
+    const id = this.allocType(newTypeDef(def.name.name, kind, owner, stability, def.name.span, docs, externalId));
+    this.defineName(def.name, { tag: 'type', id, span: def.name.span });
   }
 
   private resolveUse(owner: TypeOwner, u: ast.UseAst): void {
@@ -923,6 +954,22 @@ function externSpan(kind: ast.ExternKind): Span {
   switch (kind.kind) {
     case 'interface': case 'func': case 'named-path': return kind.name.span;
     case 'path': return kind.path.kind === 'id' ? kind.path.id.span : kind.path.name.span;
+  }
+}
+
+/** Whether every name `ty` refers to is in `declared` or `used` (without building the list of them). */
+function depsDeclared(ty: ast.TypeAst, declared: Set<string>, used: Map<string, unknown>): boolean {
+  switch (ty.kind) {
+    case 'name': return declared.has(ty.id.name) || used.has(ty.id.name);
+    case 'own': case 'borrow': return declared.has(ty.resource.name) || used.has(ty.resource.name);
+    case 'record': for (const f of ty.fields) if (!depsDeclared(f.ty, declared, used)) return false; return true;
+    case 'tuple': for (const t of ty.types) if (!depsDeclared(t, declared, used)) return false; return true;
+    case 'variant': for (const c of ty.cases) if (c.ty && !depsDeclared(c.ty, declared, used)) return false; return true;
+    case 'option': case 'list': case 'fixed-list': return depsDeclared(ty.ty, declared, used);
+    case 'map': return depsDeclared(ty.key, declared, used) && depsDeclared(ty.value, declared, used);
+    case 'result': return (!ty.ok || depsDeclared(ty.ok, declared, used)) && (!ty.err || depsDeclared(ty.err, declared, used));
+    case 'future': case 'stream': return !ty.ty || depsDeclared(ty.ty, declared, used);
+    default: return true;
   }
 }
 
