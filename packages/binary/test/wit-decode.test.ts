@@ -34,3 +34,25 @@ describe('extracting the WIT of a component', () => {
     expect(x.kind === 'component' && printPackage(x.resolve, x.resolve.worlds[x.world]!.package!)).toContain('import f: func();');
   });
 });
+
+describe('which interface a re-exported type is a `use` of', () => {
+  it('the latest interface that names the type, as wit-parser maps a type to its last registration', async () => {
+    // a resource exported by foo:bar/a, re-exported by foo:bar/b (through b's import of it), then used by `later`
+    const bytes = await parse(`(component
+      (type $r (resource (rep i32)))
+      (component $shim (import "r-in" (type (sub resource))) (export "r" (type 0)))
+      (instance $a (instantiate $shim (with "r-in" (type $r))))
+      (export $ea "foo:bar/a" (instance $a))
+      (alias export $ea "r" (type $ar))
+      (instance $b (instantiate $shim (with "r-in" (type $ar))))
+      (export $eb "foo:bar/b" (instance $b))
+      (alias export $eb "r" (type $br))
+      (instance $later (instantiate $shim (with "r-in" (type $br))))
+      (export "later" (instance $later))
+    )`);
+    const x = extractWit(bytes);
+    if (x.kind !== 'component') throw new Error('not a component');
+    const text = printPackage(x.resolve, x.resolve.worlds[x.world]!.package!);
+    expect(text).toContain('  export later: interface {\n    use foo:bar/b.{r};\n  }');
+  });
+});

@@ -128,7 +128,7 @@ export class WitBuilder {
     else if (t.kind === 'prim') kind = { tag: 'type', type: t.type };
     else throw new BinaryError('unsupported-feature', `type \`${name}\` is a ${t.kind} type, which WIT cannot express`, 0);
     const id = this.push({ name, kind, owner, stability: UNKNOWN_STABILITY, span: NO_SPAN });
-    if (!this.typeIds.has(t)) this.typeIds.set(t, id);
+    this.typeIds.set(t, id); // the latest name of a type is what later uses refer to (wit-parser's `type_map`)
     if (!this.scopeIds.has(t)) this.scopeIds.set(t, id);
     return id;
   }
