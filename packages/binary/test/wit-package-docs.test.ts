@@ -163,4 +163,26 @@ world w {
     expect(p?.kind === 'custom' && p.payload).toMatchObject({ kind: 'producers', fields: [{ name: 'processed-by', values: [{ name: 'weld' }] }] });
     expect(names(encodeWitPackage(resolve, pkg, { processedBy: false }))).toEqual(['package-docs']);
   });
+
+  it('restores the source order of documented functions, so decoded packages re-encode to the same section', () => {
+    // the binary lists `[method]r.m` before `first` (resource functions first); the section keeps `first` first
+    const { bytes, back } = roundTrip(`package t:order;
+interface i {
+  /// freestanding, written first
+  first: func();
+  undocumented: func();
+  resource r {
+    /// a method
+    m: func();
+  }
+  /// written last
+  last: func();
+}
+`);
+    expect(packageDocs(bytes).raw).toContain('"funcs":{"first":{"docs":"freestanding, written first"},"[method]r.m":');
+    const iface = back.resolve.interfaces[back.resolve.packages[back.package]!.interfaces.get('i')!]!;
+    // undocumented functions cannot be placed exactly: they stay after the documented one before them in binary order
+    expect([...iface.functions.keys()]).toEqual(['first', '[method]r.m', 'undocumented', 'last']);
+    expect(Buffer.from(encodeWitPackage(back.resolve, back.package)).equals(Buffer.from(bytes))).toBe(true);
+  });
 });

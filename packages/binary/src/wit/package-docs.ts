@@ -4,7 +4,7 @@
  * byte (1; 0 is read too) and compact JSON whose keys come in serde's field order and are left out when empty.
  */
 import {
-  interfaceIdString, type Case, type EnumCase, type Field, type Flag, type InterfaceId, type PackageId, type Resolve,
+  interfaceIdString, type Case, type Interface, type EnumCase, type Field, type Flag, type InterfaceId, type PackageId, type Resolve,
   type Stability, type TypeId, type WitFunction, type WorldId, type WorldItem, type WorldKey,
 } from '@weld/wit-tools';
 import { BinaryError } from '../error.js';
@@ -233,6 +233,39 @@ function injectInterface(rd: Reader, r: Resolve, id: InterfaceId, v: Json, where
   }
   setDocs(i, rd.docs(o.docs, `${where}.docs`));
   i.stability = rd.stability(o.stability, `${where}.stability`);
+  restoreFunctionOrder(i, rd.map(o.funcs, `${where}.funcs`).map(([n]) => n));
+}
+
+/**
+ * The binary lists an interface's functions sorted (resource functions first, by resource); the section lists the
+ * documented ones in source order. Reorders the decoded functions so the documented ones follow the section while the
+ * sorted order stays what it was, so that encoding the decoded package writes the same section again.
+ */
+function restoreFunctionOrder(i: Interface, documented: string[]): void {
+  if (documented.length < 2) return;
+  const typeOrder = [...i.types.values()];
+  const rank = (f: WitFunction) => ('resource' in f.kind ? typeOrder.indexOf(f.kind.resource) : typeOrder.length);
+  const byRank = new Map<number, WitFunction[]>();
+  for (const f of i.functions.values()) {
+    const k = rank(f);
+    byRank.set(k, [...(byRank.get(k) ?? []), f]);
+  }
+  const order: WitFunction[] = [];
+  const emitted = new Set<string>();
+  const emitUpTo = (f: WitFunction) => {
+    for (const g of byRank.get(rank(f))!) {
+      if (emitted.has(g.name)) continue;
+      emitted.add(g.name);
+      order.push(g);
+      if (g === f) return;
+    }
+  };
+  for (const n of documented) {
+    const f = i.functions.get(n);
+    if (f !== undefined && !emitted.has(n)) emitUpTo(f);
+  }
+  for (const k of [...byRank.keys()].sort((a, b) => a - b)) for (const g of byRank.get(k)!) if (!emitted.has(g.name)) order.push(g);
+  i.functions = new Map(order.map((f) => [f.name, f]));
 }
 
 const WORLD_FIELDS = [
