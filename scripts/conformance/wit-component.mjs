@@ -6,6 +6,7 @@
 //   components/  where `component.wat` and `component.wit.print` exist: extract the WIT with our decoder, print the
 //                root package, compare.
 //   targets/     our targets check agrees on pass/fail, and on the item an `error-*` case names.
+//   and, when the checkout has it, every package of wit-parser's tests/ui through the same binary round trip.
 // Not part of CI (the tests live in wasm-tools' repository); run after `pnpm build`:
 //   node scripts/conformance/wit-component.mjs <wasm-tools>/crates/wit-component/tests [-v] [filter]
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (p) => import(pathToFileURL(join(repo, p)).href);
 const { resolvePath, printPackage, isWeldError } = await load('packages/wit-tools/dist/index.js');
-const { encodeWitPackage, extractWit, decodeComponent, checkTargets } = await load('packages/binary/dist/index.js');
+const { encodeWitPackage, extractWit, decodeComponent, checkTargets, validateComponent } = await load('packages/binary/dist/index.js');
 const { parse: parseWat } = await import(createRequire(join(repo, 'packages/binary/package.json')).resolve('@bytecodealliance/jco'));
 
 const args = process.argv.slice(2);
@@ -136,7 +137,7 @@ class Suite {
   report() {
     for (const f of this.failures) console.log(`FAIL ${this.name}/${f.split('\n').slice(0, 8).join('\n     ')}`);
     const parts = [...this.checks].map(([l, [p, t]]) => `${l} ${p}/${t}`).join(', ');
-    console.log(`${this.name}: ${this.passed}/${this.cases} cases fully pass${parts ? ` (${parts})` : ''}`);
+    console.log(`${this.name}: ${this.passed}/${this.cases} cases fully pass${parts ? ` (${parts})` : ''}${this.note ? `; ${this.note}` : ''}`);
   }
 }
 
@@ -226,7 +227,53 @@ async function runTargets(dir) {
   return suite;
 }
 
+/**
+ * Not one of wit-component's suites: every package of wit-parser's valid UI tests (found next to the wit-component
+ * tests in a wasm-tools checkout) through the same encode → validate → decode → print → re-encode cycle. Packages the
+ * binary form cannot hold (no items, so no name; an empty record, which the component model forbids) are counted apart.
+ */
+async function runWitParserUi(dir) {
+  const suite = new Suite('wit-parser-ui round trip');
+  let unrepresentable = 0;
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (name === 'parse-fail' || (!statSync(path).isDirectory() && !name.endsWith('.wit')) || (filter && !path.includes(filter))) continue;
+    let resolved;
+    try {
+      resolved = resolvePath(path, { features: ['active'] });
+    } catch {
+      continue; // a .wit.md or a case weld's resolver rejects is wit-parser-ui.mjs's business
+    }
+    const { resolve } = resolved;
+    const empty = resolve.packages.some((p) => p.interfaces.size === 0 && p.worlds.size === 0);
+    const emptyRecord = resolve.types.some((t) => t.kind.tag === 'record' && t.kind.fields.length === 0);
+    if (empty || emptyRecord) {
+      unrepresentable++;
+      continue;
+    }
+    suite.cases++;
+    const ok = await suite.check(name, 'round-trip', () => {
+      for (let pkg = 0; pkg < resolve.packages.length; pkg++) {
+        const bytes = encodeWitPackage(resolve, pkg);
+        const v = validateComponent(bytes);
+        if (!v.valid) return `${resolve.packages[pkg].name.name}: our encoding does not validate: ${v.error.message}`;
+        const x = extractWit(bytes);
+        const d = textDifference(printPackage(resolve, pkg), printPackage(x.resolve, x.package));
+        if (d) return `${resolve.packages[pkg].name.name}: decoded print ${d}`;
+        const again = bytesDifference(bytes, encodeWitPackage(x.resolve, x.package));
+        if (again) return `${resolve.packages[pkg].name.name}: re-encode ${again}`;
+      }
+      return null;
+    });
+    if (ok) suite.passed++;
+  }
+  suite.note = `${unrepresentable} cases not representable as binary packages`;
+  return suite;
+}
+
 const suites = [await runInterfaces(join(root, 'interfaces')), await runComponents(join(root, 'components')), await runTargets(join(root, 'targets'))];
+const witParserUi = join(root, '../../wit-parser/tests/ui');
+if (existsSync(witParserUi)) suites.push(await runWitParserUi(witParserUi));
 for (const s of suites) s.report();
 console.log(`total: ${suites.map((s) => `${s.name} ${s.passed}/${s.cases}`).join(', ')} (${basename(root)})`);
 process.exit(suites.every((s) => s.passed === s.cases) ? 0 : 1);
