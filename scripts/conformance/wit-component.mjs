@@ -6,6 +6,7 @@
 //   components/  where `component.wat` and `component.wit.print` exist: extract the WIT with our decoder, print the
 //                root package, compare.
 //   targets/     our targets check agrees on pass/fail, and on the item an `error-*` case names.
+//   merge/       mergeResolve(into, from) prints as `merge/*.wit` (and merges the other way round), or fails as `error.txt`.
 //   and, when the checkout has it, every package of wit-parser's tests/ui through the same binary round trip.
 // Not part of CI (the tests live in wasm-tools' repository); run after `pnpm build`:
 //   node scripts/conformance/wit-component.mjs <wasm-tools>/crates/wit-component/tests [-v] [filter]
@@ -17,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (p) => import(pathToFileURL(join(repo, p)).href);
 const { resolvePath, printPackage, isWeldError } = await load('packages/wit-tools/dist/index.js');
-const { encodeWitPackage, extractWit, decodeComponent, checkTargets, validateComponent } = await load('packages/binary/dist/index.js');
+const { encodeWitPackage, extractWit, decodeComponent, checkTargets, validateComponent, mergeResolve } = await load('packages/binary/dist/index.js');
 const { parse: parseWat } = await import(createRequire(join(repo, 'packages/binary/package.json')).resolve('@bytecodealliance/jco'));
 
 const args = process.argv.slice(2);
@@ -228,6 +229,50 @@ async function runTargets(dir) {
 }
 
 /**
+ * merge/: `into` and `from` folders resolved apart, `from` merged into `into`; each package of the result printed must
+ * equal `merge/<name>.wit`, and merging the other way round must succeed too. `bad-*` cases must fail with `error.txt`.
+ */
+async function runMerge(dir) {
+  const suite = new Suite('merge');
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (!statSync(path).isDirectory() || (filter && !path.includes(filter))) continue;
+    suite.cases++;
+    const ok = await suite.check(name, 'merge', () => {
+      const into = resolvePath(join(path, 'into'));
+      const from = resolvePath(join(path, 'from'));
+      let err;
+      try {
+        mergeResolve(into.resolve, from.resolve, from.package);
+      } catch (e) {
+        if (!isWeldError(e)) throw e;
+        err = e;
+      }
+      if (name.startsWith('bad-')) {
+        if (!err) return 'expected a merge error, merged fine';
+        return textDifference(read(join(path, 'error.txt')), err.message);
+      }
+      if (err) return `merge failed: ${err.message}`;
+      for (let p = 0; p < into.resolve.packages.length; p++) {
+        const pkgName = into.resolve.packages[p].name.name;
+        const d = textDifference(read(join(path, 'merge', `${pkgName}.wit`)), printPackage(into.resolve, p));
+        if (d) return `${pkgName}.wit: ${d}`;
+      }
+      const reverseInto = resolvePath(join(path, 'from'));
+      const reverseFrom = resolvePath(join(path, 'into'));
+      try {
+        mergeResolve(reverseInto.resolve, reverseFrom.resolve, reverseFrom.package);
+      } catch (e) {
+        return `merge succeeded in one direction but failed in reverse: ${message(e)}`;
+      }
+      return null;
+    });
+    if (ok) suite.passed++;
+  }
+  return suite;
+}
+
+/**
  * Not one of wit-component's suites: every package of wit-parser's valid UI tests (found next to the wit-component
  * tests in a wasm-tools checkout) through the same encode → validate → decode → print → re-encode cycle. Packages the
  * binary form cannot hold (no items, so no name; an empty record, which the component model forbids) are counted apart.
@@ -271,7 +316,10 @@ async function runWitParserUi(dir) {
   return suite;
 }
 
-const suites = [await runInterfaces(join(root, 'interfaces')), await runComponents(join(root, 'components')), await runTargets(join(root, 'targets'))];
+const suites = [
+  await runInterfaces(join(root, 'interfaces')), await runComponents(join(root, 'components')), await runTargets(join(root, 'targets')),
+  await runMerge(join(root, 'merge')),
+];
 const witParserUi = join(root, '../../wit-parser/tests/ui');
 if (existsSync(witParserUi)) suites.push(await runWitParserUi(witParserUi));
 for (const s of suites) s.report();
