@@ -26,6 +26,31 @@ world w {
   });
 });
 
+describe('external ids', () => {
+  it('survive the binary on interface functions and types, world items and inline interfaces', () => {
+    const { text, decoded } = decodedPackage(`package t:ext;
+interface i {
+  @external-id("ext:t")
+  type t = u32;
+  @external-id("ext:f")
+  f: func();
+}
+world w {
+  @external-id("ext:i")
+  import i;
+  @external-id("ext:g")
+  import g: func();
+  export x: interface {
+    @external-id("inner")
+    h: func();
+  }
+}
+`);
+    expect(decoded).toBe(text);
+    for (const id of ['ext:t', 'ext:f', 'ext:i', 'ext:g', 'inner']) expect(decoded).toContain(`@external-id("${id}")`);
+  });
+});
+
 describe('extracting the WIT of a component', () => {
   it('accepts every proposal (as wit-component does): a threading builtin does not stop extraction', async () => {
     const bytes = await parse('(component (core func (canon context.get i32 1)) (import "f" (func)))');

@@ -5,6 +5,7 @@ import {
 import { BinaryError } from '../error.js';
 import type { Entity, RComponent, RDefined, RFunc, RInstance, RResource, RVal } from '../validate/model.js';
 import { parseExternName } from '../validate/names.js';
+import { inlineKey, NO_ATTRS, type ExternAttrs, type NameAttrs } from './extern-attrs.js';
 
 /**
  * Builds WIT from the validated type of a component, the way wit-parser's `decoding.rs` does: interface-named
@@ -19,6 +20,10 @@ export class WitBuilder {
   private scopeIds = new Map<object, TypeId>();
   private anon = new Map<object, TypeId>();
   private interfaces = new Map<string, InterfaceId>();
+  /** the name each world is known by in the binary (its qualified name in a WIT package, none in a component) */
+  private worldNames = new Map<WorldId, string | undefined>();
+
+  constructor(private readonly attrs: NameAttrs = NO_ATTRS) {}
 
   package(namespace: string, name: string, version?: string): PackageId {
     const key = `${namespace}:${name}${version !== undefined ? '@' + version : ''}`;
@@ -30,11 +35,12 @@ export class WitBuilder {
     return id;
   }
 
-  newWorld(pkg: PackageId, name: string): WorldId {
+  newWorld(pkg: PackageId, name: string, binaryName?: string): WorldId {
     const id = this.resolve.worlds.length;
     const w: World = { name, imports: new Map(), exports: new Map(), package: pkg, stability: UNKNOWN_STABILITY, includes: [], span: NO_SPAN };
     this.resolve.worlds.push(w);
     this.resolve.packages[pkg].worlds.set(name, id);
+    this.worldNames.set(id, binaryName);
     return id;
   }
 
@@ -51,7 +57,7 @@ export class WitBuilder {
     const id = this.newInterface(n.iface, pkg);
     this.interfaces.set(fullName, id);
     this.resolve.packages[pkg].interfaces.set(n.iface, id);
-    this.fillInterface(id, inst);
+    this.fillInterface(id, inst, fullName);
     return id;
   }
 
@@ -78,6 +84,23 @@ export class WitBuilder {
     for (const [name, e] of inst.exports) {
       if (e.sort === 'func' && !iface.functions.has(name)) iface.functions.set(name, this.func(name, e.type, iface.types));
     }
+    this.memberAttrs(id, this.interfaceKeys.get(id));
+  }
+
+  private interfaceKeys = new Map<InterfaceId, string>();
+
+  /** External ids of an interface's functions and types, from the names in the binary. */
+  private memberAttrs(id: InterfaceId, key: string | undefined): void {
+    if (key === undefined) return;
+    const iface = this.resolve.interfaces[id];
+    for (const [n, t] of iface.types) {
+      const x = this.attrs.member(key, n)?.externalId;
+      if (x !== undefined) this.resolve.types[t].externalId = x;
+    }
+    for (const [n, f] of iface.functions) {
+      const x = this.attrs.member(key, n)?.externalId;
+      if (x !== undefined) f.externalId = x;
+    }
   }
 
   newInterface(name: string | undefined, pkg: PackageId | undefined): InterfaceId {
@@ -89,7 +112,8 @@ export class WitBuilder {
     return id;
   }
 
-  fillInterface(id: InterfaceId, inst: RInstance): void {
+  /** Fills interface `id` from an instance type; `key` finds its members' name attributes (see `NameAttrs.member`). */
+  fillInterface(id: InterfaceId, inst: RInstance, key?: string): void {
     const saved = [this.scopeIds, this.anon];
     this.scopeIds = new Map();
     this.anon = new Map();
@@ -98,6 +122,8 @@ export class WitBuilder {
     } finally {
       [this.scopeIds, this.anon] = saved;
     }
+    if (key !== undefined) this.interfaceKeys.set(id, key);
+    this.memberAttrs(id, key);
   }
 
   private fillInterfaceScoped(id: InterfaceId, inst: RInstance): void {
@@ -234,7 +260,7 @@ export class WitBuilder {
           items.set(name, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN, ...externalId(attrs) });
         } else {
           const id = this.newInterface(undefined, world.package); // an inline interface belongs to its world's package
-          this.fillInterface(id, e.type);
+          this.fillInterface(id, e.type, inlineKey(this.worldNames.get(w), dir === 'imports' ? 'import' : 'export', name));
           items.set(name, { tag: 'interface', id, stability: UNKNOWN_STABILITY, span: NO_SPAN });
         }
         return;
@@ -257,24 +283,15 @@ export class WitBuilder {
   }
 }
 
-/** Attributes of an import/export name that the validated type does not keep. */
-export interface ExternAttrs {
-  implements?: string;
-  externalId?: string;
-}
-
-/** Looks up the attributes of a world's (`world` undefined: the component's own) import or export. */
-export type ExternAttrsOf = (world: string | undefined, dir: 'import' | 'export', name: string) => ExternAttrs | undefined;
-
 const externalId = (a: ExternAttrs) => (a.externalId !== undefined ? { externalId: a.externalId } : {});
 
 /** The WIT world of a validated component: package `root:component`, world `root`, plus every package it uses. */
-export function worldOfComponent(type: RComponent, attrsOf: ExternAttrsOf = () => undefined): { resolve: Resolve; world: WorldId; package: PackageId } {
-  const b = new WitBuilder();
+export function worldOfComponent(type: RComponent, attrs: NameAttrs = NO_ATTRS): { resolve: Resolve; world: WorldId; package: PackageId } {
+  const b = new WitBuilder(attrs);
   const pkg = b.package('root', 'component');
   const world = b.newWorld(pkg, 'root');
-  for (const [name, e] of type.imports) b.worldItem(world, 'imports', name, e, attrsOf(undefined, 'import', name));
-  for (const [name, e] of type.exports) b.worldItem(world, 'exports', name, e, attrsOf(undefined, 'export', name));
+  for (const [name, e] of type.imports) b.worldItem(world, 'imports', name, e, attrs.item(undefined, 'import', name));
+  for (const [name, e] of type.exports) b.worldItem(world, 'exports', name, e, attrs.item(undefined, 'export', name));
   const resolve = finish(b.resolve, pkg);
   return { resolve, world, package: resolve.packages.length - 1 };
 }
@@ -285,8 +302,8 @@ export function isWitPackage(type: RComponent): boolean {
 }
 
 /** Decodes a binary WIT package (wit-component's v2 encoding, as `wasm-tools component wit --wasm` writes it). */
-export function packageOfWitComponent(type: RComponent, attrsOf: ExternAttrsOf = () => undefined): { resolve: Resolve; package: PackageId } {
-  const b = new WitBuilder();
+export function packageOfWitComponent(type: RComponent, attrs: NameAttrs = NO_ATTRS): { resolve: Resolve; package: PackageId } {
+  const b = new WitBuilder(attrs);
   let main: PackageId | undefined;
   for (const [exportName, e] of type.exports) {
     if (e.sort !== 'type' || e.type.kind !== 'component') continue;
@@ -302,9 +319,9 @@ export function packageOfWitComponent(type: RComponent, attrsOf: ExternAttrsOf =
       for (const [dep, d] of c.imports) if (d.sort === 'instance') b.namedInterface(dep, d.type);
       b.namedInterface(name, item.type);
     } else if (item.sort === 'component') {
-      const w = b.newWorld(pkg, n.iface);
-      for (const [k, x] of item.type.imports) b.worldItem(w, 'imports', k, x, attrsOf(name, 'import', k));
-      for (const [k, x] of item.type.exports) b.worldItem(w, 'exports', k, x, attrsOf(name, 'export', k));
+      const w = b.newWorld(pkg, n.iface, name);
+      for (const [k, x] of item.type.imports) b.worldItem(w, 'imports', k, x, attrs.item(name, 'import', k));
+      for (const [k, x] of item.type.exports) b.worldItem(w, 'exports', k, x, attrs.item(name, 'export', k));
     } else {
       throw new BinaryError('invalid-type', `WIT package item \`${name}\` is a ${item.sort}, expected an instance or component type`, 0);
     }
