@@ -21,6 +21,9 @@ describe('weld CLI surface', () => {
     const json = await runWeld(['-o', 'json', 'workload', 'check', 'workload.yaml']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-implemented' } });
+    const breaking = await runWeld(['wit', 'breaking', 'old', 'new']);
+    expect(breaking.code).toBe(2);
+    expect(breaking.stderr).toContain('error[not-implemented]: weld wit breaking is not implemented in this version');
   });
 
   it('an unknown command or option is a usage error (exit 2) with a pointer to --help', async () => {

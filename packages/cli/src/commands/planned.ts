@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { WeldError } from '@weld/wit-tools';
 
 /** Commands of the target CLI surface (DESIGN.md) that this version does not implement yet. */
-const PLANNED: Array<{ name: string; summary: string; usage: string }> = [
+const PLANNED: Array<{ parent?: string; name: string; summary: string; usage: string }> = [
   { name: 'workload', summary: 'check, plan and emit wasmCloud workloads', usage: 'check|plan|k8s <workload.yaml>' },
+  { parent: 'wit', name: 'breaking', summary: 'report breaking changes between two versions of a WIT package', usage: '<old> <new>' },
+  { parent: 'wit', name: 'lint', summary: 'check WIT against style and compatibility rules', usage: '[path]' },
 ];
 
 /**
@@ -12,14 +14,17 @@ const PLANNED: Array<{ name: string; summary: string; usage: string }> = [
  */
 export function registerPlanned(program: Command): void {
   for (const planned of PLANNED) {
-    program
+    const parent = planned.parent ? program.commands.find((c) => c.name() === planned.parent) : program;
+    if (!parent) throw new Error(`planned command ${planned.name}: no parent command ${planned.parent}`);
+    const full = planned.parent ? `${planned.parent} ${planned.name}` : planned.name;
+    parent
       .command(planned.name)
       .description(`${planned.summary} (not implemented yet)`)
       .usage(planned.usage)
       .allowUnknownOption(true)
       .allowExcessArguments(true)
       .action(() => {
-        throw new WeldError('not-implemented', `weld ${planned.name} is not implemented in this version`, {
+        throw new WeldError('not-implemented', `weld ${full} is not implemented in this version`, {
           exit: 2,
           hint: 'see `weld --help` for the commands that are available',
         });
