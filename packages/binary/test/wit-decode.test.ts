@@ -26,6 +26,14 @@ world w {
   });
 });
 
+describe('the decoded model', () => {
+  it('holds each type and interface once', () => {
+    const { back } = decodedPackage('package t:once;\ninterface i { type t = u32; record r { a: t } f: func(x: r); }\n');
+    expect(back.resolve.interfaces.length).toBe(1);
+    expect(back.resolve.types.map((t) => t.name)).toEqual(['t', 'r']);
+  });
+});
+
 describe('external ids', () => {
   it('survive the binary on interface functions and types, world items and inline interfaces', () => {
     const { text, decoded } = decodedPackage(`package t:ext;

@@ -14,7 +14,7 @@ import { inlineKey, NO_ATTRS, type ExternAttrs, type NameAttrs } from './extern-
  */
 export class WitBuilder {
   readonly resolve = new Resolve();
-  /** first definition of each type object anywhere */
+  /** the latest named definition of each type object anywhere */
   private typeIds = new Map<object, TypeId>();
   /** names of type objects inside the interface or world being built (a `use` there shadows the original) */
   private scopeIds = new Map<object, TypeId>();
@@ -22,6 +22,8 @@ export class WitBuilder {
   private interfaces = new Map<string, InterfaceId>();
   /** the name each world is known by in the binary (its qualified name in a WIT package, none in a component) */
   private worldNames = new Map<WorldId, string | undefined>();
+  /** where each interface's members find their name attributes (`NameAttrs.member`) */
+  private interfaceKeys = new Map<InterfaceId, string>();
 
   constructor(private readonly attrs: NameAttrs = NO_ATTRS) {}
 
@@ -86,8 +88,6 @@ export class WitBuilder {
     }
     this.memberAttrs(id, this.interfaceKeys.get(id));
   }
-
-  private interfaceKeys = new Map<InterfaceId, string>();
 
   /** External ids of an interface's functions and types, from the names in the binary. */
   private memberAttrs(id: InterfaceId, key: string | undefined): void {
