@@ -1,6 +1,6 @@
 import { parse } from '@bytecodealliance/jco';
 import { describe, expect, it } from 'vitest';
-import { type BinaryErrorCode, encodeComponent, validateComponent, type Component, type Section } from '../src/index.js';
+import { type BinaryErrorCode, encodeComponent, type Feature, validateComponent, type Component, type Section } from '../src/index.js';
 
 // Hand-written invalid components, each rejected with a specific error code. WAT goes through jco's parser (which
 // does not validate), raw bytes cover what the text format cannot express.
@@ -173,4 +173,26 @@ describe('invalid components are rejected with the right error', () => {
       expect(r.valid, r.valid ? '' : `${body}\n${r.error.message}`).toBe(true);
     }
   });
+});
+
+// Rules closed in issue 5 (the last disagreements with wasm-tools' spec tests): each error names wasmparser's rule,
+// the section, and the absolute byte offset of the offending item.
+const located: { name: string; wat: string; features?: Feature[]; code: BinaryErrorCode; section: string; offset: number; message: string }[] = [
+  {
+    name: 'context.get and context.set share one context type across slots',
+    wat: '(core func (canon context.set i32 0)) (core func (canon context.get i64 1))',
+    features: ['cm-async', 'cm-threading', 'cm64'],
+    // header 8, canon section id + size + count 3, first item 3 bytes
+    code: 'type-mismatch', section: 'canon', offset: 14, message: '`context.get` type must match previous context type',
+  },
+];
+
+describe('issue-5 rules: code, section and byte offset', () => {
+  for (const c of located) {
+    it(`${c.code}: ${c.name}`, async () => {
+      const r = validateComponent(await parse(`(component ${c.wat})`), c.features ? { features: c.features } : undefined);
+      expect(r.valid, `expected ${c.code}`).toBe(false);
+      if (!r.valid) expect([r.error.code, r.error.section, r.error.offset, r.error.message]).toEqual([c.code, c.section, c.offset, c.message]);
+    });
+  }
 });

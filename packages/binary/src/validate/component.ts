@@ -70,7 +70,8 @@ class Scope {
   namedTypes = new Set<RDefined>();
   /** names an export gave to a record/variant/enum/flags: an import may not refer to them */
   exportNamedTypes = new Set<RDefined>();
-  contextTypes = new Map<number, string>();
+  /** the core type of `context.get`/`context.set`, fixed by the first one */
+  contextType?: 'i32' | 'i64';
   started = false;
   /** resource label → resource, for `[constructor]`/`[method]`/`[static]` names */
   importResourceNames = new Map<string, RResource>();
@@ -861,12 +862,12 @@ export class ComponentValidator {
           if (c.type === 'i64') this.require('cm64', `64-bit \`${c.op}\` requires the component model 64-bit feature`);
           else fail('invalid-type', `\`${c.op}\` only supports \`i32\` or \`i64\``);
         }
-        const limit = this.has('cm-threading') ? 2 : 1;
-        if (c.slot >= limit) fail('invalid-canon-options', `immediate must be ${limit === 1 ? 'zero' : 'zero or one'}: ${c.slot}`);
+        // one context type per component, shared by every slot (wasmparser's `context_type`)
         const t = c.type === 'i64' ? 'i64' : 'i32';
-        const prev = s.contextTypes.get(c.slot);
-        if (prev !== undefined && prev !== t) fail('type-mismatch', 'type must match previous context type');
-        s.contextTypes.set(c.slot, t);
+        if (s.contextType !== undefined && s.contextType !== t) fail('type-mismatch', `\`${c.op}\` type must match previous context type`);
+        s.contextType = t;
+        const limit = this.has('cm-threading') ? 2 : 1;
+        if (c.slot >= limit) fail('invalid-canon-options', `\`${c.op}\` immediate must be ${limit === 1 ? 'zero' : 'zero or one'}: ${c.slot}`);
         if (c.op === 'context.get') push([], [t]);
         else push([t], []);
         return;
