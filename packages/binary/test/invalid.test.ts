@@ -185,6 +185,17 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     // header 8, canon section id + size + count 3, first item 3 bytes
     code: 'type-mismatch', section: 'canon', offset: 14, message: '`context.get` type must match previous context type',
   },
+  {
+    name: 'a shared memory as the canonical ABI memory',
+    wat: '(core module $m (memory (export "m") 1 1 shared) (func (export "f"))) (core instance $i (instantiate $m)) (func (canon lift (core func $i "f") (memory (core memory $i "m"))))',
+    // the canon section starts at 90 (after the module, core instance, type and alias sections)
+    code: 'type-mismatch', section: 'canon', offset: 93, message: 'mismatch in the shared flag for memories',
+  },
+  {
+    name: 'a shared memory given to waitable-set.wait',
+    wat: '(core module $m (memory (export "m") 1 1 shared)) (core instance $i (instantiate $m)) (alias core export $i "m" (core memory $mem)) (core func (canon waitable-set.wait (memory $mem)))',
+    code: 'type-mismatch', section: 'canon', offset: 60, message: 'mismatch in the shared flag for memories',
+  },
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {

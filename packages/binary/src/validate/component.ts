@@ -732,7 +732,7 @@ export class ComponentValidator {
         }
         case 'memory':
           if (memory) fail('invalid-canon-options', 'canonical option `memory` is specified more than once');
-          memory = s.coreMemories[o.index] ?? fail('index-out-of-bounds', `unknown memory ${o.index}: memory index out of bounds`);
+          memory = this.cabiMemory(s, o.index);
           break;
         case 'realloc':
           if (realloc !== undefined) fail('invalid-canon-options', 'canonical option `realloc` is specified more than once');
@@ -765,7 +765,6 @@ export class ComponentValidator {
     if (isAsync && postReturn !== undefined) fail('invalid-canon-options', 'cannot specify post-return function in async');
     if (!gc && coreType !== undefined) fail('invalid-canon-options', 'cannot specify `core-type` without `gc`');
     const ptr = memory && memory.kind === 'memory' && memory.is64 ? 'i64' : 'i32';
-    if (memory && memory.kind === 'memory' && memory.is64) this.require('cm64', '64-bit memories require the `cm64` feature to be enabled');
     if (realloc !== undefined) {
       if (!memory) fail('invalid-canon-options', 'canonical option `realloc` requires `memory` to also be specified');
       const sig = this.coreFunc(s, realloc);
@@ -774,6 +773,15 @@ export class ComponentValidator {
     if (callback !== undefined) this.coreFunc(s, callback);
     if (postReturn !== undefined) this.coreFunc(s, postReturn);
     return new CanonOpts(memory, realloc, postReturn, isAsync, callback, gc, ptr);
+  }
+
+  /** A memory the canonical ABI may use: a plain (unshared) 32-bit memory, or 64-bit with `cm64` (wasmparser's `cabi_memory_at`). */
+  private cabiMemory(s: Scope, i: number): CoreExt {
+    const m = s.coreMemories[i] ?? fail('index-out-of-bounds', `unknown memory ${i}: memory index out of bounds`);
+    if (m.kind !== 'memory') return m;
+    if (m.is64) this.require('cm64', '64-bit memories require the `cm64` feature to be enabled');
+    if (m.shared) fail('type-mismatch', 'mismatch in the shared flag for memories');
+    return m;
   }
 
   private coreFunc(s: Scope, i: number): CoreSig {
@@ -941,9 +949,8 @@ export class ComponentValidator {
       case 'waitable-set.wait':
       case 'waitable-set.poll': {
         async(c.op);
-        const m = s.coreMemories[c.memory] ?? fail('index-out-of-bounds', `unknown memory ${c.memory}: memory index out of bounds`);
+        const m = this.cabiMemory(s, c.memory);
         const is64 = m.kind === 'memory' && m.is64;
-        if (is64) this.require('cm64', '64-bit memories require the `cm64` feature to be enabled');
         push(['i32', is64 ? 'i64' : 'i32'], ['i32']);
         return;
       }
