@@ -286,7 +286,7 @@ class InterfaceEncoder {
   }
 }
 
-function worldKeyName(r: Resolve, key: WorldKey): string {
+function externNameOfKey(r: Resolve, key: WorldKey): string {
   if (typeof key === 'string') return key;
   const n = interfaceIdString(r, key);
   if (n === undefined) throw new BinaryError('unsupported-feature', 'world refers to an unnamed interface by id', 0);
@@ -297,7 +297,7 @@ function worldKeyName(r: Resolve, key: WorldKey): string {
 function worldExternName(r: Resolve, key: WorldKey, item: WorldItem): ExternName {
   const implementsName = typeof key === 'string' && item.tag === 'interface' && r.interfaces[item.id]!.name !== undefined ? interfaceIdString(r, item.id) : undefined;
   const externalId = item.tag === 'interface' ? item.externalId : item.tag === 'function' ? item.func.externalId : r.types[item.id]!.externalId;
-  return externName(worldKeyName(r, key), { implements: implementsName, externalId });
+  return externName(externNameOfKey(r, key), { implements: implementsName, externalId });
 }
 
 /** `encode_world`: a world as a component type — imports (interfaces, functions, types) then exports. */
@@ -352,7 +352,7 @@ function liveInterfaces(r: Resolve, id: InterfaceId, out: Set<InterfaceId> = new
 }
 
 /** `encode_interface`: a component type importing the interfaces `id` uses (their types only) and exporting `id`. */
-function encodeInterfaceItem(r: Resolve, _pkg: PackageId, id: InterfaceId): TypeDef {
+function encodeInterfaceItem(r: Resolve, id: InterfaceId): TypeDef {
   const e = new InterfaceEncoder(r);
   for (const live of liveInterfaces(r, id)) {
     e.iface = live;
@@ -407,7 +407,7 @@ export function encodeWitPackage(resolve: Resolve, pkg: PackageId, options: Enco
     exports.push({ name: externName(itemName), sort: 'type', index: index });
     index += 2; // the definition and the export's new index
   };
-  for (const [n, id] of p.interfaces) add(n, encodeInterfaceItem(resolve, pkg, id));
+  for (const [n, id] of p.interfaces) add(n, encodeInterfaceItem(resolve, id));
   for (const [n, id] of p.worlds) {
     const world: ComponentTypeDecl[] = [{ kind: 'type', type: encodeWorld(resolve, id) }];
     world.push({ kind: 'export', name: externName(qualified(n)), type: { kind: 'component', type: 0 } });
