@@ -79,4 +79,10 @@ interface a {}
 `);
     expect(text).toContain('/// first\n///\n/// third\ninterface a {');
   });
+
+  it("splits docs like Rust's `lines()`: a `\\r` before a newline is dropped, a final newline adds no line", () => {
+    const { resolve, package: pkg } = resolveSource('package t:crlf;\ninterface a {}\n', 'crlf.wit');
+    resolve.interfaces[0]!.docs = 'from a binary\r\nwritten on Windows\n';
+    expect(printPackage(resolve, pkg)).toContain('/// from a binary\n/// written on Windows\ninterface a {');
+  });
 });
