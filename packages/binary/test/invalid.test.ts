@@ -168,6 +168,9 @@ describe('invalid components are rejected with the right error', () => {
       '(type $r (resource (rep i32))) (core func (canon resource.new $r))',
       '(type $t (record (field "a" u8))) (export $e "t" (type $t)) (type $u (record (field "t" $e))) (export "u" (type $u))',
       '(import "r" (type $r (sub resource))) (import "[constructor]r" (func (result (own $r)))) (import "[method]r.f" (func (param "self" (borrow $r))))',
+      '(core type $t1 (sub (func (param eqref)))) (core type (sub $t1 (func (param anyref))))',
+      '(core type $t1 (sub (struct (field i64)))) (core type (sub $t1 (struct (field i64) (field (mut f32)))))',
+      '(core type $a (sub (struct))) (core type $t1 (sub (func (result anyref)))) (core type (sub $t1 (func (result (ref $a)))))',
     ]) {
       const r = validateComponent(await parse(`(component ${body})`));
       expect(r.valid, r.valid ? '' : `${body}\n${r.error.message}`).toBe(true);
@@ -195,6 +198,27 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     name: 'a shared memory given to waitable-set.wait',
     wat: '(core module $m (memory (export "m") 1 1 shared)) (core instance $i (instantiate $m)) (alias core export $i "m" (core memory $mem)) (core func (canon waitable-set.wait (memory $mem)))',
     code: 'type-mismatch', section: 'canon', offset: 60, message: 'mismatch in the shared flag for memories',
+  },
+  {
+    name: 'a core sub type of a final type',
+    wat: '(core type $t1 (struct)) (core type (sub $t1 (struct)))',
+    // core-type section at 8: id, size, count, then `(struct)` (2 bytes) at 11
+    code: 'invalid-type', section: 'core-type', offset: 13, message: 'sub type cannot have a final super type',
+  },
+  {
+    name: 'a sub type of a final type inside a module type',
+    wat: '(core type (module (type $t1 (struct)) (type (sub $t1 (struct)))))',
+    code: 'invalid-type', section: 'core-type', offset: 11, message: 'sub type cannot have a final super type',
+  },
+  {
+    name: 'a struct sub type changing a field type',
+    wat: '(core type $t1 (sub (struct (field i64)))) (core type (sub $t1 (struct (field i32))))',
+    code: 'invalid-type', section: 'core-type', offset: 18, message: 'sub type must match super type',
+  },
+  {
+    name: 'a func sub type narrowing a parameter (parameters are contravariant)',
+    wat: '(core type $t1 (sub (func (param anyref)))) (core type (sub $t1 (func (param eqref))))',
+    code: 'invalid-type', section: 'core-type', offset: 18, message: 'sub type must match super type',
   },
 ];
 

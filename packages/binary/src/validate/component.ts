@@ -6,6 +6,7 @@ import { BinaryError, type BinaryErrorCode } from '../error.js';
 import { coreModuleInfo } from '../read/module.js';
 import { itemOffsets } from '../read/component.js';
 import { containsPointer, coreSignature, flatten, taskReturnParams } from './abi.js';
+import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freshResource, hasBorrow,
   type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
@@ -39,7 +40,6 @@ const fail = (code: BinaryErrorCode, message: string): never => {
   throw new Invalid(code, message);
 };
 
-type CoreTypeEntry = { kind: 'func'; sig: CoreSig } | { kind: 'module'; type: RModule } | { kind: 'gc' };
 type ScopeKind = 'component' | 'component-type' | 'instance-type';
 
 class Scope {
@@ -331,10 +331,8 @@ export class ComponentValidator {
         if (s.coreTypes[i]?.kind === 'module') fail('invalid-type', `type index ${i} is a module type`);
       };
       for (const x of t.group.types) if (x.composite.kind === 'func') [...x.composite.params, ...x.composite.results].forEach(checkRef);
-      for (const x of t.group.types) {
-        if (x.composite.kind === 'func') s.coreTypes.push({ kind: 'func', sig: SIG(x.composite.params.map(cvt), x.composite.results.map(cvt)) });
-        else s.coreTypes.push({ kind: 'gc' });
-      }
+      const bad = addRecGroup(s.coreTypes, t.group, funcSigOf);
+      if (bad) fail(bad.code, bad.message);
       return;
     }
     if (s.kind !== 'component' && false) return;
@@ -353,8 +351,11 @@ export class ComponentValidator {
     for (const d of decls) {
       switch (d.kind) {
         case 'type':
-          for (const x of d.type.types) types.push(x.composite.kind === 'func' ? { kind: 'func', sig: SIG(x.composite.params.map(cvt), x.composite.results.map(cvt)) } : { kind: 'gc' });
+        {
+          const bad = addRecGroup(types, d.type, funcSigOf);
+          if (bad) fail(bad.code, bad.message);
           break;
+        }
         case 'alias': {
           let target: Scope | undefined = s;
           for (let i = 1; i < d.count && target; i++) target = target.parent;
@@ -1305,6 +1306,8 @@ function sortName(s: Sort): Entity['sort'] | string {
   if (typeof s === 'object') return s.core === 'module' ? 'module' : `core ${s.core}`;
   return s;
 }
+
+const funcSigOf = (c: { params: CoreValType[]; results: CoreValType[] }): CoreSig => SIG(c.params.map(cvt), c.results.map(cvt));
 
 function cvt(t: CoreValType): string {
   if (typeof t === 'string') return t;
