@@ -407,6 +407,8 @@ export class ComponentValidator {
       if (keys.has(key)) fail('duplicate-name', `export name \`${e.name.name}\` conflicts with previous name \`${keys.get(key)}\``);
       keys.set(key, e.name.name);
       const ent = this.sortEntity(s, e.sort, e.index, true);
+      // a bag of exports introduces no index space, so no resource has a name its functions could use
+      this.checkResourceName(kind, ent, NO_NAMES);
       if (e.sort === 'type' && ent.sort === 'type' && ent.type.kind === 'resource') named.add(ent.type);
       exports.set(e.name.name, ent);
     }
@@ -1165,7 +1167,7 @@ export class ComponentValidator {
     let e = this.entityOf(s, t);
     if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
     if (n.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have a `versionsuffix`');
-    this.checkResourceName(s, kind, e, s.importResourceNames, 'import');
+    this.checkResourceName(kind, e, s.importResourceNames);
     if (e.sort === 'type' && e.type.kind === 'resource') {
       if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.imported.push(e.type);
       s.named.add(res(e.type));
@@ -1203,7 +1205,7 @@ export class ComponentValidator {
       for (const r of e.type.defined) map.set(r, freshResource(false));
       e = new Substitution(map).entity(e);
     }
-    this.checkResourceName(s, kind, e, s.exportResourceNames, 'export');
+    this.checkResourceName(kind, e, s.exportResourceNames);
     if (e.sort === 'type' && e.type.kind === 'resource') {
       if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.defined.push(e.type);
       s.named.add(res(e.type));
@@ -1235,7 +1237,7 @@ export class ComponentValidator {
     }
     if (x.name.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
     if (x.name.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have a `versionsuffix`');
-    this.checkResourceName(s, kind, e, s.exportResourceNames, 'export');
+    this.checkResourceName(kind, e, s.exportResourceNames);
     // every resource an export mentions must be imported or exported by this component (an exported instance
     // exports its resources by name too)
     for (const r of namedBy(e)) s.named.add(r);
@@ -1268,23 +1270,38 @@ export class ComponentValidator {
     if (e.sort === 'value') s.values[s.values.length - 1].used = true;
   }
 
-  private checkResourceName(s: Scope, kind: NameKind, e: Entity, names: Map<string, RResource>, dir: string): void {
+  /**
+   * `[constructor]r`, `[method]r.m` and `[static]r.m` names: the function's shape, and that the resource it uses is
+   * the one named `r` in this context (wasmparser's `ComponentNameContext::validate`). `names`: label → resource.
+   */
+  private checkResourceName(kind: NameKind, e: Entity, names: ReadonlyMap<string, RResource>): void {
     if (kind.kind !== 'constructor' && kind.kind !== 'method' && kind.kind !== 'static') return;
-    if (e.sort !== 'func') fail('invalid-name', `item is not a func: \`[${kind.kind}]\` names can only be used on functions (${dir})`);
+    if (e.sort !== 'func') fail('invalid-name', `item is not a func: \`[${kind.kind}]\` names can only be used on functions`);
     const f = e.type as RFunc;
-    const r = names.get(kind.resource.toLowerCase()) ?? fail('invalid-name', `resource \`${kind.resource}\` is not a resource ${dir}ed before this function: function does not match expected resource name \`${kind.resource}\``);
+    const handle = (v: RVal | undefined, k: 'own' | 'borrow') => (v !== undefined && typeof v !== 'string' && v.body.kind === k ? v.body.resource : undefined);
+    let used: RResource | undefined;
+    if (kind.kind === 'static') {
+      if (!names.has(kind.resource.toLowerCase())) fail('invalid-name', 'static resource name is not known in this context');
+      return;
+    }
     if (kind.kind === 'constructor') {
       if (f.async) fail('invalid-name', 'constructor function cannot be async');
       const result = f.result;
-      const isOwn = (v: RVal | undefined) => v !== undefined && typeof v !== 'string' && v.body.kind === 'own' && res(v.body.resource) === res(r);
-      const ok = isOwn(result) || (result !== undefined && typeof result !== 'string' && result.body.kind === 'result' && isOwn(result.body.ok));
-      if (!ok) fail('invalid-name', 'function should return `(own $T)` or `(result (own $T))`');
-    } else if (kind.kind === 'method') {
+      if (result === undefined) fail('invalid-name', 'function should return one value');
+      used = handle(result, 'own') ?? (typeof result !== 'string' && result?.body.kind === 'result' ? handle(result.body.ok, 'own') : undefined);
+      if (!used) fail('invalid-name', 'function should return `(own $T)` or `(result (own $T))`');
+    } else {
       const p = f.params[0];
-      const ok = p && p.name === 'self' && typeof p.type !== 'string' && p.type.body.kind === 'borrow' && res(p.type.body.resource) === res(r);
-      if (!ok) fail('invalid-name', 'method should have a first parameter `self` of type `(borrow $T)`');
+      if (!p) fail('invalid-name', 'function should have at least one argument');
+      if (p.name !== 'self') fail('invalid-name', 'function should have a first argument called `self`');
+      used = handle(p.type, 'borrow');
+      if (!used) fail('invalid-name', 'function should take a first argument of `(borrow $T)`');
     }
-    void s;
+    const root = res(used!);
+    const named = names.get(kind.resource.toLowerCase());
+    if (named !== undefined && res(named) === root) return;
+    for (const [label, r] of names) if (res(r) === root) fail('invalid-name', `function does not match expected resource name \`${label}\``);
+    fail('invalid-name', 'resource used in function does not have a name in this context');
   }
 }
 
@@ -1349,6 +1366,7 @@ function pushCore(s: Scope, e: CoreExt): void {
   }
 }
 
+const NO_NAMES: ReadonlyMap<string, RResource> = new Map();
 const NAMED_KINDS: ReadonlySet<string> = new Set(['record', 'variant', 'enum', 'flags']);
 
 function namedTypesOf(e: Entity, out = new Set<RDefined>()): Set<RDefined> {
