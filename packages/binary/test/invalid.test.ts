@@ -169,6 +169,7 @@ describe('invalid components are rejected with the right error', () => {
       '(type $t (record (field "a" u8))) (export $e "t" (type $t)) (type $u (record (field "t" $e))) (export "u" (type $u))',
       '(import "r" (type $r (sub resource))) (import "[constructor]r" (func (result (own $r)))) (import "[method]r.f" (func (param "self" (borrow $r))))',
       '(core type $t1 (sub (func (param eqref)))) (core type (sub $t1 (func (param anyref))))',
+      '(type $u (component (import "r" (type $r (sub resource))) (export "a" (type (eq $r))) (export "i" (instance (export "s" (type (sub resource))))))) (component (alias outer 1 $u (type $foo)))',
       '(core type $t1 (sub (struct (field i64)))) (core type (sub $t1 (struct (field i64) (field (mut f32)))))',
       '(core type $a (sub (struct))) (core type $t1 (sub (func (result anyref)))) (core type (sub $t1 (func (result (ref $a)))))',
     ]) {
@@ -235,6 +236,13 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     name: 'a constructor naming another resource than the one it returns',
     wat: '(type (component (import "b" (type $T (sub resource))) (import "[constructor]a" (func (result (own $T))))))',
     code: 'invalid-name', section: 'type', offset: 11, message: 'function does not match expected resource name `b`',
+  },
+  {
+    name: 'an outer alias into a nested component of a component type mentioning an outer resource',
+    wat: '(type $t (resource (rep i32))) (type $u (component (export "a" (type (eq $t))))) (component (alias outer 1 $u (type $foo)))',
+    // the nested component starts at 28; its alias section at 38
+    code: 'invalid-resource-use', section: 'component[0] > alias', offset: 41,
+    message: 'cannot alias outer type which transitively refers to resources not defined in the current component',
   },
 ];
 

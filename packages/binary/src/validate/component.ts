@@ -8,7 +8,7 @@ import { itemOffsets } from '../read/component.js';
 import { containsPointer, coreSignature, flatten, taskReturnParams } from './abi.js';
 import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
-  coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freshResource, hasBorrow,
+  coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freeResources, freshResource, hasBorrow,
   type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
   type RVal, res, someVal, Substitution, typeSize, unwrapPrim, valOf,
 } from './model.js';
@@ -490,7 +490,7 @@ export class ComponentValidator {
         switch (a.sort) {
           case 'type': {
             const ty = t.types[a.index] ?? fail('index-out-of-bounds', `unknown type ${a.index}: type index out of bounds`);
-            if (crossesComponent && typeHasResource(ty)) fail('invalid-resource-use', 'refers to resources not defined in the current component');
+            if (crossesComponent && freeResources(ty).size > 0) fail('invalid-resource-use', 'cannot alias outer type which transitively refers to resources not defined in the current component');
             s.types.push(ty);
             return;
           }
@@ -1379,11 +1379,6 @@ function namedBy(e: Entity, out = new Set<RResource>()): Set<RResource> {
   if (e.sort === 'type' && e.type.kind === 'resource') out.add(res(e.type));
   else if (e.sort === 'instance') for (const x of e.type.exports.values()) namedBy(x, out);
   return out;
-}
-
-function typeHasResource(t: RType): boolean {
-  if (t.kind === 'resource') return true;
-  return entityResources({ sort: 'type', type: t }).size > 0;
 }
 
 function bindResources(expected: Entity, actual: Entity, map: Map<object, RType>, abstract: Set<RResource>): void {

@@ -510,6 +510,39 @@ function entityResourcesUncached(e: Entity, out: Set<RResource>): Set<RResource>
   return out;
 }
 
+/**
+ * Resources a type mentions without binding them itself (wasmparser's `free_variables_any_type_id`): a component
+ * type binds the resources it imports and exports abstractly, an instance type those it exports abstractly.
+ */
+export function freeResources(t: RType, out = new Set<RResource>()): Set<RResource> {
+  const bound = (own: Set<RResource>, bind: RResource[]) => {
+    const roots = new Set(bind.map(res));
+    for (const r of own) if (!roots.has(r)) out.add(r);
+  };
+  const ofEntity = (e: Entity, into: Set<RResource>) => {
+    if (e.sort === 'component' || e.sort === 'instance' || (e.sort === 'type' && (e.type.kind === 'component' || e.type.kind === 'instance'))) freeResources(e.type as RType, into);
+    else if (e.sort !== 'module') entityResourcesUncached(e, into);
+  };
+  switch (t.kind) {
+    case 'component': {
+      const inner = new Set<RResource>();
+      for (const e of t.imports.values()) ofEntity(e, inner);
+      for (const e of t.exports.values()) ofEntity(e, inner);
+      bound(inner, [...t.imported, ...t.defined]);
+      break;
+    }
+    case 'instance': {
+      const inner = new Set<RResource>();
+      for (const e of t.exports.values()) ofEntity(e, inner);
+      bound(inner, t.defined);
+      break;
+    }
+    default:
+      entityResourcesUncached({ sort: 'type', type: t }, out);
+  }
+  return out;
+}
+
 const sizeCache = new WeakMap<object, number>();
 /** Effective size of a type (wasmparser's `type_info` size): bounds the work any type can cause. */
 export function typeSize(t: RType | RVal | RModule | undefined): number {
