@@ -12,27 +12,80 @@ export type NameKind =
   | { kind: 'dependency' | 'url' | 'hash'; text: string };
 
 export function isKebab(s: string): boolean {
-  if (s.length === 0 || s.endsWith('-')) return false;
+  return isKebabRange(s, 0, s.length);
+}
+
+/** `isKebab` of `s.slice(from, to)`, without slicing. */
+function isKebabRange(s: string, from: number, to: number): boolean {
+  if (to <= from || s.charCodeAt(to - 1) === 45) return false;
   let lower = false;
   let upper = false;
   let first = true;
   let digit = false;
-  for (const c of s) {
-    const isLower = c >= 'a' && c <= 'z';
-    const isUpper = c >= 'A' && c <= 'Z';
-    const isDigit = c >= '0' && c <= '9';
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const isLower = c >= 97 && c <= 122;
+    const isUpper = c >= 65 && c <= 90;
+    const isDigit = c >= 48 && c <= 57;
     if (isLower && !lower && !upper) lower = true;
     else if (isUpper && !lower && !upper) upper = true;
     else if (isDigit && !lower && !upper && !first) digit = true;
     else if (isLower && lower) continue;
     else if (isUpper && upper) continue;
     else if (isDigit && (lower || upper)) digit = true;
-    else if (c === '-' && (lower || upper || digit)) {
+    else if (c === 45 && (lower || upper || digit)) {
       lower = upper = digit = false;
       first = false;
     } else return false;
   }
   return true;
+}
+
+function hasUpper(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+/**
+ * The common shapes (`label`, `[method]r.m`, `[static]r.m`, `[constructor]r`, `ns:pkg/iface[@semver]`) checked with
+ * index arithmetic; undefined for anything else or anything invalid, which the full parser then reports.
+ */
+function parseCommonName(name: string): NameKind | undefined {
+  const n = name.length;
+  const c0 = name.charCodeAt(0);
+  if (c0 === 91 /* [ */) {
+    const close = name.indexOf(']');
+    if (close === 12 && name.startsWith('[constructor]')) {
+      return isKebabRange(name, 13, n) ? { kind: 'constructor', resource: name.slice(13) } : undefined;
+    }
+    if (close !== 7) return undefined;
+    const kind = name.startsWith('[method]') ? 'method' : name.startsWith('[static]') ? 'static' : undefined;
+    if (!kind) return undefined;
+    const dot = name.indexOf('.', 8);
+    if (dot < 0 || !isKebabRange(name, 8, dot) || !isKebabRange(name, dot + 1, n)) return undefined;
+    return { kind, resource: name.slice(8, dot), method: name.slice(dot + 1) };
+  }
+  const colon = name.indexOf(':');
+  if (colon < 0) return isKebabRange(name, 0, n) ? { kind: 'label', label: name } : undefined;
+  if (name.indexOf('=') >= 0) return undefined; // dependency, url and integrity names
+  const slash = name.indexOf('/', colon + 1);
+  if (slash < 0) return undefined;
+  const at = name.indexOf('@', slash + 1);
+  const ifaceEnd = at < 0 ? n : at;
+  if (name.indexOf(':', colon + 1) >= 0 && name.indexOf(':', colon + 1) < slash) return undefined;
+  if (!isKebabRange(name, 0, colon) || hasUpper(name, 0, colon)) return undefined;
+  if (!isKebabRange(name, colon + 1, slash) || hasUpper(name, colon + 1, slash)) return undefined;
+  if (!isKebabRange(name, slash + 1, ifaceEnd)) return undefined;
+  const out: NameKind = { kind: 'interface', namespace: name.slice(0, colon), pkg: name.slice(colon + 1, slash), iface: name.slice(slash + 1, ifaceEnd) };
+  if (at >= 0) {
+    const version = name.slice(at + 1);
+    if (version.indexOf('>') >= 0) return undefined;
+    out.version = version;
+  }
+  return out;
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
@@ -144,6 +197,8 @@ class NameParser {
 
 /** Parses an import/export name; throws an Error with wasmparser-like text when it is not valid. */
 export function parseExternName(name: string, opts: { nested?: boolean } = {}): NameKind {
+  const common = parseCommonName(name); // one `:` and one `/`: nested names parse the same
+  if (common) return common;
   const p = new NameParser(name, opts.nested ?? false);
   let out: NameKind;
   if (p.eat('[constructor]')) {
