@@ -28,9 +28,24 @@ export function flatten(t: RVal | undefined, out: string[] = [], ptr = 'i32'): s
     case 'map': out.push(ptr, ptr); break;
     case 'flags': if (b.names.length > 0) out.push('i32'); break;
     case 'enum': out.push('i32'); break;
-    case 'variant': flattenVariant(b.cases.map((c) => c.type), out, ptr); break;
-    case 'option': flattenVariant([undefined, b.type], out, ptr); break;
-    case 'result': flattenVariant([b.ok, b.err], out, ptr); break;
+    case 'variant': {
+      out.push('i32');
+      const base = out.length;
+      for (const c of b.cases) joinCase(out, base, c.type, ptr);
+      break;
+    }
+    case 'option': {
+      out.push('i32');
+      joinCase(out, out.length, b.type, ptr);
+      break;
+    }
+    case 'result': {
+      out.push('i32');
+      const base = out.length;
+      joinCase(out, base, b.ok, ptr);
+      joinCase(out, base, b.err, ptr);
+      break;
+    }
     default: out.push('i32');
   }
   return out;
@@ -42,14 +57,59 @@ function join(a: string, b: string): string {
   return 'i64';
 }
 
-function flattenVariant(cases: (RVal | undefined)[], out: string[], ptr: string): void {
-  const flat: string[] = [];
-  for (const c of cases) {
-    flatten(c, [], ptr).forEach((ft, i) => {
-      flat[i] = i < flat.length ? join(flat[i], ft) : ft;
-    });
+/**
+ * Joins one variant case's flat types into the payload that starts at `out[base]` (the cases so far), in place: the
+ * case is flattened onto the end of `out`, then folded into the payload and the tail dropped.
+ */
+function joinCase(out: string[], base: number, t: RVal | undefined, ptr: string): void {
+  if (t === undefined) return;
+  const mark = out.length;
+  const have = mark - base;
+  flatten(t, out, ptr);
+  const k = out.length - mark;
+  // position base+i is read (at mark+i) before anything at or after it is written
+  for (let i = 0; i < k; i++) {
+    const ft = out[mark + i]!;
+    out[base + i] = i < have ? join(out[base + i]!, ft) : ft;
   }
-  out.push('i32', ...flat);
+  out.length = base + Math.max(have, k);
+}
+
+/** How many core values `t` flattens to (`flatten(t).length`, capped a little past 64), without building them. */
+export function flatLength(t: RVal | undefined): number {
+  if (t === undefined) return 0;
+  if (typeof t === 'string') return t === 'string' ? 2 : 1;
+  const b = t.body;
+  switch (b.kind) {
+    case 'primitive': return flatLength(b.type);
+    case 'record': {
+      let n = 0;
+      for (const f of b.fields) n += flatLength(f.type);
+      return n;
+    }
+    case 'tuple': {
+      let n = 0;
+      for (const x of b.types) n += flatLength(x);
+      return n;
+    }
+    case 'list':
+      if (b.length !== undefined) {
+        const one = flatLength(b.element);
+        return one === 0 ? 0 : Math.min(b.length, Math.floor(64 / one) + 1) * one;
+      }
+      return 2;
+    case 'map': return 2;
+    case 'flags': return b.names.length > 0 ? 1 : 0;
+    case 'enum': return 1;
+    case 'variant': {
+      let m = 0;
+      for (const c of b.cases) m = Math.max(m, flatLength(c.type));
+      return 1 + m;
+    }
+    case 'option': return 1 + flatLength(b.type);
+    case 'result': return 1 + Math.max(flatLength(b.ok), flatLength(b.err));
+    default: return 1;
+  }
 }
 
 const MAX_FLAT_PARAMS = 16;
