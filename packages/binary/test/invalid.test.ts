@@ -169,6 +169,7 @@ describe('invalid components are rejected with the right error', () => {
       '(type $t (record (field "a" u8))) (export $e "t" (type $t)) (type $u (record (field "t" $e))) (export "u" (type $u))',
       '(import "r" (type $r (sub resource))) (import "[constructor]r" (func (result (own $r)))) (import "[method]r.f" (func (param "self" (borrow $r))))',
       '(core type $t1 (sub (func (param eqref)))) (core type (sub $t1 (func (param anyref))))',
+      '(component $C (type $t (record (field "f" u32))) (export "t" (type $t))) (instance $i (instantiate $C)) (alias export $i "t" (type $t)) (export $t2 "t" (type $t)) (core module $m (func (export "f") (param i32))) (core instance $ci (instantiate $m)) (func $f (param "f" $t2) (canon lift (core func $ci "f"))) (export "f" (func $f))',
       '(type $u (component (import "r" (type $r (sub resource))) (export "a" (type (eq $r))) (export "i" (instance (export "s" (type (sub resource))))))) (component (alias outer 1 $u (type $foo)))',
       '(core type $t1 (sub (struct (field i64)))) (core type (sub $t1 (struct (field i64) (field (mut f32)))))',
       '(core type $a (sub (struct))) (core type $t1 (sub (func (result anyref)))) (core type (sub $t1 (func (result (ref $a)))))',
@@ -243,6 +244,11 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     // the nested component starts at 28; its alias section at 38
     code: 'invalid-resource-use', section: 'component[0] > alias', offset: 41,
     message: 'cannot alias outer type which transitively refers to resources not defined in the current component',
+  },
+  {
+    name: 'an exported function using a record named only by an instantiated child',
+    wat: '(component $C (type $t (record (field "f" u32))) (export "t" (type $t))) (instance $i (instantiate $C)) (alias export $i "t" (type $t)) (core module $m (func (export "f") (param i32))) (core instance $ci (instantiate $m)) (func $f (param "f" $t) (canon lift (core func $ci "f"))) (export "f" (func $f))',
+    code: 'invalid-resource-use', section: 'export', offset: 158, message: 'func not valid to be used as export',
   },
 ];
 

@@ -393,7 +393,6 @@ export class ComponentValidator {
         args.set(key, this.sortEntity(s, a.sort, a.index, true));
       }
       const inst = this.instantiate(c, args);
-      for (const t2 of namedTypesOf({ sort: 'instance', type: inst })) s.namedTypes.add(t2);
       for (const r of namedBy({ sort: 'instance', type: inst })) s.named.add(r);
       s.instances.push(inst);
       return;
