@@ -250,6 +250,11 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: '(component $C (type $t (record (field "f" u32))) (export "t" (type $t))) (instance $i (instantiate $C)) (alias export $i "t" (type $t)) (core module $m (func (export "f") (param i32))) (core instance $ci (instantiate $m)) (func $f (param "f" $t) (canon lift (core func $ci "f"))) (export "f" (func $f))',
     code: 'invalid-resource-use', section: 'export', offset: 158, message: 'func not valid to be used as export',
   },
+  {
+    name: 'a type import of an instance type whose exported record uses an unnamed record',
+    wat: '(type $i (instance (type $t (record (field "f" u32))) (type $f (record (field "t" $t))) (export "f" (type (eq $f))))) (import "f" (type (eq $i)))',
+    code: 'invalid-resource-use', section: 'import', offset: 35, message: 'type not valid to be used as import',
+  },
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {

@@ -1150,6 +1150,9 @@ export class ComponentValidator {
         case 'type':
           if (x.type.kind === 'defined') val(x.type, true);
           else if (x.type.kind === 'func') ent({ sort: 'func', type: x.type });
+          // an instance type's exported types name nothing here: what they refer to must already be named
+          // (wasmparser's all_valtypes_named_in_instance)
+          else if (x.type.kind === 'instance') x.type.exports.forEach(ent);
           break;
         case 'instance': x.type.exports.forEach(ent); break;
         default: break;
