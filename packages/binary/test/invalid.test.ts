@@ -169,6 +169,8 @@ describe('invalid components are rejected with the right error', () => {
       '(type $t (record (field "a" u8))) (export $e "t" (type $t)) (type $u (record (field "t" $e))) (export "u" (type $u))',
       '(import "r" (type $r (sub resource))) (import "[constructor]r" (func (result (own $r)))) (import "[method]r.f" (func (param "self" (borrow $r))))',
       '(core type $t1 (sub (func (param eqref)))) (core type (sub $t1 (func (param anyref))))',
+      '(type $t (resource (rep i32))) (export $t2 "t" (type $t)) (type $f (list (own $t2))) (export "f" (type $f))',
+      '(type $t (resource (rep i32))) (instance $i (export "t" (type $t))) (export "i" (instance $i)) (type $f (list (own $t))) (export "f" (type $f))',
       '(component $C (type $t (record (field "f" u32))) (export "t" (type $t))) (instance $i (instantiate $C)) (alias export $i "t" (type $t)) (export $t2 "t" (type $t)) (core module $m (func (export "f") (param i32))) (core instance $ci (instantiate $m)) (func $f (param "f" $t2) (canon lift (core func $ci "f"))) (export "f" (func $f))',
       '(type $u (component (import "r" (type $r (sub resource))) (export "a" (type (eq $r))) (export "i" (instance (export "s" (type (sub resource))))))) (component (alias outer 1 $u (type $foo)))',
       '(core type $t1 (sub (struct (field i64)))) (core type (sub $t1 (struct (field i64) (field (mut f32)))))',
@@ -254,6 +256,12 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     name: 'a type import of an instance type whose exported record uses an unnamed record',
     wat: '(type $i (instance (type $t (record (field "f" u32))) (type $f (record (field "t" $t))) (export "f" (type (eq $f))))) (import "f" (type (eq $i)))',
     code: 'invalid-resource-use', section: 'import', offset: 35, message: 'type not valid to be used as import',
+  },
+  {
+    name: 'an export mentioning a resource by its definition rather than its exported name',
+    wat: '(type $t (resource (rep i32))) (export "t" (type $t)) (type $f (list (own $t))) (export "f" (type $f))',
+    // the second export section starts at 30
+    code: 'invalid-resource-use', section: 'export', offset: 33, message: 'type not valid to be used as export',
   },
 ];
 

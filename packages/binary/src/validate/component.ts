@@ -10,7 +10,7 @@ import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freeResources, freshResource, hasBorrow,
   type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
-  type RVal, res, someVal, Substitution, typeSize, unwrapPrim, valOf,
+  type RVal, res, someVal, Substitution, typeSize, unwrapPrim, valOf, withTypeMemo,
 } from './model.js';
 import { isSemver, nameKey, type NameKind, parseExternName } from './names.js';
 
@@ -66,6 +66,8 @@ class Scope {
   local = new Set<RResource>();
   /** resources reachable by name here (imported or exported), for the export naming rule */
   named = new Set<RResource>();
+  /** local resource definitions exported as themselves (inside an exported bag of exports) */
+  exportedDefinitions = new Set<RResource>();
   /** record/variant/enum/flags types that carry a name here (introduced by an import or export) */
   namedTypes = new Set<RDefined>();
   /** names an export gave to a record/variant/enum/flags: an import may not refer to them */
@@ -103,7 +105,7 @@ export class ComponentValidator {
   }
 
   validate(c: Component): RComponent {
-    return this.component(c, undefined);
+    return withTypeMemo(() => this.component(c, undefined));
   }
 
   // ---------- components ----------
@@ -1135,6 +1137,8 @@ export class ComponentValidator {
         case 'own': case 'borrow': {
           const r = res(b.resource);
           if (!s.named.has(r) && !extraRes.has(r)) bad();
+          // a resource this component defines is named by exporting it; its definition itself is never named
+          if (dir === 'export' && b.resource === r && s.local.has(r) && !extraRes.has(r) && !s.exportedDefinitions.has(r)) bad();
           // an import cannot mention a resource this component itself defines or exports
           if (dir === 'import' && !extraRes.has(r) && (r.local || s.defined.includes(r))) bad();
           break;
@@ -1254,6 +1258,8 @@ export class ComponentValidator {
     }
     if (e.sort === 'instance') {
       for (const x2 of e.type.exports.values()) if (x2.sort === 'type' && x2.type.kind === 'resource') s.named.add(res(x2.type));
+      // a bag of exports exports a resource under its definition, so exporting the bag names the definition
+      for (const r of namedBy(e, new Set(), false)) if (s.local.has(r)) s.exportedDefinitions.add(r);
     }
     this.checkNamed(s, e, 'export');
     if (e.sort === 'instance') for (const t2 of namedTypesOf(e)) s.namedTypes.add(t2);
@@ -1268,7 +1274,9 @@ export class ComponentValidator {
     e = this.nameEntity(s, e);
     if (e !== before && e.sort === 'type' && e.type.kind === 'defined') s.exportNamedTypes.add(e.type);
     s.exports.set(x.name.name, e);
-    this.push(s, e);
+    // the index an export adds is a new name for a resource (wasmparser's `with_unique`): only that name, not the
+    // definition, counts as exported when a later export mentions the resource
+    this.push(s, e.sort === 'type' && e.type.kind === 'resource' ? { sort: 'type', type: { ...e.type, aliasOf: res(e.type), via: e.type } } : e);
     if (e.sort === 'value') s.values[s.values.length - 1].used = true;
   }
 
@@ -1377,9 +1385,10 @@ function namedTypesOf(e: Entity, out = new Set<RDefined>()): Set<RDefined> {
   return out;
 }
 
-function namedBy(e: Entity, out = new Set<RResource>()): Set<RResource> {
-  if (e.sort === 'type' && e.type.kind === 'resource') out.add(res(e.type));
-  else if (e.sort === 'instance') for (const x of e.type.exports.values()) namedBy(x, out);
+/** Resources an entity exports as types (roots, or the exported objects themselves when `roots` is false). */
+function namedBy(e: Entity, out = new Set<RResource>(), roots = true): Set<RResource> {
+  if (e.sort === 'type' && e.type.kind === 'resource') out.add(roots ? res(e.type) : e.type);
+  else if (e.sort === 'instance') for (const x of e.type.exports.values()) namedBy(x, out, roots);
   return out;
 }
 
