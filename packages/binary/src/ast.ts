@@ -194,6 +194,8 @@ interface SectionBase {
   sizeWidth?: number;
   /** ordinal → width of each non-minimal LEB inside the payload */
   widths?: Record<number, number>;
+  /** absolute offset of each item of a vector section, for error locations (decoded trees only) */
+  itemOffsets?: readonly number[];
 }
 
 export type Section = SectionBase & (

@@ -13,12 +13,9 @@ function items<T>(r: Reader, what: string, item: () => T, offsets: number[]): T[
   });
 }
 
-// kept beside the tree rather than on it: a non-enumerable property would turn every section into a slow dictionary object
-const ITEM_OFFSETS = new WeakMap<Section, readonly number[]>();
-
 /** Absolute offset of each item of a decoded vector section (for error locations); undefined for built trees. */
 export function itemOffsets(section: Section): readonly number[] | undefined {
-  return ITEM_OFFSETS.get(section);
+  return section.itemOffsets;
 }
 
 /**
@@ -132,10 +129,10 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
         r.pos = bodyEnd;
         break;
       case 2:
-        section = { offset, size, id, kind: 'core-instance', items: items(r, 'core instances', () => readCoreInstance(r), offsets) };
+        section = { offset, size, id, kind: 'core-instance', items: items(r, 'core instances', () => readCoreInstance(r), offsets), itemOffsets: offsets };
         break;
       case 3:
-        section = { offset, size, id, kind: 'core-type', items: items(r, 'core types', () => readCoreType(r), offsets) };
+        section = { offset, size, id, kind: 'core-type', items: items(r, 'core types', () => readCoreType(r), offsets), itemOffsets: offsets };
         break;
       case 4: {
         const component = readComponent(buf, bodyStart, bodyEnd, `${path ? path + ' > ' : ''}component[${nested++}]`, depth + 1);
@@ -144,35 +141,34 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
         break;
       }
       case 5:
-        section = { offset, size, id, kind: 'instance', items: items(r, 'instances', () => readInstance(r), offsets) };
+        section = { offset, size, id, kind: 'instance', items: items(r, 'instances', () => readInstance(r), offsets), itemOffsets: offsets };
         break;
       case 6:
-        section = { offset, size, id, kind: 'alias', items: items(r, 'aliases', () => readAlias(r), offsets) };
+        section = { offset, size, id, kind: 'alias', items: items(r, 'aliases', () => readAlias(r), offsets), itemOffsets: offsets };
         break;
       case 7:
-        section = { offset, size, id, kind: 'type', items: items(r, 'types', () => readTypeDef(r), offsets) };
+        section = { offset, size, id, kind: 'type', items: items(r, 'types', () => readTypeDef(r), offsets), itemOffsets: offsets };
         break;
       case 8:
-        section = { offset, size, id, kind: 'canon', items: items(r, 'canonical functions', () => readCanon(r), offsets) };
+        section = { offset, size, id, kind: 'canon', items: items(r, 'canonical functions', () => readCanon(r), offsets), itemOffsets: offsets };
         break;
       case 9:
         section = { offset, size, id, kind: 'start', start: readStart(r) };
         break;
       case 10:
-        section = { offset, size, id, kind: 'import', items: items(r, 'imports', () => readImport(r), offsets) };
+        section = { offset, size, id, kind: 'import', items: items(r, 'imports', () => readImport(r), offsets), itemOffsets: offsets };
         break;
       case 11:
-        section = { offset, size, id, kind: 'export', items: items(r, 'exports', () => readExport(r), offsets) };
+        section = { offset, size, id, kind: 'export', items: items(r, 'exports', () => readExport(r), offsets), itemOffsets: offsets };
         break;
       default:
-        section = { offset, size, id: 12, kind: 'value', items: items(r, 'values', () => readValue(r), offsets) };
+        section = { offset, size, id: 12, kind: 'value', items: items(r, 'values', () => readValue(r), offsets), itemOffsets: offsets };
         break;
     }
     if (r.pos !== bodyEnd) r.fail('section-size-mismatch', `section has ${bodyEnd - r.pos} unread bytes after its last item`, r.pos);
     if (sizeWidth !== uLebSize(size)) section.sizeWidth = sizeWidth;
     const widths = r.takeWidths();
     if (widths && id !== 1 && id !== 4) section.widths = widths;
-    if (offsets.length) ITEM_OFFSETS.set(section, offsets);
     r.end = outerEnd;
     sections.push(section);
   }

@@ -31,7 +31,6 @@ export interface CoreModuleInfo {
 }
 
 const EXPORT_KINDS = ['func', 'table', 'memory', 'global', 'tag'] as const;
-const infoCache = new WeakMap<Uint8Array, CoreModuleInfo>();
 
 function skipConstExpr(r: Reader): void {
   // Only globals' init expressions are walked; any opcode sequence up to `end` (0x0b) at depth 0.
@@ -60,8 +59,6 @@ function readCoreValTypeHeap(r: Reader): void {
  * exports, start, tags). Code and data are skipped by size, so this is cheap even for multi-megabyte modules.
  */
 export function coreModuleInfo(module: CoreModule, section = 'core module'): CoreModuleInfo {
-  const hit = infoCache.get(module.bytes);
-  if (hit) return hit;
   const buf = module.bytes;
   const r = new Reader(buf, 8, buf.length);
   r.section = section;
@@ -154,7 +151,6 @@ export function coreModuleInfo(module: CoreModule, section = 'core module'): Cor
     }
     throw e;
   }
-  infoCache.set(module.bytes, info);
   return info;
 }
 

@@ -471,14 +471,34 @@ export function resourcesIn(v: RVal | undefined, out = new Set<RResource>()): Se
   return out;
 }
 
-const resourceCache = new WeakMap<object, Set<RResource>>();
+/**
+ * Memo tables for one validation (`withTypeMemo`): plain Maps that die with it. Module-level WeakMaps did the same
+ * job but outlived every run, and each young-generation GC had to walk their entries: half of a world extraction's
+ * time went to the garbage collector.
+ */
+interface TypeMemo {
+  size: Map<object, number>;
+  resources: Map<object, Set<RResource>>;
+}
+let memo: TypeMemo | undefined;
+
+/** Runs `fn` (a validation) with fresh memo tables for `typeSize` and `entityResources`. */
+export function withTypeMemo<T>(fn: () => T): T {
+  const outer = memo;
+  memo = { size: new Map(), resources: new Map() };
+  try {
+    return fn();
+  } finally {
+    memo = outer;
+  }
+}
 
 export function entityResources(e: Entity, out = new Set<RResource>()): Set<RResource> {
-  if (typeof e.type === 'object' && e.type !== null) {
-    let cached = resourceCache.get(e.type);
+  if (typeof e.type === 'object' && e.type !== null && memo) {
+    let cached = memo.resources.get(e.type);
     if (!cached) {
       cached = entityResourcesUncached(e, new Set());
-      resourceCache.set(e.type, cached);
+      memo.resources.set(e.type, cached);
     }
     for (const r of cached) out.add(r);
     return out;
@@ -543,35 +563,48 @@ export function freeResources(t: RType, out = new Set<RResource>()): Set<RResour
   return out;
 }
 
-const sizeCache = new WeakMap<object, number>();
-/** Effective size of a type (wasmparser's `type_info` size): bounds the work any type can cause. */
+/**
+ * Effective size of a type (wasmparser's `type_info` size): bounds the work any type can cause. Shared sub-types are
+ * counted once per path but computed once: memoized for the whole validation inside `withTypeMemo`, else per call.
+ */
 export function typeSize(t: RType | RVal | RModule | undefined): number {
+  return sizeOf(t, memo?.size ?? new Map());
+}
+
+function sizeOf(t: RType | RVal | RModule | undefined, cache: Map<object, number>): number {
   if (t === undefined || typeof t === 'string') return 1;
-  const hit = sizeCache.get(t);
+  const hit = cache.get(t);
   if (hit !== undefined) return hit;
   let n = 1;
-  const add = (x: RType | RVal | RModule | undefined) => { n += typeSize(x); };
-  const ent = (e: Entity) => add(e.type as RType);
   switch (t.kind) {
     case 'defined': {
       const b = t.body;
-      if (b.kind === 'record') b.fields.forEach((f) => add(f.type));
-      else if (b.kind === 'variant') b.cases.forEach((c) => add(c.type));
-      else if (b.kind === 'tuple') b.types.forEach(add);
-      else if (b.kind === 'list') add(b.element);
-      else if (b.kind === 'map') { add(b.key); add(b.value); }
-      else if (b.kind === 'option') add(b.type);
-      else if (b.kind === 'result') { add(b.ok); add(b.err); }
-      else if (b.kind === 'stream' || b.kind === 'future') add(b.element);
+      switch (b.kind) {
+        case 'record': for (const f of b.fields) n += sizeOf(f.type, cache); break;
+        case 'variant': for (const c of b.cases) n += sizeOf(c.type, cache); break;
+        case 'tuple': for (const x of b.types) n += sizeOf(x, cache); break;
+        case 'list': n += sizeOf(b.element, cache); break;
+        case 'map': n += sizeOf(b.key, cache) + sizeOf(b.value, cache); break;
+        case 'option': n += sizeOf(b.type, cache); break;
+        case 'result': n += sizeOf(b.ok, cache) + sizeOf(b.err, cache); break;
+        case 'stream': case 'future': n += sizeOf(b.element, cache); break;
+        default: break;
+      }
       break;
     }
-    case 'func': t.params.forEach((p) => add(p.type)); add(t.result); break;
-    case 'instance': t.exports.forEach(ent); break;
-    case 'component': t.imports.forEach(ent); t.exports.forEach(ent); break;
+    case 'func':
+      for (const p of t.params) n += sizeOf(p.type, cache);
+      n += sizeOf(t.result, cache);
+      break;
+    case 'instance': for (const e of t.exports.values()) n += sizeOf(e.type as RType, cache); break;
+    case 'component':
+      for (const e of t.imports.values()) n += sizeOf(e.type as RType, cache);
+      for (const e of t.exports.values()) n += sizeOf(e.type as RType, cache);
+      break;
     case 'module': n += t.imports.length + t.exports.size; break;
     default: break;
   }
-  sizeCache.set(t, n);
+  cache.set(t, n);
   return n;
 }
 
