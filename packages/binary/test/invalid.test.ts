@@ -169,6 +169,8 @@ describe('invalid components are rejected with the right error', () => {
       '(type $t (record (field "a" u8))) (export $e "t" (type $t)) (type $u (record (field "t" $e))) (export "u" (type $u))',
       '(import "r" (type $r (sub resource))) (import "[constructor]r" (func (result (own $r)))) (import "[method]r.f" (func (param "self" (borrow $r))))',
       '(core type $t1 (sub (func (param eqref)))) (core type (sub $t1 (func (param anyref))))',
+      `(type $t0 u8) ${Array.from({ length: 99 }, (_, i) => `(type $t${i + 1} (option $t${i}))`).join(' ')}`,
+      Array.from({ length: 1000 }, () => '(instance)').join(' '),
       '(type $t (resource (rep i32))) (export $t2 "t" (type $t)) (type $f (list (own $t2))) (export "f" (type $f))',
       '(type $t (resource (rep i32))) (instance $i (export "t" (type $t))) (export "i" (instance $i)) (type $f (list (own $t))) (export "f" (type $f))',
       '(component $C (type $t (record (field "f" u32))) (export "t" (type $t))) (instance $i (instantiate $C)) (alias export $i "t" (type $t)) (export $t2 "t" (type $t)) (core module $m (func (export "f") (param i32))) (core instance $ci (instantiate $m)) (func $f (param "f" $t2) (canon lift (core func $ci "f"))) (export "f" (func $f))',
@@ -262,6 +264,24 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: '(type $t (resource (rep i32))) (export "t" (type $t)) (type $f (list (own $t))) (export "f" (type $f))',
     // the second export section starts at 30
     code: 'invalid-resource-use', section: 'export', offset: 33, message: 'type not valid to be used as export',
+  },
+  {
+    name: 'a defined type nested deeper than 100',
+    // `(type u8)` has depth 1, each option adds one: the 100th option is 101 deep. Options 1-64 take 2 bytes from
+    // offset 13, the rest 3 (jco writes the type index as an s33), so the 100th starts at 13 + 128 + 35 * 3
+    wat: `(type $t0 u8) ${Array.from({ length: 100 }, (_, i) => `(type $t${i + 1} (option $t${i}))`).join(' ')}`,
+    code: 'invalid-type', section: 'type', offset: 246, message: 'type nesting is too deep',
+  },
+  {
+    name: 'more than 1000 instances',
+    wat: Array.from({ length: 1001 }, () => '(instance)').join(' '),
+    // checked for the whole section before its items, as wasmparser does
+    code: 'limit-exceeded', section: 'instance', offset: 8, message: 'instances count exceeds limit of 1000',
+  },
+  {
+    name: 'an empty record field name',
+    wat: '(type (record (field "" u8)))',
+    code: 'invalid-name', section: 'type', offset: 11, message: 'record field name cannot be empty',
   },
 ];
 

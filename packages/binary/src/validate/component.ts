@@ -115,6 +115,8 @@ export class ComponentValidator {
     let nested = 0;
     for (const sec of c.sections) {
       const label = this.path.length ? `${this.path.join(' > ')} > ${sec.kind}` : sec.kind;
+      const added = sectionCount(sec);
+      if (added !== undefined) this.at(label, sec.offset, () => checkSectionLimit(s, sec.kind, added));
       if (sec.kind === 'component') {
         this.path.push(`component[${nested++}]`);
         const t = this.component(sec.component, s);
@@ -450,7 +452,7 @@ export class ComponentValidator {
   private alias(s: Scope, a: Alias): void {
     if (s.kind !== 'component') {
       if (a.kind === 'core-instance-export') fail('invalid-alias', 'core export aliases are not allowed in a type');
-      if (a.kind === 'instance-export' && a.sort !== 'type' && a.sort !== 'instance') fail('invalid-alias', 'aliases in a component or instance type may only refer to type or instance exports');
+      if (a.kind === 'instance-export' && a.sort !== 'type' && a.sort !== 'instance') fail('invalid-alias', 'aliases in a component or instance type may only refer to types or instances');
       if (a.kind === 'outer' && a.sort !== 'type' && !(typeof a.sort === 'object' && a.sort.core === 'type')) fail('invalid-alias', 'only type and core type outer aliases are allowed in a type');
     }
     switch (a.kind) {
@@ -507,12 +509,12 @@ export class ComponentValidator {
 
   private push(s: Scope, e: Entity): void {
     switch (e.sort) {
-      case 'func': s.funcs.push(e.type); break;
-      case 'type': s.types.push(e.type); break;
-      case 'instance': s.instances.push(e.type); break;
-      case 'component': s.components.push(e.type); break;
-      case 'module': s.coreModules.push(e.type); break;
-      case 'value': s.values.push({ type: e.type, used: false, section: this.hereSection, offset: this.hereOffset }); break;
+      case 'func': s.funcs.push(e.type); limit(s.funcs.length + s.coreFuncs.length, MAX_ITEMS, 'functions'); break;
+      case 'type': s.types.push(e.type); limit(s.types.length + s.coreTypes.length, MAX_ITEMS, 'types'); break;
+      case 'instance': s.instances.push(e.type); limit(s.instances.length + s.coreInstances.length, MAX_INSTANCES, 'instances'); break;
+      case 'component': s.components.push(e.type); limit(s.components.length, MAX_COMPONENTS, 'components'); break;
+      case 'module': s.coreModules.push(e.type); limit(s.coreModules.length, MAX_MODULES, 'modules'); break;
+      case 'value': s.values.push({ type: e.type, used: false, section: this.hereSection, offset: this.hereOffset }); limit(s.values.length, MAX_VALUES, 'values'); break;
     }
   }
 
@@ -574,12 +576,12 @@ export class ComponentValidator {
       case 'resource': {
         if (s.kind !== 'component') fail('invalid-type', 'resources can only be defined within a concrete component');
         if (t.rep !== 'i32') {
-          if (t.rep === 'i64') this.require('cm64', 'resource representation type `i64` requires the component model 64-bit feature');
-          else fail('invalid-type', 'resources can only be represented by `i32`');
+          if (t.rep === 'i64') this.require('cm64', 'resources with `i64` require the `cm64` feature to be enabled');
+          else fail('invalid-type', 'resources can only be represented by `i32` or `i64`');
         }
         if (t.dtor !== undefined) {
           const sig = s.coreFuncs[t.dtor] ?? fail('index-out-of-bounds', `unknown function ${t.dtor}: function index out of bounds`);
-          if (sig.params.join() !== (t.rep === 'i64' ? 'i64' : 'i32') || sig.results.length) fail('type-mismatch', 'wrong signature for a destructor');
+          if (sig.params.join() !== (t.rep === 'i64' ? 'i64' : 'i32') || sig.results.length) fail('type-mismatch', `core function ${t.dtor} has wrong signature for a destructor`);
         }
         const r = freshResource(true, t.rep, t.dtor);
         s.local.add(r);
@@ -622,7 +624,7 @@ export class ComponentValidator {
     const unique = (names: string[], what: string, prev: string) => {
       const seen = new Map<string, string>();
       for (const n of names) {
-        if (!isKebabLabel(n)) fail('invalid-name', `${what} name \`${n}\` is not in kebab case`);
+        if (!isKebabLabel(n)) fail('invalid-name', n === '' ? `${what} name cannot be empty` : `${what} name \`${n}\` is not in kebab case`);
         const k = n.toLowerCase();
         if (seen.has(k)) fail('duplicate-name', `${what} name \`${n}\` conflicts with previous ${prev} name \`${seen.get(k)}\``);
         seen.set(k, n);
@@ -645,8 +647,9 @@ export class ComponentValidator {
         body = { kind: 'list', element: v(d.element) };
         break;
       case 'fixed-list':
-        this.require('cm-fixed-length-lists', 'Fixed size lists require the component model fixed size list feature');
-        if (d.length === 0) fail('invalid-type', 'Fixed size lists must have more than zero elements');
+        this.require('cm-fixed-length-lists', 'Fixed-length lists require the component model fixed-length lists feature');
+        if (d.length === 0) fail('invalid-type', 'Fixed-length lists must have more than zero elements');
+        if (d.length > MAX_FIXED_LIST_ELEMENTS) fail('invalid-type', `fixed-length list element count exceeds limit of ${MAX_FIXED_LIST_ELEMENTS}`);
         body = { kind: 'list', element: v(d.element), length: d.length };
         break;
       case 'map': {
@@ -685,7 +688,7 @@ export class ComponentValidator {
       case 'future': {
         this.require('cm-async', `\`${d.kind}\` requires the component model async feature`);
         const e = d.element === undefined ? undefined : v(d.element);
-        if (d.kind === 'stream' && e !== undefined && unwrapPrim(e) === 'char') fail('invalid-type', '`stream<char>` is not valid at this time, use `stream<u32>` with a note that it is a `char`');
+        if (d.kind === 'stream' && e !== undefined && unwrapPrim(e) === 'char') fail('invalid-type', '`stream<char>` is not valid at this time, use `stream<u8>` with a defined by encoding instead for now');
         if (hasBorrow(e)) fail('invalid-type', `\`${d.kind}\` element type cannot contain a \`borrow\``);
         body = { kind: d.kind, element: e };
         break;
@@ -694,6 +697,7 @@ export class ComponentValidator {
         return fail('invalid-type', 'unknown defined type');
     }
     const out: RDefined = { kind: 'defined', body };
+    if (typeDepth(out) > MAX_TYPE_DEPTH) fail('invalid-type', 'type nesting is too deep');
     if (flatSizeTooLarge(out)) fail('invalid-type', 'effective type size exceeds the limit');
     return out;
   }
@@ -702,7 +706,7 @@ export class ComponentValidator {
     if (f.async) this.require('cm-async', 'async component functions require the component model async feature');
     const seen = new Map<string, string>();
     const params = f.params.map((p) => {
-      if (!isKebabLabel(p.name)) fail('invalid-name', `function parameter name \`${p.name}\` is not in kebab case`);
+      if (!isKebabLabel(p.name)) fail('invalid-name', p.name === '' ? 'function parameter name cannot be empty' : `function parameter name \`${p.name}\` is not in kebab case`);
       const k = p.name.toLowerCase();
       if (seen.has(k)) fail('duplicate-name', `function parameter name \`${p.name}\` conflicts with previous parameter name \`${seen.get(k)}\``);
       seen.set(k, p.name);
@@ -1018,7 +1022,7 @@ export class ComponentValidator {
     s.started = true;
     this.require('cm-values', 'support for component model `value`s is not enabled');
     const f = s.funcs[st.func] ?? fail('index-out-of-bounds', `unknown function ${st.func}: function index out of bounds`);
-    if (f.params.length !== st.args.length) fail('invalid-start', `start function requires ${f.params.length} arguments`);
+    if (f.params.length !== st.args.length) fail('invalid-start', `component start function requires ${f.params.length} arguments but was given ${st.args.length}`);
     f.params.forEach((p, i) => {
       const v = this.sortEntity(s, 'value', st.args[i], true) as { type: RVal };
       if (!valEqual2(v.type, p.type)) fail('type-mismatch', `start function argument \`${p.name}\` type mismatch`);
@@ -1368,11 +1372,43 @@ function bindTypes(expected: Entity, arg: Entity, map: Map<object, RType>): void
 
 function pushCore(s: Scope, e: CoreExt): void {
   switch (e.kind) {
-    case 'func': s.coreFuncs.push(e.sig); break;
-    case 'table': s.coreTables.push(e); break;
-    case 'memory': s.coreMemories.push(e); break;
-    case 'global': s.coreGlobals.push(e); break;
-    case 'tag': s.coreTags.push(e.sig); break;
+    case 'func': s.coreFuncs.push(e.sig); limit(s.coreFuncs.length + s.funcs.length, MAX_ITEMS, 'functions'); break;
+    case 'table': s.coreTables.push(e); limit(s.coreTables.length, MAX_ITEMS, 'tables'); break;
+    case 'memory': s.coreMemories.push(e); limit(s.coreMemories.length, MAX_ITEMS, 'memories'); break;
+    case 'global': s.coreGlobals.push(e); limit(s.coreGlobals.length, MAX_ITEMS, 'globals'); break;
+    case 'tag': s.coreTags.push(e.sig); limit(s.coreTags.length, MAX_ITEMS, 'tags'); break;
+  }
+}
+
+// wasmparser's index-space limits (`limits.rs`): types, functions and core items 1M; modules, components,
+// instances (core and component together) and values 1000
+const MAX_ITEMS = 1_000_000;
+const MAX_MODULES = 1000;
+const MAX_COMPONENTS = 1000;
+const MAX_INSTANCES = 1000;
+const MAX_VALUES = 1000;
+
+function limit(count: number, max: number, desc: string): void {
+  if (count > max) fail('limit-exceeded', `${desc} count exceeds limit of ${max}`);
+}
+
+/** How many items a section adds to an index space that has a limit, checked before its items (as wasmparser). */
+function sectionCount(sec: Section): number | undefined {
+  switch (sec.kind) {
+    case 'core-instance': case 'instance': case 'core-type': case 'type': case 'canon': case 'export': return sec.items.length;
+    case 'core-module': case 'component': return 1;
+    default: return undefined;
+  }
+}
+
+function checkSectionLimit(s: Scope, kind: Section['kind'], added: number): void {
+  switch (kind) {
+    case 'core-instance': case 'instance': return limit(s.instances.length + s.coreInstances.length + added, MAX_INSTANCES, 'instances');
+    case 'core-type': case 'type': return limit(s.types.length + s.coreTypes.length + added, MAX_ITEMS, 'types');
+    case 'canon': return limit(s.funcs.length + s.coreFuncs.length + added, MAX_ITEMS, 'functions');
+    case 'export': return limit(s.exports.size + added, MAX_ITEMS, 'exports');
+    case 'core-module': return limit(s.coreModules.length + added, MAX_MODULES, 'modules');
+    case 'component': return limit(s.components.length + added, MAX_COMPONENTS, 'components');
   }
 }
 
@@ -1409,6 +1445,33 @@ function flatLen(v: RVal | undefined): number {
   let n = 0;
   someVal(v, () => (++n > 10_000));
   return n;
+}
+
+const MAX_TYPE_DEPTH = 100;
+const MAX_FIXED_LIST_ELEMENTS = 1_073_741_824;
+const depthCache = new WeakMap<RDefined, number>();
+/** Nesting depth as wasmparser's `TypeInfo` counts it: a primitive, handle, flags or enum is 1, `(list u32)` is 2. */
+function typeDepth(v: RVal | undefined): number {
+  if (v === undefined || typeof v === 'string') return 1;
+  const hit = depthCache.get(v);
+  if (hit !== undefined) return hit;
+  const b = v.body;
+  let inner = 0;
+  const add = (x: RVal | undefined) => { if (x !== undefined) inner = Math.max(inner, typeDepth(x)); };
+  switch (b.kind) {
+    case 'record': b.fields.forEach((f) => add(f.type)); break;
+    case 'variant': b.cases.forEach((c) => add(c.type)); break;
+    case 'tuple': b.types.forEach(add); break;
+    case 'list': add(b.element); break;
+    case 'map': add(b.key); add(b.value); break;
+    case 'option': add(b.type); break;
+    case 'result': add(b.ok); add(b.err); break;
+    case 'stream': case 'future': add(b.element); break;
+    default: break;
+  }
+  const depth = inner + 1;
+  depthCache.set(v, depth);
+  return depth;
 }
 
 /** Rejects types whose canonical-ABI element size would reach 2^28 (fixed-size lists multiply quickly). */
