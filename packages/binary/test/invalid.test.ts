@@ -229,18 +229,18 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
   {
     name: 'a constructor in a bag of exports (no resource has a name there)',
     wat: '(type $T (resource (rep i32))) (core module $m (func (export "a") (result i32) unreachable)) (core instance $i (instantiate $m)) (func $f (result (own $T)) (canon lift (core func $i "a"))) (instance (export "a" (type $T)) (export "[constructor]a" (func $f)))',
-    code: 'invalid-name', section: 'instance', offset: 95, message: 'resource used in function does not have a name in this context',
+    code: 'invalid-name', section: 'instance', offset: 95, message: 'export name `[constructor]a` is not valid\nresource used in function does not have a name in this context',
   },
   {
     name: 'a method of a resource only named inside an imported instance',
     wat: '(import "i" (instance $i (export "t" (type (sub resource))))) (alias export $i "t" (type $t)) (import "[method]t.foo" (func (param "self" (borrow $t))))',
     // import section at 50, one item
-    code: 'invalid-name', section: 'import', offset: 53, message: 'resource used in function does not have a name in this context',
+    code: 'invalid-name', section: 'import', offset: 53, message: 'import name `[method]t.foo` is not valid\nresource used in function does not have a name in this context',
   },
   {
     name: 'a constructor naming another resource than the one it returns',
     wat: '(type (component (import "b" (type $T (sub resource))) (import "[constructor]a" (func (result (own $T))))))',
-    code: 'invalid-name', section: 'type', offset: 11, message: 'function does not match expected resource name `b`',
+    code: 'invalid-name', section: 'type', offset: 11, message: 'import name `[constructor]a` is not valid\nfunction does not match expected resource name `b`',
   },
   {
     name: 'an outer alias into a nested component of a component type mentioning an outer resource',

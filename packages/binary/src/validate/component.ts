@@ -10,7 +10,7 @@ import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freeResources, freshResource, hasBorrow,
   type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
-  type RVal, res, someVal, Substitution, typeSize, unwrapPrim, valOf, withTypeMemo,
+  type RVal, res, someVal, Substitution, typeSize, unwrapPrim, valDifference, valOf, withTypeMemo,
 } from './model.js';
 import { isSemver, nameKey, type NameKind, parseExternName } from './names.js';
 
@@ -183,7 +183,7 @@ export class ComponentValidator {
     const unused = s.values.findIndex((v) => !v.used);
     if (unused >= 0) {
       const v = s.values[unused];
-      this.at(v.section ?? (this.path.join(' > ') || 'component'), v.offset ?? c.offset, () => fail('value-not-consumed', `value index ${unused} (defined here) was not used as part of an instantiation, start function, or export`));
+      this.at(v.section ?? (this.path.join(' > ') || 'component'), v.offset ?? c.offset, () => fail('value-not-consumed', `value index ${unused} was not used as part of an instantiation, start function, or export`));
     }
     return { kind: 'component', imports: s.imports, exports: s.exports, imported: s.imported, defined: s.defined };
   }
@@ -371,7 +371,7 @@ export class ComponentValidator {
         }
         case 'import': {
           const key = `${d.import.module}\0${d.import.name}`;
-          if (importKeys.has(key)) fail('duplicate-name', `duplicate import name \`${d.import.module}::${d.import.name}\` already defined`);
+          if (importKeys.has(key)) fail('duplicate-name', `duplicate import name \`${d.import.module}:${d.import.name}\` already defined`);
           importKeys.add(key);
           imports.push({ module: d.import.module, name: d.import.name, type: coreExt(d.import.type, funcSig) });
           break;
@@ -411,7 +411,7 @@ export class ComponentValidator {
       keys.set(key, e.name.name);
       const ent = this.sortEntity(s, e.sort, e.index, true);
       // a bag of exports introduces no index space, so no resource has a name its functions could use
-      this.checkResourceName(kind, ent, NO_NAMES);
+      this.checkResourceName(e.name.name, 'export', kind, ent, NO_NAMES);
       if (e.sort === 'type' && ent.sort === 'type' && ent.type.kind === 'resource') named.add(ent.type);
       exports.set(e.name.name, ent);
     }
@@ -734,7 +734,7 @@ export class ComponentValidator {
         case 'utf16':
         case 'latin1+utf16': {
           const name = o.kind === 'latin1+utf16' ? 'latin1-utf16' : o.kind;
-          if (encoding) fail('invalid-canon-options', `canonical encoding option \`${name}\` conflicts with option \`${encoding}\``);
+          if (encoding) fail('invalid-canon-options', `canonical encoding option \`${encoding}\` conflicts with option \`${name}\``);
           encoding = name;
           break;
         }
@@ -1025,7 +1025,7 @@ export class ComponentValidator {
     if (f.params.length !== st.args.length) fail('invalid-start', `component start function requires ${f.params.length} arguments but was given ${st.args.length}`);
     f.params.forEach((p, i) => {
       const v = this.sortEntity(s, 'value', st.args[i], true) as { type: RVal };
-      if (!valEqual2(v.type, p.type)) fail('type-mismatch', `start function argument \`${p.name}\` type mismatch`);
+      if (!valEqual2(v.type, p.type)) fail('type-mismatch', `value type mismatch for component start function argument ${i}\n${valDifference(v.type, p.type)}`);
     });
     const n = f.result === undefined ? 0 : 1;
     if (n !== st.results) fail('invalid-start', `component start function has a result count of ${st.results} but the function type has a result count of ${n}`);
@@ -1052,10 +1052,10 @@ export class ComponentValidator {
       fail('invalid-name', 'versionsuffix requires an interface name with a version');
     }
     if (n.implements !== undefined) {
-      if (kind.kind !== 'label') fail('invalid-name', 'only plain names can have an `implements` attribute');
+      if (kind.kind !== 'label') fail('invalid-name', `name \`${n.name}\` is not valid with \`implements\``);
       try {
         const i = parseExternName(n.implements, { nested: this.has('cm-nested-names') });
-        if (i.kind !== 'interface') fail('invalid-name', `\`${n.implements}\` must be an interface`);
+        if (i.kind !== 'interface') fail('invalid-name', `name \`${n.implements}\` must be an interface`);
       } catch (e) {
         if (e instanceof Invalid) throw e;
         fail('invalid-name', `\`${n.implements}\` is not a valid interface name: ${(e as Error).message}`);
@@ -1175,9 +1175,9 @@ export class ComponentValidator {
     if (s.importKeys.has(key)) fail('duplicate-name', `import name \`${n.name}\` conflicts with previous name \`${s.importKeys.get(key)}\``);
     s.importKeys.set(key, n.name);
     let e = this.entityOf(s, t);
-    if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
-    if (n.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have a `versionsuffix`');
-    this.checkResourceName(kind, e, s.importResourceNames);
+    if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements`');
+    if (n.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `versionsuffix`');
+    this.checkResourceName(n.name, 'import', kind, e, s.importResourceNames);
     if (e.sort === 'type' && e.type.kind === 'resource') {
       if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.imported.push(e.type);
       s.named.add(res(e.type));
@@ -1207,15 +1207,15 @@ export class ComponentValidator {
     if (s.exportKeys.has(key)) fail('duplicate-name', `export name \`${n.name}\` conflicts with previous name \`${s.exportKeys.get(key)}\``);
     s.exportKeys.set(key, n.name);
     let e = this.entityOf(s, t);
-    if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
-    if (n.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have a `versionsuffix`');
+    if (n.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements`');
+    if (n.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `versionsuffix`');
     if (e.sort === 'instance' && e.type.defined.length) {
       // two exports of one instance type are two instances: each gets its own abstract resources
       const map = new Map<RResource, RType>();
       for (const r of e.type.defined) map.set(r, freshResource(false));
       e = new Substitution(map).entity(e);
     }
-    this.checkResourceName(kind, e, s.exportResourceNames);
+    this.checkResourceName(n.name, 'export', kind, e, s.exportResourceNames);
     if (e.sort === 'type' && e.type.kind === 'resource') {
       if (t.kind === 'type' && t.bound.kind === 'sub-resource') s.defined.push(e.type);
       s.named.add(res(e.type));
@@ -1245,9 +1245,9 @@ export class ComponentValidator {
         e = ascribed;
       }
     }
-    if (x.name.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements` attribute');
-    if (x.name.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have a `versionsuffix`');
-    this.checkResourceName(kind, e, s.exportResourceNames);
+    if (x.name.implements !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `implements`');
+    if (x.name.versionSuffix !== undefined && e.sort !== 'instance') fail('invalid-name', 'only instances can have an `versionsuffix`');
+    this.checkResourceName(x.name.name, 'export', kind, e, s.exportResourceNames);
     // every resource an export mentions must be imported or exported by this component (an exported instance
     // exports its resources by name too)
     for (const r of namedBy(e)) s.named.add(r);
@@ -1288,8 +1288,17 @@ export class ComponentValidator {
    * `[constructor]r`, `[method]r.m` and `[static]r.m` names: the function's shape, and that the resource it uses is
    * the one named `r` in this context (wasmparser's `ComponentNameContext::validate`). `names`: label → resource.
    */
-  private checkResourceName(kind: NameKind, e: Entity, names: ReadonlyMap<string, RResource>): void {
+  private checkResourceName(name: string, dir: 'import' | 'export', kind: NameKind, e: Entity, names: ReadonlyMap<string, RResource>): void {
     if (kind.kind !== 'constructor' && kind.kind !== 'method' && kind.kind !== 'static') return;
+    try {
+      this.checkResourceFunction(kind, e, names);
+    } catch (err) {
+      if (err instanceof Invalid) throw new Invalid(err.code, `${dir} name \`${name}\` is not valid\n${err.message}`);
+      throw err;
+    }
+  }
+
+  private checkResourceFunction(kind: NameKind & { kind: 'constructor' | 'method' | 'static' }, e: Entity, names: ReadonlyMap<string, RResource>): void {
     if (e.sort !== 'func') fail('invalid-name', `item is not a func: \`[${kind.kind}]\` names can only be used on functions`);
     const f = e.type as RFunc;
     const handle = (v: RVal | undefined, k: 'own' | 'borrow') => (v !== undefined && typeof v !== 'string' && v.body.kind === k ? v.body.resource : undefined);

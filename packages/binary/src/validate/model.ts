@@ -128,59 +128,90 @@ export function valEqual(a: RVal | undefined, b: RVal | undefined, seen = new Ma
   }
 }
 
-/** Where `actual` differs from `expected` (called after `valEqual` said they differ): a path and what differs. */
-export function valDifference(actual: RVal | undefined, expected: RVal | undefined, path = ''): string {
-  const at = path ? `${path}: ` : '';
-  const show = (v: RVal | undefined): string => (v === undefined ? 'nothing' : typeof v === 'string' ? v : v.body.kind === 'primitive' ? v.body.type : v.body.kind);
+/**
+ * Why `actual` is not `expected` (called after `valEqual` said they differ), in wasmparser's words: the context
+ * lines from the outermost type inwards (`type mismatch in record field \`x\``), then what differs.
+ */
+export function valDifference(actual: RVal | undefined, expected: RVal | undefined): string {
   const a = actual === undefined ? undefined : unwrapPrim(actual);
   const e = expected === undefined ? undefined : unwrapPrim(expected);
+  const desc = (v: RVal | undefined) => (v === undefined ? 'nothing' : typeof v === 'string' ? v : v.body.kind === 'list' && v.body.length !== undefined ? 'fixed-length list' : v.body.kind);
+  if (typeof a === 'string' && typeof e === 'string') return `expected primitive \`${e}\` found primitive \`${a}\``;
   if (a === undefined || e === undefined || typeof a === 'string' || typeof e === 'string' || a.body.kind !== e.body.kind) {
-    return `${at}expected ${show(e)}, found ${show(a)}`;
+    // a `(type u32)` definition is described as a primitive, a bare `u32` by its name (as wasmparser does)
+    const expectedDesc = typeof e === 'string' ? (typeof expected === 'string' ? e : 'primitive') : desc(e);
+    return `expected ${expectedDesc}, found ${desc(a)}`;
   }
+  const inner = (context: string, u: RVal | undefined, v: RVal | undefined) => (valEqual(u, v) ? undefined : `${context}\n${valDifference(u, v)}`);
+  const optional = (what: string, u: RVal | undefined, v: RVal | undefined, context: string) => {
+    if (u === undefined && v === undefined) return undefined;
+    if (u === undefined) return `expected ${what} type, but found none`;
+    if (v === undefined) return `expected ${what} type to not be present`;
+    return inner(context, u, v);
+  };
   const x = a.body;
   const y = e.body;
-  const sub = (p: string, u: RVal | undefined, v: RVal | undefined): string | undefined =>
-    (u === undefined && v === undefined) || (u !== undefined && v !== undefined && valEqual(u, v)) ? undefined : valDifference(u, v, path ? `${path}.${p}` : p);
-  const names = (n: string[]) => n.join(', ');
   switch (x.kind) {
     case 'record': {
       const f = (y as typeof x).fields;
-      if (names(x.fields.map((q) => q.name)) !== names(f.map((q) => q.name))) return `${at}expected record fields (${names(f.map((q) => q.name))}), found (${names(x.fields.map((q) => q.name))})`;
-      for (let i = 0; i < f.length; i++) { const d = sub(f[i].name, x.fields[i].type, f[i].type); if (d) return d; }
+      if (x.fields.length !== f.length) return `expected ${f.length} fields, found ${x.fields.length}`;
+      for (let i = 0; i < f.length; i++) {
+        if (x.fields[i].name !== f[i].name) return `expected field name \`${f[i].name}\`, found \`${x.fields[i].name}\``;
+        const d = inner(`type mismatch in record field \`${x.fields[i].name}\``, x.fields[i].type, f[i].type);
+        if (d) return d;
+      }
       break;
     }
     case 'variant': {
       const c = (y as typeof x).cases;
-      if (names(x.cases.map((q) => q.name)) !== names(c.map((q) => q.name))) return `${at}expected variant cases (${names(c.map((q) => q.name))}), found (${names(x.cases.map((q) => q.name))})`;
-      for (let i = 0; i < c.length; i++) { const d = sub(c[i].name, x.cases[i].type, c[i].type); if (d) return d; }
+      if (x.cases.length !== c.length) return `expected ${c.length} cases, found ${x.cases.length}`;
+      for (let i = 0; i < c.length; i++) {
+        const name = x.cases[i].name;
+        if (name !== c[i].name) return `expected case named \`${c[i].name}\`, found \`${name}\``;
+        if (x.cases[i].type === undefined && c[i].type !== undefined) return `expected case \`${name}\` to have a type, found none`;
+        if (x.cases[i].type !== undefined && c[i].type === undefined) return `expected case \`${name}\` to have no type`;
+        const d = x.cases[i].type === undefined ? undefined : inner(`type mismatch in variant case \`${name}\``, x.cases[i].type, c[i].type);
+        if (d) return d;
+      }
       break;
     }
     case 'flags':
-    case 'enum': {
-      const n = (y as typeof x).names;
-      return `${at}expected ${x.kind} (${names(n)}), found (${names(x.names)})`;
-    }
+    case 'enum':
+      return `mismatch in ${x.kind} elements`;
     case 'tuple': {
       const t = (y as typeof x).types;
-      if (t.length !== x.types.length) return `${at}expected a tuple of ${t.length}, found ${x.types.length}`;
-      for (let i = 0; i < t.length; i++) { const d = sub(String(i), x.types[i], t[i]); if (d) return d; }
+      if (t.length !== x.types.length) return `expected ${t.length} types, found ${x.types.length}`;
+      for (let i = 0; i < t.length; i++) {
+        const d = inner(`type mismatch in tuple field ${i}`, x.types[i], t[i]);
+        if (d) return d;
+      }
       break;
     }
     case 'list': {
       const l = y as typeof x;
-      if (l.length !== x.length) return `${at}expected a list of length ${l.length ?? 'any'}, found ${x.length ?? 'any'}`;
-      return sub('element', x.element, l.element) ?? `${at}lists differ`;
+      if (l.length !== x.length) {
+        if (l.length === undefined || x.length === undefined) return `expected ${desc(e)}, found ${desc(a)}`;
+        return `expected fixed-length ${l.length}, found size ${x.length}`;
+      }
+      return valDifference(x.element, l.element);
     }
-    case 'map': return sub('key', x.key, (y as typeof x).key) ?? sub('value', x.value, (y as typeof x).value) ?? `${at}maps differ`;
-    case 'option': return sub('some', x.type, (y as typeof x).type) ?? `${at}options differ`;
-    case 'result': return sub('ok', x.ok, (y as typeof x).ok) ?? sub('err', x.err, (y as typeof x).err) ?? `${at}results differ`;
+    case 'option': return valDifference(x.type, (y as typeof x).type);
+    case 'map': {
+      const m = y as typeof x;
+      return inner('type mismatch in map key', x.key, m.key) ?? inner('type mismatch in map value', x.value, m.value) ?? 'maps differ';
+    }
+    case 'result': {
+      const r = y as typeof x;
+      return optional('ok', x.ok, r.ok, 'type mismatch in ok variant') ?? optional('err', x.err, r.err, 'type mismatch in err variant') ?? 'results differ';
+    }
     case 'stream':
-    case 'future': return sub('element', x.element, (y as typeof x).element) ?? `${at}${x.kind}s differ`;
+    case 'future':
+      return optional(x.kind, x.element, (y as typeof x).element, `type mismatch in ${x.kind}`) ?? `${x.kind}s differ`;
     case 'own':
-    case 'borrow': return `${at}${x.kind} handles of different resources`;
-    case 'primitive': return `${at}expected ${(y as typeof x).type}, found ${x.type}`;
+    case 'borrow': return 'resource types are not the same';
+    case 'primitive': return `expected primitive \`${(y as typeof x).type}\` found primitive \`${x.type}\``;
   }
-  return `${at}types differ`;
+  return 'types differ';
 }
 
 function optEqual(a: RVal | undefined, b: RVal | undefined, seen: Map<RDefined, RDefined>): boolean {
@@ -195,7 +226,7 @@ export function entityMismatch(actual: Entity, expected: Entity): string | undef
     case 'func':
       return funcMismatch(actual.type as RFunc, expected.type);
     case 'value':
-      return valEqual(actual.type as RVal, expected.type) ? undefined : `value types are not the same: ${valDifference(actual.type as RVal, expected.type)}`;
+      return valEqual(actual.type as RVal, expected.type) ? undefined : valDifference(actual.type as RVal, expected.type);
     case 'type':
       return typeMismatch(actual.type as RType, expected.type);
     case 'instance':
@@ -208,21 +239,22 @@ export function entityMismatch(actual: Entity, expected: Entity): string | undef
 }
 
 function funcMismatch(a: RFunc, e: RFunc): string | undefined {
-  if (a.async !== e.async) return 'function async-ness differs';
+  if (a.async !== e.async) return `expected ${a.async ? 'async' : 'sync'} function, found ${e.async ? 'async' : 'sync'} function`;
   if (a.params.length !== e.params.length) return `expected ${e.params.length} parameters, found ${a.params.length}`;
   for (let i = 0; i < a.params.length; i++) {
     if (a.params[i].name !== e.params[i].name) return `expected parameter named \`${e.params[i].name}\`, found \`${a.params[i].name}\``;
-    if (!valEqual(a.params[i].type, e.params[i].type)) return `type mismatch in function parameter \`${e.params[i].name}\`: ${valDifference(a.params[i].type, e.params[i].type)}`;
+    if (!valEqual(a.params[i].type, e.params[i].type)) return `type mismatch in function parameter \`${a.params[i].name}\`\n${valDifference(a.params[i].type, e.params[i].type)}`;
   }
-  if ((a.result === undefined) !== (e.result === undefined)) return 'expected a result, found none';
-  if (!optEqual(a.result, e.result, new Map())) return `type mismatch with result type: ${valDifference(a.result, e.result)}`;
+  if (a.result !== undefined && e.result === undefined) return 'expected a result, found none';
+  if (a.result === undefined && e.result !== undefined) return 'expected no result, found one';
+  if (!optEqual(a.result, e.result, new Map())) return `type mismatch with result type\n${valDifference(a.result, e.result)}`;
   return undefined;
 }
 
 function typeMismatch(a: RType, e: RType): string | undefined {
   if (e.kind === 'resource' || a.kind === 'resource') {
     if (a === e || (a.kind === 'resource' && e.kind === 'resource' && res(a) === res(e))) return undefined;
-    if (e.kind !== 'resource') return 'expected a value type, found a resource';
+    if (e.kind !== 'resource') return `expected ${e.kind === 'defined' || e.kind === 'prim' ? 'defined type' : e.kind}, found resource`;
     if (a.kind !== 'resource') return 'expected resource, found defined type';
     return 'resource types are not the same';
   }
@@ -232,7 +264,7 @@ function typeMismatch(a: RType, e: RType): string | undefined {
   const av = valOf(a);
   const ev = valOf(e);
   if (!av) return `expected a defined type, found ${a.kind}`;
-  return valEqual(av, ev) ? undefined : `type mismatch: ${valDifference(av, ev)}`;
+  return valEqual(av, ev) ? undefined : valDifference(av, ev);
 }
 
 function instanceMismatch(a: RInstance, e: RInstance): string | undefined {
@@ -301,11 +333,13 @@ export function coreExtMismatch(a: CoreExt, e: CoreExt): string | undefined {
     }
     case 'global': {
       const g = a as typeof e;
-      return g.type === e.type && g.mutable === e.mutable ? undefined : 'global types differ';
+      if (g.mutable !== e.mutable) return 'global types differ in mutability';
+      return g.type === e.type ? undefined : `expected global type ${e.type}, found ${g.type}`;
     }
     case 'table': {
       const t = a as typeof e;
-      if (t.element !== e.element) return 'table element types differ';
+      if (t.element !== e.element) return `expected table element type ${e.element}, found ${t.element}`;
+      if (t.shared !== e.shared) return 'mismatch in the shared flag for tables';
       return limitsMismatch(t, e) ? 'mismatch in table limits' : undefined;
     }
     case 'memory': {
@@ -327,9 +361,9 @@ function limitsMismatch(a: { min: bigint; max?: bigint }, e: { min: bigint; max?
 function moduleMismatch(a: RModule, e: RModule): string | undefined {
   for (const imp of a.imports) {
     const exp = e.imports.find((i) => i.module === imp.module && i.name === imp.name);
-    if (!exp) return `module instantiation argument \`${imp.module}\` does not export an item named \`${imp.name}\``;
+    if (!exp) return `missing expected import \`${imp.module}::${imp.name}\``;
     const why = coreExtMismatch(exp.type, imp.type);
-    if (why) return `type mismatch in import \`${imp.module}::${imp.name}\`: ${why}`;
+    if (why) return `type mismatch in import \`${imp.module}::${imp.name}\`\n${why}`;
   }
   for (const [name, exp] of e.exports) {
     const act = a.exports.get(name);
