@@ -812,20 +812,21 @@ export class ComponentValidator {
         if (ft.kind !== 'func') fail('invalid-type', `type index ${c.type} is not a function type`);
         const f = ft as RFunc;
         const o = this.options(s, c.options);
-        if (o.isAsync && !f.async) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
-        if (o.isAsync && o.callback === undefined) this.require('cm-async-stackful', 'requires the component model async stackful feature');
-        const want = coreSignature(f, 'lift', o.isAsync, o.callback !== undefined, o.ptr);
-        checkPtrOptions(o, f, 'lift');
-        if (sig.params.join() !== want.params.join()) fail('type-mismatch', `lowered parameter types \`${fmtTypes(want.params)}\` do not match parameter types \`${fmtTypes(sig.params)}\` of core function ${c.coreFunc}`);
-        if (sig.results.join() !== want.results.join()) fail('type-mismatch', `lowered result types \`${fmtTypes(want.results)}\` do not match result types \`${fmtTypes(sig.results)}\` of core function ${c.coreFunc}`);
+        // wasmparser's order: the options' own functions (check_lift), async-ness, then the lowered signature
         if (o.postReturn !== undefined) {
           const pr = this.coreFunc(s, o.postReturn);
           if (pr.params.join() !== sig.results.join() || pr.results.length) fail('invalid-canon-options', 'canonical option `post-return` uses a core function with an incorrect signature');
         }
+        if (o.isAsync && o.callback === undefined) this.require('cm-async-stackful', 'requires the component model async stackful feature');
         if (o.callback !== undefined) {
           const cb = this.coreFunc(s, o.callback);
           if ((cb.params.join() !== 'i32,i32,i32' && cb.params.join() !== 'i32') || cb.results.join() !== 'i32') fail('invalid-canon-options', 'canonical option `callback` uses a core function with an incorrect signature');
         }
+        if (o.isAsync && !f.async) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
+        const want = coreSignature(f, 'lift', o.isAsync, o.callback !== undefined, o.ptr);
+        checkPtrOptions(o, f, 'lift');
+        if (sig.params.join() !== want.params.join()) fail('type-mismatch', `lowered parameter types \`${fmtTypes(want.params)}\` do not match parameter types \`${fmtTypes(sig.params)}\` of core function ${c.coreFunc}`);
+        if (sig.results.join() !== want.results.join()) fail('type-mismatch', `lowered result types \`${fmtTypes(want.results)}\` do not match result types \`${fmtTypes(sig.results)}\` of core function ${c.coreFunc}`);
         s.funcs.push(f);
         return;
       }
