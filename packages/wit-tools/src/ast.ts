@@ -6,6 +6,17 @@ export interface Id {
   span: Span;
 }
 
+/**
+ * An identifier that is its own span (`span` returns the node): one object per name instead of two, which is most
+ * of what parsing allocates. `span` is a prototype getter, so the node serializes as `{ name, start, end }`.
+ */
+export class IdNode implements Id, Span {
+  constructor(readonly name: string, readonly start: number, readonly end: number) {}
+  get span(): Span {
+    return this;
+  }
+}
+
 export interface Docs {
   /** raw comment texts, in order */
   lines: string[];

@@ -2,6 +2,7 @@ import type {
   Attribute, Docs, ExternKind, FuncAst, Id, IncludeAst, InterfaceAst, InterfaceItem, NamedFunc, PackageFile, PackageNameAst,
   PrimitiveName, ResourceFunc, TypeAst, TypeDefAst, UseAst, UsePath, WorldAst, WorldItemAst, AstItem,
 } from './ast.js';
+import { IdNode } from './ast.js';
 import { CODE, NAMES, type TokenKind, type Tokens, describeToken, scanString, tokenize, validateId } from './lexer.js';
 
 const C_COMMENT = CODE.comment;
@@ -129,14 +130,14 @@ class Parser {
   private id(): Id {
     const i = this.advance();
     const kind = this.t.kind[i];
-    const span = this.spanOf(i);
     if (kind === C_ID || kind === C_XID) {
       const name = kind === C_ID ? this.t.word[i]! : this.text(i).slice(1);
+      const id = new IdNode(name, this.t.start[i]!, this.t.end[i]!);
       if (kind !== C_ID || this.t.simple[i] !== 1) {
         const problem = validateId(name);
-        if (problem) this.err(span, problem);
+        if (problem) this.err(id, problem);
       }
-      return { name, span };
+      return id;
     }
     this.errExpected('an identifier or string', i);
   }
