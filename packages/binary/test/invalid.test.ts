@@ -171,6 +171,7 @@ describe('invalid components are rejected with the right error', () => {
       '(core type $t1 (sub (func (param eqref)))) (core type (sub $t1 (func (param anyref))))',
       `(type $t0 u8) ${Array.from({ length: 99 }, (_, i) => `(type $t${i + 1} (option $t${i}))`).join(' ')}`,
       Array.from({ length: 1000 }, () => '(instance)').join(' '),
+      `(core type $t0 (sub (struct))) ${Array.from({ length: 63 }, (_, i) => `(core type $t${i + 1} (sub $t${i} (struct)))`).join(' ')}`,
       '(type $t (resource (rep i32))) (export $t2 "t" (type $t)) (type $f (list (own $t2))) (export "f" (type $f))',
       '(type $t (resource (rep i32))) (instance $i (export "t" (type $t))) (export "i" (instance $i)) (type $f (list (own $t))) (export "f" (type $f))',
       '(component $C (type $t (record (field "f" u32))) (export "t" (type $t))) (instance $i (instantiate $C)) (alias export $i "t" (type $t)) (export $t2 "t" (type $t)) (core module $m (func (export "f") (param i32))) (core instance $ci (instantiate $m)) (func $f (param "f" $t2) (canon lift (core func $ci "f"))) (export "f" (func $f))',
@@ -282,6 +283,17 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     name: 'an empty record field name',
     wat: '(type (record (field "" u8)))',
     code: 'invalid-name', section: 'type', offset: 11, message: 'record field name cannot be empty',
+  },
+  {
+    name: 'a core sub type hierarchy deeper than 63',
+    // item 0 `(sub (struct))` is 5 bytes from offset 12, each `(sub $prev (struct))` 6: the 65th starts at 12 + 5 + 63 * 6
+    wat: `(core type $t0 (sub (struct))) ${Array.from({ length: 64 }, (_, i) => `(core type $t${i + 1} (sub $t${i} (struct)))`).join(' ')}`,
+    code: 'invalid-type', section: 'core-type', offset: 395, message: 'sub type hierarchy too deep: found depth 64, cannot exceed depth 63',
+  },
+  {
+    name: 'more than 10 canonical options',
+    wat: `(import "f" (func $f)) (core func (canon lower (func $f) ${'string-encoding=utf8 '.repeat(11)}))`,
+    code: 'limit-exceeded', section: 'canon', offset: 26, message: 'canonical options size is out of bounds',
   },
 ];
 

@@ -288,6 +288,7 @@ export class ComponentValidator {
 
   private coreInstance(s: Scope, x: CoreInstance): void {
     if (x.kind === 'instantiate') {
+      readLimit(x.args.length, 100_000, 'core instantiation arguments');
       const m = s.coreModules[x.module] ?? fail('index-out-of-bounds', `unknown module ${x.module}: module index out of bounds`);
       const args = new Map<string, Map<string, CoreExt>>();
       for (const a of x.args) {
@@ -344,6 +345,7 @@ export class ComponentValidator {
   }
 
   private moduleType(s: Scope, decls: ModuleTypeDecl[]): RModule {
+    readLimit(decls.length, 100_000, 'module type declaration');
     const types: CoreTypeEntry[] = [];
     const imports: RModule['imports'] = [];
     const exports = new Map<string, CoreExt>();
@@ -389,6 +391,7 @@ export class ComponentValidator {
 
   private instance(s: Scope, x: Instance): void {
     if (x.kind === 'instantiate') {
+      readLimit(x.args.length, 100_000, 'instantiation arguments');
       const c = s.components[x.component] ?? fail('index-out-of-bounds', `unknown component ${x.component}: component index out of bounds`);
       const args = new Map<string, Entity>();
       for (const a of x.args) {
@@ -402,6 +405,7 @@ export class ComponentValidator {
       return;
     }
     const exports = new Map<string, Entity>();
+    readLimit(x.exports.length, 100_000, 'instantiation exports');
     const keys = new Map<string, string>();
     const named = new Set<RResource>();
     for (const e of x.exports) {
@@ -588,11 +592,13 @@ export class ComponentValidator {
         return r;
       }
       case 'instance': {
+        readLimit(t.decls.length, 1_000_000, 'instance type declaration');
         const inner = new Scope('instance-type', s);
         for (const d of t.decls) this.decl(inner, d);
         return { kind: 'instance', exports: inner.exports, defined: inner.defined };
       }
       case 'component': {
+        readLimit(t.decls.length, 1_000_000, 'component type declaration');
         const inner = new Scope('component-type', s);
         for (const d of t.decls) this.decl(inner, d);
         return { kind: 'component', imports: inner.imports, exports: inner.exports, imported: inner.imported, defined: inner.defined };
@@ -633,13 +639,14 @@ export class ComponentValidator {
     let body: RDefinedBody;
     switch (d.kind) {
       case 'record':
+        readLimit(d.fields.length, 10_000, 'record field');
         if (d.fields.length === 0) fail('invalid-type', 'record type must have at least one field');
         unique(d.fields.map((f) => f.name), 'record field', 'field');
         body = { kind: 'record', fields: d.fields.map((f) => ({ name: f.name, type: v(f.type) })) };
         break;
       case 'variant':
+        readLimit(d.cases.length, 10_000, 'variant cases');
         if (d.cases.length === 0) fail('invalid-type', 'variant type must have at least one case');
-        if (d.cases.length > 0xffffffff) fail('invalid-type', 'variant type cannot be represented');
         unique(d.cases.map((c) => c.name), 'variant case', 'case');
         body = { kind: 'variant', cases: d.cases.map((c) => ({ name: c.name, type: c.type === undefined ? undefined : v(c.type) })) };
         break;
@@ -660,16 +667,19 @@ export class ComponentValidator {
         break;
       }
       case 'tuple':
+        readLimit(d.types.length, 10_000, 'tuple types');
         if (d.types.length === 0) fail('invalid-type', 'tuple type must have at least one type');
         body = { kind: 'tuple', types: d.types.map(v) };
         break;
       case 'flags':
+        readLimit(d.names.length, 1000, 'flag names');
         if (d.names.length === 0) fail('invalid-type', 'flags must have at least one entry');
         if (d.names.length > 32) fail('invalid-type', 'cannot have more than 32 flags');
         unique(d.names, 'flag', 'flag');
         body = { kind: 'flags', names: d.names };
         break;
       case 'enum':
+        readLimit(d.names.length, 10_000, 'enum cases');
         if (d.names.length === 0) fail('invalid-type', 'enum type must have at least one variant');
         unique(d.names, 'enum tag', 'tag');
         body = { kind: 'enum', names: d.names };
@@ -703,6 +713,7 @@ export class ComponentValidator {
   }
 
   private funcType(s: Scope, f: Extract<TypeDef, { kind: 'func' }>): RFunc {
+    readLimit(f.params.length, 1000, 'component function parameters');
     if (f.async) this.require('cm-async', 'async component functions require the component model async feature');
     const seen = new Map<string, string>();
     const params = f.params.map((p) => {
@@ -720,6 +731,7 @@ export class ComponentValidator {
   // ---------- canon ----------
 
   private options(s: Scope, opts: CanonOption[]) {
+    readLimit(opts.length, 10, 'canonical options');
     let encoding: string | undefined;
     let memory: CoreExt | undefined;
     let realloc: number | undefined;
@@ -1019,6 +1031,8 @@ export class ComponentValidator {
   // ---------- start ----------
 
   private start(s: Scope, st: { func: number; args: number[]; results: number }): void {
+    readLimit(st.args.length, 1000, 'start function arguments');
+    readLimit(st.results, 1000, 'start function results');
     if (s.started) fail('invalid-start', 'component cannot have more than one start function');
     s.started = true;
     this.require('cm-values', 'support for component model `value`s is not enabled');
@@ -1397,6 +1411,11 @@ const MAX_MODULES = 1000;
 const MAX_COMPONENTS = 1000;
 const MAX_INSTANCES = 1000;
 const MAX_VALUES = 1000;
+
+/** wasmparser's reader limits on vector lengths (`read_size`), reported in its words. */
+function readLimit(count: number, max: number, desc: string): void {
+  if (count > max) fail('limit-exceeded', `${desc} size is out of bounds`);
+}
 
 function limit(count: number, max: number, desc: string): void {
   if (count > max) fail('limit-exceeded', `${desc} count exceeds limit of ${max}`);

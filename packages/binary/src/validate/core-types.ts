@@ -6,11 +6,12 @@ import type { CoreSig, RModule } from './model.js';
  * into: an outer alias keeps the defining scope's, so references still resolve where they were written.
  */
 export type CoreTypeEntry =
-  | { kind: 'func'; sig: CoreSig; final: boolean; composite: CompositeType; owner: CoreTypeEntry[] }
-  | { kind: 'gc'; final: boolean; composite: CompositeType; owner: CoreTypeEntry[] }
+  | { kind: 'func'; sig: CoreSig; final: boolean; composite: CompositeType; owner: CoreTypeEntry[]; depth?: number }
+  | { kind: 'gc'; final: boolean; composite: CompositeType; owner: CoreTypeEntry[]; depth?: number }
   | { kind: 'module'; type: RModule };
 
 type Defined = Exclude<CoreTypeEntry, { kind: 'module' }>;
+const MAX_SUBTYPING_DEPTH = 63;
 export type CoreTypeError = { code: 'invalid-type' | 'index-out-of-bounds'; message: string };
 
 /**
@@ -34,7 +35,11 @@ export function addRecGroup(types: CoreTypeEntry[], group: RecGroup, sig: (c: Co
     if (superType === undefined) return { code: 'index-out-of-bounds', message: `unknown type ${sup}: type index out of bounds` };
     if (superType.kind === 'module') return { code: 'invalid-type', message: `type index ${sup} is a module type` };
     if (superType.final) return { code: 'invalid-type', message: 'sub type cannot have a final super type' };
-    if (!mayMatch(types[index] as Defined, superType)) return { code: 'invalid-type', message: 'sub type must match super type' };
+    const sub = types[index] as Defined;
+    if (!mayMatch(sub, superType)) return { code: 'invalid-type', message: 'sub type must match super type' };
+    const depth = (superType.depth ?? 0) + 1;
+    if (depth > MAX_SUBTYPING_DEPTH) return { code: 'invalid-type', message: `sub type hierarchy too deep: found depth ${depth}, cannot exceed depth ${MAX_SUBTYPING_DEPTH}` };
+    sub.depth = depth;
   }
   return undefined;
 }
