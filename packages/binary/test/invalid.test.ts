@@ -295,6 +295,12 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: `(import "f" (func $f)) (core func (canon lower (func $f) ${'string-encoding=utf8 '.repeat(11)}))`,
     code: 'limit-exceeded', section: 'canon', offset: 26, message: 'canonical options size is out of bounds',
   },
+  {
+    name: 'thread.new-indirect with a table of externref',
+    wat: '(core type $start (func (param i32))) (core module $m (table (export "t") 1 externref)) (core instance $i (instantiate $m)) (alias core export $i "t" (core table $t)) (core func (canon thread.new-indirect $start (core table $t)))',
+    features: ['cm-async', 'cm-threading'],
+    code: 'type-mismatch', section: 'canon', offset: 67, message: 'expected table element type funcref, found externref',
+  },
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {

@@ -995,12 +995,18 @@ export class ComponentValidator {
       case 'thread.new-indirect': {
         this.require('cm-threading', '`thread.new-indirect` requires the component model threading feature');
         const t = s.coreTypes[c.funcType] ?? fail('index-out-of-bounds', `unknown core type ${c.funcType}: type index out of bounds`);
+        if (t.kind === 'module') fail('invalid-type', 'expected a core function type');
         if (t.kind !== 'func') fail('invalid-type', 'start type must be a function');
         else {
           if (t.sig.params.join() !== 'i32') fail('invalid-type', 'start function must take a single `i32` argument');
           if (t.sig.results.length) fail('invalid-type', 'start function must not return any values');
         }
-        if (!s.coreTables[c.table]) fail('index-out-of-bounds', `unknown table ${c.table}: table index out of bounds`);
+        const table = s.coreTables[c.table] ?? fail('index-out-of-bounds', `unknown table ${c.table}: table index out of bounds`);
+        // the table must be usable as `(table 0 funcref)` (wasmparser's subtype check against it)
+        if (table.kind === 'table') {
+          if (table.element !== 'funcref' && table.element !== '(ref null func)') fail('type-mismatch', `expected table element type funcref, found ${table.element}`);
+          if (table.shared) fail('type-mismatch', 'mismatch in the shared flag for tables');
+        }
         push(['i32', 'i32'], ['i32']);
         return;
       }
