@@ -171,6 +171,7 @@ describe('invalid components are rejected with the right error', () => {
       '(core type $t1 (sub (func (param eqref)))) (core type (sub $t1 (func (param anyref))))',
       `(type $t0 u8) ${Array.from({ length: 99 }, (_, i) => `(type $t${i + 1} (option $t${i}))`).join(' ')}`,
       Array.from({ length: 1000 }, () => '(instance)').join(' '),
+      '(core module $m (memory (export "m") 1)) (core instance $i (instantiate $m)) (alias core export $i "m" (core memory $mem)) (core func (canon task.return (result string) (memory $mem)))',
       `(core type $t0 (sub (struct))) ${Array.from({ length: 63 }, (_, i) => `(core type $t${i + 1} (sub $t${i} (struct)))`).join(' ')}`,
       '(type $t (resource (rep i32))) (export $t2 "t" (type $t)) (type $f (list (own $t2))) (export "f" (type $f))',
       '(type $t (resource (rep i32))) (instance $i (export "t" (type $t))) (export "i" (instance $i)) (type $f (list (own $t))) (export "f" (type $f))',
@@ -300,6 +301,11 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: '(core type $start (func (param i32))) (core module $m (table (export "t") 1 externref)) (core instance $i (instantiate $m)) (alias core export $i "t" (core table $t)) (core func (canon thread.new-indirect $start (core table $t)))',
     features: ['cm-async', 'cm-threading'],
     code: 'type-mismatch', section: 'canon', offset: 67, message: 'expected table element type funcref, found externref',
+  },
+  {
+    name: 'task.return of a string without memory',
+    wat: '(core func (canon task.return (result string)))',
+    code: 'invalid-canon-options', section: 'canon', offset: 11, message: 'canonical option `memory` is required',
   },
 ];
 

@@ -139,12 +139,6 @@ export function coreSignature(f: RFunc, context: 'lift' | 'lower', async: boolea
   return { params, results };
 }
 
-/** Flat params of `task.return` for a result type. */
-export function taskReturnParams(result: RVal | undefined): string[] {
-  const flat = flatten(result);
-  return flat.length > MAX_FLAT_PARAMS ? ['i32'] : flat;
-}
-
 /** Whether a value of this type needs memory (pointers) / an allocator when lowered through memory. */
 export function containsPointer(t: RVal | undefined): boolean {
   if (t === undefined) return false;

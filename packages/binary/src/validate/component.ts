@@ -5,7 +5,7 @@ import type {
 import { BinaryError, type BinaryErrorCode } from '../error.js';
 import { coreModuleInfo } from '../read/module.js';
 import { itemOffsets } from '../read/component.js';
-import { containsPointer, coreSignature, flatten, taskReturnParams } from './abi.js';
+import { containsPointer, coreSignature, flatten } from './abi.js';
 import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freeResources, freshResource, hasBorrow,
@@ -878,10 +878,14 @@ export class ComponentValidator {
         const o = this.options(s, c.options);
         if (o.realloc !== undefined) fail('invalid-canon-options', 'cannot specify `realloc` option on `task.return`');
         if (o.postReturn !== undefined) fail('invalid-canon-options', 'cannot specify `post-return` option on `task.return`');
+        if (o.callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` cannot be specified for lowerings');
         o.requireSync('task.return');
-        const params = taskReturnParams(result);
-        if (params.length === 1 && flatLen(result) > 16) o.requireMemory();
-        push(params, []);
+        // lowered like an import taking the result as its one parameter: pointers in it are read from `memory`,
+        // and more than 16 flat values are passed through memory
+        if (containsPointer(result)) o.requireMemory();
+        const flat = flatten(result, [], o.ptr);
+        if (flat.length > MAX_FLAT_PARAMS) o.requireMemory();
+        push(flat.length > MAX_FLAT_PARAMS ? [o.ptr] : flat, []);
         return;
       }
       case 'context.get':
@@ -1476,13 +1480,8 @@ function bindResources(expected: Entity, actual: Entity, map: Map<object, RType>
   }
 }
 
-function flatLen(v: RVal | undefined): number {
-  let n = 0;
-  someVal(v, () => (++n > 10_000));
-  return n;
-}
-
 const MAX_TYPE_DEPTH = 100;
+const MAX_FLAT_PARAMS = 16;
 const MAX_FIXED_LIST_ELEMENTS = 1_073_741_824;
 const depthCache = new WeakMap<RDefined, number>();
 /** Nesting depth as wasmparser's `TypeInfo` counts it: a primitive, handle, flags or enum is 1, `(list u32)` is 2. */
