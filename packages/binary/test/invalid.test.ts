@@ -307,6 +307,11 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: '(core func (canon task.return (result string)))',
     code: 'invalid-canon-options', section: 'canon', offset: 11, message: 'canonical option `memory` is required',
   },
+  {
+    name: 'stream.read with a post-return option',
+    wat: '(core module $m (memory (export "m") 1) (func (export "pr") (param i32))) (core instance $i (instantiate $m)) (alias core export $i "m" (core memory $mem)) (type $s (stream u8)) (core func (canon stream.read $s (memory $mem) (post-return (core func $i "pr"))))',
+    code: 'invalid-canon-options', section: 'canon', offset: 97, message: 'canonical option `post-return` cannot be specified for lowerings',
+  },
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {

@@ -845,8 +845,7 @@ export class ComponentValidator {
       case 'lower': {
         const f = s.funcs[c.func] ?? fail('index-out-of-bounds', `unknown function ${c.func}: function index out of bounds`);
         const o = this.options(s, c.options);
-        if (o.postReturn !== undefined) fail('invalid-canon-options', 'canonical option `post-return` cannot be specified for lowerings');
-        if (o.callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` cannot be specified for lowerings');
+        o.checkLower();
         if (o.isAsync && !f.async) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
         checkPtrOptions(o, f, 'lower');
         const sig = coreSignature(f, 'lower', o.isAsync, false, o.ptr);
@@ -878,7 +877,7 @@ export class ComponentValidator {
         const o = this.options(s, c.options);
         if (o.realloc !== undefined) fail('invalid-canon-options', 'cannot specify `realloc` option on `task.return`');
         if (o.postReturn !== undefined) fail('invalid-canon-options', 'cannot specify `post-return` option on `task.return`');
-        if (o.callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` cannot be specified for lowerings');
+        o.checkLower();
         o.requireSync('task.return');
         // lowered like an import taking the result as its one parameter: pointers in it are read from `memory`,
         // and more than 16 flat values are passed through memory
@@ -932,6 +931,7 @@ export class ComponentValidator {
         if (!o.isAsync) this.require('cm-more-async-builtins', `synchronous \`${c.op}\` requires the component model more async builtins feature`);
         if (elem !== undefined) o.requireMemory();
         if (c.op.endsWith('read') && containsPointer(elem)) o.requireRealloc();
+        o.checkLower();
         push(kind === 'stream' ? ['i32', 'i32', 'i32'] : ['i32', 'i32'], ['i32']);
         return;
       }
@@ -959,6 +959,7 @@ export class ComponentValidator {
         o.requireMemory();
         if (c.op === 'error-context.debug-message') o.requireRealloc();
         o.requireSync(c.op);
+        o.checkLower();
         if (c.op === 'error-context.new') push(['i32', 'i32'], ['i32']);
         else push(['i32', 'i32'], []);
         return;
@@ -1543,6 +1544,12 @@ class CanonOpts {
   requireRealloc(): void {
     this.requireMemory();
     if (this.realloc === undefined) fail('invalid-canon-options', 'canonical option `realloc` is required');
+  }
+
+  /** wasmparser's `check_lower`: what only a lift may carry. */
+  checkLower(): void {
+    if (this.postReturn !== undefined) fail('invalid-canon-options', 'canonical option `post-return` cannot be specified for lowerings');
+    if (this.callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` cannot be specified for lowerings');
   }
 
   requireSync(where: string): void {
