@@ -315,6 +315,11 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {
+  it('accepts thread.yield with the retired cancellable flag without cm-threading, as wasmparser does', () => {
+    const bytes = encodeComponent(comp([section({ id: 8, kind: 'canon', items: [{ op: 'thread.yield', cancellable: true }] })] as Section[]));
+    const r = validateComponent(bytes, { features: ['cm-async'] });
+    expect(r.valid, r.valid ? '' : r.error.message).toBe(true);
+  });
   for (const c of located) {
     it(`${c.code}: ${c.name}`, async () => {
       const r = validateComponent(await parse(`(component ${c.wat})`), c.features ? { features: c.features } : undefined);
