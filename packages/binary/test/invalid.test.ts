@@ -315,6 +315,10 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {
+  it('says how to fix a type mentioned by an export but not exported itself', async () => {
+    const r = validateComponent(await parse('(component (type $t (resource (rep i32))) (export "t" (type $t)) (type $f (list (own $t))) (export "f" (type $f)))'));
+    expect(!r.valid && r.error.hint).toContain('`(export $t2 "t" (type $t))` and then `$t2`');
+  });
   it('accepts thread.yield with the retired cancellable flag without cm-threading, as wasmparser does', () => {
     const bytes = encodeComponent(comp([section({ id: 8, kind: 'canon', items: [{ op: 'thread.yield', cancellable: true }] })] as Section[]));
     const r = validateComponent(bytes, { features: ['cm-async'] });

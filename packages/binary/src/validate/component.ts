@@ -32,13 +32,17 @@ export interface ValidateOptions {
 }
 
 class Invalid extends Error {
-  constructor(readonly code: BinaryErrorCode, message: string) {
+  constructor(readonly code: BinaryErrorCode, message: string, readonly hint?: string) {
     super(message);
   }
 }
-const fail = (code: BinaryErrorCode, message: string): never => {
-  throw new Invalid(code, message);
+const fail = (code: BinaryErrorCode, message: string, hint?: string): never => {
+  throw new Invalid(code, message, hint);
 };
+
+// how to fix the errors users meet most when hand-writing or composing components
+const HINT_NAMED = 'every record/variant/enum/flags and resource an import or export mentions must be imported or exported first, and referred to through the type index that import or export created, e.g. `(export $t2 "t" (type $t))` and then `$t2`';
+const HINT_RESOURCE_NAME = 'name the resource with a type import/export of this component first (a resource reached through an instance has no name here)';
 
 type ScopeKind = 'component' | 'component-type' | 'instance-type';
 
@@ -204,7 +208,7 @@ export class ComponentValidator {
 
   /** The error to throw for `e` raised while validating the item at `offset` of `section`. */
   private located(e: unknown, section: string, offset: number): unknown {
-    if (e instanceof Invalid) return new BinaryError(e.code, e.message, offset, section);
+    if (e instanceof Invalid) return new BinaryError(e.code, e.message, offset, section, { hint: e.hint });
     if (e instanceof BinaryError) return e;
     if (e instanceof RangeError) return new BinaryError('limit-exceeded', `type too deeply nested: ${e.message}`, offset, section);
     return e;
@@ -337,7 +341,7 @@ export class ComponentValidator {
       };
       for (const x of t.group.types) if (x.composite.kind === 'func') [...x.composite.params, ...x.composite.results].forEach(checkRef);
       const bad = addRecGroup(s.coreTypes, t.group, funcSigOf);
-      if (bad) fail(bad.code, bad.message);
+      if (bad) fail(bad.code, bad.message, bad.hint);
       return;
     }
     if (s.kind !== 'component' && false) return;
@@ -359,7 +363,7 @@ export class ComponentValidator {
         case 'type':
         {
           const bad = addRecGroup(types, d.type, funcSigOf);
-          if (bad) fail(bad.code, bad.message);
+          if (bad) fail(bad.code, bad.message, bad.hint);
           break;
         }
         case 'alias': {
@@ -497,7 +501,7 @@ export class ComponentValidator {
         switch (a.sort) {
           case 'type': {
             const ty = t.types[a.index] ?? fail('index-out-of-bounds', `unknown type ${a.index}: type index out of bounds`);
-            if (crossesComponent && freeResources(ty).size > 0) fail('invalid-resource-use', 'cannot alias outer type which transitively refers to resources not defined in the current component');
+            if (crossesComponent && freeResources(ty).size > 0) fail('invalid-resource-use', 'cannot alias outer type which transitively refers to resources not defined in the current component', 'a component must stay self-contained: import the resource (or the type) into the inner component instead');
             s.types.push(ty);
             return;
           }
@@ -800,7 +804,7 @@ export class ComponentValidator {
     const m = s.coreMemories[i] ?? fail('index-out-of-bounds', `unknown memory ${i}: memory index out of bounds`);
     if (m.kind !== 'memory') return m;
     if (m.is64) this.require('cm64', '64-bit memories require the `cm64` feature to be enabled');
-    if (m.shared) fail('type-mismatch', 'mismatch in the shared flag for memories');
+    if (m.shared) fail('type-mismatch', 'mismatch in the shared flag for memories', 'the canonical ABI reads and writes through an unshared linear memory');
     return m;
   }
 
@@ -896,7 +900,7 @@ export class ComponentValidator {
         }
         // one context type per component, shared by every slot (wasmparser's `context_type`)
         const t = c.type === 'i64' ? 'i64' : 'i32';
-        if (s.contextType !== undefined && s.contextType !== t) fail('type-mismatch', `\`${c.op}\` type must match previous context type`);
+        if (s.contextType !== undefined && s.contextType !== t) fail('type-mismatch', `\`${c.op}\` type must match previous context type`, `every context.get/context.set of a component uses one core type; an earlier one used ${s.contextType}`);
         s.contextType = t;
         const limit = this.has('cm-threading') ? 2 : 1;
         if (c.slot >= limit) fail('invalid-canon-options', `\`${c.op}\` immediate must be ${limit === 1 ? 'zero' : 'zero or one'}: ${c.slot}`);
@@ -1145,7 +1149,7 @@ export class ComponentValidator {
       if (x.sort === 'instance') x.type.exports.forEach(collect);
     };
     if (e.sort === 'instance') e.type.exports.forEach(collect);
-    const bad = (): never => fail('invalid-resource-use', `${e.sort} not valid to be used as ${dir}`);
+    const bad = (): never => fail('invalid-resource-use', `${e.sort} not valid to be used as ${dir}`, HINT_NAMED);
     const seen = new Set<RDefined>();
     const val = (v: RVal | undefined, top = false): void => {
       if (v === undefined || typeof v === 'string' || seen.has(v)) return;
@@ -1279,7 +1283,7 @@ export class ComponentValidator {
     for (const r of namedBy(e)) s.named.add(r);
     for (const r of entityResources(e)) {
       if (!s.named.has(r)) {
-        fail('invalid-resource-use', `${e.sort} not valid to be used as export`);
+        fail('invalid-resource-use', `${e.sort} not valid to be used as export`, HINT_NAMED);
       }
     }
     if (e.sort === 'type' && e.type.kind === 'resource') {
@@ -1319,7 +1323,7 @@ export class ComponentValidator {
     try {
       this.checkResourceFunction(kind, e, names);
     } catch (err) {
-      if (err instanceof Invalid) throw new Invalid(err.code, `${dir} name \`${name}\` is not valid\n${err.message}`);
+      if (err instanceof Invalid) throw new Invalid(err.code, `${dir} name \`${name}\` is not valid\n${err.message}`, err.hint);
       throw err;
     }
   }
@@ -1350,7 +1354,7 @@ export class ComponentValidator {
     const named = names.get(kind.resource.toLowerCase());
     if (named !== undefined && res(named) === root) return;
     for (const [label, r] of names) if (res(r) === root) fail('invalid-name', `function does not match expected resource name \`${label}\``);
-    fail('invalid-name', 'resource used in function does not have a name in this context');
+    fail('invalid-name', 'resource used in function does not have a name in this context', HINT_RESOURCE_NAME);
   }
 }
 

@@ -12,7 +12,7 @@ export type CoreTypeEntry =
 
 type Defined = Exclude<CoreTypeEntry, { kind: 'module' }>;
 const MAX_SUBTYPING_DEPTH = 63;
-export type CoreTypeError = { code: 'invalid-type' | 'index-out-of-bounds'; message: string };
+export type CoreTypeError = { code: 'invalid-type' | 'index-out-of-bounds'; message: string; hint?: string };
 
 /**
  * Appends a recursion group's types to `types` and checks each declared supertype as wasmparser's `check_subtype`
@@ -34,7 +34,7 @@ export function addRecGroup(types: CoreTypeEntry[], group: RecGroup, sig: (c: Co
     const superType = types[sup];
     if (superType === undefined) return { code: 'index-out-of-bounds', message: `unknown type ${sup}: type index out of bounds` };
     if (superType.kind === 'module') return { code: 'invalid-type', message: `type index ${sup} is a module type` };
-    if (superType.final) return { code: 'invalid-type', message: 'sub type cannot have a final super type' };
+    if (superType.final) return { code: 'invalid-type', message: 'sub type cannot have a final super type', hint: `declare type ${sup} as \`(sub ...)\` to let other types extend it; a plain definition is final` };
     const sub = types[index] as Defined;
     if (!mayMatch(sub, superType)) return { code: 'invalid-type', message: 'sub type must match super type' };
     const depth = (superType.depth ?? 0) + 1;
