@@ -312,6 +312,12 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: '(core module $m (memory (export "m") 1) (func (export "pr") (param i32))) (core instance $i (instantiate $m)) (alias core export $i "m" (core memory $mem)) (type $s (stream u8)) (core func (canon stream.read $s (memory $mem) (post-return (core func $i "pr"))))',
     code: 'invalid-canon-options', section: 'canon', offset: 97, message: 'canonical option `post-return` cannot be specified for lowerings',
   },
+  {
+    name: 'a type export of an instance type whose record uses a type named only inside the instance type',
+    // wasmparser (checked through jco's componentWit) rejects this at the same offset, 0x2a
+    wat: '(type $i (instance (type $t (record (field "f" u32))) (export "t" (type $t2 (eq $t))) (type $f (record (field "t" $t2))) (export "f" (type (eq $f))))) (export "f" (type $i))',
+    code: 'invalid-resource-use', section: 'export', offset: 42, message: 'type not valid to be used as export',
+  },
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {

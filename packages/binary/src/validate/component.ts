@@ -1152,14 +1152,16 @@ export class ComponentValidator {
     const bad = (): never => fail('invalid-resource-use', `${e.sort} not valid to be used as ${dir}`, HINT_NAMED);
     const seen = new Set<RDefined>();
     const val = (v: RVal | undefined, top = false): void => {
-      if (v === undefined || typeof v === 'string' || seen.has(v)) return;
-      seen.add(v);
+      if (v === undefined || typeof v === 'string') return;
       const b = v.body;
+      // checked at every mention: a type visited as the top of one export may be an unnamed member of the next
       if (!top && NAMED_KINDS.has(b.kind)) {
         if (!s.namedTypes.has(v) && !extra.has(v)) bad();
         if (dir === 'import' && s.exportNamedTypes.has(v) && !extra.has(v)) bad();
         return;
       }
+      if (seen.has(v)) return;
+      seen.add(v);
       switch (b.kind) {
         case 'record': b.fields.forEach((f) => val(f.type)); break;
         case 'variant': b.cases.forEach((c) => val(c.type)); break;
