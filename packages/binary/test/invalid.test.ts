@@ -318,6 +318,17 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: '(type $i (instance (type $t (record (field "f" u32))) (export "t" (type $t2 (eq $t))) (type $f (record (field "t" $t2))) (export "f" (type (eq $f))))) (export "f" (type $i))',
     code: 'invalid-resource-use', section: 'export', offset: 42, message: 'type not valid to be used as export',
   },
+  {
+    name: 'an import of a type equal to a local resource (found by differential fuzzing against jco\'s wasmparser)',
+    wat: '(type $r (resource (rep i32))) (import "r1" (type (eq $r)))',
+    code: 'invalid-resource-use', section: 'import', offset: 17, message: 'local resource type found in imports',
+  },
+  {
+    name: 'a component type importing a resource it exports',
+    // wasmparser reports the same offset (0xb)
+    wat: '(type (component (export "r" (type $r (sub resource))) (import "x" (type (eq $r)))))',
+    code: 'invalid-resource-use', section: 'type', offset: 11, message: 'local resource type found in imports',
+  },
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {

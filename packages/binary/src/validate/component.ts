@@ -1121,6 +1121,8 @@ export class ComponentValidator {
           const ty = this.typeAt(s, t.bound.index);
           // a second name for a resource is a distinct object with the same identity (see `res`)
           if (ty.kind === 'resource') return { sort: 'type', type: { ...ty, aliasOf: res(ty), via: ty } };
+          // so is a second name for a defined type (wasmparser's alias id): instantiation binds each name separately
+          if (ty.kind === 'defined') return { sort: 'type', type: { kind: 'defined', body: ty.body, origin: ty } };
           return { sort: 'type', type: ty };
         }
         return { sort: 'type', type: freshResource(false) };
@@ -1225,6 +1227,8 @@ export class ComponentValidator {
       }
       e = new Substitution(map).entity(e);
     }
+    // an import cannot name a resource this component defines (wasmparser's `finish`: free variables of the imports)
+    for (const r of namedBy(e)) if (s.local.has(r) || s.defined.includes(r)) fail('invalid-resource-use', 'local resource type found in imports', 'import the resource itself with `(sub resource)`, or use the local definition directly');
     for (const r of entityResources(e)) s.named.add(r);
     this.checkNamed(s, e, 'import');
     if (e.sort === 'instance') for (const t2 of namedTypesOf(e)) s.namedTypes.add(t2);
@@ -1403,6 +1407,8 @@ function coreExt(t: CoreExternType, funcSig: (i: number) => CoreSig): CoreExt {
 
 function bindTypes(expected: Entity, arg: Entity, map: Map<object, RType>): void {
   if (expected.sort === 'type' && expected.type.kind === 'defined' && arg.sort === 'type') map.set(expected.type, arg.type);
+  // a second name of a resource stands for the very name supplied (identity is unchanged, checked by the caller)
+  else if (expected.sort === 'type' && expected.type.kind === 'resource' && expected.type.aliasOf && arg.sort === 'type' && arg.type.kind === 'resource') map.set(expected.type, arg.type);
   else if (expected.sort === 'instance' && arg.sort === 'instance') {
     for (const [name, x] of expected.type.exports) {
       const a = arg.type.exports.get(name);
