@@ -329,6 +329,16 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: '(type (component (export "r" (type $r (sub resource))) (import "x" (type (eq $r)))))',
     code: 'invalid-resource-use', section: 'type', offset: 11, message: 'local resource type found in imports',
   },
+  {
+    name: 'a module type importing a memory whose minimum exceeds its maximum',
+    wat: '(core type (module (import "" "m" (memory 2 1))))',
+    code: 'invalid-type', section: 'core-type', offset: 11, message: 'size minimum must not be greater than maximum',
+  },
+  {
+    name: 'a module type importing a shared memory without a maximum',
+    wat: '(core type (module (import "" "m" (memory 1 shared))))',
+    code: 'invalid-type', section: 'core-type', offset: 11, message: 'shared memory must have maximum size',
+  },
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {

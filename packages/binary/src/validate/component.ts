@@ -1395,14 +1395,23 @@ function coreExt(t: CoreExternType, funcSig: (i: number) => CoreSig): CoreExt {
   switch (t.kind) {
     case 'func': return { kind: 'func', sig: funcSig(t.type) };
     case 'tag': return { kind: 'tag', sig: funcSig(t.type) };
-    case 'table': return { kind: 'table', element: cvt(t.element), min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared };
+    case 'table':
+      checkLimits(t.limits);
+      return { kind: 'table', element: cvt(t.element), min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared };
     case 'memory':
+      checkLimits(t.limits);
+      if (t.limits.shared && t.limits.max === undefined) fail('invalid-type', 'shared memory must have maximum size');
       if (!t.limits.is64 && (t.limits.pageSizeLog2 === undefined || t.limits.pageSizeLog2 === 16) && (t.limits.min > 65536n || (t.limits.max ?? 0n) > 65536n)) {
         fail('invalid-type', 'memory size must be at most 65536 pages (4GiB)');
       }
       return { kind: 'memory', min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared, pageSizeLog2: t.limits.pageSizeLog2 };
     case 'global': return { kind: 'global', type: cvt(t.type), mutable: t.mutable };
   }
+}
+
+/** Core limits as wasmparser's `check_limits` (memory/table types written in module types are not seen by V8). */
+function checkLimits(l: { min: bigint; max?: bigint }): void {
+  if (l.max !== undefined && l.min > l.max) fail('invalid-type', 'size minimum must not be greater than maximum');
 }
 
 function bindTypes(expected: Entity, arg: Entity, map: Map<object, RType>): void {
