@@ -386,6 +386,9 @@ export class Substitution {
   /** A second name of a substituted resource stays a distinct object (names are recovered from it), same identity. */
   resource(r: RResource): RType {
     const root = res(r);
+    // a second name bound by a `(type (eq T))` import stands for the name it was given
+    const named = r !== root ? this.map.get(r) : undefined;
+    if (named !== undefined) return named;
     const bound = this.map.get(root) as RType | undefined;
     if (bound === undefined) return r;
     if (r === root || bound.kind !== 'resource') return bound;

@@ -144,8 +144,8 @@ export class WitBuilder {
     let target: TypeId | undefined;
     if (t.kind === 'resource') target = this.lookupResource(t);
     else if (t.kind === 'defined') {
-      for (let o: RDefined | undefined = t.origin; o && target === undefined; o = o.origin) target = this.lookup(o);
-      if (target === undefined) target = this.lookup(t);
+      // wit-parser's `find_alias`: the type itself, then each type it is a second name of
+      for (let o: RDefined | undefined = t; o && target === undefined; o = o.origin) target = this.lookup(o);
     }
     let kind: TypeDefKind;
     if (target !== undefined) kind = { tag: 'type', type: target };
