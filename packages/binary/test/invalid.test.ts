@@ -339,6 +339,19 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     wat: '(core type (module (import "" "m" (memory 1 shared))))',
     code: 'invalid-type', section: 'core-type', offset: 11, message: 'shared memory must have maximum size',
   },
+  {
+    name: 'a method named after an exported resource whose self is the import it re-exports',
+    // `c` names the export's new type index, not $T: wasmparser keys resource names by that index's identity
+    wat: '(component (import "b" (type $T (sub resource))) (import "f" (func $f (param "self" (borrow $T)))) (export $c "c" (type $T)) (export "[method]c.foo" (func $f)))',
+    code: 'invalid-name', section: 'component[0] > export', offset: 58,
+    message: 'export name `[method]c.foo` is not valid\nresource used in function does not have a name in this context',
+  },
+  {
+    name: 'a method of `b` whose self is the second name `x` of the same resource',
+    // wasmparser: the same message, at the same offset (0x28)
+    wat: '(import "b" (type $T (sub resource))) (import "x" (type $X (eq $T))) (import "[method]b.f" (func (param "self" (borrow $X))))',
+    code: 'invalid-name', section: 'import', offset: 40, message: 'import name `[method]b.f` is not valid\nfunction does not match expected resource name `x`',
+  },
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {

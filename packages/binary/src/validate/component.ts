@@ -1292,9 +1292,12 @@ export class ComponentValidator {
         fail('invalid-resource-use', `${e.sort} not valid to be used as export`, HINT_NAMED);
       }
     }
-    if (e.sort === 'type' && e.type.kind === 'resource') {
-      s.named.add(res(e.type));
-      if (kind.kind === 'label') s.exportResourceNames.set(kind.label.toLowerCase(), e.type);
+    // the index an export adds is a new name for a resource (wasmparser's `with_unique`): only that name, not the
+    // definition, counts as exported when a later export mentions the resource, and only it matches `[method]r.x`
+    const created: RResource | undefined = e.sort === 'type' && e.type.kind === 'resource' ? { ...e.type, aliasOf: res(e.type), via: e.type } : undefined;
+    if (created) {
+      s.named.add(res(created));
+      if (kind.kind === 'label') s.exportResourceNames.set(kind.label.toLowerCase(), created);
     }
     if (e.sort === 'instance') {
       for (const x2 of e.type.exports.values()) if (x2.sort === 'type' && x2.type.kind === 'resource') s.named.add(res(x2.type));
@@ -1314,9 +1317,7 @@ export class ComponentValidator {
     e = this.nameEntity(s, e);
     if (e !== before && e.sort === 'type' && e.type.kind === 'defined') s.exportNamedTypes.add(e.type);
     s.exports.set(x.name.name, e);
-    // the index an export adds is a new name for a resource (wasmparser's `with_unique`): only that name, not the
-    // definition, counts as exported when a later export mentions the resource
-    this.push(s, e.sort === 'type' && e.type.kind === 'resource' ? { sort: 'type', type: { ...e.type, aliasOf: res(e.type), via: e.type } } : e);
+    this.push(s, created ? { sort: 'type', type: created } : e);
     if (e.sort === 'value') s.values[s.values.length - 1].used = true;
   }
 
@@ -1356,10 +1357,11 @@ export class ComponentValidator {
       used = handle(p.type, 'borrow');
       if (!used) fail('invalid-name', 'function should take a first argument of `(borrow $T)`');
     }
-    const root = res(used!);
+    // names belong to type indices, not resources: `(export $c "c" (type $t))` names $c, and a function using
+    // $t itself is not a method of `c` (wasmparser keys the names by aliasable resource id)
     const named = names.get(kind.resource.toLowerCase());
-    if (named !== undefined && res(named) === root) return;
-    for (const [label, r] of names) if (res(r) === root) fail('invalid-name', `function does not match expected resource name \`${label}\``);
+    if (named !== undefined && named === used) return;
+    for (const [label, r] of names) if (r === used) fail('invalid-name', `function does not match expected resource name \`${label}\``);
     fail('invalid-name', 'resource used in function does not have a name in this context', HINT_RESOURCE_NAME);
   }
 }
