@@ -172,6 +172,9 @@ describe('invalid components are rejected with the right error', () => {
       `(type $t0 u8) ${Array.from({ length: 99 }, (_, i) => `(type $t${i + 1} (option $t${i}))`).join(' ')}`,
       Array.from({ length: 1000 }, () => '(instance)').join(' '),
       '(core module $m (memory (export "m") 1)) (core instance $i (instantiate $m)) (alias core export $i "m" (core memory $mem)) (core func (canon task.return (result string) (memory $mem)))',
+      // a component type exporting an instance names the instance's resource for later exports (wasmparser accepts;
+      // found by differential fuzzing)
+      '(type (component (export "x" (instance $i (export "t" (type $t (sub resource))))) (alias export $i "t" (type $t)) (export "f" (func (result (own $t))))))',
       `(core type $t0 (sub (struct))) ${Array.from({ length: 63 }, (_, i) => `(core type $t${i + 1} (sub $t${i} (struct)))`).join(' ')}`,
       '(type $t (resource (rep i32))) (export $t2 "t" (type $t)) (type $f (list (own $t2))) (export "f" (type $f))',
       '(type $t (resource (rep i32))) (instance $i (export "t" (type $t))) (export "i" (instance $i)) (type $f (list (own $t))) (export "f" (type $f))',

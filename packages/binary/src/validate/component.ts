@@ -1259,6 +1259,14 @@ export class ComponentValidator {
     }
     if (e.sort === 'instance') for (const r of e.type.defined) s.defined.push(r);
     this.checkNamed(s, e, 'export');
+    if (e.sort === 'instance') {
+      // an exported instance names its exported types for the exports after it (not for imports)
+      for (const r of namedBy(e)) s.named.add(r);
+      for (const t2 of namedTypesOf(e)) {
+        s.namedTypes.add(t2);
+        s.exportNamedTypes.add(t2);
+      }
+    }
     const named = this.nameEntity(s, e);
     if (named !== e && named.sort === 'type' && named.type.kind === 'defined') s.exportNamedTypes.add(named.type);
     s.exports.set(n.name, named);
