@@ -172,6 +172,7 @@ describe('invalid components are rejected with the right error', () => {
       `(type $t0 u8) ${Array.from({ length: 99 }, (_, i) => `(type $t${i + 1} (option $t${i}))`).join(' ')}`,
       Array.from({ length: 1000 }, () => '(instance)').join(' '),
       '(core module $m (memory (export "m") 1)) (core instance $i (instantiate $m)) (alias core export $i "m" (core memory $mem)) (core func (canon task.return (result string) (memory $mem)))',
+      '(core type (module (import "" "" (memory 1 (pagesize 1)))))',
       // a component type exporting an instance names the instance's resource for later exports (wasmparser accepts;
       // found by differential fuzzing)
       '(type (component (export "x" (instance $i (export "t" (type $t (sub resource))))) (alias export $i "t" (type $t)) (export "f" (func (result (own $t))))))',
@@ -354,6 +355,16 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
     // wasmparser: the same message, at the same offset (0x28)
     wat: '(import "b" (type $T (sub resource))) (import "x" (type $X (eq $T))) (import "[method]b.f" (func (param "self" (borrow $X))))',
     code: 'invalid-name', section: 'import', offset: 40, message: 'import name `[method]b.f` is not valid\nfunction does not match expected resource name `x`',
+  },
+  {
+    name: 'a module type importing a memory with a 4-byte page',
+    wat: '(core type (module (import "" "" (memory 1 (pagesize 2)))))',
+    code: 'invalid-type', section: 'core-type', offset: 11, message: 'invalid custom page size',
+  },
+  {
+    name: 'a module type importing a memory larger than 4 GiB (wasmparser\'s words and offset)',
+    wat: '(core type (module (import "" "" (memory 70000))))',
+    code: 'invalid-type', section: 'core-type', offset: 11, message: 'memory size must be at most 0x10000 65536-byte pages',
   },
 ];
 

@@ -1409,14 +1409,21 @@ function coreExt(t: CoreExternType, funcSig: (i: number) => CoreSig): CoreExt {
       checkLimits(t.limits);
       return { kind: 'table', element: cvt(t.element), min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared };
     case 'memory':
-      checkLimits(t.limits);
-      if (t.limits.shared && t.limits.max === undefined) fail('invalid-type', 'shared memory must have maximum size');
-      if (!t.limits.is64 && (t.limits.pageSizeLog2 === undefined || t.limits.pageSizeLog2 === 16) && (t.limits.min > 65536n || (t.limits.max ?? 0n) > 65536n)) {
-        fail('invalid-type', 'memory size must be at most 65536 pages (4GiB)');
-      }
+      checkMemoryType(t.limits);
       return { kind: 'memory', min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared, pageSizeLog2: t.limits.pageSizeLog2 };
     case 'global': return { kind: 'global', type: cvt(t.type), mutable: t.mutable };
   }
+}
+
+/** A core memory type as wasmparser's `check_memory_type`: limits, page size 1 or 64 KiB, at most 4 GiB (2^64 bytes for memory64). */
+function checkMemoryType(l: { min: bigint; max?: bigint; is64: boolean; shared: boolean; pageSizeLog2?: number }): void {
+  checkLimits(l);
+  if (l.pageSizeLog2 !== undefined && l.pageSizeLog2 !== 0 && l.pageSizeLog2 !== 16) fail('invalid-type', 'invalid custom page size');
+  const pageSize = 1n << BigInt(l.pageSizeLog2 ?? 16);
+  const addressable = l.is64 ? 1n << 64n : 1n << 32n;
+  const cap = addressable / pageSize >= addressable ? addressable - 1n : addressable / pageSize;
+  if (l.min > cap || (l.max !== undefined && l.max > cap)) fail('invalid-type', `memory size must be at most 0x${cap.toString(16)} ${pageSize}-byte pages`);
+  if (l.shared && l.max === undefined) fail('invalid-type', 'shared memory must have maximum size');
 }
 
 /** Core limits as wasmparser's `check_limits` (memory/table types written in module types are not seen by V8). */
