@@ -30,9 +30,7 @@ function* walk(dir) {
 }
 
 // wasm-tools validates its test components with every feature on
-const ALL_FEATURES = ['cm-async', 'cm-async-stackful', 'cm-more-async-builtins', 'cm-error-context', 'cm-fixed-length-lists', 'cm-map',
-  'cm-values', 'cm-nested-names', 'cm-threading', 'cm64', 'cm-gc', 'cm-implements', 'cm-canon-names', 'gc', 'shared-everything-threads',
-  'custom-page-sizes'];
+const ALL_FEATURES = binary.ALL_FEATURES;
 // inputs that are invalid components by themselves (wasm-compose's tests use them to check its error paths)
 const MEANT_INVALID = ['component-not-valid/root.wat', 'locked-dep-invalid-semver/root.wat', 'unlocked-dep-invalid-semver/root.wat'];
 const meantInvalid = (name) => MEANT_INVALID.some((m) => name.endsWith(m));

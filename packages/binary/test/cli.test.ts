@@ -47,6 +47,19 @@ describe('weld validate', () => {
     const b = bytesOf(calc);
     expect(await main(['validate', file('trunc.wasm', b.subarray(0, b.length - 7))])).toBe(1);
   });
+  it('--features changes the defaults as wasm-tools reads it; an unknown feature is a usage error', async () => {
+    const { parse } = await import('@bytecodealliance/jco');
+    const values = file('values.wasm', await parse('(component (import "v" (value $v u32)) (export "w" (value $v)))'));
+    expect(await main(['validate', values])).toBe(1);
+    expect(out + err).toContain('support for component model `value`s is not enabled');
+    expect(await main(['validate', '--features', 'cm-values', values])).toBe(0);
+    expect(await main(['validate', '--features', 'all', values])).toBe(0);
+    expect(await main(['validate', '--features', 'all,-cm-values', values])).toBe(1);
+    err = '';
+    expect(await main(['validate', '--features', 'cm-bogus', values])).toBe(2);
+    expect(err).toContain('unknown feature `cm-bogus`');
+    expect(err).toContain('known: all, default, cm-async');
+  });
   it('exits 2 for unreadable input', async () => {
     expect(await main(['validate', join(dir, 'missing.wasm')])).toBe(2);
     expect(await main(['validate', file('text.wasm', new TextEncoder().encode('hello world'))])).toBe(2);

@@ -5,6 +5,7 @@ import { ComponentValidator, DEFAULT_FEATURES, type Feature, type ValidateOption
 import type { RComponent } from './model.js';
 
 export { DEFAULT_FEATURES, type Feature, type ValidateOptions };
+export { ALL_FEATURES, parseFeatureList } from './features.js';
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './model.js';
 
 export type ValidationResult =

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { BinaryError, readBinaryFile, sniff, validateComponent, type Feature } from '@weld/binary';
+import { BinaryError, parseFeatureList, readBinaryFile, sniff, validateComponent } from '@weld/binary';
 import { emit, exitState, globals } from '../context.js';
 
 interface ValidateFlags {
@@ -14,7 +14,7 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('validate a component (or core module) binary; exit 1 when invalid, 2 when unreadable')
     .argument('<file>', 'a .wasm file')
-    .option('--features <list>', 'component-model features to enable instead of the defaults (comma-separated, e.g. cm-async,cm-values)')
+    .option('--features <list>', 'changes to the default features, as wasm-tools reads them: cm-values to enable, -cm-async to disable, all (comma-separated)')
     .option('--no-core', 'skip validating embedded core modules with the engine')
     .action((file: string, opts: ValidateFlags, cmd: Command) => {
       const g = globals(cmd);
@@ -35,7 +35,7 @@ export function registerValidate(program: Command): void {
           error ? [`invalid core module: ${error}`] : [`valid core module (${mb(bytes.length)}); not a component: wrap it with \`jco new\``]);
         return;
       }
-      const features = opts.features ? (opts.features.split(/[,\s]+/).filter(Boolean) as Feature[]) : undefined;
+      const features = opts.features ? parseFeatureList(opts.features) : undefined;
       const t0 = performance.now();
       const r = validateComponent(bytes, { features, coreModules: opts.core !== false });
       const ms = performance.now() - t0;
