@@ -10,7 +10,7 @@ import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freeResources, freshResource, hasBorrow,
   type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
-  type RVal, res, someVal, Substitution, typeSize, unwrapPrim, valDifference, valOf, withTypeMemo,
+  type RVal, res, someVal, Substitution, typeDepth, typeSize, unwrapPrim, valDifference, valOf, withTypeMemo,
 } from './model.js';
 import { isSemver, nameKey, type NameKind, parseExternName } from './names.js';
 
@@ -1522,30 +1522,6 @@ function bindResources(expected: Entity, actual: Entity, map: Map<object, RType>
 const MAX_TYPE_DEPTH = 100;
 const MAX_FLAT_PARAMS = 16;
 const MAX_FIXED_LIST_ELEMENTS = 1_073_741_824;
-const depthCache = new WeakMap<RDefined, number>();
-/** Nesting depth as wasmparser's `TypeInfo` counts it: a primitive, handle, flags or enum is 1, `(list u32)` is 2. */
-function typeDepth(v: RVal | undefined): number {
-  if (v === undefined || typeof v === 'string') return 1;
-  const hit = depthCache.get(v);
-  if (hit !== undefined) return hit;
-  const b = v.body;
-  let inner = 0;
-  const add = (x: RVal | undefined) => { if (x !== undefined) inner = Math.max(inner, typeDepth(x)); };
-  switch (b.kind) {
-    case 'record': b.fields.forEach((f) => add(f.type)); break;
-    case 'variant': b.cases.forEach((c) => add(c.type)); break;
-    case 'tuple': b.types.forEach(add); break;
-    case 'list': add(b.element); break;
-    case 'map': add(b.key); add(b.value); break;
-    case 'option': add(b.type); break;
-    case 'result': add(b.ok); add(b.err); break;
-    case 'stream': case 'future': add(b.element); break;
-    default: break;
-  }
-  const depth = inner + 1;
-  depthCache.set(v, depth);
-  return depth;
-}
 
 /** Rejects types whose canonical-ABI element size would reach 2^28 (fixed-size lists multiply quickly). */
 function flatSizeTooLarge(t: RDefined): boolean {

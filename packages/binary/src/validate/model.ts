@@ -516,13 +516,14 @@ export function resourcesIn(v: RVal | undefined, out = new Set<RResource>()): Se
 interface TypeMemo {
   size: Map<object, number>;
   resources: Map<object, Set<RResource>>;
+  depth: Map<RDefined, number>;
 }
 let memo: TypeMemo | undefined;
 
 /** Runs `fn` (a validation) with fresh memo tables for `typeSize` and `entityResources`. */
 export function withTypeMemo<T>(fn: () => T): T {
   const outer = memo;
-  memo = { size: new Map(), resources: new Map() };
+  memo = { size: new Map(), resources: new Map(), depth: new Map() };
   try {
     return fn();
   } finally {
@@ -660,3 +661,30 @@ function childRefs(b: RDefinedBody): unknown[] {
   }
 }
 const shallowRefs = (b: RDefinedBody) => childRefs(b).length;
+
+/** Nesting depth as wasmparser's `TypeInfo` counts it: a primitive, handle, flags or enum is 1, `(list u32)` is 2. */
+export function typeDepth(v: RVal | undefined): number {
+  return depthOf(v, memo?.depth ?? new Map());
+}
+
+function depthOf(v: RVal | undefined, cache: Map<RDefined, number>): number {
+  if (v === undefined || typeof v === 'string') return 1;
+  const hit = cache.get(v);
+  if (hit !== undefined) return hit;
+  const b = v.body;
+  let inner = 0;
+  const add = (x: RVal | undefined) => { if (x !== undefined) inner = Math.max(inner, depthOf(x, cache)); };
+  switch (b.kind) {
+    case 'record': for (const f of b.fields) add(f.type); break;
+    case 'variant': for (const c of b.cases) add(c.type); break;
+    case 'tuple': for (const t of b.types) add(t); break;
+    case 'list': add(b.element); break;
+    case 'map': add(b.key); add(b.value); break;
+    case 'option': add(b.type); break;
+    case 'result': add(b.ok); add(b.err); break;
+    case 'stream': case 'future': add(b.element); break;
+    default: break;
+  }
+  cache.set(v, inner + 1);
+  return inner + 1;
+}
