@@ -369,6 +369,15 @@ const located: { name: string; wat: string; features?: Feature[]; code: BinaryEr
 ];
 
 describe('issue-5 rules: code, section and byte offset', () => {
+  it('checks the code section framing of a core module the engine cannot validate (memory64)', async () => {
+    const bytes = Buffer.from(await parse('(component (core module (memory i64 1) (func)))'));
+    const code = bytes.indexOf(Buffer.from([0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b])); // code section: one body
+    expect(validateComponent(new Uint8Array(bytes), { features: ['cm64'] }).valid).toBe(true);
+    bytes[code + 2] = 2; // two bodies declared, one function
+    const r = validateComponent(new Uint8Array(bytes), { features: ['cm64'] });
+    expect(!r.valid && [r.error.code, r.error.section, r.error.offset, r.error.message]).toEqual(
+      ['invalid-core-module', 'core-module', code + 3, 'core module is invalid: function and code section have inconsistent lengths']);
+  });
   it('says how to fix a type mentioned by an export but not exported itself', async () => {
     const r = validateComponent(await parse('(component (type $t (resource (rep i32))) (export "t" (type $t)) (type $f (list (own $t))) (export "f" (type $f)))'));
     expect(!r.valid && r.error.hint).toContain('`(export $t2 "t" (type $t))` and then `$t2`');

@@ -6,6 +6,7 @@ import { BinaryError, type BinaryErrorCode } from '../error.js';
 import { coreModuleInfo } from '../read/module.js';
 import { itemOffsets } from '../read/component.js';
 import { containsPointer, coreSignature, flatten } from './abi.js';
+import { codeSectionProblem } from './core-framing.js';
 import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freeResources, freshResource, hasBorrow,
@@ -218,6 +219,7 @@ export class ComponentValidator {
 
   private coreModule(sec: Extract<Section, { kind: 'core-module' }>): RModule {
     const bytes = sec.module.bytes;
+    let engineDeclined = false;
     if (this.coreModules) {
       try {
         // validate() checks without compiling; only a failure pays for Module() to get the engine's message
@@ -227,6 +229,7 @@ export class ComponentValidator {
         // the engine lacks some proposals (memory64, custom page sizes, GC in older V8): those are left to the
         // structural checks below rather than reported as invalid
         if (!/experimental|enable with|enable via|limits flags/i.test(msg)) fail('invalid-core-module', `core module is invalid: ${msg}`);
+        engineDeclined = true;
       }
     }
     let info;
@@ -235,6 +238,10 @@ export class ComponentValidator {
     } catch (e) {
       if (e instanceof BinaryError) fail('invalid-core-module', e.message);
       throw e;
+    }
+    if (engineDeclined) {
+      const problem = codeSectionProblem(bytes, info);
+      if (problem) throw new BinaryError('invalid-core-module', `core module is invalid: ${problem.message}`, sec.module.offset + problem.at, this.hereSection);
     }
     // Signatures are built only for the types imports and exports use: a 12 MB module defines tens of thousands
     // of functions, and materializing each one's signature dominated extracting a component's world.
