@@ -60,6 +60,16 @@ describe('weld validate', () => {
     expect(err).toContain('unknown feature `cm-bogus`');
     expect(err).toContain('known: all, default, cm-async');
   });
+  it('prints the hint of an invalid component, in text and JSON', async () => {
+    const { parse } = await import('@bytecodealliance/jco');
+    const bad = file('unnamed.wasm', await parse('(component (type $t (resource (rep i32))) (export "t" (type $t)) (type $f (list (own $t))) (export "f" (type $f)))'));
+    expect(await main(['validate', bad])).toBe(1);
+    expect(out).toContain('hint: ');
+    expect(out).toContain('`(export $t2 "t" (type $t))`');
+    out = '';
+    expect(await main(['-o', 'json', 'validate', bad])).toBe(1);
+    expect(JSON.parse(out.slice(out.indexOf('{'))).error.hint).toContain('`$t2`');
+  });
   it('exits 2 for unreadable input', async () => {
     expect(await main(['validate', join(dir, 'missing.wasm')])).toBe(2);
     expect(await main(['validate', file('text.wasm', new TextEncoder().encode('hello world'))])).toBe(2);

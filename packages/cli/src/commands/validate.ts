@@ -42,9 +42,10 @@ export function registerValidate(program: Command): void {
       if (!r.valid) {
         exitState.code = 1;
         const e = r.error;
-        emit(g, { file, kind, valid: false, error: { code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, malformed: e.malformed } }, () => [
+        emit(g, { file, kind, valid: false, error: { code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, malformed: e.malformed, ...(e.hint ? { hint: e.hint } : {}) } }, () => [
           `invalid component: ${e.message}`,
           `  ${e.detail ?? ''} [${e.code}]`,
+          ...(e.hint ? [`hint: ${e.hint}`] : []),
         ]);
         return;
       }
