@@ -316,7 +316,6 @@ export function resolveDir(dir: string, opts: ResolveOptions = {}): ResolvedPack
 
 function resolveDirUnguarded(dir: string, opts: ResolveOptions): ResolvedPackage {
   const resolve = newResolve(opts);
-  const decoder = opts.decodeWasmPackage ?? registeredDecoder;
   const depsDir = join(dir, 'deps');
   const depGroups: UnresolvedGroup[] = [];
   let hasDeps = false;
@@ -338,7 +337,7 @@ function resolveDirUnguarded(dir: string, opts: ResolveOptions): ResolvedPackage
       } else if (entry.name.endsWith('.wasm') || entry.name.endsWith('.wat')) {
         const bytes = binaryOf(p, opts);
         if (!bytes) throw new WitError('wit-io', `dependency [${p}] is not a WebAssembly binary`);
-        decodeBinary(bytes, p, resolve, { ...opts, decodeWasmPackage: decoder }, false);
+        decodeBinary(bytes, p, resolve, opts, false);
       }
     }
   }
