@@ -75,7 +75,8 @@ function parseCommonName(name: string): NameKind | undefined {
   if (slash < 0) return undefined;
   const at = name.indexOf('@', slash + 1);
   const ifaceEnd = at < 0 ? n : at;
-  if (name.indexOf(':', colon + 1) >= 0 && name.indexOf(':', colon + 1) < slash) return undefined;
+  const secondColon = name.indexOf(':', colon + 1);
+  if (secondColon >= 0 && secondColon < slash) return undefined; // nested package names
   if (!isKebabRange(name, 0, colon) || hasUpper(name, 0, colon)) return undefined;
   if (!isKebabRange(name, colon + 1, slash) || hasUpper(name, colon + 1, slash)) return undefined;
   if (!isKebabRange(name, slash + 1, ifaceEnd)) return undefined;
