@@ -55,6 +55,25 @@ describe('WIT inputs in binary and text form (wit check / json)', () => {
     expect(JSON.parse(component.stdout).package).toBe('root:component');
   });
 
+  it('wit extract prints WIT text, a .wat package or a folder as `wasm-tools component wit` does, features included', async () => {
+    await writeFile(path.join(dir, 'gated.wit'), 'package a:g;\n\ninterface i {\n  @unstable(feature = fancy)\n  f: func();\n  g: func();\n}\n');
+    const plain = await weld(['wit', 'extract', 'gated.wit']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain('g: func();');
+    expect(plain.stdout).not.toContain('f: func();');
+    const fancy = await weld(['wit', 'extract', 'gated.wit', '--features', 'fancy']);
+    expect(fancy.stdout).toContain('@unstable(feature = fancy)\n  f: func();');
+    const all = await weld(['wit', 'extract', 'gated.wit', '--all-features']);
+    expect(all.stdout).toContain('f: func();');
+    const wat = await weld(['wit', 'extract', 'd.wat']);
+    expect(wat.code, wat.stderr).toBe(0);
+    expect(wat.stdout).toContain('package d:d;');
+    expect(wat.stdout).toContain('twice: func(x: u32) -> u32;');
+    const folder = await weld(['wit', 'extract', 'pkg', '--root-only']);
+    expect(folder.stdout).toContain('package a:a;');
+    expect(folder.stdout).not.toContain('package d:d');
+  });
+
   it('a syntax error in a .wat input is reported at file:line:col with a caret, exit 2', async () => {
     const r = await weld(['wit', 'check', 'bad.wat']);
     expect(r.code).toBe(2);

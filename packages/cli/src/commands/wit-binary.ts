@@ -44,12 +44,17 @@ export function registerWitBinary(program: Command): void {
 
   wit
     .command('extract')
-    .description('print the WIT of a component (its world and every interface it uses) or of a binary WIT package')
-    .argument('<file>', 'a component or binary WIT package (.wasm)')
+    .description('print the WIT of a component (its world and every interface it uses), of a binary WIT package, or of WIT text, as `wasm-tools component wit` does')
+    .argument('<path>', 'a component or binary WIT package (.wasm or .wat), or WIT text (a .wit file, or a folder with deps/)')
     .option('--root-only', 'print only the root package, without the dependency packages')
-    .action((file: string, opts: { rootOnly?: boolean }, cmd: Command) => {
+    .option('--features <list>', 'for WIT text: enable these @unstable features (comma-separated)')
+    .option('--all-features', 'for WIT text: enable every @unstable feature')
+    .action(async (file: string, opts: { rootOnly?: boolean; features?: string; allFeatures?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const x = extractWit(readBinaryFile(file));
+      const features = (opts.features ?? '').split(/[,\s]+/).filter(Boolean);
+      const x = file.endsWith('.wasm')
+        ? extractWit(readBinaryFile(file))
+        : resolvePath(file, await withWatInputs(file, { features, allFeatures: Boolean(opts.allFeatures) }));
       if (g.output === 'json') {
         process.stdout.write(JSON.stringify(toJSON(x.resolve), null, 2) + '\n');
         return;
