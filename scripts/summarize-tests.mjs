@@ -2,6 +2,9 @@
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
+// vitest's own exit status: non-zero with no failed test means an error outside the tests (an unhandled
+// rejection or exception), which makes the run fail and so must show in the count.
+const vitestStatus = Number(process.argv[3] ?? 0);
 let report;
 try {
   report = JSON.parse(readFileSync(file, 'utf8'));
@@ -10,7 +13,9 @@ try {
   console.error(`no test report at ${file}: the test run did not finish`);
   process.exit(1);
 }
-const failed = report.numFailedTests + filesFailedWithoutFailedTests(report);
+const counted = report.numFailedTests + filesFailedWithoutFailedTests(report);
+const failed = counted === 0 && (vitestStatus !== 0 || report.success === false) ? 1 : counted;
+if (failed > counted) console.error('vitest failed outside the tests (see "Unhandled Errors" above): counted as 1 failure');
 const skipped = report.numPendingTests + (report.numTodoTests ?? 0);
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || report.numTotalTests === 0 ? 1 : 0);

@@ -8,5 +8,5 @@ report=.cache/vitest-report.json
 rm -f "$report"
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 status=$?
-node scripts/summarize-tests.mjs "$report" || status=1
+node scripts/summarize-tests.mjs "$report" "$status" || status=1
 exit $status

@@ -202,8 +202,18 @@ describe('a streamed upload the registry fails half-way', () => {
         const headers = { ...r.headers };
         if (typeof headers.location === 'string') headers.location = headers.location.replace(reg.host, proxyHost);
         res.writeHead(r.statusCode ?? 502, headers);
+        r.on('error', drop);
         r.pipe(res);
       });
+      // The client may abandon a request mid-body (that is what these tests provoke); the proxy then drops
+      // both sides instead of letting the upstream socket's hang-up escape as an unhandled error.
+      const drop = () => {
+        up.destroy();
+        res.destroy();
+      };
+      up.on('error', drop);
+      req.on('error', drop);
+      res.on('error', drop);
       req.pipe(up);
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
