@@ -95,6 +95,31 @@ function hex(cp: number): string {
   return `\\u{${cp.toString(16)}}`;
 }
 
+/** Reused buffers for a text's UTF-16 code units; typed-array reads are several times cheaper than `charCodeAt`. */
+const ENCODER = new TextEncoder();
+let asciiUnits = new Uint8Array(4096);
+let wideUnits = new Uint16Array(0);
+
+/**
+ * The code units of `text`, followed by two zeros (so the lexer can look one past the end without a bounds check);
+ * valid until the next call. An ASCII text is copied natively as bytes, any other unit by unit.
+ */
+function codeUnitsOf(text: string): Uint8Array | Uint16Array {
+  const n = text.length;
+  if (asciiUnits.length < n + 2) asciiUnits = new Uint8Array(n * 2 + 2);
+  const done = ENCODER.encodeInto(text, asciiUnits);
+  if (done.read === n && done.written === n) {
+    asciiUnits[n] = 0;
+    asciiUnits[n + 1] = 0;
+    return asciiUnits;
+  }
+  if (wideUnits.length < n + 2) wideUnits = new Uint16Array(n * 2 + 2);
+  for (let i = 0; i < n; i++) wideUnits[i] = text.charCodeAt(i);
+  wideUnits[n] = 0;
+  wideUnits[n + 1] = 0;
+  return wideUnits;
+}
+
 /** Splits one WIT file into tokens; whitespace is dropped, comments are kept (they become docs). */
 export function tokenize(text: string, offset: number, sources: SourceMap): Tokens {
   const fail = (at: number, msg: string, len = 1): never => {
@@ -111,10 +136,11 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
   /** Comment bodies are skipped without lexing, so they are checked for forbidden codepoints here. */
   const checkSkipped = (from: number, to: number): void => {
     for (let k = from; k < to; k++) {
-      const x = text.charCodeAt(k);
+      const x = codes[k];
       if (x < 32 ? x !== 9 && x !== 10 && x !== 13 : x >= 0x7f && isForbiddenCode(x)) fail(k, 'forbidden codepoint');
     }
   };
+  const codes = codeUnitsOf(text);
   let count = 0;
   const push = (code: number, s: number, e: number) => {
     if (count + 2 >= bufKind.length) grow();
@@ -123,13 +149,13 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
     bufEnd[count] = offset + e;
     count++;
   };
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let i = codes[0] === 0xfeff ? 1 : 0;
   const n = text.length;
   while (i < n) {
-    let c = text.charCodeAt(i);
+    let c = codes[i];
     if (c === 32 || c === 9 || c === 10 || c === 13) {
       // runs of indentation are the commonest characters of all
-      do c = text.charCodeAt(++i);
+      do c = codes[++i];
       while (c === 32 || c === 9 || c === 10 || c === 13);
       if (i >= n) break;
     }
@@ -137,12 +163,12 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
     const punct = c < 128 ? PUNCT[c]! : 0;
     if (punct !== 0) {
       // single-character tokens, except where a second character decides (`->`, `//`, `/*`)
-      if (c === 45 && text.charCodeAt(i + 1) === 62) {
+      if (c === 45 && codes[i + 1] === 62) {
         i += 2;
         push(C_ARROW, s, i);
         continue;
       }
-      if (c !== 47 || (text.charCodeAt(i + 1) !== 47 && text.charCodeAt(i + 1) !== 42)) {
+      if (c !== 47 || (codes[i + 1] !== 47 && codes[i + 1] !== 42)) {
         if (count + 2 >= bufKind.length) grow();
         bufKind[count] = punct;
         bufStart[count] = offset + s;
@@ -152,7 +178,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       }
     }
     if (c === 47 /* / */) {
-      const d = text.charCodeAt(i + 1);
+      const d = codes[i + 1];
       if (d === 47) {
         const nl = text.indexOf('\n', i);
         i = nl < 0 ? n : nl + 1;
@@ -164,11 +190,11 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       let depth = 1;
       while (depth > 0) {
         if (i >= n) fail(s, 'unterminated block comment', 2);
-        const x = text.charCodeAt(i);
-        if (x === 47 && text.charCodeAt(i + 1) === 42) {
+        const x = codes[i];
+        if (x === 47 && codes[i + 1] === 42) {
           depth++;
           i += 2;
-        } else if (x === 42 && text.charCodeAt(i + 1) === 47) {
+        } else if (x === 42 && codes[i + 1] === 47) {
           depth--;
           i += 2;
         } else {
@@ -181,8 +207,8 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
     }
     if (c === 37) {
       i++;
-      if (i < n && isKeyStart(text.charCodeAt(i), text, i)) {
-        while (i < n && isKeyContinue(text.charCodeAt(i), text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+      if (i < n && isKeyStart(codes[i], text, i)) {
+        while (i < n && isKeyContinue(codes[i], text, i)) i += text.codePointAt(i)! > 0xffff ? 2 : 1;
       }
       push(CODE['explicit-id'], s, i);
       continue;
@@ -193,7 +219,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       continue;
     }
     if (c >= 48 && c <= 57) {
-      while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      while (i < n && codes[i] >= 48 && codes[i] <= 57) i++;
       push(CODE['integer'], s, i);
       continue;
     }
@@ -204,7 +230,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
       i++;
       for (;;) {
         if (i >= n) break;
-        const x = text.charCodeAt(i);
+        const x = codes[i];
         if ((x >= 97 && x <= 122) || (x >= 48 && x <= 57)) {
           prevDash = false;
           i++;
@@ -220,7 +246,7 @@ export function tokenize(text: string, offset: number, sources: SourceMap): Toke
           i += text.codePointAt(i)! > 0xffff ? 2 : 1;
         } else break;
       }
-      const kw = keywordAt(text, s, i);
+      const kw = keywordAt(codes, s, i);
       if (count + 2 >= bufKind.length) grow();
       bufKind[count] = kw !== undefined ? C_KEYWORD : C_IDENT;
       bufStart[count] = offset + s;
@@ -245,16 +271,16 @@ const KEYWORD_BUCKETS: (number[] | undefined)[] = new Array(256).fill(undefined)
 const bucketOf = (first: number, last: number, len: number) => (first * 31 + last * 17 + len * 7) & 255;
 KEYWORD_LIST.forEach((kw, k) => (KEYWORD_BUCKETS[bucketOf(kw.charCodeAt(0), kw.charCodeAt(kw.length - 1), kw.length)] ??= []).push(k));
 
-/** The keyword spelled by `text[s, e)`, compared in place (no substring, no string hashing). */
-function keywordAt(text: string, s: number, e: number): string | undefined {
+/** The keyword spelled by code units `[s, e)`, compared in place (no substring, no string hashing). */
+function keywordAt(codes: Uint8Array | Uint16Array, s: number, e: number): string | undefined {
   const len = e - s;
-  const bucket = KEYWORD_BUCKETS[bucketOf(text.charCodeAt(s), text.charCodeAt(e - 1), len)];
+  const bucket = KEYWORD_BUCKETS[bucketOf(codes[s]!, codes[e - 1]!, len)];
   if (bucket === undefined) return undefined;
   for (let b = 0; b < bucket.length; b++) {
     const kw = KEYWORD_LIST[bucket[b]!]!;
     if (kw.length !== len) continue;
     let j = 0;
-    while (j < len && kw.charCodeAt(j) === text.charCodeAt(s + j)) j++;
+    while (j < len && kw.charCodeAt(j) === codes[s + j]) j++;
     if (j === len) return kw;
   }
   return undefined;
