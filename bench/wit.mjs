@@ -34,23 +34,33 @@ const main = packages.find((p) => p.name === 'wasi-http');
 const source = [main.text, ...packages.filter((p) => p !== main).map((p) => nest(p.text))].join('\n');
 const world = `wasi:http/proxy@${version}`;
 
-// Runs the two sides in alternating batches so load from other processes hits both alike; reports
-// wall-clock median per operation and CPU time per operation (process.cpuUsage, less sensitive to
-// a busy machine).
+// Runs the two sides in alternating blocks of about the same wall time (BLOCK_MS, measured after the warm-up),
+// so load from other processes hits both alike while each block mostly runs on its own garbage rather than
+// on collections the other side's allocations started; reports wall-clock median per operation and CPU time
+// per operation (process.cpuUsage: this includes V8's parallel GC threads, so it is not the figure to rank by).
 async function measurePair(sides, rounds) {
+  const blockMs = Number(process.env.BLOCK_MS ?? 150);
   const stats = sides.map(() => ({ wall: [], cpu: 0, ops: 0 }));
-  for (const side of sides) for (let i = 0; i < side.warmup; i++) await side.fn();
+  const batches = [];
+  for (const side of sides) {
+    // the last half of the warm-up (compiled by then) sets the block size
+    for (let i = 0; i < side.warmup >> 1; i++) await side.fn();
+    const t0 = performance.now();
+    const timed = side.warmup - (side.warmup >> 1);
+    for (let i = 0; i < timed; i++) await side.fn();
+    batches.push(Math.max(1, Math.round(blockMs / ((performance.now() - t0) / timed))));
+  }
   for (let r = 0; r < rounds; r++) {
     for (const [k, side] of sides.entries()) {
       const c0 = process.cpuUsage();
-      for (let i = 0; i < side.batch; i++) {
+      for (let i = 0; i < batches[k]; i++) {
         const t0 = performance.now();
         await side.fn();
         stats[k].wall.push(performance.now() - t0);
       }
       const c = process.cpuUsage(c0);
       stats[k].cpu += (c.user + c.system) / 1000;
-      stats[k].ops += side.batch;
+      stats[k].ops += batches[k];
     }
   }
   return sides.map((side, k) => {
@@ -70,14 +80,14 @@ console.log('-- one WIT text in memory');
 const [ours, theirs] = await measurePair([
   {
     label: 'weld wit-tools resolveSource (parse+resolve)',
-    warmup: 200, batch: 40,
+    warmup: 300,
     fn: () => {
       const { resolve, package: pkg } = witTools.resolveSource(source, 'wasi-http.wit');
       worldImports = resolve.worlds[resolve.packages[pkg].worlds.get('proxy')].imports.size;
     },
   },
-  { label: 'jco componentEmbed({ dummy: true, witSource })', warmup: 20, batch: 4, fn: () => jco.componentEmbed({ dummy: true, witSource: source, world }) },
-], Number(process.env.ROUNDS ?? 40));
+  { label: 'jco componentEmbed({ dummy: true, witSource })', warmup: 30, fn: () => jco.componentEmbed({ dummy: true, witSource: source, world }) },
+], Number(process.env.ROUNDS ?? 12));
 console.log(`input: ${packages.length} WASI ${version} packages, ${source.length} chars; proxy world has ${worldImports} imports`);
 
 console.log('-- the packages as folders on disk (wit/ and wit/deps/<pkg>/)');
@@ -91,14 +101,14 @@ let folderImports = 0;
 const [oursDir, theirsDir] = await measurePair([
   {
     label: 'weld wit-tools resolveDir (read+parse+resolve)',
-    warmup: 200, batch: 20,
+    warmup: 200,
     fn: () => {
       const { resolve, package: pkg } = witTools.resolveDir(dir);
       folderImports = resolve.worlds[resolve.packages[pkg].worlds.get('proxy')].imports.size;
     },
   },
-  { label: 'jco componentEmbed({ dummy: true, witPath })', warmup: 20, batch: 2, fn: () => jco.componentEmbed({ dummy: true, witPath: dir, world }) },
-], Number(process.env.ROUNDS ?? 40));
+  { label: 'jco componentEmbed({ dummy: true, witPath })', warmup: 20, fn: () => jco.componentEmbed({ dummy: true, witPath: dir, world }) },
+], Number(process.env.ROUNDS ?? 12));
 rmSync(dir, { recursive: true, force: true });
 if (folderImports !== worldImports) throw new Error(`the folder resolved to ${folderImports} proxy imports, the text to ${worldImports}`);
 report('speedup, the packages as folders on disk', oursDir, theirsDir);
