@@ -31,7 +31,8 @@ function wastString(s) {
   }
   return out;
 }
-const strings = (text) => [...text.matchAll(/"(?:[^"\\]|\\.)*"/gs)].map((m) => m[0]);
+// string literals outside `;;` line comments (comments in binary modules quote names too)
+const strings = (text) => [...text.matchAll(/;;[^\n]*|"(?:[^"\\]|\\.)*"/gs)].map((m) => m[0]).filter((t) => t.startsWith('"'));
 
 async function convertFrom(start, outPath) {
   const { parse } = await import('@bytecodealliance/jco');
@@ -39,14 +40,16 @@ async function convertFrom(start, outPath) {
   const results = existsSync(outPath) ? JSON.parse(readFileSync(outPath, 'utf8')) : [];
   for (let i = start; i < cases.length; i++) {
     const c = cases[i];
-    const m = /^\(\s*component\s+(?:\$\S+\s+)?(binary|quote)\b([\s\S]*)\)$/.exec(c.text);
+    // `(component definition …)` is the .wast form of a component that is only defined, not instantiated
+    const text = c.text.replace(/^\(\s*component\s+definition\b/, '(component');
+    const m = /^\(\s*component\s+(?:\$\S+\s+)?(binary|quote)\b([\s\S]*)\)$/.exec(text);
     let entry;
     if (m && m[1] === 'binary') {
       entry = { bytes: Buffer.from(strings(m[2]).flatMap(wastString)).toString('base64') };
     } else {
-      const text = m ? `(component ${strings(m[2]).map((s) => Buffer.from(wastString(s)).toString('utf8')).join(' ')})` : c.text;
+      const source = m ? `(component ${strings(m[2]).map((s) => Buffer.from(wastString(s)).toString('utf8')).join(' ')})` : text;
       try {
-        entry = { bytes: Buffer.from(await parse(text)).toString('base64') };
+        entry = { bytes: Buffer.from(await parse(source)).toString('base64') };
       } catch (e) {
         entry = { textError: String(e?.message ?? e).slice(0, 300) };
       }
@@ -64,7 +67,8 @@ if (process.argv[2] === '--child') {
   await convertFrom(Number(process.argv[3]), process.argv[4]);
 } else {
   const corpus = readFileSync(corpusPath);
-  const hash = createHash('sha256').update(corpus).digest('hex').slice(0, 24);
+  // the conversion rules are part of the key: a change to this script converts again
+  const hash = createHash('sha256').update(corpus).update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 24);
   const dir = join(pkg, '../../.cache/binary-spec');
   mkdirSync(dir, { recursive: true });
   const final = join(dir, `${hash}.json`);

@@ -163,17 +163,20 @@ class NameParser {
     }
     return p;
   }
+  /** `<integrity-metadata>` up to `>`: whitespace-separated `sha256|sha384|sha512-<base64>[?options]` (wasmparser's `parse_hash`). */
   hash(): void {
-    const m = /^(sha256|sha384|sha512)-/.exec(this.next);
-    if (!m) {
-      const alg = this.next.split('-')[0];
-      if (!this.next.includes('-')) throw new Error(`expected \`-\` after hash algorithm: ${alg}`);
-      throw new Error(`unrecognized hash algorithm: \`${alg}\``);
+    const integrity = this.takeUpTo('>');
+    const hashes = integrity.split(/\s+/).filter((h) => h.length > 0);
+    if (hashes.length === 0) throw new Error('integrity hash cannot be empty');
+    for (const hash of hashes) {
+      const alg = /^(sha256|sha384|sha512)/.exec(hash);
+      if (!alg) throw new Error(`unrecognized hash algorithm: \`${hash}\``);
+      if (hash[alg[0].length] !== '-') throw new Error(`expected \`-\` after hash algorithm: ${hash}`);
+      const rest = hash.slice(alg[0].length + 1);
+      const q = rest.indexOf('?');
+      const base64 = q < 0 ? rest : rest.slice(0, q);
+      if (!isBase64(base64)) throw new Error(`not valid base64: \`${base64}\``);
     }
-    this.next = this.next.slice(m[0].length);
-    const b64 = this.takeUpTo('>');
-    if (!b64) throw new Error('integrity hash cannot be empty');
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new Error(`not valid base64: \`${b64}\``);
   }
   optionalHash(): void {
     if (this.eat(',')) {
@@ -264,4 +267,18 @@ export function nameKey(n: NameKind): string {
     default:
       return `${n.kind}:${n.text}`;
   }
+}
+
+/** wasmparser's `is_base64`: base64 characters, then at most two `=` (not first). */
+function isBase64(s: string): boolean {
+  if (s.length === 0) return false;
+  let equals = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 43 || c === 47;
+    if (alnum && equals === 0) continue;
+    if (c === 61 && i > 0 && equals < 2) equals++;
+    else return false;
+  }
+  return true;
 }
