@@ -8,31 +8,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { binaryStrings, wastString } from './wast.mjs';
 
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpusPath = join(pkg, 'test/spec/corpus.json');
-
-function wastString(s) {
-  // "..." with \hh, \n, \t, \\, \", \u{...} escapes → bytes
-  const out = [];
-  for (let i = 1; i < s.length - 1; i++) {
-    const c = s[i];
-    if (c !== '\\') {
-      out.push(...Buffer.from(c, 'utf8'));
-      continue;
-    }
-    const n = s[++i];
-    if (/[0-9a-fA-F]/.test(n)) { out.push(parseInt(s.slice(i, i + 2), 16)); i++; }
-    else if (n === 'n') out.push(10);
-    else if (n === 't') out.push(9);
-    else if (n === 'r') out.push(13);
-    else if (n === 'u') { const end = s.indexOf('}', i); out.push(...Buffer.from(String.fromCodePoint(parseInt(s.slice(i + 2, end), 16)), 'utf8')); i = end; }
-    else out.push(...Buffer.from(n, 'utf8'));
-  }
-  return out;
-}
-// string literals outside `;;` line comments (comments in binary modules quote names too)
-const strings = (text) => [...text.matchAll(/;;[^\n]*|"(?:[^"\\]|\\.)*"/gs)].map((m) => m[0]).filter((t) => t.startsWith('"'));
 
 async function convertFrom(start, outPath) {
   const { parse } = await import('@bytecodealliance/jco');
@@ -45,9 +24,9 @@ async function convertFrom(start, outPath) {
     const m = /^\(\s*component\s+(?:\$\S+\s+)?(binary|quote)\b([\s\S]*)\)$/.exec(text);
     let entry;
     if (m && m[1] === 'binary') {
-      entry = { bytes: Buffer.from(strings(m[2]).flatMap(wastString)).toString('base64') };
+      entry = { bytes: Buffer.from(binaryStrings(m[2]).flatMap(wastString)).toString('base64') };
     } else {
-      const source = m ? `(component ${strings(m[2]).map((s) => Buffer.from(wastString(s)).toString('utf8')).join(' ')})` : text;
+      const source = m ? `(component ${binaryStrings(m[2]).map((s) => Buffer.from(wastString(s)).toString('utf8')).join(' ')})` : text;
       try {
         entry = { bytes: Buffer.from(await parse(source)).toString('base64') };
       } catch (e) {
@@ -68,7 +47,7 @@ if (process.argv[2] === '--child') {
 } else {
   const corpus = readFileSync(corpusPath);
   // the conversion rules are part of the key: a change to this script converts again
-  const hash = createHash('sha256').update(corpus).update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 24);
+  const hash = createHash('sha256').update(corpus).update(readFileSync(fileURLToPath(import.meta.url))).update(readFileSync(new URL('./wast.mjs', import.meta.url))).digest('hex').slice(0, 24);
   const dir = join(pkg, '../../.cache/binary-spec');
   mkdirSync(dir, { recursive: true });
   const final = join(dir, `${hash}.json`);
