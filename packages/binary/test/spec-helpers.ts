@@ -10,10 +10,10 @@ const corpusPath = fileURLToPath(new URL('./spec/corpus.json', import.meta.url))
 const script = fileURLToPath(new URL('../scripts/spec-binaries.mjs', import.meta.url));
 const SUPPORTED = new Set<string>([
   'cm-async', 'cm-async-stackful', 'cm-more-async-builtins', 'cm-error-context', 'cm-fixed-length-lists', 'cm-map', 'cm-values',
-  'cm-nested-names', 'cm-threading', 'cm64', 'cm-implements', 'cm-canon-names', 'custom-page-sizes',
+  'cm-nested-names', 'cm-threading', 'cm64', 'cm-implements', 'cm-canon-names', 'custom-page-sizes', 'gc', 'cm-gc',
 ]);
 
-/** Whether a case's file only needs features the validator implements (GC and shared-everything-threads are not). */
+/** Whether a case's file only needs features the validator implements (shared-everything-threads is not). */
 export const inScope = (c: SpecCase) => c.features.every((f) => SUPPORTED.has(f));
 
 /** Scores every spec case: valid ones must validate, invalid/malformed ones must be rejected. */

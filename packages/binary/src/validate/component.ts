@@ -7,6 +7,7 @@ import { coreModuleInfo } from '../read/module.js';
 import { itemOffsets } from '../read/component.js';
 import { containsPointer, coreSignature, flatten } from './abi.js';
 import { codeSectionProblem } from './core-framing.js';
+import { type CoreFuncDef, type CoreTypeSpace, gcLoweringProblem, showDebug, type StringEncoding } from './gc-abi.js';
 import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freeResources, freshResource, hasBorrow,
@@ -43,6 +44,7 @@ const fail = (code: BinaryErrorCode, message: string, hint?: string): never => {
 
 // how to fix the errors users meet most when hand-writing or composing components
 const HINT_NAMED = 'every record/variant/enum/flags and resource an import or export mentions must be imported or exported first, and referred to through the type index that import or export created, e.g. `(export $t2 "t" (type $t))` and then `$t2`';
+const GC_HINT = 'under the `gc` option each component value is one core value: small integers i32 (i8/i16 in a field), strings and lists (ref (array ...)), records and tuples (ref (struct ...)) with a field per member, variants/options/results (ref (struct)), resources, futures and streams externref';
 const HINT_RESOURCE_NAME = 'name the resource with a type import/export of this component first (a resource reached through an instance has no name here)';
 
 type ScopeKind = 'component' | 'component-type' | 'instance-type';
@@ -247,11 +249,15 @@ export class ComponentValidator {
     // of functions, and materializing each one's signature dominated extracting a component's world.
     const types = info.types.length === 1 ? info.types[0]!.types : info.types.flatMap((g) => g.types);
     const sigs: (CoreSig | null | undefined)[] = new Array(types.length);
+    const space: CoreTypeSpace = (i) => {
+      const t = types[i];
+      return t && { composite: t.composite, space };
+    };
     const funcSig = (i: number): CoreSig => {
       let sig = sigs[i];
       if (sig === undefined) {
         const c = types[i]?.composite;
-        sigs[i] = sig = c?.kind === 'func' ? SIG(c.params.map(cvt), c.results.map(cvt)) : null;
+        sigs[i] = sig = c?.kind === 'func' ? { params: c.params.map(cvt), results: c.results.map(cvt), def: { params: c.params, results: c.results, space } } : null;
       }
       return sig ?? fail('invalid-core-module', `type index ${i} is not a function type`);
     };
@@ -347,7 +353,7 @@ export class ComponentValidator {
         if (s.coreTypes[i]?.kind === 'module') fail('invalid-type', `type index ${i} is a module type`);
       };
       for (const x of t.group.types) if (x.composite.kind === 'func') [...x.composite.params, ...x.composite.results].forEach(checkRef);
-      const bad = addRecGroup(s.coreTypes, t.group, funcSigOf);
+      const bad = addRecGroup(s.coreTypes, t.group, funcSigIn(s.coreTypes));
       if (bad) fail(bad.code, bad.message, bad.hint);
       return;
     }
@@ -369,7 +375,7 @@ export class ComponentValidator {
       switch (d.kind) {
         case 'type':
         {
-          const bad = addRecGroup(types, d.type, funcSigOf);
+          const bad = addRecGroup(types, d.type, funcSigIn(types));
           if (bad) fail(bad.code, bad.message, bad.hint);
           break;
         }
@@ -749,7 +755,7 @@ export class ComponentValidator {
     let postReturn: number | undefined;
     let isAsync = false;
     let callback: number | undefined;
-    let coreType: number | undefined;
+    let coreType: CoreSig | undefined;
     let gc = false;
     for (const o of opts) {
       switch (o.kind) {
@@ -782,11 +788,16 @@ export class ComponentValidator {
           if (callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` is specified more than once');
           callback = o.index;
           break;
-        case 'core-type':
+        case 'core-type': {
+          if (coreType) fail('invalid-canon-options', 'canonical option `core type` is specified more than once');
           this.require('cm-gc', 'canonical option `core type` requires the component model gc feature');
-          coreType = o.index;
+          const t = s.coreTypes[o.index] ?? fail('index-out-of-bounds', `unknown type ${o.index}: type index out of bounds`);
+          if (t.kind !== 'func') fail('invalid-canon-options', 'canonical option `core type` must reference a core function type');
+          else coreType = t.sig;
           break;
+        }
         case 'gc':
+          if (gc) fail('invalid-canon-options', 'canonical option `gc` is specified more than once');
           this.require('cm-gc', 'canonical option `gc` requires the `cm-gc` feature');
           gc = true;
           break;
@@ -803,7 +814,7 @@ export class ComponentValidator {
     }
     if (callback !== undefined) this.coreFunc(s, callback);
     if (postReturn !== undefined) this.coreFunc(s, postReturn);
-    return new CanonOpts(memory, realloc, postReturn, isAsync, callback, gc, ptr);
+    return new CanonOpts(memory, realloc, postReturn, isAsync, callback, gc, coreType, (encoding ?? 'utf8') as StringEncoding, ptr);
   }
 
   /** A memory the canonical ABI may use: a plain (unshared) 32-bit memory, or 64-bit with `cm64` (wasmparser's `cabi_memory_at`). */
@@ -813,6 +824,12 @@ export class ComponentValidator {
     if (m.is64) this.require('cm64', '64-bit memories require the `cm64` feature to be enabled');
     if (m.shared) fail('type-mismatch', 'mismatch in the shared flag for memories', 'the canonical ABI reads and writes through an unshared linear memory');
     return m;
+  }
+
+  /** The GC canonical ABI: the core function type must be the lowering of the component one (wasmparser's `lower_gc`). */
+  private checkGcLowering(params: RVal[], result: RVal | undefined, core: CoreFuncDef, encoding: StringEncoding): void {
+    const problem = gcLoweringProblem(params, result, core, encoding);
+    if (problem) fail('type-mismatch', problem, GC_HINT);
   }
 
   private coreFunc(s: Scope, i: number): CoreSig {
@@ -845,7 +862,14 @@ export class ComponentValidator {
           const cb = this.coreFunc(s, o.callback);
           if ((cb.params.join() !== 'i32,i32,i32' && cb.params.join() !== 'i32') || cb.results.join() !== 'i32') fail('invalid-canon-options', 'canonical option `callback` uses a core function with an incorrect signature');
         }
+        if (o.coreType) fail('invalid-canon-options', 'canonical option `core-type` is not allowed in `canon lift`');
         if (o.isAsync && !f.async) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
+        if (o.gc) {
+          // the core function's own type is the one the GC ABI checks
+          this.checkGcLowering(f.params.map((p) => p.type), f.result, defOf(sig), o.encoding);
+          s.funcs.push(f);
+          return;
+        }
         const want = coreSignature(f, 'lift', o.isAsync, o.callback !== undefined, o.ptr);
         checkPtrOptions(o, f, 'lift');
         if (sig.params.join() !== want.params.join()) fail('type-mismatch', `lowered parameter types \`${fmtTypes(want.params)}\` do not match parameter types \`${fmtTypes(sig.params)}\` of core function ${c.coreFunc}`);
@@ -858,6 +882,11 @@ export class ComponentValidator {
         const o = this.options(s, c.options);
         o.checkLower();
         if (o.isAsync && !f.async) fail('invalid-canon-options', 'the `async` canonical option requires an async function type');
+        if (o.coreType) {
+          this.checkGcLowering(f.params.map((p) => p.type), f.result, defOf(o.coreType), o.encoding);
+          s.coreFuncs.push(o.coreType);
+          return;
+        }
         checkPtrOptions(o, f, 'lower');
         const sig = coreSignature(f, 'lower', o.isAsync, false, o.ptr);
         push(sig.params, sig.results);
@@ -890,6 +919,11 @@ export class ComponentValidator {
         if (o.postReturn !== undefined) fail('invalid-canon-options', 'cannot specify `post-return` option on `task.return`');
         o.checkLower();
         o.requireSync('task.return');
+        if (o.coreType) {
+          this.checkGcLowering(result === undefined ? [] : [result], undefined, defOf(o.coreType), o.encoding);
+          s.coreFuncs.push(o.coreType);
+          return;
+        }
         // lowered like an import taking the result as its one parameter: pointers in it are read from `memory`,
         // and more than 16 flat values are passed through memory
         if (containsPointer(result)) o.requireMemory();
@@ -943,7 +977,7 @@ export class ComponentValidator {
         if (elem !== undefined) o.requireMemory();
         if (c.op.endsWith('read') && containsPointer(elem)) o.requireRealloc();
         o.checkLower();
-        push(kind === 'stream' ? ['i32', 'i32', 'i32'] : ['i32', 'i32'], ['i32']);
+        s.coreFuncs.push(o.coreSignature(kind === 'stream' ? ['i32', 'i32', 'i32'] : ['i32', 'i32'], ['i32']));
         return;
       }
       case 'stream.cancel-read':
@@ -971,8 +1005,7 @@ export class ComponentValidator {
         if (c.op === 'error-context.debug-message') o.requireRealloc();
         o.requireSync(c.op);
         o.checkLower();
-        if (c.op === 'error-context.new') push(['i32', 'i32'], ['i32']);
-        else push(['i32', 'i32'], []);
+        s.coreFuncs.push(o.coreSignature(['i32', 'i32'], c.op === 'error-context.new' ? ['i32'] : []));
         return;
       }
       case 'error-context.drop':
@@ -1400,7 +1433,40 @@ function sortName(s: Sort): Entity['sort'] | string {
   return s;
 }
 
-const funcSigOf = (c: { params: CoreValType[]; results: CoreValType[] }): CoreSig => SIG(c.params.map(cvt), c.results.map(cvt));
+/** Builds the signatures of function types defined in `owner`, remembering where their type indices point. */
+const funcSigIn = (owner: CoreTypeEntry[]) => {
+  const space = spaceOf(owner);
+  return (c: { params: CoreValType[]; results: CoreValType[] }): CoreSig => ({ params: c.params.map(cvt), results: c.results.map(cvt), def: { params: c.params, results: c.results, space } });
+};
+
+const spaces = new WeakMap<CoreTypeEntry[], CoreTypeSpace>();
+/** The type space of a component's (or module type's) core types: an aliased entry resolves in its own owner. */
+function spaceOf(owner: CoreTypeEntry[]): CoreTypeSpace {
+  let space = spaces.get(owner);
+  if (!space) {
+    space = (i) => {
+      const e = owner[i];
+      return e === undefined || e.kind === 'module' ? undefined : { composite: e.composite, space: spaceOf(e.owner) };
+    };
+    spaces.set(owner, space);
+  }
+  return space;
+}
+
+/** The written form of a signature: a built-in's has only numeric and abstract reference types, readable from its strings. */
+function defOf(sig: CoreSig): CoreFuncDef {
+  return sig.def ?? { params: sig.params.map(coreValTypeOf), results: sig.results.map(coreValTypeOf), space: () => undefined };
+}
+
+/** Reads back what `cvt` wrote. */
+function coreValTypeOf(t: string): CoreValType {
+  if (t === 'i32' || t === 'i64' || t === 'f32' || t === 'f64' || t === 'v128') return t;
+  const short = /^(\w+)ref$/.exec(t);
+  if (short) return { ref: { abstract: short[1]! }, nullable: true, short: true };
+  const long = /^\(ref (null )?(\$?)(\w+)\)$/.exec(t);
+  if (!long) return fail('invalid-type', `unreadable core type \`${t}\``);
+  return { ref: long[2] ? { index: Number(long[3]) } : { abstract: long[3]! }, nullable: long[1] !== undefined };
+}
 
 function cvt(t: CoreValType): string {
   if (typeof t === 'string') return t;
@@ -1555,7 +1621,10 @@ function flatSizeTooLarge(t: RDefined): boolean {
 class CanonOpts {
   constructor(
     readonly memory: CoreExt | undefined, readonly realloc: number | undefined, readonly postReturn: number | undefined,
-    readonly isAsync: boolean, readonly callback: number | undefined, readonly gc: boolean, readonly ptr: 'i32' | 'i64',
+    readonly isAsync: boolean, readonly callback: number | undefined,
+    /** the GC canonical ABI, and the core function type a built-in or lowering declares for it */
+    readonly gc: boolean, readonly coreType: CoreSig | undefined,
+    readonly encoding: StringEncoding, readonly ptr: 'i32' | 'i64',
   ) {}
 
   requireMemory(): void {
@@ -1571,6 +1640,20 @@ class CanonOpts {
   checkLower(): void {
     if (this.postReturn !== undefined) fail('invalid-canon-options', 'canonical option `post-return` cannot be specified for lowerings');
     if (this.callback !== undefined) fail('invalid-canon-options', 'canonical option `callback` cannot be specified for lowerings');
+    if (this.gc && !this.coreType) fail('invalid-canon-options', 'cannot specify `gc` without also specifying a `core-type` for lowerings');
+  }
+
+  /**
+   * wasmparser's `check_core_type` for a built-in with a fixed core signature: a declared `core-type` must be exactly
+   * it, and then is the type the built-in gets. Returns the core function's signature.
+   */
+  coreSignature(params: string[], results: string[]): CoreSig {
+    const declared = this.coreType;
+    if (!declared) return SIG(params, results);
+    const def = defOf(declared);
+    if (declared.params.join() !== params.join()) fail('type-mismatch', `declared core type has \`${showDebug(def.params)}\` parameter types, but actual lowering has \`${showDebug(params.map(coreValTypeOf))}\` parameter types`);
+    if (declared.results.join() !== results.join()) fail('type-mismatch', `declared core type has \`${showDebug(def.results)}\` result types, but actual lowering has \`${showDebug(results.map(coreValTypeOf))}\` result types`);
+    return declared;
   }
 
   requireSync(where: string): void {

@@ -1,4 +1,5 @@
 import type { CoreValType, PrimValType } from '../ast.js';
+import type { CoreFuncDef } from './gc-abi.js';
 
 /** Resolved component-level types: indices replaced by the types they name; resources compared by identity. */
 /**
@@ -38,7 +39,8 @@ export interface RComponent {
 export type RType = RDefined | PrimType | RFunc | RInstance | RComponent | RResource;
 export interface PrimType { kind: 'prim'; type: PrimValType }
 
-export type CoreSig = { params: string[]; results: string[] };
+/** `def`: the function type as written, where one is known (the GC canonical ABI reads the struct/array types it references) */
+export type CoreSig = { params: string[]; results: string[]; def?: CoreFuncDef };
 export type CoreExt =
   | { kind: 'func'; sig: CoreSig }
   | { kind: 'table'; element: string; min: bigint; max?: bigint; is64: boolean; shared: boolean }

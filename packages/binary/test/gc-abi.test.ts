@@ -1,0 +1,114 @@
+import { parse } from '@bytecodealliance/jco';
+import { describe, expect, it } from 'vitest';
+import { decodeComponent, encodeComponent, type Feature, validateComponent } from '../src/index.js';
+
+// The GC canonical ABI (`gc` and `core-type` canon options): cases beyond wasm-tools' gc/*.wast spec tests (which
+// spec.test.ts scores), for lifts of module functions, type indices resolved through outer aliases and nested
+// structs, built-ins with a declared core type, and where errors are reported.
+
+const GC: Feature[] = ['gc', 'cm-gc', 'cm-async', 'cm-more-async-builtins', 'cm-error-context'];
+
+async function check(body: string, features: Feature[] = GC) {
+  const bytes = await parse(`(component $C ${body})`);
+  expect(Buffer.from(encodeComponent(decodeComponent(bytes))).equals(Buffer.from(bytes))).toBe(true);
+  return validateComponent(bytes, { features });
+}
+
+async function expectError(body: string, code: string, message: string) {
+  const r = await check(body);
+  expect(r.valid, `expected ${message}`).toBe(false);
+  if (!r.valid) {
+    expect(r.error.code).toBe(code);
+    expect(r.error.section).toBe('canon');
+    expect(r.error.message).toBe(message);
+  }
+}
+
+async function expectValid(body: string) {
+  const r = await check(body);
+  expect(r.valid, r.valid ? '' : r.error.message).toBe(true);
+}
+
+const IMPORT_F = (params: string, result = '') => `(import "f" (func $f ${params} ${result}))`;
+
+describe('canon lift with `gc`: the core function type is checked against the component type', () => {
+  const module = (param: string) => `(core module $m (type $a (array i16)) (type $s (struct (field i8) (field (ref $a)))) (func (export "f") (param ${param}) unreachable)) (core instance $i (instantiate $m))`;
+  it('resolves the struct and array types in the module that defines the function', async () => {
+    await expectValid(`${module('(ref $s)')} (type $r (record (field "a" u8) (field "b" string))) (export $r2 "r" (type $r)) (func (export "f") (param "x" $r2) (canon lift (core func $i "f") gc string-encoding=utf16))`);
+  });
+  it('a string field of the wrong code unit is named with the encoding it needed', async () => {
+    await expectError(
+      `${module('(ref $s)')} (type $r (record (field "a" u8) (field "b" string))) (export $r2 "r" (type $r)) (func (export "f") (param "x" $r2) (canon lift (core func $i "f") gc))`,
+      'type-mismatch', 'expected to lower component `string` type to core `(ref null? (array (mut? i8)))` type, found `(ref 0)`',
+    );
+  });
+  it('a packed field must hold a small integer, not a 32-bit one', async () => {
+    await expectError(
+      `${module('(ref $s)')} (type $r (record (field "a" u32) (field "b" string))) (export $r2 "r" (type $r)) (func (export "f") (param "x" $r2) (canon lift (core func $i "f") gc string-encoding=utf16))`,
+      'type-mismatch', 'expected to lower component `u32` type to core `i32` type, found `i8`',
+    );
+  });
+  it('counts parameters and results', async () => {
+    await expectError(`${module('i32')} (func (export "f") (canon lift (core func $i "f") gc))`, 'type-mismatch',
+      'declared `core-type` has 1 parameters, but component function has 0 parameters');
+    await expectError(`${module('i32')} (func (export "f") (param "x" u32) (result u32) (canon lift (core func $i "f") gc))`, 'type-mismatch',
+      'declared `core-type` has 0 results, but component function has 1 results');
+  });
+  it('needs no memory or realloc, however many parameters', async () => {
+    const params = Array.from({ length: 20 }, (_, i) => `(param "p${i}" string)`).join(' ');
+    await expectValid(`(core module $m (type $a (array i8)) (func (export "f") (param ${Array(20).fill('(ref null $a)').join(' ')}) unreachable)) (core instance $i (instantiate $m)) (func (export "f") ${params} (canon lift (core func $i "f") gc))`);
+  });
+  it('a lift may not declare `core-type`', async () => {
+    await expectError(`${module('i32')} (core type $t (func (param i32))) (func (export "f") (param "x" u32) (canon lift (core func $i "f") gc (core-type $t)))`,
+      'invalid-canon-options', 'canonical option `core-type` is not allowed in `canon lift`');
+  });
+});
+
+describe('canon lower with `gc` and `core-type`', () => {
+  it('follows a struct type aliased from an outer component into the outer index space', async () => {
+    // index 0 is the aliased struct inside, the array outside: resolving (ref $s) in the wrong space fails
+    await expectValid('(core type $s (array i8)) (core type $r (struct (field (ref $s)))) (component (alias outer $C $r (core type $r)) (core type $ty (func (param (ref $r)))) (type $rec (record (field "a" string))) (import "i" (instance $i (export "t" (type $t (eq $rec))) (export "f" (func (param "x" $t))))) (core func (canon lower (func $i "f") gc (core-type $ty))))');
+  });
+  it('lists lower to arrays element by element, nested lists too', async () => {
+    await expectValid(`(core type $inner (array i16)) (core type $outer (array (ref $inner))) (core type $ty (func (param (ref null $outer)))) ${IMPORT_F('(param "x" (list (list s16)))')} (core func (canon lower (func $f) gc (core-type $ty)))`);
+    await expectError(`(core type $inner (array i8)) (core type $outer (array (ref $inner))) (core type $ty (func (param (ref null $outer)))) ${IMPORT_F('(param "x" (list (list s16)))')} (core func (canon lower (func $f) gc (core-type $ty)))`,
+      'type-mismatch', 'expected to lower component `s16` type to core `i16` type, found `i8`');
+  });
+  it('resources, futures and streams are externref; error-context too', async () => {
+    await expectValid(`(import "r" (type $r (sub resource))) (type $fu (future u8)) (core type $ty (func (param externref (ref extern)) (result externref))) ${IMPORT_F('(param "a" (borrow $r)) (param "b" $fu)', '(result (own $r))').replace('(func $f', '(func $f async')} (core func (canon lower (func $f) gc (core-type $ty)))`);
+    await expectError(`(core type $ty (func (param funcref))) ${IMPORT_F('(param "e" error-context)')} (core func (canon lower (func $f) gc (core-type $ty)))`,
+      'type-mismatch', 'expected to lower component `error-context` type into core `(ref null? extern)` type, but found `funcref`');
+  });
+  it('nullable bottom references print as wasmparser prints them', async () => {
+    await expectError(`(core type $ty (func (param nullref))) ${IMPORT_F('(param "x" (option u8))')} (core func (canon lower (func $f) gc (core-type $ty)))`,
+      'type-mismatch', 'expected to lower component `option` type to core `(ref null? (struct))`, but found `nullref`');
+  });
+  it('`core-type` must name a core function type, once', async () => {
+    await expectError(`(core type $s (struct)) ${IMPORT_F('')} (core func (canon lower (func $f) gc (core-type $s)))`,
+      'invalid-canon-options', 'canonical option `core type` must reference a core function type');
+    await expectError(`(core type $t (func)) ${IMPORT_F('')} (core func (canon lower (func $f) gc (core-type $t) (core-type $t)))`,
+      'invalid-canon-options', 'canonical option `core type` is specified more than once');
+    await expectError(`${IMPORT_F('')} (core func (canon lower (func $f) gc (core-type 7)))`,
+      'index-out-of-bounds', 'unknown type 7: type index out of bounds');
+  });
+  it('`gc` and `core-type` need the cm-gc feature', async () => {
+    const r = await check(`(core type $t (func)) ${IMPORT_F('')} (core func (canon lower (func $f) gc (core-type $t)))`, ['gc']);
+    expect(!r.valid && [r.error.code, r.error.message]).toEqual(['unsupported-feature', 'canonical option `gc` requires the `cm-gc` feature']);
+  });
+});
+
+describe('built-ins with a declared core type', () => {
+  it('task.return lowers its result as a parameter', async () => {
+    await expectValid('(core type $a (array i8)) (core type $ty (func (param (ref $a)))) (core func (canon task.return (result string) gc (core-type $ty)))');
+    await expectError('(core type $ty (func (param i32 i32))) (core func (canon task.return (result string) gc (core-type $ty)))',
+      'type-mismatch', 'declared `core-type` has 2 parameters, but component function has 1 parameters');
+  });
+  it('stream.read must declare exactly its fixed signature', async () => {
+    const lib = '(core module $libc (memory (export "m") 1)) (core instance $libc (instantiate $libc)) (alias core export $libc "m" (core memory $mem))';
+    await expectValid(`${lib} (type $s (stream u8)) (core type $ty (func (param i32 i32 i32) (result i32))) (core func (canon stream.read $s async (memory $mem) gc (core-type $ty)))`);
+    await expectError(`${lib} (type $s (stream u8)) (core type $ty (func (param i32 i32) (result i32))) (core func (canon stream.read $s async (memory $mem) gc (core-type $ty)))`,
+      'type-mismatch', 'declared core type has `[I32, I32]` parameter types, but actual lowering has `[I32, I32, I32]` parameter types');
+    await expectError(`${lib} (core type $ty (func (param i32 i32) (result i64))) (core func (canon error-context.new (memory $mem) gc (core-type $ty)))`,
+      'type-mismatch', 'declared core type has `[I64]` result types, but actual lowering has `[I32]` result types');
+  });
+});
