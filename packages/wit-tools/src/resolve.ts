@@ -310,6 +310,14 @@ function resolvePathUnguarded(path: string, opts: ResolveOptions): ResolvedPacka
 }
 
 /** Resolves the package in `dir` with the dependencies in `dir/deps`. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function resolveDir(dir: string, opts: ResolveOptions = {}): ResolvedPackage {
   return guarded(() => resolveDirUnguarded(dir, opts));
 }
@@ -324,7 +332,14 @@ function resolveDirUnguarded(dir: string, opts: ResolveOptions): ResolvedPackage
   } catch {
     hasDeps = false;
   }
-  const group = parseGroup(resolve, readPackageDir(dir));
+  const files = readPackageDir(dir);
+  if (files.length === 0) {
+    // a project root (cargo-component, wkg, componentize-js layouts) keeps its package in wit/
+    const nested = join(dir, 'wit');
+    const hint = isDirectory(nested) ? `the folder holds no .wit files, but ${nested} is a folder: point at it instead` : 'the folder holds no .wit files';
+    throw new WitError('wit-package', 'no `package` header was found in any WIT file for this package', { hint });
+  }
+  const group = parseGroup(resolve, files);
   if (hasDeps) {
     for (const entry of listDir(depsDir)) {
       const p = join(depsDir, entry.name);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { WitError, resolveSource, toJSON } from '../src/index.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WitError, resolveDir, resolveSource, toJSON } from '../src/index.js';
 
 describe('resolveSource', () => {
   it('resolves a package with an interface and a world', () => {
@@ -75,5 +78,27 @@ interface i {
     expect(ha).toBe(he);
     expect(hf).toBe(hg);
     expect(new Set([ha, hb, hc, hd, hf]).size).toBe(5);
+  });
+});
+
+describe('resolveDir on a project root', () => {
+  it('points at the wit/ folder when the folder itself holds no .wit files', () => {
+    const root = mkdtempSync(join(tmpdir(), 'weld-wit-root-'));
+    try {
+      mkdirSync(join(root, 'wit'));
+      writeFileSync(join(root, 'wit', 'w.wit'), 'package a:b;\nworld w {}\n');
+      const err = (() => {
+        try {
+          resolveDir(root);
+        } catch (e) {
+          return e as WitError;
+        }
+      })();
+      expect(err?.code).toBe('wit-package');
+      expect(err?.hint).toContain(join(root, 'wit'));
+      expect(resolveDir(join(root, 'wit')).resolve.packages).toHaveLength(1);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
