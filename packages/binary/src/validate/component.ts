@@ -14,7 +14,7 @@ import {
   type RComponent, type RDefined, type RDefinedBody, type RFunc, type RInstance, type RModule, type RResource, type RType,
   type RVal, res, someVal, Substitution, typeDepth, typeSize, unwrapPrim, valDifference, valOf, withTypeMemo,
 } from './model.js';
-import { isSemver, nameKey, type NameKind, parseExternName } from './names.js';
+import { nameKey, type NameKind, parseExternName, semverProblem } from './names.js';
 
 export type Feature =
   | 'cm-async' | 'cm-async-stackful' | 'cm-more-async-builtins' | 'cm-error-context' | 'cm-fixed-length-lists' | 'cm-map'
@@ -1117,7 +1117,8 @@ export class ComponentValidator {
     if (n.form === 2 && !this.has('cm-implements') && !this.has('cm-canon-names')) fail('unsupported-feature', 'the `cm-implements` feature is not active');
     if (kind.kind === 'interface' && kind.version !== undefined) {
       const full = kind.version + (n.versionSuffix ?? '');
-      if (!isSemver(full)) fail('invalid-name', `\`${kind.version}\` is not a valid semver: invalid interface version`);
+      const problem = semverProblem(full);
+      if (problem !== undefined) fail('invalid-name', `invalid interface version: ${problem}`);
     } else if (n.versionSuffix !== undefined) {
       fail('invalid-name', 'versionsuffix requires an interface name with a version');
     }
@@ -1128,7 +1129,7 @@ export class ComponentValidator {
         if (i.kind !== 'interface') fail('invalid-name', `name \`${n.implements}\` must be an interface`);
       } catch (e) {
         if (e instanceof Invalid) throw e;
-        fail('invalid-name', `\`${n.implements}\` is not a valid interface name: ${(e as Error).message}`);
+        fail('invalid-name', `\`${n.implements}\` is not a valid name: ${(e as Error).message}`);
       }
     }
     return kind;

@@ -89,8 +89,87 @@ function parseCommonName(name: string): NameKind | undefined {
   return out;
 }
 
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-export const isSemver = (s: string): boolean => SEMVER.test(s);
+
+type SemverPosition = 'major version number' | 'minor version number' | 'patch version number' | 'pre-release identifier' | 'build metadata';
+
+/** Rust's `{:?}` of a char, as the semver crate quotes it. */
+function quoted(ch: string): string {
+  if (ch === '\0') return "'\\0'";
+  if (ch === "'") return "'\\''";
+  if (ch === '\\') return "'\\\\'";
+  if (ch === '\n') return "'\\n'";
+  if (ch === '\t') return "'\\t'";
+  if (ch === '\r') return "'\\r'";
+  return `'${ch}'`;
+}
+
+/**
+ * Why `text` is not a semver version, in the words of the `semver` crate's parser (which wasmparser reports), or
+ * undefined when it is one.
+ */
+export function semverProblem(text: string): string | undefined {
+  if (text.length === 0) return 'empty string, expected a semver version';
+  let i = 0;
+  const next = (): string | undefined => (i < text.length ? String.fromCodePoint(text.codePointAt(i)!) : undefined);
+  const numeric = (pos: SemverPosition): string | undefined => {
+    const start = i;
+    let value = 0n;
+    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) {
+      if (value === 0n && i > start) return `invalid leading zero in ${pos}`;
+      value = value * 10n + BigInt(text.charCodeAt(i) - 48);
+      if (value > 0xffffffffffffffffn) return `value of ${pos} exceeds u64::MAX`;
+      i++;
+    }
+    if (i > start) return undefined;
+    const ch = next();
+    return ch === undefined ? `unexpected end of input while parsing ${pos}` : `unexpected character ${quoted(ch)} while parsing ${pos}`;
+  };
+  const dot = (pos: SemverPosition): string | undefined => {
+    if (text[i] === '.') {
+      i++;
+      return undefined;
+    }
+    const ch = next();
+    return ch === undefined ? `unexpected end of input while parsing ${pos}` : `unexpected character ${quoted(ch)} after ${pos}`;
+  };
+  const identifier = (pos: 'pre-release identifier' | 'build metadata'): string | undefined => {
+    const start = i;
+    let segment = i;
+    let nonDigit = false;
+    for (;;) {
+      const c = i < text.length ? text.charCodeAt(i) : -1;
+      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45) {
+        nonDigit = true;
+        i++;
+      } else if (c >= 48 && c <= 57) i++;
+      else {
+        if (i === segment) return `empty identifier segment in ${pos}`;
+        if (pos === 'pre-release identifier' && i - segment > 1 && !nonDigit && text.charCodeAt(segment) === 48) return `invalid leading zero in ${pos}`;
+        if (c !== 46) return i === start ? `empty identifier segment in ${pos}` : undefined;
+        i++;
+        segment = i;
+        nonDigit = false;
+      }
+    }
+  };
+  const problem = numeric('major version number') ?? dot('major version number') ?? numeric('minor version number') ?? dot('minor version number') ?? numeric('patch version number');
+  if (problem !== undefined) return problem;
+  let pos: SemverPosition = 'patch version number';
+  if (text[i] === '-') {
+    i++;
+    pos = 'pre-release identifier';
+    const p = identifier(pos);
+    if (p !== undefined) return p;
+  }
+  if (text[i] === '+') {
+    i++;
+    pos = 'build metadata';
+    const p = identifier(pos);
+    if (p !== undefined) return p;
+  }
+  const rest = next();
+  return rest === undefined ? undefined : `unexpected character ${quoted(rest)} after ${pos}`;
+}
 
 class NameParser {
   constructor(public next: string, private nested: boolean) {}
@@ -158,7 +237,8 @@ class NameParser {
     if (this.eat('@')) {
       const i = this.next.indexOf('>');
       const version = i >= 0 ? this.takeUpTo('>') : this.rest();
-      if (!isInterface && !isSemver(version)) throw new Error(`\`${version}\` is not a valid semver`);
+      const problem = isInterface ? undefined : semverProblem(version);
+      if (problem !== undefined) throw new Error(`\`${version}\` is not a valid semver: ${problem}`);
       return { ...p, version };
     }
     return p;
@@ -185,18 +265,26 @@ class NameParser {
       this.expect('>');
     }
   }
+  /** wasmparser's `semver_range`: `*`, `>=v`, `<v` or `>=v <w`. */
   versionRange(range: string): void {
-    const bound = (b: string) => {
-      const m = /^(>=|<)(.*)$/.exec(b);
-      if (!m || !isSemver(m[2])) throw new Error(`\`${b}\` is not a valid version range`);
-      return m[1];
+    if (range === '*') return;
+    const semver = (v: string) => {
+      const problem = semverProblem(v);
+      if (problem !== undefined) throw new Error(`\`${v}\` is not a valid semver: ${problem}`);
     };
-    const parts = range.split(' ');
-    if (parts.length === 1) bound(parts[0]);
-    else if (parts.length === 2) {
-      if (bound(parts[0]) !== '>=' || bound(parts[1]) !== '<') throw new Error(`\`${range}\` is not a valid version range`);
-    } else throw new Error(`\`${range}\` is not a valid version range`);
+    if (range.startsWith('>=')) {
+      const rest = range.slice(2);
+      const space = rest.indexOf(' ');
+      semver(space < 0 ? rest : rest.slice(0, space));
+      if (space >= 0) {
+        const upper = rest.slice(space + 1);
+        if (!upper.startsWith('<')) throw new Error('expected `<` at start of version range upper bounds');
+        semver(upper.slice(1));
+      }
+    } else if (range.startsWith('<')) semver(range.slice(1));
+    else throw new Error('expected `>=` or `<` at start of version range');
   }
+
 }
 
 /** Parses an import/export name; throws an Error with wasmparser-like text when it is not valid. */
