@@ -112,3 +112,43 @@ describe('built-ins with a declared core type', () => {
       'type-mismatch', 'declared core type has `[I64]` result types, but actual lowering has `[I32]` result types');
   });
 });
+
+/** wasm-tools' tests/cli/component-model/gc/core-type.wat (not in the .wast corpus), whitespace collapsed: valid when no message. */
+const CORE_TYPE_WAT: [string, string | undefined][] = [
+  [`(component (import "f" (func $f (param "x" u32) (result u32))) (core func (canon lower (func $f) gc)))`, 'cannot specify `gc` without also specifying a `core-type` for lowerings'],
+  [`(component (import "f" (func $f (param "x" u32) (result u32))) (core type $ty (func (param i32) (result i32))) (core func (canon lower (func $f) gc gc (core-type $ty))))`, 'canonical option `gc` is specified more than once'],
+  [`(component (import "f" (func $f (param "x" u32) (result u32))) (core type $ty (func (param i32) (result i32))) (core func (canon lower (func $f) (core-type $ty))))`, 'cannot specify `core-type` without `gc`'],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $ty (func (param i32 i32) (result i32))) (core func (canon lower (func $f) gc (core-type $ty))))`, undefined],
+  [`(component (core module $m (memory (export "memory") 1) (func (export "f") (result i32) unreachable)) (core instance $i (instantiate $m)) (core type $ty (func (result i32))) (func (export "f") (result u32) (canon lift (core func $i "f") gc (core-type $ty))))`, 'canonical option `core-type` is not allowed in `canon lift`'],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $ty (func (param i64 i32) (result i32))) (core func (canon lower (func $f) gc (core-type $ty))))`, 'expected to lower component `u32` type to core `i32` type, found `i64`'],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $ty (func (param i32 i32) (result i64))) (core func (canon lower (func $f) gc (core-type $ty))))`, 'expected to lower component `u32` type to core `i32` type, found `i64`'],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core rec (type (func)) (type $ty (func (param i32 i32) (result i32)))) (core func $f (canon lower (func $f) gc (core-type $ty))) (core module $m (rec (type (func)) (type $ty (func (param i32 i32) (result i32)))) (import "a" "b" (func (type $ty)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $f)))))))`, undefined],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $ty (func (param i32 i32) (result i32))) (core func $f (canon lower (func $f) gc (core-type $ty))) (core module $m (rec (type (func)) (type $ty (func (param i32 i32) (result i32)))) (import "a" "b" (func (type $ty)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $f)))))))`, 'type mismatch for export `b` of module instantiation argument `a`'],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $super_ty (sub (func (param i32 i32) (result i32)))) (core type $sub_ty (sub $super_ty (func (param i32 i32) (result i32)))) (core func $f (canon lower (func $f) gc (core-type $sub_ty))) (core module $m (type $super_ty (sub (func (param i32 i32) (result i32)))) (type $sub_ty (sub $super_ty (func (param i32 i32) (result i32)))) (import "a" "b" (func (type $sub_ty)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $f)))))))`, undefined],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $super_ty (sub (func (param i32 i32) (result i32)))) (core type $sub_ty (sub $super_ty (func (param i32 i32) (result i32)))) (core func $f (canon lower (func $f) gc (core-type $sub_ty))) (core module $m (type $super_ty (sub (func (param i32 i32) (result i32)))) (import "a" "b" (func (type $super_ty)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $f)))))))`, undefined],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $ty (func (param i32 i32) (result i32))) (core func $f (canon lower (func $f) gc (core-type $ty))) (core module $m (type $super_ty (sub (func (param i32 i32) (result i32)))) (type $sub_ty (sub $super_ty (func (param i32 i32) (result i32)))) (import "a" "b" (func (type $sub_ty)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $f)))))))`, 'type mismatch for export `b` of module instantiation argument `a`'],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $super_ty (sub (func (param i32 i32) (result i32)))) (core func $f (canon lower (func $f) gc (core-type $super_ty))) (core module $m (type $super_ty (sub (func (param i32 i32) (result i32)))) (type $sub_ty (sub $super_ty (func (param i32 i32) (result i32)))) (import "a" "b" (func (type $sub_ty)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $f)))))))`, 'type mismatch for export `b` of module instantiation argument `a`'],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $ty (sub final (func (param i32 i32) (result i32)))) (core func $f (canon lower (func $f) gc (core-type $ty))) (core module $m (type $ty (sub (func (param i32 i32) (result i32)))) (import "a" "b" (func (type $ty)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $f)))))))`, 'type mismatch for export `b` of module instantiation argument `a`'],
+  [`(component (import "f" (func $f (param "x" u32) (param "y" u32) (result u32))) (core type $ty (sub (func (param i32 i32) (result i32)))) (core func $f (canon lower (func $f) gc (core-type $ty))) (core module $m (type $ty (sub final (func (param i32 i32) (result i32)))) (import "a" "b" (func (type $ty)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $f)))))))`, 'type mismatch for export `b` of module instantiation argument `a`'],
+];
+
+describe('core type identity: recursion groups, subtyping and finality (gc/core-type.wat)', () => {
+  it.each(CORE_TYPE_WAT.map(([text, message], i) => [i, text, message] as const))('case %i', async (_i, text, message) => {
+    const r = validateComponent(await parse(text), { features: GC });
+    if (message === undefined) expect(r.valid, r.valid ? '' : r.error.message).toBe(true);
+    else expect(r.valid ? 'valid' : r.error.message).toContain(message);
+  });
+
+  const lowered = (refs: string) => `(core type $a (array i8)) (core type $ty (func (param (ref $a)))) ${IMPORT_F('(param "s" string)')} (core func $g (canon lower (func $f) gc (core-type $ty))) (core module $m ${refs} (import "a" "b" (func (type $t)))) (core instance (instantiate $m (with "a" (instance (export "b" (func $g))))))`;
+  it('a concrete reference is the type it names, whatever its index', async () => {
+    // the module's array type sits at index 1, the component's at 0
+    await expectValid(lowered('(type (struct)) (type $a2 (array i8)) (type $t (func (param (ref $a2))))'));
+  });
+  it('a reference to a different array type is a different function type', async () => {
+    const r = await check(lowered('(type $a2 (array i16)) (type $t (func (param (ref $a2))))'));
+    expect(!r.valid && [r.error.code, r.error.message.split('\n')[0]]).toEqual(['type-mismatch', 'type mismatch for export `b` of module instantiation argument `a`']);
+  });
+  it('`funcref` and `(ref null func)` are one type', async () => {
+    await expectValid('(core module $x (func (export "b") (param funcref))) (core instance $x (instantiate $x)) (core module $m (type $t (func (param (ref null func)))) (import "a" "b" (func (type $t)))) (core instance (instantiate $m (with "a" (instance $x))))');
+  });
+});

@@ -1,13 +1,14 @@
 import type {
   PrimValType, Alias, Canon, CanonOption, Component, ComponentTypeDecl, CoreExternType, CoreImport, CoreInstance, CoreType, CoreValType,
-  DefinedType, Export, ExternName, ExternType, Import, Instance, ModuleTypeDecl, Section, Sort, TypeDef, ValType,
+  DefinedType, Export, ExternName, ExternType, Import, Instance, ModuleTypeDecl, RecGroup, Section, Sort, TypeDef, ValType,
 } from '../ast.js';
 import { BinaryError, type BinaryErrorCode } from '../error.js';
 import { coreModuleInfo } from '../read/module.js';
 import { itemOffsets } from '../read/component.js';
 import { containsPointer, coreSignature, flatten } from './abi.js';
 import { codeSectionProblem } from './core-framing.js';
-import { type CoreFuncDef, type CoreTypeSpace, gcLoweringProblem, showDebug, type StringEncoding } from './gc-abi.js';
+import { type CoreFuncDef, type CoreTypeSpace, funcTypeMatches, identityDifference, withCoreTypeIdentity } from './core-identity.js';
+import { gcLoweringProblem, showDebug, type StringEncoding } from './gc-abi.js';
 import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import {
   coreExtMismatch, type CoreExt, type CoreSig, type Entity, entityMismatch, entityResources, freeResources, freshResource, hasBorrow,
@@ -112,7 +113,7 @@ export class ComponentValidator {
   }
 
   validate(c: Component): RComponent {
-    return withTypeMemo(() => this.component(c, undefined));
+    return withTypeMemo(() => withCoreTypeIdentity(() => this.component(c, undefined)));
   }
 
   // ---------- components ----------
@@ -249,15 +250,18 @@ export class ComponentValidator {
     // of functions, and materializing each one's signature dominated extracting a component's world.
     const types = info.types.length === 1 ? info.types[0]!.types : info.types.flatMap((g) => g.types);
     const sigs: (CoreSig | null | undefined)[] = new Array(types.length);
+    let groups: { start: Uint32Array; end: Uint32Array } | undefined;
     const space: CoreTypeSpace = (i) => {
       const t = types[i];
-      return t && { composite: t.composite, space };
+      if (!t) return undefined;
+      groups ??= recGroupBounds(info.types, types.length);
+      return { composite: t.composite, space, index: i, groupStart: groups.start[i]!, groupEnd: groups.end[i]!, final: t.final, supertype: t.supertypes[0] };
     };
     const funcSig = (i: number): CoreSig => {
       let sig = sigs[i];
       if (sig === undefined) {
         const c = types[i]?.composite;
-        sigs[i] = sig = c?.kind === 'func' ? { params: c.params.map(cvt), results: c.results.map(cvt), def: { params: c.params, results: c.results, space } } : null;
+        sigs[i] = sig = c?.kind === 'func' ? { params: c.params.map(cvt), results: c.results.map(cvt), def: { params: c.params, results: c.results, space, index: i } } : null;
       }
       return sig ?? fail('invalid-core-module', `type index ${i} is not a function type`);
     };
@@ -874,6 +878,9 @@ export class ComponentValidator {
         checkPtrOptions(o, f, 'lift');
         if (sig.params.join() !== want.params.join()) fail('type-mismatch', `lowered parameter types \`${fmtTypes(want.params)}\` do not match parameter types \`${fmtTypes(sig.params)}\` of core function ${c.coreFunc}`);
         if (sig.results.join() !== want.results.join()) fail('type-mismatch', `lowered result types \`${fmtTypes(want.results)}\` do not match result types \`${fmtTypes(sig.results)}\` of core function ${c.coreFunc}`);
+        // the lowered type is a final function type in a recursion group of its own; a core function's type must be that type
+        const why = identityDifference(sig, want);
+        if (why && !funcTypeMatches(sig, want)) fail('type-mismatch', `lowered function type does not match the type of core function ${c.coreFunc}: ${why}`);
         s.funcs.push(f);
         return;
       }
@@ -1437,7 +1444,7 @@ function sortName(s: Sort): Entity['sort'] | string {
 /** Builds the signatures of function types defined in `owner`, remembering where their type indices point. */
 const funcSigIn = (owner: CoreTypeEntry[]) => {
   const space = spaceOf(owner);
-  return (c: { params: CoreValType[]; results: CoreValType[] }): CoreSig => ({ params: c.params.map(cvt), results: c.results.map(cvt), def: { params: c.params, results: c.results, space } });
+  return (c: { params: CoreValType[]; results: CoreValType[] }, index: number): CoreSig => ({ params: c.params.map(cvt), results: c.results.map(cvt), def: { params: c.params, results: c.results, space, index } });
 };
 
 const spaces = new WeakMap<CoreTypeEntry[], CoreTypeSpace>();
@@ -1447,16 +1454,33 @@ function spaceOf(owner: CoreTypeEntry[]): CoreTypeSpace {
   if (!space) {
     space = (i) => {
       const e = owner[i];
-      return e === undefined || e.kind === 'module' ? undefined : { composite: e.composite, space: spaceOf(e.owner) };
+      if (e === undefined || e.kind === 'module') return undefined;
+      return { composite: e.composite, space: spaceOf(e.owner), index: e.index, groupStart: e.groupStart, groupEnd: e.groupEnd, final: e.final, supertype: e.supertype };
     };
     spaces.set(owner, space);
   }
   return space;
 }
 
+/** For each type index of a module, where its recursion group starts and ends. */
+function recGroupBounds(groups: RecGroup[], count: number): { start: Uint32Array; end: Uint32Array } {
+  const start = new Uint32Array(count);
+  const end = new Uint32Array(count);
+  let i = 0;
+  for (const g of groups) {
+    const s = i;
+    const e = i + g.types.length;
+    for (; i < e; i++) {
+      start[i] = s;
+      end[i] = e;
+    }
+  }
+  return { start, end };
+}
+
 /** The written form of a signature: a built-in's has only numeric and abstract reference types, readable from its strings. */
 function defOf(sig: CoreSig): CoreFuncDef {
-  return sig.def ?? { params: sig.params.map(coreValTypeOf), results: sig.results.map(coreValTypeOf), space: () => undefined };
+  return sig.def ?? { params: sig.params.map(coreValTypeOf), results: sig.results.map(coreValTypeOf), space: () => undefined, index: -1 };
 }
 
 /** Reads back what `cvt` wrote. */

@@ -6,9 +6,17 @@ import type { CoreSig, RModule } from './model.js';
  * into: an outer alias keeps the defining scope's, so references still resolve where they were written.
  */
 export type CoreTypeEntry =
-  | { kind: 'func'; sig: CoreSig; final: boolean; composite: CompositeType; owner: CoreTypeEntry[]; depth?: number }
-  | { kind: 'gc'; final: boolean; composite: CompositeType; owner: CoreTypeEntry[]; depth?: number }
+  | ({ kind: 'func'; sig: CoreSig } & DefinedEntry)
+  | ({ kind: 'gc' } & DefinedEntry)
   | { kind: 'module'; type: RModule };
+/**
+ * A defined core type: `index` is its place in `owner`, which its recursion group spans from `groupStart` to before
+ * `groupEnd`; `supertype` is the declared one, an index in `owner`.
+ */
+interface DefinedEntry {
+  final: boolean; composite: CompositeType; owner: CoreTypeEntry[]; depth?: number;
+  index: number; groupStart: number; groupEnd: number; supertype?: number;
+}
 
 type Defined = Exclude<CoreTypeEntry, { kind: 'module' }>;
 const MAX_SUBTYPING_DEPTH = 63;
@@ -18,11 +26,14 @@ export type CoreTypeError = { code: 'invalid-type' | 'index-out-of-bounds'; mess
  * Appends a recursion group's types to `types` and checks each declared supertype as wasmparser's `check_subtype`
  * does: defined earlier, not final, and structurally matched. Returns the first error, if any.
  */
-export function addRecGroup(types: CoreTypeEntry[], group: RecGroup, sig: (c: CompositeType & { kind: 'func' }) => CoreSig): CoreTypeError | undefined {
+export function addRecGroup(types: CoreTypeEntry[], group: RecGroup, sig: (c: CompositeType & { kind: 'func' }, index: number) => CoreSig): CoreTypeError | undefined {
   const start = types.length;
+  const groupEnd = start + group.types.length;
   for (const t of group.types) {
     const composite = t.composite;
-    types.push(composite.kind === 'func' ? { kind: 'func', sig: sig(composite), final: t.final, composite, owner: types } : { kind: 'gc', final: t.final, composite, owner: types });
+    const index = types.length;
+    const entry: DefinedEntry = { final: t.final, composite, owner: types, index, groupStart: start, groupEnd, supertype: t.supertypes[0] };
+    types.push(composite.kind === 'func' ? { kind: 'func', sig: sig(composite, index), ...entry } : { kind: 'gc', ...entry });
   }
   for (let i = 0; i < group.types.length; i++) {
     const supertypes = group.types[i].supertypes;

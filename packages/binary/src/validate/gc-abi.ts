@@ -1,4 +1,5 @@
-import type { CompositeType, CoreValType, StorageType } from '../ast.js';
+import type { CoreValType, StorageType } from '../ast.js';
+import type { CoreFuncDef, CoreTypeSpace, ResolvedCoreType } from './core-identity.js';
 import type { RVal } from './model.js';
 
 /**
@@ -8,11 +9,6 @@ import type { RVal } from './model.js';
  * component function type, as wasmparser's `lower_gc` family does, with its messages.
  */
 
-/** Where a core type's concrete references resolve: the composite type at an index, and the space its own references resolve in. */
-export type CoreTypeSpace = (index: number) => ResolvedCoreType | undefined;
-export interface ResolvedCoreType { composite: CompositeType; space: CoreTypeSpace }
-/** A core function type as written, with the space its type indices point into. */
-export interface CoreFuncDef { params: readonly CoreValType[]; results: readonly CoreValType[]; space: CoreTypeSpace }
 
 export type StringEncoding = 'utf8' | 'utf16' | 'latin1-utf16';
 
@@ -23,7 +19,7 @@ interface Slot { field: boolean; type: StorageType; space: CoreTypeSpace }
  * The first way the core function type `core` fails to be the GC-ABI lowering of a component function with these
  * parameter and result types, or undefined when it is one.
  */
-export function gcLoweringProblem(params: readonly RVal[], result: RVal | undefined, core: CoreFuncDef, encoding: StringEncoding): string | undefined {
+export function gcLoweringProblem(params: readonly RVal[], result: RVal | undefined, core: Pick<CoreFuncDef, 'params' | 'results' | 'space'>, encoding: StringEncoding): string | undefined {
   if (core.params.length !== params.length) {
     return `declared \`core-type\` has ${core.params.length} parameters, but component function has ${params.length} parameters`;
   }

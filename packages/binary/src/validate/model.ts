@@ -1,5 +1,5 @@
 import type { CoreValType, PrimValType } from '../ast.js';
-import type { CoreFuncDef } from './gc-abi.js';
+import { type CoreFuncDef, funcTypeMatches, identityDifference } from './core-identity.js';
 
 /** Resolved component-level types: indices replaced by the types they name; resources compared by identity. */
 /**
@@ -328,7 +328,10 @@ export function coreExtMismatch(a: CoreExt, e: CoreExt): string | undefined {
     case 'func':
     case 'tag': {
       const x = (a as typeof e).sig;
-      if (x.params.join() !== e.sig.params.join() || x.results.join() !== e.sig.results.join()) {
+      // a tag is invariant: exceptions flow both ways through it
+      if (!funcTypeMatches(x, e.sig) || (e.kind === 'tag' && !funcTypeMatches(e.sig, x))) {
+        const alike = identityDifference(x, e.sig);
+        if (alike) return alike;
         return `expected: (func${e.sig.params.length ? ` (param ${e.sig.params.join(' ')})` : ''}${e.sig.results.length ? ` (result ${e.sig.results.join(' ')})` : ''})\nfound:    (func${x.params.length ? ` (param ${x.params.join(' ')})` : ''}${x.results.length ? ` (result ${x.results.join(' ')})` : ''})`;
       }
       return undefined;
