@@ -148,6 +148,11 @@ describe('core type identity: recursion groups, subtyping and finality (gc/core-
     const r = await check(lowered('(type $a2 (array i16)) (type $t (func (param (ref $a2))))'));
     expect(!r.valid && [r.error.code, r.error.message.split('\n')[0]]).toEqual(['type-mismatch', 'type mismatch for export `b` of module instantiation argument `a`']);
   });
+  it('a function lifted without `gc` must have the lowered type: final, in a recursion group of its own', async () => {
+    const lift = (type: string) => `(core module $m (type $t ${type}) (func (export "f") (type $t))) (core instance $i (instantiate $m)) (func (export "f") (canon lift (core func $i "f")))`;
+    await expectValid(lift('(func)'));
+    await expectError(lift('(sub (func))'), 'type-mismatch', 'lowered function type does not match the type of core function 0: the function types are written alike but are different types: expected is final, in a recursion group of its own; found is not final, in a recursion group of its own');
+  });
   it('`funcref` and `(ref null func)` are one type', async () => {
     await expectValid('(core module $x (func (export "b") (param funcref))) (core instance $x (instantiate $x)) (core module $m (type $t (func (param (ref null func)))) (import "a" "b" (func (type $t)))) (core instance (instantiate $m (with "a" (instance $x))))');
   });
