@@ -61,12 +61,12 @@ export class Reader {
   }
 
   u8(): number {
-    if (this.pos >= this.end) this.fail('unexpected-end', 'unexpected end of input');
+    if (this.pos >= this.end) this.fail('unexpected-end', 'unexpected end-of-file');
     return this.buf[this.pos++];
   }
 
   peek(): number {
-    if (this.pos >= this.end) this.fail('unexpected-end', 'unexpected end of input');
+    if (this.pos >= this.end) this.fail('unexpected-end', 'unexpected end-of-file');
     return this.buf[this.pos];
   }
 
@@ -153,7 +153,7 @@ export class Reader {
   }
 
   bytes(n: number): Uint8Array {
-    if (n > this.end - this.pos) this.fail('unexpected-end', `unexpected end of input: need ${n} bytes, have ${this.end - this.pos}`);
+    if (n > this.end - this.pos) this.fail('unexpected-end', `unexpected end-of-file (need ${n} bytes, have ${this.end - this.pos})`);
     const out = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;
@@ -163,7 +163,7 @@ export class Reader {
     const at = this.pos;
     const len = this.u32();
     if (len > 100_000) this.fail('limit-exceeded', `string of ${len} bytes is too long`, at);
-    if (len > this.end - this.pos) this.fail('unexpected-end', `unexpected end of input: need ${len} bytes, have ${this.end - this.pos}`);
+    if (len > this.end - this.pos) this.fail('unexpected-end', `unexpected end-of-file (need ${len} bytes, have ${this.end - this.pos})`);
     // names are short ASCII almost always and repeat a lot (import names, interface names): they come from a small
     // table of strings already built, compared byte for byte, so a repeated name costs no allocation at all
     if (len <= 64) {
@@ -203,8 +203,8 @@ export class Reader {
   count(what: string, max = 1_000_000): number {
     const at = this.pos;
     const n = this.u32();
-    if (n > max) this.fail('limit-exceeded', `${what} count ${n} exceeds the limit of ${max}`, at);
-    if (n > this.end - this.pos) this.fail('unexpected-end', `${what} count ${n} exceeds the remaining ${this.end - this.pos} bytes`, at);
+    if (n > max) this.fail('limit-exceeded', `${what} size is out of bounds (${n}; the limit is ${max})`, at);
+    if (n > this.end - this.pos) this.fail('unexpected-end', `unexpected end-of-file (${what} count ${n} exceeds the remaining ${this.end - this.pos} bytes)`, at);
     return n;
   }
 

@@ -71,12 +71,12 @@ function readPreamble(r: Reader, path: string): { version: number; layer: number
   const version = r.buf[start + 4] | (r.buf[start + 5] << 8);
   const layer = r.buf[start + 6] | (r.buf[start + 7] << 8);
   if (layer === 0 && version === 1) {
-    throw new BinaryError('not-a-component', 'this is a core WebAssembly module, not a component', start, path || undefined, {
+    throw new BinaryError('not-a-component', 'expected a version header for a component, found a core WebAssembly module\'s', start, path || undefined, {
       hint: 'wrap it into a component first (e.g. `jco new` / componentNew)',
     });
   }
   if (layer !== 1) r.fail('bad-version', `unknown binary layer ${layer}`, start + 6);
-  if (version !== COMPONENT_VERSION) r.fail('bad-version', `unknown component version 0x${version.toString(16)} (this decoder reads 0x0d)`, start + 4);
+  if (version !== COMPONENT_VERSION) r.fail('bad-version', `unknown binary version: 0x${version.toString(16)} (this decoder reads components of version 0xd)`, start + 4);
   r.pos += 8;
   return { version, layer };
 }
@@ -85,7 +85,7 @@ function checkCoreModulePreamble(r: Reader, start: number, end: number): void {
   if (end - start < 8) r.fail('malformed-core-module', 'core module is shorter than its preamble', start);
   for (let i = 0; i < 4; i++) if (r.buf[start + i] !== MAGIC[i]) r.fail('malformed-core-module', 'core module has a bad magic number', start);
   if (r.buf[start + 4] !== 1 || r.buf[start + 5] !== 0 || r.buf[start + 6] !== 0 || r.buf[start + 7] !== 0) {
-    r.fail('malformed-core-module', 'core module has an unsupported version', start + 4);
+    r.fail('malformed-core-module', 'expected a version header for a module (this core module has an unsupported version)', start + 4);
   }
 }
 
@@ -101,13 +101,13 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
     const offset = r.pos;
     r.section = path;
     const id = r.u8();
-    if (id > 12) r.fail('invalid-leading-byte', `unknown section id ${id}`, offset);
+    if (id > 12) r.fail('invalid-leading-byte', `malformed section id: ${id}`, offset);
     r.section = path ? `${path} > ${SECTION_NAMES[id]}` : SECTION_NAMES[id];
     const sizeAt = r.pos;
     const size = r.u32();
     const sizeWidth = r.pos - sizeAt;
     const bodyStart = r.pos;
-    if (size > r.end - bodyStart) r.fail('section-size-mismatch', `section size ${size} is out of bounds (${r.end - bodyStart} bytes left)`, sizeAt);
+    if (size > r.end - bodyStart) r.fail('section-size-mismatch', `unexpected end-of-file (section size ${size} is out of bounds: ${r.end - bodyStart} bytes left)`, sizeAt);
     const bodyEnd = bodyStart + size;
     const outerEnd = r.end;
     r.end = bodyEnd;
@@ -165,7 +165,10 @@ export function readComponent(buf: Uint8Array, start: number, end: number, path 
         section = { offset, size, id: 12, kind: 'value', items: items(r, 'values', () => readValue(r), offsets), itemOffsets: offsets };
         break;
     }
-    if (r.pos !== bodyEnd) r.fail('section-size-mismatch', `section has ${bodyEnd - r.pos} unread bytes after its last item`, r.pos);
+    if (r.pos !== bodyEnd) {
+      const what = id === 9 ? 'unexpected content in the component start section' : 'section size mismatch: unexpected data at the end of the section';
+      r.fail('section-size-mismatch', `${what} (${bodyEnd - r.pos} bytes after its last item)`, r.pos);
+    }
     if (sizeWidth !== uLebSize(size)) section.sizeWidth = sizeWidth;
     const widths = r.takeWidths();
     if (widths && id !== 1 && id !== 4) section.widths = widths;

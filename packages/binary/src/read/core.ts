@@ -180,7 +180,7 @@ function readModuleTypeDecl(r: Reader): ModuleTypeDecl {
     case 0x03:
       return { kind: 'export', name: r.string(), type: readCoreExternType(r) };
     default:
-      return r.leading('module type declaration', b);
+      return r.leading('type definition', b);
   }
 }
 

@@ -1,17 +1,17 @@
 import type { Canon, CanonOption, Export, Import, Instance, Start, Value } from '../ast.js';
 import type { Reader } from '../reader.js';
 import { readCoreValType } from './core.js';
-import { readExternName, readExternType, readResultList, readSort, readValType } from './types.js';
+import { readExternName, readExternType, readResultList, readExternalKind, readValType } from './types.js';
 
 export function readInstance(r: Reader): Instance {
   const b = r.u8();
   if (b === 0x00) {
     const component = r.u32();
-    const args = r.vec('instantiation arguments', () => ({ name: r.string(), sort: readSort(r), index: r.u32() }));
+    const args = r.vec('instantiation arguments', () => ({ name: r.string(), sort: readExternalKind(r), index: r.u32() }));
     return { kind: 'instantiate', component, args };
   }
   if (b === 0x01) {
-    return { kind: 'exports', exports: r.vec('instance exports', () => ({ name: readExternName(r), sort: readSort(r), index: r.u32() })) };
+    return { kind: 'exports', exports: r.vec('instance exports', () => ({ name: readExternName(r), sort: readExternalKind(r), index: r.u32() })) };
   }
   return r.leading('instance', b);
 }
@@ -39,7 +39,7 @@ function readOptions(r: Reader): CanonOption[] {
 
 function readFlag(r: Reader, what: string): boolean {
   const b = r.u8();
-  if (b > 1) r.leading(what, b);
+  if (b > 1) r.fail('invalid-leading-byte', `invalid boolean value 0x${b.toString(16)} for the ${what}`, r.pos - 1);
   return b === 1;
 }
 
@@ -125,7 +125,7 @@ export function readImport(r: Reader): Import {
 
 export function readExport(r: Reader): Export {
   const name = readExternName(r);
-  const sort = readSort(r);
+  const sort = readExternalKind(r);
   const index = r.u32();
   const b = r.u8();
   if (b === 0) return { name, sort, index };
@@ -138,7 +138,7 @@ export function readStart(r: Reader): Start {
   const args = r.vec('start function arguments', () => r.u32(), 1000);
   const at = r.pos;
   const results = r.u32();
-  if (results > 1000) r.fail('limit-exceeded', `start function results count ${results} exceeds the limit of 1000`, at);
+  if (results > 1000) r.fail('limit-exceeded', `start function results size is out of bounds (${results}; the limit is 1000)`, at);
   return { func, args, results };
 }
 

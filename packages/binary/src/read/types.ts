@@ -53,7 +53,7 @@ function readDefinedType(r: Reader, b: number): DefinedType {
           const name = r.string();
           const type = readOptValType(r);
           const z = r.u8();
-          if (z !== 0) r.leading('variant case (zero byte required)', z);
+          if (z !== 0) r.leading('zero byte required', z);
           return type === undefined ? { name } : { name, type };
         }),
       };
@@ -92,7 +92,7 @@ function readDefinedType(r: Reader, b: number): DefinedType {
       return e === undefined ? { kind: 'future' } : { kind: 'future', element: e };
     }
     default:
-      return r.leading('component type', b);
+      return r.leading('component defined type', b);
   }
 }
 
@@ -117,7 +117,7 @@ export function readExternName(r: Reader): ExternName {
     for (let i = 0; i < count; i++) {
       const at = r.pos;
       const k = r.u8();
-      const key = k === 0 ? 'implements' : k === 1 ? 'version-suffix' : k === 2 ? 'external-id' : r.leading('name attribute', k);
+      const key = k === 0 ? 'implements' : k === 1 ? 'version-suffix' : k === 2 ? 'external-id' : r.leading('name option', k);
       const field = key === 'implements' ? 'implements' : key === 'version-suffix' ? 'versionSuffix' : 'externalId';
       if (n[field] !== undefined) r.fail('invalid-leading-byte', `duplicate '${key}' option in name`, at);
       n[field] = r.string();
@@ -127,13 +127,24 @@ export function readExternName(r: Reader): ExternName {
   return n;
 }
 
-export function readExternType(r: Reader): ExternType {
+/**
+ * The sort of an import, export or instantiation argument (wasmparser's `ComponentExternalKind`): a component sort,
+ * or `0x00 0x11`, a core module; no other core sort can cross a component boundary.
+ */
+export function readExternalKind(r: Reader): Sort {
   const at = r.pos;
-  const sort = readSort(r);
-  if (typeof sort === 'object') {
-    if (sort.core !== 'module') r.leading('extern type (core sort)', r.buf[at + 1], at + 1);
-    return { kind: 'module', type: r.u32() };
+  const b = r.u8();
+  if (b === 0x00) {
+    const c = r.u8();
+    if (c !== 0x11) r.leading('component external kind', c, at + 1);
+    return { core: 'module' };
   }
+  return SORTS[b] ?? r.leading('component external kind', b, at);
+}
+
+export function readExternType(r: Reader): ExternType {
+  const sort = readExternalKind(r);
+  if (typeof sort === 'object') return { kind: 'module', type: r.u32() };
   switch (sort) {
     case 'func':
       return { kind: 'func', type: r.u32() };
@@ -158,16 +169,16 @@ export function readAlias(r: Reader): Alias {
   const b1 = r.u8();
   const b2 = b1 === 0 ? r.u8() : undefined;
   const target = r.u8();
-  const sort = (): Sort => {
-    if (b1 === 0) {
-      const core = CORE_SORTS[b2!];
-      return core === undefined ? r.leading('core sort', b2!, at + 1) : { core };
-    }
-    return SORTS[b1] ?? r.leading('sort', b1, at);
-  };
   switch (target) {
-    case 0x00:
-      return { kind: 'instance-export', sort: sort(), instance: r.u32(), name: r.string() };
+    case 0x00: {
+      // an instance export is read as an external kind: a component sort or a core module
+      if (b1 === 0) {
+        if (b2 !== 0x11) r.leading('component external kind', b2!, at + 1);
+        return { kind: 'instance-export', sort: { core: 'module' }, instance: r.u32(), name: r.string() };
+      }
+      const sort = SORTS[b1] ?? r.leading('component external kind', b1, at);
+      return { kind: 'instance-export', sort, instance: r.u32(), name: r.string() };
+    }
     case 0x01: {
       if (b1 !== 0) r.leading('core instance export kind', b1, at);
       const core = CORE_SORTS[b2!];
@@ -175,10 +186,22 @@ export function readAlias(r: Reader): Alias {
       return { kind: 'core-instance-export', sort: core, instance: r.u32(), name: r.string() };
     }
     case 0x02:
-      return { kind: 'outer', sort: sort(), count: r.u32(), index: r.u32() };
+      return { kind: 'outer', sort: outerAliasKind(r, b1, b2, at), count: r.u32(), index: r.u32() };
     default:
       return r.leading('alias', target);
   }
+}
+
+/** What an outer alias may name: core types and modules, types and components (wasmparser's outer alias kinds). */
+function outerAliasKind(r: Reader, b1: number, b2: number | undefined, at: number): Sort {
+  if (b1 === 0) {
+    if (b2 === 0x10) return { core: 'type' };
+    if (b2 === 0x11) return { core: 'module' };
+    return r.leading('component outer alias kind', b2!, at + 1);
+  }
+  if (b1 === 0x03) return 'type';
+  if (b1 === 0x04) return 'component';
+  return r.leading('component outer alias kind', b1, at);
 }
 
 function readInstanceTypeDecl(r: Reader, b: number): InstanceTypeDecl {
