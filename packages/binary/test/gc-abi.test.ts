@@ -153,6 +153,16 @@ describe('core type identity: recursion groups, subtyping and finality (gc/core-
     await expectValid(lift('(func)'));
     await expectError(lift('(sub (func))'), 'type-mismatch', 'lowered function type does not match the type of core function 0: the function types are written alike but are different types: expected is final, in a recursion group of its own; found is not final, in a recursion group of its own');
   });
+  it('globals and tables match the very same value type, by identity for defined types', async () => {
+    const link = (exporter: string, importer: string) => `(core module $x ${exporter}) (core instance $x (instantiate $x)) (core module $m ${importer}) (core instance (instantiate $m (with "a" (instance $x))))`;
+    await expectValid(link('(type $s (struct)) (global (export "b") (ref null $s) (ref.null $s))', '(type (func)) (type $s (struct)) (import "a" "b" (global (ref null $s)))'));
+    await expectValid(link('(table (export "b") 1 funcref)', '(import "a" "b" (table 1 (ref null func)))'));
+    const other = await check(link('(type $s (struct)) (global (export "b") (ref null $s) (ref.null $s))', '(type $s (struct (field i32))) (import "a" "b" (global (ref null $s)))'));
+    expect(!other.valid && other.error.message).toBe('type mismatch for export `b` of module instantiation argument `a`\nexpected global type (ref null $0), found (ref null $0) (the same type index names different types on the two sides)');
+    // no subtyping for globals, even immutable ones (wasmparser compares them for equality)
+    const sub = await check(link('(func $f) (elem declare func $f) (global (export "b") (ref func) (ref.func $f))', '(import "a" "b" (global funcref))'));
+    expect(!sub.valid && sub.error.message).toBe('type mismatch for export `b` of module instantiation argument `a`\nexpected global type funcref, found (ref func)');
+  });
   it('`funcref` and `(ref null func)` are one type', async () => {
     await expectValid('(core module $x (func (export "b") (param funcref))) (core instance $x (instantiate $x)) (core module $m (type $t (func (param (ref null func)))) (import "a" "b" (func (type $t)))) (core instance (instantiate $m (with "a" (instance $x))))');
   });

@@ -272,7 +272,7 @@ export class ComponentValidator {
     } else {
       for (let i = 0; i < fns.length; i++) if (types[fns[i]!]?.composite.kind !== 'func') funcSig(fns[i]!);
     }
-    const ext = (t: CoreExternType): CoreExt => coreExt(t, funcSig);
+    const ext = (t: CoreExternType): CoreExt => coreExt(t, funcSig, space);
     const imports = info.imports.map((i) => ({ module: i.module, name: i.name, type: ext(i.type) }));
     // the JS API tolerates a repeated import; a module inside a component is instantiated by name, so it may not
     const importKeys = new Set<string>();
@@ -396,12 +396,12 @@ export class ComponentValidator {
           const key = `${d.import.module}\0${d.import.name}`;
           if (importKeys.has(key)) fail('duplicate-name', `duplicate import name \`${d.import.module}:${d.import.name}\` already defined`);
           importKeys.add(key);
-          imports.push({ module: d.import.module, name: d.import.name, type: coreExt(d.import.type, funcSig) });
+          imports.push({ module: d.import.module, name: d.import.name, type: coreExt(d.import.type, funcSig, spaceOf(types)) });
           break;
         }
         case 'export':
           if (exports.has(d.name)) fail('duplicate-name', `duplicate export name \`${d.name}\` already defined`);
-          exports.set(d.name, coreExt(d.type, funcSig));
+          exports.set(d.name, coreExt(d.type, funcSig, spaceOf(types)));
           break;
       }
     }
@@ -1499,17 +1499,18 @@ function cvt(t: CoreValType): string {
   return t.short ? `${h}ref` : `(ref ${t.nullable ? 'null ' : ''}${h})`;
 }
 
-function coreExt(t: CoreExternType, funcSig: (i: number) => CoreSig): CoreExt {
+/** `space`: where the type indices of a table's or global's reference type point. */
+function coreExt(t: CoreExternType, funcSig: (i: number) => CoreSig, space: CoreTypeSpace): CoreExt {
   switch (t.kind) {
     case 'func': return { kind: 'func', sig: funcSig(t.type) };
     case 'tag': return { kind: 'tag', sig: funcSig(t.type) };
     case 'table':
       checkLimits(t.limits);
-      return { kind: 'table', element: cvt(t.element), min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared };
+      return { kind: 'table', element: cvt(t.element), min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared, def: { type: t.element, space } };
     case 'memory':
       checkMemoryType(t.limits);
       return { kind: 'memory', min: t.limits.min, max: t.limits.max, is64: t.limits.is64, shared: t.limits.shared, pageSizeLog2: t.limits.pageSizeLog2 };
-    case 'global': return { kind: 'global', type: cvt(t.type), mutable: t.mutable };
+    case 'global': return { kind: 'global', type: cvt(t.type), mutable: t.mutable, def: { type: t.type, space } };
   }
 }
 

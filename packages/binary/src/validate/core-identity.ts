@@ -20,6 +20,9 @@ export interface ResolvedCoreType {
 /** A core function type as written, and where it is defined. */
 export interface CoreFuncDef { params: readonly CoreValType[]; results: readonly CoreValType[]; space: CoreTypeSpace; index: number }
 
+/** A core value type as written, and where its type index (if any) points. */
+export interface CoreValDef { type: CoreValType; space: CoreTypeSpace }
+
 /** Identities handed out during one validation: a type's number stands for it inside the keys of types naming it. */
 let ids: Map<string, number> | undefined;
 let idMemo: WeakMap<CoreTypeSpace, Map<number, number>> | undefined;
@@ -50,6 +53,22 @@ export function funcTypeMatches(actual: CoreSig, expected: CoreSig): boolean {
     if (typeId(t) === want) return true;
   }
   return false;
+}
+
+/** Whether two value types are the same type (wasmparser compares global and table types by equality). */
+export function valTypesEqual(a: CoreValDef, e: CoreValDef): boolean {
+  const x = a.type;
+  const y = e.type;
+  if (typeof x === 'string' || typeof y === 'string') return x === y;
+  if (x.nullable !== y.nullable) return false;
+  const hx = x.ref;
+  const hy = y.ref;
+  if (!('index' in hx) || !('index' in hy)) return !('index' in hx) && !('index' in hy) && hx.abstract === hy.abstract && Boolean(hx.shared) === Boolean(hy.shared);
+  const tx = a.space(hx.index);
+  const ty = e.space(hy.index);
+  if (!tx || !ty) return false;
+  if (!ids) return withCoreTypeIdentity(() => typeId(tx) === typeId(ty));
+  return typeId(tx) === typeId(ty);
 }
 
 /** How two function types that look alike differ in identity, for an error message; undefined when they do not. */

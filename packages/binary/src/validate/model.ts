@@ -1,5 +1,5 @@
 import type { CoreValType, PrimValType } from '../ast.js';
-import { type CoreFuncDef, funcTypeMatches, identityDifference } from './core-identity.js';
+import { type CoreFuncDef, type CoreValDef, funcTypeMatches, identityDifference, valTypesEqual } from './core-identity.js';
 
 /** Resolved component-level types: indices replaced by the types they name; resources compared by identity. */
 /**
@@ -43,9 +43,9 @@ export interface PrimType { kind: 'prim'; type: PrimValType }
 export type CoreSig = { params: string[]; results: string[]; def?: CoreFuncDef };
 export type CoreExt =
   | { kind: 'func'; sig: CoreSig }
-  | { kind: 'table'; element: string; min: bigint; max?: bigint; is64: boolean; shared: boolean }
+  | { kind: 'table'; element: string; min: bigint; max?: bigint; is64: boolean; shared: boolean; def?: CoreValDef }
   | { kind: 'memory'; min: bigint; max?: bigint; is64: boolean; shared: boolean; pageSizeLog2?: number }
-  | { kind: 'global'; type: string; mutable: boolean }
+  | { kind: 'global'; type: string; mutable: boolean; def?: CoreValDef }
   | { kind: 'tag'; sig: CoreSig };
 export interface RModule { kind: 'module'; imports: { module: string; name: string; type: CoreExt }[]; exports: Map<string, CoreExt> }
 
@@ -328,8 +328,7 @@ export function coreExtMismatch(a: CoreExt, e: CoreExt): string | undefined {
     case 'func':
     case 'tag': {
       const x = (a as typeof e).sig;
-      // a tag is invariant: exceptions flow both ways through it
-      if (!funcTypeMatches(x, e.sig) || (e.kind === 'tag' && !funcTypeMatches(e.sig, x))) {
+      if (!funcTypeMatches(x, e.sig)) {
         const alike = identityDifference(x, e.sig);
         if (alike) return alike;
         return `expected: (func${e.sig.params.length ? ` (param ${e.sig.params.join(' ')})` : ''}${e.sig.results.length ? ` (result ${e.sig.results.join(' ')})` : ''})\nfound:    (func${x.params.length ? ` (param ${x.params.join(' ')})` : ''}${x.results.length ? ` (result ${x.results.join(' ')})` : ''})`;
@@ -339,11 +338,11 @@ export function coreExtMismatch(a: CoreExt, e: CoreExt): string | undefined {
     case 'global': {
       const g = a as typeof e;
       if (g.mutable !== e.mutable) return 'global types differ in mutability';
-      return g.type === e.type ? undefined : `expected global type ${e.type}, found ${g.type}`;
+      return sameValType(g.type, g.def, e.type, e.def) ? undefined : `expected global type ${e.type}, found ${g.type}${alikeNote(g.type, e.type)}`;
     }
     case 'table': {
       const t = a as typeof e;
-      if (t.element !== e.element) return `expected table element type ${e.element}, found ${t.element}`;
+      if (!sameValType(t.element, t.def, e.element, e.def)) return `expected table element type ${e.element}, found ${t.element}${alikeNote(t.element, e.element)}`;
       if (t.shared !== e.shared) return 'mismatch in the shared flag for tables';
       return limitsMismatch(t, e) ? 'mismatch in table limits' : undefined;
     }
@@ -356,6 +355,13 @@ export function coreExtMismatch(a: CoreExt, e: CoreExt): string | undefined {
     }
   }
 }
+
+/** Globals and tables match only the very same value type (by identity, for references to defined types). */
+function sameValType(a: string, aDef: CoreValDef | undefined, e: string, eDef: CoreValDef | undefined): boolean {
+  return aDef && eDef ? valTypesEqual(aDef, eDef) : a === e;
+}
+
+const alikeNote = (a: string, e: string) => (a === e ? ' (the same type index names different types on the two sides)' : '');
 
 function limitsMismatch(a: { min: bigint; max?: bigint }, e: { min: bigint; max?: bigint }): boolean {
   if (a.min < e.min) return true;
