@@ -63,6 +63,18 @@ describe('P3: async canon options, stream and future types', () => {
     const lower = await check(`${LIBC} (import "f" (func $f)) (core func (canon lower (func $f) async (post-return (core func $libc "pr"))))`);
     expect(!lower.valid && lower.error.message).toBe('cannot specify post-return function in async');
   });
+  it('memory for async calls as wasmparser asks for it: a result of an async lift goes through task.return, an async lowering writes its result to memory', async () => {
+    // (u32, u64) flattens to two values: a sync lift would return them through memory, an async lift passes them to task.return
+    const lift = await check(`${ASYNC_CORE} (core instance $i (instantiate $m)) (type $t (func async (result (tuple u32 u64)))) (func (type $t) (canon lift (core func $i "f") async (callback (core func $i "cb"))))`);
+    expect(lift.valid, lift.valid ? '' : lift.error.message).toBe(true);
+    const lowerResult = await check('(import "f" (func $f async (result u32))) (core func (canon lower (func $f) async))');
+    expect(!lowerResult.valid && lowerResult.error.message).toBe('canonical option `memory` is required');
+    // an async lowering passes at most 4 flat parameters directly, a sync one 16
+    const five = '(import "f" (func $f async (param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32)))';
+    const lowerParams = await check(`${five} (core func (canon lower (func $f) async))`);
+    expect(!lowerParams.valid && lowerParams.error.message).toBe('canonical option `memory` is required');
+    expect((await check(`${five} (core func (canon lower (func $f)))`)).valid).toBe(true);
+  });
 });
 
 describe('instantiation subtyping', () => {

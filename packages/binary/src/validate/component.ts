@@ -875,7 +875,7 @@ export class ComponentValidator {
           return;
         }
         const want = coreSignature(f, 'lift', o.isAsync, o.callback !== undefined, o.ptr);
-        checkPtrOptions(o, f, 'lift');
+        checkPtrOptions(o, f, 'lift', o.isAsync);
         if (sig.params.join() !== want.params.join()) fail('type-mismatch', `lowered parameter types \`${fmtTypes(want.params)}\` do not match parameter types \`${fmtTypes(sig.params)}\` of core function ${c.coreFunc}`);
         if (sig.results.join() !== want.results.join()) fail('type-mismatch', `lowered result types \`${fmtTypes(want.results)}\` do not match result types \`${fmtTypes(sig.results)}\` of core function ${c.coreFunc}`);
         // the lowered type is a final function type in a recursion group of its own; a core function's type must be that type
@@ -894,7 +894,7 @@ export class ComponentValidator {
           s.coreFuncs.push(o.coreType);
           return;
         }
-        checkPtrOptions(o, f, 'lower');
+        checkPtrOptions(o, f, 'lower', o.isAsync);
         const sig = coreSignature(f, 'lower', o.isAsync, false, o.ptr);
         push(sig.params, sig.results);
         return;
@@ -1620,6 +1620,8 @@ function bindResources(expected: Entity, actual: Entity, map: Map<object, RType>
 
 const MAX_TYPE_DEPTH = 100;
 const MAX_FLAT_PARAMS = 16;
+const MAX_FLAT_ASYNC_PARAMS = 4;
+const MAX_FLAT_RESULTS = 1;
 const MAX_FIXED_LIST_ELEMENTS = 1_073_741_824;
 
 /** Rejects types whose canonical-ABI element size would reach 2^28 (fixed-size lists multiply quickly). */
@@ -1687,18 +1689,34 @@ class CanonOpts {
   }
 }
 
-function checkPtrOptions(o: { memory?: CoreExt; realloc?: number; requireMemory: () => void; requireRealloc: () => void }, f: RFunc, context: 'lift' | 'lower'): void {
-  // memory is needed whenever a pointer crosses the boundary; realloc whenever the callee side allocates
-  const params = f.params.map((p) => p.type);
-  const needsParams = params.some(containsPointer) || flatCount(params) > 16;
-  const needsResult = containsPointer(f.result) || flatCount(f.result === undefined ? [] : [f.result]) > 1;
-  if (context === 'lift') {
-    if (needsParams) o.requireRealloc();
-    if (needsResult) o.requireMemory();
-  } else {
-    if (needsResult && containsPointer(f.result)) o.requireRealloc();
-    if (needsParams || needsResult) o.requireMemory();
+/**
+ * The `memory`/`realloc` options a lifted or lowered function needs, in the order wasmparser's
+ * `ComponentFuncType::lower` asks for them: a pointer in a parameter needs `memory` (lowering) or `realloc`
+ * (lifting); parameters spilled to memory need both; a lowered result with a pointer needs `realloc`; a sync result
+ * of more than one flat value needs `memory`; an async lowering with a result writes it through `memory`; an async
+ * lift's result goes through `task.return`, which needs `memory` only when it holds a pointer or spills.
+ */
+function checkPtrOptions(o: { requireMemory: () => void; requireRealloc: () => void }, f: RFunc, context: 'lift' | 'lower', isAsync: boolean): void {
+  const maxParams = context === 'lower' && isAsync ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS;
+  const flat: string[] = [];
+  for (const p of f.params) {
+    if (containsPointer(p.type)) {
+      if (context === 'lower') o.requireMemory();
+      else o.requireRealloc();
+    }
+    flatten(p.type, flat);
+    if (flat.length > maxParams) {
+      o.requireMemory();
+      if (context === 'lift') o.requireRealloc();
+      break;
+    }
   }
+  if (f.result === undefined) return;
+  if (context === 'lower' && containsPointer(f.result)) o.requireRealloc();
+  if (!isAsync) {
+    if (flatCount([f.result]) > MAX_FLAT_RESULTS) o.requireMemory();
+  } else if (context === 'lower') o.requireMemory();
+  else if (flatCount([f.result]) > MAX_FLAT_PARAMS || containsPointer(f.result)) o.requireMemory();
 }
 
 /** How many core values the types flatten to, before any spilling to memory. */
