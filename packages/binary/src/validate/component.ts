@@ -476,9 +476,10 @@ export class ComponentValidator {
 
   private alias(s: Scope, a: Alias): void {
     if (s.kind !== 'component') {
-      if (a.kind === 'core-instance-export') fail('invalid-alias', 'core export aliases are not allowed in a type');
-      if (a.kind === 'instance-export' && a.sort !== 'type' && a.sort !== 'instance') fail('invalid-alias', 'aliases in a component or instance type may only refer to types or instances');
-      if (a.kind === 'outer' && a.sort !== 'type' && !(typeof a.sort === 'object' && a.sort.core === 'type')) fail('invalid-alias', 'only type and core type outer aliases are allowed in a type');
+      // wasmparser's one rule: instance exports of types and instances, outer aliases of types and core types
+      const allowed = a.kind === 'instance-export' ? a.sort === 'type' || a.sort === 'instance'
+        : a.kind === 'outer' ? a.sort === 'type' || (typeof a.sort === 'object' && a.sort.core === 'type') : false;
+      if (!allowed) fail('invalid-alias', 'aliases in a component or instance type may only refer to types or instances');
     }
     switch (a.kind) {
       case 'instance-export': {
