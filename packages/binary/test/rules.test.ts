@@ -90,6 +90,14 @@ describe('instantiation subtyping', () => {
     const other = await check(`${C} (alias export $f1 "t" (type $a)) (alias export $f2 "t" (type $b)) ${T} (instance (instantiate $T (with "x" (type $a)) (with "y" (type $b))))`);
     expect(!other.valid && [other.error.code, other.error.message]).toEqual(['type-mismatch', 'type mismatch for import `y`\nresource types are not the same']);
   });
+  it('exporting a resource twice keeps one identity, unless an export ascribes `(sub resource)`, which hides it behind a fresh one', async () => {
+    const C = (second: string) => `(component $C (type $r (resource (rep i32))) (export "r1" (type $r)) ${second}) (instance $c (instantiate $C)) (alias export $c "r1" (type $r1)) (alias export $c "r2" (type $r2))`;
+    const T = '(component $eq (import "a" (type $a (sub resource))) (import "b" (type (eq $a)))) (instance (instantiate $eq (with "a" (type $r1)) (with "b" (type $r2))))';
+    const same = await check(`${C('(export "r2" (type $r))')} ${T}`);
+    expect(same.valid, same.valid ? '' : same.error.message).toBe(true);
+    const hidden = await check(`${C('(export "r2" (type $r) (type (sub resource)))')} ${T}`);
+    expect(!hidden.valid && hidden.error.message).toBe('type mismatch for import `b`\nresource types are not the same');
+  });
   it('records compare by field names in order; the error says which fields', async () => {
     const r = await check('(type $a (record (field "x" u8) (field "y" u8))) (type $b (record (field "y" u8) (field "x" u8))) (component $c (import "t" (type (eq $a)))) (instance (instantiate $c (with "t" (type $b))))');
     expect(r.valid).toBe(false);

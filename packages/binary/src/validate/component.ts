@@ -1332,6 +1332,8 @@ export class ComponentValidator {
       const ascribed = this.entityOf(s, x.type);
       if (ascribed.sort === 'type' && ascribed.type.kind === 'resource' && x.type.kind === 'type' && x.type.bound.kind === 'sub-resource') {
         if (e.sort !== 'type' || e.type.kind !== 'resource') fail('type-mismatch', 'expected resource, found defined type');
+        // `(sub resource)` ascribes a fresh abstract resource: the export no longer reveals which resource it is
+        e = ascribed;
       } else {
         const why = entityMismatch(e, ascribed);
         if (why) fail('type-mismatch', `ascribed type of export is not compatible with item's type\n${why}`);
