@@ -2,7 +2,7 @@ export * from './ast.js';
 export { BinaryError, isBinaryError, type BinaryErrorCode } from './error.js';
 export { decodeComponent, encodeComponent, sniff } from './codec.js';
 export { coreModuleInfo, type CoreModuleInfo, type CoreExport, type CoreSectionInfo } from './read/module.js';
-export { validateComponent, assertValidComponent, DEFAULT_FEATURES, ALL_FEATURES, parseFeatureList, type Feature, type ValidateOptions, type ValidationResult } from './validate/index.js';
+export { validateComponent, assertValidComponent, engineLacksFeature, DEFAULT_FEATURES, ALL_FEATURES, parseFeatureList, type Feature, type ValidateOptions, type ValidationResult } from './validate/index.js';
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './validate/index.js';
 export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
 export { readBinaryFile } from './file.js';

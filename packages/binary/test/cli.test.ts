@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from '@bytecodealliance/jco';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/src/main.js';
 import { encodeComponent, decodeComponent } from '../src/index.js';
@@ -25,6 +26,20 @@ const file = (name: string, bytes: Uint8Array) => {
 
 describe('weld validate', () => {
   const calc = fixtures().find((f) => f.name === 'wit:examples/calc')!;
+  it('a core module using a proposal this engine lacks is a note (component) or exit 2 (bare module), never "invalid"', async () => {
+    const core = await parse('(module (memory 1) (memory 1))');
+    const component = file('multi-memory.wasm', await parse('(component (core module $m (memory 1) (memory 1)) (core instance (instantiate $m)))'));
+    expect(await main(['validate', component])).toBe(0);
+    if (WebAssembly.validate(core)) {
+      // a V8 with multi-memory checks the module in full
+      expect(out).not.toContain('note:');
+      return;
+    }
+    expect(out).toMatch(/^valid component .*\nnote: the core module at byte 10 uses a proposal this engine \(V8 /);
+    out = '';
+    expect(await main(['validate', file('multi-memory-core.wasm', core)])).toBe(2);
+    expect(err).toContain('error[engine-unsupported]');
+  });
   it('exits 0 for a valid component and reports it as JSON', async () => {
     expect(await main(['-o', 'json', 'validate', calc.path])).toBe(0);
     const doc = JSON.parse(out);

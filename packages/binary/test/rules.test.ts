@@ -126,3 +126,21 @@ describe('errors name the section path and offset', () => {
     }
   });
 });
+
+describe('core modules the engine cannot check', () => {
+  it('a proposal this V8 lacks (multi-memory before V8 12) is a note on a valid result, not a verdict', async () => {
+    const core = await parse('(module (memory 1) (memory 1))');
+    const engineHasIt = WebAssembly.validate(core);
+    const r = await check('(core module $m (memory 1) (memory 1)) (core instance (instantiate $m))');
+    expect(r.valid, r.valid ? '' : r.error.message).toBe(true);
+    if (r.valid) {
+      if (engineHasIt) expect(r.notes).toEqual([]);
+      else expect(r.notes[0]).toMatch(/uses a proposal this engine \(V8 [^)]+\) cannot check .*; only its structure, imports and exports were validated$/);
+    }
+  });
+  it('a module the engine rejects for being invalid is still invalid', async () => {
+    const r = await check('(core module $m (func (result i32))) (core instance (instantiate $m))');
+    expect(!r.valid && r.error.code).toBe('invalid-core-module');
+  });
+});
+

@@ -1,15 +1,16 @@
 import type { Component } from '../ast.js';
 import { decodeComponent } from '../codec.js';
 import { BinaryError } from '../error.js';
-import { ComponentValidator, DEFAULT_FEATURES, type Feature, type ValidateOptions } from './component.js';
+import { ComponentValidator, DEFAULT_FEATURES, engineLacksFeature, type Feature, type ValidateOptions } from './component.js';
 import type { RComponent } from './model.js';
 
-export { DEFAULT_FEATURES, type Feature, type ValidateOptions };
+export { DEFAULT_FEATURES, engineLacksFeature, type Feature, type ValidateOptions };
 export { ALL_FEATURES, parseFeatureList } from './features.js';
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './model.js';
 
 export type ValidationResult =
-  | { valid: true; component: Component; type: RComponent }
+  /** `notes`: what could not be checked in full (see `ComponentValidator.notes`) */
+  | { valid: true; component: Component; type: RComponent; notes: string[] }
   | { valid: false; error: BinaryError; component?: Component };
 
 /**
@@ -21,8 +22,9 @@ export function validateComponent(input: Uint8Array | Component, options: Valida
   let component: Component | undefined;
   try {
     component = input instanceof Uint8Array ? decodeComponent(input) : input;
-    const type = new ComponentValidator(options).validate(component);
-    return { valid: true, component, type };
+    const validator = new ComponentValidator(options);
+    const type = validator.validate(component);
+    return { valid: true, component, type, notes: validator.notes };
   } catch (e) {
     if (e instanceof BinaryError) return { valid: false, error: e, component };
     if (e instanceof RangeError) return { valid: false, error: new BinaryError('limit-exceeded', `input exceeds an implementation limit: ${e.message}`, 0), component };

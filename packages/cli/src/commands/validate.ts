@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { BinaryError, parseFeatureList, readBinaryFile, sniff, validateComponent } from '@weld/binary';
+import { BinaryError, engineLacksFeature, parseFeatureList, readBinaryFile, sniff, validateComponent } from '@weld/binary';
+import { WeldError } from '@weld/wit-tools';
 import { emit, exitState, globals } from '../context.js';
 
 interface ValidateFlags {
@@ -30,6 +31,13 @@ export function registerValidate(program: Command): void {
         } catch (e) {
           error = (e as Error).message;
         }
+        if (error && engineLacksFeature(error)) {
+          // not a verdict on the module: this Node's engine does not implement a proposal it uses
+          throw new WeldError('engine-unsupported', `this engine (V8 ${process.versions.v8}) cannot validate ${file}: ${error}`, {
+            exit: 2,
+            hint: 'the module uses a WebAssembly proposal this Node version does not implement; run weld on a newer Node to validate it',
+          });
+        }
         if (error) exitState.code = 1;
         emit(g, { file, kind, valid: !error, ...(error ? { error: { code: 'invalid-core-module', message: error } } : {}) }, () =>
           error ? [`invalid core module: ${error}`] : [`valid core module (${mb(bytes.length)}); not a component: wrap it with \`jco new\``]);
@@ -58,9 +66,10 @@ export function registerValidate(program: Command): void {
         }
       };
       count(r.component);
-      emit(g, { file, kind, valid: true, size: bytes.length, coreModules: modules, components, imports: [...r.type.imports.keys()], exports: [...r.type.exports.keys()], milliseconds: Math.round(ms * 10) / 10 }, () => [
+      emit(g, { file, kind, valid: true, size: bytes.length, coreModules: modules, components, imports: [...r.type.imports.keys()], exports: [...r.type.exports.keys()], notes: r.notes, milliseconds: Math.round(ms * 10) / 10 }, () => [
         `valid component (${mb(bytes.length)}, ${modules} core module${modules === 1 ? '' : 's'}, ${components} nested component${components === 1 ? '' : 's'}, ` +
           `${r.type.imports.size} imports, ${r.type.exports.size} exports) in ${ms.toFixed(1)} ms`,
+        ...r.notes.map((n) => `note: ${n}`),
       ]);
     });
 }
