@@ -55,6 +55,8 @@ describe('weld validate', () => {
     expect(out).toContain('invalid component');
     expect(out).toContain('export section');
     expect(out).toMatch(/byte offset \d+/);
+    // the first line ends as wasm-tools' errors do
+    expect(out.split('\n')[0]).toMatch(/^invalid component: .* \(at offset 0x[0-9a-f]+\)$/);
     expect(await main(['-o', 'json', 'validate', p])).toBe(1);
     expect(JSON.parse(out.slice(out.indexOf('{'))).error.code).toBe('index-out-of-bounds');
   });

@@ -51,7 +51,8 @@ export function registerValidate(program: Command): void {
         exitState.code = 1;
         const e = r.error;
         emit(g, { file, kind, valid: false, error: { code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, malformed: e.malformed, ...(e.hint ? { hint: e.hint } : {}) } }, () => [
-          `invalid component: ${e.message}`,
+          // the offset suffix is how wasm-tools prints its errors, so scripts matching its output match ours
+          `invalid component: ${e.message} (at offset 0x${e.offset.toString(16)})`,
           `  ${e.detail ?? ''} [${e.code}]`,
           ...(e.hint ? [`hint: ${e.hint}`] : []),
         ]);
