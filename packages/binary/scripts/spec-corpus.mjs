@@ -22,7 +22,7 @@ for (const file of files) {
   const text = git('show', `HEAD:${file}`);
   const run = /^;; RUN: (.*)$/m.exec(text)?.[1] ?? '';
   const features = /-f\s+(\S+)/.exec(run)?.[1]?.split(',') ?? [];
-  if (/--features=-/.test(run)) features.push('minus-features');
+  for (const m of run.matchAll(/--features=((?:-[\w-]+,?)+)/g)) features.push(...m[1].split(',').filter(Boolean)); // `-name`: off
   if (/WAST_STRICT_COMPONENT_INDICES=0/.test(run)) features.push('legacy-indices');
   const name = file.replace('tests/cli/component-model/', '');
   for (const f of forms(text)) {

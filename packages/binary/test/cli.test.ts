@@ -77,6 +77,13 @@ describe('weld validate', () => {
     expect(err).toContain('unknown feature `cm-bogus`');
     expect(err).toContain('known: all, default, cm-async');
   });
+  it('reads wasm-tools feature lists unchanged: core proposals are accepted, -exceptions turns off tags at the component level', async () => {
+    const { parse } = await import('@bytecodealliance/jco');
+    const tags = file('tags.wasm', await parse('(component (core module $m (tag (export "t"))) (core instance $i (instantiate $m)) (alias core export $i "t" (core tag $t)))'));
+    expect(await main(['validate', '--features', 'simd,multi-memory,wasm3', tags])).toBe(0);
+    expect(await main(['validate', '--features=-exceptions', tags])).toBe(1);
+    expect(out).toContain('exceptions proposal not enabled');
+  });
   it('prints the hint of an invalid component, in text and JSON', async () => {
     const { parse } = await import('@bytecodealliance/jco');
     const bad = file('unnamed.wasm', await parse('(component (type $t (resource (rep i32))) (export "t" (type $t)) (type $f (list (own $t))) (export "f" (type $f)))'));

@@ -10,7 +10,7 @@ const corpusPath = fileURLToPath(new URL('./spec/corpus.json', import.meta.url))
 const script = fileURLToPath(new URL('../scripts/spec-binaries.mjs', import.meta.url));
 const SUPPORTED = new Set<string>([
   'cm-async', 'cm-async-stackful', 'cm-more-async-builtins', 'cm-error-context', 'cm-fixed-length-lists', 'cm-map', 'cm-values',
-  'cm-nested-names', 'cm-threading', 'cm64', 'cm-implements', 'cm-canon-names', 'custom-page-sizes', 'gc', 'cm-gc',
+  'cm-nested-names', 'cm-threading', 'cm64', 'cm-implements', 'cm-canon-names', 'custom-page-sizes', 'gc', 'cm-gc', '-exceptions',
 ]);
 
 /** Whether a case's file only needs features the validator implements (shared-everything-threads is not). */
@@ -24,9 +24,10 @@ export function scoreSpec(): Scored[] {
   return cases.map((c, i) => {
     const b = bins[i];
     if (!b?.bytes) return { case: c, outcome: 'text-rejected', got: b?.textError };
-    // wasmparser's defaults (cm-async on) plus the features the .wast file's RUN line enables
-    const features = ['cm-async', ...c.features.filter((f) => SUPPORTED.has(f))] as Feature[];
-    const r = validateComponent(new Uint8Array(Buffer.from(b.bytes, 'base64')), { features });
+    // wasmparser's defaults that the component level checks (cm-async, exceptions) changed by the .wast file's RUN line
+    const features = new Set<string>(['cm-async', 'exceptions']);
+    for (const f of c.features.filter((x) => SUPPORTED.has(x))) (f.startsWith('-') ? features.delete(f.slice(1)) : features.add(f));
+    const r = validateComponent(new Uint8Array(Buffer.from(b.bytes, 'base64')), { features: [...features] as Feature[] });
     const ok = c.expect === 'valid' ? r.valid : !r.valid;
     return { case: c, outcome: ok ? 'pass' : 'fail', got: r.valid ? 'valid' : `${r.error.code}: ${r.error.message}` };
   });

@@ -20,11 +20,11 @@ import { nameKey, type NameKind, parseExternName, semverProblem } from './names.
 export type Feature =
   | 'cm-async' | 'cm-async-stackful' | 'cm-more-async-builtins' | 'cm-error-context' | 'cm-fixed-length-lists' | 'cm-map'
   | 'cm-values' | 'cm-nested-names' | 'cm-threading' | 'cm64' | 'cm-gc' | 'cm-implements' | 'cm-canon-names' | 'gc'
-  | 'shared-everything-threads' | 'custom-page-sizes';
+  | 'shared-everything-threads' | 'custom-page-sizes' | 'exceptions';
 
 /** Features weld accepts unless told otherwise: everything real toolchains emit today, P3 async included. */
 export const DEFAULT_FEATURES: readonly Feature[] = [
-  'cm-async', 'cm-async-stackful', 'cm-more-async-builtins', 'cm-error-context', 'cm-fixed-length-lists', 'cm-map',
+  'exceptions', 'cm-async', 'cm-async-stackful', 'cm-more-async-builtins', 'cm-error-context', 'cm-fixed-length-lists', 'cm-map',
   'cm-implements', 'cm-canon-names',
 ];
 
@@ -354,7 +354,9 @@ export class ComponentValidator {
       case 'table': return s.coreTables[index] ?? oob('table');
       case 'memory': return s.coreMemories[index] ?? oob('memory');
       case 'global': return s.coreGlobals[index] ?? oob('global');
-      case 'tag': return { kind: 'tag', sig: s.coreTags[index] ?? oob('tag') };
+      case 'tag':
+        this.require('exceptions', 'exceptions proposal not enabled');
+        return { kind: 'tag', sig: s.coreTags[index] ?? oob('tag') };
       default: return fail('wrong-sort', `core sort \`${sort}\` cannot be exported from a core instance`);
     }
   }
@@ -505,6 +507,7 @@ export class ComponentValidator {
         return;
       }
       case 'core-instance-export': {
+        if (a.sort === 'tag') this.require('exceptions', 'exceptions proposal not enabled');
         const inst = s.coreInstances[a.instance] ?? fail('index-out-of-bounds', `unknown core instance ${a.instance}: instance index out of bounds`);
         const e = inst.get(a.name) ?? fail('missing-export', `core instance ${a.instance} has no export named \`${a.name}\``);
         if (e.kind !== a.sort) fail('wrong-sort', `export \`${a.name}\` for core instance ${a.instance} is not a ${a.sort === 'func' ? 'function' : a.sort}`);
