@@ -85,3 +85,23 @@ describe('(eq) imports of a shim', () => {
     expect(text).toContain('  export names: interface {\n    use a:b/res.{h};\n  }');
   });
 });
+
+describe('a component WIT cannot express', () => {
+  it('an imported instance with a resource, exported again under another name, is refused as wit-parser refuses it', async () => {
+    const reexport = `(component
+      (type (instance (export "request" (type (sub resource)))))
+      (import "impl:test/handler" (instance (type 0)))
+      (export "wasi:http/handler@0.3.0" (instance 0)))`;
+    const err = await parse(reexport).then((b) => {
+      try {
+        extractWit(b);
+      } catch (e) {
+        return e as Error & { code?: string };
+      }
+    });
+    expect(err?.code).toBe('invalid-type');
+    expect(err?.message).toBe('cannot represent this component in WIT: the type `request` appears more than once (for example, when an imported instance is re-exported under a new name)');
+    // without a resource, or under the same name, it is fine
+    expect(await world('(component (type (instance (export "f" (func)))) (import "a:b/c" (instance (type 0))) (export "a:b/d" (instance 0)))')).toContain('export a:b/d;');
+  });
+});

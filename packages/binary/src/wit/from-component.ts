@@ -290,10 +290,32 @@ export function worldOfComponent(type: RComponent, attrs: NameAttrs = NO_ATTRS):
   const b = new WitBuilder(attrs);
   const pkg = b.package('root', 'component');
   const world = b.newWorld(pkg, 'root');
+  refuseReexportedResources(type);
   for (const [name, e] of type.imports) b.worldItem(world, 'imports', name, e, attrs.item(undefined, 'import', name));
   for (const [name, e] of type.exports) b.worldItem(world, 'exports', name, e, attrs.item(undefined, 'export', name));
   const resolve = finish(b.resolve, pkg);
   return { resolve, world, package: resolve.packages.length - 1 };
+}
+
+/**
+ * An imported instance exported again under another name carries the same resources into two interfaces, which WIT
+ * cannot say (a resource belongs to one interface); wit-parser refuses it with this message.
+ */
+function refuseReexportedResources(type: RComponent): void {
+  const imported = new Map<unknown, string>();
+  for (const [name, e] of type.imports) if (e.sort === 'instance') imported.set(e.type, name);
+  for (const [name, e] of type.exports) {
+    if (e.sort !== 'instance') continue;
+    const from = imported.get(e.type);
+    if (from === undefined || from === name) continue;
+    for (const [item, x] of e.type.exports) {
+      if (x.sort === 'type' && x.type.kind === 'resource') {
+        throw new BinaryError('invalid-type', `cannot represent this component in WIT: the type \`${item}\` appears more than once (for example, when an imported instance is re-exported under a new name)`, 0, undefined, {
+          hint: `export \`${name}\` is the imported instance \`${from}\`; a component whose WIT is extracted must export its own instance`,
+        });
+      }
+    }
+  }
 }
 
 /** True when every export of the component is a component type: the binary encoding of a WIT package. */
