@@ -2,6 +2,7 @@ import type { Component, ComponentNames, ExternType, Metadata, ProducerField, Se
 import { decodeComponent } from './codec.js';
 import { coreModuleInfo } from './read/module.js';
 import { ComponentValidator } from './validate/component.js';
+import { ALL_FEATURES } from './validate/features.js';
 import type { Entity, RComponent } from './validate/model.js';
 
 export interface WorldItem {
@@ -61,7 +62,8 @@ export function inspectComponent(input: Uint8Array | Component): InspectReport {
   const c = input instanceof Uint8Array ? decodeComponent(input) : input;
   let type: RComponent | undefined;
   try {
-    type = new ComponentValidator({ coreModules: false }).validate(c);
+    // inspection describes whatever the component uses: every feature on
+    type = new ComponentValidator({ coreModules: false, features: ALL_FEATURES }).validate(c);
   } catch {
     type = undefined; // an invalid component is still inspected, with names only
   }

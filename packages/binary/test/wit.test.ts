@@ -1,14 +1,14 @@
 import { componentWit } from '@bytecodealliance/jco';
 import { canonicalModel, printPackage, printResolve, resolveSource } from '@weld/wit-tools';
 import { describe, expect, it } from 'vitest';
-import { extractWit, validateComponent } from '../src/index.js';
+import { ALL_FEATURES, extractWit, validateComponent } from '../src/index.js';
 import { bytesOf, fixtures } from './helpers.js';
 
 
 describe('every fixture validates', () => {
   for (const f of fixtures()) {
     it(f.name, () => {
-      const r = validateComponent(bytesOf(f));
+      const r = validateComponent(bytesOf(f), { features: ALL_FEATURES });
       expect(r.valid, r.valid ? '' : `${r.error.message} ${r.error.detail}`).toBe(true);
     });
   }

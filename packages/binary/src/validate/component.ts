@@ -22,11 +22,12 @@ export type Feature =
   | 'cm-values' | 'cm-nested-names' | 'cm-threading' | 'cm64' | 'cm-gc' | 'cm-implements' | 'cm-canon-names' | 'gc'
   | 'shared-everything-threads' | 'custom-page-sizes' | 'exceptions';
 
-/** Features weld accepts unless told otherwise: everything real toolchains emit today, P3 async included. */
-export const DEFAULT_FEATURES: readonly Feature[] = [
-  'exceptions', 'cm-async', 'cm-async-stackful', 'cm-more-async-builtins', 'cm-error-context', 'cm-fixed-length-lists', 'cm-map',
-  'cm-implements', 'cm-canon-names',
-];
+/**
+ * Features on unless told otherwise: wasmparser's defaults (of the ones checked at the component level), so
+ * `weld validate` accepts and refuses what `wasm-tools validate` does. A refusal for a feature that is off names the
+ * `--features` flag that turns it on.
+ */
+export const DEFAULT_FEATURES: readonly Feature[] = ['exceptions', 'gc', 'cm-async'];
 
 export interface ValidateOptions {
   features?: Iterable<Feature>;
@@ -122,7 +123,7 @@ export class ComponentValidator {
   }
 
   private require(f: Feature, what: string): void {
-    if (!this.has(f)) fail('unsupported-feature', what);
+    if (!this.has(f)) fail('unsupported-feature', what, `the \`${f}\` feature is off: enable it with \`--features ${f}\` (or ValidateOptions.features)`);
   }
 
   validate(c: Component): RComponent {

@@ -1,4 +1,4 @@
-import { BinaryError, decodeComponent, encodeComponent, validateComponent, type Sort } from '@weld/binary';
+import { BinaryError, decodeComponent, encodeComponent, validateComponent, type Sort, ALL_FEATURES } from '@weld/binary';
 import { ComponentBuilder } from './builder.js';
 import { ComposeError } from './errors.js';
 import { ComponentSpaces, ImportForwarder } from './imports.js';
@@ -120,7 +120,8 @@ export function plugComponents(socketInput: ComposeInput, plugInputs: ComposeInp
   out.addCustom(PROVENANCE_SECTION, encodeProvenance(provenance));
 
   const bytes = encodeComponent(out.build());
-  const checked = validateComponent(bytes);
+  // the inputs may use any proposal their toolchains emit: the composition is checked for what it adds
+  const checked = validateComponent(bytes, { features: ALL_FEATURES });
   if (!checked.valid) {
     throw new ComposeError('composition-invalid', `the composed component does not validate: ${checked.error.message}`, {
       detail: checked.error.detail,
