@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { validateComponent, type Feature } from '../src/index.js';
+import { parseFeatureList, validateComponent } from '../src/index.js';
 
 export interface SpecCase { file: string; line: number; features: string[]; expect: 'valid' | 'invalid' | 'malformed'; text: string; message?: string }
 export interface Scored { case: SpecCase; outcome: 'pass' | 'fail' | 'text-rejected'; got?: string }
@@ -24,10 +24,10 @@ export function scoreSpec(): Scored[] {
   return cases.map((c, i) => {
     const b = bins[i];
     if (!b?.bytes) return { case: c, outcome: 'text-rejected', got: b?.textError };
-    // wasmparser's defaults that the component level checks (cm-async, exceptions) changed by the .wast file's RUN line
-    const features = new Set<string>(['cm-async', 'exceptions']);
-    for (const f of c.features.filter((x) => SUPPORTED.has(x))) (f.startsWith('-') ? features.delete(f.slice(1)) : features.add(f));
-    const r = validateComponent(new Uint8Array(Buffer.from(b.bytes, 'base64')), { features: [...features] as Feature[] });
+    // the .wast file's RUN line read as `weld validate --features` reads it: changes to weld's defaults, which are
+    // wasmparser's, so this also checks that the defaults agree
+    const features = parseFeatureList(c.features.filter((x) => SUPPORTED.has(x)).join(','));
+    const r = validateComponent(new Uint8Array(Buffer.from(b.bytes, 'base64')), { features });
     const ok = c.expect === 'valid' ? r.valid : !r.valid;
     return { case: c, outcome: ok ? 'pass' : 'fail', got: r.valid ? 'valid' : `${r.error.code}: ${r.error.message}` };
   });
