@@ -111,7 +111,7 @@ for (const file of files) {
   cases.forEach((c, i) => {
     tally.cases++;
     const b = bins[i];
-    if (!b?.bytes) {
+    if (b?.bytes === undefined) {
       tally.textRejected++;
       if (verbose) console.log(`text   ${file.name}:${c.line} ${b?.textError ?? ''}`);
       return;

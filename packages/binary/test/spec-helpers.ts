@@ -23,7 +23,7 @@ export function scoreSpec(): Scored[] {
   const bins = JSON.parse(readFileSync(binPath, 'utf8')) as ({ bytes?: string; textError?: string } | null)[];
   return cases.map((c, i) => {
     const b = bins[i];
-    if (!b?.bytes) return { case: c, outcome: 'text-rejected', got: b?.textError };
+    if (b?.bytes === undefined) return { case: c, outcome: 'text-rejected', got: b?.textError };
     // the .wast file's RUN line read as `weld validate --features` reads it: changes to weld's defaults, which are
     // wasmparser's, so this also checks that the defaults agree
     const features = parseFeatureList(c.features.filter((x) => SUPPORTED.has(x)).join(','));
