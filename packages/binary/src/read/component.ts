@@ -71,7 +71,7 @@ function readPreamble(r: Reader, path: string): { version: number; layer: number
   const version = r.buf[start + 4] | (r.buf[start + 5] << 8);
   const layer = r.buf[start + 6] | (r.buf[start + 7] << 8);
   if (layer === 0 && version === 1) {
-    throw new BinaryError('not-a-component', 'expected a version header for a component, found a core WebAssembly module\'s', start, path || undefined, {
+    throw new BinaryError('not-a-component', 'expected a version header for a component, found the header of a core WebAssembly module', start, path || undefined, {
       hint: 'wrap it into a component first (e.g. `jco new` / componentNew)',
     });
   }
