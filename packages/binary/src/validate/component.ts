@@ -106,6 +106,16 @@ export function engineLacksFeature(message: string): boolean {
   return /experimental|enable with|enable via|limits flags|At most one memory is supported|memory count of \d+ exceeds internal limit|Invalid opcode 0x(?:1f|a)\b/i.test(message);
 }
 
+/**
+ * The words wasmparser leads its core-module errors with, for V8's messages of the same kind ("type mismatch" for
+ * operand-stack errors, "section out of order"), so output matched against wasm-tools' wording matches; '' otherwise.
+ */
+function wasmparserCategory(v8Message: string): string {
+  if (/not enough arguments on the stack|elements on the stack for|expected type \S+, found|type error in/.test(v8Message)) return 'type mismatch: ';
+  if (/unexpected section/.test(v8Message)) return 'section out of order: ';
+  return '';
+}
+
 export class ComponentValidator {
   private features: Set<Feature>;
   private coreModules: boolean;
@@ -245,7 +255,7 @@ export class ComponentValidator {
         const msg = (e as Error).message.replace(/^WebAssembly\.Module\(\): /, '');
         // the engine lacks some proposals (memory64, custom page sizes, multi-memory, exception references, GC in
         // older V8): those are left to the structural checks below rather than reported as invalid
-        if (!engineLacksFeature(msg)) fail('invalid-core-module', `core module is invalid: ${msg}`);
+        if (!engineLacksFeature(msg)) fail('invalid-core-module', `core module is invalid: ${wasmparserCategory(msg)}${msg}`);
         engineDeclined = true;
         this.notes.push(`the core module at byte ${sec.module.offset} uses a proposal this engine (V8 ${ENGINE_VERSION}) cannot check (${msg}); only its structure, imports and exports were validated`);
       }
