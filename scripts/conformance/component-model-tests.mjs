@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { binaryStrings, children, forms, head, wastString } from '../../packages/binary/scripts/wast.mjs';
+import { children, componentEntry, forms, head } from '../../packages/binary/scripts/wast.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -66,18 +66,9 @@ async function convert(cases) {
   const { parse } = await import(pathToFileURL(join(repo, 'packages/compose/node_modules/@bytecodealliance/jco/dist/api.js')).href);
   const out = [];
   for (const c of cases) {
-    const text = c.text.replace(/^\(\s*component\s+definition\b/, '(component');
-    const m = /^\(\s*component\s+(?:\$\S+\s+)?(binary|quote)\b([\s\S]*)\)$/.exec(text);
-    try {
-      if (m && m[1] === 'binary') out.push({ bytes: Buffer.from(binaryStrings(m[2]).flatMap(wastString)).toString('base64') });
-      else {
-        const src = m ? `(component ${binaryStrings(m[2]).map((s) => Buffer.from(wastString(s)).toString('utf8')).join(' ')})` : text;
-        out.push({ bytes: Buffer.from(await parse(src)).toString('base64') });
-      }
-    } catch (e) {
-      out.push({ textError: String(e?.message ?? e).slice(0, 200) });
-      if (/wasm trap|cannot enter/.test(String(e))) break;
-    }
+    const entry = await componentEntry(c.text, parse);
+    out.push(entry);
+    if (entry.textError && /wasm trap|cannot enter/.test(entry.textError)) break;
   }
   return out;
 }

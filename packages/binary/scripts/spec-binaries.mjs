@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binaryStrings, wastString } from './wast.mjs';
+import { componentEntry } from './wast.mjs';
 
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpusPath = join(pkg, 'test/spec/corpus.json');
@@ -18,21 +18,7 @@ async function convertFrom(start, outPath) {
   const { cases } = JSON.parse(readFileSync(corpusPath, 'utf8'));
   const results = existsSync(outPath) ? JSON.parse(readFileSync(outPath, 'utf8')) : [];
   for (let i = start; i < cases.length; i++) {
-    const c = cases[i];
-    // `(component definition …)` is the .wast form of a component that is only defined, not instantiated
-    const text = c.text.replace(/^\(\s*component\s+definition\b/, '(component');
-    const m = /^\(\s*component\s+(?:\$\S+\s+)?(binary|quote)\b([\s\S]*)\)$/.exec(text);
-    let entry;
-    if (m && m[1] === 'binary') {
-      entry = { bytes: Buffer.from(binaryStrings(m[2]).flatMap(wastString)).toString('base64') };
-    } else {
-      const source = m ? `(component ${binaryStrings(m[2]).map((s) => Buffer.from(wastString(s)).toString('utf8')).join(' ')})` : text;
-      try {
-        entry = { bytes: Buffer.from(await parse(source)).toString('base64') };
-      } catch (e) {
-        entry = { textError: String(e?.message ?? e).slice(0, 300) };
-      }
-    }
+    const entry = await componentEntry(cases[i].text, parse);
     results[i] = entry;
     if (entry.textError && /wasm trap|cannot enter/.test(entry.textError)) {
       writeFileSync(outPath, JSON.stringify(results));

@@ -94,3 +94,19 @@ export function wastString(s) {
 // string literals outside `;;` line comments (comments in binary modules quote names too)
 export const binaryStrings = (text) => [...text.matchAll(/;;[^\n]*|"(?:[^"\\]|\\.)*"/gs)].map((m) => m[0]).filter((t) => t.startsWith('"'));
 
+/**
+ * A .wast component form as `{ bytes }` (base64) or `{ textError }`: `(component binary "…")` is its bytes,
+ * `(component quote "…")` and plain text go through `parse` (jco's WAT parser), and `(component definition …)` (a
+ * component only defined, not instantiated) reads like `(component …)`.
+ */
+export async function componentEntry(form, parse) {
+  const text = form.replace(/^\(\s*component\s+definition\b/, '(component');
+  const m = /^\(\s*component\s+(?:\$\S+\s+)?(binary|quote)\b([\s\S]*)\)$/.exec(text);
+  if (m && m[1] === 'binary') return { bytes: Buffer.from(binaryStrings(m[2]).flatMap(wastString)).toString('base64') };
+  const source = m ? `(component ${binaryStrings(m[2]).map((s) => Buffer.from(wastString(s)).toString('utf8')).join(' ')})` : text;
+  try {
+    return { bytes: Buffer.from(await parse(source)).toString('base64') };
+  } catch (e) {
+    return { textError: String(e?.message ?? e).slice(0, 300) };
+  }
+}
