@@ -112,9 +112,10 @@ export function flatLength(t: RVal | undefined): number {
   }
 }
 
-const MAX_FLAT_PARAMS = 16;
-const MAX_FLAT_ASYNC_PARAMS = 4;
-const MAX_FLAT_RESULTS = 1;
+/** The canonical ABI's limits on flat values passed directly (beyond them, through memory). */
+export const MAX_FLAT_PARAMS = 16;
+export const MAX_FLAT_ASYNC_PARAMS = 4;
+export const MAX_FLAT_RESULTS = 1;
 
 /** Core signature of `canon lift` / `canon lower` of `f` (sync or async, async lift with or without callback). */
 export function coreSignature(f: RFunc, context: 'lift' | 'lower', async: boolean, callback: boolean, ptr = 'i32'): CoreSig {

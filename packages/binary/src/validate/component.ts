@@ -5,7 +5,7 @@ import type {
 import { BinaryError, type BinaryErrorCode } from '../error.js';
 import { coreModuleInfo } from '../read/module.js';
 import { itemOffsets } from '../read/component.js';
-import { containsPointer, coreSignature, flatten } from './abi.js';
+import { MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, containsPointer, coreSignature, flatten } from './abi.js';
 import { codeSectionProblem } from './core-framing.js';
 import { type CoreFuncDef, type CoreTypeSpace, funcTypeMatches, identityDifference, withCoreTypeIdentity } from './core-identity.js';
 import { gcLoweringProblem, showDebug, type StringEncoding } from './gc-abi.js';
@@ -1650,9 +1650,6 @@ function bindResources(expected: Entity, actual: Entity, map: Map<object, RType>
 }
 
 const MAX_TYPE_DEPTH = 100;
-const MAX_FLAT_PARAMS = 16;
-const MAX_FLAT_ASYNC_PARAMS = 4;
-const MAX_FLAT_RESULTS = 1;
 const MAX_FIXED_LIST_ELEMENTS = 1_073_741_824;
 
 /** Rejects types whose canonical-ABI element size would reach 2^28 (fixed-size lists multiply quickly). */
