@@ -163,7 +163,7 @@ describe('runner host imports filter capabilities per instance', () => {
     const denied = hostImports({ grants: grants(), args: [], onDenied: (d) => denials.push(d) }) as Record<string, any>;
     expect(() => denied['wasi:sockets/tcp-create-socket'].createTcpSocket('ipv4')).toThrow(/access-denied/);
     expect(() => denied['wasi:sockets/ip-name-lookup'].resolveAddresses({}, 'example.com')).toThrow(/access-denied/);
-    expect(denials.map((d) => d.grant)).toEqual(['--allow-host HOST[:PORT]', '--allow-lookup']);
+    expect(denials.map((d) => d.grant)).toEqual(['--allow-host HOST[:PORT] or --allow-listen PORT', '--allow-lookup']);
     const a = hostImports({ grants: { ...grants(), env: { A: '1' } }, args: ['a'], onDenied: () => undefined }) as Record<string, any>;
     const b = hostImports({ grants: grants(), args: ['b'], onDenied: () => undefined }) as Record<string, any>;
     expect(a['wasi:cli/environment'].getEnvironment()).toEqual([['A', '1']]);

@@ -15,3 +15,4 @@ import { installWitPackageDecoder } from './wit/hook.js';
 installWitPackageDecoder();
 export { checkTargets, type TargetReport, type TargetMismatch } from './wit/targets.js';
 export { PROVENANCE_SECTION, provenanceOf, type Provenance, type ProvenanceInput } from './provenance.js';
+export { capCoreMemories } from './memory-cap.js';

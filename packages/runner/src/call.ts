@@ -1,15 +1,21 @@
 import { extractWit } from '@weld/binary';
 import { interfaceIdString, type Resolve, type Type, type WitFunction, type WorldId } from '@weld/wit-tools';
 import { RunError } from './errors.js';
-import { GuestExit, type Denial } from './host.js';
-import type { Grants } from './grants.js';
-import { instantiateGranted, versionless } from './instance.js';
-import { transpileCached } from './transpile-cache.js';
+import type { Denial, StdioRoute } from './host.js';
+import { checkGrants, resolveSocketGrants, type Grants } from './grants.js';
+import { checkImportsProvided, versionless } from './instance.js';
+import type { Limits } from './limits.js';
+import { outcomeError } from './sandbox/outcome.js';
+import { runGuest } from './sandbox/sandbox.js';
+import { ensureTranspiled } from './transpile-cache.js';
 import { parseWaveCall, parseWaveValue } from './wave/syntax.js';
 import { camel, jsToWave, kindOf, typeName, waveToJs } from './wave/typed.js';
 
 export interface CallOptions {
   grants: Grants;
+  limits?: Limits;
+  /** Where the guest's stdio goes; default both to fd 2, since stdout carries the result. */
+  stdio?: StdioRoute;
   onDenied?: (denial: Denial) => void;
 }
 
@@ -101,32 +107,46 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
     throw new RunError('wave-invalid', `missing argument ${p.name}: ${typeName(resolve, p.type)} of ${displayName(target)}`);
   });
 
-  const component = await transpileCached(bytes);
+  checkGrants(options.grants);
+  const info = await ensureTranspiled(bytes);
+  checkImportsProvided(info);
+  const grants = await resolveSocketGrants(options.grants);
   const denials: Denial[] = [];
-  const instance = await instantiateGranted(component, {
-    grants: options.grants,
-    args: ['component'],
-    onDenied: (d) => {
+  const limits = options.limits ?? {};
+  const outcome = await runGuest(
+    {
+      kind: 'call',
+      info,
+      grants,
+      args: ['component'],
+      stdio: options.stdio ?? { stdout: 2, stderr: 2, stdin: grants.stdin ? 0 : undefined },
+      holderKeys: target.iface ? [target.iface, camel(target.ifaceName!)] : [],
+      functionName: camel(target.func.name),
+      callArgs: args,
+    },
+    limits,
+    (d) => {
       denials.push(d);
       options.onDenied?.(d);
     },
-  });
-  const holder = target.iface ? instance[target.iface] ?? instance[camel(target.ifaceName!)] : instance;
-  const fn = (holder as Record<string, unknown> | undefined)?.[camel(target.func.name)];
-  if (typeof fn !== 'function') {
-    throw new RunError('export-not-found', `jco's bindings have no function for ${displayName(target)}`);
-  }
-
+  );
   const resultType = target.func.result;
   let value: unknown;
-  try {
-    value = await (fn as (...a: unknown[]) => unknown).apply(holder, args);
-    if (isTopLevelResult(resolve, resultType)) value = { tag: 'ok', val: value };
-  } catch (e) {
-    if (e instanceof GuestExit) throw new RunError('trap', `the guest called exit(${e.code}) during ${displayName(target)}`, { exit: 1 });
-    const payload = (e as { payload?: unknown }).payload;
-    if (isTopLevelResult(resolve, resultType) && (e as Error).constructor?.name === 'ComponentError') value = { tag: 'err', val: payload };
-    else throw new RunError('trap', `the guest trapped in ${displayName(target)}: ${(e as Error).message}`, { cause: e, exit: 1 });
+  switch (outcome.tag) {
+    case 'returned':
+      value = isTopLevelResult(resolve, resultType) ? { tag: 'ok', val: outcome.value } : outcome.value;
+      break;
+    case 'exit':
+      throw new RunError('trap', `the guest called exit(${outcome.code}) during ${displayName(target)}`, { exit: 1 });
+    case 'component-error':
+      if (!isTopLevelResult(resolve, resultType)) throw new RunError('trap', `the guest trapped in ${displayName(target)}: ${JSON.stringify(outcome.payload)}`, { exit: 1 });
+      value = { tag: 'err', val: outcome.payload };
+      break;
+    case 'failed':
+      if (outcome.code === 'export-not-found') throw new RunError('export-not-found', `jco's bindings have no function for ${displayName(target)}`);
+      throw outcomeError(outcome, limits, `in ${displayName(target)}`);
+    default:
+      throw outcomeError(outcome, limits, `in ${displayName(target)}`);
   }
   const wave = resultType === undefined ? '()' : jsToWave(resolve, resultType, value);
   const ok = !(isTopLevelResult(resolve, resultType) && (value as { tag: string }).tag === 'err');

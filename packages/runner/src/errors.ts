@@ -14,7 +14,9 @@ export type RunErrorCode =
   | 'not-a-component'
   | 'not-an-http-handler'
   | 'listen-failed'
-  | 'spec-invalid';
+  | 'spec-invalid'
+  /** a --timeout or --max-memory limit stopped the guest */
+  | 'limit-exceeded';
 
 /** A run that could not start, or a guest that trapped. */
 export class RunError extends WeldError<RunErrorCode> {

@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { lookup } from 'node:dns/promises';
 import { RunError } from './errors.js';
+import { canonicalIp, type ConnectGrant, type ListenGrant } from './wasi/sockets.js';
 
 export interface DirGrant {
   host: string;
@@ -20,6 +22,61 @@ export interface Grants {
   dirs: DirGrant[];
   allowHosts: HostGrant[];
   allowLookup: boolean;
+  /** `--allow-listen [ADDR:]PORT`: TCP/UDP bind and listen. */
+  allowListen?: ListenGrant[];
+  /** `--stdin`: the guest reads the host's stdin; otherwise its stdin is empty. */
+  stdin?: boolean;
+  /** `allowHosts` resolved to addresses by the host, for socket connects and sends (see `resolveSocketGrants`). */
+  connectAddresses?: ConnectGrant[];
+}
+
+/** Grants that contradict each other are a usage error: one guest path granted twice could turn `:ro` writable. */
+export function checkGrants(grants: Grants): void {
+  const seen = new Map<string, DirGrant>();
+  for (const d of grants.dirs) {
+    const guest = d.guest.replace(/\/+$/, '') || '/';
+    const before = seen.get(guest);
+    if (before) {
+      throw new RunError('grant-invalid', `--dir: the guest path ${guest} is granted twice (${before.host}${before.readonly ? ' read-only' : ''} and ${d.host}${d.readonly ? ' read-only' : ''})`, {
+        hint: 'grant each guest path once',
+      });
+    }
+    seen.set(guest, d);
+  }
+}
+
+/** `--allow-listen [ADDR:]PORT`; without ADDR only loopback. */
+export function parseListenGrant(spec: string): ListenGrant {
+  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[0-9.]+):)?(\d{1,5})$/.exec(spec);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new RunError('grant-invalid', `--allow-listen ${spec}: expected PORT or ADDRESS:PORT (a port from 1 to 65535)`);
+  if (m[1] === undefined) return { port };
+  const ip = canonicalIp(m[1]);
+  if (!ip) throw new RunError('grant-invalid', `--allow-listen ${spec}: ${m[1]} is not an IP address`);
+  return { ip, port };
+}
+
+/**
+ * Resolves every `--allow-host` to the addresses a socket may connect to: IP literals as they are, names
+ * through the host's resolver (before the guest runs, so the guest cannot steer it). Wildcards match HTTP
+ * authorities only.
+ */
+export async function resolveSocketGrants(grants: Grants): Promise<Grants> {
+  const connectAddresses: ConnectGrant[] = [];
+  for (const g of grants.allowHosts) {
+    if (g.host.startsWith('*.')) continue;
+    const literal = canonicalIp(g.host);
+    if (literal) {
+      connectAddresses.push({ ip: literal, port: g.port });
+      continue;
+    }
+    try {
+      for (const a of await lookup(g.host, { all: true })) connectAddresses.push({ ip: canonicalIp(a.address)!, port: g.port });
+    } catch {
+      // a name that does not resolve grants no address
+    }
+  }
+  return { ...grants, connectAddresses };
 }
 
 export const NO_GRANTS: Grants = Object.freeze({ env: {}, dirs: [], allowHosts: [], allowLookup: false }) as Grants;

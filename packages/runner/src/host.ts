@@ -1,26 +1,18 @@
-// TypeScript resolves the shim's browser typings; at run time Node loads its nodejs build, whose
-// surface (createFilesystem, sockets, outgoingHandler) is what this module uses. Loaded on first use:
-// importing it starts the shim's I/O worker.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Shim = Record<'cli' | 'clocks' | 'filesystem' | 'http' | 'io' | 'random' | 'sockets', any>;
-let shim: Shim | undefined;
-
-export async function loadHostShim(): Promise<void> {
-  shim ??= (await import('@bytecodealliance/preview2-shim')) as unknown as Shim;
-}
-
-/** The loaded preview2-shim (after `loadHostShim`). */
-export function shimModule(): Shim {
-  if (!shim) throw new Error('shimModule: call loadHostShim() first');
-  return shim;
-}
-import { RunError } from './errors.js';
+import { hrtime } from 'node:process';
 import { hostAllowed, type Grants } from './grants.js';
-import { guardReadOnly, markReadOnly } from './read-only.js';
+import { PROVIDED_INTERFACES } from './instance.js';
+import { loadHostShim, shimModule } from './host-shim.js';
+import { createFilesystem } from './wasi/filesystem.js';
+import { inputStream, outputStream } from './wasi/io.js';
+import { createSockets } from './wasi/sockets.js';
+import { fdSink, stdinSource, type StdioRoute } from './wasi/stdio.js';
+
+export { loadHostShim, shimModule };
+export type { StdioRoute };
 
 /** One denied capability: what the guest tried and the grant that would have allowed it. */
 export interface Denial {
-  capability: 'http' | 'sockets' | 'lookup' | 'files';
+  capability: 'http' | 'sockets' | 'lookup' | 'files' | 'stdin';
   attempted: string;
   grant: string;
 }
@@ -42,34 +34,36 @@ export interface HostOptions {
   /** argv[0] and the rest, as `wasi:cli/environment.get-arguments` returns them. */
   args: string[];
   onDenied: (denial: Denial) => void;
+  /** Where stdio goes; default: stdout to fd 1, stderr to fd 2, no stdin (unless `grants.stdin`). */
+  stdio?: StdioRoute;
+}
+
+export interface Host {
+  /** The import object, keyed as jco's instantiation mode asks (`wasi:cli/environment`, no version). */
+  imports: Record<string, unknown>;
+  /** Closes what the instance still holds open (descriptors). */
+  close(): void;
 }
 
 /**
- * The import object for one instance, keyed as jco's instantiation mode asks (`wasi:cli/environment`, no
- * version). preview2-shim provides the implementations; every capability is filtered through `grants`
- * here, per instance, since the shim's own switches are process-global.
+ * The WASI host of one instance. Everything that reaches the host is the runner's own and checked at use
+ * against this instance's grants: the filesystem (descriptors are open fds, paths resolved beneath them),
+ * stdio (written straight to host fds, so a slow reader slows the guest instead of filling memory; control
+ * characters escaped for a terminal), the environment, a monotonic clock that starts at zero, and sockets
+ * (preview2-shim's, wrapped so connect, send, bind and listen are checked). preview2-shim supplies only
+ * what holds no capability: stream and pollable classes, wall clock, randomness, the HTTP client (gated here).
  */
-export function hostImports(options: HostOptions): Record<string, unknown> {
-  if (!shim) throw new Error('hostImports: call loadHostShim() first');
-  const { cli, clocks, filesystem, http, io, random, sockets } = shim;
+export function createHost(options: HostOptions): Host {
+  const { cli, clocks, http, io, random } = shimModule();
   const { grants, onDenied } = options;
+  const route: StdioRoute = options.stdio ?? { stdout: 1, stderr: 2, stdin: grants.stdin ? 0 : undefined };
   const env = Object.entries(grants.env);
-  const fs = filesystem.createFilesystem({
-    preopens: Object.fromEntries(grants.dirs.map((d) => [d.guest, d.host])),
-  });
-  if (grants.dirs.some((d) => d.readonly)) {
-    guardReadOnly(fs.types.Descriptor);
-    for (const [descriptor, guest] of fs.preopens.getDirectories() as [object, string][]) {
-      const grant = grants.dirs.find((d) => d.guest === guest);
-      if (grant?.readonly) markReadOnly(descriptor, { guest, host: grant.host, onDenied });
-    }
-  }
-  const mayConnect = grants.allowHosts.length > 0;
-  const denySocket = (kind: string): never => {
-    onDenied({ capability: 'sockets', attempted: `creating a ${kind} socket`, grant: '--allow-host HOST[:PORT]' });
-    throw wasiError('access-denied');
-  };
-  return {
+  const fs = createFilesystem(grants.dirs, onDenied);
+  const stdout = outputStream(fdSink(route.stdout));
+  const stderr = outputStream(fdSink(route.stderr));
+  const stdin = inputStream(stdinSource(grants.stdin ? route.stdin : undefined));
+  const start = hrtime.bigint();
+  const imports: Record<string, unknown> = {
     'wasi:cli/environment': {
       getEnvironment: () => env,
       getArguments: () => options.args,
@@ -83,15 +77,21 @@ export function hostImports(options: HostOptions): Record<string, unknown> {
         throw new GuestExit(code);
       },
     },
-    'wasi:cli/stdin': cli.stdin,
-    'wasi:cli/stdout': cli.stdout,
-    'wasi:cli/stderr': cli.stderr,
+    'wasi:cli/stdin': { getStdin: () => stdin },
+    'wasi:cli/stdout': { getStdout: () => stdout },
+    'wasi:cli/stderr': { getStderr: () => stderr },
+    // No terminal is ever handed to a guest: it would learn about, and could drive, the host's TTY.
     'wasi:cli/terminal-input': cli.terminalInput,
     'wasi:cli/terminal-output': cli.terminalOutput,
-    'wasi:cli/terminal-stdin': cli.terminalStdin,
-    'wasi:cli/terminal-stdout': cli.terminalStdout,
-    'wasi:cli/terminal-stderr': cli.terminalStderr,
-    'wasi:clocks/monotonic-clock': clocks.monotonicClock,
+    'wasi:cli/terminal-stdin': { getTerminalStdin: () => undefined },
+    'wasi:cli/terminal-stdout': { getTerminalStdout: () => undefined },
+    'wasi:cli/terminal-stderr': { getTerminalStderr: () => undefined },
+    'wasi:clocks/monotonic-clock': {
+      resolution: () => 1n,
+      now: () => hrtime.bigint() - start,
+      subscribeInstant: (instant: bigint) => clocks.monotonicClock.subscribeInstant(instant + start),
+      subscribeDuration: (duration: bigint) => clocks.monotonicClock.subscribeDuration(duration),
+    },
     'wasi:clocks/wall-clock': clocks.wallClock,
     'wasi:filesystem/preopens': fs.preopens,
     'wasi:filesystem/types': fs.types,
@@ -101,26 +101,7 @@ export function hostImports(options: HostOptions): Record<string, unknown> {
     'wasi:random/random': random.random,
     'wasi:random/insecure': random.insecure,
     'wasi:random/insecure-seed': random.insecureSeed,
-    'wasi:sockets/network': sockets.network,
-    'wasi:sockets/instance-network': sockets.instanceNetwork,
-    'wasi:sockets/tcp': sockets.tcp,
-    'wasi:sockets/udp': sockets.udp,
-    'wasi:sockets/tcp-create-socket': {
-      createTcpSocket: (family: unknown) => (mayConnect ? sockets.tcpCreateSocket.createTcpSocket(family) : denySocket('TCP')),
-    },
-    'wasi:sockets/udp-create-socket': {
-      createUdpSocket: (family: unknown) => (mayConnect ? sockets.udpCreateSocket.createUdpSocket(family) : denySocket('UDP')),
-    },
-    'wasi:sockets/ip-name-lookup': {
-      ...sockets.ipNameLookup,
-      resolveAddresses(network: unknown, name: string) {
-        if (!grants.allowLookup) {
-          onDenied({ capability: 'lookup', attempted: `DNS lookup of ${name}`, grant: '--allow-lookup' });
-          throw wasiError('access-denied');
-        }
-        return sockets.ipNameLookup.resolveAddresses(network, name);
-      },
-    },
+    ...createSockets({ connect: grants.connectAddresses ?? [], listen: grants.allowListen ?? [], onDenied }, grants.allowLookup),
     'wasi:http/types': http.types,
     'wasi:http/outgoing-handler': {
       handle(request: { authority(): string | undefined; scheme(): { tag: string; val?: string } | undefined }, opts: unknown) {
@@ -135,9 +116,15 @@ export function hostImports(options: HostOptions): Record<string, unknown> {
       },
     },
   };
+  return { imports, close: () => fs.close() };
 }
 
-/** Interfaces `hostImports` provides (without versions). */
+/** The import object for one instance (see `createHost`; its descriptors close with the process). */
+export function hostImports(options: HostOptions): Record<string, unknown> {
+  return createHost(options).imports;
+}
+
+/** Interfaces the host provides (without versions). */
 export function providedInterfaces(): Set<string> {
-  return new Set(Object.keys(hostImports({ grants: { env: {}, dirs: [], allowHosts: [], allowLookup: false }, args: [], onDenied: () => undefined })));
+  return new Set(PROVIDED_INTERFACES);
 }

@@ -1,10 +1,13 @@
 export { RunError, type RunErrorCode } from './errors.js';
-export { parseDirGrant, parseEnvGrant, parseHostGrant, hostAllowed, NO_GRANTS, type Grants, type DirGrant, type HostGrant } from './grants.js';
-export { hostImports, loadHostShim, providedInterfaces, GuestExit, type Denial, type HostOptions } from './host.js';
-export { transpileCached, transpileCacheDir, type TranspiledComponent, type InstantiationMode } from './transpile-cache.js';
+export { parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, checkGrants, resolveSocketGrants, hostAllowed, NO_GRANTS, type Grants, type DirGrant, type HostGrant } from './grants.js';
+export { createHost, hostImports, loadHostShim, providedInterfaces, GuestExit, type Denial, type Host, type HostOptions, type StdioRoute } from './host.js';
+export { transpileCached, ensureTranspiled, openTranspiled, transpileCacheDir, type TranspiledComponent, type TranspiledInfo, type InstantiationMode } from './transpile-cache.js';
 export { runCommand, type RunOptions, type RunResult } from './run.js';
 export { loadRunnable, type RunnableComponent } from './source.js';
-export { instantiateGranted, type InstanceOptions } from './instance.js';
+export { checkImportsProvided, PROVIDED_INTERFACES } from './instance.js';
+export { limitsFrom, parseDuration, parseSize, type Limits } from './limits.js';
+export { runGuest } from './sandbox/sandbox.js';
+export type { GuestTask, GuestOutcome } from './sandbox/protocol.js';
 export { callFunction, type CallOptions, type CallResult } from './call.js';
 export { parseWaveCall, parseWaveValue, type WaveCall, type WaveNode } from './wave/syntax.js';
 export { waveToJs, jsToWave } from './wave/typed.js';

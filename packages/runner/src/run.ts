@@ -1,15 +1,22 @@
+import path from 'node:path';
 import { RunError } from './errors.js';
-import { GuestExit, type Denial } from './host.js';
-import type { Grants } from './grants.js';
-import { instantiateGranted, versionless } from './instance.js';
-import { transpileCached } from './transpile-cache.js';
+import { checkGrants, resolveSocketGrants, type Grants } from './grants.js';
+import type { Denial, StdioRoute } from './host.js';
+import { checkImportsProvided, versionless } from './instance.js';
+import type { Limits } from './limits.js';
+import { outcomeError } from './sandbox/outcome.js';
+import { runGuest } from './sandbox/sandbox.js';
+import { ensureTranspiled } from './transpile-cache.js';
 
 export interface RunOptions {
   grants: Grants;
   /** Arguments after argv[0]. */
   args?: string[];
-  /** argv[0] the guest sees; default "component". */
+  /** argv[0] the guest sees (its file name only, never a host path); default "component". */
   programName?: string;
+  limits?: Limits;
+  /** Where the guest's stdio goes; default stdout to fd 1, stderr to fd 2. */
+  stdio?: StdioRoute;
   onDenied?: (denial: Denial) => void;
 }
 
@@ -18,30 +25,44 @@ export interface RunResult {
   denials: Denial[];
 }
 
-/** Runs a `wasi:cli/run` component to completion under `grants`; returns the guest's exit code. */
+/** Runs a `wasi:cli/run` component to completion under `grants` in its own worker; returns the guest's exit code. */
 export async function runCommand(bytes: Uint8Array, options: RunOptions): Promise<RunResult> {
-  const component = await transpileCached(bytes);
-  const runExport = component.exports.find(([name]) => versionless(name) === 'wasi:cli/run');
+  checkGrants(options.grants);
+  const info = await ensureTranspiled(bytes);
+  const runExport = info.exports.find(([name]) => versionless(name) === 'wasi:cli/run');
   if (!runExport) {
-    const names = component.exports.map(([n]) => n).join(', ') || '(none)';
+    const names = info.exports.map(([n]) => n).join(', ') || '(none)';
     throw new RunError('not-a-command', `the component does not export wasi:cli/run, so it cannot be run as a command (exports: ${names})`);
   }
+  checkImportsProvided(info);
+  const grants = await resolveSocketGrants(options.grants);
   const denials: Denial[] = [];
-  const instance = await instantiateGranted(component, {
-    grants: options.grants,
-    args: [options.programName ?? 'component', ...(options.args ?? [])],
-    onDenied: (d) => {
+  const limits = options.limits ?? {};
+  const outcome = await runGuest(
+    {
+      kind: 'run',
+      info,
+      exportName: runExport[0],
+      grants,
+      args: [path.basename(options.programName ?? 'component'), ...(options.args ?? [])],
+      stdio: options.stdio ?? { stdout: 1, stderr: 2, stdin: grants.stdin ? 0 : undefined },
+    },
+    limits,
+    (d) => {
       denials.push(d);
       options.onDenied?.(d);
     },
-  });
-  const run = instance[runExport[0]] ?? instance.run;
-  try {
-    const result = await run.run();
-    return { exitCode: result && typeof result === 'object' && result.tag === 'err' ? 1 : 0, denials };
-  } catch (e) {
-    if (e instanceof GuestExit) return { exitCode: e.code, denials };
-    if ((e as { payload?: unknown }).payload !== undefined && (e as Error).constructor?.name === 'ComponentError') return { exitCode: 1, denials };
-    throw new RunError('trap', `the guest trapped: ${(e as Error).message}`, { cause: e, exit: 1 });
+  );
+  switch (outcome.tag) {
+    case 'returned': {
+      const result = outcome.value as { tag?: string } | undefined;
+      return { exitCode: result && typeof result === 'object' && result.tag === 'err' ? 1 : 0, denials };
+    }
+    case 'exit':
+      return { exitCode: outcome.code, denials };
+    case 'component-error':
+      return { exitCode: 1, denials };
+    default:
+      throw outcomeError(outcome, limits, 'while running');
   }
 }

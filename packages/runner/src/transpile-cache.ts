@@ -3,12 +3,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { capCoreMemories, isBinaryError } from '@weld/binary';
 import { RunError } from './errors.js';
 
 type CoreModule = unknown;
-const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule>; Module: new (bytes: Uint8Array) => CoreModule } })
-  .WebAssembly;
+/** A core instance as the bindings see it: its exports (memories among them). */
+export interface CoreInstance {
+  exports: Record<string, unknown>;
+}
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      compile(bytes: Uint8Array): Promise<CoreModule>;
+      Module: new (bytes: Uint8Array) => CoreModule;
+      Instance: new (module: CoreModule, imports?: unknown) => CoreInstance;
+      instantiate(module: CoreModule, imports?: unknown): Promise<CoreInstance>;
+    };
+  }
+).WebAssembly;
 
 /** `async` instantiates with promises (commands, calls); `sync` instantiates in one call (a fresh instance per HTTP request). */
 export type InstantiationMode = 'async' | 'sync';
@@ -35,9 +49,31 @@ export function transpileCacheDir(): string {
   return path.join(home, 'cache', 'transpiled');
 }
 
-/** Transpiles once per component digest into `$WELD_HOME/cache/transpiled/<sha256>` (written to a temp dir, then renamed). */
-export async function transpileCached(bytes: Uint8Array, cacheDir = transpileCacheDir(), mode: InstantiationMode = 'async'): Promise<TranspiledComponent> {
-  const key = createHash('sha256').update(bytes).digest('hex');
+let jcoVersion: string | undefined;
+function transpilerVersion(): string {
+  if (jcoVersion) return jcoVersion;
+  // jco's exports map hides its package.json: walk up from its entry point to find it.
+  let dir = path.dirname(createRequire(import.meta.url).resolve('@bytecodealliance/jco'));
+  while (!existsSync(path.join(dir, 'package.json')) || !readFileSync(path.join(dir, 'package.json'), 'utf8').includes('"name": "@bytecodealliance/jco"')) {
+    const up = path.dirname(dir);
+    if (up === dir) return (jcoVersion = 'unknown');
+    dir = up;
+  }
+  return (jcoVersion = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version);
+}
+
+/** A component transpiled into a cache folder: what `openTranspiled` needs, small enough to post to a worker. */
+export interface TranspiledInfo extends Meta {
+  dir: string;
+  mode: InstantiationMode;
+}
+
+/**
+ * Transpiles once per component digest and jco version into `$WELD_HOME/cache/transpiled/<sha256>-jco<ver>`
+ * (written to a temp dir, then renamed), so a jco upgrade never runs bindings an older jco generated.
+ */
+export async function ensureTranspiled(bytes: Uint8Array, cacheDir = transpileCacheDir(), mode: InstantiationMode = 'async'): Promise<TranspiledInfo> {
+  const key = `${createHash('sha256').update(bytes).digest('hex')}-jco${transpilerVersion()}`;
   const dir = path.join(cacheDir, mode === 'async' ? key : `${key}.${mode}`);
   if (!existsSync(path.join(dir, 'meta.json'))) {
     let out: { files: Record<string, Uint8Array>; imports: string[]; exports: [string, string][] };
@@ -61,23 +97,65 @@ export async function transpileCached(bytes: Uint8Array, cacheDir = transpileCac
     }
   }
   const meta = JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8')) as Meta;
+  return { dir, mode, imports: meta.imports, exports: meta.exports };
+}
+
+export interface OpenOptions {
+  /** Caps every linear memory of every core module at this many bytes (see `capCoreMemories`). */
+  maxMemoryBytes?: number;
+  /** Sees every core instance made, e.g. to find its memories after a trap. */
+  onCoreInstance?: (instance: CoreInstance) => void;
+}
+
+/** Loads a transpiled component's bindings; core modules are compiled once per call of this function. */
+export async function openTranspiled(info: TranspiledInfo, options: OpenOptions = {}): Promise<TranspiledComponent> {
+  const { dir, mode } = info;
   const mod = (await import(pathToFileURL(path.join(dir, 'component.js')).href)) as {
-    instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): any;
+    instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>, instantiateCore?: unknown): any;
+  };
+  const coreBytes = (p: string, bytes: Uint8Array): Uint8Array => {
+    if (options.maxMemoryBytes === undefined) return bytes;
+    try {
+      return capCoreMemories(bytes, Math.floor(options.maxMemoryBytes / 65536));
+    } catch (e) {
+      if (isBinaryError(e) && e.code === 'limit-exceeded') throw new RunError('limit-exceeded', `${p}: ${e.message}`, { cause: e, exit: 1 });
+      throw e;
+    }
   };
   const compiled = new Map<string, CoreModule>();
   const compiledSync = (p: string): CoreModule => {
     let m = compiled.get(p);
-    if (!m) compiled.set(p, (m = new wasm.Module(readFileSync(path.join(dir, p)))));
+    if (!m) compiled.set(p, (m = new wasm.Module(coreBytes(p, readFileSync(path.join(dir, p))))));
     return m;
   };
+  const watch = options.onCoreInstance;
+  const instantiateCoreSync = watch
+    ? (module: CoreModule, imports: unknown) => {
+        const instance = new wasm.Instance(module, imports);
+        watch(instance);
+        return instance;
+      }
+    : undefined;
+  const instantiateCoreAsync = watch
+    ? async (module: CoreModule, imports: unknown) => {
+        const instance = await wasm.instantiate(module, imports);
+        watch(instance);
+        return instance;
+      }
+    : undefined;
   return {
     dir,
-    imports: meta.imports,
-    exports: meta.exports,
-    instantiate: (imports) => mod.instantiate(async (p) => wasm.compile(await readFile(path.join(dir, p))), imports),
+    imports: info.imports,
+    exports: info.exports,
+    instantiate: (imports) => mod.instantiate(async (p) => wasm.compile(coreBytes(p, await readFile(path.join(dir, p)))), imports, instantiateCoreAsync),
     instantiateSync: (imports) => {
       if (mode !== 'sync') throw new Error('instantiateSync needs a component transpiled in sync mode');
-      return mod.instantiate(compiledSync, imports) as Record<string, any>;
+      return mod.instantiate(compiledSync, imports, instantiateCoreSync) as Record<string, any>;
     },
   };
+}
+
+/** `ensureTranspiled` then `openTranspiled`, in this thread. */
+export async function transpileCached(bytes: Uint8Array, cacheDir = transpileCacheDir(), mode: InstantiationMode = 'async', options: OpenOptions = {}): Promise<TranspiledComponent> {
+  return openTranspiled(await ensureTranspiled(bytes, cacheDir, mode), options);
 }

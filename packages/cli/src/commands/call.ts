@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolvePolicy } from '@weld/registry';
 import { callFunction, loadRunnable } from '@weld/runner';
 import { emit, exitState, globals, status } from '../context.js';
-import { grantsFrom, withGrantFlags, type GrantFlags } from './grant-flags.js';
+import { grantsFrom, limitsFromFlags, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
 
 export function registerCall(program: Command): void {
   withGrantFlags(
@@ -17,16 +17,20 @@ export function registerCall(program: Command): void {
       '\nArguments are checked against the component\'s own WIT types before it runs. Values are WAVE:\n' +
         '  true  42  -7  3.5  nan  \'x\'  "text"  [1, 2]  (1, "a")  {name: "a", size: 2}  {read, write}\n' +
         '  some(1)  none  ok(1)  err("no")  case-name  case(payload)   (trailing option arguments may be left out)\n' +
-        'The component runs under the same deny-by-default grants as `weld run`. Exits 1 when the function returns err(…).',
+        'The component runs under the same deny-by-default grants and limits as `weld run`; its stdout and stderr go to\n' +
+        'stderr. Exits 1 when the function returns err(…).',
     )
     .action(async (component: string, expression: string, opts: GrantFlags, cmd: Command) => {
       const g = globals(cmd);
+      const grants = grantsFrom(opts);
+      const limits = limitsFromFlags(opts);
       const policy = await resolvePolicy({ policyFile: opts.policy });
       const runnable = await loadRunnable(component, { policy });
       if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
       const result = await callFunction(runnable.bytes, expression, {
-        grants: grantsFrom(opts),
-        onDenied: (d) => process.stderr.write(`weld: denied ${d.attempted}; grant it with ${d.grant}\n`),
+        grants,
+        limits,
+        onDenied: printDenial,
       });
       emit(g, { target: result.target, result: result.wave, ok: result.ok }, () => [result.wave]);
       if (!result.ok) exitState.code = 1;

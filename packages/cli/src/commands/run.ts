@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolvePolicy } from '@weld/registry';
 import { loadRunnable, runCommand } from '@weld/runner';
 import { exitState, globals, status } from '../context.js';
-import { grantsFrom, withGrantFlags, type GrantFlags } from './grant-flags.js';
+import { grantsFrom, limitsFromFlags, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
 
 export function registerRun(program: Command): void {
   withGrantFlags(
@@ -18,11 +18,14 @@ export function registerRun(program: Command): void {
         'expects and weld prints the grant that would allow it. Exits 0 when the guest\'s run succeeds, 1 when it fails\n' +
         '(WASI 0.2 reports only success or failure), or with the code the guest passes to exit-with-code.\n' +
         'With a policy, a reference runs only if it carries a valid signature by a trusted key (checked for the exact digest run).\n' +
-        'Not yet available: --config, --kv, --messaging, --max-memory, --timeout.',
+        'The guest runs in its own thread: --timeout stops it, --max-memory caps its linear memories. Its stdout and\n' +
+        'stderr are written as it writes them (a slow reader slows the guest; control characters are escaped on a\n' +
+        'terminal). Not yet available: --config, --kv, --messaging.',
     )
     .action(async (component: string, args: string[], opts: GrantFlags, cmd: Command) => {
       const g = globals(cmd);
       const grants = grantsFrom(opts);
+      const limits = limitsFromFlags(opts);
       const policy = await resolvePolicy({ policyFile: opts.policy });
       const runnable = await loadRunnable(component, { policy });
       if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
@@ -30,7 +33,8 @@ export function registerRun(program: Command): void {
         grants,
         args,
         programName: component,
-        onDenied: (d) => process.stderr.write(`weld: denied ${d.attempted}; grant it with ${d.grant}\n`),
+        limits,
+        onDenied: printDenial,
       });
       exitState.code = result.exitCode;
     });

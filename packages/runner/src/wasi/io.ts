@@ -1,0 +1,146 @@
+import { shimModule } from '../host-shim.js';
+
+/**
+ * Streams the runner owns (files, stdio) as `wasi:io/streams` resources.
+ *
+ * The guest's `wasi:io/streams` and `wasi:io/poll` classes stay preview2-shim's, because its sockets and HTTP
+ * client hand out streams and pollables of those classes and jco checks every returned resource with
+ * `instanceof`. Ours are subclasses that override every method, so no call on them reaches the shim's I/O
+ * worker; "ready now" pollables are zero-length clock subscriptions.
+ */
+
+/** Where an input stream's bytes come from. `undefined` means end of stream. */
+export interface ByteSource {
+  read(max: number): Uint8Array | undefined;
+  close?(): void;
+}
+
+/** Where an output stream's bytes go; `write` blocks until the bytes are taken (back-pressure). */
+export interface ByteSink {
+  write(bytes: Uint8Array): void;
+  /** Bytes the guest may write now without blocking. */
+  capacity(): number;
+  flush?(): void;
+}
+
+export type StreamErrorPayload = { tag: 'closed' } | { tag: 'last-operation-failed'; val: Error };
+
+const CLOSED: StreamErrorPayload = Object.freeze({ tag: 'closed' });
+
+function failed(e: unknown): StreamErrorPayload {
+  const IoError = shimModule().io.error.Error as new (message: string) => Error;
+  const err = new IoError((e as Error)?.message ?? String(e));
+  Object.assign(err, { code: (e as { payload?: string }).payload });
+  return { tag: 'last-operation-failed', val: err };
+}
+
+export function readyPollable(): object {
+  return shimModule().clocks.monotonicClock.subscribeDuration(0n) as object;
+}
+
+type StreamClass<T> = new (endpoint: T) => object;
+let classes: { Input: StreamClass<ByteSource>; Output: StreamClass<ByteSink> } | undefined;
+
+function streamClasses(): NonNullable<typeof classes> {
+  if (classes) return classes;
+  const { InputStream, OutputStream } = shimModule().io.streams as { InputStream: new () => object; OutputStream: new () => object };
+
+  class SourceStream extends InputStream {
+    readonly #source: ByteSource;
+    #closed = false;
+    constructor(source: ByteSource) {
+      super();
+      this.#source = source;
+    }
+    read(len: bigint): Uint8Array {
+      if (this.#closed) throw CLOSED;
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = this.#source.read(Number(len > 0x100000n ? 0x100000n : len));
+      } catch (e) {
+        throw failed(e);
+      }
+      if (bytes === undefined) {
+        this.#closed = true;
+        throw CLOSED;
+      }
+      return bytes;
+    }
+    blockingRead(len: bigint): Uint8Array {
+      return this.read(len);
+    }
+    skip(len: bigint): bigint {
+      return BigInt(this.read(len).length);
+    }
+    blockingSkip(len: bigint): bigint {
+      return this.skip(len);
+    }
+    subscribe(): object {
+      return readyPollable();
+    }
+    [Symbol.dispose](): void {
+      this.#source.close?.();
+    }
+  }
+
+  class SinkStream extends OutputStream {
+    readonly #sink: ByteSink;
+    constructor(sink: ByteSink) {
+      super();
+      this.#sink = sink;
+    }
+    checkWrite(): bigint {
+      return BigInt(this.#sink.capacity());
+    }
+    write(bytes: Uint8Array): void {
+      try {
+        this.#sink.write(bytes);
+      } catch (e) {
+        throw failed(e);
+      }
+    }
+    blockingWriteAndFlush(bytes: Uint8Array): void {
+      this.write(bytes);
+      this.flush();
+    }
+    flush(): void {
+      try {
+        this.#sink.flush?.();
+      } catch (e) {
+        throw failed(e);
+      }
+    }
+    blockingFlush(): void {
+      this.flush();
+    }
+    writeZeroes(len: bigint): void {
+      this.write(new Uint8Array(Number(len)));
+    }
+    blockingWriteZeroesAndFlush(len: bigint): void {
+      this.blockingWriteAndFlush(new Uint8Array(Number(len)));
+    }
+    splice(src: { read(len: bigint): Uint8Array; blockingRead(len: bigint): Uint8Array }, len: bigint): bigint {
+      const bytes = src.read(len);
+      this.write(bytes);
+      return BigInt(bytes.length);
+    }
+    blockingSplice(src: { read(len: bigint): Uint8Array; blockingRead(len: bigint): Uint8Array }, len: bigint): bigint {
+      const bytes = src.blockingRead(len);
+      this.blockingWriteAndFlush(bytes);
+      return BigInt(bytes.length);
+    }
+    subscribe(): object {
+      return readyPollable();
+    }
+  }
+
+  return (classes = { Input: SourceStream, Output: SinkStream });
+}
+
+export function inputStream(source: ByteSource): object {
+  return new (streamClasses().Input)(source);
+}
+
+export function outputStream(sink: ByteSink): object {
+  return new (streamClasses().Output)(sink);
+}
