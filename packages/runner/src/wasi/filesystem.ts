@@ -328,6 +328,14 @@ function descriptorClass() {
       }
     }
 
+    createDirectoryAt(p: string): void {
+      this.#mutating('making a directory');
+      beneath(this.fd, p, false, (r) => {
+        if (r.name === '.') throw new WasiFsError('exist');
+        mkdirSync(at(r.dirFd, r.name), 0o755);
+      });
+    }
+
     stat() {
       try {
         return descriptorStat(fstatSync(this.fd, { bigint: true }));
