@@ -5,6 +5,7 @@ import { GuestExit, type Denial } from './host.js';
 import type { Grants } from './grants.js';
 import { instantiateGranted, versionless } from './instance.js';
 import { transpileCached } from './transpile-cache.js';
+import { waveToParams } from './wave/params.js';
 import { parseWaveCall, parseWaveValue } from './wave/syntax.js';
 import { camel, jsToWave, kindOf, typeName, waveToJs } from './wave/typed.js';
 
@@ -89,17 +90,7 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
   if (wit.kind !== 'component') throw new RunError('not-a-component', 'this is a binary WIT package, not a component: there is nothing to call');
   const { resolve, world } = wit;
   const target = findExport(resolve, world, call.target);
-  const params = target.func.params;
-  if (call.args.length > params.length) {
-    throw new RunError('wave-invalid', `${displayName(target)} takes ${params.length} argument${params.length === 1 ? '' : 's'}, ${call.args.length} given`);
-  }
-  const args = params.map((p, i) => {
-    const node = call.args[i];
-    if (node) return waveToJs(resolve, p.type, node, expression);
-    const k = kindOf(resolve, p.type);
-    if (typeof k === 'object' && k.tag === 'option') return undefined; // trailing options may be left out
-    throw new RunError('wave-invalid', `missing argument ${p.name}: ${typeName(resolve, p.type)} of ${displayName(target)}`);
-  });
+  const args = waveToParams(resolve, target.func.params, call, expression, displayName(target));
 
   const component = await transpileCached(bytes);
   const denials: Denial[] = [];
