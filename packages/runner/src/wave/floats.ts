@@ -29,8 +29,9 @@ function shortestF32(v: number): { digits: string; point: number } {
     // The nearest p-digit decimal may fall outside f32's rounding interval at a power of two while a neighbour fits.
     for (const d of [base - 1n, base, base + 1n]) {
       if (d <= 0n) continue;
-      const value = Number(`${d}e${scale}`);
-      if (Math.fround(value) !== v) continue;
+      const text = `${d}e${scale}`;
+      if (parseF32(text) !== v) continue;
+      const value = Number(text);
       const err = Math.abs(value - v);
       if (!best || err < best.err) best = { d, err };
     }
