@@ -129,6 +129,25 @@ describe('WAVE values', () => {
     expect(toJs('f', '1.000000059604644775390625')).toBe(1);
   });
 
+  it('printed floats read back to the same bits, and f64s use as few digits as JavaScript does', () => {
+    const bits = new Uint32Array(2);
+    const asF32 = new Float32Array(bits.buffer, 0, 1);
+    const asF64 = new Float64Array(bits.buffer);
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let i = 0; i < 2000; i++) {
+      bits[0] = next();
+      bits[1] = next();
+      const f = asF32[0]!;
+      if (!Number.isNaN(f)) expect(toJs('f', jsToWave(resolve, type('f'), f))).toBe(f);
+      const d = asF64[0]!;
+      if (Number.isNaN(d)) continue;
+      const printed = jsToWave(resolve, type('g'), d);
+      expect(toJs('g', printed)).toBe(d);
+      expect(printed.replace(/[-.]/g, '').replace(/^0+|0+$/g, '')).toBe(d.toExponential().replace(/e.*$/, '').replace(/[-.]/g, ''));
+    }
+  });
+
   it('escapes labels, chars and strings as wasm-wave does', () => {
     expect(toJs('n', '%none')).toEqual({ tag: 'none', val: undefined });
     expect(toJs('n', '%some(1)')).toEqual({ tag: 'some', val: 1 });
