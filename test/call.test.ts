@@ -34,12 +34,16 @@ describe('weld call: exported functions with WAVE arguments and results', () => 
   it('bad calls are typed errors with a caret or the list of exports, before anything runs', async () => {
     const wrongType = await weld(['call', calc(), 'calc.add(2, "x")']);
     expect(wrongType.code).toBe(2);
-    expect(wrongType.stderr).toContain('error[wave-invalid]: expected a value of type s32, found a string (column 13)');
+    expect(wrongType.stderr).toContain('error[wave-invalid]: invalid value type: expected a value of type s32, found a string (column 13)');
     expect(wrongType.stderr).toContain('  calc.add(2, "x")\n              ^');
     const range = await weld(['call', calc(), 'calc.add(2147483648, 0)']);
     expect(range.stderr).toContain('2147483648 is out of range for s32');
     const missing = await weld(['call', calc(), 'calc.add(1)']);
     expect(missing.stderr).toContain('missing argument b: s32 of demo:calc/calc@0.1.0#add');
+    const deep = await weld(['call', calc(), `calc.sum(${'['.repeat(100_000)})`]);
+    expect(deep.code).toBe(2);
+    expect(deep.stderr).toContain('error[wave-invalid]: value nesting too deep: values nest at most 100 deep');
+    expect(deep.stderr).not.toContain('    at ');
     const unknown = await weld(['call', calc(), 'calc.mul(1, 2)']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('error[export-not-found]: the component exports no function calc.mul');

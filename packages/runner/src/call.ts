@@ -8,6 +8,7 @@ import type { Limits } from './limits.js';
 import { outcomeError } from './sandbox/outcome.js';
 import { runGuest } from './sandbox/sandbox.js';
 import { ensureTranspiled } from './transpile-cache.js';
+import { waveToParams } from './wave/params.js';
 import { parseWaveCall, parseWaveValue } from './wave/syntax.js';
 import { camel, jsToWave, kindOf, typeName, waveToJs } from './wave/typed.js';
 
@@ -95,17 +96,7 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
   if (wit.kind !== 'component') throw new RunError('not-a-component', 'this is a binary WIT package, not a component: there is nothing to call');
   const { resolve, world } = wit;
   const target = findExport(resolve, world, call.target);
-  const params = target.func.params;
-  if (call.args.length > params.length) {
-    throw new RunError('wave-invalid', `${displayName(target)} takes ${params.length} argument${params.length === 1 ? '' : 's'}, ${call.args.length} given`);
-  }
-  const args = params.map((p, i) => {
-    const node = call.args[i];
-    if (node) return waveToJs(resolve, p.type, node, expression);
-    const k = kindOf(resolve, p.type);
-    if (typeof k === 'object' && k.tag === 'option') return undefined; // trailing options may be left out
-    throw new RunError('wave-invalid', `missing argument ${p.name}: ${typeName(resolve, p.type)} of ${displayName(target)}`);
-  });
+  const args = waveToParams(resolve, target.func.params, call, expression, displayName(target));
 
   checkGrants(options.grants);
   const info = await ensureTranspiled(bytes);

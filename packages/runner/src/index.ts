@@ -11,6 +11,8 @@ export type { GuestTask, GuestOutcome } from './sandbox/protocol.js';
 export { callFunction, type CallOptions, type CallResult } from './call.js';
 export { parseWaveCall, parseWaveValue, type WaveCall, type WaveNode } from './wave/syntax.js';
 export { waveToJs, jsToWave } from './wave/typed.js';
+export { waveToParams, type WaveParam } from './wave/params.js';
+export { WaveError, waveErrorText, type WaveErrorKind } from './wave/errors.js';
 export { serveHttp, type ServeOptions, type HttpService, type RequestFailure } from './serve.js';
 export { loadTestSpec, parseTestSpec, type TestSpec, type TestCase, type CallCase, type HttpCase, type SpecLocation } from './test/spec.js';
 export { runTestSpec, type SpecResult, type CaseResult, type CaseFailure } from './test/run-spec.js';

@@ -1,224 +1,229 @@
-import { RunError } from '../errors.js';
+import { WaveError, debugQuote, type Span } from './errors.js';
+import { Lexer, type Token, type TokenKind } from './lex.js';
 
 /**
- * Untyped WAVE syntax (https://github.com/bytecodealliance/wasm-tools/tree/main/crates/wasm-wave). Bools, enums,
- * variants, options and results all parse as a `label` case; the WIT type decides what it means.
+ * Untyped WAVE (https://github.com/bytecodealliance/wasm-tools/tree/main/crates/wasm-wave), parsed as wasm-wave's
+ * parser.rs does: the keywords `true`, `false`, `some`, `none`, `ok`, `err` make bools, options and results, and a
+ * `%`-prefixed label is always a plain label (an enum or variant case such as `%none`). Char and string literals
+ * keep only their span; they are decoded when typed.
  */
-export type WaveNode =
-  | { kind: 'number'; text: string; at: number }
-  | { kind: 'char'; value: string; at: number }
-  | { kind: 'string'; value: string; at: number }
-  | { kind: 'label'; name: string; payload?: WaveNode; at: number }
-  | { kind: 'tuple'; items: WaveNode[]; at: number }
-  | { kind: 'list'; items: WaveNode[]; at: number }
-  | { kind: 'record'; fields: Array<{ name: string; value: WaveNode; at: number }>; at: number }
-  | { kind: 'flags'; names: string[]; at: number };
+export type WaveNode = Span &
+  (
+    | { kind: 'bool'; value: boolean }
+    | { kind: 'number'; text: string }
+    | { kind: 'char' }
+    | { kind: 'string'; multiline: boolean }
+    | { kind: 'tuple'; items: WaveNode[] }
+    | { kind: 'list'; items: WaveNode[] }
+    | { kind: 'record'; fields: Array<Span & { name: string; value: WaveNode }> }
+    | { kind: 'label'; name: string; payload?: WaveNode }
+    | { kind: 'option'; payload?: WaveNode }
+    | { kind: 'result'; ok: boolean; payload?: WaveNode }
+    | { kind: 'flags'; names: string[] }
+  );
 
 /** `target(args…)`: the function named as the caller wrote it, and its arguments. */
 export interface WaveCall {
   target: string;
   args: WaveNode[];
+  /** Where the target is written. */
+  targetSpan: Span;
+  /** The parenthesized arguments; undefined for `target()`. */
+  argsSpan?: Span;
 }
 
-const LABEL_RE = /^%?[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*/;
+/** wasm-wave's limit; it also keeps the recursive descent far from the JavaScript stack's. */
+export const MAX_DEPTH = 100;
 
-/** Position-aware reader over one WAVE text; errors carry the column and a caret under it. */
-class Reader {
-  pos = 0;
-  constructor(readonly text: string) {}
+const CLOSER_TEXT: Partial<Record<TokenKind, string>> = { ParenClose: ')', BracketClose: ']', BraceClose: '}' };
+const TOKEN_TEXT: Partial<Record<TokenKind, string>> = {
+  BraceOpen: "'{'", BraceClose: "'}'", ParenOpen: "'('", ParenClose: "')'", BracketOpen: "'['", BracketClose: "']'",
+  Colon: "':'", Comma: "','", Number: 'a number', LabelOrKeyword: 'a label', Char: 'a char', String: 'a string', MultilineString: 'a string',
+};
 
-  fail(message: string, at = this.pos): never {
-    throw waveSyntaxError(this.text, at, message);
+class Parser {
+  private token!: Token;
+  private depth = 0;
+  readonly lex: Lexer;
+
+  constructor(
+    readonly text: string,
+    pos = 0,
+  ) {
+    this.lex = new Lexer(text, pos);
   }
 
-  skipSpace(): void {
-    for (;;) {
-      const c = this.text[this.pos];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.pos++;
-      else if (c === '/' && this.text[this.pos + 1] === '/') {
-        while (this.pos < this.text.length && this.text[this.pos] !== '\n') this.pos++;
-      } else return;
+  advance(): Token {
+    const t = this.lex.next();
+    if (!t) throw new WaveError('unexpected-end', this.lex.span, undefined, this.text, 'the value is incomplete');
+    this.token = t;
+    return t;
+  }
+
+  expect(kind: TokenKind, wanted: string): void {
+    if (this.token.kind !== kind) this.unexpected(wanted);
+  }
+
+  unexpected(wanted = 'a value'): never {
+    const t = this.token;
+    throw new WaveError('unexpected-token', t, t.kind, this.text, `expected ${wanted}, found ${TOKEN_TEXT[t.kind] ?? t.kind}`);
+  }
+
+  slice(span: Span = this.token): string {
+    return this.text.slice(span.at, span.end);
+  }
+
+  node(): WaveNode {
+    if (this.depth >= MAX_DEPTH) {
+      throw new WaveError('nesting-too-deep', this.lex.span, undefined, this.text, `values nest at most ${MAX_DEPTH} deep`);
+    }
+    this.depth++;
+    try {
+      return this.nodeInner();
+    } finally {
+      this.depth--;
     }
   }
 
-  peek(): string | undefined {
-    this.skipSpace();
-    return this.text[this.pos];
-  }
-
-  eat(ch: string): boolean {
-    if (this.peek() === ch) {
-      this.pos++;
-      return true;
+  private nodeInner(): WaveNode {
+    const t = this.advance();
+    const leaf = { at: t.at, end: t.end };
+    switch (t.kind) {
+      case 'Number': return { kind: 'number', text: this.slice(), ...leaf };
+      case 'Char': return { kind: 'char', ...leaf };
+      case 'String': return { kind: 'string', multiline: false, ...leaf };
+      case 'MultilineString': return { kind: 'string', multiline: true, ...leaf };
+      case 'ParenOpen': return this.tuple();
+      case 'BracketOpen': return { kind: 'list', ...this.sequence('BracketClose') };
+      case 'BraceOpen': return this.recordOrFlags();
+      case 'LabelOrKeyword': break;
+      default: return this.unexpected();
     }
-    return false;
-  }
-
-  expect(ch: string, what: string): void {
-    if (!this.eat(ch)) this.fail(`expected ${what}, found ${this.describeHere()}`);
-  }
-
-  describeHere(): string {
-    const c = this.peek();
-    return c === undefined ? 'the end of the input' : `'${c}'`;
-  }
-
-  label(): string {
-    this.skipSpace();
-    const m = LABEL_RE.exec(this.text.slice(this.pos));
-    if (!m) this.fail(`expected a label, found ${this.describeHere()}`);
-    this.pos += m[0].length;
-    return m[0].startsWith('%') ? m[0].slice(1) : m[0];
-  }
-
-  value(): WaveNode {
-    const c = this.peek();
-    const at = this.pos;
-    if (c === undefined) this.fail('expected a value, found the end of the input');
-    if (c === '"') return { kind: 'string', value: this.string(), at };
-    if (c === "'") return { kind: 'char', value: this.char(), at };
-    if (c === '(') return { kind: 'tuple', items: this.sequence('(', ')'), at };
-    if (c === '[') return { kind: 'list', items: this.sequence('[', ']'), at };
-    if (c === '{') return this.braces();
-    if (c === '-' || (c >= '0' && c <= '9')) return this.number();
-    if (c === '%' || /[a-zA-Z]/.test(c)) {
-      const name = this.label();
-      if (name === 'inf' || name === 'nan') return { kind: 'number', text: name, at };
-      const payload = this.peek() === '(' ? this.parenthesized() : undefined;
-      return { kind: 'label', name, payload, at };
+    switch (this.slice()) {
+      case 'true': return { kind: 'bool', value: true, ...leaf };
+      case 'false': return { kind: 'bool', value: false, ...leaf };
+      case 'inf': case 'nan': return { kind: 'number', text: this.slice(), ...leaf };
+      case 'some': {
+        this.advance();
+        this.expect('ParenOpen', "'(' after some");
+        return { kind: 'option', payload: this.payload(), at: t.at, end: this.token.end };
+      }
+      case 'none': return { kind: 'option', ...leaf };
+      case 'ok': case 'err': {
+        const payload = this.lex.peek() === 'ParenOpen' ? (this.advance(), this.payload()) : undefined;
+        return { kind: 'result', ok: this.slice(t) === 'ok', payload, at: t.at, end: this.token.end };
+      }
     }
-    return this.fail(`expected a value, found '${c}'`);
+    const name = labelName(this.slice());
+    if (this.lex.peek() !== 'ParenOpen') return { kind: 'label', name, ...leaf };
+    this.advance();
+    return { kind: 'label', name, payload: this.payload(), at: t.at, end: this.token.end };
   }
 
-  private parenthesized(): WaveNode {
-    this.expect('(', "'('");
-    const v = this.value();
-    this.expect(')', "')'");
+  /** The value after `(` and the `)` closing it. */
+  private payload(): WaveNode {
+    const v = this.node();
+    this.advance();
+    this.expect('ParenClose', "')'");
     return v;
   }
 
-  sequence(open: string, close: string): WaveNode[] {
-    this.expect(open, `'${open}'`);
+  tuple(): WaveNode {
+    const seq = this.sequence('ParenClose');
+    if (seq.items.length === 0) throw new WaveError('empty-tuple', seq, undefined, this.text, 'a tuple has at least one element');
+    return { kind: 'tuple', ...seq };
+  }
+
+  /** Comma-separated values up to `close` (the opening token is current); a trailing comma is allowed. */
+  private sequence(close: TokenKind): Span & { items: WaveNode[] } {
+    const at = this.token.at;
     const items: WaveNode[] = [];
-    while (!this.eat(close)) {
-      items.push(this.value());
-      if (!this.eat(',')) {
-        this.expect(close, `',' or '${close}'`);
+    if (this.lex.peek() === close) {
+      this.advance();
+      return { items, at, end: this.token.end };
+    }
+    for (;;) {
+      items.push(this.node());
+      if (this.advance().kind === 'Comma') {
+        if (this.lex.peek() !== close) continue;
+        this.advance();
         break;
       }
+      this.expect(close, `',' or '${CLOSER_TEXT[close]}'`);
+      break;
     }
-    return items;
+    return { items, at, end: this.token.end };
   }
 
-  private braces(): WaveNode {
-    const at = this.pos;
-    this.expect('{', "'{'");
-    if (this.eat(':')) {
-      this.expect('}', "'}' after '{:'");
-      return { kind: 'record', fields: [], at };
+  private recordOrFlags(): WaveNode {
+    const at = this.token.at;
+    this.advance();
+    if (this.token.kind === 'Colon') {
+      this.advance();
+      this.expect('BraceClose', "'}' after '{:'");
+      return { kind: 'record', fields: [], at, end: this.token.end };
     }
-    if (this.eat('}')) return { kind: 'flags', names: [], at };
-    const firstAt = this.pos;
-    const first = this.label();
-    if (this.eat(':')) {
-      const fields = [{ name: first, value: this.value(), at: firstAt }];
-      while (this.eat(',')) {
-        if (this.peek() === '}') break;
-        const fieldAt = this.pos;
-        const name = this.label();
-        this.expect(':', `':' after field ${name}`);
-        fields.push({ name, value: this.value(), at: fieldAt });
-      }
-      this.expect('}', "',' or '}'");
-      return { kind: 'record', fields, at };
-    }
-    const names = [first];
-    while (this.eat(',')) {
-      if (this.peek() === '}') break;
-      names.push(this.label());
-    }
-    this.expect('}', "',' or '}'");
-    return { kind: 'flags', names, at };
+    if (this.token.kind === 'BraceClose') return { kind: 'flags', names: [], at, end: this.token.end };
+    return this.lex.peek() === 'Colon' ? this.record(at) : this.flags(at);
   }
 
-  private number(): WaveNode {
-    const at = this.pos;
-    if (this.text.startsWith('-inf', this.pos)) {
-      this.pos += 4;
-      return { kind: 'number', text: '-inf', at };
-    }
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(this.pos));
-    if (!m) this.fail(`expected a number, found ${this.describeHere()}`);
-    this.pos += m[0].length;
-    return { kind: 'number', text: m[0], at };
+  private label(): Span & { name: string } {
+    this.expect('LabelOrKeyword', 'a label');
+    return { name: labelName(this.slice()), at: this.token.at, end: this.token.end };
   }
 
-  private escape(): string {
-    const at = this.pos;
-    const c = this.text[this.pos++];
-    switch (c) {
-      case "'": case '"': case '\\': return c;
-      case 't': return '\t';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 'u': {
-        const m = /^\{([0-9a-fA-F]{1,6})\}/.exec(this.text.slice(this.pos));
-        const cp = m ? parseInt(m[1]!, 16) : NaN;
-        if (!m || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) this.fail('invalid \\u{…} escape: expected a Unicode scalar value in hex', at - 1);
-        this.pos += m[0].length;
-        return String.fromCodePoint(cp);
-      }
-      default:
-        return this.fail(`unknown escape \\${c ?? ''}`, at - 1);
-    }
-  }
-
-  private string(): string {
-    const start = this.pos;
-    this.pos++;
-    let out = '';
+  private record(at: number): WaveNode {
+    const fields: Array<Span & { name: string; value: WaveNode }> = [];
+    const seen = new Set<string>();
     for (;;) {
-      const c = this.text[this.pos];
-      if (c === undefined || c === '\n') this.fail('unterminated string', start);
-      this.pos++;
-      if (c === '"') return out;
-      out += c === '\\' ? this.escape() : c;
+      const label = this.label();
+      if (seen.has(label.name)) throw new WaveError('duplicate-field', label, debugQuote(label.name), this.text, `${label.name} is given twice`);
+      seen.add(label.name);
+      this.advance();
+      this.expect('Colon', `':' after field ${label.name}`);
+      fields.push({ ...label, value: this.node() });
+      if (this.advance().kind === 'Comma') this.advance();
+      if (this.token.kind === 'BraceClose') break;
     }
+    return { kind: 'record', fields, at, end: this.token.end };
   }
 
-  private char(): string {
-    const start = this.pos;
-    this.pos++;
-    let value: string;
-    if (this.text[this.pos] === '\\') {
-      this.pos++;
-      value = this.escape();
-    } else {
-      const cp = this.text.codePointAt(this.pos);
-      if (cp === undefined || cp === 0x27 || cp === 0x0a) this.fail('expected one character between quotes', start);
-      value = String.fromCodePoint(cp);
-      this.pos += value.length;
+  private flags(at: number): WaveNode {
+    const names: string[] = [];
+    for (;;) {
+      const label = this.label();
+      if (names.includes(label.name)) throw new WaveError('duplicate-flag', label, debugQuote(label.name), this.text, `${label.name} is given twice`);
+      names.push(label.name);
+      if (this.advance().kind === 'Comma') this.advance();
+      if (this.token.kind === 'BraceClose') break;
     }
-    if (this.text[this.pos] !== "'") this.fail('a char holds exactly one character; use "…" for a string', start);
-    this.pos++;
-    return value;
+    return { kind: 'flags', names, at, end: this.token.end };
+  }
+
+  /** Refuses anything but whitespace and comments after what was parsed. */
+  finish(what: string): void {
+    const { pos } = this.lex;
+    let span: Span;
+    try {
+      if (!this.lex.next()) return;
+      span = this.lex.span;
+    } catch {
+      span = this.lex.span;
+    }
+    this.lex.pos = pos;
+    throw new WaveError('trailing-characters', span, undefined, this.text, `unexpected ${JSON.stringify(this.slice(span))} after ${what}`);
   }
 }
 
-export function waveSyntaxError(text: string, at: number, message: string): RunError {
-  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  const lineEnd = text.indexOf('\n', at);
-  const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
-  return new RunError('wave-invalid', `${message} (column ${at - lineStart + 1})`, {
-    detail: `  ${line}\n  ${' '.repeat(at - lineStart)}^`,
-  });
+function labelName(raw: string): string {
+  return raw.startsWith('%') ? raw.slice(1) : raw;
 }
 
 /** Parses one WAVE value (surrounding whitespace and comments allowed). */
 export function parseWaveValue(text: string): WaveNode {
-  const r = new Reader(text);
-  const v = r.value();
-  if (r.peek() !== undefined) r.fail(`unexpected ${r.describeHere()} after the value`);
+  const p = new Parser(text);
+  const v = p.node();
+  p.finish('the value');
   return v;
 }
 
@@ -228,12 +233,18 @@ export function parseWaveValue(text: string): WaveNode {
  */
 export function parseWaveCall(text: string): WaveCall {
   const open = text.indexOf('(');
-  if (open < 0) throw waveSyntaxError(text, text.length, "expected '(' and the arguments, e.g. calc.add(1, 2)");
-  const target = text.slice(0, open).trim();
-  if (!target) throw waveSyntaxError(text, open, 'expected a function name before (');
-  const r = new Reader(text);
-  r.pos = open;
-  const args = r.sequence('(', ')');
-  if (r.peek() !== undefined) r.fail(`unexpected ${r.describeHere()} after the call`);
-  return { target, args };
+  const lead = text.length - text.trimStart().length;
+  const targetSpan = { at: lead, end: lead + text.slice(lead, open < 0 ? undefined : open).trimEnd().length };
+  if (open < 0) throw new WaveError('unexpected-end', { at: text.length, end: text.length }, undefined, text, "expected '(' and the arguments, e.g. calc.add(1, 2)");
+  if (targetSpan.end === targetSpan.at) throw new WaveError('invalid-params', { at: open, end: open + 1 }, undefined, text, 'expected a function name before (');
+  const p = new Parser(text, open);
+  p.advance();
+  let call: WaveCall = { target: text.slice(targetSpan.at, targetSpan.end), args: [], targetSpan };
+  if (p.lex.peek() === 'ParenClose') p.advance();
+  else {
+    const tuple = p.tuple() as WaveNode & { kind: 'tuple' };
+    call = { ...call, args: tuple.items, argsSpan: { at: tuple.at, end: tuple.end } };
+  }
+  p.finish('the call');
+  return call;
 }

@@ -1,6 +1,9 @@
 import type { PrimitiveType, Resolve, Type, TypeDefKind } from '@weld/wit-tools';
 import { RunError } from '../errors.js';
-import { waveSyntaxError, type WaveNode } from './syntax.js';
+import { WaveError, debugQuote } from './errors.js';
+import { formatFloat, parseF32, parseF64 } from './floats.js';
+import { decodeChar, decodeMultiline, decodeString, printChar, printString } from './strings.js';
+import type { WaveNode } from './syntax.js';
 
 /**
  * WAVE values ⇄ the JavaScript values jco's generated bindings take and return: integers up to 32 bits and
@@ -8,6 +11,8 @@ import { waveSyntaxError, type WaveNode } from './syntax.js';
  * records and flags as objects with lowerCamelCase keys, tuples as arrays, enums as case-name strings,
  * variants as `{ tag, val }`, `option<T>` as T | undefined (a nested option as `{ tag: 'some'|'none', val }`),
  * and results as `{ tag: 'ok'|'err', val }` (at the top of a return value jco throws the `err` instead).
+ * Typing follows wasm-wave's ast.rs: its error kinds and spans, and its "flattened" `some`/`ok` (a bare payload)
+ * where the payload is neither an option nor a result.
  */
 
 const INT_RANGES: Record<string, [bigint, bigint]> = {
@@ -20,7 +25,11 @@ const TYPED_ARRAYS: Record<string, new (values: ArrayLike<number> & ArrayLike<bi
   u64: BigUint64Array as never, s64: BigInt64Array as never, f32: Float32Array, f64: Float64Array,
 };
 
+/** Labels the parser would read as something else; wasm-wave's writer prefixes such enum and variant cases with `%`. */
 const KEYWORDS = new Set(['true', 'false', 'inf', 'nan', 'some', 'none', 'ok', 'err']);
+
+/** Printing recurses once per level of the value's type; deeper than this is a crafted type, not data. */
+const MAX_PRINT_DEPTH = 1000;
 
 /** jco's field and flag names: kebab-case to lowerCamelCase (`max-len` → `maxLen`, `HTTP-code` → `httpCode`). */
 export function camel(name: string): string {
@@ -62,42 +71,74 @@ export function kindOf(resolve: Resolve, type: Type): TypeDefKind | PrimitiveTyp
   }
 }
 
-function isOptionOrResult(resolve: Resolve, type: Type): boolean {
+function tagOf(resolve: Resolve, type: Type): string {
   const k = kindOf(resolve, type);
-  return typeof k === 'object' && (k.tag === 'option' || k.tag === 'result');
+  return typeof k === 'string' ? k : k.tag;
 }
 
-/** Converts parsed WAVE to a jco argument of `type`; `text` is the source for error carets. */
+/** wasm-wave accepts a bare payload for `some(…)` or `ok(…)` unless that would be ambiguous. */
+function flattenable(resolve: Resolve, type: Type): boolean {
+  const tag = tagOf(resolve, type);
+  return tag !== 'option' && tag !== 'result';
+}
+
+function describe(node: WaveNode, text: string): string {
+  switch (node.kind) {
+    case 'number': return `the number ${node.text}`;
+    case 'bool': return String(node.value);
+    case 'string': return 'a string';
+    case 'char': return 'a char';
+    case 'label': return node.payload ? `${node.name}(…)` : node.name;
+    case 'option': return node.payload ? 'some(…)' : 'none';
+    case 'result': return text.slice(node.at, node.end).startsWith('ok') ? (node.payload ? 'ok(…)' : 'ok') : node.payload ? 'err(…)' : 'err';
+    case 'record': return 'a record';
+    case 'flags': return 'flags';
+    default: return `a ${node.kind}`;
+  }
+}
+
+/** Converts parsed WAVE to a jco argument of `type`; `text` is the source the node was parsed from. */
 export function waveToJs(resolve: Resolve, type: Type, node: WaveNode, text: string): unknown {
-  const fail = (message: string, at = node.at): never => {
-    throw waveSyntaxError(text, at, message);
-  };
   const want = typeName(resolve, type);
-  const mismatch = (): never => fail(`expected a value of type ${want}, found ${describe(node)}`);
+  const error = (kind: 'invalid-type' | 'invalid-value', explanation: string): never => {
+    throw new WaveError(kind, node, undefined, text, explanation);
+  };
+  const valueError = (detail: string, explanation?: string): never => {
+    throw new WaveError('wasm-value', node, detail, text, explanation);
+  };
+  const mismatch = (): never => error('invalid-type', `expected a value of type ${want}, found ${describe(node, text)}`);
+  /** wasm-wave's `to_wasm_maybe_payload`: a case's payload must be there exactly when its type has one. */
+  const payloadOf = (caseName: string, payloadType: Type | undefined, payload: WaveNode | undefined): unknown => {
+    if (payloadType !== undefined && payload) return waveToJs(resolve, payloadType, payload, text);
+    if (payloadType === undefined && !payload) return undefined;
+    if (payloadType !== undefined) return valueError(`missing payload for ${debugQuote(caseName)} case`, `case ${caseName} of ${want} needs a payload: ${caseName}(…)`);
+    return valueError(`unexpected payload for ${debugQuote(caseName)} case`, `case ${caseName} of ${want} has no payload`);
+  };
   const k = kindOf(resolve, type);
   if (typeof k === 'string') {
     switch (k) {
       case 'bool':
-        if (node.kind === 'label' && !node.payload && (node.name === 'true' || node.name === 'false')) return node.name === 'true';
-        return mismatch();
+        return node.kind === 'bool' ? node.value : mismatch();
       case 'string':
-        return node.kind === 'string' ? node.value : mismatch();
+        if (node.kind !== 'string') return mismatch();
+        return node.multiline ? decodeMultiline(text, node) : decodeString(text, node);
       case 'char':
-        return node.kind === 'char' ? node.value : mismatch();
+        return node.kind === 'char' ? decodeChar(text, node) : mismatch();
       case 'f32':
-      case 'f64': {
-        if (node.kind !== 'number') return mismatch();
-        const v = node.text === 'nan' ? NaN : node.text === 'inf' ? Infinity : node.text === '-inf' ? -Infinity : Number(node.text);
-        return k === 'f32' ? Math.fround(v) : v;
-      }
+        return node.kind === 'number' ? parseF32(node.text) : mismatch();
+      case 'f64':
+        return node.kind === 'number' ? parseF64(node.text) : mismatch();
       case 'error-context':
-        return fail('error-context values cannot be written in WAVE');
+        return error('invalid-type', 'error-context values cannot be written in WAVE');
       default: {
         if (node.kind !== 'number') return mismatch();
-        if (!/^-?(0|[1-9][0-9]*)$/.test(node.text)) return fail(`expected an integer of type ${k}, found ${node.text}`);
-        const v = BigInt(node.text);
         const [lo, hi] = INT_RANGES[k]!;
-        if (v < lo || v > hi) return fail(`${node.text} is out of range for ${k} (${lo}..${hi})`);
+        // Rust's integer parsing: digits only, and no sign at all for an unsigned type (`-0` is not a u8).
+        if (!/^-?(0|[1-9][0-9]*)$/.test(node.text) || (lo === 0n && node.text.startsWith('-'))) {
+          return error('invalid-value', `expected ${lo === 0n ? 'an unsigned' : 'an'} integer of type ${k}, found ${node.text}`);
+        }
+        const v = BigInt(node.text);
+        if (v < lo || v > hi) return error('invalid-value', `${node.text} is out of range for ${k} (${lo}..${hi})`);
         return k === 'u64' || k === 's64' ? v : Number(v);
       }
     }
@@ -106,7 +147,7 @@ export function waveToJs(resolve: Resolve, type: Type, node: WaveNode, text: str
     case 'list':
     case 'fixed-length-list': {
       if (node.kind !== 'list') return mismatch();
-      if (k.tag === 'fixed-length-list' && node.items.length !== k.size) return fail(`expected ${k.size} elements for ${want}, found ${node.items.length}`);
+      if (k.tag === 'fixed-length-list' && node.items.length !== k.size) return valueError(`expected ${k.size} list elements; got ${node.items.length}`);
       const items = node.items.map((item) => waveToJs(resolve, k.type, item, text));
       const elem = kindOf(resolve, k.type);
       const Typed = typeof elem === 'string' ? TYPED_ARRAYS[elem] : undefined;
@@ -114,139 +155,110 @@ export function waveToJs(resolve: Resolve, type: Type, node: WaveNode, text: str
     }
     case 'tuple': {
       if (node.kind !== 'tuple') return mismatch();
-      if (node.items.length !== k.types.length) return fail(`expected ${k.types.length} elements for ${want}, found ${node.items.length}`);
+      if (node.items.length !== k.types.length) return valueError(`expected ${k.types.length} tuple elements; got ${node.items.length}`);
       return node.items.map((item, i) => waveToJs(resolve, k.types[i]!, item, text));
     }
     case 'record': {
-      if (node.kind !== 'record' && !(node.kind === 'flags' && node.names.length === 0)) return mismatch();
-      const given = node.kind === 'record' ? node.fields : [];
+      if (node.kind !== 'record') return mismatch();
       const out: Record<string, unknown> = {};
-      for (const f of given) {
-        if (!k.fields.some((d) => d.name === f.name)) fail(`${want} has no field ${f.name} (fields: ${k.fields.map((d) => d.name).join(', ')})`, f.at);
-        if (f.name in out) fail(`field ${f.name} given twice`, f.at);
-      }
       for (const field of k.fields) {
-        const entry = given.find((f) => f.name === field.name);
+        const entry = node.fields.find((f) => f.name === field.name);
         if (entry) out[camel(field.name)] = waveToJs(resolve, field.type, entry.value, text);
-        else if (typeof kindOf(resolve, field.type) === 'object' && (kindOf(resolve, field.type) as TypeDefKind).tag === 'option') out[camel(field.name)] = undefined;
-        else fail(`missing field ${field.name} of ${want}`);
+        else if (tagOf(resolve, field.type) === 'option') out[camel(field.name)] = noneOf(resolve, field.type);
+        else valueError(`missing field ${debugQuote(field.name)}`, `missing field ${field.name} of ${want}`);
+      }
+      // wasm-wave ignores unknown fields; a misspelt field is a mistake worth reporting.
+      const unknown = node.fields.find((f) => !k.fields.some((d) => d.name === f.name));
+      if (unknown) {
+        throw new WaveError('wasm-value', unknown, `unknown field ${debugQuote(unknown.name)}`, text, `${want} has no field ${unknown.name} (fields: ${k.fields.map((d) => d.name).join(', ')})`);
       }
       return out;
     }
     case 'flags': {
       if (node.kind !== 'flags') return mismatch();
       const out: Record<string, boolean> = Object.fromEntries(k.flags.map((f) => [camel(f.name), false]));
-      for (const name of node.names) {
-        if (!k.flags.some((f) => f.name === name)) fail(`${want} has no flag ${name} (flags: ${k.flags.map((f) => f.name).join(', ')})`);
+      for (const name of [...node.names].sort()) {
+        if (!k.flags.some((f) => f.name === name)) valueError(`unknown case ${debugQuote(name)}`, `${want} has no flag ${name} (flags: ${k.flags.map((f) => f.name).join(', ')})`);
         out[camel(name)] = true;
       }
       return out;
     }
     case 'enum': {
       if (node.kind !== 'label' || node.payload) return mismatch();
-      if (!k.cases.some((c) => c.name === node.name)) fail(`${want} has no case ${node.name} (cases: ${k.cases.map((c) => c.name).join(', ')})`);
+      if (!k.cases.some((c) => c.name === node.name)) valueError(`unknown case ${debugQuote(node.name)}`, `${want} has no case ${node.name} (cases: ${k.cases.map((c) => c.name).join(', ')})`);
       return node.name;
     }
     case 'variant': {
       if (node.kind !== 'label') return mismatch();
       const c = k.cases.find((x) => x.name === node.name);
-      if (!c) return fail(`${want} has no case ${node.name} (cases: ${k.cases.map((x) => x.name).join(', ')})`);
-      if (c.type === undefined && node.payload) return fail(`case ${c.name} of ${want} has no payload`);
-      if (c.type !== undefined && !node.payload) return fail(`case ${c.name} of ${want} needs a payload: ${c.name}(…)`);
-      return { tag: c.name, val: c.type !== undefined ? waveToJs(resolve, c.type, node.payload!, text) : undefined };
+      if (!c) return valueError(`unknown case ${debugQuote(node.name)}`, `${want} has no case ${node.name} (cases: ${k.cases.map((x) => x.name).join(', ')})`);
+      return { tag: c.name, val: payloadOf(c.name, c.type, node.payload) };
     }
     case 'option': {
-      const nested = isOptionOrResult(resolve, k.type) && (kindOf(resolve, k.type) as TypeDefKind).tag === 'option';
-      if (node.kind === 'label' && node.name === 'none' && !node.payload) return nested ? { tag: 'none' } : undefined;
-      const inner =
-        node.kind === 'label' && node.name === 'some' && node.payload
-          ? node.payload
-          : isOptionOrResult(resolve, k.type)
-            ? mismatch()
-            : node;
-      const v = waveToJs(resolve, k.type, inner, text);
+      const nested = tagOf(resolve, k.type) === 'option';
+      if (node.kind === 'option' && !node.payload) return noneOf(resolve, type);
+      const v =
+        node.kind === 'option'
+          ? waveToJs(resolve, k.type, node.payload!, text)
+          : flattenable(resolve, k.type)
+            ? waveToJs(resolve, k.type, node, text)
+            : mismatch();
       return nested ? { tag: 'some', val: v } : v;
     }
     case 'result': {
-      if (node.kind === 'label' && (node.name === 'ok' || node.name === 'err')) {
-        const payloadType = node.name === 'ok' ? k.ok : k.err;
-        if (payloadType === undefined && node.payload) return fail(`${node.name} of ${want} has no payload`);
-        if (payloadType !== undefined && !node.payload) return fail(`${node.name} of ${want} needs a payload: ${node.name}(…)`);
-        return { tag: node.name, val: payloadType !== undefined ? waveToJs(resolve, payloadType, node.payload!, text) : undefined };
+      if (node.kind === 'result') {
+        const tag = node.ok ? 'ok' : 'err';
+        return { tag, val: payloadOf(tag, node.ok ? k.ok : k.err, node.payload) };
       }
-      if (k.ok === undefined || isOptionOrResult(resolve, k.ok)) return mismatch();
+      if (k.ok === undefined || !flattenable(resolve, k.ok)) return mismatch();
       return { tag: 'ok', val: waveToJs(resolve, k.ok, node, text) };
     }
     case 'handle':
     case 'resource':
-      return fail(`resource values (${want}) cannot be passed from the command line`);
+      return error('invalid-type', `resource values (${want}) cannot be passed from the command line`);
     case 'future':
     case 'stream':
-      return fail(`${k.tag} values cannot be written in WAVE`);
+      return error('invalid-type', `${k.tag} values cannot be written in WAVE`);
     case 'map': {
       if (node.kind !== 'list') return mismatch();
       return new Map(
         node.items.map((item) => {
-          if (item.kind !== 'tuple' || item.items.length !== 2) return fail(`expected a (key, value) pair for ${want}`, item.at);
+          if (item.kind !== 'tuple' || item.items.length !== 2) throw new WaveError('invalid-type', item, undefined, text, `expected a (key, value) pair for ${want}`);
           return [waveToJs(resolve, k.key, item.items[0]!, text), waveToJs(resolve, k.value, item.items[1]!, text)];
         }),
       );
     }
     default:
-      return fail(`cannot read a value of type ${want}`);
+      return error('invalid-type', `cannot read a value of type ${want}`);
   }
 }
 
-function describe(node: WaveNode): string {
-  switch (node.kind) {
-    case 'number': return `the number ${node.text}`;
-    case 'string': return 'a string';
-    case 'char': return 'a char';
-    case 'label': return node.payload ? `${node.name}(…)` : node.name;
-    default: return `a ${node.kind}`;
-  }
+/** jco's `none` of an option type. */
+function noneOf(resolve: Resolve, optionType: Type): unknown {
+  const k = kindOf(resolve, optionType) as TypeDefKind & { tag: 'option' };
+  return tagOf(resolve, k.type) === 'option' ? { tag: 'none' } : undefined;
+}
+
+function isNone(resolve: Resolve, optionType: Type, value: unknown): boolean {
+  const k = kindOf(resolve, optionType) as TypeDefKind & { tag: 'option' };
+  if (tagOf(resolve, k.type) === 'option') return (value as { tag: string }).tag === 'none';
+  return value === undefined || value === null;
 }
 
 function label(name: string): string {
   return KEYWORDS.has(name) ? `%${name}` : name;
 }
 
-function escapeChars(s: string, quote: string): string {
-  let out = '';
-  for (const ch of s) {
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch.codePointAt(0)! < 0x20 || ch.codePointAt(0) === 0x7f) out += `\\u{${ch.codePointAt(0)!.toString(16)}}`;
-    else out += ch;
-  }
-  return out;
-}
-
-function formatFloat(v: number, f32: boolean): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  if (Object.is(v, -0)) return '-0';
-  if (f32) {
-    for (let p = 1; p <= 9; p++) {
-      const s = Number(v.toPrecision(p));
-      if (Math.fround(s) === v) return String(s);
-    }
-  }
-  return String(v);
-}
-
-/** Formats a jco value of `type` as WAVE. */
-export function jsToWave(resolve: Resolve, type: Type, value: unknown): string {
+/** Formats a jco value of `type` as WAVE, as wasm-wave's writer does. */
+export function jsToWave(resolve: Resolve, type: Type, value: unknown, depth = 0): string {
+  if (depth > MAX_PRINT_DEPTH) throw new RunError('wave-invalid', `cannot print a value of type nested more than ${MAX_PRINT_DEPTH} deep`);
+  const print = (t: Type, v: unknown) => jsToWave(resolve, t, v, depth + 1);
   const k = kindOf(resolve, type);
   if (typeof k === 'string') {
     switch (k) {
       case 'bool': return value ? 'true' : 'false';
-      case 'string': return `"${escapeChars(String(value), '"')}"`;
-      case 'char': return `'${escapeChars(String(value), "'")}'`;
+      case 'string': return printString(String(value));
+      case 'char': return printChar(String(value));
       case 'f32': return formatFloat(Number(value), true);
       case 'f64': return formatFloat(Number(value), false);
       default: return String(value);
@@ -255,13 +267,14 @@ export function jsToWave(resolve: Resolve, type: Type, value: unknown): string {
   switch (k.tag) {
     case 'list':
     case 'fixed-length-list':
-      return `[${Array.from(value as ArrayLike<unknown>, (v) => jsToWave(resolve, k.type, v)).join(', ')}]`;
+      return `[${Array.from(value as ArrayLike<unknown>, (v) => print(k.type, v)).join(', ')}]`;
     case 'tuple':
-      return `(${k.types.map((t, i) => jsToWave(resolve, t, (value as unknown[])[i])).join(', ')})`;
+      return `(${k.types.map((t, i) => print(t, (value as unknown[])[i])).join(', ')})`;
     case 'record': {
       const obj = value as Record<string, unknown>;
-      if (k.fields.length === 0) return '{:}';
-      return `{${k.fields.map((f) => `${f.name}: ${jsToWave(resolve, f.type, obj[camel(f.name)])}`).join(', ')}}`;
+      const shown = k.fields.filter((f) => tagOf(resolve, f.type) !== 'option' || !isNone(resolve, f.type, obj[camel(f.name)]));
+      if (shown.length === 0) return '{:}';
+      return `{${shown.map((f) => `${f.name}: ${print(f.type, obj[camel(f.name)])}`).join(', ')}}`;
     }
     case 'flags': {
       const obj = value as Record<string, boolean>;
@@ -272,24 +285,21 @@ export function jsToWave(resolve: Resolve, type: Type, value: unknown): string {
     case 'variant': {
       const v = value as { tag: string; val?: unknown };
       const c = k.cases.find((x) => x.name === v.tag);
-      return c?.type !== undefined ? `${label(v.tag)}(${jsToWave(resolve, c.type, v.val)})` : label(v.tag);
+      return c?.type !== undefined ? `${label(v.tag)}(${print(c.type, v.val)})` : label(v.tag);
     }
     case 'option': {
-      const nested = isOptionOrResult(resolve, k.type) && (kindOf(resolve, k.type) as TypeDefKind).tag === 'option';
-      if (nested) {
-        const v = value as { tag: string; val?: unknown };
-        return v.tag === 'none' ? 'none' : `some(${jsToWave(resolve, k.type, v.val)})`;
-      }
-      return value === undefined || value === null ? 'none' : `some(${jsToWave(resolve, k.type, value)})`;
+      if (isNone(resolve, type, value)) return 'none';
+      const inner = tagOf(resolve, k.type) === 'option' ? (value as { val?: unknown }).val : value;
+      return `some(${print(k.type, inner)})`;
     }
     case 'result': {
       const v = value as { tag: 'ok' | 'err'; val?: unknown };
       const payload = v.tag === 'ok' ? k.ok : k.err;
-      return payload !== undefined ? `${v.tag}(${jsToWave(resolve, payload, v.val)})` : v.tag;
+      return payload !== undefined ? `${v.tag}(${print(payload, v.val)})` : v.tag;
     }
     case 'map': {
       const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
-      return `[${entries.map(([key, v]) => `(${jsToWave(resolve, k.key, key)}, ${jsToWave(resolve, k.value, v)})`).join(', ')}]`;
+      return `[${entries.map(([key, v]) => `(${print(k.key, key)}, ${print(k.value, v)})`).join(', ')}]`;
     }
     case 'handle':
       return `<${typeName(resolve, type)}>`;
