@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isWeldError } from '@weld/wit-tools';
-import { registerCommands } from './commands/index.js';
+import { registerCommands, registerCommandsFor } from './commands/index.js';
 import { exitState } from './context.js';
 import { WELD_VERSION } from './version.js';
 
-export function buildProgram(): Command {
+function baseProgram(): Command {
   const program = new Command('weld')
     .description('Build, compose, check, sign, publish and run WebAssembly components')
     .version(WELD_VERSION, '-V, --version')
@@ -16,7 +16,21 @@ export function buildProgram(): Command {
     .exitOverride();
   program.configureOutput({ outputError: (str, write) => write(str) });
   program.configureHelp({ showGlobalOptions: true });
+  return program;
+}
+
+/** The whole CLI, every command registered. */
+export function buildProgram(): Command {
+  const program = baseProgram();
   registerCommands(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** The CLI with what `argv` needs: a command that stands alone loads only its own modules. */
+async function buildProgramFor(argv: string[]): Promise<Command> {
+  const program = baseProgram();
+  await registerCommandsFor(program, argv);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
@@ -62,7 +76,7 @@ export function outputFileSpelling(argv: string[]): string[] {
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   exitState.code = 0;
-  const program = buildProgram();
+  const program = await buildProgramFor(argv);
   try {
     await program.parseAsync(outputFileSpelling(argv), { from: 'user' });
     return exitState.code;

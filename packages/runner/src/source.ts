@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { enforcePolicy, openTarget, pullComponent, type OpenOptions, type Policy, type PolicyDecision } from '@weld/registry';
+import type { OpenOptions, Policy, PolicyDecision } from '@weld/registry';
 
 export interface RunnableComponent {
   bytes: Uint8Array;
@@ -17,6 +17,7 @@ export interface RunnableComponent {
  */
 export async function loadRunnable(target: string, options: { policy?: Policy; open?: OpenOptions } = {}): Promise<RunnableComponent> {
   if (existsSync(target) && statSync(target).isFile()) return { bytes: await readFile(target), origin: target };
+  const { enforcePolicy, openTarget, pullComponent } = await import('@weld/registry'); // loaded only for references
   const opened = await openTarget(target, options.open);
   try {
     const desc = await opened.target.resolve(opened.selector);

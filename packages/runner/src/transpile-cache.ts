@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { capCoreMemories, isBinaryError } from '@weld/binary';
 import { RunError } from './errors.js';
 
 type CoreModule = unknown;
@@ -113,6 +112,8 @@ export async function openTranspiled(info: TranspiledInfo, options: OpenOptions 
   const mod = (await import(pathToFileURL(path.join(dir, 'component.js')).href)) as {
     instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>, instantiateCore?: unknown): any;
   };
+  // The codec is loaded only when memories are capped: a plain run should not pay for it at start.
+  const { capCoreMemories, isBinaryError } = options.maxMemoryBytes === undefined ? ({} as typeof import('@weld/binary')) : await import('@weld/binary');
   const coreBytes = (p: string, bytes: Uint8Array): Uint8Array => {
     if (options.maxMemoryBytes === undefined) return bytes;
     try {

@@ -51,3 +51,26 @@ export function registerCommands(program: Command): void {
   registerWitBinary(program);
   registerPlanned(program);
 }
+
+/** Top-level commands whose module registers nothing else, so a run of one of them loads only its own code. */
+const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
+  build: async () => (await import('./build.js')).registerBuild,
+  run: async () => (await import('./run.js')).registerRun,
+  call: async () => (await import('./call.js')).registerCall,
+  serve: async () => (await import('./serve.js')).registerServe,
+  test: async () => (await import('./test.js')).registerTest,
+  validate: async () => (await import('./validate.js')).registerValidate,
+  inspect: async () => (await import('./inspect.js')).registerInspect,
+  compose: async () => (await import('./compose.js')).registerCompose,
+};
+
+/**
+ * Registers the command `argv` names when it stands alone in its module (so `weld run` does not load the
+ * registry, signing or build code), else every command (help, groups, unknown names).
+ */
+export async function registerCommandsFor(program: Command, argv: string[]): Promise<void> {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const load = name === undefined ? undefined : ALONE[name];
+  if (load && !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'))) (await load())(program);
+  else registerCommands(program);
+}

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { resolvePolicy } from '@weld/registry';
 import { loadRunnable, runCommand } from '@weld/runner';
+import { policyFor } from './policy-for.js';
 import { exitState, globals, status } from '../context.js';
 import { grantsFrom, limitsFromFlags, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
 
@@ -26,7 +26,7 @@ export function registerRun(program: Command): void {
       const g = globals(cmd);
       const grants = grantsFrom(opts);
       const limits = limitsFromFlags(opts);
-      const policy = await resolvePolicy({ policyFile: opts.policy });
+      const policy = await policyFor(component, opts.policy);
       const runnable = await loadRunnable(component, { policy });
       if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
       const result = await runCommand(runnable.bytes, {

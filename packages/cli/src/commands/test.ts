@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { resolvePolicy } from '@weld/registry';
 import { REPORTERS, junitReport, loadRunnable, loadTestSpec, runTestSpec, tapReport, textCaseLine, textSummary, type Reporter, type SpecResult } from '@weld/runner';
-import { RunError } from '@weld/runner';
+import { RunError, limitsFrom } from '@weld/runner';
 import { writeFileAtomic } from '@weld/wit-tools';
 import { emit, exitState, globals } from '../context.js';
 
@@ -15,6 +15,8 @@ export function registerTest(program: Command): void {
     .option('--junit <file>', 'also write a JUnit XML report (atomically)')
     .option('--tap <file>', 'also write a TAP report (atomically)')
     .option('--policy <file>', 'trust policy for components given by reference; denial exits 3')
+    .option('--timeout <DURATION>', 'stop a call case after DURATION (500ms, 30s, 5m); it fails with the limit named', '60s')
+    .option('--max-memory <SIZE>', "cap every linear memory of the component at SIZE (64MiB, 1G) in call cases")
     .addHelpText(
       'after',
       `
@@ -35,7 +37,8 @@ A spec names a component and its grants, then cases:
 
 Exits 0 when every case passes, 1 when any fails, 2 for an invalid spec.`,
     )
-    .action(async (specs: string[], opts: { reporter: string; junit?: string; tap?: string; policy?: string }, cmd: Command) => {
+    .action(async (specs: string[], opts: { reporter: string; junit?: string; tap?: string; policy?: string; timeout: string; maxMemory?: string }, cmd: Command) => {
+      const limits = limitsFrom({ timeout: opts.timeout, maxMemory: opts.maxMemory });
       const g = globals(cmd);
       if (!(REPORTERS as readonly string[]).includes(opts.reporter)) {
         throw new RunError('spec-invalid', `unknown reporter "${opts.reporter}" (expected ${REPORTERS.join(', ')})`);
@@ -48,7 +51,7 @@ Exits 0 when every case passes, 1 when any fails, 2 for an invalid spec.`,
       for (const spec of loaded) {
         const runnable = await loadRunnable(spec.component, { policy });
         if (live) process.stdout.write(`${path.relative(process.cwd(), spec.file) || spec.file} (${path.isAbsolute(runnable.origin) ? path.relative(process.cwd(), runnable.origin) : runnable.origin})\n`);
-        results.push(await runTestSpec(runnable.bytes, spec, { onCase: (r) => live && process.stdout.write(textCaseLine(r) + '\n') }));
+        results.push(await runTestSpec(runnable.bytes, spec, { limits, onCase: (r) => live && process.stdout.write(textCaseLine(r) + '\n') }));
       }
       if (opts.junit) await writeFileAtomic(opts.junit, junitReport(results));
       if (opts.tap) await writeFileAtomic(opts.tap, tapReport(results));

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { isWeldError } from '@weld/wit-tools';
 import { callFunction } from '../call.js';
+import type { Limits } from '../limits.js';
 import type { Denial } from '../host.js';
 import { serveHttp, type HttpService } from '../serve.js';
 import type { CallCase, HttpCase, SpecLocation, TestCase, TestSpec } from './spec.js';
@@ -52,8 +53,11 @@ function checkDenials(expected: Denial['capability'][] | undefined, seen: Denial
   }
 }
 
-async function runCall(bytes: Uint8Array, spec: TestSpec, c: CallCase): Promise<Denial[]> {
-  const result = await callFunction(bytes, c.call, { grants: spec.grants });
+/** A case that never returns must not hang a CI job: each call case gets a minute unless `--timeout` says otherwise. */
+export const DEFAULT_CASE_LIMITS: Limits = { timeoutMs: 60_000, timeoutText: '60s' };
+
+async function runCall(bytes: Uint8Array, spec: TestSpec, c: CallCase, limits: Limits): Promise<Denial[]> {
+  const result = await callFunction(bytes, c.call, { grants: spec.grants, limits });
   checkDenials(c.denied, result.denials);
   if (c.expect === undefined) {
     check(result.ok !== c.expectErr, { message: c.expectErr ? 'expected an err result' : 'expected an ok result', actual: result.wave });
@@ -89,7 +93,7 @@ async function runRequest(service: HttpService, c: HttpCase, denials: Denial[]):
  * cases share one `serveHttp` server (a fresh instance per request). A case fails on a wrong value, status,
  * header or body, a missing expected denial, a trap, or any error; the other cases still run.
  */
-export async function runTestSpec(bytes: Uint8Array, spec: TestSpec, options: { onCase?: (r: CaseResult) => void } = {}): Promise<SpecResult> {
+export async function runTestSpec(bytes: Uint8Array, spec: TestSpec, options: { onCase?: (r: CaseResult) => void; limits?: Limits } = {}): Promise<SpecResult> {
   const started = performance.now();
   const results: CaseResult[] = [];
   let service: HttpService | undefined;
@@ -100,7 +104,7 @@ export async function runTestSpec(bytes: Uint8Array, spec: TestSpec, options: { 
       let denials: Denial[] = [];
       let failure: CaseFailure | undefined;
       try {
-        if (c.kind === 'call') denials = await runCall(bytes, spec, c);
+        if (c.kind === 'call') denials = await runCall(bytes, spec, c, options.limits ?? DEFAULT_CASE_LIMITS);
         else {
           service ??= await serveHttp(bytes, { grants: spec.grants, port: 0, onDenied: (d) => requestDenials.push(d) });
           requestDenials = [];
