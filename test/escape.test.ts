@@ -6,7 +6,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -353,5 +354,224 @@ describe('limits', () => {
     expect(out).not.toContain('\x1b[31m');
     expect(out).not.toContain('\x9b');
     expect(out).not.toContain('\x08');
+  });
+});
+
+// --- sockets -------------------------------------------------------------------------------------------------------
+// The socket attacker is a JS component (test/escape/guests/sock) calling wasi:sockets directly. It cannot run yet:
+// componentize-js 0.23 fails on it (see test/escape/README.md: with wasi:sockets@0.2.10 the StarlingMonkey engine's own
+// `network-error-code` import is missing from the @unstable-gated WIT; renamed to another version it builds, but the
+// generated binding for instance-network throws "import_network_0_2_9$Network is not defined"). The attacks are
+// written to the contract and skipped until the guest can be built; remove `.skip` to run them.
+interface Counter {
+  port: number;
+  count: () => number;
+  close: () => Promise<void>;
+}
+
+async function tcpListener(): Promise<Counter> {
+  let n = 0;
+  const server = net.createServer((s) => {
+    n += 1;
+    s.destroy();
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { port: (server.address() as net.AddressInfo).port, count: () => n, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+async function udpListener(): Promise<Counter> {
+  let n = 0;
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', () => (n += 1));
+  await new Promise<void>((done) => sock.bind(0, '127.0.0.1', done));
+  return { port: sock.address().port, count: () => n, close: () => new Promise((done) => sock.close(() => done())) };
+}
+
+/** A port that nothing listens on (bound and released). */
+async function freePort(): Promise<number> {
+  const l = await tcpListener();
+  await l.close();
+  return l.port;
+}
+
+describe.skip('sockets: TCP/UDP only to granted hosts and ports (guest not buildable yet)', () => {
+  let sock: string;
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-escape-sock-'));
+    cleanups.push(dir);
+    await cp(path.join(GUESTS, 'sock'), dir, { recursive: true });
+    await cp(path.join(REPO_ROOT, 'examples', 'polyglot', 'http', 'wit', 'deps'), path.join(dir, 'wit', 'deps'), { recursive: true });
+    await rm(path.join(dir, 'wit', 'deps', 'http'), { recursive: true });
+    await writeFile(path.join(dir, 'weld.yaml'), 'components:\n  - { name: sock, language: js, source: sock.js, wit: wit, world: attacker, disable-features: [http, fetch-event] }\n');
+    const r = await runWeld(['build', dir], { env: { WELD_HOME: home } });
+    expect(r.code, r.stderr).toBe(0);
+    sock = path.join(dir, 'build', 'sock.wasm');
+  });
+
+  it('positive control: --allow-host localhost:<port> lets the guest connect to 127.0.0.1:<port>', async () => {
+    const l = await tcpListener();
+    const r = await weld(['run', sock, '--allow-host', `localhost:${l.port}`, '--', 'connect', '127.0.0.1', String(l.port)]);
+    expect(r.stdout).toContain('CONNECTED');
+    await new Promise((done) => setTimeout(done, 200));
+    expect(l.count()).toBe(1);
+    await l.close();
+  });
+
+  it('TCP connect to an ungranted port on 127.0.0.1 while another port is granted is denied', async () => {
+    const victim = await tcpListener();
+    const granted = await tcpListener();
+    const r = await weld(['run', sock, '--allow-host', `127.0.0.1:${granted.port}`, '--', 'connect', '127.0.0.1', String(victim.port)]);
+    expect(r.stdout).toMatch(/err access-denied/);
+    expect(r.stdout).not.toContain('CONNECTED');
+    expect(r.stderr).toMatch(/weld: denied .*; grant it with --allow-host/);
+    expect(victim.count() + granted.count()).toBe(0);
+    await victim.close();
+    await granted.close();
+  });
+
+  it('TCP connect with no grant at all is denied', async () => {
+    const victim = await tcpListener();
+    const r = await weld(['run', sock, '--', 'connect', '127.0.0.1', String(victim.port)]);
+    expect(r.stdout).toMatch(/err access-denied/);
+    expect(victim.count()).toBe(0);
+    await victim.close();
+  });
+
+  it('UDP send to an ungranted port (stream(remote) and send(remote-address)) is denied', async () => {
+    const victim = await udpListener();
+    const granted = await udpListener();
+    const r = await weld(['run', sock, '--allow-host', `127.0.0.1:${granted.port}`, '--', 'udp-send', '127.0.0.1', String(victim.port)]);
+    await new Promise((done) => setTimeout(done, 300));
+    expect(r.stdout).toMatch(/err access-denied/);
+    expect(victim.count()).toBe(0);
+    await victim.close();
+    await granted.close();
+  });
+
+  it('bind/listen on 0.0.0.0 and 127.0.0.1 without --allow-listen is denied (positive control: --allow-listen)', async () => {
+    for (const ip of ['0.0.0.0', '127.0.0.1']) {
+      const port = await freePort();
+      const r = await weld(['run', sock, '--allow-host', `127.0.0.1:${port}`, '--', 'listen', ip, String(port)]);
+      expect(r.stdout, ip).toMatch(/err access-denied/);
+      expect(r.stdout).not.toContain('LISTENING');
+      const u = await weld(['run', sock, '--', 'udp-bind', ip, String(port)]);
+      expect(u.stdout, ip).not.toContain('BOUND');
+    }
+    const port = await freePort();
+    const ok = await weld(['run', sock, '--allow-listen', String(port), '--', 'listen', '127.0.0.1', String(port)]);
+    expect(ok.stdout).toContain('LISTENING');
+  });
+});
+
+// --- serve ---------------------------------------------------------------------------------------------------------
+interface Served {
+  url: string;
+  port: number;
+  stderr: () => string;
+  child: ReturnType<typeof spawn>;
+}
+const servers: ReturnType<typeof spawn>[] = [];
+
+function serve(component: string, flags: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [WELD_BIN, 'serve', component, '--port', '0', ...flags], { env: { ...process.env, WELD_HOME: home } });
+  servers.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const url = /on (http:\/\/[0-9.]+:(\d+))/.exec(stdout);
+      if (url) resolve({ url: url[1]!, port: Number(url[2]), stderr: () => stderr, child });
+    });
+    child.once('exit', (code) => reject(new Error(`weld serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+/** One raw GET: status, body, and whether the response ended cleanly (complete) or was cut (reset/aborted). */
+function get(url: string, timeoutMs = 8000): Promise<{ status?: number; body: string; complete: boolean; error?: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let body = '';
+    let status: number | undefined;
+    const done = (complete: boolean, error?: string) => resolve({ status, body, complete, error, ms: Date.now() - started });
+    const req = http.get(url, { agent: false }, (res) => {
+      status = res.statusCode;
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => done(res.complete));
+      res.on('aborted', () => done(false, 'aborted'));
+      res.on('error', (e) => done(false, e.message));
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('client timeout')));
+    req.on('error', (e) => done(false, e.message));
+  });
+}
+
+describe('serve: hostile handlers', () => {
+  let handler: string;
+  beforeAll(async () => {
+    const deps = path.join(REPO_ROOT, 'examples', 'polyglot', 'http', 'wit');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-escape-http-'));
+    cleanups.push(dir);
+    await cp(deps, path.join(dir, 'wit'), { recursive: true });
+    await copyFile(path.join(GUESTS, 'serve', 'handler.js'), path.join(dir, 'handler.js'));
+    await writeFile(path.join(dir, 'weld.yaml'), 'components:\n  - { name: hostile-http, language: js, source: handler.js, wit: wit, world: handler }\n');
+    const r = await runWeld(['build', dir], { env: { WELD_HOME: home } });
+    expect(r.code, r.stderr).toBe(0);
+    handler = path.join(dir, 'build', 'hostile-http.wasm');
+  });
+  afterAll(() => {
+    for (const c of servers) c.kill('SIGKILL');
+  });
+
+  it('a looping request under --timeout 1s gets a 5xx or a reset within seconds; concurrent requests still succeed', async () => {
+    const s = await serve(handler, ['--timeout', '1s']);
+    const loop = get(`${s.url}/loop`, 10_000);
+    await new Promise((done) => setTimeout(done, 100));
+    const others = await Promise.all([1, 2, 3].map(() => get(`${s.url}/ok`, 10_000)));
+    for (const o of others) {
+      expect(o.status, o.error).toBe(200);
+      expect(o.body).toBe('ok\n');
+      expect(o.ms).toBeLessThan(5000);
+    }
+    const l = await loop;
+    expect(l.error, 'the looping request was never ended by the server').not.toBe('client timeout');
+    expect(l.ms).toBeLessThan(6000);
+    if (l.status !== undefined) expect(l.status).toBeGreaterThanOrEqual(500);
+    expect((await get(`${s.url}/ok`)).status, 'the server keeps serving after the timeout').toBe(200);
+  });
+
+  it('a handler that fails mid-body never yields a clean, complete 200', async () => {
+    const s = await serve(handler);
+    const r = await get(`${s.url}/midbody`);
+    expect(r.body + (r.error ?? ''), 'positive control: the request reached the handler').toMatch(/first chunk|aborted|reset|socket hang up|5\d\d/);
+    expect(r.status === 200 && r.complete, `clean 200: ${JSON.stringify(r)}`).toBe(false);
+    expect((await get(`${s.url}/ok`)).status).toBe(200);
+  });
+
+  it('an invalid status (1000) is never passed on; the server answers 5xx and keeps serving', async () => {
+    const s = await serve(handler);
+    const r = await get(`${s.url}/status`);
+    expect(r.status).not.toBe(1000);
+    if (r.status !== undefined) expect(r.status).toBeGreaterThanOrEqual(500);
+    expect((await get(`${s.url}/ok`)).status).toBe(200);
+  });
+
+  it('clients that disconnect mid-response do not hang the server', async () => {
+    const s = await serve(handler);
+    for (let i = 0; i < 4; i++) {
+      await new Promise<void>((done) => {
+        const req = http.get(`${s.url}/slow`, { agent: false }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            done();
+          });
+        });
+        req.on('error', () => done());
+      });
+    }
+    const ok = await get(`${s.url}/ok`, 8000);
+    expect(ok.status, ok.error).toBe(200);
+    expect(ok.ms).toBeLessThan(5000);
   });
 });
