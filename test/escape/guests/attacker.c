@@ -279,6 +279,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(a, "info")) { printf("ARGV0[%s]\n", argv[0]); info(); }
   else if (!strcmp(a, "spin")) { volatile unsigned long x = 0; for (;;) x++; }
   else if (!strcmp(a, "membomb")) {
+    static char *volatile keep;
     // Allocates and touches 1 MiB blocks until malloc fails; stops by itself at 512 MiB so an unenforced limit
     // cannot take the machine down.
     size_t mib = 0;
@@ -286,6 +287,7 @@ int main(int argc, char **argv) {
       char *p = malloc(1 << 20);
       if (!p) break;
       memset(p, 1, 1 << 20);
+      keep = p; // escapes, so clang cannot elide the allocation
     }
     printf("GOT %zu MiB\n", mib);
   } else if (!strcmp(a, "flood")) {

@@ -21,6 +21,7 @@ export function runGuest(task: GuestTask, limits: Limits, onDenied: (denial: Den
     const heapMb = limits.maxMemoryBytes === undefined ? undefined : Math.max(128, Math.ceil(limits.maxMemoryBytes / 2 ** 20));
     const worker = new Worker(workerEntry(), {
       workerData: { task: { ...task, maxMemoryBytes: limits.maxMemoryBytes } },
+      execArgv: [],
       resourceLimits: heapMb === undefined ? undefined : { maxOldGenerationSizeMb: heapMb },
     });
     let settled = false;

@@ -31,47 +31,60 @@ function writeFully(fd: number, bytes: Uint8Array): void {
 
 const HEX = '0123456789abcdef';
 
+/** Length of the UTF-8 sequence `lead` starts, or 0 when it cannot start one. */
+function sequenceLength(lead: number): number {
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
 /**
  * A terminal interprets control characters (ESC sequences can retitle windows, move the cursor, rewrite what
  * is shown, or on some terminals answer with input), so guest output bound for a TTY keeps only tab, newline
- * and carriage return; every other C0/C1 control and DEL is shown as `\xNN`.
+ * and carriage return. Every other C0 control, DEL, C1 control (as UTF-8 or as a lone 8-bit byte, which
+ * 8-bit terminals take as CSI and friends) and every byte that is not part of valid UTF-8 is shown as `\xNN`.
+ * `carry` holds an incomplete sequence at the end of one write for the next.
  */
-export function escapeForTerminal(bytes: Uint8Array, carry: { pendingC2: boolean }): Uint8Array {
+export function escapeForTerminal(input: Uint8Array, carry: { pending: number[] }): Uint8Array {
+  const bytes = carry.pending.length > 0 ? Uint8Array.from([...carry.pending, ...input]) : input;
+  carry.pending = [];
   const out: number[] = [];
   const escape = (b: number) => out.push(0x5c, 0x78, HEX.charCodeAt(b >> 4), HEX.charCodeAt(b & 15));
-  let i = 0;
-  if (carry.pendingC2) {
-    carry.pendingC2 = false;
-    if (bytes.length > 0 && bytes[0]! >= 0x80 && bytes[0]! <= 0x9f) {
-      escape(0xc2);
-      escape(bytes[0]!);
-      i = 1;
-    } else out.push(0xc2);
-  }
-  for (; i < bytes.length; i++) {
+  for (let i = 0; i < bytes.length; ) {
     const b = bytes[i]!;
-    if (b === 0xc2) {
-      if (i + 1 === bytes.length) {
-        carry.pendingC2 = true;
-        continue;
-      }
-      const next = bytes[i + 1]!;
-      if (next >= 0x80 && next <= 0x9f) {
-        escape(b);
-        escape(next);
-        i++;
-        continue;
+    if (b < 0x80) {
+      if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) escape(b);
+      else out.push(b);
+      i++;
+      continue;
+    }
+    const n = sequenceLength(b);
+    if (n > 0 && i + n > bytes.length) {
+      let partial = true;
+      for (let k = i + 1; k < bytes.length; k++) if ((bytes[k]! & 0xc0) !== 0x80) partial = false;
+      if (partial) {
+        carry.pending = Array.from(bytes.subarray(i));
+        break;
       }
     }
-    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) escape(b);
-    else out.push(b);
+    let valid = n > 0 && i + n <= bytes.length;
+    for (let k = 1; valid && k < n; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) valid = false;
+    if (valid && n === 2 && b === 0xc2 && bytes[i + 1]! <= 0x9f) valid = false; // U+0080..U+009F: C1 controls
+    if (!valid) {
+      escape(b);
+      i++;
+      continue;
+    }
+    for (let k = 0; k < n; k++) out.push(bytes[i + k]!);
+    i += n;
   }
   return Uint8Array.from(out);
 }
 
 export function fdSink(fd: number): ByteSink {
   const tty = isatty(fd);
-  const carry = { pendingC2: false };
+  const carry = { pending: [] as number[] };
   return {
     write: (bytes) => writeFully(fd, tty ? escapeForTerminal(bytes, carry) : bytes),
     capacity: () => 65536,
