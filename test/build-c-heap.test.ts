@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadProject } from '@weld/compose';
+import { inputsHash } from '../packages/compose/src/build/inputs.js';
+import { toolVersions } from '../packages/compose/src/build/toolchain-versions.js';
+import { cToolchain } from '../packages/compose/src/build/toolchains/c.js';
 import { runWeld } from './helpers/cli.js';
 import { tempProject } from './helpers/tmp.js';
 
@@ -216,4 +221,31 @@ describe('weld build: C components whose heap grows', () => {
       expect(again.code).toBe(0);
     });
   }
+});
+
+describe('weld build: the C build cache and weld\'s own build recipe', () => {
+  it('an output cached by a weld whose C recipe differed (same sources, compiler, jco) is rebuilt, then reused', async () => {
+    const dir = await tempProject({
+      'weld.yaml': 'components:\n  - { name: hello, language: c, source: main.c, exec-model: command }\n',
+      'main.c': COMMANDS['print-first.c']!,
+    });
+    expect((await runWeld(['build', dir])).code).toBe(0);
+    // The key the previous weld used: compiler and jco versions, nothing about the flags and sources weld adds.
+    const project = await loadProject(dir);
+    const spec = project.components.find((c) => c.name === 'hello')!;
+    const oldKey = `${(await cToolchain()).version}|jco@${toolVersions().jco}`;
+    const cacheFile = path.join(dir, 'build', '.weld-cache.json');
+    const cache = JSON.parse(await readFile(cacheFile, 'utf8'));
+    expect(cache.entries.hello.inputs).not.toBe(await inputsHash(spec, project.root, oldKey));
+    cache.entries.hello.inputs = await inputsHash(spec, project.root, oldKey);
+    await writeFile(cacheFile, JSON.stringify(cache));
+
+    const rebuilt = JSON.parse((await runWeld(['-o', 'json', 'build', dir])).stdout);
+    expect(rebuilt.built).toBe(1);
+    const again = JSON.parse((await runWeld(['-o', 'json', 'build', dir])).stdout);
+    expect(again.built).toBe(0);
+    const r = await runWeld(['run', path.join(dir, 'build', 'hello.wasm')]);
+    expect(r.stdout).toBe('start\nok 1\n');
+    expect(r.code).toBe(0);
+  });
 });
