@@ -6,7 +6,7 @@ import { BuildCache } from './cache.js';
 import { BuildError } from './errors.js';
 import { inputsHash } from './inputs.js';
 import type { ComponentSpec, Project } from './project.js';
-import { buildC, cToolchain } from './toolchains/c.js';
+import { buildC, C_BUILD_RECIPE, cToolchain } from './toolchains/c.js';
 import { buildJs } from './toolchains/js.js';
 import type { ToolchainContext } from './toolchains/types.js';
 import { buildWasm, buildWat } from './toolchains/wat.js';
@@ -64,7 +64,7 @@ async function fileDigest(file: string): Promise<{ digest: string; size: number 
 async function toolchainKey(spec: ComponentSpec): Promise<string> {
   const v = toolVersions();
   if (spec.language === 'js') return `componentize-js@${v['componentize-js']}`;
-  if (spec.language === 'c') return `${(await cToolchain()).version}|jco@${v.jco}`;
+  if (spec.language === 'c') return `${(await cToolchain()).version}|jco@${v.jco}|c-recipe@${C_BUILD_RECIPE}`;
   return `jco@${v.jco}`;
 }
 
