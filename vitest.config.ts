@@ -6,6 +6,9 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
 export default defineConfig({
   resolve: {
     alias: {
+      // subpath entries first: an alias matches its key's subpaths too
+      '@weld/wit-tools/error': fileURLToPath(new URL('./packages/wit-tools/src/error.ts', import.meta.url)),
+      '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
       '@weld/wit-tools': pkg('wit-tools'),
       '@weld/binary': pkg('binary'),
       '@weld/compose': pkg('compose'),

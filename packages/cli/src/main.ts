@@ -20,9 +20,9 @@ function baseProgram(): Command {
 }
 
 /** The whole CLI, every command registered. */
-export function buildProgram(): Command {
+export async function buildProgram(): Promise<Command> {
   const program = baseProgram();
-  registerCommands(program);
+  await registerCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError } from '@weld/wit-tools/error';
 
 export type RunErrorCode =
   | 'grant-invalid'

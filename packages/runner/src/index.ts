@@ -6,7 +6,7 @@ export { runCommand, type RunOptions, type RunResult } from './run.js';
 export { loadRunnable, type RunnableComponent } from './source.js';
 export { checkImportsProvided, PROVIDED_INTERFACES } from './instance.js';
 export { limitsFrom, parseDuration, parseSize, type Limits } from './limits.js';
-export { runGuest } from './sandbox/sandbox.js';
+export { runGuest, prewarmGuest } from './sandbox/sandbox.js';
 export type { GuestTask, GuestOutcome } from './sandbox/protocol.js';
 export { callFunction, type CallOptions, type CallResult } from './call.js';
 export { parseWaveCall, parseWaveValue, type WaveCall, type WaveNode } from './wave/syntax.js';

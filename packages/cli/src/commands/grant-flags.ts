@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkGrants, limitsFrom, parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, type Grants, type Limits } from '@weld/runner';
+import { checkGrants, limitsFrom, parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, type Grants, type Limits } from '@weld/runner/run';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

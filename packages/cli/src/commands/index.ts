@@ -1,55 +1,36 @@
 import type { Command } from 'commander';
-import { registerBuild } from './build.js';
-import { registerRun } from './run.js';
-import { registerPush } from './push.js';
-import { registerPull } from './pull.js';
-import { registerCopy } from './copy.js';
-import { registerTag } from './tag.js';
-import { registerLs } from './ls.js';
-import { registerLogin } from './login.js';
-import { registerLogout } from './logout.js';
-import { registerKeygen } from './keygen.js';
-import { registerSign } from './sign.js';
-import { registerVerify } from './verify.js';
-import { registerAttest } from './attest.js';
-import { registerWit } from './wit.js';
-import { registerValidate } from './validate.js';
-import { registerInspect } from './inspect.js';
-import { registerWitRegistry } from './wit-registry.js';
-import { registerDemo } from './demo.js';
-import { registerCall } from './call.js';
-import { registerServe } from './serve.js';
-import { registerTest } from './test.js';
-import { registerCompose } from './compose.js';
-import { registerWitBinary } from './wit-binary.js';
-import { registerPlanned } from './planned.js';
 
-/** Every subcommand registers itself here; one line per command file. */
-export function registerCommands(program: Command): void {
-  registerBuild(program);
-  registerRun(program);
-  registerPush(program);
-  registerPull(program);
-  registerCopy(program);
-  registerTag(program);
-  registerLs(program);
-  registerLogin(program);
-  registerLogout(program);
-  registerKeygen(program);
-  registerSign(program);
-  registerVerify(program);
-  registerAttest(program);
-  registerWit(program);
-  registerValidate(program);
-  registerInspect(program);
-  registerWitRegistry(program);
-  registerDemo(program);
-  registerCall(program);
-  registerServe(program);
-  registerTest(program);
-  registerCompose(program);
-  registerWitBinary(program);
-  registerPlanned(program);
+/** Every subcommand registers itself here, in this order (groups before what adds to them); one line per command file. */
+const ALL: Array<() => Promise<(program: Command) => void>> = [
+  async () => (await import('./build.js')).registerBuild,
+  async () => (await import('./run.js')).registerRun,
+  async () => (await import('./push.js')).registerPush,
+  async () => (await import('./pull.js')).registerPull,
+  async () => (await import('./copy.js')).registerCopy,
+  async () => (await import('./tag.js')).registerTag,
+  async () => (await import('./ls.js')).registerLs,
+  async () => (await import('./login.js')).registerLogin,
+  async () => (await import('./logout.js')).registerLogout,
+  async () => (await import('./keygen.js')).registerKeygen,
+  async () => (await import('./sign.js')).registerSign,
+  async () => (await import('./verify.js')).registerVerify,
+  async () => (await import('./attest.js')).registerAttest,
+  async () => (await import('./wit.js')).registerWit,
+  async () => (await import('./validate.js')).registerValidate,
+  async () => (await import('./inspect.js')).registerInspect,
+  async () => (await import('./wit-registry.js')).registerWitRegistry,
+  async () => (await import('./demo.js')).registerDemo,
+  async () => (await import('./call.js')).registerCall,
+  async () => (await import('./serve.js')).registerServe,
+  async () => (await import('./test.js')).registerTest,
+  async () => (await import('./compose.js')).registerCompose,
+  async () => (await import('./wit-binary.js')).registerWitBinary,
+  async () => (await import('./planned.js')).registerPlanned,
+];
+
+export async function registerCommands(program: Command): Promise<void> {
+  const registers = await Promise.all(ALL.map((load) => load()));
+  for (const register of registers) register(program);
 }
 
 /** Top-level commands whose module registers nothing else, so a run of one of them loads only its own code. */
@@ -72,5 +53,5 @@ export async function registerCommandsFor(program: Command, argv: string[]): Pro
   const name = argv.find((a) => !a.startsWith('-'));
   const load = name === undefined ? undefined : ALONE[name];
   if (load && !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'))) (await load())(program);
-  else registerCommands(program);
+  else await registerCommands(program);
 }

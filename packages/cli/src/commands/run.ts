@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadRunnable, runCommand } from '@weld/runner';
+import { loadRunnable, prewarmGuest, runCommand } from '@weld/runner/run';
 import { policyFor } from './policy-for.js';
 import { exitState, globals, status } from '../context.js';
 import { grantsFrom, limitsFromFlags, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
@@ -26,6 +26,7 @@ export function registerRun(program: Command): void {
       const g = globals(cmd);
       const grants = grantsFrom(opts);
       const limits = limitsFromFlags(opts);
+      prewarmGuest(limits);
       const policy = await policyFor(component, opts.policy);
       const runnable = await loadRunnable(component, { policy });
       if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);

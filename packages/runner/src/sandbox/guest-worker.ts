@@ -8,7 +8,10 @@ import type { GuestOutcome, GuestTask, WorkerMessage } from './protocol.js';
  * The main thread enforces the time limit by terminating this worker, so nothing here needs the guest's
  * cooperation; blocking host calls (stdout to a slow pipe) block only this thread.
  */
-const task = (workerData as { task: GuestTask }).task;
+// A worker may be started before its task is known (see `prewarmGuest`): it loads the host meanwhile.
+const shimLoading = loadHostShim();
+const task: GuestTask =
+  (workerData as { task?: GuestTask } | undefined)?.task ?? (await new Promise<GuestTask>((resolve) => parentPort!.once('message', (m: { task: GuestTask }) => resolve(m.task))));
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
 const MemoryClass = (globalThis as unknown as { WebAssembly: { Memory: new (...a: never[]) => { buffer: ArrayBuffer } } }).WebAssembly.Memory;
@@ -20,7 +23,7 @@ function memoryAtLimit(): boolean {
 }
 
 async function main(): Promise<GuestOutcome> {
-  await loadHostShim();
+  await shimLoading;
   const component = await openTranspiled(task.info, {
     maxMemoryBytes: task.maxMemoryBytes,
     onCoreInstance: (instance: CoreInstance) => {

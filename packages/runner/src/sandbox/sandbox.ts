@@ -12,18 +12,50 @@ function workerEntry(): string {
   return fileURLToPath(new URL('../../dist/sandbox/guest-worker.js', import.meta.url));
 }
 
+function spawnGuest(limits: Limits, task?: GuestTask): Worker {
+  const heapMb = limits.maxMemoryBytes === undefined ? undefined : Math.max(128, Math.ceil(limits.maxMemoryBytes / 2 ** 20));
+  return new Worker(workerEntry(), {
+    workerData: task ? { task: { ...task, maxMemoryBytes: limits.maxMemoryBytes } } : undefined,
+    execArgv: [],
+    resourceLimits: heapMb === undefined ? undefined : { maxOldGenerationSizeMb: heapMb },
+  });
+}
+
+let warm: { worker: Worker; limits: Limits } | undefined;
+
+/**
+ * Starts the worker for the next `runGuest` now, so the thread and the host's modules load while the caller
+ * is still reading and checking the component. It does not keep the process alive until it is used.
+ */
+export function prewarmGuest(limits: Limits): void {
+  if (warm) return;
+  const worker = spawnGuest(limits);
+  worker.unref();
+  worker.on('error', () => undefined);
+  warm = { worker, limits };
+}
+
+function takeWarm(limits: Limits, task: GuestTask): Worker | undefined {
+  const w = warm;
+  warm = undefined;
+  if (!w) return undefined;
+  if (w.limits.maxMemoryBytes !== limits.maxMemoryBytes) {
+    void w.worker.terminate();
+    return undefined;
+  }
+  w.worker.removeAllListeners('error');
+  w.worker.ref();
+  w.worker.postMessage({ task: { ...task, maxMemoryBytes: limits.maxMemoryBytes } });
+  return w.worker;
+}
+
 /**
  * Runs a guest task in its own worker thread and settles with how it ended. `limits.timeoutMs` is enforced
  * by terminating the worker, which stops even a guest spinning in a loop that never calls the host.
  */
 export function runGuest(task: GuestTask, limits: Limits, onDenied: (denial: Denial) => void): Promise<GuestOutcome> {
   return new Promise((resolve) => {
-    const heapMb = limits.maxMemoryBytes === undefined ? undefined : Math.max(128, Math.ceil(limits.maxMemoryBytes / 2 ** 20));
-    const worker = new Worker(workerEntry(), {
-      workerData: { task: { ...task, maxMemoryBytes: limits.maxMemoryBytes } },
-      execArgv: [],
-      resourceLimits: heapMb === undefined ? undefined : { maxOldGenerationSizeMb: heapMb },
-    });
+    const worker = takeWarm(limits, task) ?? spawnGuest(limits, task);
     let settled = false;
     const settle = (outcome: GuestOutcome) => {
       if (settled) return;
