@@ -161,6 +161,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
       ex.ended = true;
       ex.res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), ...(closing ? { connection: 'close' } : {}) });
       ex.res.end(text);
+      ex.bytes = Buffer.byteLength(text);
     } else {
       fail(ex, reason, status === 504 ? 'connection reset' : 'response broken');
       breakOff(ex);
