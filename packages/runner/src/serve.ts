@@ -65,6 +65,8 @@ export interface HttpService {
 const SERVER_ERROR = '500 internal server error: the component failed this request\n';
 const TIMEOUT_ERROR = '504 gateway timeout: the component did not answer in time\n';
 const MAX_QUEUED = 4096;
+/** How long a guest whose client went away may take to return before its worker is replaced. */
+const CLIENT_GONE_GRACE_MS = 200;
 
 /** Bytes of a header value as Node gives it (latin1), in an ArrayBuffer of their own (cheap to post). */
 function latin1Bytes(s: string): Uint8Array {
@@ -347,18 +349,27 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
       open.delete(ex);
       if (!ex.over) {
         ex.over = true; // the client went away before the response was over
-        if (!ex.guestDone) {
-          const queued = queue.indexOf(ex);
-          if (queued !== -1) queue.splice(queued, 1);
-          stopGuest(ex);
+        const queued = queue.indexOf(ex);
+        if (queued !== -1) {
+          queue.splice(queued, 1);
+          ex.guestDone = true;
+          clearTimeout(ex.timer);
+        } else if (!ex.guestDone) {
+          // the guest's writes go nowhere now and never wait; if it does not return soon, its worker is replaced
+          Atomics.store(ex.flight, IN_FLIGHT, -(2 ** 30));
+          Atomics.notify(ex.flight, IN_FLIGHT);
+          ex.bodyFailed = true;
+          feed(ex);
+          setTimeout(() => ex.guestDone || stopGuest(ex), CLIENT_GONE_GRACE_MS).unref();
         }
       }
+      const declared = Number(ex.head?.headers.find(([n]) => n === 'content-length')?.[1] && latin1(ex.head.headers.find(([n]) => n === 'content-length')![1]));
       options.onAccess?.({
         request: ex.id,
         method: req.method ?? '',
         path: req.url ?? '',
         status: ex.headWritten ? ex.status : undefined,
-        outcome: ex.broken ? 'broken' : ex.ended ? 'complete' : 'client gone',
+        outcome: ex.broken ? 'broken' : ex.ended || (declared > 0 && ex.bytes >= declared) ? 'complete' : 'client gone',
         bytes: ex.bytes,
         ms: performance.now() - ex.t0,
       });
