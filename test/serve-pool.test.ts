@@ -86,7 +86,7 @@ describe('weld serve: a pool of workers', () => {
     expect((await get(`${s.url}/`, 'POST')).status).toBe(504);
     expect(await s.stop()).toBe(0);
     expect(s.stderr()).toMatch(/weld: request 1 failed \(answered 504\): the component did not finish within the 1000 ms timeout/);
-    expect(s.stderr()).toContain('weld: stopped after 24 requests');
+    expect(s.stderr()).toContain('weld: stopped after 23 requests');
   });
 
   it('streams a slow body: the first chunk arrives long before the last is written', async () => {
@@ -149,15 +149,25 @@ describe('weld serve: a pool of workers', () => {
   });
 
   it('--reuse keeps one instance per worker (module state counts up); the default gives each request a fresh one', async () => {
-    const reused = await serve(polyglotComponent('http'), ['--workers', '1', '--reuse', '-q', '--output', 'json']);
+    const counter = await wat('http-count');
+    const reused = await serve(counter, ['--workers', '1', '--reuse', '-q', '--output', 'json']);
     const counts: string[] = [];
     for (let i = 0; i < 3; i++) counts.push(await (await fetch(`${reused.url}/count`)).text());
     expect(counts).toEqual(['1\n', '2\n', '3\n']);
     await reused.stop();
-    expect(reused.stderr()).not.toContain('weld: GET'); // -q: no access log
-    const fresh = await serve(polyglotComponent('http'), ['--workers', '1']);
+    expect(reused.stderr()).not.toContain('weld: GET'); // no access log when quiet
+    const fresh = await serve(counter, ['--workers', '1']);
     for (let i = 0; i < 3; i++) expect(await (await fetch(`${fresh.url}/count`)).text()).toBe('1\n');
     await fresh.stop();
     expect(fresh.stderr()).toMatch(/weld: GET \/count 200 2 B [\d.]+ ms/);
+  });
+
+  it('serves the JS handler from several workers at once', async () => {
+    const s = await serve(polyglotComponent('http'), ['--workers', '2']);
+    const bodies = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${s.url}/hello?name=w${i}`).then((r) => r.text())));
+    expect(bodies).toEqual(Array.from({ length: 8 }, (_, i) => `hello, w${i}\n`));
+    const echo = await fetch(`${s.url}/echo`, { method: 'POST', body: 'x'.repeat(1 << 20) });
+    expect((await echo.text()).length).toBe(1 << 20);
+    expect(await s.stop()).toBe(0);
   });
 });
