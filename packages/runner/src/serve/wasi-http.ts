@@ -61,8 +61,6 @@ export function guestHeaders(headers: HeaderList): HeaderList {
   return headers.filter(([n]) => TOKEN.test(n) && !FORBIDDEN.has(n.toLowerCase())).map(([n, v]) => [n.toLowerCase(), v]);
 }
 
-const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-
 const make: unique symbol = Symbol('make');
 
 export function createWasiHttp(link: HttpLink) {

@@ -33,8 +33,6 @@ function call(message: WorkerMessage & { seq: number }): SyncReply {
   }
 }
 
-let currentRequest = 0;
-
 async function main(): Promise<void> {
   await loadHostShim();
   const mod = (await import(pathToFileURL(path.join(config.dir, 'component.js')).href)) as {
@@ -143,11 +141,9 @@ async function main(): Promise<void> {
   port.on('message', (start: RequestStart) => {
     const handler = ready!;
     if (!config.reuse) ready = undefined;
-    currentRequest = start.id;
     start.headers = guestHeaders(start.headers);
     const failure = http.serve(start, (request, out) => handler.handle(request, out));
     post({ type: 'done', id: start.id, failure });
-    currentRequest = 0;
     if (failure?.startsWith('the component trapped')) ready = undefined; // a trapped instance is not used again
     if (ready) post({ type: 'ready' });
     else prepare();
@@ -155,4 +151,4 @@ async function main(): Promise<void> {
   prepare();
 }
 
-main().catch((e) => post({ type: 'init-failed', message: `${(e as Error).message} (request ${currentRequest})` }));
+main().catch((e) => post({ type: 'init-failed', message: `loading the component failed: ${(e as Error).message}` }));
