@@ -13,7 +13,7 @@ export { parseWaveCall, parseWaveValue, type WaveCall, type WaveNode } from './w
 export { waveToJs, jsToWave } from './wave/typed.js';
 export { waveToParams, type WaveParam } from './wave/params.js';
 export { WaveError, waveErrorText, type WaveErrorKind } from './wave/errors.js';
-export { serveHttp, type ServeOptions, type HttpService, type RequestFailure } from './serve.js';
+export { serveHttp, type ServeOptions, type HttpService, type RequestFailure, type AccessEntry } from './serve.js';
 export { loadTestSpec, parseTestSpec, type TestSpec, type TestCase, type CallCase, type HttpCase, type SpecLocation } from './test/spec.js';
 export { runTestSpec, type SpecResult, type CaseResult, type CaseFailure } from './test/run-spec.js';
 export { tapReport, junitReport, textCaseLine, textSummary, REPORTERS, type Reporter } from './test/report.js';

@@ -1,8 +1,15 @@
+import { readdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { RunError } from './errors.js';
-import { hostImports, loadHostShim, shimModule, type Denial } from './host.js';
+import { loadHostShim, type Denial } from './host.js';
 import type { Grants } from './grants.js';
 import { checkImportsProvided, versionless } from './instance.js';
 import { transpileCached, transpileCacheDir } from './transpile-cache.js';
+import { Fetches } from './serve/fetch.js';
+import { WorkerPool, type PoolWorker } from './serve/pool.js';
+import { IN_FLIGHT, REQUEST_BYTES_BUFFERED, type CoreModule, type HeaderList, type WorkerMessage } from './serve/protocol.js';
 
 export interface ServeOptions {
   grants: Grants;
@@ -10,82 +17,108 @@ export interface ServeOptions {
   host?: string;
   /** Default 8080; 0 picks a free port. */
   port?: number;
+  /** Worker threads, each running one request at a time. Default: one per core. */
+  workers?: number;
+  /** Keep one instance per worker across requests (module state carries over) instead of a fresh one per request. */
+  reuse?: boolean;
+  /** Per-request limit on the guest's running time, in milliseconds. Default 30 s. */
+  timeoutMs?: number;
+  /** How long `close()` lets in-flight requests finish, in milliseconds. Default 10 s. */
+  shutdownTimeoutMs?: number;
   onDenied?: (denial: Denial) => void;
-  /** A request the component failed (trap, error response, no response): it got a 500. */
+  /** A request the component failed (trap, error response, no response, invalid status, timeout). */
   onRequestFailed?: (failure: RequestFailure) => void;
+  /** One line's worth per request, when its response is over (complete, broken or abandoned). */
+  onAccess?: (entry: AccessEntry) => void;
 }
 
 export interface RequestFailure {
   request: number;
   reason: string;
+  /** What the client got: `answered 500`, `answered 504`, `response broken` (socket destroyed mid-response) or `connection reset`. */
+  outcome: 'answered 500' | 'answered 504' | 'response broken' | 'connection reset';
+}
+
+export interface AccessEntry {
+  request: number;
+  method: string;
+  path: string;
+  /** The status sent, or undefined when no head went out. */
+  status: number | undefined;
+  /** `complete`, `broken` (the server cut it short) or `client gone` (the client went away first). */
+  outcome: 'complete' | 'broken' | 'client gone';
+  /** Body bytes written. */
+  bytes: number;
+  ms: number;
 }
 
 export interface HttpService {
   host: string;
   port: number;
   url: string;
-  /** Requests handled so far (each by a fresh instance). */
+  /** Requests received so far. */
   requests(): number;
-  close(): void;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then stops the workers. */
+  close(): Promise<void>;
 }
 
-interface OutgoingBodyLike {
-  write(): { blockingWriteAndFlush(bytes: Uint8Array): void };
-}
-interface OutgoingResponseLike {
-  setStatusCode(code: number): void;
-  body(): OutgoingBodyLike;
-}
-interface HttpTypes {
-  Fields: { fromList(entries: Array<[string, Uint8Array]>): unknown };
-  OutgoingResponse: new (headers: unknown) => OutgoingResponseLike;
-  OutgoingBody: { finish(body: OutgoingBodyLike, trailers: undefined): void };
-  ResponseOutparam: { set(param: unknown, response: { tag: 'ok' | 'err'; val: unknown }): void };
-}
+const SERVER_ERROR = '500 internal server error: the component failed this request\n';
+const TIMEOUT_ERROR = '504 gateway timeout: the component did not answer in time\n';
+const MAX_QUEUED = 4096;
+/** How long a guest whose client went away may take to return before its worker is replaced. */
+const CLIENT_GONE_GRACE_MS = 200;
 
-/** Params whose response is set, so a handler that returns without one gets a 500 instead of a hung client. */
-const answered = new WeakSet<object>();
-/** Where an `err` response of the current request is reported; see `guardResponseOutparam`. */
-let reportErrorResponse: ((reason: string) => void) | undefined;
+/** Bytes of a header value as Node gives it (latin1), in an ArrayBuffer of their own (cheap to post). */
+function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+const latin1 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+
+/** One request from arrival until its response is over. */
+class Exchange {
+  readonly t0 = performance.now();
+  readonly flight = new Int32Array(new SharedArrayBuffer(4));
+  worker: PoolWorker | undefined;
+  guestDone = false;
+  /** The response is over: ended, broken, or the client left. */
+  over = false;
+  /** The response was ended in full (`res.end`). */
+  ended = false;
+  /** The server broke the response off (destroyed its socket). */
+  broken = false;
+  /** The guest's response head, written with the first chunk or the end (so a trap before any byte is still a 500). */
+  head: { status: number; headers: HeaderList } | undefined;
+  headWritten = false;
+  status: number | undefined;
+  bytes = 0;
+  timer: NodeJS.Timeout | undefined;
+  // the request body, buffered ahead of the guest's reads
+  chunks: Buffer[] = [];
+  buffered = 0;
+  bodyEnded = false;
+  bodyFailed = false;
+  pull: number | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly req: http.IncomingMessage,
+    readonly res: http.ServerResponse,
+  ) {}
+
+  release(n: number): void {
+    Atomics.sub(this.flight, IN_FLIGHT, n);
+    Atomics.notify(this.flight, IN_FLIGHT);
+  }
+}
 
 /**
- * preview2-shim's HTTP server ends the whole process when a guest answers with `response-outparam.set(err(…))`;
- * a server must answer 500 instead. The class is shared by every instance, so its static `set` is wrapped once.
- */
-function guardResponseOutparam(types: HttpTypes): void {
-  const cls = types.ResponseOutparam as HttpTypes['ResponseOutparam'] & { weldGuarded?: boolean };
-  if (cls.weldGuarded) return;
-  const original = cls.set.bind(cls);
-  cls.set = (param, response) => {
-    answered.add(param as object);
-    if (response.tag === 'err') {
-      reportErrorResponse?.(`the component answered with an error: ${JSON.stringify(response.val)}`);
-      return answerServerError(types, original, param);
-    }
-    return original(param, response);
-  };
-  cls.weldGuarded = true;
-}
-
-/** Sets a plain-text 500 on `param` through `set`, writing and finishing its body as a guest would. */
-function answerServerError(types: HttpTypes, set: HttpTypes['ResponseOutparam']['set'], param: unknown): void {
-  const text = new TextEncoder().encode('500 internal server error: the component failed this request\n');
-  const headers = types.Fields.fromList([
-    ['content-type', new TextEncoder().encode('text/plain')],
-    ['content-length', new TextEncoder().encode(String(text.length))],
-  ]);
-  const response = new types.OutgoingResponse(headers);
-  response.setStatusCode(500);
-  const body = response.body();
-  set(param, { tag: 'ok', val: response });
-  body.write().blockingWriteAndFlush(text);
-  types.OutgoingBody.finish(body, undefined);
-}
-
-/**
- * Serves a `wasi:http/incoming-handler` component: every request gets a fresh instance whose imports come from
- * `grants` (core modules are compiled once), so no state or capability leaks between requests. A trap, an error
- * response or a missing response becomes a 500 for that request only.
+ * Serves a `wasi:http/incoming-handler` component from a pool of worker threads, each with an instance made before
+ * the request that uses it (a fresh instance per request unless `reuse`), under imports built from `grants`. Bodies
+ * stream both ways with bounded buffers; a request that runs past `timeoutMs` gets a 504 (or a reset connection if
+ * its response had begun) and its worker is replaced. A trap, an error response or a missing response before any
+ * byte is a 500; after the first byte, the response is broken off so the client cannot take it for complete.
  */
 export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promise<HttpService> {
   const component = await transpileCached(bytes, transpileCacheDir(), 'sync');
@@ -98,50 +131,312 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
   }
   await loadHostShim();
   checkImportsProvided(component);
-  const http = shimModule().http as { types: HttpTypes; HTTPServer: new (handler: unknown) => { listen(port: number, host: string): void; address(): { port: number }; stop(): void } };
-  guardResponseOutparam(http.types);
+  const modules: Record<string, CoreModule> = {};
+  const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule> } }).WebAssembly;
+  for (const file of (await readdir(component.dir)).filter((f) => f.endsWith('.wasm'))) {
+    modules[file] = await wasm.compile(await readFile(path.join(component.dir, file)));
+  }
 
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const workerCount = Math.max(1, options.workers ?? os.availableParallelism());
   let count = 0;
-  const handler = {
-    handle(request: unknown, responseOutparam: object) {
-      const id = ++count;
-      let failure: string | undefined;
-      reportErrorResponse = (reason) => (failure = reason);
-      try {
-        const instance = component.instantiateSync(
-          hostImports({ grants: options.grants, args: ['component'], onDenied: (d) => options.onDenied?.(d) }),
-        );
-        const exported = instance[handlerExport[0]] ?? instance.incomingHandler;
-        exported.handle(request, responseOutparam);
-        if (!answered.has(responseOutparam)) failure ??= 'the component returned without setting a response';
-      } catch (e) {
-        failure = `the component trapped: ${(e as Error).message}`;
-      } finally {
-        reportErrorResponse = undefined;
-      }
-      if (failure) {
-        options.onRequestFailed?.({ request: id, reason: failure });
-        if (!answered.has(responseOutparam)) answerServerError(http.types, http.types.ResponseOutparam.set, responseOutparam);
-      }
-    },
+  let closing = false;
+  const running = new Map<number, Exchange>();
+  const open = new Set<Exchange>();
+  const queue: Exchange[] = [];
+  const fetches = new Map<PoolWorker, Fetches>();
+
+  let firstReady: (error?: string) => void = () => undefined;
+  const started = new Promise<string | undefined>((resolve) => (firstReady = resolve));
+
+  const fail = (ex: Exchange, reason: string, outcome: RequestFailure['outcome']) => options.onRequestFailed?.({ request: ex.id, reason, outcome });
+
+  /** Ends the response with a plain-text error, or breaks it off when its head is already out. */
+  const abandon = (ex: Exchange, status: 500 | 504, reason: string) => {
+    if (ex.over) return;
+    if (!ex.headWritten) {
+      fail(ex, reason, status === 500 ? 'answered 500' : 'answered 504');
+      const text = status === 500 ? SERVER_ERROR : TIMEOUT_ERROR;
+      ex.headWritten = true;
+      ex.status = status;
+      ex.over = true;
+      ex.ended = true;
+      ex.res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), ...(closing ? { connection: 'close' } : {}) });
+      ex.res.end(text);
+      ex.bytes = Buffer.byteLength(text);
+    } else {
+      fail(ex, reason, status === 504 ? 'connection reset' : 'response broken');
+      breakOff(ex);
+    }
   };
+
+  /** Destroys the response's socket: the client sees a reset or an unterminated body, never a complete response. */
+  const breakOff = (ex: Exchange) => {
+    ex.over = true;
+    ex.broken = true;
+    ex.res.destroy();
+    if (!ex.guestDone && ex.worker) stopGuest(ex);
+  };
+
+  /** The guest still runs a request whose response is over: its worker is replaced. */
+  const stopGuest = (ex: Exchange) => {
+    running.delete(ex.id);
+    ex.guestDone = true;
+    clearTimeout(ex.timer);
+    if (ex.worker) {
+      fetches.get(ex.worker)?.clear();
+      pool.recycle(ex.worker);
+    }
+  };
+
+  const writeHead = (ex: Exchange, status: number, headers: HeaderList): boolean => {
+    if (status < 200 || status > 999) {
+      fail(ex, `the component set the invalid status ${status}`, 'response broken');
+      breakOff(ex);
+      return false;
+    }
+    const flat: string[] = [];
+    for (const [n, v] of headers) flat.push(n, latin1(v));
+    if (closing) flat.push('connection', 'close');
+    try {
+      ex.res.writeHead(status, flat);
+    } catch (e) {
+      fail(ex, `Node refused the response head: ${(e as Error).message}`, 'response broken');
+      breakOff(ex);
+      return false;
+    }
+    ex.headWritten = true;
+    ex.status = status;
+    return true;
+  };
+
+  /** Answers the guest's pending read of the request body, if there is something to give it. */
+  const feed = (ex: Exchange) => {
+    if (ex.pull === undefined || !ex.worker) return;
+    const seq = ex.pull;
+    if (ex.chunks.length) {
+      const chunk = new Uint8Array(ex.buffered);
+      let at = 0;
+      for (const c of ex.chunks) chunk.set(c, (at += c.length) - c.length);
+      ex.chunks = [];
+      ex.buffered = 0;
+      ex.req.resume();
+      ex.pull = undefined;
+      ex.worker.reply({ seq, chunk });
+    } else if (ex.bodyEnded || ex.bodyFailed) {
+      ex.pull = undefined;
+      ex.worker.reply(ex.bodyEnded ? { seq, eof: true } : { seq, error: { tag: 'connection-terminated' } });
+    }
+  };
+
+  const dispatch = () => {
+    for (let worker = pool.idle(); worker && queue.length; worker = pool.idle()) {
+      const ex = queue.shift()!;
+      if (ex.over) continue;
+      ex.worker = worker;
+      running.set(ex.id, ex);
+      const raw = ex.req.rawHeaders;
+      const headers: HeaderList = [];
+      for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i]!.toLowerCase(), latin1Bytes(raw[i + 1]!)]);
+      pool.start(worker, {
+        type: 'request',
+        id: ex.id,
+        method: ex.req.method ?? 'GET',
+        pathWithQuery: ex.req.url ?? '/',
+        scheme: 'http',
+        authority: ex.req.headers.host,
+        headers,
+        flight: ex.flight.buffer as SharedArrayBuffer,
+      });
+    }
+  };
+
+  const onMessage = (worker: PoolWorker, m: WorkerMessage) => {
+    if (m.type === 'denied') return options.onDenied?.(m.denial);
+    if (m.type.startsWith('fetch')) {
+      let f = fetches.get(worker);
+      if (!f) fetches.set(worker, (f = new Fetches((r) => worker.reply(r))));
+      f.handle(m);
+      return;
+    }
+    const ex = 'id' in m ? running.get(m.id) : undefined;
+    if (!ex || ex.worker !== worker) return;
+    switch (m.type) {
+      case 'pull':
+        ex.pull = m.seq;
+        return feed(ex);
+      case 'head':
+        if (ex.over) return;
+        ex.head = m;
+        if (m.status < 200 || m.status > 999) writeHead(ex, m.status, m.headers);
+        return;
+      case 'chunk': {
+        const n = m.bytes.length;
+        const head = ex.head;
+        if (ex.over || (!ex.headWritten && (!head || !writeHead(ex, head.status, head.headers)))) return ex.release(n);
+        ex.bytes += n;
+        ex.res.write(m.bytes, () => ex.release(n));
+        return;
+      }
+      case 'end': {
+        const head = ex.head;
+        if (ex.over || (!ex.headWritten && (!head || !writeHead(ex, head.status, head.headers)))) return;
+        if (m.trailers?.length) ex.res.addTrailers(m.trailers.map(([n, v]): [string, string] => [n, latin1(v)]));
+        ex.over = true;
+        ex.ended = true;
+        ex.res.end();
+        return;
+      }
+      case 'done': {
+        running.delete(ex.id);
+        ex.guestDone = true;
+        clearTimeout(ex.timer);
+        fetches.get(worker)?.clear();
+        if (m.failure) abandon(ex, 500, m.failure);
+        else if (!ex.over) abandon(ex, 500, 'the component returned without finishing its response');
+        return;
+      }
+    }
+  };
+
+  const pool = new WorkerPool(
+    workerCount,
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants: options.grants, reuse: Boolean(options.reuse) },
+    {
+      message: onMessage,
+      idle: () => {
+        firstReady();
+        dispatch();
+      },
+      initFailed: (message) => {
+        firstReady(message);
+        for (const ex of queue.splice(0)) abandon(ex, 500, message);
+      },
+      crashed: (_worker, id, reason) => {
+        const ex = id === undefined ? undefined : running.get(id);
+        if (!ex) return;
+        running.delete(ex.id);
+        ex.guestDone = true;
+        clearTimeout(ex.timer);
+        abandon(ex, 500, reason);
+      },
+    },
+  );
+  const startError = await started;
+  if (startError) {
+    await pool.close();
+    throw new RunError('instantiate-failed', startError);
+  }
+
+  const server = http.createServer((req, res) => {
+    const ex = new Exchange(++count, req, res);
+    open.add(ex);
+    req.on('data', (c: Buffer) => {
+      ex.chunks.push(c);
+      ex.buffered += c.length;
+      if (ex.buffered >= REQUEST_BYTES_BUFFERED) req.pause();
+      feed(ex);
+    });
+    req.on('end', () => {
+      ex.bodyEnded = true;
+      feed(ex);
+    });
+    req.on('error', () => {
+      ex.bodyFailed = true;
+      feed(ex);
+    });
+    res.on('close', () => {
+      open.delete(ex);
+      if (!ex.over) {
+        ex.over = true; // the client went away before the response was over
+        const queued = queue.indexOf(ex);
+        if (queued !== -1) {
+          queue.splice(queued, 1);
+          ex.guestDone = true;
+          clearTimeout(ex.timer);
+        } else if (!ex.guestDone) {
+          // the guest's writes go nowhere now and never wait; if it does not return soon, its worker is replaced
+          Atomics.store(ex.flight, IN_FLIGHT, -(2 ** 30));
+          Atomics.notify(ex.flight, IN_FLIGHT);
+          ex.bodyFailed = true;
+          feed(ex);
+          setTimeout(() => ex.guestDone || stopGuest(ex), CLIENT_GONE_GRACE_MS).unref();
+        }
+      }
+      const declared = Number(ex.head?.headers.find(([n]) => n === 'content-length')?.[1] && latin1(ex.head.headers.find(([n]) => n === 'content-length')![1]));
+      options.onAccess?.({
+        request: ex.id,
+        method: req.method ?? '',
+        path: req.url ?? '',
+        status: ex.headWritten ? ex.status : undefined,
+        outcome: ex.broken ? 'broken' : ex.ended || (declared > 0 && ex.bytes >= declared) ? 'complete' : 'client gone',
+        bytes: ex.bytes,
+        ms: performance.now() - ex.t0,
+      });
+      if (closing) server.closeIdleConnections();
+      if (closing && open.size === 0) drained?.();
+    });
+    ex.timer = setTimeout(() => {
+      if (ex.guestDone || ex.over) return;
+      const queued = queue.indexOf(ex);
+      if (queued !== -1) queue.splice(queued, 1);
+      else stopGuest(ex);
+      ex.guestDone = true;
+      abandon(ex, 504, `the component did not finish within the ${timeoutMs} ms timeout`);
+    }, timeoutMs);
+    if (queue.length >= MAX_QUEUED) {
+      ex.guestDone = true;
+      clearTimeout(ex.timer);
+      ex.over = true;
+      ex.ended = true;
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('503 service unavailable: too many requests waiting\n');
+      return;
+    }
+    queue.push(ex);
+    dispatch();
+  });
+  server.keepAliveTimeout = 5_000;
+  let drained: (() => void) | undefined;
+
   const host = options.host ?? '127.0.0.1';
-  const server = new http.HTTPServer(handler);
+  const wanted = options.port ?? 8080;
   try {
-    server.listen(options.port ?? 8080, host);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(wanted, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   } catch (e) {
-    server.stop();
+    await pool.close();
     const code = (e as { code?: string }).code;
-    throw new RunError('listen-failed', `cannot listen on ${host}:${options.port ?? 8080}: ${code === 'EADDRINUSE' ? 'the address is in use' : (e as Error).message}`, {
+    throw new RunError('listen-failed', `cannot listen on ${host}:${wanted}: ${code === 'EADDRINUSE' ? 'the address is in use' : (e as Error).message}`, {
       hint: code === 'EADDRINUSE' ? 'pick another --port, or --port 0 for a free one' : undefined,
     });
   }
-  const { port } = server.address();
+  const { port } = server.address() as { port: number };
+  let closed: Promise<void> | undefined;
   return {
     host,
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     requests: () => count,
-    close: () => server.stop(),
+    close: () =>
+      (closed ??= (async () => {
+        closing = true;
+        server.close();
+        server.closeIdleConnections();
+        if (open.size > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            setTimeout(resolve, options.shutdownTimeoutMs ?? 10_000).unref();
+          });
+        }
+        server.closeAllConnections();
+        for (const ex of running.values()) clearTimeout(ex.timer);
+        for (const ex of open) clearTimeout(ex.timer);
+        await pool.close();
+      })()),
   };
 }

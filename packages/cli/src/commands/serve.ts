@@ -1,27 +1,41 @@
 import type { Command } from 'commander';
 import { resolvePolicy } from '@weld/registry';
-import { RunError, loadRunnable, serveHttp } from '@weld/runner';
+import os from 'node:os';
+import { RunError, loadRunnable, parseDuration, serveHttp } from '@weld/runner';
 import { emit, globals, status } from '../context.js';
 import { grantsFrom, withGrantFlags, type GrantFlags } from './grant-flags.js';
+
+type ServeFlags = GrantFlags & { host: string; port: string; workers?: string; reuse?: boolean; timeout: string; shutdownTimeout: string };
 
 export function registerServe(program: Command): void {
   withGrantFlags(
     program
       .command('serve')
-      .description('serve a wasi:http component: a fresh instance per request, deny-by-default capabilities')
+      .description('serve a wasi:http component from a pool of worker threads: a fresh instance per request, deny-by-default capabilities')
       .argument('<component>', 'a .wasm file, or a reference (pulled, under the policy if there is one)')
       .option('--host <address>', 'address to listen on (loopback unless you say otherwise)', '127.0.0.1')
-      .option('--port <port>', 'port to listen on; 0 picks a free one', '8080'),
+      .option('--port <port>', 'port to listen on; 0 picks a free one', '8080')
+      .option('--workers <n>', 'worker threads, each running one request at a time (default: one per core)')
+      .option('--reuse', 'keep one instance per worker across requests (module state carries over) instead of a fresh one per request')
+      .option('--timeout <duration>', 'per-request limit: 504, or a reset connection once the response has begun (500ms, 2s, 1m; a number is seconds)', '30s')
+      .option('--shutdown-timeout <duration>', 'on Ctrl-C or SIGTERM, how long in-flight requests may take to finish', '10s'),
   )
     .addHelpText(
       'after',
-      '\nEach request is handled by its own instance, with imports built from the grants, so no state or capability\n' +
-        'leaks between requests. A trap or an error response becomes a 500 for that request only. Stop with Ctrl-C.',
+      '\nEach request is handled by its own instance (made before the request arrives, in one of the worker threads), with\n' +
+        'imports built from the grants, so no state or capability leaks between requests. A trap or an error response\n' +
+        'becomes a 500 for that request only, or breaks the response off if it had begun. A request over --timeout is\n' +
+        'answered 504 and its worker replaced. One access-log line per request goes to stderr (-q silences it).\n' +
+        'Ctrl-C or SIGTERM stops accepting and lets in-flight requests finish (up to --shutdown-timeout).',
     )
-    .action(async (component: string, opts: GrantFlags & { host: string; port: string }, cmd: Command) => {
+    .action(async (component: string, opts: ServeFlags, cmd: Command) => {
       const g = globals(cmd);
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RunError('grant-invalid', `--port ${opts.port} is not a port number (0-65535)`);
+      const workers = opts.workers === undefined ? os.availableParallelism() : Number(opts.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new RunError('grant-invalid', `--workers ${opts.workers} is not a number of workers (1-1024)`);
+      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      const shutdownTimeoutMs = parseDuration(opts.shutdownTimeout, '--shutdown-timeout');
       const policy = await resolvePolicy({ policyFile: opts.policy });
       const runnable = await loadRunnable(component, { policy });
       if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
@@ -29,18 +43,36 @@ export function registerServe(program: Command): void {
         grants: grantsFrom(opts),
         host: opts.host,
         port,
+        workers,
+        reuse: Boolean(opts.reuse),
+        timeoutMs,
+        shutdownTimeoutMs,
         onDenied: (d) => process.stderr.write(`weld: denied ${d.attempted}; grant it with ${d.grant}\n`),
-        onRequestFailed: (f) => process.stderr.write(`weld: request ${f.request} failed (answered 500): ${f.reason}\n`),
+        onRequestFailed: (f) => process.stderr.write(`weld: request ${f.request} failed (${f.outcome}): ${f.reason}\n`),
+        onAccess: (a) =>
+          status(g, `weld: ${a.method} ${a.path} ${a.status ?? '-'}${a.outcome === 'complete' ? '' : ` (${a.outcome})`} ${a.bytes} B ${a.ms.toFixed(1)} ms`),
       });
-      emit(g, { url: service.url, host: service.host, port: service.port }, () => [`serving ${runnable.origin} on ${service.url} (a fresh instance per request; Ctrl-C stops)`]);
+      const mode = opts.reuse ? 'one instance per worker' : 'a fresh instance per request';
+      emit(g, { url: service.url, host: service.host, port: service.port, workers, reuse: Boolean(opts.reuse) }, () => [
+        `serving ${runnable.origin} on ${service.url} (${workers} worker${workers === 1 ? '' : 's'}, ${mode}; Ctrl-C stops)`,
+      ]);
       await new Promise<void>((done) => {
         const stop = () => {
-          service.close();
-          status(g, `weld: stopped after ${service.requests()} request${service.requests() === 1 ? '' : 's'}`);
-          done();
+          process.removeListener('SIGINT', stop);
+          process.removeListener('SIGTERM', stop);
+          // a second signal stops at once
+          const now = () => process.exit(130);
+          process.once('SIGINT', now);
+          process.once('SIGTERM', now);
+          void service.close().then(() => {
+            status(g, `weld: stopped after ${service.requests()} request${service.requests() === 1 ? '' : 's'}`);
+            process.removeListener('SIGINT', now);
+            process.removeListener('SIGTERM', now);
+            done();
+          });
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
       });
     });
 }

@@ -121,7 +121,7 @@ export async function runTestSpec(bytes: Uint8Array, spec: TestSpec, options: { 
       options.onCase?.(result);
     }
   } finally {
-    service?.close();
+    await service?.close();
   }
   const passed = results.filter((r) => r.passed).length;
   return { file: spec.file, component: spec.component, cases: results, passed, failed: results.length - passed, durationMs: performance.now() - started };

@@ -1,0 +1,81 @@
+/**
+ * Messages between the main thread (the `node:http` server and the pool) and a serve worker.
+ *
+ * Worker → main goes through `parentPort` (delivered on the main thread's event loop). Main → worker goes two ways:
+ * `worker.postMessage` for a new request (the worker is idle in its event loop then), and, while the worker runs a
+ * guest synchronously, replies on a dedicated `MessagePort` that the worker reads with `receiveMessageOnPort`
+ * after `Atomics.wait` on a shared counter (`SYNC_SIGNAL`) that the main thread bumps after each reply.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Denial } from '../host.js';
+import type { Grants } from '../grants.js';
+
+/** Bytes of one request's response that may be on their way to the client before the guest's writes wait. */
+export const RESPONSE_BYTES_IN_FLIGHT = 256 * 1024;
+/** Bytes of a request body the main thread buffers ahead of the guest's reads before it pauses the socket. */
+export const REQUEST_BYTES_BUFFERED = 256 * 1024;
+/** Index in the worker's shared Int32Array: bumped by the main thread after every sync reply. */
+export const SYNC_SIGNAL = 0;
+/** Index in a request's shared Int32Array: response bytes posted by the worker and not yet written to the socket. */
+export const IN_FLIGHT = 0;
+
+/** A compiled `WebAssembly.Module` (the DOM typings, where it is declared, are not in this build). */
+export type CoreModule = object;
+
+/** Given to each worker at start. */
+export interface WorkerConfig {
+  /** The transpiled component's directory (component.js and its core modules). */
+  dir: string;
+  /** Core modules compiled once on the main thread, keyed by file name as component.js asks for them. */
+  modules: Record<string, CoreModule>;
+  handlerExport: string;
+  grants: Grants;
+  reuse: boolean;
+  /** Shared Int32Array(1): the sync reply signal. */
+  signal: SharedArrayBuffer;
+  /** The port sync replies arrive on. */
+  replies: MessagePort;
+}
+
+export type HeaderList = [string, Uint8Array][];
+
+/** main → worker: a new request (the worker has a ready instance). */
+export interface RequestStart {
+  type: 'request';
+  id: number;
+  method: string;
+  pathWithQuery: string;
+  scheme: 'http' | 'https';
+  authority: string | undefined;
+  headers: HeaderList;
+  /** Shared Int32Array(1): bytes in flight for this request's response (`IN_FLIGHT`). */
+  flight: SharedArrayBuffer;
+}
+
+/** The wasi:http `error-code` variant as jco represents it. */
+export interface ErrorCode {
+  tag: string;
+  val?: unknown;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'init-failed'; message: string }
+  | { type: 'denied'; denial: Denial }
+  | { type: 'head'; id: number; status: number; headers: HeaderList }
+  | { type: 'chunk'; id: number; bytes: Uint8Array }
+  | { type: 'end'; id: number; trailers: HeaderList | undefined }
+  /** The guest returned (or trapped); `failure` says why the response is not what the guest meant. */
+  | { type: 'done'; id: number; failure?: string }
+  | { type: 'pull'; seq: number; id: number }
+  | { type: 'fetch'; fid: number; method: string; url: string; headers: HeaderList; body: Uint8Array | undefined; timeoutMs: number | undefined }
+  | { type: 'fetch-head'; seq: number; fid: number }
+  | { type: 'fetch-pull'; seq: number; fid: number }
+  | { type: 'fetch-drop'; fid: number };
+
+/** main → worker sync replies (each answers the `seq` of one worker message). */
+export type SyncReply =
+  | { seq: number; chunk: Uint8Array }
+  | { seq: number; eof: true }
+  | { seq: number; error: ErrorCode }
+  | { seq: number; status: number; headers: HeaderList };

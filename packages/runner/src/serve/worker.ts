@@ -1,0 +1,154 @@
+/**
+ * A serve worker: loads the transpiled component (core modules compiled once, on the main thread), keeps an
+ * instance ready, and runs one request at a time through it with weld's wasi:http host. Guest stdout and stderr go
+ * to the server's stderr; the guest's stdin is empty.
+ */
+import { writeSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { hostImports, loadHostShim } from '../host.js';
+import { SYNC_SIGNAL, type RequestStart, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
+import { createWasiHttp, guestHeaders, type HttpLink } from './wasi-http.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const config = workerData as WorkerConfig;
+const port = parentPort!;
+const signal = new Int32Array(config.signal);
+let seq = 0;
+
+function post(message: WorkerMessage, transfer?: ArrayBuffer[]): void {
+  port.postMessage(message, transfer);
+}
+
+function call(message: WorkerMessage & { seq: number }): SyncReply {
+  post(message);
+  for (;;) {
+    const seen = Atomics.load(signal, SYNC_SIGNAL);
+    for (let m = receiveMessageOnPort(config.replies); m; m = receiveMessageOnPort(config.replies)) {
+      const reply = m.message as SyncReply;
+      if (reply.seq === message.seq) return reply;
+    }
+    Atomics.wait(signal, SYNC_SIGNAL, seen);
+  }
+}
+
+async function main(): Promise<void> {
+  await loadHostShim();
+  const mod = (await import(pathToFileURL(path.join(config.dir, 'component.js')).href)) as {
+    instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any>;
+  };
+  const baseImports = (): Record<string, any> =>
+    hostImports({
+      grants: config.grants,
+      args: ['component'],
+      onDenied: (denial) => post({ type: 'denied', denial }),
+    });
+  const probe = baseImports();
+  const streams = probe['wasi:io/streams'] as { InputStream: new () => any; OutputStream: new () => any };
+  const clock = probe['wasi:clocks/monotonic-clock'] as { subscribeDuration(d: bigint): unknown };
+  const IoError = (probe['wasi:io/error'] as { Error: new (m: string) => object }).Error;
+
+  const link: HttpLink = {
+    post,
+    call,
+    nextSeq: () => ++seq,
+    grants: config.grants,
+    onDenied: (denial) => post({ type: 'denied', denial }),
+    InputStream: streams.InputStream,
+    OutputStream: streams.OutputStream,
+    IoError,
+    ready: () => clock.subscribeDuration(0n),
+  };
+  const http = createWasiHttp(link);
+
+  /** The guest's stdout and stderr: the server's stderr, written as it comes. */
+  class ServerStderr extends streams.OutputStream {
+    checkWrite(): bigint {
+      return 65536n;
+    }
+    write(bytes: Uint8Array): void {
+      for (let at = 0; at < bytes.length; ) at += writeSync(2, bytes, at, bytes.length - at);
+    }
+    blockingWriteAndFlush(bytes: Uint8Array): void {
+      this.write(bytes);
+    }
+    flush(): void {}
+    blockingFlush(): void {}
+    writeZeroes(len: bigint): void {
+      this.write(new Uint8Array(Number(len)));
+    }
+    blockingWriteZeroesAndFlush(len: bigint): void {
+      this.writeZeroes(len);
+    }
+    splice(src: { read(len: bigint): Uint8Array }, len: bigint): bigint {
+      const bytes = src.read(len);
+      this.write(bytes);
+      return BigInt(bytes.length);
+    }
+    blockingSplice(src: { blockingRead(len: bigint): Uint8Array }, len: bigint): bigint {
+      const bytes = src.blockingRead(len);
+      this.write(bytes);
+      return BigInt(bytes.length);
+    }
+    subscribe(): unknown {
+      return link.ready();
+    }
+  }
+  /** The guest's stdin: always at its end. */
+  class EmptyInput extends streams.InputStream {
+    read(): Uint8Array {
+      throw { tag: 'closed' };
+    }
+    blockingRead(): Uint8Array {
+      throw { tag: 'closed' };
+    }
+    skip(): bigint {
+      throw { tag: 'closed' };
+    }
+    blockingSkip(): bigint {
+      throw { tag: 'closed' };
+    }
+    subscribe(): unknown {
+      return link.ready();
+    }
+  }
+  const stderr = new ServerStderr();
+  const stdin = new EmptyInput();
+
+  const instantiate = () => {
+    const imports = baseImports();
+    imports['wasi:cli/stdin'] = { getStdin: () => stdin };
+    imports['wasi:cli/stdout'] = { getStdout: () => stderr };
+    imports['wasi:cli/stderr'] = { getStderr: () => stderr };
+    imports['wasi:http/types'] = http.types;
+    imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
+    const instance = mod.instantiate((p) => config.modules[p], imports);
+    const exported = instance[config.handlerExport] ?? instance.incomingHandler;
+    return exported as { handle(request: unknown, out: unknown): void };
+  };
+
+  let ready: { handle(request: unknown, out: unknown): void } | undefined;
+  const prepare = () => {
+    try {
+      ready = instantiate();
+      post({ type: 'ready' });
+    } catch (e) {
+      post({ type: 'init-failed', message: `instantiating the component failed: ${(e as Error).message}` });
+    }
+  };
+
+  port.on('message', (start: RequestStart) => {
+    const handler = ready!;
+    if (!config.reuse) ready = undefined;
+    start.headers = guestHeaders(start.headers);
+    const failure = http.serve(start, (request, out) => handler.handle(request, out));
+    post({ type: 'done', id: start.id, failure });
+    if (failure?.startsWith('the component trapped')) ready = undefined; // a trapped instance is not used again
+    if (ready) post({ type: 'ready' });
+    else prepare();
+  });
+  prepare();
+}
+
+main().catch((e) => post({ type: 'init-failed', message: `loading the component failed: ${(e as Error).message}` }));
