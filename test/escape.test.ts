@@ -441,6 +441,14 @@ describe('sockets: TCP/UDP only to granted hosts and ports', () => {
     const r = await weld(['run', sock, '--allow-host', `127.0.0.1:${granted.port}`, '--', 'udp-send', '127.0.0.1', String(victim.port)]);
     await new Promise((done) => setTimeout(done, 300));
     expect(r.stdout).toMatch(/err access-denied/);
+    expect(r.stdout, 'send(remote-address) on an unconnected stream').toContain('STEP send-to: err access-denied');
+    expect(r.stdout, 'stream(remote)').toContain('STEP stream-connected: err access-denied');
+    expect(victim.count()).toBe(0);
+    // Positive control: both ways reach the granted port.
+    const ok = await weld(['run', sock, '--allow-host', `127.0.0.1:${granted.port}`, '--', 'udp-send', '127.0.0.1', String(granted.port)]);
+    expect(ok.stdout).toContain('SENT 2');
+    await new Promise((done) => setTimeout(done, 300));
+    expect(granted.count()).toBe(2);
     expect(victim.count()).toBe(0);
     await victim.close();
     await granted.close();
