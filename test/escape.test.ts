@@ -358,11 +358,9 @@ describe('limits', () => {
 });
 
 // --- sockets -------------------------------------------------------------------------------------------------------
-// The socket attacker is a JS component (test/escape/guests/sock) calling wasi:sockets directly. It cannot run yet:
-// componentize-js 0.23 fails on it (see test/escape/README.md: with wasi:sockets@0.2.10 the StarlingMonkey engine's own
-// `network-error-code` import is missing from the @unstable-gated WIT; renamed to another version it builds, but the
-// generated binding for instance-network throws "import_network_0_2_9$Network is not defined"). The attacks are
-// written to the contract and skipped until the guest can be built; remove `.skip` to run them.
+// The socket attacker is a C command (test/escape/guests/sock/sock.c) that calls wasi:sockets directly through
+// hand-lowered canonical-ABI imports (no bindings generator); its world imports the sockets interfaces from the
+// example's WASI 0.2.10 WIT, copied into wit/deps here. It prints "STEP <name>: ok|err <error-code>" per call.
 interface Counter {
   port: number;
   count: () => number;
@@ -394,7 +392,7 @@ async function freePort(): Promise<number> {
   return l.port;
 }
 
-describe.skip('sockets: TCP/UDP only to granted hosts and ports (guest not buildable yet)', () => {
+describe('sockets: TCP/UDP only to granted hosts and ports', () => {
   let sock: string;
   beforeAll(async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-escape-sock-'));
@@ -402,7 +400,7 @@ describe.skip('sockets: TCP/UDP only to granted hosts and ports (guest not build
     await cp(path.join(GUESTS, 'sock'), dir, { recursive: true });
     await cp(path.join(REPO_ROOT, 'examples', 'polyglot', 'http', 'wit', 'deps'), path.join(dir, 'wit', 'deps'), { recursive: true });
     await rm(path.join(dir, 'wit', 'deps', 'http'), { recursive: true });
-    await writeFile(path.join(dir, 'weld.yaml'), 'components:\n  - { name: sock, language: js, source: sock.js, wit: wit, world: attacker, disable-features: [http, fetch-event] }\n');
+    await writeFile(path.join(dir, 'weld.yaml'), 'components:\n  - { name: sock, language: c, source: sock.c, exec-model: command, wit: wit, world: attacker }\n');
     const r = await runWeld(['build', dir], { env: { WELD_HOME: home } });
     expect(r.code, r.stderr).toBe(0);
     sock = path.join(dir, 'build', 'sock.wasm');
@@ -443,6 +441,14 @@ describe.skip('sockets: TCP/UDP only to granted hosts and ports (guest not build
     const r = await weld(['run', sock, '--allow-host', `127.0.0.1:${granted.port}`, '--', 'udp-send', '127.0.0.1', String(victim.port)]);
     await new Promise((done) => setTimeout(done, 300));
     expect(r.stdout).toMatch(/err access-denied/);
+    expect(r.stdout, 'send(remote-address) on an unconnected stream').toContain('STEP send-to: err access-denied');
+    expect(r.stdout, 'stream(remote)').toContain('STEP stream-connected: err access-denied');
+    expect(victim.count()).toBe(0);
+    // Positive control: both ways reach the granted port.
+    const ok = await weld(['run', sock, '--allow-host', `127.0.0.1:${granted.port}`, '--', 'udp-send', '127.0.0.1', String(granted.port)]);
+    expect(ok.stdout).toContain('SENT 2');
+    await new Promise((done) => setTimeout(done, 300));
+    expect(granted.count()).toBe(2);
     expect(victim.count()).toBe(0);
     await victim.close();
     await granted.close();
