@@ -478,7 +478,9 @@ interface Served {
 }
 const servers: ReturnType<typeof spawn>[] = [];
 
+/** Starts `weld serve --port 0`; earlier servers are killed first so one test's stuck handler cannot starve the next. */
 function serve(component: string, flags: string[] = []): Promise<Served> {
+  for (const c of servers) c.kill('SIGKILL');
   const child = spawn(process.execPath, [WELD_BIN, 'serve', component, '--port', '0', ...flags], { env: { ...process.env, WELD_HOME: home } });
   servers.push(child);
   let stdout = '';
@@ -574,10 +576,11 @@ describe('serve: hostile handlers', () => {
           });
         });
         req.on('error', () => done());
+        req.setTimeout(3000, () => req.destroy(new Error('no response within 3 s')));
       });
     }
     const ok = await get(`${s.url}/ok`, 8000);
     expect(ok.status, ok.error).toBe(200);
     expect(ok.ms).toBeLessThan(5000);
-  });
+  }, 40_000);
 });
