@@ -108,6 +108,28 @@ describe('sockets are checked at use, per instance', () => {
     expect(udpCount - before).toBe(1);
   });
 
+  it('UDP: a client socket hears only from granted addresses; datagrams from anyone else are dropped', async () => {
+    const h = await host({ allowHosts: [parseHostGrant(`127.0.0.1:${udpPort}`)] });
+    const u = h.udpSocket();
+    u.startBind(h.network, v4(0, [0, 0, 0, 0]));
+    u.subscribe().block();
+    u.finishBind();
+    const [incoming] = u.stream(undefined);
+    const guestPort = u.localAddress().val.port;
+    const stranger = dgram.createSocket('udp4');
+    await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', r));
+    await new Promise((r) => stranger.send(Buffer.from('from a stranger'), guestPort, '127.0.0.1', r));
+    await new Promise((r) => udp.send(Buffer.from('from the granted peer'), guestPort, '127.0.0.1', r));
+    await settle();
+    const got: string[] = [];
+    for (let i = 0; i < 5 && got.length < 1; i++) {
+      incoming.subscribe().block();
+      for (const d of incoming.receive(10n)) got.push(Buffer.from(d.data).toString());
+    }
+    stranger.close();
+    expect(got).toEqual(['from the granted peer']);
+  });
+
   it('bind and listen need --allow-listen: never on an ephemeral port, never on 0.0.0.0 for a loopback grant', async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const h = await host({ allowHosts: [parseHostGrant('127.0.0.1:9')], allowListen: [parseListenGrant(String(port))] });

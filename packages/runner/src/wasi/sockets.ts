@@ -80,6 +80,10 @@ function denyConnect(policy: SocketPolicy, what: string, addr: IpAddress): never
 const policies = new WeakMap<object, SocketPolicy>();
 /** The fixed remote of an outgoing datagram stream made by `stream(remote)`. */
 const fixedRemotes = new WeakMap<object, IpAddress>();
+/** Sockets bound to an ephemeral port (a client's bind): listening on them is never granted. */
+const ephemeral = new WeakSet<object>();
+/** Incoming datagram streams of sockets bound to a granted port: anyone may send to those. */
+const openToAll = new WeakSet<object>();
 
 type Method = (this: object, ...args: any[]) => any;
 type Proto = Record<string, Method>;
@@ -107,7 +111,10 @@ let guarded = false;
  */
 function guardSocketClasses(): void {
   if (guarded) return;
-  const { tcp, udp } = shimModule().sockets as { tcp: { TcpSocket: { prototype: Proto } }; udp: { UdpSocket: { prototype: Proto }; OutgoingDatagramStream: { prototype: Proto } } };
+  const { tcp, udp } = shimModule().sockets as {
+    tcp: { TcpSocket: { prototype: Proto } };
+    udp: { UdpSocket: { prototype: Proto }; OutgoingDatagramStream: { prototype: Proto }; IncomingDatagramStream: { prototype: Proto } };
+  };
   const tcpProto = tcp.TcpSocket.prototype;
   wrap(tcpProto, 'startConnect', (self, args, original) => {
     const policy = policyOf(self);
@@ -120,11 +127,14 @@ function guardSocketClasses(): void {
     const policy = policyOf(self);
     const { ip, port, text } = addressOf(args[1] as IpAddress);
     // Port 0 on loopback or the unspecified address is a client's ephemeral bind; listening on it is checked below.
-    if (!(port === 0 && (LOOPBACK.has(ip) || UNSPECIFIED.has(ip))) && !mayListen(policy, ip, port)) {
+    const isEphemeral = port === 0 && (LOOPBACK.has(ip) || UNSPECIFIED.has(ip));
+    if (!isEphemeral && !mayListen(policy, ip, port)) {
       policy.onDenied({ capability: 'sockets', attempted: `binding TCP ${text}`, grant: `--allow-listen ${LOOPBACK.has(ip) ? port : text}` });
       throw 'access-denied';
     }
-    return original.apply(self, args);
+    const result = original.apply(self, args);
+    if (isEphemeral) ephemeral.add(self);
+    return result;
   });
   wrap(tcpProto, 'startListen', (self, args, original) => {
     const policy = policyOf(self);
@@ -134,8 +144,9 @@ function guardSocketClasses(): void {
     } catch {
       local = undefined; // not bound: the shim answers invalid-state
     }
-    if (local && !mayListen(policy, local.ip, local.port)) {
-      policy.onDenied({ capability: 'sockets', attempted: `listening on TCP ${local.text}`, grant: `--allow-listen ${local.port === 0 ? 'PORT (bind a granted port first)' : local.port}` });
+    if (local && (ephemeral.has(self) || !mayListen(policy, local.ip, local.port))) {
+      const grant = ephemeral.has(self) ? '--allow-listen PORT, binding that port instead of an ephemeral one' : `--allow-listen ${local.port}`;
+      policy.onDenied({ capability: 'sockets', attempted: `listening on TCP ${local.text}`, grant });
       throw 'access-denied';
     }
     return original.apply(self, args);
@@ -165,8 +176,26 @@ function guardSocketClasses(): void {
     }
     const [incoming, outgoing] = original.apply(self, args) as [object, object];
     policies.set(outgoing, policy);
+    policies.set(incoming, policy);
+    try {
+      const local = addressOf((self as { localAddress(): IpAddress }).localAddress());
+      if (local.port !== 0 && mayListen(policy, local.ip, local.port)) openToAll.add(incoming);
+    } catch {
+      // unbound: stream() binds implicitly to an ephemeral port, a client's socket
+    }
     if (remote) fixedRemotes.set(outgoing, remote);
     return [incoming, outgoing];
+  });
+  // A client's socket (ephemeral port) hears only from the addresses it may send to; one bound to a granted
+  // port hears from anyone, as a server does. Datagrams from anyone else are dropped before the guest sees them.
+  wrap(udp.IncomingDatagramStream.prototype, 'receive', (self, args, original) => {
+    const policy = policyOf(self);
+    const datagrams = original.apply(self, args) as { remoteAddress: IpAddress }[];
+    if (openToAll.has(self)) return datagrams;
+    return datagrams.filter((d) => {
+      const { ip, port } = addressOf(d.remoteAddress);
+      return mayConnect(policy, ip, port);
+    });
   });
   wrap(udp.OutgoingDatagramStream.prototype, 'send', (self, args, original) => {
     const policy = policyOf(self);
