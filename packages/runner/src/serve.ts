@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { RunError } from './errors.js';
 import { loadHostShim, type Denial } from './host.js';
-import type { Grants } from './grants.js';
+import { checkGrants, resolveSocketGrants, type Grants } from './grants.js';
 import { checkImportsProvided, versionless } from './instance.js';
-import { transpileCached, transpileCacheDir } from './transpile-cache.js';
+import { ensureTranspiled, transpileCacheDir } from './transpile-cache.js';
 import { Fetches } from './serve/fetch.js';
 import { WorkerPool, type PoolWorker } from './serve/pool.js';
 import { IN_FLIGHT, REQUEST_BYTES_BUFFERED, type CoreModule, type HeaderList, type WorkerMessage } from './serve/protocol.js';
@@ -23,6 +23,8 @@ export interface ServeOptions {
   reuse?: boolean;
   /** Per-request limit on the guest's running time, in milliseconds. Default 30 s. */
   timeoutMs?: number;
+  /** Caps every linear memory of every instance at this many bytes (see `capCoreMemories`). */
+  maxMemoryBytes?: number;
   /** How long `close()` lets in-flight requests finish, in milliseconds. Default 10 s. */
   shutdownTimeoutMs?: number;
   onDenied?: (denial: Denial) => void;
@@ -121,7 +123,9 @@ class Exchange {
  * byte is a 500; after the first byte, the response is broken off so the client cannot take it for complete.
  */
 export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promise<HttpService> {
-  const component = await transpileCached(bytes, transpileCacheDir(), 'sync');
+  checkGrants(options.grants);
+  const grants = await resolveSocketGrants(options.grants);
+  const component = await ensureTranspiled(bytes, transpileCacheDir(), 'sync');
   const handlerExport = component.exports.find(([name]) => versionless(name) === 'wasi:http/incoming-handler');
   if (!handlerExport) {
     const names = component.exports.map(([n]) => n).join(', ') || '(none)';
@@ -133,8 +137,15 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
   checkImportsProvided(component);
   const modules: Record<string, CoreModule> = {};
   const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule> } }).WebAssembly;
+  const cap = options.maxMemoryBytes === undefined ? undefined : (await import('@weld/binary')).capCoreMemories;
   for (const file of (await readdir(component.dir)).filter((f) => f.endsWith('.wasm'))) {
-    modules[file] = await wasm.compile(await readFile(path.join(component.dir, file)));
+    const core = await readFile(path.join(component.dir, file));
+    try {
+      modules[file] = await wasm.compile(cap ? cap(core, Math.floor(options.maxMemoryBytes! / 65536)) : core);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'limit-exceeded') throw new RunError('limit-exceeded', `${file}: ${(e as Error).message}`, { cause: e, exit: 1 });
+      throw e;
+    }
   }
 
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -301,7 +312,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants: options.grants, reuse: Boolean(options.reuse) },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse) },
     {
       message: onMessage,
       idle: () => {

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { resolvePolicy } from '@weld/registry';
 import os from 'node:os';
-import { RunError, loadRunnable, parseDuration, serveHttp } from '@weld/runner';
+import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp } from '@weld/runner';
 import { emit, globals, status } from '../context.js';
-import { grantsFrom, withGrantFlags, type GrantFlags } from './grant-flags.js';
+import { grantsFrom, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
+import { policyFor } from './policy-for.js';
 
-type ServeFlags = GrantFlags & { host: string; port: string; workers?: string; reuse?: boolean; timeout: string; shutdownTimeout: string };
+type ServeFlags = GrantFlags & { host: string; port: string; workers?: string; reuse?: boolean; shutdownTimeout: string };
 
 export function registerServe(program: Command): void {
   withGrantFlags(
@@ -17,15 +17,15 @@ export function registerServe(program: Command): void {
       .option('--port <port>', 'port to listen on; 0 picks a free one', '8080')
       .option('--workers <n>', 'worker threads, each running one request at a time (default: one per core)')
       .option('--reuse', 'keep one instance per worker across requests (module state carries over) instead of a fresh one per request')
-      .option('--timeout <duration>', 'per-request limit: 504, or a reset connection once the response has begun (500ms, 2s, 1m; a number is seconds)', '30s')
       .option('--shutdown-timeout <duration>', 'on Ctrl-C or SIGTERM, how long in-flight requests may take to finish', '10s'),
+    { stdin: false },
   )
     .addHelpText(
       'after',
       '\nEach request is handled by its own instance (made before the request arrives, in one of the worker threads), with\n' +
         'imports built from the grants, so no state or capability leaks between requests. A trap or an error response\n' +
-        'becomes a 500 for that request only, or breaks the response off if it had begun. A request over --timeout is\n' +
-        'answered 504 and its worker replaced. One access-log line per request goes to stderr (-q silences it).\n' +
+        'becomes a 500 for that request only, or breaks the response off if it had begun. A request over --timeout (per\n' +
+        'request, default 30s) is answered 504 and its worker replaced. One access-log line per request goes to stderr (-q silences it).\n' +
         'Ctrl-C or SIGTERM stops accepting and lets in-flight requests finish (up to --shutdown-timeout).',
     )
     .action(async (component: string, opts: ServeFlags, cmd: Command) => {
@@ -34,9 +34,10 @@ export function registerServe(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RunError('grant-invalid', `--port ${opts.port} is not a port number (0-65535)`);
       const workers = opts.workers === undefined ? os.availableParallelism() : Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new RunError('grant-invalid', `--workers ${opts.workers} is not a number of workers (1-1024)`);
-      const timeoutMs = parseDuration(opts.timeout, '--timeout');
+      // Per request: a 504, or a reset connection once the response has begun. A server keeps no request forever.
+      const limits = limitsFrom({ timeout: opts.timeout ?? '30s', maxMemory: opts.maxMemory });
       const shutdownTimeoutMs = parseDuration(opts.shutdownTimeout, '--shutdown-timeout');
-      const policy = await resolvePolicy({ policyFile: opts.policy });
+      const policy = await policyFor(component, opts.policy);
       const runnable = await loadRunnable(component, { policy });
       if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
       const service = await serveHttp(runnable.bytes, {
@@ -45,9 +46,10 @@ export function registerServe(program: Command): void {
         port,
         workers,
         reuse: Boolean(opts.reuse),
-        timeoutMs,
+        timeoutMs: limits.timeoutMs,
+        maxMemoryBytes: limits.maxMemoryBytes,
         shutdownTimeoutMs,
-        onDenied: (d) => process.stderr.write(`weld: denied ${d.attempted}; grant it with ${d.grant}\n`),
+        onDenied: printDenial,
         onRequestFailed: (f) => process.stderr.write(`weld: request ${f.request} failed (${f.outcome}): ${f.reason}\n`),
         onAccess: (a) =>
           status(g, `weld: ${a.method} ${a.path} ${a.status ?? '-'}${a.outcome === 'complete' ? '' : ` (${a.outcome})`} ${a.bytes} B ${a.ms.toFixed(1)} ms`),

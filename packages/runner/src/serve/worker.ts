@@ -1,13 +1,11 @@
 /**
  * A serve worker: loads the transpiled component (core modules compiled once, on the main thread), keeps an
- * instance ready, and runs one request at a time through it with weld's wasi:http host. Guest stdout and stderr go
- * to the server's stderr; the guest's stdin is empty.
+ * instance ready, and runs one request at a time through it with weld's wasi:http host.
  */
-import { writeSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { hostImports, loadHostShim } from '../host.js';
+import { createHost, loadHostShim } from '../host.js';
 import { SYNC_SIGNAL, type RequestStart, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
 import { createWasiHttp, guestHeaders, type HttpLink } from './wasi-http.js';
 
@@ -38,13 +36,15 @@ async function main(): Promise<void> {
   const mod = (await import(pathToFileURL(path.join(config.dir, 'component.js')).href)) as {
     instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any>;
   };
-  const baseImports = (): Record<string, any> =>
-    hostImports({
+  // The guest's stdout and stderr go to the server's stderr as it writes them; its stdin is empty.
+  const makeHost = () =>
+    createHost({
       grants: config.grants,
       args: ['component'],
+      stdio: { stdout: 2, stderr: 2 },
       onDenied: (denial) => post({ type: 'denied', denial }),
     });
-  const probe = baseImports();
+  const probe = makeHost().imports as Record<string, any>;
   const streams = probe['wasi:io/streams'] as { InputStream: new () => any; OutputStream: new () => any };
   const clock = probe['wasi:clocks/monotonic-clock'] as { subscribeDuration(d: bigint): unknown };
   const IoError = (probe['wasi:io/error'] as { Error: new (m: string) => object }).Error;
@@ -62,73 +62,18 @@ async function main(): Promise<void> {
   };
   const http = createWasiHttp(link);
 
-  /** The guest's stdout and stderr: the server's stderr, written as it comes. */
-  class ServerStderr extends streams.OutputStream {
-    checkWrite(): bigint {
-      return 65536n;
-    }
-    write(bytes: Uint8Array): void {
-      for (let at = 0; at < bytes.length; ) at += writeSync(2, bytes, at, bytes.length - at);
-    }
-    blockingWriteAndFlush(bytes: Uint8Array): void {
-      this.write(bytes);
-    }
-    flush(): void {}
-    blockingFlush(): void {}
-    writeZeroes(len: bigint): void {
-      this.write(new Uint8Array(Number(len)));
-    }
-    blockingWriteZeroesAndFlush(len: bigint): void {
-      this.writeZeroes(len);
-    }
-    splice(src: { read(len: bigint): Uint8Array }, len: bigint): bigint {
-      const bytes = src.read(len);
-      this.write(bytes);
-      return BigInt(bytes.length);
-    }
-    blockingSplice(src: { blockingRead(len: bigint): Uint8Array }, len: bigint): bigint {
-      const bytes = src.blockingRead(len);
-      this.write(bytes);
-      return BigInt(bytes.length);
-    }
-    subscribe(): unknown {
-      return link.ready();
-    }
-  }
-  /** The guest's stdin: always at its end. */
-  class EmptyInput extends streams.InputStream {
-    read(): Uint8Array {
-      throw { tag: 'closed' };
-    }
-    blockingRead(): Uint8Array {
-      throw { tag: 'closed' };
-    }
-    skip(): bigint {
-      throw { tag: 'closed' };
-    }
-    blockingSkip(): bigint {
-      throw { tag: 'closed' };
-    }
-    subscribe(): unknown {
-      return link.ready();
-    }
-  }
-  const stderr = new ServerStderr();
-  const stdin = new EmptyInput();
-
-  const instantiate = () => {
-    const imports = baseImports();
-    imports['wasi:cli/stdin'] = { getStdin: () => stdin };
-    imports['wasi:cli/stdout'] = { getStdout: () => stderr };
-    imports['wasi:cli/stderr'] = { getStderr: () => stderr };
+  type Ready = { handle(request: unknown, out: unknown): void; close(): void };
+  const instantiate = (): Ready => {
+    const host = makeHost();
+    const imports = host.imports;
     imports['wasi:http/types'] = http.types;
     imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
     const instance = mod.instantiate((p) => config.modules[p], imports);
-    const exported = instance[config.handlerExport] ?? instance.incomingHandler;
-    return exported as { handle(request: unknown, out: unknown): void };
+    const exported = (instance[config.handlerExport] ?? instance.incomingHandler) as { handle(request: unknown, out: unknown): void };
+    return { handle: (request, out) => exported.handle(request, out), close: host.close };
   };
 
-  let ready: { handle(request: unknown, out: unknown): void } | undefined;
+  let ready: Ready | undefined;
   const prepare = () => {
     try {
       ready = instantiate();
@@ -145,6 +90,7 @@ async function main(): Promise<void> {
     const failure = http.serve(start, (request, out) => handler.handle(request, out));
     post({ type: 'done', id: start.id, failure });
     if (failure?.startsWith('the component trapped')) ready = undefined; // a trapped instance is not used again
+    if (ready !== handler) handler.close(); // its descriptors close with it
     if (ready) post({ type: 'ready' });
     else prepare();
   });
