@@ -3,7 +3,7 @@ import { hostAllowed, type Grants } from './grants.js';
 import { PROVIDED_INTERFACES } from './instance.js';
 import { loadHostShim, shimModule } from './host-shim.js';
 import { createFilesystem } from './wasi/filesystem.js';
-import { inputStream, outputStream } from './wasi/io.js';
+import { inputStream, outputStream, pollList, readyPollable } from './wasi/io.js';
 import { createSockets } from './wasi/sockets.js';
 import { fdSink, stdinSource, type StdioRoute } from './wasi/stdio.js';
 
@@ -90,13 +90,13 @@ export function createHost(options: HostOptions): Host {
       resolution: () => 1n,
       now: () => hrtime.bigint() - start,
       subscribeInstant: (instant: bigint) => clocks.monotonicClock.subscribeInstant(instant + start),
-      subscribeDuration: (duration: bigint) => clocks.monotonicClock.subscribeDuration(duration),
+      subscribeDuration: (duration: bigint) => (duration <= 0n ? readyPollable() : clocks.monotonicClock.subscribeDuration(duration)),
     },
     'wasi:clocks/wall-clock': clocks.wallClock,
     'wasi:filesystem/preopens': fs.preopens,
     'wasi:filesystem/types': fs.types,
     'wasi:io/error': io.error,
-    'wasi:io/poll': io.poll,
+    'wasi:io/poll': { Pollable: io.poll.Pollable, poll: pollList },
     'wasi:io/streams': io.streams,
     'wasi:random/random': random.random,
     'wasi:random/insecure': random.insecure,

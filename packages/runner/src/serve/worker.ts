@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createHost, loadHostShim } from '../host.js';
+import { readyPollable } from '../wasi/io.js';
 import { SYNC_SIGNAL, type RequestStart, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
 import { createWasiHttp, guestHeaders, type HttpLink } from './wasi-http.js';
 
@@ -46,7 +47,6 @@ async function main(): Promise<void> {
     });
   const probe = makeHost().imports as Record<string, any>;
   const streams = probe['wasi:io/streams'] as { InputStream: new () => any; OutputStream: new () => any };
-  const clock = probe['wasi:clocks/monotonic-clock'] as { subscribeDuration(d: bigint): unknown };
   const IoError = (probe['wasi:io/error'] as { Error: new (m: string) => object }).Error;
 
   const link: HttpLink = {
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     InputStream: streams.InputStream,
     OutputStream: streams.OutputStream,
     IoError,
-    ready: () => clock.subscribeDuration(0n),
+    ready: readyPollable,
   };
   const http = createWasiHttp(link);
 

@@ -34,8 +34,36 @@ function failed(e: unknown): StreamErrorPayload {
   return { tag: 'last-operation-failed', val: err };
 }
 
+type PollableLike = { ready(): boolean; block(): void };
+let ReadyPollable: (new () => PollableLike) | undefined;
+
+/**
+ * A pollable that is ready now, answered here: the shim's own would cost a synchronous round trip to its I/O
+ * thread for every subscribe, which a guest polling its streams pays on every read and write. It is a
+ * subclass of the shim's `Pollable`, so jco accepts it, and `pollList` answers for it without the shim.
+ */
 export function readyPollable(): object {
-  return shimModule().clocks.monotonicClock.subscribeDuration(0n) as object;
+  if (!ReadyPollable) {
+    const Base = (shimModule().io.poll as { Pollable: new () => PollableLike }).Pollable;
+    ReadyPollable = class extends Base {
+      override ready(): boolean {
+        return true;
+      }
+      override block(): void {}
+    };
+  }
+  return new ReadyPollable();
+}
+
+/**
+ * `wasi:io/poll.poll`: when the list holds pollables that are ready by construction, their indices are the
+ * answer at once (poll returns the ready ones, at least one); otherwise the shim waits on its own.
+ */
+export function pollList(list: object[]): Uint32Array {
+  const ready: number[] = [];
+  if (ReadyPollable) for (let i = 0; i < list.length; i++) if (list[i] instanceof ReadyPollable) ready.push(i);
+  if (ready.length > 0) return Uint32Array.from(ready);
+  return (shimModule().io.poll as { poll(list: object[]): Uint32Array }).poll(list);
 }
 
 type StreamClass<T> = new (endpoint: T) => object;
