@@ -380,6 +380,8 @@ function descriptorClass() {
           existing = undefined;
         }
         if (existing === 'directory' && descriptorFlags.write) throw new WasiFsError('is-directory');
+        // Devices, FIFOs and sockets stay out; refused before open, since opening a FIFO blocks until a writer comes.
+        if (existing !== undefined && existing !== 'directory' && existing !== 'regular-file' && existing !== 'symbolic-link') throw new WasiFsError('not-permitted');
         let mode: number = descriptorFlags.write ? (descriptorFlags.read ? constants.O_RDWR : constants.O_WRONLY) : constants.O_RDONLY;
         mode |= constants.O_NOFOLLOW;
         if (existing === 'directory') mode |= constants.O_DIRECTORY;
