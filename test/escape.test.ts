@@ -167,6 +167,16 @@ describe('files: a writable box at /box, a secret next to it', () => {
     expect(existsSync(path.join(a.root, 'pwned-dir'))).toBe(false);
   });
 
+  it('special files: a FIFO planted by the host is refused, not opened (opening one would block the guest)', async () => {
+    const a = await arena();
+    execFileSync('mkfifo', [path.join(a.box, 'fifo')]);
+    const started = Date.now();
+    const r = await weld(['run', attacker, '--timeout', '20s', '--dir', `${a.box}:/box`, '--', 'special', '/box/fifo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(line(r.stdout, 'open /box/fifo')).toMatch(/Operation not permitted/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('symlink planting: guest symlinks out (relative, absolute, chains) and host-planted links are never followed out', async () => {
     const a = await arena();
     const before = a.outside();

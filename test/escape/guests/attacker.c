@@ -275,6 +275,11 @@ int main(int argc, char **argv) {
   else if (!strcmp(a, "paths")) paths(arg);
   else if (!strcmp(a, "moves")) moves();
   else if (!strcmp(a, "readlink")) do_readlink();
+  else if (!strcmp(a, "special")) {
+    // Host-planted FIFO: opening it must neither block the guest nor reach the host's pipe.
+    int fd = open(arg, O_RDONLY);
+    printf("TRY open %s: %s\n", arg, fd >= 0 ? "ok" : strerror(errno));
+  }
   else if (!strcmp(a, "readonly")) readonly();
   else if (!strcmp(a, "info")) { printf("ARGV0[%s]\n", argv[0]); info(); }
   else if (!strcmp(a, "spin")) { volatile unsigned long x = 0; for (;;) x++; }
