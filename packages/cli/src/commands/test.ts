@@ -23,7 +23,7 @@ export function registerTest(program: Command): void {
 A spec names a component and its grants, then cases:
 
   component: ../build/calc.wasm        # a path (relative to the spec) or a reference
-  grants: { env: [MODE=test], allow-hosts: [127.0.0.1:8080], dirs: [data:/data], allow-lookup: false }
+  grants: { env: [MODE=test], allow-hosts: [127.0.0.1:8080], allow-listen: [9000], dirs: [data:/data], allow-lookup: false }
   tests:
     - call: calc.add(2, 40)
       expect: 42                        # WAVE; strings need quotes: expect: '"Hello, weld!"'

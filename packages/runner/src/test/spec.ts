@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { SourceMap, type Span } from '@weld/wit-tools';
 import { RunError } from '../errors.js';
-import { parseDirGrant, parseEnvGrant, parseHostGrant, type Grants } from '../grants.js';
+import { checkGrants, parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, type Grants } from '../grants.js';
 import type { Denial } from '../host.js';
 
 /** Where a spec value came from, for errors and failure reports that point into the YAML. */
@@ -55,7 +55,7 @@ export interface TestSpec {
 
 const CAPABILITIES = ['http', 'sockets', 'lookup', 'files'] as const;
 const TOP = ['component', 'grants', 'tests'];
-const GRANT_FIELDS = ['env', 'dirs', 'allow-hosts', 'allow-lookup'];
+const GRANT_FIELDS = ['env', 'dirs', 'allow-hosts', 'allow-listen', 'allow-lookup'];
 const CASE_FIELDS = ['name', 'call', 'request', 'expect', 'denied'];
 const REQUEST_FIELDS = ['method', 'path', 'headers', 'body'];
 const HTTP_EXPECT_FIELDS = ['status', 'headers', 'body', 'body-contains'];
@@ -157,11 +157,19 @@ function parseGrants(node: YamlNode | null | undefined, dir: string, fail: Fail)
     );
   }
   if (f.has('allow-hosts')) grants.allowHosts = strings(f.get('allow-hosts'), 'grants.allow-hosts', fail).map((h) => guarded(f.get('allow-hosts'), 'grants.allow-hosts', () => parseHostGrant(h)));
+  if (f.has('allow-listen')) {
+    const node = f.get('allow-listen');
+    if (!isSeq(node)) fail(node, 'grants.allow-listen', 'expected a list of ports or ADDRESS:PORT');
+    grants.allowListen = (node as { items: YamlNode[] }).items.map((item) =>
+      guarded(item, 'grants.allow-listen', () => parseListenGrant(isScalar(item) && typeof item.value === 'number' ? String(item.value) : str(item, 'grants.allow-listen', fail))),
+    );
+  }
   if (f.has('allow-lookup')) {
     const v = f.get('allow-lookup');
     if (!isScalar(v) || typeof v.value !== 'boolean') fail(v, 'grants.allow-lookup', 'expected true or false');
     grants.allowLookup = (v as { value: boolean }).value;
   }
+  if (f.has('dirs')) guarded(f.get('dirs'), 'grants.dirs', () => checkGrants(grants));
   return grants;
 }
 
