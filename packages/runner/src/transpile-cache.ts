@@ -48,6 +48,24 @@ export function transpileCacheDir(): string {
   return path.join(home, 'cache', 'transpiled');
 }
 
+/** Changes whenever `patchBindings` does, so cached bindings from an earlier recipe are made again. */
+const BINDINGS_RECIPE = 'w1';
+
+/**
+ * jco's bindings call `WebAssembly.promising(…)` inside a try/catch on every instantiation. Where the engine has
+ * no JSPI (Node 20) that call throws "is not a function", and V8 builds that message by re-parsing the whole
+ * enclosing function (several thousand lines): about half a millisecond per instance, most of the cost of a
+ * fresh instance per request. A stand-in that throws an ordinary error keeps the bindings' behaviour without it.
+ */
+export function patchBindings(js: string): string {
+  if (!js.includes('WebAssembly.promising(')) return js;
+  // One error made once: capturing a fresh stack per instance would cost again what the stand-in saves.
+  const standIn =
+    "const __weldNoJspi = new TypeError('WebAssembly.promising is not available (no JSPI in this engine)');\n" +
+    "const __weldPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : () => { throw __weldNoJspi; };\n";
+  return standIn + js.replaceAll('WebAssembly.promising(', '__weldPromising(');
+}
+
 let jcoVersion: string | undefined;
 function transpilerVersion(): string {
   if (jcoVersion) return jcoVersion;
@@ -72,7 +90,7 @@ export interface TranspiledInfo extends Meta {
  * (written to a temp dir, then renamed), so a jco upgrade never runs bindings an older jco generated.
  */
 export async function ensureTranspiled(bytes: Uint8Array, cacheDir = transpileCacheDir(), mode: InstantiationMode = 'async'): Promise<TranspiledInfo> {
-  const key = `${createHash('sha256').update(bytes).digest('hex')}-jco${transpilerVersion()}`;
+  const key = `${createHash('sha256').update(bytes).digest('hex')}-jco${transpilerVersion()}-${BINDINGS_RECIPE}`;
   const dir = path.join(cacheDir, mode === 'async' ? key : `${key}.${mode}`);
   if (!existsSync(path.join(dir, 'meta.json'))) {
     let out: { files: Record<string, Uint8Array>; imports: string[]; exports: [string, string][] };
@@ -85,7 +103,7 @@ export async function ensureTranspiled(bytes: Uint8Array, cacheDir = transpileCa
     const tmp = `${dir}.${randomBytes(4).toString('hex')}.tmp`;
     for (const [file, content] of Object.entries(out.files)) {
       await mkdir(path.dirname(path.join(tmp, file)), { recursive: true });
-      await writeFile(path.join(tmp, file), content);
+      await writeFile(path.join(tmp, file), file.endsWith('.js') ? patchBindings(new TextDecoder().decode(content)) : content);
     }
     await writeFile(path.join(tmp, 'package.json'), '{"type":"module"}\n');
     await writeFile(path.join(tmp, 'meta.json'), JSON.stringify({ imports: out.imports, exports: out.exports } satisfies Meta));
