@@ -49,7 +49,7 @@ export function transpileCacheDir(): string {
 }
 
 /** Changes whenever `patchBindings` does, so cached bindings from an earlier recipe are made again. */
-const BINDINGS_RECIPE = 'w1';
+const BINDINGS_RECIPE = 'w2';
 
 /**
  * jco's bindings call `WebAssembly.promising(…)` inside a try/catch on every instantiation. Where the engine has
@@ -58,6 +58,9 @@ const BINDINGS_RECIPE = 'w1';
  * fresh instance per request. A stand-in that throws an ordinary error keeps the bindings' behaviour without it.
  */
 export function patchBindings(js: string): string {
+  // Every trampoline calls a debug logger that reads process.env.JCO_DEBUG on each call; read it once.
+  const debugCheck = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
+  if (js.includes(debugCheck)) js = 'const __weldJcoDebug = Boolean(globalThis?.process?.env?.JCO_DEBUG);\n' + js.replaceAll(debugCheck, 'if (!__weldJcoDebug) { return; }');
   if (!js.includes('WebAssembly.promising(')) return js;
   // One error made once: capturing a fresh stack per instance would cost again what the stand-in saves.
   const standIn =

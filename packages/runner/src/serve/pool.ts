@@ -56,9 +56,11 @@ class Slot implements PoolWorker {
       transferList: [port2],
       stdin: false,
     });
-    this.worker.on('message', (m: WorkerMessage) => {
+    const receive = (m: WorkerMessage): void => {
       if (this.state === 'dead') return;
-      if (m.type === 'ready') {
+      if (m.type === 'batch') {
+        for (const one of m.messages) receive(one);
+      } else if (m.type === 'ready') {
         this.state = 'ready';
         this.current = undefined;
         events.idle(this);
@@ -67,7 +69,8 @@ class Slot implements PoolWorker {
         this.stop();
         onGone(this);
       } else events.message(this, m);
-    });
+    };
+    this.worker.on('message', receive);
     const gone = (reason: string) => {
       if (this.state === 'dead') return;
       const id = this.current;

@@ -59,6 +59,8 @@ export interface ErrorCode {
 }
 
 export type WorkerMessage =
+  /** Several messages posted as one: a message between threads costs far more than its content. */
+  | { type: 'batch'; messages: WorkerMessage[] }
   | { type: 'ready' }
   | { type: 'init-failed'; message: string }
   | { type: 'denied'; denial: Denial }

@@ -387,7 +387,9 @@ export function createWasiHttp(link: HttpLink) {
         if (!attached) early.push(bytes);
         else send(bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
       },
-      drain: () => void (attached && waitBelow(1)),
+      // A flush hands the bytes to the server; it waits only while the client is too far behind (back-pressure),
+      // not for every chunk to reach the socket, which would cost a round trip to the main thread per write.
+      drain: () => void (attached && waitBelow(RESPONSE_BYTES_IN_FLIGHT)),
       finish(trailers) {
         if (attached) end(trailers);
         else earlyEnd = { trailers };

@@ -16,12 +16,30 @@ const port = parentPort!;
 const signal = new Int32Array(config.signal);
 let seq = 0;
 
+let pending: WorkerMessage[] = [];
+let pendingTransfer: ArrayBuffer[] = [];
+
+/**
+ * Queues a message for the main thread. Body chunks and anything the worker then waits on go out at once (a
+ * response streams as it is written); the rest (head, end, done, ready) goes with the next flush, so a small
+ * request costs two messages instead of five.
+ */
 function post(message: WorkerMessage, transfer?: ArrayBuffer[]): void {
-  port.postMessage(message, transfer);
+  pending.push(message);
+  if (transfer) pendingTransfer.push(...transfer);
+  if (message.type !== 'head' && message.type !== 'end' && message.type !== 'done') flush();
+}
+
+function flush(): void {
+  if (pending.length === 0) return;
+  const message: WorkerMessage = pending.length === 1 ? pending[0]! : { type: 'batch', messages: pending };
+  port.postMessage(message, pendingTransfer);
+  pending = [];
+  pendingTransfer = [];
 }
 
 function call(message: WorkerMessage & { seq: number }): SyncReply {
-  post(message);
+  post(message); // flushed: the worker waits for the answer
   for (;;) {
     const seen = Atomics.load(signal, SYNC_SIGNAL);
     for (let m = receiveMessageOnPort(config.replies); m; m = receiveMessageOnPort(config.replies)) {
@@ -73,14 +91,27 @@ async function main(): Promise<void> {
     return { handle: (request, out) => exported.handle(request, out), close: host.close };
   };
 
+  // Two instances are kept made: the one the next request gets, and a spare that becomes it the moment a request
+  // ends. So the worker reports itself ready at once and makes the next spare while the server is still answering
+  // the client and dispatching, instead of leaving a gap of two messages plus an instantiation between requests.
   let ready: Ready | undefined;
-  const prepare = () => {
+  let spare: Ready | undefined;
+  const make = (): Ready | undefined => {
     try {
-      ready = instantiate();
-      post({ type: 'ready' });
+      return instantiate();
     } catch (e) {
       post({ type: 'init-failed', message: `instantiating the component failed: ${(e as Error).message}` });
+      return undefined;
     }
+  };
+  const refill = () => {
+    if (!ready) {
+      ready = spare ?? make();
+      spare = undefined;
+      if (!ready) return;
+    }
+    post({ type: 'ready' });
+    if (!config.reuse && !spare) spare = make();
   };
 
   port.on('message', (start: RequestStart) => {
@@ -91,10 +122,9 @@ async function main(): Promise<void> {
     post({ type: 'done', id: start.id, failure });
     if (failure?.startsWith('the component trapped')) ready = undefined; // a trapped instance is not used again
     if (ready !== handler) handler.close(); // its descriptors close with it
-    if (ready) post({ type: 'ready' });
-    else prepare();
+    refill();
   });
-  prepare();
+  refill();
 }
 
 main().catch((e) => post({ type: 'init-failed', message: `loading the component failed: ${(e as Error).message}` }));
