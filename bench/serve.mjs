@@ -49,6 +49,19 @@ function start(label, cmd, args, port) {
   });
 }
 
+/** wrk -t2 -c10 as the issue measures (it keeps chunked responses alive, which ab cannot); ab when wrk is missing. */
+const haveWrk = await run('wrk', ['--version']).then(() => true, (e) => /^wrk /.test(`${e.stdout ?? ''}${e.stderr ?? ''}`));
+async function load(url) {
+  if (!haveWrk) return ab(url);
+  await run('wrk', ['-t2', '-c10', '-d1s', url]).catch(() => undefined); // warm-up
+  const { stdout } = await run('wrk', ['-t2', '-c10', `-d${duration}s`, url], { maxBuffer: 1 << 24 });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  const failed = errors ? errors.slice(1).reduce((n, x) => n + Number(x), 0) : 0;
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+  return { rps, failed, non2xx };
+}
+
 async function ab(url) {
   await run('ab', ['-k', '-q', '-c', String(concurrency), '-t', '1', '-n', '1000000', url]).catch(() => undefined); // warm-up
   const { stdout } = await run('ab', ['-k', '-q', '-c', String(concurrency), '-t', String(duration), '-n', '10000000', url], { maxBuffer: 1 << 24 });
@@ -65,22 +78,24 @@ for (const [name, component, path] of [
   ['JS hello handler (StarlingMonkey)', jsHandler, '/hello'],
   ['tiny WAT handler', watHandler, '/'],
 ]) {
-  console.log(`-- ${name}, ${concurrency} connections, ${duration} s (ab -k)`);
+  console.log(`-- ${name}, ${duration} s, ${haveWrk ? 'wrk -t2 -c10' : `ab -k -c${concurrency}`}`);
   const sides = [
     ['weld serve (workers: one per core)', weldBin, ['serve', component, '--port', String(++port), '-q']],
     ['weld serve --workers 1', weldBin, ['serve', component, '--port', String(++port), '--workers', '1', '-q']],
+    ['weld serve --reuse (one instance per worker)', weldBin, ['serve', component, '--port', String(++port), '--reuse', '-q']],
     ['jco serve --isolate-requests instance', jcoBin, ['serve', component, '--port', String(++port), '--isolate-requests', 'instance']],
   ];
   const measured = [];
   for (const [label, cmd, args] of sides) {
     const p = Number(args[args.indexOf('--port') + 1]);
     const server = await start(label, cmd, args, p);
-    const r = await ab(`${server.url}${path}`);
+    const r = await load(`${server.url}${path}`);
     await server.stop();
     measured.push({ label, ...r });
-    console.log(`${label.padEnd(40)} ${r.rps.toFixed(0).padStart(7)} req/s  (failed ${r.failed}, non-2xx ${r.non2xx})`);
+    console.log(`${label.padEnd(46)} ${r.rps.toFixed(0).padStart(7)} req/s  (failed ${r.failed}, non-2xx ${r.non2xx})`);
   }
-  console.log(`weld / jco: ${(measured[0].rps / measured[2].rps).toFixed(1)}x`);
+  const jco = measured[measured.length - 1];
+  console.log(`weld / jco: ${(measured[0].rps / jco.rps).toFixed(1)}x (fresh instances on both sides)`);
   results.push({ name, measured });
 }
 rmSync(home, { recursive: true, force: true });
