@@ -51,6 +51,7 @@ const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
  */
 export async function registerCommandsFor(program: Command, argv: string[]): Promise<void> {
   const name = argv.find((a) => !a.startsWith('-'));
+  if (name === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help')) return; // the version needs no command
   const load = name === undefined ? undefined : ALONE[name];
   if (load && !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'))) (await load())(program);
   else await registerCommands(program);
