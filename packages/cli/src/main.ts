@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { isWeldError } from '@weld/wit-tools';
+import { isWeldError } from '@weld/wit-tools/error';
 import { registerCommands, registerCommandsFor } from './commands/index.js';
 import { exitState } from './context.js';
 import { WELD_VERSION } from './version.js';

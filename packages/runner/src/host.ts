@@ -1,13 +1,13 @@
 import { hrtime } from 'node:process';
 import { hostAllowed, type Grants } from './grants.js';
 import { PROVIDED_INTERFACES } from './instance.js';
-import { loadHostShim, shimModule } from './host-shim.js';
+import { hostKit, loadHostShim, shimLoaded, shimModule, useOwnKit } from './host-shim.js';
 import { createFilesystem } from './wasi/filesystem.js';
 import { inputStream, outputStream, pollList, readyPollable } from './wasi/io.js';
 import { createSockets } from './wasi/sockets.js';
 import { fdSink, stdinSource, type StdioRoute } from './wasi/stdio.js';
 
-export { loadHostShim, shimModule };
+export { loadHostShim, shimModule, useOwnKit };
 export type { StdioRoute };
 
 /** One denied capability: what the guest tried and the grant that would have allowed it. */
@@ -54,7 +54,7 @@ export interface Host {
  * what holds no capability: stream and pollable classes, wall clock, randomness, the HTTP client (gated here).
  */
 export function createHost(options: HostOptions): Host {
-  const { cli, clocks, http, io, random } = shimModule();
+  const { cli, clocks, io, random } = hostKit();
   const { grants, onDenied } = options;
   const route: StdioRoute = options.stdio ?? { stdout: 1, stderr: 2, stdin: grants.stdin ? 0 : undefined };
   const env = Object.entries(grants.env);
@@ -101,6 +101,16 @@ export function createHost(options: HostOptions): Host {
     'wasi:random/random': random.random,
     'wasi:random/insecure': random.insecure,
     'wasi:random/insecure-seed': random.insecureSeed,
+  };
+  if (shimLoaded()) Object.assign(imports, networkImports(options));
+  return { imports, close: () => fs.close() };
+}
+
+/** Sockets, DNS and the outgoing HTTP client: preview2-shim's, checked at use against this instance's grants. */
+function networkImports(options: HostOptions): Record<string, unknown> {
+  const { grants, onDenied } = options;
+  const { http } = shimModule();
+  return {
     ...createSockets({ connect: grants.connectAddresses ?? [], listen: grants.allowListen ?? [], onDenied }, grants.allowLookup),
     'wasi:http/types': http.types,
     'wasi:http/outgoing-handler': {
@@ -116,7 +126,6 @@ export function createHost(options: HostOptions): Host {
       },
     },
   };
-  return { imports, close: () => fs.close() };
 }
 
 /** The import object for one instance (see `createHost`; its descriptors close with the process). */

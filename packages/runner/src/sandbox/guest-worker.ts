@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createHost, GuestExit, loadHostShim } from '../host.js';
+import { createHost, GuestExit, loadHostShim, useOwnKit } from '../host.js';
+import { versionless } from '../instance.js';
 import { openTranspiled, type CoreInstance } from '../transpile-cache.js';
 import type { GuestOutcome, GuestTask, WorkerMessage } from './protocol.js';
 
@@ -8,8 +9,7 @@ import type { GuestOutcome, GuestTask, WorkerMessage } from './protocol.js';
  * The main thread enforces the time limit by terminating this worker, so nothing here needs the guest's
  * cooperation; blocking host calls (stdout to a slow pipe) block only this thread.
  */
-// A worker may be started before its task is known (see `prewarmGuest`): it loads the host meanwhile.
-const shimLoading = loadHostShim();
+// A worker may be started before its task is known (see `prewarmGuest`): its modules load meanwhile.
 const task: GuestTask =
   (workerData as { task?: GuestTask } | undefined)?.task ?? (await new Promise<GuestTask>((resolve) => parentPort!.once('message', (m: { task: GuestTask }) => resolve(m.task))));
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
@@ -22,8 +22,12 @@ function memoryAtLimit(): boolean {
   return cap !== undefined && memories.some((m) => m.buffer.byteLength + 65536 > cap);
 }
 
+/** preview2-shim is loaded only for a guest that imports sockets or HTTP; everything else is weld's own. */
+const NETWORK = /^wasi:(sockets|http)\//;
+
 async function main(): Promise<GuestOutcome> {
-  await shimLoading;
+  if (task.info.imports.some((i) => NETWORK.test(versionless(i)))) await loadHostShim();
+  else useOwnKit();
   const component = await openTranspiled(task.info, {
     maxMemoryBytes: task.maxMemoryBytes,
     onCoreInstance: (instance: CoreInstance) => {

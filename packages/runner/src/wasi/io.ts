@@ -1,4 +1,4 @@
-import { shimModule } from '../host-shim.js';
+import { hostKit } from '../host-shim.js';
 
 /**
  * Streams the runner owns (files, stdio) as `wasi:io/streams` resources.
@@ -28,7 +28,7 @@ export type StreamErrorPayload = { tag: 'closed' } | { tag: 'last-operation-fail
 const CLOSED: StreamErrorPayload = Object.freeze({ tag: 'closed' });
 
 function failed(e: unknown): StreamErrorPayload {
-  const IoError = shimModule().io.error.Error as new (message: string) => Error;
+  const IoError = hostKit().io.error.Error as new (message: string) => Error;
   const err = new IoError((e as Error)?.message ?? String(e));
   Object.assign(err, { code: (e as { payload?: string }).payload });
   return { tag: 'last-operation-failed', val: err };
@@ -44,7 +44,7 @@ let ReadyPollable: (new () => PollableLike) | undefined;
  */
 export function readyPollable(): object {
   if (!ReadyPollable) {
-    const Base = (shimModule().io.poll as { Pollable: new () => PollableLike }).Pollable;
+    const Base = (hostKit().io.poll as { Pollable: new () => PollableLike }).Pollable;
     ReadyPollable = class extends Base {
       override ready(): boolean {
         return true;
@@ -63,7 +63,7 @@ export function pollList(list: object[]): Uint32Array {
   const ready: number[] = [];
   if (ReadyPollable) for (let i = 0; i < list.length; i++) if (list[i] instanceof ReadyPollable) ready.push(i);
   if (ready.length > 0) return Uint32Array.from(ready);
-  return (shimModule().io.poll as { poll(list: object[]): Uint32Array }).poll(list);
+  return (hostKit().io.poll as { poll(list: object[]): Uint32Array }).poll(list);
 }
 
 type StreamClass<T> = new (endpoint: T) => object;
@@ -71,7 +71,7 @@ let classes: { Input: StreamClass<ByteSource>; Output: StreamClass<ByteSink> } |
 
 function streamClasses(): NonNullable<typeof classes> {
   if (classes) return classes;
-  const { InputStream, OutputStream } = shimModule().io.streams as { InputStream: new () => object; OutputStream: new () => object };
+  const { InputStream, OutputStream } = hostKit().io.streams as { InputStream: new () => object; OutputStream: new () => object };
 
   class SourceStream extends InputStream {
     readonly #source: ByteSource;
