@@ -53,8 +53,10 @@ export async function registerCommandsFor(program: Command, argv: string[]): Pro
   const name = argv.find((a) => !a.startsWith('-'));
   if (name === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help')) return; // the version needs no command
   const load = name === undefined ? undefined : ALONE[name];
-  // A guest's thread takes longer to start than the rest of `weld run` takes to load: start it first.
-  if (name === 'run' && !argv.includes('--help') && !argv.includes('-h')) void import('@weld/runner/run').then((r) => r.prewarmGuest({}));
+  // A limited run gets its own thread, which takes longer to start than the rest of `weld run` takes to load:
+  // start it first.
+  const limited = argv.some((a) => a === '--timeout' || a.startsWith('--timeout=') || a === '--max-memory' || a.startsWith('--max-memory='));
+  if (name === 'run' && limited && !argv.includes('--help') && !argv.includes('-h')) void import('@weld/runner/run').then((r) => r.prewarmGuest({}));
   if (load && !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'))) (await load())(program);
   else await registerCommands(program);
 }

@@ -26,7 +26,7 @@ export function registerRun(program: Command): void {
       const g = globals(cmd);
       const grants = grantsFrom(opts);
       const limits = limitsFromFlags(opts);
-      prewarmGuest(limits);
+      if (limits.timeoutMs !== undefined || limits.maxMemoryBytes !== undefined) prewarmGuest(limits);
       const policy = await policyFor(component, opts.policy);
       const runnable = await loadRunnable(component, { policy });
       if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);

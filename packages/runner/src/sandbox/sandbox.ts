@@ -50,10 +50,17 @@ function takeWarm(limits: Limits, task: GuestTask): Worker | undefined {
 }
 
 /**
- * Runs a guest task in its own worker thread and settles with how it ended. `limits.timeoutMs` is enforced
- * by terminating the worker, which stops even a guest spinning in a loop that never calls the host.
+ * Runs a guest task and settles with how it ended. With a time or memory limit (or a worker started for it by
+ * `prewarmGuest`) it runs in its own worker thread: `limits.timeoutMs` is enforced by terminating the worker,
+ * which stops even a guest spinning in a loop that never calls the host, and the worker's JS heap is capped
+ * with the memory. Without limits there is nothing to terminate and the guest runs in this thread, under the
+ * same host, sparing a thread's start (most of a cold `weld run`).
  */
-export function runGuest(task: GuestTask, limits: Limits, onDenied: (denial: Denial) => void): Promise<GuestOutcome> {
+export async function runGuest(task: GuestTask, limits: Limits, onDenied: (denial: Denial) => void): Promise<GuestOutcome> {
+  if (limits.timeoutMs === undefined && limits.maxMemoryBytes === undefined && !warm) {
+    const { executeGuest } = await import('./execute.js');
+    return executeGuest(task, (message) => message.type === 'denied' && onDenied(message.denial));
+  }
   return new Promise((resolve) => {
     const worker = takeWarm(limits, task) ?? spawnGuest(limits, task);
     let settled = false;

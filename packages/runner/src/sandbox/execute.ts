@@ -1,0 +1,65 @@
+import { createHost, GuestExit, loadHostShim, useOwnKit } from '../host.js';
+import { versionless } from '../instance.js';
+import { openTranspiled, type CoreInstance } from '../transpile-cache.js';
+import type { GuestOutcome, GuestTask, WorkerMessage } from './protocol.js';
+
+const MemoryClass = (globalThis as unknown as { WebAssembly: { Memory: new (...a: never[]) => { buffer: ArrayBuffer } } }).WebAssembly.Memory;
+
+/** preview2-shim is loaded only for a guest that imports sockets or HTTP; everything else is weld's own. */
+const NETWORK = /^wasi:(sockets|http)\//;
+
+/**
+ * Instantiates the task's component with imports built from its grants and runs it, in the calling thread;
+ * denials go to `post` as they happen. How it ended is the result; nothing here throws for the guest's sake.
+ */
+export async function executeGuest(task: GuestTask, post: (message: WorkerMessage) => void): Promise<GuestOutcome> {
+  const memories: { buffer: ArrayBuffer }[] = [];
+  const memoryAtLimit = () => {
+    const cap = task.maxMemoryBytes;
+    return cap !== undefined && memories.some((m) => m.buffer.byteLength + 65536 > cap);
+  };
+  try {
+    return await execute(task, post, memories, memoryAtLimit);
+  } catch (e) {
+    const err = e as { code?: string; message?: string; hint?: string; exit?: number };
+    return { tag: 'failed', code: err?.code ?? 'instantiate-failed', message: err?.message ?? String(e), hint: err?.hint, exit: err?.exit };
+  }
+}
+
+async function execute(task: GuestTask, post: (message: WorkerMessage) => void, memories: { buffer: ArrayBuffer }[], memoryAtLimit: () => boolean): Promise<GuestOutcome> {
+  if (task.info.imports.some((i) => NETWORK.test(versionless(i)))) await loadHostShim();
+  else useOwnKit();
+  const component = await openTranspiled(task.info, {
+    maxMemoryBytes: task.maxMemoryBytes,
+    onCoreInstance: (instance: CoreInstance) => {
+      for (const v of Object.values(instance.exports)) if (v instanceof MemoryClass) memories.push(v);
+    },
+  });
+  const host = createHost({ grants: task.grants, args: task.args, stdio: task.stdio, onDenied: (denial) => post({ type: 'denied', denial }) });
+  let instance: Record<string, any>;
+  try {
+    instance = await component.instantiate(host.imports);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'limit-exceeded') throw e;
+    return { tag: 'failed', code: 'instantiate-failed', message: `instantiating the component failed: ${(e as Error).message}` };
+  }
+  try {
+    if (task.kind === 'run') {
+      const run = instance[task.exportName] ?? instance.run;
+      return { tag: 'returned', value: await run.run() };
+    }
+    const holder = task.holderKeys.length === 0 ? instance : task.holderKeys.map((k) => instance[k]).find((h) => h !== undefined);
+    const fn = (holder as Record<string, unknown> | undefined)?.[task.functionName];
+    if (typeof fn !== 'function') return { tag: 'failed', code: 'export-not-found', message: `jco's bindings have no function ${task.functionName}` };
+    return { tag: 'returned', value: await (fn as (...a: unknown[]) => unknown).apply(holder, task.callArgs) };
+  } catch (e) {
+    if (e instanceof GuestExit) return { tag: 'exit', code: e.code };
+    if ((e as { payload?: unknown }).payload !== undefined && (e as Error).constructor?.name === 'ComponentError') {
+      return { tag: 'component-error', payload: (e as { payload: unknown }).payload };
+    }
+    return { tag: 'trap', message: (e as Error)?.message ?? String(e), memoryAtLimit: memoryAtLimit() };
+  } finally {
+    host.close();
+  }
+}
+
