@@ -222,6 +222,17 @@ describe('files: a writable box at /box, a secret next to it', () => {
     expect(existsSync(path.join(a.box, 'renamed-inside.txt'))).toBe(true);
   });
 
+  it('a directory moved up after it was opened cannot plant a link that was inside at its old depth', async () => {
+    const a = await arena();
+    const before = a.outside();
+    const r = await weld(['run', attacker, '--dir', `${a.box}:/box`, '--', 'moved-symlink']);
+    expect(line(r.stdout, 'rename up')).toMatch(/: ok/);
+    expect(line(r.stdout, 'symlinkat ../../secret.txt')).toMatch(/Operation not permitted/);
+    expect(line(r.stdout, 'symlinkat ../inside.txt')).toMatch(/: ok/);
+    expect(line(r.stdout, 'read /box/b/ok')).toMatch(/CONTENT\[inside the box\]/);
+    expectContained(a, before, r);
+  });
+
   it('readlink of host-planted symlinks never reveals an absolute host path', async () => {
     const a = await arena();
     const r = await weld(['run', attacker, '--dir', `${a.box}:/box`, '--', 'readlink']);

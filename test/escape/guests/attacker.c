@@ -275,6 +275,19 @@ int main(int argc, char **argv) {
   else if (!strcmp(a, "paths")) paths(arg);
   else if (!strcmp(a, "moves")) moves();
   else if (!strcmp(a, "readlink")) do_readlink();
+  else if (!strcmp(a, "moved-symlink")) {
+    // Open /box/a/b, move it up to /box/b, then plant through the old fd a link whose `..`s were fine at the old
+    // depth but leave the box at the new one; then try to read through it from the box.
+    mkdir("/box/a", 0755);
+    mkdir("/box/a/b", 0755);
+    int fd = open("/box/a/b", O_RDONLY | O_DIRECTORY);
+    printf("TRY open /box/a/b: %s\n", fd >= 0 ? "ok" : strerror(errno));
+    printf("TRY rename up: %s\n", rename("/box/a/b", "/box/b") == 0 ? "ok" : strerror(errno));
+    printf("TRY symlinkat ../../secret.txt: %s\n", symlinkat("../../secret.txt", fd, "l") == 0 ? "ok" : strerror(errno));
+    printf("TRY symlinkat ../inside.txt: %s\n", symlinkat("../inside.txt", fd, "ok") == 0 ? "ok" : strerror(errno));
+    try_read("/box/b/l");
+    try_read("/box/b/ok");
+  }
   else if (!strcmp(a, "special")) {
     // Host-planted FIFO: opening it must neither block the guest nor reach the host's pipe.
     int fd = open(arg, O_RDONLY);

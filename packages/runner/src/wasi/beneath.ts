@@ -27,8 +27,6 @@ export interface Resolved {
   name: string;
   /** The path ended in '/', so it must name a directory. */
   mustBeDirectory: boolean;
-  /** How many directories below the base the final component sits (for symlink targets). */
-  depth: number;
   release(): void;
 }
 
@@ -66,7 +64,7 @@ export function resolveBeneath(baseFd: number, path: string, followFinal: boolea
         continue;
       }
       if (Buffer.byteLength(name) > 255) throw new WasiFsError('name-too-long');
-      if (last && !followFinal && !mustBeDirectory) return { dirFd: top(), name, mustBeDirectory, depth: stack.length - 1, release };
+      if (last && !followFinal && !mustBeDirectory) return { dirFd: top(), name, mustBeDirectory, release };
       let isLink = false;
       let isDirectory = false;
       try {
@@ -74,7 +72,7 @@ export function resolveBeneath(baseFd: number, path: string, followFinal: boolea
         isLink = st.isSymbolicLink();
         isDirectory = st.isDirectory();
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT' && last) return { dirFd: top(), name, mustBeDirectory, depth: stack.length - 1, release };
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' && last) return { dirFd: top(), name, mustBeDirectory, release };
         throw e;
       }
       if (isLink) {
@@ -85,13 +83,13 @@ export function resolveBeneath(baseFd: number, path: string, followFinal: boolea
         parts = [...components(target), ...parts];
         continue;
       }
-      if (last) return { dirFd: top(), name, mustBeDirectory, depth: stack.length - 1, release };
+      if (last) return { dirFd: top(), name, mustBeDirectory, release };
       if (!isDirectory) throw new WasiFsError('not-directory');
       const fd = openSync(at(top(), name), DIRECTORY_FLAGS);
       owned.push(fd);
       stack.push(fd);
     }
-    return { dirFd: top(), name: '.', mustBeDirectory: true, depth: stack.length - 1, release };
+    return { dirFd: top(), name: '.', mustBeDirectory: true, release };
   } catch (e) {
     release();
     throw WasiFsError.from(e);

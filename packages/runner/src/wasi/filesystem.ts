@@ -21,6 +21,7 @@ import {
   writeSync,
   type BigIntStats,
 } from 'node:fs';
+import path from 'node:path';
 import type { DirGrant } from '../grants.js';
 import type { Denial } from '../host.js';
 import { at, resolveBeneath, symlinkTargetStaysBeneath, type Resolved } from './beneath.js';
@@ -33,6 +34,22 @@ interface Box {
   onDenied: (denial: Denial) => void;
   /** Every fd open for this instance, closed with it. */
   fds: Set<number>;
+  /** The preopen's own fd: where "inside" is measured from. */
+  rootFd: number;
+}
+
+/**
+ * How many directories below the preopen root the directory open as `dirFd` sits now (the kernel's current
+ * path of both, so a rename since either was opened counts), or undefined when it is not below it.
+ */
+function depthBelowRoot(box: Box, dirFd: number): number | undefined {
+  const root = readlinkSync(at(box.rootFd).slice(0, -2));
+  const dir = readlinkSync(at(dirFd).slice(0, -2));
+  if (root.endsWith(' (deleted)') || dir.endsWith(' (deleted)')) return undefined;
+  const rel = path.relative(root, dir);
+  if (rel === '') return 0;
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).length;
 }
 
 type DescriptorType = 'unknown' | 'block-device' | 'character-device' | 'directory' | 'fifo' | 'symbolic-link' | 'regular-file' | 'socket';
@@ -110,7 +127,7 @@ function beneath<T>(base: number, pathText: string, follow: boolean, fn: (r: Res
   }
 }
 
-let DescriptorClass: (new (fd: number, type: DescriptorType, flags: DescriptorFlags, box: Box, depth: number, isPreopen?: boolean) => Descriptor) | undefined;
+let DescriptorClass: (new (fd: number, type: DescriptorType, flags: DescriptorFlags, box: Box, isPreopen?: boolean) => Descriptor) | undefined;
 
 interface Descriptor {
   readonly fd: number;
@@ -127,7 +144,7 @@ export function createFilesystem(dirs: DirGrant[], onDenied: (denial: Denial) =>
   for (const grant of dirs) {
     const fd = openSync(grant.host, constants.O_RDONLY | constants.O_DIRECTORY);
     fds.add(fd);
-    preopens.push([new Descriptor(fd, 'directory', { read: true, mutateDirectory: !grant.readonly }, { grant, onDenied, fds }, 0, true), grant.guest]);
+    preopens.push([new Descriptor(fd, 'directory', { read: true, mutateDirectory: !grant.readonly }, { grant, onDenied, fds, rootFd: fd }, true), grant.guest]);
   }
   return {
     /** Closes every descriptor this instance still holds. */
@@ -162,18 +179,15 @@ function descriptorClass() {
     readonly #type: DescriptorType;
     readonly #flags: DescriptorFlags;
     readonly #box: Box;
-    /** Directories below the preopen root (for symlink targets). */
-    readonly #depth: number;
     #closed = false;
     readonly #isPreopen: boolean;
 
-    constructor(fd: number, type: DescriptorType, flags: DescriptorFlags, box: Box, depth: number, isPreopen = false) {
+    constructor(fd: number, type: DescriptorType, flags: DescriptorFlags, box: Box, isPreopen = false) {
       this.#isPreopen = isPreopen;
       this.fd = fd;
       this.#type = type;
       this.#flags = flags;
       this.#box = box;
-      this.#depth = depth;
     }
 
     [Symbol.dispose](): void {
@@ -397,8 +411,7 @@ function descriptorClass() {
         try {
           const type = typeOf(fstatSync(fd));
           if (type !== 'directory' && type !== 'regular-file') throw new WasiFsError('not-permitted'); // devices and fifos stay out
-          const depth = this.#depth + r.depth + (r.name === '.' ? 0 : 1);
-          return new GuestDescriptor(fd, type, { ...descriptorFlags, read: descriptorFlags.read || type === 'directory' }, this.#box, depth);
+          return new GuestDescriptor(fd, type, { ...descriptorFlags, read: descriptorFlags.read || type === 'directory' }, this.#box);
         } catch (e) {
           this.#box.fds.delete(fd);
           closeSync(fd);
@@ -434,7 +447,8 @@ function descriptorClass() {
     symlinkAt(target: string, p: string): void {
       this.#mutating('making a symlink');
       beneath(this.fd, p, false, (r) => {
-        if (!symlinkTargetStaysBeneath(target, this.#depth + r.depth)) {
+        const depth = depthBelowRoot(this.#box, r.dirFd);
+        if (depth === undefined || !symlinkTargetStaysBeneath(target, depth)) {
           const { grant, onDenied } = this.#box;
           onDenied({ capability: 'files', attempted: `a symlink ${p} -> ${target} pointing outside ${grant.guest}`, grant: 'a relative target that stays inside the granted directory' });
           throw new WasiFsError('not-permitted');
