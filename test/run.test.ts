@@ -96,6 +96,12 @@ describe('weld run: deny-by-default grants', () => {
     const noValue = await weld(['run', probe, '--env', 'WELD_SURELY_UNSET_VAR']);
     expect(noValue.code).toBe(2);
     expect(noValue.stderr).toMatch(/error\[grant-invalid\]: --env WELD_SURELY_UNSET_VAR: the host has no WELD_SURELY_UNSET_VAR/);
+    for (const missing of ['./missing.wasm', 'build/missing.wasm', '/definitely/not/here.wasm']) {
+      const r = await weld(['run', missing]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error[no-such-file]: ${missing}: no such file`);
+    }
+    expect((await weld(['run', os.tmpdir()])).stderr).toContain(`error[no-such-file]: ${os.tmpdir()} is a directory, not a component file`);
     const badDir = await weld(['run', probe, '--dir', '/definitely/not/here']);
     expect(badDir.stderr).toMatch(/error\[grant-invalid\]: --dir \/definitely\/not\/here: .* is not a directory/);
     const reactor = await tempProject({ 'weld.yaml': 'components:\n  - { name: n, language: wat, source: n.wat }\n', 'n.wat': '(component)' });

@@ -15,6 +15,7 @@ export type RunErrorCode =
   | 'not-an-http-handler'
   | 'listen-failed'
   | 'spec-invalid'
+  | 'no-such-file'
   /** a --timeout or --max-memory limit stopped the guest */
   | 'limit-exceeded';
 

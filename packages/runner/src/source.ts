@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { OpenOptions, Policy, PolicyDecision } from '@weld/registry';
+import { RunError } from './errors.js';
 
 export interface RunnableComponent {
   bytes: Uint8Array;
@@ -17,6 +18,10 @@ export interface RunnableComponent {
  */
 export async function loadRunnable(target: string, options: { policy?: Policy; open?: OpenOptions } = {}): Promise<RunnableComponent> {
   if (existsSync(target) && statSync(target).isFile()) return { bytes: await readFile(target), origin: target };
+  if (existsSync(target)) throw new RunError('no-such-file', `${target} is a directory, not a component file`, { hint: 'name the .wasm file' });
+  if (looksLikePath(target)) {
+    throw new RunError('no-such-file', `${target}: no such file`, { hint: 'check the path; a registry reference looks like host[:port]/repo:tag' });
+  }
   const { enforcePolicy, openTarget, pullComponent } = await import('@weld/registry'); // loaded only for references
   const opened = await openTarget(target, options.open);
   try {
@@ -27,4 +32,9 @@ export async function loadRunnable(target: string, options: { policy?: Policy; o
   } finally {
     await opened.close();
   }
+}
+
+/** A path, not a reference: it starts like one, or names a .wasm file without a tag or digest after it. */
+export function looksLikePath(target: string): boolean {
+  return /^(\.{1,2}\/|\/|~)/.test(target) || /\.wasm$/i.test(target);
 }
