@@ -6,15 +6,15 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from '@bytecodealliance/jco';
 import { runWeld, WELD_BIN, type WeldRun } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/fixtures.js';
+import { watFixture } from './helpers/serve.js';
 
 const GUESTS = path.join(REPO_ROOT, 'test', 'escape', 'guests');
 let home: string;
@@ -574,9 +574,9 @@ describe('serve: hostile handlers', () => {
   it('a handler that traps mid-body never yields a clean, complete 200', async () => {
     // A wasm trap after the first chunk (a JS stream error is not one: StarlingMonkey logs it and finishes the
     // body itself, so the guest declares the response complete and no host can tell otherwise).
-    const trapper = path.join(await mkdtemp(path.join(os.tmpdir(), 'weld-escape-trap-')), 'trap-mid-body.wasm');
-    cleanups.push(path.dirname(trapper));
-    await writeFile(trapper, await parse(await readFile(path.join(REPO_ROOT, 'test', 'fixtures', 'http-trap-mid-body.wat'), 'utf8')));
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-escape-trap-'));
+    cleanups.push(dir);
+    const trapper = await watFixture('http-trap-mid-body', dir);
     const s = await serve(trapper);
     const r = await get(`${s.url}/`);
     expect(r.body + (r.error ?? ''), 'positive control: the request reached the handler').not.toBe('');

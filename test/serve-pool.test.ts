@@ -1,46 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from '@bytecodealliance/jco';
-import { WELD_BIN } from './helpers/cli.js';
-import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
-
-interface Served {
-  url: string;
-  stderr: () => string;
-  /** Sends SIGINT; resolves with the exit code. */
-  stop: () => Promise<number | null>;
-  exited: Promise<number | null>;
-}
+import { polyglotComponent } from './helpers/fixtures.js';
+import { startServe, watFixture, type Served } from './helpers/serve.js';
 
 let home: string;
 const running: ChildProcess[] = [];
 
-function serve(component: string, flags: string[] = []): Promise<Served> {
-  const child = spawn(process.execPath, [WELD_BIN, 'serve', component, '--port', '0', ...flags], { env: { ...process.env, WELD_HOME: home } });
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const url = /(?:on |"url": ")(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
-      if (url) resolve({ url, stderr: () => stderr, exited, stop: () => (child.kill('SIGINT'), exited) });
-    });
-    void exited.then((code) => reject(new Error(`weld serve exited with ${code}: ${stderr}`)));
-  });
-}
-
-async function wat(name: string): Promise<string> {
-  const file = path.join(home, `${name}.wasm`);
-  await writeFile(file, await parse(await readFile(path.join(REPO_ROOT, 'test', 'fixtures', `${name}.wat`), 'utf8')));
-  return file;
-}
+const serve = (component: string, flags: string[] = []): Promise<Served> => startServe(component, flags, home, running);
+const wat = (name: string): Promise<string> => watFixture(name, home);
 
 /** GET with node:http (no connection reuse): resolves with status, the body and when its first and last bytes came. */
 function get(url: string, method = 'GET'): Promise<{ status: number; body: string; firstByte: number; end: number; t0: number }> {

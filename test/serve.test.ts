@@ -1,55 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from '@bytecodealliance/jco';
-import { runWeld, WELD_BIN } from './helpers/cli.js';
-import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
-
-interface Served {
-  url: string;
-  stderr: () => string;
-  stop: () => Promise<number | null>;
-}
+import { runWeld } from './helpers/cli.js';
+import { polyglotComponent } from './helpers/fixtures.js';
+import { startServe, watFixture, type Served } from './helpers/serve.js';
 
 let home: string;
 const running: ChildProcess[] = [];
 
-/** Starts `weld serve … --port 0` and waits for the line that names its URL. */
-function serve(component: string, flags: string[] = []): Promise<Served> {
-  const child = spawn(process.execPath, [WELD_BIN, 'serve', component, '--port', '0', ...flags], { env: { ...process.env, WELD_HOME: home } });
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const url = /on (http:\/\/[0-9.]+:\d+)/.exec(stdout)?.[1];
-      if (url) {
-        resolve({
-          url,
-          stderr: () => stderr,
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', (code) => done(code));
-              child.kill('SIGINT');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`weld serve exited with ${code}: ${stderr}`)));
-  });
-}
-
-async function wat(name: string): Promise<string> {
-  const file = path.join(home, `${name}.wasm`);
-  await writeFile(file, await parse(await readFile(path.join(REPO_ROOT, 'test', 'fixtures', `${name}.wat`), 'utf8')));
-  return file;
-}
+const serve = (component: string, flags: string[] = []): Promise<Served> => startServe(component, flags, home, running);
+const wat = (name: string): Promise<string> => watFixture(name, home);
 
 describe('weld serve: a fresh instance per request under deny-by-default grants', () => {
   let upstream: http.Server;
