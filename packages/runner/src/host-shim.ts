@@ -34,6 +34,11 @@ export function hostKit(): Pick<Shim, 'cli' | 'clocks' | 'io' | 'random'> {
   return shimModule();
 }
 
+/** Which kit this thread has settled on, if any. */
+export function kitInUse(): 'shim' | 'own' | undefined {
+  return kitChosen;
+}
+
 /** Whether preview2-shim's sockets and HTTP client are available (the shim kit is in use). */
 export function shimLoaded(): boolean {
   return kitChosen === 'shim';

@@ -8,6 +8,10 @@ const MemoryClass = (globalThis as unknown as { WebAssembly: { Memory: new (...a
 /** preview2-shim is loaded only for a guest that imports sockets or HTTP; everything else is weld's own. */
 const NETWORK = /^wasi:(sockets|http)\//;
 
+export function needsShim(task: GuestTask): boolean {
+  return task.info.imports.some((i) => NETWORK.test(versionless(i)));
+}
+
 /**
  * Instantiates the task's component with imports built from its grants and runs it, in the calling thread;
  * denials go to `post` as they happen. How it ended is the result; nothing here throws for the guest's sake.
@@ -27,7 +31,7 @@ export async function executeGuest(task: GuestTask, post: (message: WorkerMessag
 }
 
 async function execute(task: GuestTask, post: (message: WorkerMessage) => void, memories: { buffer: ArrayBuffer }[], memoryAtLimit: () => boolean): Promise<GuestOutcome> {
-  if (task.info.imports.some((i) => NETWORK.test(versionless(i)))) await loadHostShim();
+  if (needsShim(task)) await loadHostShim();
   else useOwnKit();
   const component = await openTranspiled(task.info, {
     maxMemoryBytes: task.maxMemoryBytes,

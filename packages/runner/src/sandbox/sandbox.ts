@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Denial } from '../host.js';
+import { kitInUse } from '../host-shim.js';
 import type { Limits } from '../limits.js';
 import type { GuestOutcome, GuestTask, WorkerMessage } from './protocol.js';
 
@@ -58,8 +59,9 @@ function takeWarm(limits: Limits, task: GuestTask): Worker | undefined {
  */
 export async function runGuest(task: GuestTask, limits: Limits, onDenied: (denial: Denial) => void): Promise<GuestOutcome> {
   if (limits.timeoutMs === undefined && limits.maxMemoryBytes === undefined && !warm) {
-    const { executeGuest } = await import('./execute.js');
-    return executeGuest(task, (message) => message.type === 'denied' && onDenied(message.denial));
+    const { executeGuest, needsShim } = await import('./execute.js');
+    // A thread keeps the kit it first used; a networked guest after a shim-free one needs a thread of its own.
+    if (!(needsShim(task) && kitInUse() === 'own')) return executeGuest(task, (message) => message.type === 'denied' && onDenied(message.denial));
   }
   return new Promise((resolve) => {
     const worker = takeWarm(limits, task) ?? spawnGuest(limits, task);
