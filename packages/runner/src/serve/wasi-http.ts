@@ -1,18 +1,19 @@
 /**
- * weld's own `wasi:http/types` and `wasi:http/outgoing-handler`, run inside a serve worker. Body streams are
- * subclasses of the host's `wasi:io/streams` classes (jco checks them with `instanceof`), and their pollables are
- * "ready now" pollables from the host's monotonic clock: a read or a check-write that has nothing to offer yet
- * blocks the worker (it runs one request at a time) until the main thread answers, instead of making the guest spin.
+ * weld's own `wasi:http/types` and `wasi:http/outgoing-handler`, run inside a serve worker. Body streams are the
+ * runner's own (`wasi/io.ts`, whose classes jco accepts), and their pollables are ready at once: a read or a
+ * check-write that has nothing to offer yet blocks the worker (it runs one request at a time) until the main thread
+ * answers, instead of making the guest spin.
  */
 import { hostAllowed, type Grants } from '../grants.js';
 import type { Denial } from '../host.js';
+import { hostKit } from '../host-shim.js';
+import { inputStream, outputStream } from '../wasi/io.js';
 import { IN_FLIGHT, RESPONSE_BYTES_IN_FLIGHT, type ErrorCode, type HeaderList, type RequestStart, type SyncReply, type WorkerMessage } from './protocol.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type Ctor = new () => any;
 const dispose: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
 
-/** What the types need from the worker: the main thread, and the host's io classes. */
+/** What the types need from the worker: the main thread and the grants. */
 export interface HttpLink {
   post(message: WorkerMessage, transfer?: ArrayBuffer[]): void;
   /** Posts `message` with a fresh `seq` and blocks until the main thread's reply to it. */
@@ -20,9 +21,6 @@ export interface HttpLink {
   nextSeq(): number;
   grants: Grants;
   onDenied(denial: Denial): void;
-  InputStream: Ctor;
-  OutputStream: Ctor;
-  IoError: new (message: string) => object;
   /** A pollable that is ready at once. */
   ready(): unknown;
 }
@@ -120,115 +118,54 @@ export function createWasiHttp(link: HttpLink) {
     return Fields.entriesOf(headers).map(([n, v]) => [n, v]);
   };
 
-  class BodyInput extends link.InputStream {
-    #source: Source;
-    #buffer: Uint8Array | null = null;
-    #ended = false;
-    #error: unknown;
-    constructor(source: Source) {
-      super();
-      this.#source = source;
-    }
-    read(len: bigint): Uint8Array {
-      const want = Number(len);
-      if (want === 0) return new Uint8Array(0);
-      if (!this.#buffer || this.#buffer.length === 0) {
-        if (this.#error) throw this.#error;
-        if (this.#ended) throw { tag: 'closed' };
-        try {
-          this.#buffer = this.#source();
-        } catch (e) {
-          const io = new link.IoError(`the body failed: ${(e as ErrorCode).tag ?? String(e)}`);
-          errorCodes.set(io, e as ErrorCode);
-          this.#error = { tag: 'last-operation-failed', val: io };
-          throw this.#error;
+  /** A body's input stream: chunks from `source`, handed out as the guest asks; a failure stays failed. */
+  const bodyInput = (source: Source): object => {
+    let buffer: Uint8Array | null = null;
+    let ended = false;
+    let error: unknown;
+    return inputStream({
+      read(max) {
+        if (!buffer || buffer.length === 0) {
+          if (error) throw error;
+          if (ended) return undefined;
+          try {
+            buffer = source();
+          } catch (e) {
+            const IoError = hostKit().io.error.Error as new (message: string) => object;
+            const io = new IoError(`the body failed: ${(e as ErrorCode).tag ?? String(e)}`);
+            errorCodes.set(io, e as ErrorCode);
+            throw (error = { tag: 'last-operation-failed', val: io });
+          }
+          if (buffer === null) {
+            ended = true;
+            return undefined;
+          }
         }
-        if (this.#buffer === null) {
-          this.#ended = true;
-          throw { tag: 'closed' };
-        }
-      }
-      const out = this.#buffer.subarray(0, want);
-      this.#buffer = this.#buffer.subarray(out.length);
-      return out;
-    }
-    blockingRead(len: bigint): Uint8Array {
-      return this.read(len);
-    }
-    skip(len: bigint): bigint {
-      return BigInt(this.read(len).length);
-    }
-    blockingSkip(len: bigint): bigint {
-      return this.skip(len);
-    }
-    subscribe(): unknown {
-      return link.ready();
-    }
-    [dispose](): void {}
-  }
+        const out = buffer.subarray(0, max);
+        buffer = buffer.subarray(out.length);
+        return out;
+      },
+    });
+  };
 
-  class BodyOutput extends link.OutputStream {
-    #sink: Sink;
-    #closed = false;
-    constructor(sink: Sink) {
-      super();
-      this.#sink = sink;
-    }
-    #open(): void {
-      if (this.#closed) throw { tag: 'closed' };
-    }
-    close(): void {
-      this.#closed = true;
-    }
-    checkWrite(): bigint {
-      this.#open();
-      return BigInt(this.#sink.capacity());
-    }
-    write(bytes: Uint8Array): void {
-      this.#open();
-      if (bytes.length > 0) this.#sink.write(bytes.slice());
-    }
-    blockingWriteAndFlush(bytes: Uint8Array): void {
-      this.#open();
-      for (let at = 0; at < bytes.length; ) {
-        const n = Math.min(this.#sink.capacity(), bytes.length - at);
-        this.#sink.write(bytes.slice(at, at + n));
-        at += n;
-      }
-      this.#sink.drain();
-    }
-    flush(): void {
-      this.#open();
-    }
-    blockingFlush(): void {
-      this.#open();
-      this.#sink.drain();
-    }
-    writeZeroes(len: bigint): void {
-      this.write(new Uint8Array(Number(len)));
-    }
-    blockingWriteZeroesAndFlush(len: bigint): void {
-      this.blockingWriteAndFlush(new Uint8Array(Number(len)));
-    }
-    splice(src: { read(len: bigint): Uint8Array }, len: bigint): bigint {
-      this.#open();
-      const n = Math.min(Number(len), this.#sink.capacity());
-      const bytes = src.read(BigInt(n));
-      if (bytes.length) this.#sink.write(bytes.slice());
-      return BigInt(bytes.length);
-    }
-    blockingSplice(src: { blockingRead(len: bigint): Uint8Array }, len: bigint): bigint {
-      this.#open();
-      const n = Math.min(Number(len), this.#sink.capacity());
-      const bytes = src.blockingRead(BigInt(n));
-      if (bytes.length) this.#sink.write(bytes.slice());
-      return BigInt(bytes.length);
-    }
-    subscribe(): unknown {
-      return link.ready();
-    }
-    [dispose](): void {}
-  }
+  /** A body's output stream into `sink`; `close()` ends it when the body is finished or dropped. */
+  const bodyOutput = (sink: Sink): { stream: object; close(): void } => {
+    let closed = false;
+    const stream = outputStream({
+      closed: () => closed,
+      capacity: () => sink.capacity(),
+      // chunks are handed to the main thread, so each is a copy of its own; larger writes go in capacity-sized pieces
+      write(bytes) {
+        for (let at = 0; at < bytes.length; ) {
+          const n = Math.max(1, Math.min(sink.capacity(), bytes.length - at));
+          sink.write(bytes.slice(at, at + n));
+          at += n;
+        }
+      },
+      flush: () => sink.drain(),
+    });
+    return { stream, close: () => void (closed = true) };
+  };
 
   /** An `incoming-body` (request or response): one stream, then `finish` for the trailers. */
   class IncomingBody {
@@ -240,10 +177,10 @@ export function createWasiHttp(link: HttpLink) {
       this.#source = source;
       this.#onFinish = onFinish;
     }
-    stream(): BodyInput {
+    stream(): object {
       if (this.#streamed) throw undefined;
       this.#streamed = true;
-      return new BodyInput(this.#source);
+      return bodyInput(this.#source);
     }
     static finish(body: IncomingBody): FutureTrailers {
       body.#onFinish();
@@ -273,15 +210,15 @@ export function createWasiHttp(link: HttpLink) {
 
   class OutgoingBody {
     #sink: Sink;
-    #stream: BodyOutput | undefined;
+    #stream: { stream: object; close(): void } | undefined;
     #finished = false;
     constructor(sink: Sink) {
       if (!sink || typeof (sink as Sink).write !== 'function') throw new TypeError('outgoing-body has no constructor');
       this.#sink = sink;
     }
-    write(): BodyOutput {
+    write(): object {
       if (this.#stream) throw undefined;
-      return (this.#stream = new BodyOutput(this.#sink));
+      return (this.#stream = bodyOutput(this.#sink)).stream;
     }
     static finish(body: OutgoingBody, trailers: unknown): void {
       body.#finished = true;

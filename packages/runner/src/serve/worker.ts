@@ -63,19 +63,12 @@ async function main(): Promise<void> {
       stdio: { stdout: 2, stderr: 2 },
       onDenied: (denial) => post({ type: 'denied', denial }),
     });
-  const probe = makeHost().imports as Record<string, any>;
-  const streams = probe['wasi:io/streams'] as { InputStream: new () => any; OutputStream: new () => any };
-  const IoError = (probe['wasi:io/error'] as { Error: new (m: string) => object }).Error;
-
   const link: HttpLink = {
     post,
     call,
     nextSeq: () => ++seq,
     grants: config.grants,
     onDenied: (denial) => post({ type: 'denied', denial }),
-    InputStream: streams.InputStream,
-    OutputStream: streams.OutputStream,
-    IoError,
     ready: readyPollable,
   };
   const http = createWasiHttp(link);

@@ -9,7 +9,10 @@ import { hostKit } from '../host-shim.js';
  * worker; "ready now" pollables are zero-length clock subscriptions.
  */
 
-/** Where an input stream's bytes come from. `undefined` means end of stream. */
+/**
+ * Where an input stream's bytes come from. `undefined` means end of stream. A thrown stream-error payload
+ * (`{ tag: 'last-operation-failed', val }`) reaches the guest as it is; anything else thrown becomes one.
+ */
 export interface ByteSource {
   read(max: number): Uint8Array | undefined;
   close?(): void;
@@ -20,7 +23,10 @@ export interface ByteSink {
   write(bytes: Uint8Array): void;
   /** Bytes the guest may write now without blocking. */
   capacity(): number;
+  /** Waits until what was written has been handed on (`blocking-flush`). */
   flush?(): void;
+  /** No more writes: every call answers `closed`. */
+  closed?(): boolean;
 }
 
 export type StreamErrorPayload = { tag: 'closed' } | { tag: 'last-operation-failed'; val: Error };
@@ -28,6 +34,7 @@ export type StreamErrorPayload = { tag: 'closed' } | { tag: 'last-operation-fail
 const CLOSED: StreamErrorPayload = Object.freeze({ tag: 'closed' });
 
 function failed(e: unknown): StreamErrorPayload {
+  if ((e as StreamErrorPayload | undefined)?.tag === 'last-operation-failed') return e as StreamErrorPayload;
   const IoError = hostKit().io.error.Error as new (message: string) => Error;
   const err = new IoError((e as Error)?.message ?? String(e));
   Object.assign(err, { code: (e as { payload?: string }).payload });
@@ -82,6 +89,7 @@ function streamClasses(): NonNullable<typeof classes> {
     }
     read(len: bigint): Uint8Array {
       if (this.#closed) throw CLOSED;
+      if (len === 0n) return new Uint8Array(0);
       let bytes: Uint8Array | undefined;
       try {
         bytes = this.#source.read(Number(len > 0x100000n ? 0x100000n : len));
@@ -117,10 +125,16 @@ function streamClasses(): NonNullable<typeof classes> {
       super();
       this.#sink = sink;
     }
+    #open(): void {
+      if (this.#sink.closed?.()) throw CLOSED;
+    }
     checkWrite(): bigint {
+      this.#open();
       return BigInt(this.#sink.capacity());
     }
     write(bytes: Uint8Array): void {
+      this.#open();
+      if (bytes.length === 0) return;
       try {
         this.#sink.write(bytes);
       } catch (e) {
@@ -129,17 +143,19 @@ function streamClasses(): NonNullable<typeof classes> {
     }
     blockingWriteAndFlush(bytes: Uint8Array): void {
       this.write(bytes);
-      this.flush();
+      this.blockingFlush();
     }
+    /** A request to flush: the bytes are already on their way. */
     flush(): void {
+      this.#open();
+    }
+    blockingFlush(): void {
+      this.#open();
       try {
         this.#sink.flush?.();
       } catch (e) {
         throw failed(e);
       }
-    }
-    blockingFlush(): void {
-      this.flush();
     }
     writeZeroes(len: bigint): void {
       this.write(new Uint8Array(Number(len)));
@@ -147,13 +163,15 @@ function streamClasses(): NonNullable<typeof classes> {
     blockingWriteZeroesAndFlush(len: bigint): void {
       this.blockingWriteAndFlush(new Uint8Array(Number(len)));
     }
-    splice(src: { read(len: bigint): Uint8Array; blockingRead(len: bigint): Uint8Array }, len: bigint): bigint {
-      const bytes = src.read(len);
+    splice(src: { read(len: bigint): Uint8Array }, len: bigint): bigint {
+      this.#open();
+      const bytes = src.read(BigInt(Math.min(Number(len), this.#sink.capacity())));
       this.write(bytes);
       return BigInt(bytes.length);
     }
-    blockingSplice(src: { read(len: bigint): Uint8Array; blockingRead(len: bigint): Uint8Array }, len: bigint): bigint {
-      const bytes = src.blockingRead(len);
+    blockingSplice(src: { blockingRead(len: bigint): Uint8Array }, len: bigint): bigint {
+      this.#open();
+      const bytes = src.blockingRead(BigInt(Math.min(Number(len), this.#sink.capacity())));
       this.blockingWriteAndFlush(bytes);
       return BigInt(bytes.length);
     }
