@@ -165,18 +165,21 @@ function selectorOf(ref: string): string {
 
 /**
  * The policy a command should enforce: `--policy FILE` when given (must contain a policy), else the `policy:`
- * section of the nearest `weld.yaml` from `cwd` upwards, else undefined (no policy: nothing enforced).
+ * section of the nearest `weld.yaml` (or `weld.yml`, as a project may be spelled) from `cwd` upwards, else
+ * undefined (no policy: nothing enforced).
  */
 export async function resolvePolicy(options: { policyFile?: string; cwd?: string } = {}): Promise<Policy | undefined> {
   if (options.policyFile) return loadPolicy(resolvePath(options.cwd ?? process.cwd(), options.policyFile), { requireSection: true });
   let dir = resolvePath(options.cwd ?? process.cwd());
   for (;;) {
-    const candidate = join(dir, 'weld.yaml');
-    const found = await access(candidate).then(
-      () => true,
-      () => false,
-    );
-    if (found) return loadPolicy(candidate);
+    for (const name of ['weld.yaml', 'weld.yml']) {
+      const candidate = join(dir, name);
+      const found = await access(candidate).then(
+        () => true,
+        () => false,
+      );
+      if (found) return loadPolicy(candidate);
+    }
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

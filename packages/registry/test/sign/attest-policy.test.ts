@@ -171,6 +171,10 @@ describe('policy', () => {
     const policy = await resolvePolicy({ cwd: join(dir, 'sub', 'deeper') });
     expect(policy?.rules[0].prefix).toBe(`oci:${dir}/layout`);
     expect(await resolvePolicy({ cwd: '/' })).toBeUndefined();
+    // a project spelled weld.yml is found too: its policy is never silently skipped
+    const yml = await policyDir();
+    await writeFile(join(yml, 'weld.yml'), `policy:\n  trust:\n    - prefix: team\n      keys: [team.pub]\n`);
+    expect((await resolvePolicy({ cwd: yml }))?.rules[0].prefix).toBe('team');
     await writeFile(join(dir, 'plain.yaml'), 'name: demo\n');
     await expect(resolvePolicy({ cwd: dir, policyFile: 'plain.yaml' })).rejects.toMatchObject({ code: 'policy-invalid' });
 
