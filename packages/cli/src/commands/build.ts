@@ -31,6 +31,10 @@ export function registerBuild(program: Command): void {
       const g = globals(cmd);
       const loaded = await loadProject(project);
       const cwd = process.cwd();
+      if (loaded.components.length === 0) {
+        emit(g, { outDir: undefined, built: 0, cached: 0, milliseconds: 0, components: [] }, () => [`nothing to build: ${path.relative(cwd, loaded.file) || loaded.file} has no components`]);
+        return;
+      }
       const summary = await buildProject(loaded, {
         outDir: opts.outDir && path.resolve(cwd, opts.outDir),
         jobs: opts.jobs,

@@ -114,7 +114,6 @@ export function parseProject(text: string, file: string): Project {
   let components: ComponentSpec[] = [];
   let compositions: CompositionSpec[] = [];
   let composeNode: YamlNode | null = null;
-  let sawComponents = false;
   for (const pair of rootNode.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const value = pair.value as YamlNode | null;
@@ -122,13 +121,11 @@ export function parseProject(text: string, file: string): Project {
       fail(pair.key as YamlNode, key, `unknown top-level field (expected one of ${TOP_LEVEL.join(', ')})`);
     }
     if (key === 'name') name = scalarString(value, 'name', fail);
-    else if (key === 'components') {
-      sawComponents = true;
-      components = parseComponents(value, root, fail);
-    } else if (key === 'compose') composeNode = value;
+    else if (key === 'components') components = parseComponents(value, root, fail);
+    else if (key === 'compose') composeNode = value;
     else sections[key] = (value as { toJSON?: () => unknown })?.toJSON?.() ?? null;
   }
-  if (!sawComponents) fail(rootNode, 'components', 'missing (a list of components to build)');
+  // A project file may hold only a policy or registries: components are optional (`weld build` then has nothing to do).
   if (composeNode) compositions = parseCompositions(composeNode, root, components, fail);
   return { root, file, name, components, compositions, sections };
 }
