@@ -26,6 +26,18 @@ describe('weld CLI surface', () => {
     expect(breaking.stderr).toContain('error[not-implemented]: weld wit breaking is not implemented in this version');
   });
 
+  it('-o json errors are one document on stdout with the location fields, and nothing on stderr', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-json-error-'));
+    await writeFile(path.join(dir, 'a.wit'), 'package a:b;\ninterface x {\n  f: func() -> nope;\n}\n');
+    const r = await runWeld(['-o', 'json', 'wit', 'check', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'wit-unknown-name', file: path.join(dir, 'a.wit'), line: 3, column: 16 } });
+  });
+
   it('an unknown command or option is a usage error (exit 2) with a pointer to --help', async () => {
     const unknown = await runWeld(['frobnicate']);
     expect(unknown.code).toBe(2);

@@ -88,7 +88,12 @@ export async function main(argv: string[]): Promise<number> {
     const { text, exit } = renderError(e);
     const json = program.opts<{ output?: string }>().output === 'json';
     if (json && isWeldError(e)) {
-      process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, detail: e.detail, hint: e.hint } }, null, 2) + '\n');
+      // One document and nothing else: the structured fields a program needs, where the error has them.
+      const located = e as { location?: { path: string; line: number; col: number }; offset?: number };
+      const where = located.location ? { file: located.location.path, line: located.location.line, column: located.location.col } : {};
+      const offset = typeof located.offset === 'number' ? { offset: located.offset } : {};
+      process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, ...where, ...offset, detail: e.detail, hint: e.hint } }, null, 2) + '\n');
+      return exit;
     }
     process.stderr.write(text + '\n');
     return exit;
