@@ -38,6 +38,23 @@ describe('weld CLI surface', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'wit-unknown-name', file: path.join(dir, 'a.wit'), line: 3, column: 16 } });
   });
 
+  it('weld completion bash completes commands, subcommands and options in a real bash; fish and zsh print scripts', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = await runWeld(['completion', 'bash']);
+    expect(script.code, script.stderr).toBe(0);
+    const complete = (...words: string[]) =>
+      execFileSync('bash', ['-c', `${script.stdout}\nCOMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _weld; echo "\${COMPREPLY[*]}"`, 'bash', ...words], { encoding: 'utf8' }).trim().split(' ');
+    expect(complete('weld', 'ru')).toEqual(['run']);
+    expect(complete('weld', 'run', '--allow-l')).toEqual(['--allow-listen', '--allow-lookup']);
+    expect(complete('weld', 'wit', 'fm')).toEqual(['fmt']);
+    expect(complete('weld', 'serve', '--work')).toEqual(['--workers']);
+    expect((await runWeld(['completion', 'fish'])).stdout).toContain("complete -c weld -n __fish_use_subcommand -a run");
+    expect((await runWeld(['completion', 'zsh'])).stdout).toContain('bashcompinit');
+    const bad = await runWeld(['completion', 'tcsh']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown shell');
+  });
+
   it('an unknown command or option is a usage error (exit 2) with a pointer to --help', async () => {
     const unknown = await runWeld(['frobnicate']);
     expect(unknown.code).toBe(2);
