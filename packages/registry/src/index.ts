@@ -83,3 +83,4 @@ export {
 } from './wit-package.js';
 export { transferProgress, type TransferProgress } from './progress.js';
 export * from './sign/index.js';
+export { newestVersionTag } from './versions.js';
