@@ -113,6 +113,9 @@ function report(c: Comparison, pkg: string, oldVersion: string | undefined, newV
     } else if (made === 'none' && required !== 'none') {
       ok = false;
       verdict = `the version stayed ${newVersion} but the package changed; it needs a ${required} bump`;
+    } else if (made === 'none') {
+      ok = true;
+      verdict = `the version stayed ${newVersion} and nothing changed that needs a bump`;
     } else {
       ok = bumpRank(made) >= bumpRank(required);
       verdict = ok

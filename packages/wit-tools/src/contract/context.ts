@@ -76,6 +76,8 @@ export interface Scope {
   item: string;
   usedBy?: WorldUse[];
   via?: string;
+  /** for a dependency's item: the item of the checked package whose types reach it */
+  reachedThrough?: string;
   /** the item (or what encloses it) is `@unstable` in the old version: no compatibility promise */
   unstable?: boolean;
 }
@@ -113,6 +115,7 @@ export class Comparison {
     };
     if (scope.usedBy && scope.usedBy.length > 0) finding.usedBy = scope.usedBy;
     if (scope.via !== undefined) finding.via = scope.via;
+    if (scope.reachedThrough !== undefined) finding.reachedThrough = scope.reachedThrough;
     if (scope.unstable) finding.unstable = true;
     this.findings.push(finding);
   }

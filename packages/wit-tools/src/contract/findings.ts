@@ -101,6 +101,8 @@ export interface Finding {
   usedBy?: WorldUse[];
   /** the dependency package the change sits in, when it reached the package through its types */
   via?: string;
+  /** for a dependency's item: the item of the checked package whose types reach it */
+  reachedThrough?: string;
   /** true when the item is `@unstable`: reported, never needs a bump */
   unstable?: boolean;
 }

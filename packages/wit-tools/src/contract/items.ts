@@ -82,18 +82,21 @@ export function compareInterface(c: Comparison, ia: InterfaceId, ib: InterfaceId
     const tdef = c.b.resolve.types[tb]!;
     c.add('type-added', child(inner, `${scope.item}.${name}`, tdef.stability), `type ${name} was added to ${scope.item}`, { new: tdef.span });
   }
-  for (const [name, fa] of A.functions) {
-    const fb = B.functions.get(name);
+  const byLabel = (fs: Map<string, WitFunction>) => new Map([...fs.values()].map((f) => [functionLabel(f), f]));
+  const fnA = byLabel(A.functions);
+  const fnB = byLabel(B.functions);
+  for (const [name, fa] of fnA) {
+    const fb = fnB.get(name);
     const s = child(inner, `${scope.item}.${functionLabel(fa)}`, fa.stability);
     if (fb === undefined) c.add(removedCode(fa), s, `${describeFunction(fa)} was removed from ${scope.item}`, { old: fa.span });
     else compareFunction(c, fa, fb, s);
   }
-  for (const [name, fb] of B.functions) {
-    if (A.functions.has(name)) continue;
+  for (const [name, fb] of fnB) {
+    if (fnA.has(name)) continue;
     c.add(addedCode(fb), child(inner, `${scope.item}.${functionLabel(fb)}`, fb.stability), `${describeFunction(fb)} was added to ${scope.item}`, { new: fb.span });
   }
   const order = (m: Map<string, unknown>) => [...m.keys()];
-  if (!sameOrder(order(A.types), order(B.types)) || !sameOrder(order(A.functions), order(B.functions))) {
+  if (!sameOrder(order(A.types), order(B.types)) || !sameOrder(order(fnA), order(fnB))) {
     c.add('item-order-changed', inner, `items of ${scope.item} are in another order`, { old: A.span, new: B.span });
   }
 }
@@ -114,6 +117,11 @@ export function compareFunction(c: Comparison, fa: WitFunction, fb: WitFunction,
   const baseB = fb.kind.tag.replace('async-', '');
   if (baseA !== baseB) c.add('function-kind-changed', s, `${functionLabel(fb)} changed from a ${baseA} to a ${baseB}`, spans);
   else if (fa.kind.tag !== fb.kind.tag) c.add('function-async-changed', s, `${what} is ${fb.kind.tag.startsWith('async') ? 'now' : 'no longer'} async`, spans);
+  // a method's `self` is part of its kind: a method that became static is reported once, above
+  const pa = baseA !== baseB ? fa.params.filter((p) => p.name !== 'self') : fa.params;
+  const pb = baseA !== baseB ? fb.params.filter((p) => p.name !== 'self') : fb.params;
+  fa = { ...fa, params: pa };
+  fb = { ...fb, params: pb };
   const na = fa.params.map((p) => p.name);
   const nb = fb.params.map((p) => p.name);
   const permuted = na.length === nb.length && na.some((n, i) => n !== nb[i]) && [...na].sort().join() === [...nb].sort().join();
@@ -239,7 +247,7 @@ function compareForeignType(c: Comparison, ta: TypeId, tb: TypeId, scope: Scope,
   if (c.seenTypes.has(key)) return;
   c.seenTypes.add(key);
   const item = c.typeKey(c.b, tb)!.replace(/@[^#]*/, '').replace('#', '.');
-  compareTypeDef(c, ta, tb, { item, via: via.replace(/@.*$/, ''), unstable: scope.unstable });
+  compareTypeDef(c, ta, tb, { item, via: via.replace(/@.*$/, ''), reachedThrough: scope.reachedThrough ?? scope.item, unstable: scope.unstable });
 }
 
 const KIND_NAMES: Record<TypeDefKind['tag'], string> = {

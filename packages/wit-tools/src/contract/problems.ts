@@ -96,6 +96,6 @@ export function describeFinding(f: Finding): string {
   const at = where ? `${where.path}${where.line !== undefined ? `:${where.line}:${where.col}` : ''}` : '';
   const breaks = f.affects.length > 0 && f.severity === 'breaking' ? `breaks ${f.affects.join(' and ')}` : '';
   const used = f.usedBy?.map((u) => `${u.direction}ed by world ${u.world}`).join(', ');
-  const via = f.via ? `through dependency ${f.via}` : '';
+  const via = f.via ? `in dependency ${f.via}${f.reachedThrough ? `, reached through ${f.reachedThrough}` : ''}` : '';
   return [at, [breaks, used, via].filter(Boolean).join('; ')].filter(Boolean).join('  ');
 }
