@@ -84,3 +84,4 @@ export {
 export { transferProgress, type TransferProgress } from './progress.js';
 export * from './sign/index.js';
 export { newestVersionTag } from './versions.js';
+export { checkPublish, type GateOptions, type GateResult } from './publish-gate.js';
