@@ -5,8 +5,20 @@ import {
 import { type Paint, parseFormat, printCheck } from '../check-output.js';
 import { exitState, globals } from '../context.js';
 import { type LoadedSide, loadSide } from '../wit-sides.js';
-import { openOptions, withRegistryFlags } from './registry-common.js';
 import { resolveAgainst } from '../published.js';
+
+/** The registry flags (as registry-common's), without loading the registry client before a reference needs it. */
+function withRegistryFlags(cmd: Command): Command {
+  return cmd
+    .option('--plain-http', 'use http:// for a non-loopback registry (loopback hosts use http by default)')
+    .option('--timeout <seconds>', 'network timeout per request', '60');
+}
+
+function openOptions(opts: { plainHttp?: boolean; timeout?: string }): { plainHttp: boolean; timeoutMs: number } {
+  const seconds = Number(opts.timeout ?? '60');
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new WeldError('invalid-argument', `--timeout must be a positive number of seconds, got "${opts.timeout}"`);
+  return { plainHttp: Boolean(opts.plainHttp), timeoutMs: seconds * 1000 };
+}
 
 const CATEGORY_ORDER = ['package', 'interface', 'world', 'function', 'resource', 'type', 'dependency', 'gate', 'docs'];
 
