@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { projectFileIn } from '@weld/core/node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadProject } from '@weld/compose';
@@ -19,7 +19,7 @@ import { collect, openOptions, parseAnnotations, withRegistryFlags } from './reg
 /** The weld.yaml `registries:` mapping of the project in `dir` (none when there is no weld.yaml), plus --registry. */
 async function mappingFor(dir: string, registry?: string): Promise<RegistryMapping> {
   let mapping: RegistryMapping = {};
-  if (existsSync(join(dir, 'weld.yaml')) || existsSync(join(dir, 'weld.yml'))) {
+  if (projectFileIn(dir)) {
     const project = await loadProject(dir);
     mapping = registryMappingFromProject(project.sections.registries, project.file);
   }
