@@ -1,5 +1,6 @@
 /** Prints a check's result as text (grouped, coloured on a TTY), JSON, GitHub annotations or SARIF. */
-import { type Problem, type RuleInfo, WeldError, githubAnnotations, toSarif } from '@weld/wit-tools';
+import { CliError } from '@weld/core';
+import { type Problem, type RuleInfo, githubAnnotations, toSarif } from '@weld/wit-tools';
 import type { GlobalOptions } from './context.js';
 import { WELD_VERSION } from './version.js';
 
@@ -7,7 +8,7 @@ export type CheckFormat = 'text' | 'github' | 'sarif';
 
 export function parseFormat(value: string | undefined): CheckFormat {
   if (value === undefined || value === 'text' || value === 'github' || value === 'sarif') return value ?? 'text';
-  throw new WeldError('invalid-argument', `--format must be text, github or sarif, got "${value}"`, { exit: 2 });
+  throw new CliError('usage', `--format must be text, github or sarif, got "${value}"`, { exit: 2 });
 }
 
 const CODES = { red: 31, yellow: 33, green: 32, dim: 2, bold: 1, cyan: 36 } as const;

@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { CliError } from '@weld/core';
 
 /**
  * `--against REF`: a reference with a tag or digest is used as it is; without one, the repository's newest
@@ -11,7 +11,7 @@ export async function resolveAgainst(ref: string, open: { plainHttp?: boolean; t
     if (opened.reference.tag !== undefined || opened.reference.digest !== undefined) return ref;
     const newest = await newestVersionTag(opened.target);
     if (newest === undefined) {
-      throw new WeldError('no-published-version', `${formatReference(opened.reference)} has no semver tag to compare with`, { exit: 2, hint: 'name the version: --against REPO:1.2.0' });
+      throw new CliError('usage', `${formatReference(opened.reference)} has no semver tag to compare with`, { exit: 2, hint: 'name the version: --against REPO:1.2.0' });
     }
     return formatReference({ ...opened.reference, tag: newest });
   } finally {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { GRANT_RULES, type GrantsReport, WeldError, diffGrants, grantProblems, grantsOf } from '@weld/wit-tools';
+import { CliError } from '@weld/core';
+import { GRANT_RULES, type GrantsReport, diffGrants, grantProblems, grantsOf } from '@weld/wit-tools';
 import { type Paint, parseFormat, printCheck } from '../check-output.js';
 import { exitState, globals } from '../context.js';
 import { type LoadedSide, loadSide } from '../wit-sides.js';
@@ -19,7 +20,7 @@ function reportText(r: GrantsReport, paint: Paint): string[] {
 }
 
 function componentOf(side: LoadedSide, input: string) {
-  if (side.world === undefined) throw new WeldError('invalid-argument', `${input} is a WIT package, not a component`, { hint: 'weld grants takes a component (.wasm) or a reference to one' });
+  if (side.world === undefined) throw new CliError('usage', `${input} is a WIT package, not a component`, { hint: 'weld grants takes a component (.wasm) or a reference to one' });
   return grantsOf(side.resolve, side.world);
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { CliError } from '@weld/core';
 import {
-  BREAKING_RULES, type BreakingReport, type Finding, WeldError, breakingProblems, checkBreaking, describeFinding,
+  BREAKING_RULES, type BreakingReport, type Finding, breakingProblems, checkBreaking, describeFinding,
 } from '@weld/wit-tools';
 import { type Paint, parseFormat, printCheck } from '../check-output.js';
 import { exitState, globals } from '../context.js';
@@ -16,7 +17,7 @@ function withRegistryFlags(cmd: Command): Command {
 
 function openOptions(opts: { plainHttp?: boolean; timeout?: string }): { plainHttp: boolean; timeoutMs: number } {
   const seconds = Number(opts.timeout ?? '60');
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new WeldError('invalid-argument', `--timeout must be a positive number of seconds, got "${opts.timeout}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError('usage', `--timeout must be a positive number of seconds, got "${opts.timeout}"`);
   return { plainHttp: Boolean(opts.plainHttp), timeoutMs: seconds * 1000 };
 }
 
@@ -77,17 +78,17 @@ export function registerWitBreaking(program: Command): void {
     let oldInput: string;
     let newInput: string;
     if (opts.against !== undefined) {
-      if (second !== undefined) throw new WeldError('invalid-argument', 'with --against, give only the new version', { hint: 'weld wit breaking wit --against ghcr.io/acme/types' });
+      if (second !== undefined) throw new CliError('usage', 'with --against, give only the new version', { hint: 'weld wit breaking wit --against ghcr.io/acme/types' });
       oldInput = await resolveAgainst(opts.against, open);
       newInput = first ?? 'wit';
     } else {
-      if (first === undefined || second === undefined) throw new WeldError('invalid-argument', 'give the old and the new version, or --against <ref>', { hint: 'weld wit breaking old/wit wit' });
+      if (first === undefined || second === undefined) throw new CliError('usage', 'give the old and the new version, or --against <ref>', { hint: 'weld wit breaking old/wit wit' });
       oldInput = first;
       newInput = second;
     }
     const [a, b] = await Promise.all([loadSide(oldInput, open), loadSide(newInput, open)]);
     if ((a.world === undefined) !== (b.world === undefined)) {
-      throw new WeldError('invalid-argument', `cannot compare a ${a.kind === 'component' ? 'component' : 'WIT package'} with a ${b.kind === 'component' ? 'component' : 'WIT package'}`, {
+      throw new CliError('usage', `cannot compare a ${a.kind === 'component' ? 'component' : 'WIT package'} with a ${b.kind === 'component' ? 'component' : 'WIT package'}`, {
         hint: 'compare two packages (folders, files, binary WIT) or two components',
       });
     }

@@ -2,7 +2,7 @@
  * Semver as WIT packages use it: which part of a version a change must bump, and which versions of a
  * dependency are interchangeable (wit-component unifies `1.x` with `1.y`, `0.2.x` with `0.2.y`, `0.0.x` only with itself).
  */
-import { compareVersions } from '../merge.js';
+import { compareVersions } from '@weld/core';
 
 /** The part of a version a release changes, from none to major. */
 export type Bump = 'none' | 'patch' | 'minor' | 'major';
