@@ -1,13 +1,11 @@
-import { compareVersions } from '@weld/wit-tools';
+import { compareVersions, isVersion } from '@weld/wit-tools';
 import type { TagLister } from './store/types.js';
-
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /** The highest semver tag of a repository (pre-releases count), or undefined when it has none. */
 export async function newestVersionTag(target: TagLister): Promise<string | undefined> {
   let best: string | undefined;
   for await (const tag of target.tags()) {
-    if (!SEMVER.test(tag)) continue;
+    if (!isVersion(tag)) continue;
     if (best === undefined || compareVersions(tag, best) > 0) best = tag;
   }
   return best;

@@ -2,7 +2,7 @@
  * Semver as WIT packages use it: which part of a version a change must bump, and which versions of a
  * dependency are interchangeable (wit-component unifies `1.x` with `1.y`, `0.2.x` with `0.2.y`, `0.0.x` only with itself).
  */
-import { compareVersions } from '@weld/core';
+import { compareVersions, compatibilityTrack, semverProblem, versionChange } from '@weld/core';
 
 /** The part of a version a release changes, from none to major. */
 export type Bump = 'none' | 'patch' | 'minor' | 'major';
@@ -25,22 +25,8 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 }
 
-export interface ParsedVersion {
-  major: number;
-  minor: number;
-  patch: number;
-  pre: string;
-}
-
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
-
-export function parseVersion(v: string): ParsedVersion | undefined {
-  const m = SEMVER.exec(v);
-  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), pre: m[4] ?? '' } : undefined;
-}
-
 export function isVersion(v: string): boolean {
-  return SEMVER.test(v);
+  return semverProblem(v) === undefined;
 }
 
 export { compareVersions };
@@ -53,35 +39,23 @@ export { compareVersions };
 export function bumpFor(severity: Severity, from: string | undefined): Bump {
   if (severity === 'none') return 'none';
   if (severity === 'patch') return 'patch';
-  const v = from === undefined ? undefined : parseVersion(from);
-  if (!v || v.major > 0) return severity === 'breaking' ? 'major' : 'minor';
-  if (v.minor > 0) return severity === 'breaking' ? 'minor' : 'patch';
+  const track = from === undefined || !isVersion(from) ? '1' : compatibilityTrack(from.split('-')[0]!);
+  if (!track.startsWith('0.')) return severity === 'breaking' ? 'major' : 'minor';
+  if (!track.startsWith('0.0.')) return severity === 'breaking' ? 'minor' : 'patch';
   return 'patch';
 }
 
 /**
- * The bump `to` makes over `from`: the leftmost part that grew. `lower` when `to` precedes `from`;
- * `none` for the same version. A change of pre-release only counts as a patch bump.
+ * The bump `to` makes over `from`: the leftmost part that grew (core's `versionChange`); `lower` when `to`
+ * precedes `from`; `none` for the same version. A change of pre-release only counts as a patch bump.
  */
 export function madeBump(from: string, to: string): Bump | 'lower' {
-  const a = parseVersion(from);
-  const b = parseVersion(to);
-  if (!a || !b) return from === to ? 'none' : 'lower';
-  const order = compareVersions(from, to);
-  if (order > 0) return 'lower';
-  if (order === 0) return 'none';
-  if (b.major !== a.major) return 'major';
-  if (b.minor !== a.minor) return 'minor';
-  return 'patch';
+  if (!isVersion(from) || !isVersion(to)) return from === to ? 'none' : 'lower';
+  const change = versionChange(from, to);
+  return change === 'pre-release' ? 'patch' : change;
 }
 
 /** The part of a version that must match for two versions to be used interchangeably: `1`, `0.2`, `0.0.3`. */
 export function compatibleVersionKey(v: string | undefined): string {
-  if (v === undefined) return '';
-  const p = parseVersion(v);
-  if (!p) return v;
-  if (p.pre) return v;
-  if (p.major > 0) return `${p.major}`;
-  if (p.minor > 0) return `0.${p.minor}`;
-  return `0.0.${p.patch}`;
+  return v === undefined ? '' : compatibilityTrack(v);
 }
