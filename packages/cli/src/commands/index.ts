@@ -26,6 +26,7 @@ const ALL: Array<() => Promise<(program: Command) => void>> = [
   async () => (await import('./compose.js')).registerCompose,
   async () => (await import('./wit-binary.js')).registerWitBinary,
   async () => (await import('./wit-breaking.js')).registerWitBreaking,
+  async () => (await import('./wit-lint.js')).registerWitLint,
   async () => (await import('./grants.js')).registerGrants,
   async () => (await import('./planned.js')).registerPlanned,
   async () => (await import('./completion.js')).registerCompletion,

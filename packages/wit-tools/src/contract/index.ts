@@ -5,3 +5,4 @@ export { type Bump, type Severity, bumpFor, madeBump, compatibleVersionKey, isVe
 export { breakingProblems, githubAnnotations, toSarif, describeFinding, type Problem, type ProblemLevel, type RuleInfo } from './problems.js';
 export { BREAKING_CODE_DESCRIPTIONS, BREAKING_RULES } from './codes.js';
 export { grantsOf, diffGrants, grantProblems, GRANT_RULES, type GrantsReport, type GrantsDiff, type Capability, type CapabilityInfo } from './grants.js';
+export * from './lint/index.js';
