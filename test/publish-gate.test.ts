@@ -55,6 +55,12 @@ describe('publish gate (real docker-registry)', () => {
     expect(right.code, right.stderr).toBe(0);
     expect(right.stdout).toContain('checked against 1.0.0: 1.0.0 → 2.0.0 is a major bump; the changes need that');
     expect((await tags('t/p')).sort()).toEqual(['1.0.0', '2.0.0']);
+    // a fix to the 1.x series is compared with 1.0.0 (the version below it), not with 2.0.0
+    await cp(path.join(dir, 'pkg/old'), path.join(dir, 'pkg/fix'), { recursive: true });
+    await writeFile(path.join(dir, 'pkg/fix/main.wit'), (await readFile(path.join(dir, 'pkg/old/main.wit'), 'utf8')).replace('@1.0.0', '@1.0.1').replace('  g: func();', '  /// now documented\n  g: func();'));
+    const backport = await weld(['wit', 'publish', 'pkg/fix', '--registry', reg.host, '--check-breaking']);
+    expect(backport.code, backport.stderr).toBe(0);
+    expect(backport.stdout).toContain('checked against 1.0.0: 1.0.0 → 1.0.1 is a patch bump; the changes need that');
   });
 
   it('wit publish never moves an existing version to other content unless --force; the same content is fine', async () => {

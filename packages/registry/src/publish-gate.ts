@@ -1,7 +1,8 @@
 /**
  * The publish gate: published versions are immutable (a version tag is never moved to other content unless
  * forced, as wkg and crates.io treat versions), and with `checkBreaking` a new version must make the bump its
- * changes need over the newest version already published in the repository.
+ * changes need over the version it follows: the newest published version below it (wkg#128 compares within a
+ * semver series; a fix to an older series is compared with that series, not with a newer major).
  */
 import { extractWit } from '@weld/binary';
 import { type BreakingReport, checkBreaking, describeFinding, isVersion } from '@weld/wit-tools';
@@ -9,7 +10,7 @@ import { pullComponent, resolveWasmArtifact } from './artifact.js';
 import { sha256 } from './digest.js';
 import { RegistryError, isRegistryError } from './errors.js';
 import type { Target } from './store/types.js';
-import { newestVersionTag } from './versions.js';
+import { previousVersionTag } from './versions.js';
 
 export interface GateOptions {
   /** compare with the newest published version and refuse a version that does not make the bump needed */
@@ -35,9 +36,9 @@ async function tagLayer(target: Target, tag: string): Promise<string | undefined
   }
 }
 
-async function newest(target: Target): Promise<string | undefined> {
+async function previous(target: Target, version: string): Promise<string | undefined> {
   try {
-    return await newestVersionTag(target);
+    return await previousVersionTag(target, version);
   } catch (e) {
     if (isRegistryError(e) && ABSENT.has(e.code)) return undefined;
     throw e;
@@ -60,8 +61,8 @@ export async function checkPublish(target: Target, bytes: Uint8Array, tag: strin
   if (!versioned) {
     throw new RegistryError('invalid-reference', `--check-breaking needs a version tag (e.g. :1.2.0), not ${tag ?? 'no tag'}`, { hint: 'name the version in the reference' });
   }
-  const against = await newest(target);
-  if (against === undefined || against === tag) return { against };
+  const against = await previous(target, tag);
+  if (against === undefined) return {};
   const old = extractWit((await pullComponent(target, against)).bytes!);
   const next = extractWit(bytes);
   if (old.kind !== next.kind) {

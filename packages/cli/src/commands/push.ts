@@ -14,7 +14,7 @@ export function registerPush(program: Command): void {
       .argument('<ref>', 'host[:port]/repo[:tag], oci:PATH[:tag], oci-archive:FILE[:tag], or repo:tag (embedded store)')
       .option('--annotation <key=value>', 'manifest annotation (repeatable)', collect, [])
       .option('--title <name>', 'layer title (default: the file name)')
-      .option('--check-breaking', 'refuse (exit 1) a version tag that does not make the bump its changes need over the newest published version')
+      .option('--check-breaking', 'refuse (exit 1) a version tag that does not make the bump its changes need over the version it follows (the newest published version below it)')
       .option('--force', 'move an existing version tag to other content (published versions are otherwise immutable)'),
   ).action(async (file: string, ref: string, opts: { annotation: string[]; title?: string; plainHttp?: boolean; timeout?: string; checkBreaking?: boolean; force?: boolean }, cmd: Command) => {
     const g = globals(cmd);

@@ -38,7 +38,7 @@ export function registerWitRegistry(program: Command): void {
       .argument('[package]', 'package name with version (default: the WIT package\'s own name; required for .wasm)')
       .option('--registry <host>', 'registry for every namespace (default: weld.yaml registries:, else the embedded store)')
       .option('--annotation <key=value>', 'manifest annotation (repeatable)', collect, [])
-      .option('--check-breaking', 'refuse (exit 1) a version that does not make the bump its changes need over the newest published one')
+      .option('--check-breaking', 'refuse (exit 1) a version that does not make the bump its changes need over the version it follows (the newest published version below it)')
       .option('--force', 'move an existing version tag to other content (published versions are otherwise immutable)'),
   ).action(async (source: string, given: string | undefined, opts: { registry?: string; annotation: string[]; plainHttp?: boolean; timeout?: string; checkBreaking?: boolean; force?: boolean }, cmd: Command) => {
     const g = globals(cmd);
