@@ -53,7 +53,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const first = time(process.execPath, [weld, '-o', 'json', 'wit', 'breaking', oldDir, newDir]);
 const report = JSON.parse(first.stdout);
-const sides = { node: [], weld: [], wasmTools: [] };
+const sides = { node: [], weld: [], core: [], wasmTools: [] };
+const coreEntry = join(root, 'packages/core/dist/index.js');
 let wasmTools = false;
 try {
   execFileSync('wasm-tools', ['--version'], { stdio: 'ignore' });
@@ -64,6 +65,8 @@ try {
 for (let i = 0; i < RUNS; i++) {
   sides.node.push(time(process.execPath, ['-e', '0']).ms);
   sides.weld.push(time(process.execPath, [weld, 'wit', 'breaking', oldDir, newDir]).ms);
+  // what importing @weld/core alone costs (every wit-tools import pays it: its index loads the yaml parser)
+  sides.core.push(time(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(coreEntry)})`]).ms);
   if (wasmTools) sides.wasmTools.push(time('wasm-tools', ['component', 'semver-check', '--prev', oldDir, '--new', newDir]).ms);
 }
 const node = median(sides.node);
@@ -71,6 +74,7 @@ const w = median(sides.weld);
 console.log(`wasi:http ${OLD} → ${NEW} (+ ${deps.length} deps): ${report.findings.length} findings, required ${report.requiredBump}, made ${report.madeBump}, exit ${first.status}`);
 console.log(`node -e 0            median ${node.toFixed(1)} ms`);
 console.log(`weld wit breaking    median ${w.toFixed(1)} ms  (${(w / node).toFixed(2)}× node's start; target < 2×)`);
+console.log(`import @weld/core     median ${median(sides.core).toFixed(1)} ms  (a process that only imports it; part of the line above)`);
 if (wasmTools) console.log(`wasm-tools semver    median ${median(sides.wasmTools).toFixed(1)} ms`);
 else console.log('wasm-tools: not on PATH, not measured');
 rmSync(work, { recursive: true, force: true });
