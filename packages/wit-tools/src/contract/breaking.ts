@@ -91,7 +91,33 @@ export function checkBreaking(oldSide: WitSide, newSide: WitSide, options: Break
     const b = order(newPkg.interfaces).filter((n) => oldPkg.interfaces.has(n));
     if (a.some((n, i) => n !== b[i])) c.add('item-order-changed', { item: base }, `interfaces of ${base} are in another order`, {});
   }
+  if (c.findings.length === 0) sourceChanged(c, base);
   return report(c, base, oldVersion, newVersion);
+}
+
+/** Files holding the checked package's own items, by name within the package folder. */
+function ownFiles(s: WitSide): Map<string, string> {
+  const pkg = s.resolve.packages[s.package]!;
+  const spans = [...pkg.interfaces.values()].map((i) => s.resolve.interfaces[i]!.span).concat([...pkg.worlds.values()].map((w) => s.resolve.worlds[w]!.span));
+  const out = new Map<string, string>();
+  for (const span of spans) {
+    const f = s.resolve.sources.fileAt(span.start);
+    // the package's own version is what a release changes: not a change of the text
+    if (f) out.set(f.path.replace(/^.*[\\/]/, ''), f.text.replace(/^(\s*package\s+[^\s;{@]+)@[^\s;{]+/m, '$1'));
+  }
+  return out;
+}
+
+/**
+ * Comments and layout are not in the model; when nothing in it changed but the package's source text did,
+ * the release is still a patch.
+ */
+function sourceChanged(c: Comparison, base: string): void {
+  const a = ownFiles(c.a);
+  const b = ownFiles(c.b);
+  if (a.size === 0 || b.size === 0) return;
+  const changed = [...new Set([...a.keys(), ...b.keys()])].filter((name) => a.get(name) !== b.get(name));
+  if (changed.length > 0) c.add('source-changed', { item: base }, `the WIT text changed (${changed.join(', ')}) but the resolved types did not: comments or layout`, {});
 }
 
 function report(c: Comparison, pkg: string, oldVersion: string | undefined, newVersion: string | undefined): BreakingReport {

@@ -55,6 +55,7 @@ export const BREAKING_CODE_DESCRIPTIONS: Record<BreakingCode, string> = {
   'deprecated-removed': 'an item is no longer @deprecated',
   'docs-changed': 'documentation comments changed',
   'item-order-changed': 'items of an interface or package are in another order',
+  'source-changed': 'only comments or layout of the WIT text changed (nothing in the resolved model)',
 };
 
 export const BREAKING_RULES: RuleInfo[] = Object.entries(BREAKING_CODE_DESCRIPTIONS).map(([id, description]) => ({ id, description }));

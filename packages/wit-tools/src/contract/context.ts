@@ -69,6 +69,7 @@ export const CODE_INFO: Record<BreakingCode, { severity: Severity; category: Fin
   'deprecated-removed': { severity: 'patch', category: 'gate', affects: [] },
   'docs-changed': { severity: 'patch', category: 'docs', affects: [] },
   'item-order-changed': { severity: 'patch', category: 'docs', affects: [] },
+  'source-changed': { severity: 'patch', category: 'docs', affects: [] },
 };
 
 /** Where an item sits while it is compared: its dotted name, the worlds that use it, a dependency it came through. */

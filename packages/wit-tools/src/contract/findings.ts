@@ -66,7 +66,8 @@ export type BreakingCode =
   | 'deprecated-removed'
   // no type change
   | 'docs-changed'
-  | 'item-order-changed';
+  | 'item-order-changed'
+  | 'source-changed';
 
 export type FindingCategory = 'package' | 'interface' | 'world' | 'function' | 'resource' | 'type' | 'dependency' | 'gate' | 'docs';
 

@@ -93,7 +93,8 @@ export function toSarif(problems: Problem[], rules: RuleInfo[], tool: { name: st
 /** One finding as a line of text: where, the code, the message, who it breaks. */
 export function describeFinding(f: Finding): string {
   const where = f.new ?? f.old;
-  const at = where ? `${where.path}${where.line !== undefined ? `:${where.line}:${where.col}` : ''}` : '';
+  const fmt = (l: Location) => `${l.path}${l.line !== undefined ? `:${l.line}:${l.col}` : ''}`;
+  const at = where ? fmt(where) + (f.new && f.old ? ` (was ${fmt(f.old)})` : '') : '';
   const breaks = f.affects.length > 0 && f.severity === 'breaking' ? `breaks ${f.affects.join(' and ')}` : '';
   const used = f.usedBy?.map((u) => `${u.direction}ed by world ${u.world}`).join(', ');
   const via = f.via ? `in dependency ${f.via}${f.reachedThrough ? `, reached through ${f.reachedThrough}` : ''}` : '';

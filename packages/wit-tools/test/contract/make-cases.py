@@ -105,7 +105,8 @@ case('unstable-interface-changed', '@unstable(feature = x)\n' + iface(F), '@unst
 case('docs-changed', iface('  /// adds\n' + F), iface('  /// adds one\n' + F), ['docs-changed'], 'patch', True)
 case('docs-changed-same-version', iface('  /// adds\n' + F), iface('  /// adds one\n' + F), ['docs-changed'], 'patch', False, new_v='1.0.0')
 case('item-order-changed', iface(F + '\n  g: func();'), iface('  g: func();\n' + F), ['item-order-changed'], 'patch', True)
-case('comments-only', iface(F) + '// a comment\n', iface(F) + '// another comment\n', [], 'none', True, new_v='1.0.0')
+case('comments-only', iface(F) + '// a comment\n', iface(F) + '// another comment\n', ['source-changed'], 'patch', True)
+case('comments-only-same-version', iface(F) + '// a comment\n', iface(F) + '// another comment\n', ['source-changed'], 'patch', False, new_v='1.0.0')
 case('identical', iface(F), iface(F), [], 'none', True)
 # versions
 case('version-lowered', iface(F), iface(F), [], 'none', False, old_v='1.1.0', new_v='1.0.0')
@@ -123,9 +124,9 @@ case('unversioned-change', iface(F), iface(F + '\n  g: func();'), ['function-add
 def io(ver, extra=''):
     return {'io.wit': f'package t:io@{ver};\n\ninterface streams {{\n  record chunk {{ data: list<u8>{extra} }}\n  record unrelated {{ a: u8 }}\n  read: func() -> chunk;\n}}\n'}
 DU = 'interface api {{\n  use t:io/streams@{v}.{{chunk}};\n  f: func() -> chunk;\n}}\n'
-case('dep-compatible-upgrade', DU.format(v='0.2.0'), DU.format(v='0.2.1'), [], 'none', True, old_deps=io('0.2.0'), new_deps=io('0.2.1'))
+case('dep-compatible-upgrade', DU.format(v='0.2.0'), DU.format(v='0.2.1'), ['source-changed'], 'patch', True, old_deps=io('0.2.0'), new_deps=io('0.2.1'))
 case('dep-reached-type-changed', DU.format(v='0.2.0'), DU.format(v='0.2.1'), ['record-field-added'], 'major', True, old_deps=io('0.2.0'), new_deps=io('0.2.1', ', len: u32'))
-case('dep-unreached-change', DU.format(v='0.2.0'), DU.format(v='0.2.1'), [], 'none', True, old_deps=io('0.2.0'), new_deps={'io.wit': io('0.2.1')['io.wit'].replace('record unrelated { a: u8 }', 'record unrelated { a: u16 }').replace('read: func() -> chunk;', 'read: func() -> chunk;\n  write: func(c: chunk);')})
+case('dep-unreached-change', DU.format(v='0.2.0'), DU.format(v='0.2.1'), ['source-changed'], 'patch', True, old_deps=io('0.2.0'), new_deps={'io.wit': io('0.2.1')['io.wit'].replace('record unrelated { a: u8 }', 'record unrelated { a: u16 }').replace('read: func() -> chunk;', 'read: func() -> chunk;\n  write: func(c: chunk);')})
 case('dep-incompatible-upgrade', DU.format(v='0.2.0'), DU.format(v='0.3.0'), ['dependency-incompatible'], 'major', True, old_deps=io('0.2.0'), new_deps=io('0.3.0'))
 DW = 'world w {{\n  import t:io/streams@{v};\n}}\n'
 case('dep-world-import-shrinks', DW.format(v='0.2.0'), DW.format(v='0.2.1'), ['function-removed'], 'major', True, old_deps=io('0.2.0'), new_deps={'io.wit': io('0.2.1')['io.wit'].replace('  read: func() -> chunk;\n', '')})
