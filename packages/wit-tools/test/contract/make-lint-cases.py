@@ -9,7 +9,7 @@ def case(name, text, rules, config=None, deps=None):
     cases.append(dict(name=name, text=text, rules=sorted(rules), config=config or {}, deps=deps or {}))
 
 case('clean', 'package t:clean@1.0.0;\n\n/// Docs.\n@since(version = 1.0.0)\ninterface api {\n  /// A point.\n  @since(version = 1.0.0)\n  record point { x: s32 }\n  /// Moves.\n  @since(version = 1.0.0)\n  move: func(p: point) -> point;\n}\n', [], {'missing-docs': 'warn'})
-case('naming-kebab-case', 'package t:names;\n\ninterface api {\n  record POINT { X: s32, y: s32 }\n  enum mode { FAST, slow }\n  get-URL: func(INPUT: string) -> POINT;\n  m: func(m: mode);\n}\n', ['naming-kebab-case'] * 5)
+case('naming-kebab-case', 'package t:names;\n\ninterface api {\n  record POINT { X: s32, y: s32 }\n  enum mode { FAST, slow }\n  get-URL: func(INPUT: string) -> POINT;\n  m: func(m: mode);\n}\n', ['naming-kebab-case'] * 4)
 case('naming-stutter', 'package wasi:http;\n\ninterface http-client {\n  client-send: func();\n}\n\ninterface handler {\n  handler-run: func();\n  resource request {\n    request-body: func() -> string;\n  }\n}\n\nworld proxy-http {\n  import handler;\n}\n', ['naming-stutter'] * 4)
 case('unused-use', 'package t:uses;\n\ninterface types {\n  record a { x: u8 }\n  record b { x: u8 }\n  record c { x: u8 }\n}\n\ninterface api {\n  use types.{a, b, c as see};\n  f: func(x: b);\n}\n\ninterface other {\n  use types.{a};\n  g: func();\n}\n', ['unused-use'] * 3)
 case('unused-use-reexported', 'package t:reexport;\n\ninterface types {\n  record a { x: u8 }\n}\n\ninterface middle {\n  use types.{a};\n}\n\ninterface api {\n  use middle.{a};\n  f: func(x: a);\n}\n', [])
@@ -22,7 +22,7 @@ case('missing-docs', 'package t:docs;\n\n/// Documented.\ninterface api {\n  // 
 case('missing-docs-default-off', 'package t:nodocs;\n\ninterface api {\n  f: func();\n}\n', [])
 case('shadowing', 'package t:shadow;\n\ninterface errors {\n  record error { code: u32 }\n  record detail { text: string }\n}\n\ninterface api {\n  use errors.{detail as error};\n  record detail { x: u8 }\n  f: func(e: error, d: detail);\n}\n', ['shadowing'] * 2 + ['unused-type'])
 case('deprecated-without-hint', 'package t:dep@1.1.0;\n\n@since(version = 1.0.0)\ninterface api {\n  /// Old.\n  @since(version = 1.0.0)\n  @deprecated(version = 1.1.0)\n  f: func();\n  /// Old; use `g2` instead.\n  @since(version = 1.0.0)\n  @deprecated(version = 1.1.0)\n  g: func();\n  @since(version = 1.1.0)\n  g2: func();\n}\n', ['deprecated-without-hint'])
-case('rules-configured', 'package t:cfg;\n\ninterface cfg-api {\n  record UNUSED { x: u8 }\n}\n', ['naming-kebab-case'], {'unused-type': 'off', 'naming-stutter': 'off', 'naming-kebab-case': 'warn'})
+case('rules-configured', 'package t:cfg;\n\ninterface cfg-api {\n  record UNUSED { x: u8 }\n}\n', ['naming-kebab-case'], {'unused-type': 'off', 'naming-stutter': 'off', 'naming-kebab-case': 'error'})
 case('rules-as-errors', 'package t:err;\n\ninterface api {\n  record unused { x: u8 }\n}\n', ['unused-type'], {'unused-type': 'error'})
 case('fix-many', 'package t:fixes@1.0.0;\n\ninterface types {\n  record a { x: u8 }\n  record b { x: u8 }\n}\n\ninterface api {\n  use types.{a};\n  use types.{b};\n  use t:io/streams.{chunk};\n  f: func(x: b) -> chunk;\n}\n', ['missing-since'] * 8 + ['unused-use', 'unversioned-dependency'], deps={'io.wit': 'package t:io@0.2.1;\n\ninterface streams {\n  record chunk { data: list<u8> }\n}\n'})
 

@@ -105,8 +105,12 @@ class Linter {
     return [{ path: f.path, start: lineStart, end: lineStart, text: `${indent}@since(version = ${version})\n` }];
   }
 
+  /** Lowercase kebab-case, with uppercase words allowed as acronyms beside lowercase ones (`HTTP-request-denied`, as WASI writes them). */
   name(id: ast.Id, what: string): void {
-    if (!isLowerKebab(id.name)) this.report('naming-kebab-case', id.span, `${what} \`${id.name}\` is not lowercase kebab-case`);
+    if (isLowerKebab(id.name)) return;
+    const words = id.name.split('-');
+    if (words.some((w) => /^[a-z]/.test(w))) return;
+    this.report('naming-kebab-case', id.span, `${what} \`${id.name}\` is all uppercase; WIT names are lowercase kebab-case (uppercase words only as acronyms)`);
   }
 
   stutter(id: ast.Id, what: string, owner: string | undefined, ownerWhat: string): void {

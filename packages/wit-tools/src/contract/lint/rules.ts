@@ -14,7 +14,7 @@ export type LintRule =
 export type LintLevel = 'off' | 'warn' | 'error';
 
 export const LINT_RULES: Record<LintRule, { level: LintLevel; fixable: boolean; description: string }> = {
-  'naming-kebab-case': { level: 'error', fixable: false, description: 'names are lowercase kebab-case (`http-client`, not `HTTP-client`)' },
+  'naming-kebab-case': { level: 'warn', fixable: false, description: 'names are lowercase kebab-case; uppercase words only as acronyms beside lowercase ones (`HTTP-request-denied`, not `POINT`)' },
   'naming-stutter': { level: 'warn', fixable: false, description: 'a name does not repeat its package or interface (`http-client` in `wasi:http`, `counter-get` in `counter`)' },
   'unused-use': { level: 'warn', fixable: true, description: 'every name a `use` brings in is used (--fix removes it)' },
   'unused-type': { level: 'warn', fixable: false, description: 'every type is used by a function, another type, or a `use` elsewhere in the package' },
