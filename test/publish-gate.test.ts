@@ -95,4 +95,16 @@ describe('publish gate (real docker-registry)', () => {
     const latest = await weld(['push', polyglotComponent('app'), ref('latest')]);
     expect(latest.code, latest.stderr).toBe(0);
   });
+
+  it('registry references as inputs: wit breaking and grants read them like files', async () => {
+    const r = await weld(['-o', 'json', 'wit', 'breaking', `${reg.host}/t/p:1.0.0`, 'pkg/major']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ oldVersion: '1.0.0', newVersion: '2.0.0', requiredBump: 'major', ok: true });
+    const against = await weld(['wit', 'breaking', 'pkg/new', '--against', `${reg.host}/t/p`]);
+    expect(against.code).toBe(1); // the newest tag is 2.0.0: 1.1.0 is lower
+    expect(against.stdout).toContain('error: the version went down (2.0.0 → 1.1.0)');
+    const grants = await weld(['-o', 'json', 'grants', `${reg.host}/demo/calc:1.0.0`, `${reg.host}/demo/calc:latest`]);
+    expect(grants.code).toBe(1);
+    expect(JSON.parse(grants.stdout).added.map((c: { capability: string }) => c.capability)).toEqual(['files', 'stdin']);
+  });
 });

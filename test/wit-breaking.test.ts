@@ -133,5 +133,8 @@ describe('weld wit breaking', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\/x\.wit:3:\d+/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const absent = await weld(['wit', 'breaking', 'old.wasm', 'function-removed/new']);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toContain('error[no-such-file]: old.wasm: no such file or folder');
   });
 });

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { CliError } from '@weld/core';
 import { type ResolveOptions, type WitSide, isVersion, resolvePath } from '@weld/wit-tools';
 
 export interface LoadedSide extends WitSide {
@@ -63,6 +64,11 @@ export async function loadSide(input: string, options: ResolveOptions & { plainH
     }
     const r = resolvePath(input, resolveOptions);
     return { kind: 'wit', ...r, label: input };
+  }
+  if (/^[.~/]/.test(input) || /\.(wit|wasm|wat)$/.test(input) || (!input.includes(':') && !input.includes('/'))) {
+    throw new CliError('no-such-file', `${input}: no such file or folder`, {
+      hint: 'give a WIT folder or file, a component or binary WIT package (.wasm/.wat), or a reference (host/repo:tag, oci:PATH:tag, repo:tag)',
+    });
   }
   const pulled = await pullBytes(input, options);
   const side = await fromBytes(pulled.bytes, input);
