@@ -208,7 +208,7 @@ function compareWorld(c: Comparison, wa: number, wb: number, scope: Scope): void
       if (y === undefined) continue;
       const s: Scope = { ...scope, item: `${scope.item} ${direction} ${keyLabel(k)}` };
       if (x.tag !== y.tag) {
-        c.add('world-item-kind-changed', s, `world ${B.name}: ${direction} ${keyLabel(k)} changed from ${x.tag === 'type' ? 'a type' : `an ${x.tag}`} to ${y.tag === 'type' ? 'a type' : `an ${y.tag}`}`, { old: itemSpan(x, A), new: itemSpan(y, B) });
+        c.add('world-item-kind-changed', s, `world ${B.name}: ${direction} ${keyLabel(k)} changed from ${article(x.tag)} to ${article(y.tag)}`, { old: itemSpan(x, A), new: itemSpan(y, B) });
       } else if (x.tag === 'function' && y.tag === 'function') {
         compareFunction(c, x.func, y.func, { ...s, item: `${scope.item}.${x.func.name}` });
       } else if (x.tag === 'type' && y.tag === 'type') {
@@ -218,6 +218,10 @@ function compareWorld(c: Comparison, wa: number, wb: number, scope: Scope): void
       }
     }
   }
+}
+
+function article(tag: WorldItem['tag']): string {
+  return tag === 'interface' ? 'an interface' : `a ${tag}`;
 }
 
 function stabilityOf(item: WorldItem): string {

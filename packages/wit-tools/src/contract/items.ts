@@ -156,6 +156,18 @@ export function typeText(side: WitSide, t: Type): string {
   return printTypeName(side.resolve, t);
 }
 
+/** A named type as `iface.name` (or `ns:pkg/iface.name` from another package); anything else as printed. */
+function qualifiedText(side: WitSide, t: Type): string {
+  if (typeof t === 'string') return t;
+  const def = side.resolve.types[t]!;
+  if (def.name === undefined || def.owner.tag !== 'interface') return typeText(side, t);
+  const iface = side.resolve.interfaces[def.owner.id]!;
+  if (iface.name === undefined) return def.name;
+  const own = iface.package === side.package;
+  const pkg = iface.package === undefined || own ? '' : `${side.resolve.packages[iface.package]!.name.namespace}:${side.resolve.packages[iface.package]!.name.name}/`;
+  return `${pkg}${iface.name}.${def.name}`;
+}
+
 export interface TypeDiff {
   text: string;
   code?: BreakingCode;
@@ -166,7 +178,11 @@ export interface TypeDiff {
  * defined, or here once per pair when they come from a dependency); anonymous types match by structure.
  */
 export function compareTypeRef(c: Comparison, ta: Type, tb: Type, scope: Scope): TypeDiff | undefined {
-  const differ = (): TypeDiff => ({ text: `${typeText(c.a, ta)} → ${typeText(c.b, tb)}` });
+  const differ = (): TypeDiff => {
+    const [x, y] = [typeText(c.a, ta), typeText(c.b, tb)];
+    // the same spelling for two different types (`t` from two interfaces): name where each comes from
+    return { text: x === y ? `${qualifiedText(c.a, ta)} → ${qualifiedText(c.b, tb)}` : `${x} → ${y}` };
+  };
   if (typeof ta === 'string' || typeof tb === 'string') return ta === tb ? undefined : differ();
   const A = c.a.resolve.types[ta]!;
   const B = c.b.resolve.types[tb]!;
