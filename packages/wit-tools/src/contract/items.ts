@@ -304,13 +304,24 @@ export function compareTypeDef(c: Comparison, ta: TypeId, tb: TypeId, scope: Sco
     members(c, s, spans, 'flag', 'flag', ka.flags, kb.flags);
   } else if (ka.tag !== 'resource' && !compareKinds(c, ka, kb, s)) {
     const code: BreakingCode = handleOnly(ka, kb) ? 'handle-kind-changed' : 'type-changed';
-    c.add(code, s, `type ${name} changed: ${typeText(c.a, ta)} = … → ${describeKind(c, tb)}`, spans);
+    c.add(code, s, `type ${name} changed: ${kindText(c.a, ka)} → ${kindText(c.b, kb)}`, spans);
   }
 }
 
-function describeKind(c: Comparison, tb: TypeId): string {
-  const k = c.b.resolve.types[tb]!.kind;
-  return `a ${KIND_NAMES[k.tag]}`;
+/** The definition of a named type written out (`list<u8>`, `own<r>`), or its kind for nominal shapes. */
+function kindText(side: WitSide, k: TypeDefKind): string {
+  const t = (x: Type | undefined) => (x === undefined ? '_' : typeText(side, x));
+  switch (k.tag) {
+    case 'list': return `list<${t(k.type)}>`;
+    case 'option': return `option<${t(k.type)}>`;
+    case 'fixed-length-list': return `list<${t(k.type)}, ${k.size}>`;
+    case 'future': case 'stream': return k.type === undefined ? k.tag : `${k.tag}<${t(k.type)}>`;
+    case 'result': return `result<${t(k.ok)}, ${t(k.err)}>`;
+    case 'map': return `map<${t(k.key)}, ${t(k.value)}>`;
+    case 'tuple': return `tuple<${k.types.map(t).join(', ')}>`;
+    case 'handle': return `${k.handle}<${t(k.resource)}>`;
+    default: return `a ${KIND_NAMES[k.tag]}`;
+  }
 }
 
 type Member = { name: string; docs?: string; span: Span };

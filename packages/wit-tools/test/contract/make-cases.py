@@ -51,6 +51,10 @@ case('flag-removed', iface(FL), iface(FL.replace('read, ', '')), ['flag-removed'
 case('flag-order-changed', iface(FL), iface(FL.replace('read, write', 'write, read')), ['flag-order-changed'], 'major', True)
 case('type-kind-changed', iface(R), iface('  variant point { x(s32), y(s32) }\n  f: func(p: point);'), ['type-kind-changed'], 'major', True)
 case('alias-target-changed', iface('  type id = u32;\n  f: func(i: id);'), iface('  type id = u64;\n  f: func(i: id);'), ['type-changed'], 'major', True)
+case('list-alias-changed', iface('  type bytes = list<u8>;\n  f: func(b: bytes);'), iface('  type bytes = list<u16>;\n  f: func(b: bytes);'), ['type-changed'], 'major', True)
+case('world-type-changed', 'world w {\n  type id = u32;\n  import f: func(a: id);\n}\n', 'world w {\n  type id = u64;\n  import f: func(a: id);\n}\n', ['type-changed'], 'major', True)
+case('stream-payload-changed', iface('  f: func() -> stream<u8>;'), iface('  f: func() -> stream<u16>;'), ['result-changed'], 'major', True)
+case('map-value-changed', iface('  f: func() -> list<tuple<string, u8>>;'), iface('  f: func() -> list<tuple<string, u16>>;'), ['result-changed'], 'major', True)
 case('unused-type-added', iface(F), iface('  record extra { a: u8 }\n' + F), ['type-added'], 'minor', True)
 case('type-removed', iface('  record extra { a: u8 }\n' + F), iface(F), ['type-removed'], 'major', True)
 case('type-renamed', iface(R), iface(R.replace('point', 'pt')), ['param-type-changed', 'type-added', 'type-removed'], 'major', True)
@@ -99,6 +103,7 @@ case('unstable-item-removed', iface(F + '\n  @unstable(feature = fancy)\n  g: fu
 case('stabilized', iface('  @since(version = 1.0.0)\n  f: func();\n  @unstable(feature = fancy)\n  g: func();'), iface('  @since(version = 1.0.0)\n  f: func();\n  @since(version = 1.1.0)\n  g: func();'), ['item-stabilized'], 'minor', True)
 case('destabilized', iface('  @since(version = 1.0.0)\n  f: func();\n  @since(version = 1.0.0)\n  g: func();'), iface('  @since(version = 1.0.0)\n  f: func();\n  @unstable(feature = fancy)\n  g: func();'), ['item-destabilized'], 'major', True)
 case('deprecated-added', iface('  @since(version = 1.0.0)\n  f: func();'), iface('  @since(version = 1.0.0)\n  @deprecated(version = 1.1.0)\n  f: func();'), ['deprecated-added'], 'minor', True)
+case('deprecated-removed', iface('  @since(version = 1.0.0)\n  @deprecated(version = 1.0.0)\n  f: func();'), iface('  @since(version = 1.0.0)\n  f: func();'), ['deprecated-removed'], 'patch', True)
 case('since-changed', iface('  @since(version = 0.9.0)\n  f: func();'), iface('  @since(version = 1.0.0)\n  f: func();'), ['since-changed'], 'patch', True)
 case('unstable-interface-changed', '@unstable(feature = x)\n' + iface(F), '@unstable(feature = x)\n' + iface('  f: func(a: u64) -> u32;'), ['param-type-changed'], 'none', True)
 # no type change
