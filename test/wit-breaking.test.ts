@@ -46,6 +46,13 @@ describe('weld wit breaking', () => {
     expect(r.stdout).toContain('error: 1.0.0 → 1.1.0 is a minor bump, but the changes need a major bump (e.g. 2.0.0)');
   });
 
+  it('text is coloured when asked (FORCE_COLOR, as on a TTY) and plain otherwise', async () => {
+    const coloured = await runWeld(['wit', 'breaking', 'function-removed/old', 'function-removed/new'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toContain('\x1b[31mmajor\x1b[0m  \x1b[36mfunction-removed\x1b[0m');
+    const plain = await weld(['wit', 'breaking', 'function-removed/old', 'function-removed/new']);
+    expect(plain.stdout).not.toContain('\x1b[');
+  });
+
   it('single files and a bump that covers the change exit 0', async () => {
     const r = await weld(['wit', 'breaking', 'function-added/old/main.wit', 'function-added/new/main.wit']);
     expect(r.code, r.stderr).toBe(0);
