@@ -140,6 +140,9 @@ describe('weld wit breaking', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\/x\.wit:3:\d+/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const version = await weld(['wit', 'breaking', 'c-old.wat', 'c-new.wat', '--old-version', '1.x']);
+    expect(version.code).toBe(2);
+    expect(version.stderr).toContain('error[usage]: --old-version 1.x: not a semver version');
     const absent = await weld(['wit', 'breaking', 'old.wasm', 'function-removed/new']);
     expect(absent.code).toBe(2);
     expect(absent.stderr).toContain('error[no-such-file]: old.wasm: no such file or folder');

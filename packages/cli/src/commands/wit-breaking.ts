@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError } from '@weld/core';
 import {
-  BREAKING_RULES, type BreakingReport, type Finding, breakingProblems, checkBreaking, describeFinding,
+  BREAKING_RULES, type BreakingReport, type Finding, breakingProblems, checkBreaking, describeFinding, isVersion,
 } from '@weld/wit-tools';
 import { type Paint, parseFormat, printCheck } from '../check-output.js';
 import { exitState, globals } from '../context.js';
@@ -75,6 +75,9 @@ export function registerWitBreaking(program: Command): void {
     const g = globals(cmd);
     const format = parseFormat(opts.format);
     const open = openOptions(opts);
+    for (const [flag, v] of [['--old-version', opts.oldVersion], ['--new-version', opts.newVersion]] as const) {
+      if (v !== undefined && !isVersion(v)) throw new CliError('usage', `${flag} ${v}: not a semver version`, { hint: `${flag} 1.2.0` });
+    }
     let oldInput: string;
     let newInput: string;
     if (opts.against !== undefined) {
