@@ -111,6 +111,7 @@ const calcWit = await readFile(path.join(root, example, 'calc/wit/calc.wit'), 'u
 // 0.1.1 widens `add` to 64 bits: under 0.x a breaking change needs a minor bump (0.2.0), so this exits 1
 await writeFile(path.join(next, 'calc.wit'), calcWit.replace('@0.1.0', '@0.1.1').replace('add: func(a: s32, b: s32) -> s32', 'add: func(a: s64, b: s64) -> s64'));
 weldExpecting(1, 'wit', 'breaking', `${example}/calc/wit`, path.relative(root, next));
+weld('wit', 'lint', `${example}/calc/wit`);
 weld('grants', `${example}/build/http.wasm`);
 weldExpecting(1, 'grants', `${example}/build/calc.wasm`, `${example}/build/http.wasm`);
 
