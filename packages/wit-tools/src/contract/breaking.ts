@@ -250,5 +250,5 @@ function compareWorldInterface(c: Comparison, ia: InterfaceId, ib: InterfaceId, 
   if (c.seenInterfaces.has(key)) return;
   c.seenInterfaces.add(key);
   const via = B.package === undefined ? undefined : packageNameString(c.b.resolve.packages[B.package]!.name).replace(/@.*$/, '');
-  compareInterface(c, ia, ib, { item: label, usedBy: [use], via, unstable: scope.unstable });
+  compareInterface(c, ia, ib, { item: label, usedBy: [use], via, reachedThrough: scope.item, unstable: scope.unstable });
 }
