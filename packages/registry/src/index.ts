@@ -84,4 +84,4 @@ export {
 export { transferProgress, type TransferProgress } from './progress.js';
 export * from './sign/index.js';
 export { newestVersionTag, previousVersionTag } from './versions.js';
-export { checkPublish, type GateOptions, type GateResult } from './publish-gate.js';
+export { checkPublish, type GateContent, type GateOptions, type GateResult } from './publish-gate.js';

@@ -45,12 +45,16 @@ async function previous(target: Target, version: string): Promise<string | undef
   }
 }
 
-/** Checks `bytes` may be published as `tag` on `target`; throws (exit 1) when it may not. Writes nothing. */
-export async function checkPublish(target: Target, bytes: Uint8Array, tag: string | undefined, options: GateOptions = {}): Promise<GateResult> {
+/** What is about to be published: its bytes, or its digest and a way to read it (a file is read only for `checkBreaking`). */
+export type GateContent = Uint8Array | { digest: string; read: () => Promise<Uint8Array> };
+
+/** Checks `content` may be published as `tag` on `target`; throws (exit 1) when it may not. Writes nothing. */
+export async function checkPublish(target: Target, content: GateContent, tag: string | undefined, options: GateOptions = {}): Promise<GateResult> {
   const versioned = tag !== undefined && isVersion(tag);
+  const digest = content instanceof Uint8Array ? sha256(content) : content.digest;
   if (versioned && !options.force) {
     const existing = await tagLayer(target, tag);
-    if (existing !== undefined && existing !== sha256(bytes)) {
+    if (existing !== undefined && existing !== digest) {
       throw new RegistryError('version-exists', `${target.name}:${tag} is already published with other content (layer ${existing})`, {
         exit: 1,
         hint: 'published versions are immutable: publish a new version, or pass --force to move the tag',
@@ -64,7 +68,7 @@ export async function checkPublish(target: Target, bytes: Uint8Array, tag: strin
   const against = await previous(target, tag);
   if (against === undefined) return {};
   const old = extractWit((await pullComponent(target, against)).bytes!);
-  const next = extractWit(bytes);
+  const next = extractWit(content instanceof Uint8Array ? content : await content.read());
   if (old.kind !== next.kind) {
     throw new RegistryError('breaking-change', `${target.name}:${against} is a ${old.kind === 'component' ? 'component' : 'WIT package'} and the new content is not`, { exit: 1 });
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { sha256File } from '@weld/core/node';
 import { RegistryError, checkPublish, formatReference, isDigest, openTarget, pushComponent } from '@weld/registry';
 import { isVersion } from '@weld/wit-tools';
 import { emit, globals } from '../context.js';
@@ -24,10 +25,10 @@ export function registerPush(program: Command): void {
     try {
       const tag = opened.reference.tag ?? (opened.reference.digest ? undefined : 'latest');
       if (opts.checkBreaking || (tag !== undefined && isVersion(tag) && !opts.force)) {
-        const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+        const { digest } = await sha256File(file).catch((e: NodeJS.ErrnoException) => {
           throw new RegistryError('file-not-found', `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
         });
-        const gate = await checkPublish(opened.target, bytes, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
+        const gate = await checkPublish(opened.target, { digest, read: () => readFile(file) }, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
         if (gate.report && !g.quiet && g.output === 'text') process.stderr.write(`checked against ${gate.against}: ${gate.report.verdict}\n`);
       }
       const result = await pushComponent(opened.target, { path: file }, { tag, annotations, title: opts.title, onEvent: progress.onEvent });
