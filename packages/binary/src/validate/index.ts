@@ -1,11 +1,13 @@
 import type { Component } from '../ast.js';
 import { decodeComponent } from '../codec.js';
 import { BinaryError } from '../error.js';
-import { ComponentValidator, DEFAULT_FEATURES, engineLacksFeature, type Feature, type ValidateOptions } from './component.js';
+import { ComponentValidator } from './component.js';
+import type { ValidateOptions } from './context.js';
 import type { RComponent } from './model.js';
 
-export { DEFAULT_FEATURES, engineLacksFeature, type Feature, type ValidateOptions };
-export { ALL_FEATURES, parseFeatureList } from './features.js';
+export type { ValidateOptions };
+export { engineLacksFeature } from './engine.js';
+export { ALL_FEATURES, DEFAULT_FEATURES, parseFeatureList, type Feature } from './features.js';
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './model.js';
 
 export type ValidationResult =
