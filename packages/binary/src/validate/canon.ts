@@ -258,7 +258,7 @@ export function canon(cx: ValidatorContext, s: Scope, c: Canon): void {
   }
 }
 
-export function typedAt(s: Scope, i: number, kind: 'stream' | 'future', op: string): RDefined {
+function typedAt(s: Scope, i: number, kind: 'stream' | 'future', op: string): RDefined {
   const t = typeAt(s, i);
   if (t.kind !== 'defined' || t.body.kind !== kind) fail('invalid-type', `\`${op}\` requires a ${kind} type`);
   return t as RDefined;
