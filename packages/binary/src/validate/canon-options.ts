@@ -182,6 +182,7 @@ export function checkGcLowering(params: RVal[], result: RVal | undefined, core: 
   if (problem) fail('type-mismatch', problem, GC_HINT);
 }
 
+/** The core function at index `i`. */
 export function coreFunc(s: Scope, i: number): CoreSig {
   return s.coreFuncs[i] ?? fail('index-out-of-bounds', `unknown function ${i}: function index out of bounds`);
 }

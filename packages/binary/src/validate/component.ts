@@ -11,10 +11,6 @@ import { entityMismatch, type RComponent, type RType, type RVal, typeSize, valDi
 import { checkSectionLimit, MAX_TYPE_SIZE, readLimit, Scope, sectionCount, sortEntity } from './scope.js';
 import { resolveType, valType } from './types.js';
 
-export { DEFAULT_FEATURES, type Feature } from './features.js';
-export { engineLacksFeature } from './engine.js';
-export type { ValidateOptions } from './context.js';
-
 /**
  * Validates components as wasmparser does: index spaces, type references, sorts, names, instantiation subtyping,
  * canonical options, values and start; embedded core modules by the engine. This file walks a component's sections

@@ -13,6 +13,7 @@ import { readLimit, type Scope } from './scope.js';
 
 // Core modules, core instances and core types inside a component.
 
+/** An embedded core module: checked by the engine (unless turned off), then its imports and exports typed. */
 export function coreModule(cx: ValidatorContext, sec: Extract<Section, { kind: 'core-module' }>): RModule {
   const bytes = sec.module.bytes;
   let engineDeclined = false;
@@ -99,6 +100,7 @@ export function coreModule(cx: ValidatorContext, sec: Extract<Section, { kind: '
   return { kind: 'module', imports, exports };
 }
 
+/** A core instance: a module instantiated with core instances as its arguments, or a bag of core exports. */
 export function coreInstance(cx: ValidatorContext, s: Scope, x: CoreInstance): void {
   if (x.kind === 'instantiate') {
     readLimit(x.args.length, 100_000, 'core instantiation arguments');
@@ -125,7 +127,7 @@ export function coreInstance(cx: ValidatorContext, s: Scope, x: CoreInstance): v
   s.coreInstances.push(exports);
 }
 
-export function coreItem(cx: ValidatorContext, s: Scope, sort: string, index: number): CoreExt {
+function coreItem(cx: ValidatorContext, s: Scope, sort: string, index: number): CoreExt {
   const oob = (what: string) => fail('index-out-of-bounds', `unknown ${what} ${index}: ${what} index out of bounds`);
   switch (sort) {
     case 'func': return { kind: 'func', sig: s.coreFuncs[index] ?? oob('function') };
@@ -139,6 +141,7 @@ export function coreItem(cx: ValidatorContext, s: Scope, sort: string, index: nu
   }
 }
 
+/** A core type: a recursion group of function/struct/array types, or a module type. */
 export function coreType(cx: ValidatorContext, s: Scope, t: CoreType): void {
   if (t.kind === 'rec') {
     if (t.group.types.some((x) => x.composite.shared)) cx.require('shared-everything-threads', 'shared types require the shared-everything-threads proposal');
@@ -158,7 +161,7 @@ export function coreType(cx: ValidatorContext, s: Scope, t: CoreType): void {
   s.coreTypes.push({ kind: 'module', type: moduleType(s, t.decls) });
 }
 
-export function moduleType(s: Scope, decls: ModuleTypeDecl[]): RModule {
+function moduleType(s: Scope, decls: ModuleTypeDecl[]): RModule {
   readLimit(decls.length, 100_000, 'module type declaration');
   const types: CoreTypeEntry[] = [];
   const imports: RModule['imports'] = [];

@@ -15,6 +15,7 @@ import { typeAt, valType } from './types.js';
 const HINT_NAMED = 'every record/variant/enum/flags and resource an import or export mentions must be imported or exported first, and referred to through the type index that import or export created, e.g. `(export $t2 "t" (type $t))` and then `$t2`';
 const NAMED_KINDS: ReadonlySet<string> = new Set(['record', 'variant', 'enum', 'flags']);
 
+/** What an import or export of extern type `t` gives: a second name for a type is a distinct object (see `res`). */
 function entityOf(cx: ValidatorContext, s: Scope, t: ExternType): Entity {
   switch (t.kind) {
     case 'module': {
@@ -124,6 +125,7 @@ function checkNamed(s: Scope, e: Entity, dir: 'import' | 'export'): void {
   ent(e);
 }
 
+/** An import, of a component or declared in a component or instance type. */
 export function importDecl(cx: ValidatorContext, s: Scope, n: ExternName, t: ExternType): void {
   const kind = checkName(cx, n, 'import');
   const key = nameKey(kind);
@@ -158,6 +160,7 @@ export function importDecl(cx: ValidatorContext, s: Scope, n: ExternName, t: Ext
   pushEntity(cx, s, e);
 }
 
+/** An export declared in a component or instance type. */
 export function exportDecl(cx: ValidatorContext, s: Scope, n: ExternName, t: ExternType): void {
   const kind = checkName(cx, n, 'export');
   const key = nameKey(kind);
@@ -194,6 +197,7 @@ export function exportDecl(cx: ValidatorContext, s: Scope, n: ExternName, t: Ext
   pushEntity(cx, s, named);
 }
 
+/** An export of one of a component's items, optionally ascribed a type. */
 export function exportDef(cx: ValidatorContext, s: Scope, x: Export): void {
   const kind = checkName(cx, x.name, 'export');
   const key = nameKey(kind);
