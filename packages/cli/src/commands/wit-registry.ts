@@ -44,7 +44,7 @@ export function registerWitRegistry(program: Command): void {
     let name = given;
     if (source.endsWith('.wasm')) {
       bytes = await readFile(source).catch((e: NodeJS.ErrnoException) => {
-        throw new RegistryError('file-not-found', `cannot read ${source}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+        throw new RegistryError('file-not-found', `cannot read ${source}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
       });
       if (!name) throw new RegistryError('invalid-package-name', 'publishing a .wasm needs the package name', { hint: `weld wit publish ${source} acme:types@1.0.0` });
     } else {

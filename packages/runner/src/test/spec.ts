@@ -63,7 +63,7 @@ const HTTP_EXPECT_FIELDS = ['status', 'headers', 'body', 'body-contains'];
 /** Reads a test spec (YAML); every error names `file:line:col` and the field, with a caret under it. */
 export async function loadTestSpec(file: string): Promise<TestSpec> {
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new RunError('spec-invalid', `cannot read test spec ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new RunError('spec-invalid', `cannot read test spec ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
   });
   return parseTestSpec(text, file);
 }

@@ -21,6 +21,7 @@ export async function checkJsSyntax(file: string, root: string, component: strin
     throw new BuildError('js-syntax', `${rel}:${loc.line}:${loc.column + 1}: ${message}`, {
       component,
       span: spanAtLine(rel, text, loc.line, loc.column + 1),
+      cause: e,
     });
   }
 }

@@ -27,7 +27,7 @@ export async function watToBinary(file: string, options: { root?: string; compon
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new BuildError('source-missing', `${rel}: ${(e as Error).message}`, { component: options.component });
+    throw new BuildError('source-missing', `${rel}: ${(e as Error).message}`, { component: options.component, cause: e });
   }
   try {
     const { parse } = await import('@bytecodealliance/jco'); // ~0.5 s to load: only when WAT is read
@@ -37,6 +37,7 @@ export async function watToBinary(file: string, options: { root?: string; compon
     const at = watFailure(raw);
     throw new BuildError('wat-parse', at ? `${rel}:${at.line}:${at.col}: ${at.message}` : `${rel}: ${raw}`, {
       component: options.component,
+      cause: e,
       span: at ? spanAtLine(rel, text, at.line, at.col) : undefined,
     });
   }
