@@ -7,7 +7,9 @@ import { coreInstance, coreModule, coreType } from './core-items.js';
 import { exportDecl, exportDef, importDecl } from './externs.js';
 import { alias, instance } from './instances.js';
 import { fail } from './invalid.js';
-import { entityMismatch, type RComponent, type RType, type RVal, typeSize, valDifference, withTypeMemo } from './model.js';
+import type { RComponent, RType, RVal } from './model.js';
+import { entityMismatch, valDifference } from './subtyping.js';
+import { typeSize, withTypeMemo } from './walks.js';
 import { checkSectionLimit, MAX_TYPE_SIZE, readLimit, Scope, sectionCount, sortEntity } from './scope.js';
 import { resolveType, valType } from './types.js';
 

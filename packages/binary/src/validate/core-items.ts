@@ -8,7 +8,8 @@ import type { CoreTypeSpace } from './core-identity.js';
 import { addRecGroup, type CoreTypeEntry } from './core-types.js';
 import { ENGINE_VERSION, engineLacksFeature, engineRefusal, wasmparserCategory } from './engine.js';
 import { fail } from './invalid.js';
-import { coreExtMismatch, type CoreExt, type CoreSig, type RModule } from './model.js';
+import type { CoreExt, CoreSig, RModule } from './model.js';
+import { coreExtMismatch } from './subtyping.js';
 import { readLimit, type Scope } from './scope.js';
 
 // Core modules, core instances and core types inside a component.

@@ -2,9 +2,10 @@ import type { Export, ExternName, ExternType } from '../ast.js';
 import type { ValidatorContext } from './context.js';
 import { checkName, checkResourceName } from './extern-names.js';
 import { fail } from './invalid.js';
-import {
-  entityMismatch, entityResources, type Entity, freshResource, type RDefined, type RResource, type RType, type RVal, res, Substitution,
-} from './model.js';
+import { type Entity, freshResource, type RDefined, type RResource, type RType, type RVal, res } from './model.js';
+import { Substitution } from './substitution.js';
+import { entityMismatch } from './subtyping.js';
+import { entityResources } from './walks.js';
 import { nameKey } from './names.js';
 import { pushEntity, type Scope, sortEntity } from './scope.js';
 import { typeAt, valType } from './types.js';

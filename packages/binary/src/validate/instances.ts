@@ -3,9 +3,10 @@ import type { ValidatorContext } from './context.js';
 import { checkName, checkResourceName, NO_NAMES } from './extern-names.js';
 import { namedBy } from './externs.js';
 import { fail } from './invalid.js';
-import {
-  entityMismatch, type Entity, freeResources, freshResource, type RComponent, type RInstance, type RResource, type RType, res, Substitution,
-} from './model.js';
+import { type Entity, freshResource, type RComponent, type RInstance, type RResource, type RType, res } from './model.js';
+import { Substitution } from './substitution.js';
+import { entityMismatch } from './subtyping.js';
+import { freeResources } from './walks.js';
 import { nameKey } from './names.js';
 import { pushCore, pushEntity, readLimit, type Scope, sortEntity } from './scope.js';
 

@@ -1,11 +1,10 @@
 import type { DefinedType, PrimValType, TypeDef, ValType } from '../ast.js';
 import type { ValidatorContext } from './context.js';
 import { fail } from './invalid.js';
-import {
-  freshResource, hasBorrow, type RDefined, type RDefinedBody, type RFunc, type RResource, type RType, type RVal, typeDepth, unwrapPrim, valOf,
-} from './model.js';
+import { freshResource, type RDefined, type RDefinedBody, type RFunc, type RResource, type RType, type RVal, unwrapPrim, valOf } from './model.js';
 import { parseExternName } from './names.js';
 import { MAX_FIXED_LIST_ELEMENTS, MAX_TYPE_DEPTH, readLimit, type Scope } from './scope.js';
+import { hasBorrow, typeDepth } from './walks.js';
 
 // Component value types, defined types (records, variants, lists, ...), function types and resource definitions.
 
