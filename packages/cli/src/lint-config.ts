@@ -1,6 +1,5 @@
 /** weld.yaml's `lint:` section: a mapping of rule → off | warn | error, checked with the line of every mistake. */
-import { ProjectError } from '@weld/core';
-import { findProjectFileUpward, loadProjectDocument } from '@weld/core/node';
+import { ProjectError, findProjectFileUpward, loadProjectDocument } from '@weld/core/project';
 import { LINT_RULES, type LintConfig, isLintLevel, isLintRule } from '@weld/wit-tools';
 import { isMap, isScalar } from 'yaml';
 

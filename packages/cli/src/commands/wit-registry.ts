@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { projectFileIn } from '@weld/core/node';
+import { projectFileIn } from '@weld/core/project';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadProject } from '@weld/compose';

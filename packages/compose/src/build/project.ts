@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import { isLowerKebab, parseProjectDocument, type ProjectDocument } from '@weld/core';
-import { displayPath, loadProjectDocument, locateProjectFile } from '@weld/core/node';
+import { isLowerKebab } from '@weld/core';
+import { displayPath, loadProjectDocument, locateProjectFile, parseProjectDocument, type ProjectDocument } from '@weld/core/project';
 import { BuildError } from './errors.js';
 
 export const LANGUAGES = ['js', 'c', 'wat', 'wasm'] as const;
