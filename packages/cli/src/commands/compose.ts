@@ -49,7 +49,7 @@ export function registerCompose(program: Command): void {
       }
       if (!opts.out) throw new ComposeError('input-invalid', 'where should the composition go? give --out <file>');
       const policy = await resolvePolicy({ policyFile: opts.policy });
-      const load = async (source: string) => ({ name: label(source), bytes: (await loadRunnable(source, { policy })).bytes });
+      const load = async (source: string) => ({ name: label(source), source: path.basename(source), bytes: (await loadRunnable(source, { policy })).bytes });
       const socket = await load(socketSource);
       const plugs = [];
       for (const p of opts.plug) plugs.push(await load(p));

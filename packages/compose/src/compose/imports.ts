@@ -78,6 +78,12 @@ function externSort(type: ExternType): Sort {
   }
 }
 
+export interface ImportChoice {
+  name: string;
+  from: ComponentSpaces;
+  imp: ComponentImport;
+}
+
 /**
  * Re-declares imports of a nested component in the component being built: the import itself and every type it
  * depends on (type definitions, outer aliases, types exported by other imported instances), remapped into the
@@ -88,16 +94,24 @@ export class ImportForwarder {
   private readonly declared = new Map<string, number>();
   private readonly copiers = new Map<ComponentSpaces, TypeCopier>();
 
-  constructor(private readonly out: ComponentBuilder) {}
+  /**
+   * `choose` maps an import of a nested component to the import of the result that stands for it (a merged,
+   * semver-unified name, declared as one chosen component declares it); by default each name is its own.
+   */
+  constructor(
+    private readonly out: ComponentBuilder,
+    private readonly choose: (from: ComponentSpaces, imp: ComponentImport) => ImportChoice = (from, imp) => ({ name: imp.name, from, imp }),
+  ) {}
 
   /** Declares (once) the import `name` of `from` in the builder; returns its index there. */
   forward(from: ComponentSpaces, imp: ComponentImport): number {
-    const known = this.declared.get(imp.name);
+    const target = this.choose(from, imp);
+    const known = this.declared.get(target.name);
     if (known !== undefined) return known;
-    let copier = this.copiers.get(from);
-    if (!copier) this.copiers.set(from, (copier = new TypeCopier(from, this.out, this)));
-    const index = this.out.addImport({ name: { name: imp.name, form: 0 }, type: copier.externType(imp.item.type) });
-    this.declared.set(imp.name, index);
+    let copier = this.copiers.get(target.from);
+    if (!copier) this.copiers.set(target.from, (copier = new TypeCopier(target.from, this.out, this)));
+    const index = this.out.addImport({ name: { name: target.name, form: 0 }, type: copier.externType(target.imp.item.type) });
+    this.declared.set(target.name, index);
     return index;
   }
 }

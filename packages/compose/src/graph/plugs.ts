@@ -1,0 +1,79 @@
+import { GraphError } from './errors.js';
+import { CompositionGraph, type NodeId, type PackageInput } from './graph.js';
+import { nameSatisfies } from './names.js';
+
+export interface PlugReport {
+  plug: string;
+  /** The imports (of the socket or of other plugs) this plug's exports satisfy. */
+  satisfies: string[];
+}
+
+export interface PluggedGraph {
+  graph: CompositionGraph;
+  socket: NodeId;
+  plugs: PlugReport[];
+  /** semver-compatible but inexact matches; `strict` makes them errors */
+  warnings: string[];
+}
+
+const PLUGGABLE = new Set(['instance', 'func']);
+
+/**
+ * `wac plug` as a graph front-end, in any order: every import of the socket and of each plug that some plug exports
+ * (the same name, or a semver-compatible newer version) is fed by that plug; a plug may feed another plug; a cycle
+ * is named; everything else stays an import. The socket's exports are the result's. A plug that feeds nothing is an
+ * error that says what it exports and what the others import.
+ */
+export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[], options: { strict?: boolean } = {}): PluggedGraph {
+  if (plugInputs.length === 0) throw new GraphError('no-plugs', 'nothing to plug: give at least one plug component');
+  const graph = new CompositionGraph();
+  const socketPkg = graph.registerPackage(socketInput);
+  const plugPkgs = plugInputs.map((p) => graph.registerPackage(p));
+  const plugNodes = plugPkgs.map((p) => graph.instantiate(p));
+  const socket = graph.instantiate(socketPkg);
+  const reports: PlugReport[] = plugInputs.map((p) => ({ plug: p.name, satisfies: [] }));
+  const warnings: string[] = [];
+
+  const exportsOf = plugNodes.map((n) => [...graph.packageOf(n).type.exports].filter(([, e]) => PLUGGABLE.has(e.sort)).map(([name]) => name));
+  const consumers = [socket, ...plugNodes];
+  for (const consumer of consumers) {
+    for (const [name] of graph.packageOf(consumer).type.imports) {
+      const offers: { plug: number; name: string; exact: boolean }[] = [];
+      plugNodes.forEach((p, i) => {
+        if (p === consumer) return;
+        const exact = exportsOf[i]!.includes(name);
+        const compatible = exportsOf[i]!.filter((e) => nameSatisfies(e, name) === 'compatible');
+        if (exact) offers.push({ plug: i, name, exact: true });
+        else if (compatible.length > 0) offers.push({ plug: i, name: compatible.reduce((a, b) => (nameSatisfies(b, a) ? b : a)), exact: false });
+      });
+      if (offers.length === 0) continue;
+      const best = offers.some((o) => o.exact) ? offers.filter((o) => o.exact) : offers;
+      if (best.length > 1) {
+        throw new GraphError('plug-conflict', `${best.map((o) => plugInputs[o.plug]!.name).join(' and ')} all export ${name}, which ${graph.label(consumer)} imports; plug only one of them`, {
+          data: { node: consumer, name },
+        });
+      }
+      const offer = best[0]!;
+      graph.setArgument(consumer, name, graph.aliasExport(plugNodes[offer.plug]!, offer.name));
+      if (!reports[offer.plug]!.satisfies.includes(name)) reports[offer.plug]!.satisfies.push(name);
+      if (!offer.exact) warnings.push(`${graph.label(consumer)} imports ${name}, satisfied by ${offer.name} of ${plugInputs[offer.plug]!.name}`);
+    }
+  }
+
+  const unused = reports.filter((r) => r.satisfies.length === 0);
+  if (unused.length > 0) {
+    const r = unused[0]!;
+    const i = reports.indexOf(r);
+    const imported = consumers.filter((c) => c !== plugNodes[i]).flatMap((c) => [...graph.packageOf(c).type.imports.keys()].map((n) => `${graph.label(c)}: ${n}`));
+    throw new GraphError('plug-unused', `${unused.map((u) => u.plug).join(', ')} ${unused.length === 1 ? 'satisfies' : 'satisfy'} none of the imports of ${graph.label(socket)}${plugInputs.length > 1 ? ' or the other plugs' : ''}`, {
+      data: { node: plugNodes[i], name: r.plug },
+      detail: `${r.plug} exports: ${exportsOf[i]!.join(', ') || '(nothing pluggable)'}\nimported: ${imported.join(', ') || '(nothing)'}`,
+      hint: 'a plug must export an interface another input imports, with the same name and a compatible version',
+    });
+  }
+  if (options.strict && warnings.length > 0) {
+    throw new GraphError('strict-warning', `--strict: ${warnings[0]}`, { detail: warnings.slice(1).join('\n') || undefined, hint: 'drop --strict to accept semver-compatible matches' });
+  }
+  for (const [name] of graph.packageOf(socket).type.exports) graph.export(graph.aliasExport(socket, name), name);
+  return { graph, socket, plugs: reports, warnings };
+}
