@@ -1,6 +1,6 @@
 import { encodeGraph } from '../graph/encode.js';
 import { plugGraph, type PlugReport } from '../graph/plugs.js';
-import type { CompositionPlan } from '../graph/plan.js';
+import { planGraph, type CompositionPlan } from '../graph/plan.js';
 import { sha256Digest, type Provenance } from './provenance.js';
 
 export type { PlugReport };
@@ -40,4 +40,11 @@ export function plugComponents(socket: ComposeInput, plugs: ComposeInput[], opti
   };
   const encoded = encodeGraph(g.graph, { provenance });
   return { bytes: encoded.bytes, plugs: g.plugs, imports: encoded.imports, exports: encoded.exports, provenance, plan: encoded.plan, warnings: [...g.warnings, ...encoded.plan.warnings] };
+}
+
+/** The plan of a plug composition, without encoding it (`weld compose --plan`). */
+export function planPlugComponents(socket: ComposeInput, plugs: ComposeInput[], options: { strict?: boolean } = {}): CompositionPlan & { plugs: PlugReport[] } {
+  const g = plugGraph(socket, plugs, options);
+  const plan = planGraph(g.graph);
+  return { ...plan, warnings: [...g.warnings, ...plan.warnings], plugs: g.plugs };
 }

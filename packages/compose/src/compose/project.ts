@@ -15,7 +15,7 @@ export interface ProjectComposition extends ComposedComponent {
  * Runs the `compose:` entries of a project in order. Inputs named after components are read from the build
  * output folder (run `weld build` first); a composition may plug an earlier composition by its name.
  */
-export async function composeProject(project: Project, options: { outDir?: string; weldVersion: string }): Promise<ProjectComposition[]> {
+export async function composeProject(project: Project, options: { outDir?: string; weldVersion: string; strict?: boolean; loadReference?: (reference: string) => Promise<Uint8Array> }): Promise<ProjectComposition[]> {
   if (project.compositions.length === 0) {
     throw new ComposeError('no-plugs', `${path.relative(process.cwd(), project.file) || project.file} has no compose: section`, {
       hint: 'add compose: [{ name: app-composed, socket: app, plugs: [calc] }], or run weld compose <socket> --plug <plug> --out <file>',
@@ -30,14 +30,14 @@ export async function composeProject(project: Project, options: { outDir?: strin
         hint: input.endsWith('.wasm') ? undefined : `build it first: weld build ${path.relative(process.cwd(), project.root) || '.'}`,
       });
     }
-    return { name: path.basename(input, '.wasm'), bytes: await readFile(file) };
+    return { name: path.basename(input, '.wasm'), source: path.relative(process.cwd(), file) || file, bytes: await readFile(file) };
   };
   await mkdir(outDir, { recursive: true });
   const results: ProjectComposition[] = [];
   for (const c of project.compositions) {
     const socket = await load(c.socket);
     const plugs = await Promise.all(c.plugs.map(load));
-    const composed = plugComponents(socket, plugs, { weldVersion: options.weldVersion });
+    const composed = plugComponents(socket, plugs, { weldVersion: options.weldVersion, strict: options.strict });
     const output = path.join(outDir, `${c.name}.wasm`);
     await writeFileAtomic(output, composed.bytes);
     results.push({ ...composed, name: c.name, output });

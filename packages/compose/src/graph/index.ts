@@ -9,3 +9,4 @@ export {
   GraphError, isGraphError, type GraphErrorCode, type GraphErrorData, type Site,
   type RegisterError, type InstantiateError, type AliasError, type ArgumentError, type ExportError, type EncodeError,
 } from './errors.js';
+export { planText, planMermaid, planDot } from './render.js';
