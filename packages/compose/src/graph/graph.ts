@@ -144,8 +144,8 @@ export class CompositionGraph {
     const src = this.side(source, site);
     const cycle = this.pathTo(this.instanceOf(source), instance);
     if (cycle) {
-      const names = [...cycle, instance].map((n) => this.label(n));
-      throw new GraphError('argument-cycle', `dependency cycle: ${names.join(' → ')} (${node.label} would import ${importName} from ${this.label(this.instanceOf(source))})`, {
+      const names = [instance, ...cycle].map((n) => this.label(n));
+      throw new GraphError('argument-cycle', `dependency cycle: ${names.join(' → ')} (${node.label} would import ${importName} from ${this.label(this.instanceOf(source))}, which already depends on ${node.label})`, {
         data: { node: instance, source, name: importName, cycle: names },
         site,
       });

@@ -36,6 +36,7 @@ export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[],
 
   const exportsOf = plugNodes.map((n) => [...graph.packageOf(n).type.exports].filter(([, e]) => PLUGGABLE.has(e.sort)).map(([name]) => name));
   const consumers = [socket, ...plugNodes];
+  const edges: { consumer: NodeId; name: string; plug: number; export: string; exact: boolean }[] = [];
   for (const consumer of consumers) {
     for (const [name] of graph.packageOf(consumer).type.imports) {
       const offers: { plug: number; name: string; exact: boolean }[] = [];
@@ -49,15 +50,21 @@ export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[],
       if (offers.length === 0) continue;
       const best = offers.some((o) => o.exact) ? offers.filter((o) => o.exact) : offers;
       if (best.length > 1) {
-        throw new GraphError('plug-conflict', `${best.map((o) => plugInputs[o.plug]!.name).join(' and ')} all export ${name}, which ${graph.label(consumer)} imports; plug only one of them`, {
+        const who = best.map((o) => plugInputs[o.plug]!.name);
+        throw new GraphError('plug-conflict', `${who.slice(0, -1).join(', ')} and ${who.at(-1)} ${who.length === 2 ? 'both' : 'all'} export ${name}, which ${graph.label(consumer)} imports; plug only one of them`, {
           data: { node: consumer, name },
         });
       }
-      const offer = best[0]!;
-      graph.setArgument(consumer, name, graph.aliasExport(plugNodes[offer.plug]!, offer.name));
-      if (!reports[offer.plug]!.satisfies.includes(name)) reports[offer.plug]!.satisfies.push(name);
-      if (!offer.exact) warnings.push(`${graph.label(consumer)} imports ${name}, satisfied by ${offer.name} of ${plugInputs[offer.plug]!.name}`);
+      edges.push({ consumer, name, plug: best[0]!.plug, export: best[0]!.name, exact: best[0]!.exact });
     }
+  }
+  // providers are wired before their consumers, so a resource a plug passes on is known by where it comes from when
+  // the consumer's argument is checked; on a cycle the given order stands and setArgument names the cycle
+  for (const edge of providersFirst(edges, consumers, plugNodes)) {
+    graph.setArgument(edge.consumer, edge.name, graph.aliasExport(plugNodes[edge.plug]!, edge.export));
+    const report = reports[edge.plug]!;
+    if (!report.satisfies.includes(edge.name)) report.satisfies.push(edge.name);
+    if (!edge.exact) warnings.push(`${graph.label(edge.consumer)} imports ${edge.name}, satisfied by ${edge.export} of ${plugInputs[edge.plug]!.name}`);
   }
 
   const unused = reports.filter((r) => r.satisfies.length === 0);
@@ -76,4 +83,24 @@ export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[],
   }
   for (const [name] of graph.packageOf(socket).type.exports) graph.export(graph.aliasExport(socket, name), name);
   return { graph, socket, plugs: reports, warnings };
+}
+
+function providersFirst<E extends { consumer: NodeId; plug: number }>(edges: E[], consumers: NodeId[], plugNodes: NodeId[]): E[] {
+  const order: NodeId[] = [];
+  const state = new Map<NodeId, 'visiting' | 'done'>();
+  let cyclic = false;
+  const visit = (n: NodeId) => {
+    if (state.get(n) === 'done') return;
+    if (state.get(n) === 'visiting') {
+      cyclic = true;
+      return;
+    }
+    state.set(n, 'visiting');
+    for (const e of edges) if (e.consumer === n) visit(plugNodes[e.plug]!);
+    state.set(n, 'done');
+    order.push(n);
+  };
+  for (const c of [...consumers].reverse()) visit(c);
+  if (cyclic) return edges;
+  return order.flatMap((n) => edges.filter((e) => e.consumer === n));
 }
