@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeComponent, validateComponent } from '@weld/binary';
 import { encodeComposition, evaluateWac, isGraphError, plugComponents, readProvenance, type PackageInput } from '@weld/compose';
 import { callFunction, NO_GRANTS } from '@weld/runner';
+import { renderError } from '@weld/core';
 import { caseComponent, witOf } from './helpers/compose-cases.js';
 import { REPO_ROOT } from './helpers/fixtures.js';
 
@@ -56,7 +57,7 @@ async function compose(dir: string, plugOrder?: string[]): Promise<Outcome> {
     return { ok: true, bytes: r.bytes, warnings: r.warnings };
   } catch (e) {
     if (!isGraphError(e)) throw e;
-    return { ok: false, text: `error[${e.code}]: ${e.message}\n${e.detail ? `${e.detail}\n` : ''}` };
+    return { ok: false, text: renderError(e) + '\n' };
   }
 }
 

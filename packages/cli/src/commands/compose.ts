@@ -3,9 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import {
-  ComposeError, composeProject, composeWacFile, loadProject, planDot, planGraph, planMermaid, planPlugComponents, planText, plugComponents, sha256Digest, writeFileAtomic,
+  ComposeError, composeProject, composeWacFile, loadProject, planDot, planGraph, planMermaid, planPlugComponents, planText, plugComponents,
   type ComposedComponent, type CompositionPlan,
 } from '@weld/compose';
+import { sha256Digest, writeFileAtomic } from '@weld/core/node';
 import { resolvePolicy } from '@weld/registry';
 import { loadRunnable } from '@weld/runner';
 import { emit, globals } from '../context.js';

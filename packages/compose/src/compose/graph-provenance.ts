@@ -1,5 +1,6 @@
 import type { CompositionGraph } from '../graph/graph.js';
-import { sha256Digest, type Provenance } from './provenance.js';
+import { sha256Digest } from '@weld/core/node';
+import type { Provenance } from './provenance.js';
 
 /**
  * The provenance of a graph composition: every package by digest; a package whose instance the result exports is a

@@ -1,7 +1,8 @@
 import { encodeGraph } from '../graph/encode.js';
 import { plugGraph, type PlugReport } from '../graph/plugs.js';
 import { planGraph, type CompositionPlan } from '../graph/plan.js';
-import { sha256Digest, type Provenance } from './provenance.js';
+import { sha256Digest } from '@weld/core/node';
+import type { Provenance } from './provenance.js';
 
 export type { PlugReport };
 

@@ -1,11 +1,7 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError, type SourceSpan } from '@weld/core';
 
-/** Where a connection was written (a `.wac` statement, a YAML node), shown before the message as `file:line:col`. */
-export interface Site {
-  file: string;
-  line: number;
-  col: number;
-}
+/** Where a connection was written (a `.wac` statement, a YAML node): rendered as `--> file:line:col` with a caret. */
+export type Site = SourceSpan & { file: string };
 
 /** One error union per verb of the graph, like wac-graph's `*Error` enums; each error carries the ids and names involved. */
 export type RegisterErrorCode = 'package-invalid' | 'package-duplicate';
@@ -33,14 +29,12 @@ export interface GraphErrorData {
 
 export class GraphError<C extends GraphErrorCode = GraphErrorCode> extends WeldError<C> {
   readonly data: GraphErrorData;
-  readonly site?: Site;
 
   constructor(code: C, message: string, options: { data?: GraphErrorData; site?: Site; detail?: string; hint?: string; cause?: unknown; exit?: number } = {}) {
-    const where = options.site ? `${options.site.file}:${options.site.line}:${options.site.col}: ` : '';
-    super(code, where + message, { exit: 2, ...options });
+    const { site, data, ...rest } = options;
+    super(code, message, { exit: 2, ...rest, span: site });
     this.name = 'GraphError';
-    this.data = options.data ?? {};
-    this.site = options.site;
+    this.data = data ?? {};
   }
 }
 

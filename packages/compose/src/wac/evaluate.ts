@@ -1,7 +1,7 @@
 import { GraphError, type Site } from '../graph/errors.js';
 import { CompositionGraph, matchName, type NodeId, type PackageId, type PackageInput } from '../graph/graph.js';
 import { shortName } from '../graph/names.js';
-import { parseWac, siteOf, type Arg, type Expr } from './syntax.js';
+import { parseWac, siteOf, type Arg, type Expr, type Pos } from './syntax.js';
 
 /** Finds the component for `new ns:name[@version]` (deps folder, `--dep`, a registry…); the graph stays pure. */
 export type PackageResolver = (name: string, version: string | undefined, site: Site) => Promise<PackageInput>;
@@ -27,7 +27,7 @@ export async function evaluateWac(text: string, file: string, resolve: PackageRe
   const scope = new Map<string, Value>();
   const registered = new Map<string, PackageId>();
   const packages: WacComposition['packages'] = [];
-  const at = (pos: { line: number; col: number }) => siteOf(file, pos);
+  const at = (pos: Pos) => siteOf(file, text, pos);
 
   const packageId = async (name: string, version: string | undefined, site: Site): Promise<PackageId> => {
     const key = version ? `${name}@${version}` : name;

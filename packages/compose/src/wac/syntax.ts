@@ -1,3 +1,4 @@
+import { spanAtLine } from '@weld/core';
 import { GraphError, type Site } from '../graph/errors.js';
 
 /**
@@ -8,6 +9,8 @@ import { GraphError, type Site } from '../graph/errors.js';
 export interface Pos {
   line: number;
   col: number;
+  /** characters of the token, for the caret */
+  len?: number;
 }
 
 export type Expr =
@@ -63,6 +66,19 @@ function lex(text: string, file: string): Token[] {
       i = end + 2;
       continue;
     }
+    const before = out.length;
+    const startIndex = i;
+    if (lexToken()) {
+      if (out.length > before) out.at(-1)!.pos.len = i - startIndex;
+      continue;
+    }
+    throw syntax(file, pos(), `unexpected character ${JSON.stringify(c)}`);
+  }
+  out.push({ kind: 'eof', text: 'end of file', pos: pos() });
+  return out;
+
+  function lexToken(): boolean {
+    const c = text[i]!;
     if (c === '"') {
       const start = pos();
       const end = text.indexOf('"', i + 1);
@@ -70,34 +86,37 @@ function lex(text: string, file: string): Token[] {
       if (end < 0 || (nl >= 0 && nl < end)) throw syntax(file, start, 'unterminated string');
       out.push({ kind: 'string', text: text.slice(i + 1, end), pos: start });
       i = end + 1;
-      continue;
+      return true;
     }
     // ids and versions share a token: `1.0.0-rc.1` is read after `@` by the parser from raw tokens
     const word = /^%?[A-Za-z0-9][A-Za-z0-9-]*/.exec(text.slice(i, i + 256));
     if (word) {
       out.push({ kind: 'id', text: word[0].replace(/^%/, ''), pos: pos() });
       i += word[0].length;
-      continue;
+      return true;
     }
     const p = PUNCT.find((q) => text.startsWith(q, i));
-    if (!p) throw syntax(file, pos(), `unexpected character ${JSON.stringify(c)}`);
+    if (!p) return false;
     out.push({ kind: 'punct', text: p, pos: pos() });
     i += p.length;
+    return true;
   }
-  out.push({ kind: 'eof', text: 'end of file', pos: pos() });
-  return out;
 }
+
+let currentText = '';
 
 function syntax(file: string, pos: Pos, message: string): GraphError {
-  return new GraphError('syntax', message, { site: { file, ...pos } });
+  return new GraphError('syntax', message, { site: siteOf(file, currentText, pos) });
 }
 
-export function siteOf(file: string, pos: Pos): Site {
-  return { file, ...pos };
+/** The span of a position in a `.wac` text, with its source line for the caret. */
+export function siteOf(file: string, text: string, pos: Pos): Site {
+  return spanAtLine(file, text, pos.line, pos.col, pos.len ?? 1) as Site;
 }
 
 /** Parses a `.wac` document; throws `GraphError` (`syntax`) at the offending token. */
 export function parseWac(text: string, file: string): WacDocument {
+  currentText = text;
   const toks = lex(text, file);
   let k = 0;
   const peek = () => toks[k]!;
