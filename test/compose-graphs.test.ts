@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeComponent, validateComponent } from '@weld/binary';
-import { encodeComposition, evaluateWac, isGraphError, plugComponents, readProvenance, type PackageInput } from '@weld/compose';
+import { composeProject, encodeComposition, evaluateWac, loadProject, plugComponents, readProvenance, type PackageInput } from '@weld/compose';
+import { isWeldError } from '@weld/core';
 import { callFunction, NO_GRANTS } from '@weld/runner';
 import { renderError } from '@weld/core';
 import { caseComponent, witOf } from './helpers/compose-cases.js';
@@ -12,7 +14,7 @@ import { REPO_ROOT } from './helpers/fixtures.js';
 /**
  * Composition cases as data (test/compose-cases/<ok|err>-<what>/): components as `.wit` (made into components with
  * a dummy core module) or `.wat`; the graph as `compose.wac` (package `case:<file>` is that file's component) or
- * `plugs.txt` (`socket plug… [--strict]`; `# permute` runs every order of the plugs); out comes the result's WIT
+ * `weld.yaml` (a `compose:` graph over `./<file>.wasm`), or `plugs.txt` (`socket plug… [--strict]`; `# permute` runs every order of the plugs); out comes the result's WIT
  * (`result.wit`) or the error text (`error.txt`). `calls.txt` lines `call => expected` are run on the result.
  */
 const CASES = path.join(REPO_ROOT, 'test', 'compose-cases');
@@ -51,12 +53,26 @@ async function compose(dir: string, plugOrder?: string[]): Promise<Outcome> {
       const r = encodeComposition(c, { weldVersion: 'test', strict: text.includes('// --strict') });
       return { ok: true, bytes: r.bytes, warnings: r.warnings };
     }
+    if (existsSync(path.join(dir, 'weld.yaml'))) {
+      // the case's components are written beside a copy of weld.yaml, which names them as ./<name>.wasm
+      const tmp = await mkdtemp(path.join(os.tmpdir(), 'weld-case-'));
+      for (const [n, input] of inputs) await writeFile(path.join(tmp, `${n}.wasm`), input.bytes);
+      await writeFile(path.join(tmp, 'weld.yaml'), await readFile(path.join(dir, 'weld.yaml')));
+      const cwd = process.cwd();
+      process.chdir(tmp);
+      try {
+        const [r] = await composeProject(await loadProject(tmp), { weldVersion: 'test', outDir: path.join(tmp, 'out') });
+        return { ok: true, bytes: r!.bytes, warnings: r!.warnings };
+      } finally {
+        process.chdir(cwd);
+      }
+    }
     const [socket, ...plugs] = (await readFile(path.join(dir, 'plugs.txt'), 'utf8')).split('\n')[0]!.split(/\s+/).filter((w) => w && !w.startsWith('--'));
     const strict = (await readFile(path.join(dir, 'plugs.txt'), 'utf8')).includes('--strict');
     const r = plugComponents(inputs.get(socket!)!, (plugOrder ?? plugs).map((p) => inputs.get(p)!), { weldVersion: 'test', strict });
     return { ok: true, bytes: r.bytes, warnings: r.warnings };
   } catch (e) {
-    if (!isGraphError(e)) throw e;
+    if (!isWeldError(e)) throw e;
     return { ok: false, text: renderError(e) + '\n' };
   }
 }

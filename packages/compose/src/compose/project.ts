@@ -5,6 +5,8 @@ import type { Project } from '../build/project.js';
 import { writeFileAtomic } from '@weld/core/node';
 import { ComposeError } from './errors.js';
 import { plugComponents, type ComposedComponent } from './plug.js';
+import { evaluateStatements } from '../wac/evaluate.js';
+import { encodeComposition } from './wac-file.js';
 
 export interface ProjectComposition extends ComposedComponent {
   name: string;
@@ -32,15 +34,27 @@ export async function composeProject(project: Project, options: { outDir?: strin
     }
     return { name: path.basename(input, '.wasm'), source: path.relative(process.cwd(), file) || file, bytes: await readFile(file) };
   };
-  await mkdir(outDir, { recursive: true });
   const results: ProjectComposition[] = [];
+  const text = await readFile(project.file, 'utf8');
+  const shown = path.relative(process.cwd(), project.file) || project.file;
+  const composed: { name: string; output: string; result: ComposedComponent }[] = [];
+  // everything is composed before anything is written: a failing entry leaves no half-written outputs
   for (const c of project.compositions) {
+    const output = path.join(outDir, `${c.name}.wasm`);
+    if (c.kind === 'graph') {
+      const g = await evaluateStatements(c.document, { file: shown, text }, async (ref) => load(ref));
+      const r = encodeComposition(g, { weldVersion: options.weldVersion, strict: options.strict });
+      composed.push({ name: c.name, output, result: { bytes: r.bytes, plugs: [], imports: r.imports, exports: r.exports, provenance: r.provenance, plan: r.plan, warnings: r.warnings } });
+      continue;
+    }
     const socket = await load(c.socket);
     const plugs = await Promise.all(c.plugs.map(load));
-    const composed = plugComponents(socket, plugs, { weldVersion: options.weldVersion, strict: options.strict });
-    const output = path.join(outDir, `${c.name}.wasm`);
-    await writeFileAtomic(output, composed.bytes);
-    results.push({ ...composed, name: c.name, output });
+    composed.push({ name: c.name, output, result: plugComponents(socket, plugs, { weldVersion: options.weldVersion, strict: options.strict }) });
+  }
+  await mkdir(outDir, { recursive: true });
+  for (const c of composed) {
+    await writeFileAtomic(c.output, c.result.bytes);
+    results.push({ ...c.result, name: c.name, output: c.output });
   }
   return results;
 }

@@ -1,7 +1,7 @@
 import { GraphError, type Site } from '../graph/errors.js';
 import { CompositionGraph, matchName, type NodeId, type PackageId, type PackageInput } from '../graph/graph.js';
 import { shortName } from '../graph/names.js';
-import { parseWac, siteOf, type Arg, type Expr, type Pos } from './syntax.js';
+import { parseWac, siteOf, type Arg, type Expr, type Pos, type WacDocument } from './syntax.js';
 
 /** Finds the component for `new ns:name[@version]` (deps folder, `--dep`, a registry…); the graph stays pure. */
 export type PackageResolver = (name: string, version: string | undefined, site: Site) => Promise<PackageInput>;
@@ -22,19 +22,24 @@ export interface WacComposition {
  * argument is an error at the `new`. Every connection carries the statement's file:line into its type errors.
  */
 export async function evaluateWac(text: string, file: string, resolve: PackageResolver): Promise<WacComposition> {
-  const doc = parseWac(text, file);
+  return evaluateStatements(parseWac(text, file), { file, text }, resolve);
+}
+
+/** Evaluates parsed statements (from `.wac` text, or built by the weld.yaml front-end with spans of their own). */
+export async function evaluateStatements(doc: WacDocument, source: { file: string; text: string }, resolve: PackageResolver): Promise<WacComposition> {
+  const { file, text } = source;
   const graph = new CompositionGraph();
   const scope = new Map<string, Value>();
   const registered = new Map<string, PackageId>();
   const packages: WacComposition['packages'] = [];
-  const at = (pos: Pos) => siteOf(file, text, pos);
+  const at = (pos: Pos) => pos.span ?? siteOf(file, text, pos);
 
   const packageId = async (name: string, version: string | undefined, site: Site): Promise<PackageId> => {
     const key = version ? `${name}@${version}` : name;
     const known = registered.get(key);
     if (known !== undefined) return known;
     const input = await resolve(name, version, site);
-    const id = graph.registerPackage({ ...input, name: key });
+    const id = graph.registerPackage(input);
     registered.set(key, id);
     packages.push({ name: key, input });
     return id;
@@ -125,14 +130,14 @@ export async function evaluateWac(text: string, file: string, resolve: PackageRe
         set.add(imp);
         matched++;
       }
-      if (matched === 0) throw new GraphError('missing-argument', `spreading ${spread.name} satisfies no argument of ${e.package} (${spread.name} exports ${exportsOf(value.node).join(', ') || 'nothing'})`, { site: at(spread.pos) });
+      if (matched === 0) throw new GraphError('missing-argument', `spreading ${spread.name} satisfies no argument of ${graph.label(node)} (${spread.name} exports ${exportsOf(value.node).join(', ') || 'nothing'})`, { site: at(spread.pos) });
     }
     const missing = imports.filter((i) => !set.has(i));
     if (missing.length > 0 && !e.implicit) {
-      throw new GraphError('missing-argument', `missing instantiation argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${e.package}`, {
+      throw new GraphError('missing-argument', `missing instantiation argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for ${graph.label(node)} (${graph.packageOf(node).name})`, {
         site,
         data: { node, name: missing[0] },
-        hint: 'pass it as `name: instance.export`, or end the arguments with `...` to import what is left',
+        hint: 'pass it as an argument (`name: instance.export`), or let what is left become imports (`...` in .wac, `imports: rest` in weld.yaml)',
       });
     }
     return { kind: 'instance', node };

@@ -11,6 +11,8 @@ export interface Pos {
   col: number;
   /** characters of the token, for the caret */
   len?: number;
+  /** set by front-ends that are not `.wac` text (weld.yaml): the span to report as is */
+  span?: Site;
 }
 
 export type Expr =
