@@ -1,4 +1,5 @@
-import type { Alias, Component, ComponentTypeDecl, DefinedType, ExternType, Import, Sort, TypeDef, ValType } from '@weld/binary';
+import type { Alias, Component, ComponentTypeDecl, DefinedType, ExternType, Import, InstanceTypeDecl, Sort, TypeDef, ValType } from '@weld/binary';
+import { unionInstanceDecls } from '../graph/union.js';
 import type { ComponentBuilder } from './builder.js';
 import { ComposeError } from './errors.js';
 
@@ -82,6 +83,8 @@ export interface ImportChoice {
   name: string;
   from: ComponentSpaces;
   imp: ComponentImport;
+  /** other declarations of the same instance import whose exports `imp` lacks: the import's type is the union */
+  extras?: { from: ComponentSpaces; imp: ComponentImport; names: string[] }[];
 }
 
 /**
@@ -108,11 +111,26 @@ export class ImportForwarder {
     const target = this.choose(from, imp);
     const known = this.declared.get(target.name);
     if (known !== undefined) return known;
-    let copier = this.copiers.get(target.from);
-    if (!copier) this.copiers.set(target.from, (copier = new TypeCopier(target.from, this.out, this)));
-    const index = this.out.addImport({ name: { name: target.name, form: 0 }, type: copier.externType(target.imp.item.type) });
+    const copier = this.copierOf(target.from);
+    let type: ExternType;
+    if (target.extras?.length) {
+      let decls = copier.instanceDecls(target.imp.item.type);
+      for (const x of target.extras) {
+        const more = this.copierOf(x.from).instanceDecls(x.imp.item.type);
+        decls = decls && more && unionInstanceDecls(decls, more, new Set(x.names));
+      }
+      if (!decls) throw new ComposeError('unsupported-import', `the declarations of import ${target.name} cannot be merged into one instance type (they use nested instance or component types)`);
+      type = { kind: 'instance', type: this.out.addType({ kind: 'instance', decls }) };
+    } else type = copier.externType(target.imp.item.type);
+    const index = this.out.addImport({ name: { name: target.name, form: 0 }, type });
     this.declared.set(target.name, index);
     return index;
+  }
+
+  private copierOf(from: ComponentSpaces): TypeCopier {
+    let copier = this.copiers.get(from);
+    if (!copier) this.copiers.set(from, (copier = new TypeCopier(from, this.out, this)));
+    return copier;
   }
 }
 
@@ -125,6 +143,14 @@ class TypeCopier {
     private readonly out: ComponentBuilder,
     private readonly forwarder: ImportForwarder,
   ) {}
+
+  /** The declarations of an imported instance type, copied into the builder's outer space; undefined if it is not a plain definition. */
+  instanceDecls(t: ExternType): InstanceTypeDecl[] | undefined {
+    if (t.kind !== 'instance') return undefined;
+    const origin = this.from.types[t.type];
+    if (origin?.kind !== 'def' || origin.def.kind !== 'instance') return undefined;
+    return (this.typeDef(origin.def, 0) as { decls: InstanceTypeDecl[] }).decls;
+  }
 
   externType(t: ExternType): ExternType {
     switch (t.kind) {

@@ -1,6 +1,6 @@
 import { ALL_FEATURES, encodeComponent, validateComponent, type Provenance, type Sort } from '@weld/binary';
 import { ComponentBuilder } from '../compose/builder.js';
-import { ImportForwarder, type ComponentSpaces } from '../compose/imports.js';
+import { ImportForwarder, type ImportChoice } from '../compose/imports.js';
 import { GraphError } from './errors.js';
 import type { CompositionGraph, NodeId, PackageId } from './graph.js';
 import { mergeKey } from './names.js';
@@ -33,8 +33,11 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
   if (graph.exports.length === 0 && plan.instances.length === 0) throw new GraphError('nothing-exported', 'the composition has no instances and no exports');
   const out = new ComponentBuilder();
 
-  const chosen = new Map<string, { name: string; from: ComponentSpaces; imp: (typeof plan.imports)[number]['declaredBy']['import'] }>();
-  for (const i of plan.imports) chosen.set(mergeKey(i.name), { name: i.name, from: graph.packageOf(i.declaredBy.node).spaces, imp: i.declaredBy.import });
+  const chosen = new Map<string, ImportChoice>();
+  for (const i of plan.imports) {
+    const extras = i.extras.map((x) => ({ from: graph.packageOf(x.node).spaces, imp: x.import, names: x.names }));
+    chosen.set(mergeKey(i.name), { name: i.name, from: graph.packageOf(i.declaredBy.node).spaces, imp: i.declaredBy.import, extras });
+  }
   const forwarder = new ImportForwarder(out, (from, imp) => chosen.get(mergeKey(imp.name)) ?? { name: imp.name, from, imp });
 
   const componentIndex = new Map<PackageId, number>();

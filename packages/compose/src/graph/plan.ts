@@ -12,6 +12,8 @@ export interface PlanImport {
   for: { instance: string; name: string }[];
   /** whose declaration of it the result carries */
   declaredBy: { node: NodeId; import: ComponentImport };
+  /** exports other importers need that `declaredBy` lacks, and whose declaration of them is added (a union) */
+  extras: { node: NodeId; import: ComponentImport; names: string[] }[];
 }
 
 export interface PlanInstance {
@@ -34,7 +36,7 @@ export interface CompositionPlan {
 /** Works out the plan: instance order, the merged leftover imports (throws `import-merge-conflict`), exports. */
 export function planGraph(graph: CompositionGraph): CompositionPlan {
   const order = graph.instanceOrder();
-  const leftovers: { node: NodeId; name: string; entity: Entity; import: ComponentImport }[] = [];
+  const leftovers: Leftover[] = [];
   for (const id of order) {
     const node = graph.node(id);
     if (node.kind !== 'instance') continue;
@@ -58,21 +60,12 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
     const candidates = members.filter((m) => m.name === name);
     const fits = (c: (typeof members)[number]) =>
       members.every((m) => m === c || !checkEntity({ ctx: c.node, entity: c.entity }, { ctx: m.node, entity: m.entity }, graph.resolveResource));
-    const chosen = candidates.find(fits);
-    if (!chosen) {
-      const c = candidates[0]!;
-      const other = members.find((m) => m !== c && checkEntity({ ctx: c.node, entity: c.entity }, { ctx: m.node, entity: m.entity }, graph.resolveResource))!;
-      const why = checkEntity({ ctx: c.node, entity: c.entity }, { ctx: other.node, entity: other.entity }, graph.resolveResource)!;
-      const where = [other.name + why.members.map((m) => `.${m}`).join(''), ...why.inner, why.message].join(': ');
-      throw new GraphError('import-merge-conflict', `${graph.label(other.node)} and ${graph.label(c.node)} both import ${name}, but no single import can serve both: ${graph.label(other.node)} imports ${where} (as ${graph.label(c.node)} declares it)`, {
-        data: { node: other.node, source: c.node, name, path: [...why.members, ...why.inner] },
-        hint: 'weld keeps one import per interface; give both components the same version of the interface, or satisfy it with a plug',
-      });
-    }
+    const chosen = candidates.find(fits) ?? candidates[0]!;
+    const extras = fits(chosen) ? [] : unionExtras(graph, chosen, members, name);
     const versions = [...new Set(members.map((m) => m.name))];
     if (versions.length > 1) warnings.push(`${versions.filter((v) => v !== name).join(', ')} unified with ${name} (one import)`);
     for (const m of members) importOf.set(`${m.node}\u0000${m.name}`, name);
-    imports.push({ name, for: members.map((m) => ({ instance: graph.label(m.node), name: m.name })), declaredBy: { node: chosen.node, import: chosen.import } });
+    imports.push({ name, for: members.map((m) => ({ instance: graph.label(m.node), name: m.name })), declaredBy: { node: chosen.node, import: chosen.import }, extras });
   }
 
   const instances: PlanInstance[] = order.map((id) => {
@@ -101,4 +94,39 @@ function newer(a: string, b: string): boolean {
   const x = parseInterfaceName(a)?.version;
   const y = parseInterfaceName(b)?.version;
   return x !== undefined && y !== undefined && compareVersions(x, y) > 0;
+}
+
+type Leftover = { node: NodeId; name: string; entity: Entity; import: ComponentImport };
+
+/**
+ * When no one declaration serves every importer (each imports only what it uses), the import is their union: the
+ * chosen declaration plus, from the others, the exports it lacks. Exports they share must have the same type.
+ */
+function unionExtras(graph: CompositionGraph, chosen: Leftover, members: Leftover[], name: string): PlanImport['extras'] {
+  const conflict = (other: Leftover, why: NonNullable<ReturnType<typeof checkEntity>>) => {
+    const where = [other.name + why.members.map((m) => `.${m}`).join(''), ...why.inner, why.message].join(': ');
+    return new GraphError('import-merge-conflict', `${graph.label(other.node)} and ${graph.label(chosen.node)} both import ${name}, but no single import can serve both: ${graph.label(other.node)} imports ${where} (as ${graph.label(chosen.node)} declares it)`, {
+      data: { node: other.node, source: chosen.node, name, path: [...why.members, ...why.inner] },
+      hint: 'weld keeps one import per interface; give both components the same version of the interface, or satisfy it with a plug',
+    });
+  };
+  const have = new Set(chosen.entity.sort === 'instance' ? chosen.entity.type.exports.keys() : []);
+  const extras: PlanImport['extras'] = [];
+  for (const m of members) {
+    if (m === chosen) continue;
+    const why = checkEntity({ ctx: chosen.node, entity: chosen.entity }, { ctx: m.node, entity: m.entity }, graph.resolveResource);
+    if (!why) continue;
+    if (chosen.entity.sort !== 'instance' || m.entity.sort !== 'instance') throw conflict(m, why);
+    // the shared exports must agree; the missing ones come from m
+    for (const [export_, want] of m.entity.type.exports) {
+      const got = chosen.entity.type.exports.get(export_);
+      if (!got) continue;
+      const differs = checkEntity({ ctx: chosen.node, entity: got }, { ctx: m.node, entity: want }, graph.resolveResource);
+      if (differs) throw conflict(m, { ...differs, members: [export_, ...differs.members] });
+    }
+    const names = [...m.entity.type.exports.keys()].filter((n) => !have.has(n));
+    names.forEach((n) => have.add(n));
+    if (names.length > 0) extras.push({ node: m.node, import: m.import, names });
+  }
+  return extras;
 }
