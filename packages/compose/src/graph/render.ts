@@ -6,8 +6,11 @@ export function planText(plan: CompositionPlan): string[] {
   for (const i of plan.instances) {
     lines.push(`instance ${i.label}${i.label === i.package ? '' : ` (${i.package})`}`);
     for (const imp of i.imports) {
-      lines.push(imp.from.kind === 'argument' ? `  ${imp.name} ← ${imp.from.instance}${imp.from.export ? `.${imp.from.export}` : ''}` : `  ${imp.name} ← import ${imp.from.name}`);
+      if (imp.from.kind === 'argument') lines.push(`  ${imp.name} ← ${imp.from.instance}${imp.from.export ? `.${imp.from.export}` : ''}`);
+      else if (imp.from.name !== imp.name) lines.push(`  ${imp.name} ← import ${imp.from.name}`);
     }
+    const kept = i.imports.filter((imp) => imp.from.kind === 'import' && imp.from.name === imp.name).length;
+    if (kept > 0) lines.push(`  ${kept} more ← imports of the same name`);
   }
   lines.push(`imports (${plan.imports.length}):`);
   for (const imp of plan.imports) {
