@@ -69,7 +69,7 @@ async function compose(dir: string, plugOrder?: string[]): Promise<Outcome> {
     }
     const [socket, ...plugs] = (await readFile(path.join(dir, 'plugs.txt'), 'utf8')).split('\n')[0]!.split(/\s+/).filter((w) => w && !w.startsWith('--'));
     const strict = (await readFile(path.join(dir, 'plugs.txt'), 'utf8')).includes('--strict');
-    const r = plugComponents(inputs.get(socket!)!, (plugOrder ?? plugs).map((p) => inputs.get(p)!), { weldVersion: 'test', strict });
+    const r = await plugComponents(inputs.get(socket!)!, (plugOrder ?? plugs).map((p) => inputs.get(p)!), { weldVersion: 'test', strict });
     return { ok: true, bytes: r.bytes, warnings: r.warnings };
   } catch (e) {
     if (!isWeldError(e)) throw e;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import {
@@ -7,8 +7,6 @@ import {
   type ComposedComponent, type CompositionPlan,
 } from '@weld/compose';
 import { sha256Digest, writeFileAtomic } from '@weld/core/node';
-import { resolvePolicy } from '@weld/registry';
-import { loadRunnable } from '@weld/runner';
 import { emit, globals } from '../context.js';
 import { WELD_VERSION } from '../version.js';
 
@@ -49,8 +47,7 @@ export function registerCompose(program: Command): void {
         throw new ComposeError('input-invalid', `--graph ${opts.graph}: expected mermaid or dot`);
       }
       const planOnly = Boolean(opts.plan || opts.graph);
-      const policy = await resolvePolicy({ policyFile: opts.policy });
-      const loadReference = async (source: string) => (await loadRunnable(source, { policy })).bytes;
+      const loadReference = (source: string) => readInput(source, opts.policy);
       if (input.endsWith('.wac')) {
         const deps = parseDeps(opts.dep ?? []);
         if (planOnly) {
@@ -89,7 +86,7 @@ export function registerCompose(program: Command): void {
         names.add(p.name);
       }
       if (planOnly) return showPlan(g, opts, planPlugComponents(socket, plugs, { strict: opts.strict }));
-      const composed = plugComponents(socket, plugs, { weldVersion: WELD_VERSION, strict: opts.strict });
+      const composed = await plugComponents(socket, plugs, { weldVersion: WELD_VERSION, strict: opts.strict });
       await write(opts.out!, composed.bytes);
       const digest = sha256Digest(composed.bytes);
       const out = opts.out!;
@@ -109,6 +106,16 @@ interface ComposeOptions {
   plan?: boolean;
   graph?: string;
   policy?: string;
+}
+
+/**
+ * A local file is read as is; anything else is a registry reference, pulled under the trust policy. The registry and
+ * runner packages are loaded only then: they are most of what a `weld compose` process would otherwise spend.
+ */
+async function readInput(source: string, policyFile: string | undefined): Promise<Uint8Array> {
+  if (existsSync(source) && statSync(source).isFile()) return new Uint8Array(await readFile(source));
+  const [{ resolvePolicy }, { loadRunnable }] = await Promise.all([import('@weld/registry'), import('@weld/runner')]);
+  return (await loadRunnable(source, { policy: await resolvePolicy({ policyFile }) })).bytes;
 }
 
 function parseDeps(list: string[]): Record<string, string> {

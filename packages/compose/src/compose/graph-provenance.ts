@@ -26,3 +26,4 @@ export function graphProvenance(graph: CompositionGraph, weldVersion: string): P
     ),
   };
 }
+

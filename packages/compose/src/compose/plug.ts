@@ -29,14 +29,16 @@ export interface ComposedComponent {
  * `wac plug`, in any order: see `plugGraph`. The result exports what the socket exports, carries a `weld-provenance`
  * custom section naming its inputs by digest, and is validated before it is returned.
  */
-export function plugComponents(socket: ComposeInput, plugs: ComposeInput[], options: { weldVersion: string; strict?: boolean; plan?: boolean }): ComposedComponent {
+export async function plugComponents(socket: ComposeInput, plugs: ComposeInput[], options: { weldVersion: string; strict?: boolean }): Promise<ComposedComponent> {
   const g = plugGraph(socket, plugs, { strict: options.strict });
+  // (WebCrypto's digest on the thread pool was measured slower than OpenSSL's on the main thread: 26 vs 10 ms for 12 MB)
+  const [socketDigest, ...plugDigests] = [socket, ...plugs].map((i) => sha256Digest(i.bytes));
   const provenance: Provenance = {
     tool: 'weld',
     version: options.weldVersion,
     inputs: [
-      { name: socket.name, digest: sha256Digest(socket.bytes), role: 'socket' },
-      ...plugs.map((p, i) => ({ name: p.name, digest: sha256Digest(p.bytes), role: 'plug' as const, satisfies: g.plugs[i]!.satisfies })),
+      { name: socket.name, digest: socketDigest!, role: 'socket' },
+      ...plugs.map((p, i) => ({ name: p.name, digest: plugDigests[i]!, role: 'plug' as const, satisfies: g.plugs[i]!.satisfies })),
     ],
   };
   const encoded = encodeGraph(g.graph, { provenance });

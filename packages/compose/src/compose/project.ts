@@ -49,7 +49,7 @@ export async function composeProject(project: Project, options: { outDir?: strin
     }
     const socket = await load(c.socket);
     const plugs = await Promise.all(c.plugs.map(load));
-    composed.push({ name: c.name, output, result: plugComponents(socket, plugs, { weldVersion: options.weldVersion, strict: options.strict }) });
+    composed.push({ name: c.name, output, result: await plugComponents(socket, plugs, { weldVersion: options.weldVersion, strict: options.strict }) });
   }
   await mkdir(outDir, { recursive: true });
   for (const c of composed) {

@@ -1,4 +1,4 @@
-import { ALL_FEATURES, encodeComponent, validateComponent, type Provenance, type Sort } from '@weld/binary';
+import { ALL_FEATURES, encodeComponent, validateComponent, type Component, type Provenance, type Sort } from '@weld/binary';
 import { ComponentBuilder } from '../compose/builder.js';
 import { ImportForwarder, type ImportChoice } from '../compose/imports.js';
 import { GraphError } from './errors.js';
@@ -78,12 +78,50 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
   }
   if (options.provenance) out.addCustom(PROVENANCE_SECTION, new TextEncoder().encode(JSON.stringify(options.provenance)));
 
-  const bytes = encodeComponent(out.build());
-  const checked = validateComponent(bytes, { features: ALL_FEATURES, coreModules: options.validateCoreModules ?? false });
+  const built = out.build();
+  const raw = new Map(graph.allPackages.map((p) => [p.component, p.bytes]));
+  const bytes = encodeSpliced(built, raw);
+  // the tree just encoded is validated (the nested components are the inputs' own decoded trees, their bytes copied
+  // verbatim above), so 12 MB of input are not decoded a second time
+  const checked = validateComponent(built, { features: ALL_FEATURES, coreModules: options.validateCoreModules ?? false });
   if (!checked.valid) {
     // the graph checked every connection; a failure here is weld's own mistake or a case the checker does not model
     throw new GraphError('composition-invalid', `the composed component does not validate: ${checked.error.message}`, { detail: checked.error.detail, exit: 1, cause: checked.error });
   }
-  const imports = checked.component.sections.flatMap((s) => (s.kind === 'import' ? s.items.map((i) => i.name.name) : []));
+  const imports = built.sections.flatMap((s) => (s.kind === 'import' ? s.items.map((i) => i.name.name) : []));
   return { bytes, plan, imports, exports: graph.exports.map((e) => e.name) };
+}
+
+/**
+ * Encodes a component whose nested components are inputs: their sections are their original bytes, copied once into
+ * the result, instead of being re-encoded from their trees (for a 12 MB componentize-js input that is most of the
+ * work); every other section is encoded on its own.
+ */
+function encodeSpliced(c: Component, raw: Map<Component, Uint8Array>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const s of c.sections) {
+    const bytes = s.kind === 'component' ? raw.get(s.component) : undefined;
+    if (bytes) parts.push(new Uint8Array([s.id]), leb128(bytes.length), bytes);
+    else parts.push(encodeComponent({ ...c, sections: [s] }).subarray(8));
+  }
+  const header = encodeComponent({ ...c, sections: [] });
+  const out = new Uint8Array(header.length + parts.reduce((n, p) => n + p.length, 0));
+  out.set(header, 0);
+  let at = header.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function leb128(n: number): Uint8Array {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return new Uint8Array(out);
 }
