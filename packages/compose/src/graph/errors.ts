@@ -4,14 +4,66 @@ import { WeldError, type SourceSpan } from '@weld/core';
 export type Site = SourceSpan & { file: string };
 
 /** One error union per verb of the graph, like wac-graph's `*Error` enums; each error carries the ids and names involved. */
-export type RegisterErrorCode = 'package-invalid' | 'package-duplicate';
-export type InstantiateErrorCode = 'unknown-package';
-export type AliasErrorCode = 'unknown-node' | 'not-an-instance' | 'export-not-found';
-export type ArgumentErrorCode = 'unknown-node' | 'not-an-instantiation' | 'import-not-found' | 'argument-already-set' | 'argument-type-mismatch' | 'argument-cycle';
-export type ExportErrorCode = 'unknown-node' | 'export-duplicate' | 'export-name-invalid';
-export type EncodeErrorCode = 'import-merge-conflict' | 'composition-invalid' | 'nothing-exported';
-/** Errors of the front-ends that build graphs (plugs, YAML, `.wac`). */
-export type FrontEndErrorCode = 'no-plugs' | 'plug-unused' | 'plug-conflict' | 'strict-warning' | 'missing-argument' | 'syntax' | 'unknown-name' | 'package-not-found' | 'not-implemented';
+export type RegisterErrorCode =
+  /** the bytes are not a valid component (the binary error is the cause) */
+  | 'package-invalid'
+  /** a package of that name is registered already */
+  | 'package-duplicate';
+export type InstantiateErrorCode =
+  /** no package has that id */
+  | 'unknown-package';
+export type AliasErrorCode =
+  /** no node has that id */
+  | 'unknown-node'
+  /** only an instance has exports to alias */
+  | 'not-an-instance'
+  /** the instance has no export of that name (nor a semver-compatible or short one) */
+  | 'export-not-found';
+export type ArgumentErrorCode =
+  | 'unknown-node'
+  /** arguments go to instances, not to aliases */
+  | 'not-an-instantiation'
+  /** the instance's package has no import of that name */
+  | 'import-not-found'
+  /** the import already has its argument */
+  | 'argument-already-set'
+  /** the argument's type is not a subtype of the import's (`data.path` leads to the difference) */
+  | 'argument-type-mismatch'
+  /** the provider depends, through arguments, on the instance it would feed (`data.cycle`) */
+  | 'argument-cycle';
+export type ExportErrorCode =
+  | 'unknown-node'
+  /** the composition exports that name already */
+  | 'export-duplicate'
+  /** not a kebab-case name nor ns:pkg/iface[@version] */
+  | 'export-name-invalid';
+export type EncodeErrorCode =
+  /** importers of one interface need types no single import can have (a shared export differs) */
+  | 'import-merge-conflict'
+  /** the encoded result does not validate: a case the checks before encoding do not model (exit 1) */
+  | 'composition-invalid'
+  /** there is nothing to encode */
+  | 'nothing-exported';
+/** Errors of the front-ends that build graphs (plugs, weld.yaml, `.wac`). */
+export type FrontEndErrorCode =
+  /** plug mode without a plug */
+  | 'no-plugs'
+  /** a plug that feeds no import (the detail lists what it exports and what the others import) */
+  | 'plug-unused'
+  /** two plugs export what one import needs */
+  | 'plug-conflict'
+  /** `--strict` and a warning (a semver-compatible match, unified versions) */
+  | 'strict-warning'
+  /** an instance lacks an argument and may not import it (`.wac` without `...`, `imports: error`), or a spread matched nothing */
+  | 'missing-argument'
+  /** `.wac` text that does not parse */
+  | 'syntax'
+  /** a `.wac` name that is not defined, or is defined twice */
+  | 'unknown-name'
+  /** a `new ns:name` package that neither `--dep` nor `deps/` provides */
+  | 'package-not-found'
+  /** a `.wac` construct weld does not read yet (`import`, type statements, `targets`) */
+  | 'not-implemented';
 
 export type GraphErrorCode = RegisterErrorCode | InstantiateErrorCode | AliasErrorCode | ArgumentErrorCode | ExportErrorCode | EncodeErrorCode | FrontEndErrorCode;
 
