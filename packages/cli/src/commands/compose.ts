@@ -85,7 +85,7 @@ export function registerCompose(program: Command): void {
         if (names.has(p.name)) throw new ComposeError('input-invalid', `two inputs are both called "${p.name}"; rename one of the files`);
         names.add(p.name);
       }
-      if (planOnly) return showPlan(g, opts, planPlugComponents(socket, plugs, { strict: opts.strict }));
+      if (planOnly) return showPlan(g, opts, planPlugComponents(socket, plugs));
       const composed = await plugComponents(socket, plugs, { weldVersion: WELD_VERSION, strict: opts.strict });
       await write(opts.out!, composed.bytes);
       const digest = sha256Digest(composed.bytes);

@@ -30,7 +30,7 @@ export interface ComposedComponent {
  * custom section naming its inputs by digest, and is validated before it is returned.
  */
 export async function plugComponents(socket: ComposeInput, plugs: ComposeInput[], options: { weldVersion: string; strict?: boolean }): Promise<ComposedComponent> {
-  const g = plugGraph(socket, plugs, { strict: options.strict });
+  const g = plugGraph(socket, plugs);
   // (WebCrypto's digest on the thread pool was measured slower than OpenSSL's on the main thread: 26 vs 10 ms for 12 MB)
   const [socketDigest, ...plugDigests] = [socket, ...plugs].map((i) => sha256Digest(i.bytes));
   const provenance: Provenance = {
@@ -41,13 +41,12 @@ export async function plugComponents(socket: ComposeInput, plugs: ComposeInput[]
       ...plugs.map((p, i) => ({ name: p.name, digest: plugDigests[i]!, role: 'plug' as const, satisfies: g.plugs[i]!.satisfies })),
     ],
   };
-  const encoded = encodeGraph(g.graph, { provenance });
-  return { bytes: encoded.bytes, plugs: g.plugs, imports: encoded.imports, exports: encoded.exports, provenance, plan: encoded.plan, warnings: [...g.warnings, ...encoded.plan.warnings] };
+  const encoded = encodeGraph(g.graph, { provenance, strict: options.strict });
+  return { bytes: encoded.bytes, plugs: g.plugs, imports: encoded.imports, exports: encoded.exports, provenance, plan: encoded.plan, warnings: encoded.plan.warnings };
 }
 
 /** The plan of a plug composition, without encoding it (`weld compose --plan`). */
-export function planPlugComponents(socket: ComposeInput, plugs: ComposeInput[], options: { strict?: boolean } = {}): CompositionPlan & { plugs: PlugReport[] } {
-  const g = plugGraph(socket, plugs, options);
-  const plan = planGraph(g.graph);
-  return { ...plan, warnings: [...g.warnings, ...plan.warnings], plugs: g.plugs };
+export function planPlugComponents(socket: ComposeInput, plugs: ComposeInput[]): CompositionPlan & { plugs: PlugReport[] } {
+  const g = plugGraph(socket, plugs);
+  return { ...planGraph(g.graph), plugs: g.plugs };
 }

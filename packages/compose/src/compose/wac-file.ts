@@ -42,10 +42,7 @@ export async function composeWacFile(file: string, options: WacFileOptions & { p
 
 export function encodeComposition(composition: WacComposition, options: { weldVersion: string; strict?: boolean }): ComposedGraph {
   const provenance = graphProvenance(composition.graph, options.weldVersion);
-  const encoded = encodeGraph(composition.graph, { provenance });
-  if (options.strict && encoded.plan.warnings.length > 0) {
-    throw new GraphError('strict-warning', `--strict: ${encoded.plan.warnings[0]}`, { detail: encoded.plan.warnings.slice(1).join('\n') || undefined });
-  }
+  const encoded = encodeGraph(composition.graph, { provenance, strict: options.strict });
   return { ...encoded, provenance, composition, warnings: encoded.plan.warnings };
 }
 

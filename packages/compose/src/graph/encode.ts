@@ -11,6 +11,8 @@ export interface EncodeOptions {
   provenance?: Provenance;
   /** validate the embedded core modules with the engine too (slower; the inputs' modules are passed through unchanged) */
   validateCoreModules?: boolean;
+  /** the plan's warnings (semver-compatible matches, unified versions) are errors */
+  strict?: boolean;
 }
 
 export interface EncodedComposition {
@@ -30,6 +32,9 @@ const PROVENANCE_SECTION = 'weld-provenance';
  */
 export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}): EncodedComposition {
   const plan = planGraph(graph);
+  if (options.strict && plan.warnings.length > 0) {
+    throw new GraphError('strict-warning', `--strict: ${plan.warnings[0]}`, { detail: plan.warnings.slice(1).join('\n') || undefined, hint: 'drop --strict to accept semver-compatible names' });
+  }
   if (graph.exports.length === 0 && plan.instances.length === 0) throw new GraphError('nothing-exported', 'the composition has no instances and no exports');
   const out = new ComponentBuilder();
 

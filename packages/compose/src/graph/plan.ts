@@ -3,7 +3,7 @@ import type { ComponentImport } from '../compose/imports.js';
 import { checkEntity } from './check.js';
 import { GraphError } from './errors.js';
 import type { CompositionGraph, NodeId } from './graph.js';
-import { compareVersions, mergeKey, parseInterfaceName } from './names.js';
+import { compareVersions, mergeKey, nameSatisfies, parseInterfaceName } from './names.js';
 
 /** An import the composition keeps: one per interface, semver-compatible versions unified to the newest. */
 export interface PlanImport {
@@ -66,6 +66,18 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
     if (versions.length > 1) warnings.push(`${versions.filter((v) => v !== name).join(', ')} unified with ${name} (one import)`);
     for (const m of members) importOf.set(`${m.node}\u0000${m.name}`, name);
     imports.push({ name, for: members.map((m) => ({ instance: graph.label(m.node), name: m.name })), declaredBy: { node: chosen.node, import: chosen.import }, extras });
+  }
+
+  // an argument whose export name is a newer compatible version of the import's name (`@1.0.2` for `@1.0.0`)
+  for (const id of order) {
+    const node = graph.node(id);
+    if (node.kind !== 'instance') continue;
+    for (const [name, arg] of node.args) {
+      const src = graph.node(arg.source);
+      if (src.kind !== 'alias' || src.export === name || !parseInterfaceName(src.export)?.version) continue;
+      const compatible = nameSatisfies(src.export, name) !== undefined;
+      warnings.push(`${node.label} imports ${name}, satisfied by ${src.export} of ${graph.label(src.instance)}${compatible ? '' : ' (wired explicitly; not a semver-compatible version)'}`);
+    }
   }
 
   const instances: PlanInstance[] = order.map((id) => {

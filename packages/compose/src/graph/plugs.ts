@@ -12,8 +12,6 @@ export interface PluggedGraph {
   graph: CompositionGraph;
   socket: NodeId;
   plugs: PlugReport[];
-  /** semver-compatible but inexact matches; `strict` makes them errors */
-  warnings: string[];
 }
 
 const PLUGGABLE = new Set(['instance', 'func']);
@@ -24,7 +22,7 @@ const PLUGGABLE = new Set(['instance', 'func']);
  * is named; everything else stays an import. The socket's exports are the result's. A plug that feeds nothing is an
  * error that says what it exports and what the others import.
  */
-export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[], options: { strict?: boolean } = {}): PluggedGraph {
+export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[]): PluggedGraph {
   if (plugInputs.length === 0) throw new GraphError('no-plugs', 'nothing to plug: give at least one plug component');
   const graph = new CompositionGraph();
   const socketPkg = graph.registerPackage(socketInput);
@@ -32,11 +30,10 @@ export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[],
   const plugNodes = plugPkgs.map((p) => graph.instantiate(p));
   const socket = graph.instantiate(socketPkg);
   const reports: PlugReport[] = plugInputs.map((p) => ({ plug: p.name, satisfies: [] }));
-  const warnings: string[] = [];
 
   const exportsOf = plugNodes.map((n) => [...graph.packageOf(n).type.exports].filter(([, e]) => PLUGGABLE.has(e.sort)).map(([name]) => name));
   const consumers = [socket, ...plugNodes];
-  const edges: { consumer: NodeId; name: string; plug: number; export: string; exact: boolean }[] = [];
+  const edges: { consumer: NodeId; name: string; plug: number; export: string }[] = [];
   for (const consumer of consumers) {
     for (const [name] of graph.packageOf(consumer).type.imports) {
       const offers: { plug: number; name: string; exact: boolean }[] = [];
@@ -55,7 +52,7 @@ export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[],
           data: { node: consumer, name },
         });
       }
-      edges.push({ consumer, name, plug: best[0]!.plug, export: best[0]!.name, exact: best[0]!.exact });
+      edges.push({ consumer, name, plug: best[0]!.plug, export: best[0]!.name });
     }
   }
   // providers are wired before their consumers, so a resource a plug passes on is known by where it comes from when
@@ -64,7 +61,6 @@ export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[],
     graph.setArgument(edge.consumer, edge.name, graph.aliasExport(plugNodes[edge.plug]!, edge.export));
     const report = reports[edge.plug]!;
     if (!report.satisfies.includes(edge.name)) report.satisfies.push(edge.name);
-    if (!edge.exact) warnings.push(`${graph.label(edge.consumer)} imports ${edge.name}, satisfied by ${edge.export} of ${plugInputs[edge.plug]!.name}`);
   }
 
   const unused = reports.filter((r) => r.satisfies.length === 0);
@@ -78,11 +74,8 @@ export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[],
       hint: 'a plug must export an interface another input imports, with the same name and a compatible version',
     });
   }
-  if (options.strict && warnings.length > 0) {
-    throw new GraphError('strict-warning', `--strict: ${warnings[0]}`, { detail: warnings.slice(1).join('\n') || undefined, hint: 'drop --strict to accept semver-compatible matches' });
-  }
   for (const [name] of graph.packageOf(socket).type.exports) graph.export(graph.aliasExport(socket, name), name);
-  return { graph, socket, plugs: reports, warnings };
+  return { graph, socket, plugs: reports };
 }
 
 function providersFirst<E extends { consumer: NodeId; plug: number }>(edges: E[], consumers: NodeId[], plugNodes: NodeId[]): E[] {

@@ -1,6 +1,6 @@
 import { GraphError, type Site } from '../graph/errors.js';
 import { CompositionGraph, matchName, type NodeId, type PackageId, type PackageInput } from '../graph/graph.js';
-import { shortName } from '../graph/names.js';
+import { parseInterfaceName, shortName } from '../graph/names.js';
 import { parseWac, siteOf, type Arg, type Expr, type Pos, type WacDocument } from './syntax.js';
 
 /** Finds the component for `new ns:name[@version]` (deps folder, `--dep`, a registry…); the graph stays pure. */
@@ -92,6 +92,15 @@ export async function evaluateStatements(doc: WacDocument, source: { file: strin
       if (value.kind === 'instance') {
         const own = matchName(importName, exportsOf(value.node));
         if (own) source = graph.aliasExport(value.node, own, argSite);
+        const base = parseInterfaceName(importName)?.base;
+        const otherVersion = exportsOf(value.node).find((n) => base !== undefined && parseInterfaceName(n)?.base === base);
+        if (!own && otherVersion) {
+          throw new GraphError('argument-type-mismatch', `${graph.label(node)} imports ${importName}, but ${graph.label(value.node)} exports ${otherVersion}, which is not semver-compatible with it`, {
+            site: argSite,
+            data: { node, source: value.node, name: importName },
+            hint: `a compatible version has the same major (or, for 0.x, the same minor) and is not older; to wire it anyway, name both: "${importName}": ${graph.label(value.node)}["${otherVersion}"]`,
+          });
+        }
       }
       graph.setArgument(node, importName, source, argSite);
       set.add(importName);
