@@ -1,7 +1,7 @@
 import type { Entity } from '@weld/binary';
 import type { ComponentImport } from '../compose/imports.js';
 import { checkEntity } from './check.js';
-import { GraphError } from './errors.js';
+import { GraphError, type Site } from './errors.js';
 import type { CompositionGraph, NodeId } from './graph.js';
 import { compareVersions, mergeKey, nameSatisfies, parseInterfaceName } from './names.js';
 
@@ -119,6 +119,7 @@ function unionExtras(graph: CompositionGraph, chosen: Leftover, members: Leftove
     const where = [other.name + why.members.map((m) => `.${m}`).join(''), ...why.inner, why.message].join(': ');
     return new GraphError('import-merge-conflict', `${graph.label(other.node)} and ${graph.label(chosen.node)} both import ${name}, but no single import can serve both: ${graph.label(other.node)} imports ${where} (as ${graph.label(chosen.node)} declares it)`, {
       data: { node: other.node, source: chosen.node, name, path: [...why.members, ...why.inner] },
+      site: (graph.node(other.node) as { site?: Site }).site,
       hint: 'weld keeps one import per interface; give both components the same version of the interface, or satisfy it with a plug',
     });
   };
