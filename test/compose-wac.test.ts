@@ -86,6 +86,8 @@ describe('weld compose <file.wac>: the example three-component graph', () => {
     const r = await weld(['compose', project]);
     expect(r.code, r.stderr).toBe(0);
     expect((await weld(['call', path.join(project, 'build', 'app-graph.wasm'), 'app.report("yaml", 1, 1)'])).stdout).toBe('"Hello, yaml! 1 + 1 = 2"\n');
+    const plan = await weld(['compose', project, '--plan']);
+    expect(plan.stdout).toContain('app-graph:\n  instance calc\n  instance app\n    demo:calc/calc@0.1.0 ← calc.demo:calc/calc@0.1.0\n');
     await writeFile(path.join(project, 'weld.yaml'), yaml('calc.nope'));
     const bad = await weld(['compose', project]);
     expect(bad.code).toBe(2);

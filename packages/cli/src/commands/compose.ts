@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import {
-  ComposeError, composeProject, composeWacFile, loadProject, planDot, planGraph, planMermaid, planPlugComponents, planText, plugComponents,
+  ComposeError, composeProject, composeWacFile, planProject, loadProject, planDot, planGraph, planMermaid, planPlugComponents, planText, plugComponents,
   type ComposedComponent, type CompositionPlan,
 } from '@weld/compose';
 import { sha256Digest, writeFileAtomic } from '@weld/core/node';
@@ -67,7 +67,12 @@ export function registerCompose(program: Command): void {
         if (opts.out) throw new ComposeError('no-plugs', '--out needs at least one --plug (or a .wac file)', { hint: 'weld compose app.wasm --plug calc.wasm --out app-composed.wasm' });
         const isProject = existsSync(input) && (statSync(input).isDirectory() || /\.ya?ml$/.test(input));
         if (!isProject) throw new ComposeError('no-plugs', `nothing to plug into ${input}: give --plug <component> (and --out <file>), or a .wac file`);
-        const results = await composeProject(await loadProject(input), { weldVersion: WELD_VERSION, strict: opts.strict, loadReference });
+        if (planOnly) {
+          const plans = await planProject(await loadProject(input));
+          if (opts.graph) return void process.stdout.write(plans.map((p) => (opts.graph === 'dot' ? planDot(p.plan) : planMermaid(p.plan))).join('\n'));
+          return emit(g, plans.map((p) => ({ name: p.name, ...planJson(p.plan) })), () => plans.flatMap((p) => [`${p.name}:`, ...planText(p.plan).map((l) => `  ${l}`)]));
+        }
+        const results = await composeProject(await loadProject(input), { weldVersion: WELD_VERSION, strict: opts.strict });
         emit(
           g,
           results.map((r) => ({ name: r.name, output: r.output, digest: sha256Digest(r.bytes), size: r.bytes.length, plugs: r.plugs, imports: r.imports, exports: r.exports, warnings: r.warnings })),
@@ -138,8 +143,12 @@ function showPlan(g: ReturnType<typeof globals>, opts: ComposeOptions, plan: Com
     process.stdout.write(opts.graph === 'dot' ? planDot(plan) : planMermaid(plan));
     return;
   }
+  emit(g, planJson(plan), () => planText(plan));
+}
+
+function planJson(plan: CompositionPlan) {
   const { instances, imports, exports, warnings } = plan;
-  emit(g, { instances: instances.map(({ node: _, ...i }) => i), imports: imports.map((i) => ({ name: i.name, for: i.for })), exports, warnings }, () => planText(plan));
+  return { instances: instances.map(({ node: _, ...i }) => i), imports: imports.map((i) => ({ name: i.name, for: i.for })), exports, warnings };
 }
 
 function graphSummary(output: string, bytes: Uint8Array, plan: CompositionPlan): string[] {
