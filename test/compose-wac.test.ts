@@ -38,6 +38,13 @@ describe('weld compose <file.wac>: the example three-component graph', () => {
     expect(Buffer.from(await readFile(path.join(dir, 'again.wasm'))).equals(bytes)).toBe(true);
   });
 
+  it('a --dep may be a registry reference (here the embedded store)', async () => {
+    expect((await weld(['push', polyglotComponent('calc'), 'demo/calc:0.1.0'])).code).toBe(0);
+    const r = await weld(['compose', path.join(POLYGLOT, 'compose.wac'), '--dep', 'demo:calc=demo/calc:0.1.0', '--dep', `demo:app=${polyglotComponent('app')}`, '--dep', `demo:numbers=${polyglotComponent('numbers')}`, '-o', 'by-ref.wasm']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await weld(['call', 'by-ref.wasm', 'app.report("ref", 1, 2)'])).stdout).toBe('"Hello, ref! 1 + 2 = 3"\n');
+  });
+
   it('--plan and --graph print the graph without writing anything; -o json is one document', async () => {
     const plan = await weld(['compose', path.join(POLYGLOT, 'compose.wac'), ...deps(), '--plan']);
     expect(plan.code, plan.stderr).toBe(0);
