@@ -1,6 +1,6 @@
 import { GraphError } from './errors.js';
 import { CompositionGraph, type NodeId, type PackageInput } from './graph.js';
-import { nameSatisfies } from './names.js';
+import { nameSatisfies, parseInterfaceName } from './names.js';
 
 export interface PlugReport {
   plug: string;
@@ -70,7 +70,7 @@ export function plugGraph(socketInput: PackageInput, plugInputs: PackageInput[])
     const imported = consumers.filter((c) => c !== plugNodes[i]).flatMap((c) => [...graph.packageOf(c).type.imports.keys()].map((n) => `${graph.label(c)}: ${n}`));
     throw new GraphError('plug-unused', `${unused.map((u) => u.plug).join(', ')} ${unused.length === 1 ? 'satisfies' : 'satisfy'} none of the imports of ${graph.label(socket)}${plugInputs.length > 1 ? ' or the other plugs' : ''}`, {
       data: { node: plugNodes[i], name: r.plug },
-      detail: `${r.plug} exports: ${exportsOf[i]!.join(', ') || '(nothing pluggable)'}\nimported: ${imported.join(', ') || '(nothing)'}`,
+      detail: [`${r.plug} exports: ${exportsOf[i]!.join(', ') || '(nothing pluggable)'}`, `imported: ${imported.join(', ') || '(nothing)'}`, ...nearMisses(exportsOf[i]!, imported)].join('\n'),
       hint: 'a plug must export an interface another input imports, with the same name and a compatible version',
     });
   }
@@ -96,4 +96,17 @@ function providersFirst<E extends { consumer: NodeId; plug: number }>(edges: E[]
   for (const c of [...consumers].reverse()) visit(c);
   if (cyclic) return edges;
   return order.flatMap((n) => edges.filter((e) => e.consumer === n));
+}
+
+/** Exports that name an imported interface at a version that cannot satisfy it: the likely reason a plug is unused. */
+function nearMisses(exported: string[], imported: string[]): string[] {
+  const out: string[] = [];
+  for (const e of exported) {
+    const base = parseInterfaceName(e)?.base;
+    for (const entry of imported) {
+      const [who, name] = entry.split(': ') as [string, string];
+      if (base !== undefined && parseInterfaceName(name)?.base === base && name !== e) out.push(`${e} does not satisfy ${who}'s ${name}: not a semver-compatible version (same major, or same minor for 0.x, and not older)`);
+    }
+  }
+  return out;
 }
