@@ -7,6 +7,7 @@ import { decodeComponent, validateComponent } from '@weld/binary';
 import { composeProject, encodeComposition, evaluateWac, loadProject, plugComponents, readProvenance, type PackageInput } from '@weld/compose';
 import { isWeldError } from '@weld/core';
 import { callFunction, NO_GRANTS } from '@weld/runner';
+import { transpile } from '@bytecodealliance/jco';
 import { renderError } from '@weld/core';
 import { caseComponent, witOf } from './helpers/compose-cases.js';
 import { REPO_ROOT } from './helpers/fixtures.js';
@@ -99,6 +100,9 @@ describe('composition cases', () => {
         expect(checked.valid, checked.valid ? '' : checked.error.message).toBe(true);
         const embedded = decodeComponent(outcome.bytes).sections.filter((s) => s.kind === 'component').length;
         expect(embedded).toBe(new Set(readProvenanceNames(outcome.bytes)).size);
+        // jco transpiles it (the runnable ones are also called below)
+        const js = await transpile(outcome.bytes, { name: 'composed', instantiation: { tag: 'async' }, noTypescript: true });
+        expect(Object.keys(js.files).some((f) => f.endsWith('.js'))).toBe(true);
         // deterministic: the same graph twice gives the same bytes
         const again = await compose(dir);
         expect(again.ok && Buffer.from(again.bytes).equals(Buffer.from(outcome.bytes))).toBe(true);
