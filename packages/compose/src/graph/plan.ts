@@ -47,6 +47,8 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
     }
   }
 
+  for (const l of leftovers) checkLeftoverDependencies(graph, l);
+
   const groups = new Map<string, typeof leftovers>();
   for (const l of leftovers) {
     const key = mergeKey(l.name);
@@ -142,4 +144,26 @@ function unionExtras(graph: CompositionGraph, chosen: Leftover, members: Leftove
     if (names.length > 0) extras.push({ node: m.node, import: m.import, names });
   }
   return extras;
+}
+
+/**
+ * An import kept for the host whose types use a resource of another import of the same instance cannot stay an
+ * import when that other import is fed by an argument: the host's declaration would name a different resource than
+ * the one the argument brings. (`wasi:io/streams` kept while `wasi:io/error` is plugged.)
+ */
+function checkLeftoverDependencies(graph: CompositionGraph, l: Leftover): void {
+  if (l.entity.sort !== 'instance') return;
+  const node = graph.node(l.node) as Extract<ReturnType<CompositionGraph['node']>, { kind: 'instance' }>;
+  const pkg = graph.packageOf(l.node);
+  for (const [member, e] of l.entity.type.exports) {
+    if (e.sort !== 'type' || e.type.kind !== 'resource') continue;
+    const from = pkg.importedResources.get(e.type.aliasOf ?? e.type);
+    if (!from || from.import === l.name || !node.args.has(from.import)) continue;
+    const arg = node.args.get(from.import)!;
+    throw new GraphError('import-merge-conflict', `${node.label} imports ${l.name}, whose ${member} is ${from.import}.${from.path.join('.')}, but ${from.import} is fed by ${graph.label(graph.instanceOf(arg.source))}: ${l.name} cannot stay an import of the host`, {
+      data: { node: l.node, name: l.name },
+      site: arg.site ?? node.site,
+      hint: `feed ${l.name} from an instance too, or leave ${from.import} to the host`,
+    });
+  }
 }
