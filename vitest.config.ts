@@ -14,6 +14,7 @@ export default defineConfig({
       '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),
       '@weld/binary': pkg('binary'),
+      '@weld/compose/graph': fileURLToPath(new URL('./packages/compose/src/graph/index.ts', import.meta.url)),
       '@weld/compose': pkg('compose'),
       '@weld/registry': pkg('registry'),
       '@weld/runner': pkg('runner'),

@@ -50,6 +50,12 @@ const composed = `${example}/build/app-composed.wasm`;
 weld('compose', example); // weld.yaml's compose: section, the same as: weld compose build/app.wasm --plug build/calc.wasm --out build/app-composed.wasm
 weld('validate', composed);
 
+step('Compose a three-component graph from a .wac file (wac\'s language): C calc → JS app, beside the WAT numbers');
+const deps = ['calc', 'app', 'numbers'].flatMap((n) => ['--dep', `demo:${n}=${example}/build/${n}.wasm`]);
+weld('compose', `${example}/compose.wac`, ...deps, '--plan');
+weld('compose', `${example}/compose.wac`, ...deps, '-o', `${example}/build/app-graph.wasm`);
+weld('call', `${example}/build/app-graph.wasm`, 'numbers.fib(30)');
+
 step('Push the composed app, calc and the WAT component to the embedded OCI store (no server needed)');
 weld('push', composed, 'demo/app:0.1.0', '--annotation', 'org.opencontainers.image.description=polyglot demo app');
 weld('push', `${example}/build/calc.wasm`, 'demo/calc:0.1.0');

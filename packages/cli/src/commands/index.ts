@@ -54,7 +54,8 @@ const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
  * registry, signing or build code), else every command (help, groups, unknown names).
  */
 export async function registerCommandsFor(program: Command, argv: string[]): Promise<void> {
-  const name = argv.find((a) => !a.startsWith('-'));
+  // the command word: the first argument that is not an option, skipping the value of a global `-o FORMAT`
+  const name = argv.find((a, i) => !a.startsWith('-') && argv[i - 1] !== '-o' && argv[i - 1] !== '--output');
   if (name === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help')) return; // the version needs no command
   const words = argv.filter((a) => !a.startsWith('-'));
   // `weld wit breaking` is a CI check run per commit: load only its module (it creates the `wit` group)
@@ -63,6 +64,6 @@ export async function registerCommandsFor(program: Command, argv: string[]): Pro
   // start it first.
   const limited = argv.some((a) => a === '--timeout' || a.startsWith('--timeout=') || a === '--max-memory' || a.startsWith('--max-memory='));
   if (name === 'run' && limited && !argv.includes('--help') && !argv.includes('-h')) void import('@weld/runner/run').then((r) => r.prewarmGuest({}));
-  if (load && !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'))) (await load())(program);
+  if (load) (await load())(program);
   else await registerCommands(program);
 }
