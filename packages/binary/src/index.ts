@@ -5,7 +5,6 @@ export { coreModuleInfo, type CoreModuleInfo, type CoreExport, type CoreSectionI
 export { validateComponent, assertValidComponent, engineLacksFeature, DEFAULT_FEATURES, ALL_FEATURES, parseFeatureList, type Feature, type ValidateOptions, type ValidationResult } from './validate/index.js';
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './validate/index.js';
 export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
-export { readBinaryFile } from './file.js';
 export { extractWit, type ExtractedWit } from './wit/index.js';
 export { encodeWitPackage } from './wit/encode.js';
 export { mergeResolve } from './wit/merge.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { BinaryError, engineLacksFeature, parseFeatureList, readBinaryFile, sniff, validateComponent } from '@weld/binary';
+import { BinaryError, engineLacksFeature, parseFeatureList, sniff, validateComponent } from '@weld/binary';
+import { readBinaryFile } from '@weld/binary/node';
 import { WeldError } from '@weld/wit-tools';
 import { emit, exitState, globals } from '../context.js';
 

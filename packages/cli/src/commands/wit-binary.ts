@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { BinaryError, checkTargets, encodeWitPackage, extractWit, readBinaryFile } from '@weld/binary';
-import { WitError, packageNameString, printPackage, printResolve, resolvePath, toJSON, type Resolve, type WorldId } from '@weld/wit-tools';
+import { BinaryError, checkTargets, encodeWitPackage, extractWit } from '@weld/binary';
+import { readBinaryFile } from '@weld/binary/node';
+import { WitError, packageNameString, printPackage, printResolve, toJSON, type Resolve, type WorldId } from '@weld/wit-tools';
+import { resolvePath } from '@weld/wit-tools/node';
 import { writeFileAtomic } from '@weld/compose';
 import { emit, exitState, globals } from '../context.js';
 import { withWatInputs } from '../wit-input.js';
