@@ -7,10 +7,10 @@ import { UiError } from './errors.js';
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ASSETS = new URL('../assets/', import.meta.url);
 
-/** The page's entry files (compiled from `page/` by `tsc -b`), by output name. */
+/** The page's entry files (compiled from `page/` into dist/page by `tsc -b`; the same path from src/ and dist/), by output name. */
 export const PAGE_ENTRIES = {
-  main: fileURLToPath(new URL('./page/main.js', import.meta.url)),
-  worker: fileURLToPath(new URL('./page/worker.js', import.meta.url)),
+  main: fileURLToPath(new URL('../dist/page/main.js', import.meta.url)),
+  worker: fileURLToPath(new URL('../dist/page/worker.js', import.meta.url)),
 };
 
 export interface PageFiles {
