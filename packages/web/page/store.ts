@@ -12,6 +12,7 @@ export const BUNDLE_PREDICATE_TYPE = 'dev.sigstore.bundle.predicateType';
 export const BUNDLE_CONTENT = 'dev.sigstore.bundle.content';
 export const COSIGN_SIGNATURE = 'dev.cosignproject.cosign/signature';
 export const PREDICATE_TYPE = 'predicateType';
+export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 const TITLE = 'org.opencontainers.image.title';
 
 export interface Descriptor {
@@ -131,7 +132,9 @@ export async function referrersOf(store: HttpStore, listing: StoreListing, diges
     if (m?.subject?.digest !== digest) continue;
     const predicateType = m.annotations?.[BUNDLE_PREDICATE_TYPE];
     const content = m.annotations?.[BUNDLE_CONTENT];
-    const kind = m.artifactType === SIGSTORE_BUNDLE ? (content === 'dsse-envelope' ? 'attestation' : 'signature') : 'other';
+    // cosign's `sign` bundles are DSSE envelopes too, told apart by their predicate type
+    const signs = content === 'message-signature' || predicateType === COSIGN_SIGN_PREDICATE;
+    const kind = m.artifactType === SIGSTORE_BUNDLE ? (signs ? 'signature' : 'attestation') : 'other';
     out.push({ descriptor: d, manifest: m, kind, ...(predicateType ? { predicateType } : {}) });
   }
   return out;
