@@ -88,7 +88,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     void (async () => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'read-only\n');
       if (!loopbackHost(req)) return send(res, 421, 'this server answers loopback names only\n');
-      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      // the WHATWG parser resolves `..` and `%2e%2e` segments; nothing is percent-decoded after it
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const store = STORE_PATH.exec(path);
       if (store) return options.store ? serveStore(options.store, store[1]!, req, res) : send(res, 404, 'no store is served\n');
       const name = path === '/' ? 'index.html' : path.slice(1);
