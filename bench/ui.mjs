@@ -1,0 +1,73 @@
+// weld ui: how long the page takes to show the WIT of the ~12 MB componentize-js component, in Debian's chromium
+// (playwright-core), from choosing the file to the WIT on screen; cold (a fresh page: worker start, code compile)
+// and warm (the same page again). Beside it, the same analysis in this Node process with the same library code
+// (the page's overhead is the ratio), and the sizes of the page's bundles (raw and gzip).
+// Needs: pnpm build, the example built (the test setup builds it), chromium (scripts/setup.sh).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const chromiumPath = process.env.WELD_CHROMIUM ?? '/usr/bin/chromium';
+const file = [join(root, 'examples/polyglot/build/app.wasm'), join(root, '.cache/fixtures/polyglot/app.wasm')].find(existsSync);
+if (!file || !existsSync(chromiumPath)) {
+  console.error(!file ? 'no built app.wasm: run the tests once (they build the example)' : `no ${chromiumPath}: run scripts/setup.sh`);
+  process.exit(2);
+}
+const { chromium } = await import(pathToFileURL(join(root, 'node_modules/playwright-core/index.mjs')).href);
+const web = await import(pathToFileURL(join(root, 'packages/web/dist/index.js')).href);
+const { analyzeBinary } = await import(pathToFileURL(join(root, 'packages/web/dist/page/analyze.js')).href).catch(() => ({}));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const size = readFileSync(file).length;
+console.log(`component: ${file} (${(size / 1e6).toFixed(1)} MB)`);
+
+const page0 = await web.buildPage();
+for (const [name, bytes] of page0.files) {
+  if (name.endsWith('.js')) console.log(`bundle ${name.padEnd(10)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KiB  gzip ${(gzipSync(bytes).length / 1024).toFixed(1).padStart(6)} KiB`);
+}
+
+const ui = spawn(process.execPath, [join(root, 'packages/cli/bin/weld.js'), '-o', 'json', 'ui'], { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+ui.stdout.on('data', (d) => (out += d));
+while (!out.includes('}')) await new Promise((r) => setTimeout(r, 20));
+const { url } = JSON.parse(out);
+const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+try {
+  const page = await browser.newPage();
+  const showWit = async () => {
+    await page.evaluate(() => document.getElementById('component-report')?.replaceChildren());
+    const t0 = performance.now();
+    await page.setInputFiles('#file', file);
+    await page.waitForSelector('#wit', { timeout: 120_000 });
+    const ms = performance.now() - t0;
+    await page.evaluate(() => ((document.getElementById('file').value = ''), undefined));
+    return ms;
+  };
+  const cold = [];
+  const warm = [];
+  for (let i = 0; i < 5; i++) {
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    cold.push(await showWit());
+    warm.push(await showWit());
+  }
+  const steps = await page.evaluate(() => document.body.dataset.analysedMs);
+  console.log(`page: choose file → WIT shown, cold (new page)   median ${median(cold).toFixed(0).padStart(6)} ms  (${cold.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`page: choose file → WIT shown, warm (same page)  median ${median(warm).toFixed(0).padStart(6)} ms  (${warm.map((x) => x.toFixed(0)).join(', ')}); the page's own count ${steps} ms`);
+  if (analyzeBinary) {
+    const bytes = readFileSync(file);
+    const node = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      analyzeBinary('app.wasm', bytes);
+      node.push(performance.now() - t0);
+    }
+    console.log(`node: the same analysis in-process                median ${median(node).toFixed(0).padStart(6)} ms; page (warm) / node = ${(median(warm) / median(node)).toFixed(2)}x`);
+  }
+} finally {
+  await browser.close();
+  ui.kill('SIGTERM');
+}
