@@ -17,7 +17,7 @@ function entryFile(specifier: string): string {
   return path.join(dir, target.default);
 }
 
-const PURE = ['@weld/wit-tools', '@weld/binary', '@weld/compose/graph', '@weld/runner/grants'];
+const PURE = ['@weld/wit-tools', '@weld/binary', '@weld/compose/graph', '@weld/registry/verify', '@weld/runner/grants'];
 
 describe('browser bundles of the pure entries', () => {
   for (const specifier of PURE) {
