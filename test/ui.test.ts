@@ -64,7 +64,7 @@ describe('weld ui in chromium', () => {
     // a composed component, pushed and signed and attested, beside one of its inputs
     const compose = await weld(['compose', polyglotComponent('app'), '--plug', polyglotComponent('calc'), '--out', 'composed.wasm']);
     expect(compose.code, compose.stderr).toBe(0);
-    for (const args of [['keygen'], ['push', 'composed.wasm', 'demo/composed:1'], ['push', polyglotComponent('calc'), 'demo/calc:1'], ['sign', 'demo/composed:1', '--key', 'cosign.key'], ['attest', 'demo/composed:1', '--key', 'cosign.key']]) {
+    for (const args of [['keygen'], ['keygen', '--output-key-prefix', 'other'], ['push', 'composed.wasm', 'demo/composed:1'], ['push', polyglotComponent('calc'), 'demo/calc:1'], ['sign', 'demo/composed:1', '--key', 'cosign.key'], ['attest', 'demo/composed:1', '--key', 'cosign.key']]) {
       const r = await weld(args);
       expect(r.code, `weld ${args.join(' ')}: ${r.stderr}`).toBe(0);
     }
@@ -163,6 +163,20 @@ describe('weld ui in chromium', () => {
     const inputs = await page.textContent('#store-inputs');
     expect(inputs).toMatch(/calc\s*plug.*demo\/calc:1/s);
     expect(inputs).toMatch(/app\s*socket.*not in this store/s);
+    // verification in the page (WebCrypto, weld's verifyImage): the signer's key, then another key
+    await page.fill('#verify-key', await readFile(path.join(dir, 'cosign.pub'), 'utf8'));
+    await page.click('#verify');
+    await page.waitForSelector('#verify-report');
+    expect(await page.textContent('#verify-verdict')).toContain('✓ 2 valid signatures');
+    await page.fill('#verify-key', await readFile(path.join(dir, 'other.pub'), 'utf8'));
+    await page.click('#verify');
+    await page.waitForSelector('#verify-failures');
+    expect(await page.textContent('#verify-verdict')).toContain('✗ no valid signature');
+    expect(await page.textContent('#verify-failures')).toMatch(/wrong-key.*wrong-key/s);
+    await page.fill('#verify-key', 'not a key');
+    await page.click('#verify');
+    await page.waitForSelector('#verify-output [role=alert]');
+    expect(await page.textContent('#verify-output')).toContain('the pasted key is not PEM');
     await page.click('button[data-ref="demo/calc:1"]');
     await page.waitForFunction(() => document.querySelector('#store-detail-h')?.textContent === 'demo/calc:1');
     expect(await page.textContent('#store-signatures')).toBe('unsigned');

@@ -1,9 +1,11 @@
 /** The "store" panel: the embedded store's repositories and tags; per tag its signatures, attestations and inputs. */
 import { append, byId, bytes, h, table } from './dom.js';
-import { HttpStore, listStore, readArtifact, referrersOf, COSIGN_SIGNATURE, PREDICATE_TYPE, type StoreListing, type TagEntry, type Manifest } from './store.js';
+import { verifyForm } from './verify-view.js';
+import { HttpStore, listStore, readArtifact, referrersOf, COSIGN_SIGNATURE, PREDICATE_TYPE, type Descriptor, type StoreListing, type TagEntry, type Manifest } from './store.js';
 
 const store = new HttpStore(new URL('store/', document.baseURI).href);
 let listing: StoreListing | undefined;
+let storeIndex: { manifests?: Descriptor[] } = {};
 /** `sha256:…` of a wasm layer → the `repo:tag`s whose artifact holds it (to name composition inputs) */
 const layerOwners = new Map<string, string[]>();
 
@@ -32,7 +34,7 @@ async function showTag(repository: string, t: TagEntry): Promise<void> {
   const signatureRows: (string | Node)[][] = [];
   for (const c of companions.filter((x) => x.kind === 'signature')) {
     const m = await store.json<Manifest>(c.descriptor.digest).catch(() => undefined);
-    for (const layer of m?.layers ?? []) signatureRows.push([`cosign tag ${c.tag}`, layer.annotations?.[COSIGN_SIGNATURE] ? 'simple signing, ECDSA signature' : 'no signature annotation', h('code', {}, short(c.descriptor.digest))]);
+    for (const layer of m?.layers ?? []) signatureRows.push([`cosign tag ${c.tag}`, layer.annotations?.[COSIGN_SIGNATURE] ? 'simple-signing payload, signature in the layer annotation' : 'no signature annotation', h('code', {}, short(c.descriptor.digest))]);
   }
   for (const r of referrers.filter((x) => x.kind === 'signature')) signatureRows.push(['sigstore bundle (referrer)', r.manifest.annotations?.['org.opencontainers.image.created'] ?? '', h('code', {}, short(r.descriptor.digest))]);
 
@@ -55,6 +57,7 @@ async function showTag(repository: string, t: TagEntry): Promise<void> {
       : null,
     h('h4', {}, 'Signatures'),
     signatureRows.length ? table('Signatures', ['kind', 'detail', 'manifest'], signatureRows, { id: 'store-signatures' }) : h('p', { id: 'store-signatures' }, 'unsigned'),
+    signatureRows.length ? verifyForm(store, storeIndex, repository, t.tag) : null,
     h('h4', {}, 'Attestations'),
     attestationRows.length ? table('Attestations', ['kind', 'predicate type', 'manifest'], attestationRows, { id: 'store-attestations' }) : h('p', { id: 'store-attestations' }, 'none'),
     h('h4', {}, 'Composed from'),
@@ -78,6 +81,7 @@ export async function setupStorePanel(): Promise<void> {
     status.textContent = 'No store is served (static build, or an empty store).';
     return;
   }
+  storeIndex = index;
   listing = listStore(index);
   await indexLayers(listing);
   status.textContent = `${listing.repositories.length} repositor${listing.repositories.length === 1 ? 'y' : 'ies'}`;

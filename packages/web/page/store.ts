@@ -91,6 +91,16 @@ export class HttpStore {
     return (await res.json()) as { manifests?: Descriptor[] };
   }
 
+  /** A blob's bytes as stored, unchecked (verification checks them itself and names what was changed). */
+  async raw(digest: string): Promise<Uint8Array | undefined> {
+    const m = /^(sha256):([0-9a-f]{64})$/.exec(digest);
+    if (!m) return undefined;
+    const res = await fetch(new URL(`blobs/${m[1]}/${m[2]}`, this.base));
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new Error(`blob ${digest}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
   blob(digest: string): Promise<Uint8Array> {
     let p = this.cache.get(digest);
     if (!p) {
