@@ -24,6 +24,8 @@ export interface BrowserBundle {
   files: Map<string, Uint8Array>;
   metafile: Metafile;
   nodeImports: NodeImport[];
+  /** Node globals (`Buffer`, unguarded `process.…`, `__dirname`) the bundled code uses; only without `minify` */
+  nodeGlobals: NodeImport[];
 }
 
 export interface BrowserBundleOptions {
@@ -66,7 +68,68 @@ export async function bundleForBrowser(opts: BrowserBundleOptions): Promise<Brow
     const name = f.path.slice(f.path.lastIndexOf('/out/') + 5);
     files.set(name, f.contents);
   }
-  return { files, metafile: result.metafile, nodeImports: nodeImportChains(result.metafile) };
+  const nodeImports = nodeImportChains(result.metafile);
+  const nodeGlobals: NodeImport[] = [];
+  if (opts.minify === false) {
+    for (const [name, content] of files) if (name.endsWith('.js')) nodeGlobals.push(...nodeGlobalUses(new TextDecoder().decode(content), result.metafile));
+  }
+  return { files, metafile: result.metafile, nodeImports, nodeGlobals };
+}
+
+// `Buffer` anywhere; `process.` unless the line tests `typeof process` first; CommonJS module paths.
+const NODE_GLOBAL = /\b(Buffer|__dirname|__filename)\b|(?<![.\w])process\./;
+
+/**
+ * Node globals used by the code of an unminified bundle: esbuild heads each input's code with a `// path` line, so
+ * each use is attributed to its file, and the file's import chain from the entry is given.
+ */
+export function nodeGlobalUses(code: string, metafile: Metafile): NodeImport[] {
+  const chains = new Map<string, string[]>();
+  const seen = new Set<string>();
+  const found: NodeImport[] = [];
+  let file = '';
+  for (const line of code.split('\n')) {
+    const header = /^\/\/ (\S+)$/.exec(line);
+    if (header && metafile.inputs[header[1]!]) {
+      file = header[1]!;
+      continue;
+    }
+    const code = line.replace(/\/\/.*$|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
+    const m = NODE_GLOBAL.exec(code);
+    if (!m || (m[1] === undefined && code.includes('typeof process'))) continue;
+    const what = `global ${m[1] ?? 'process'}`;
+    if (seen.has(`${what} ${file}`)) continue;
+    seen.add(`${what} ${file}`);
+    if (chains.size === 0) for (const n of chainsTo(metafile)) chains.set(n.file, n.chain);
+    found.push({ module: what, chain: chains.get(file) ?? [file] });
+  }
+  return found;
+}
+
+/** The shortest import chain from an entry to every input file. */
+function chainsTo(metafile: Metafile): { file: string; chain: string[] }[] {
+  const parent = new Map<string, string | null>();
+  const queue: string[] = [];
+  for (const o of Object.values(metafile.outputs)) {
+    if (o.entryPoint && !parent.has(o.entryPoint)) {
+      parent.set(o.entryPoint, null);
+      queue.push(o.entryPoint);
+    }
+  }
+  while (queue.length > 0) {
+    const f = queue.shift()!;
+    for (const imp of metafile.inputs[f]?.imports ?? []) {
+      if (!parent.has(imp.path) && metafile.inputs[imp.path]) {
+        parent.set(imp.path, f);
+        queue.push(imp.path);
+      }
+    }
+  }
+  return [...parent.keys()].map((file) => {
+    const chain: string[] = [];
+    for (let f: string | null = file; f !== null; f = parent.get(f) ?? null) chain.unshift(f);
+    return { file, chain };
+  });
 }
 
 /** Every Node builtin the bundle's inputs import, each with the shortest import chain from an entry. */
