@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       // subpath entries first: an alias matches its key's subpaths too
+      '@weld/core/node': fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)),
       '@weld/wit-tools/error': fileURLToPath(new URL('./packages/wit-tools/src/error.ts', import.meta.url)),
       '@weld/wit-tools/node': fileURLToPath(new URL('./packages/wit-tools/src/node.ts', import.meta.url)),
       '@weld/binary/node': fileURLToPath(new URL('./packages/binary/src/node.ts', import.meta.url)),
@@ -14,6 +15,7 @@ export default defineConfig({
       '@weld/registry/verify': fileURLToPath(new URL('./packages/registry/src/verification.ts', import.meta.url)),
       '@weld/runner/grants': fileURLToPath(new URL('./packages/runner/src/needed-grants.ts', import.meta.url)),
       '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
+      '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),
       '@weld/binary': pkg('binary'),
       '@weld/compose': pkg('compose'),

@@ -4,4 +4,4 @@
  */
 export { plugComponents, type ComposeInput, type ComposedComponent, type PlugReport } from './compose/plug.js';
 export { ComposeError, type ComposeErrorCode } from './compose/errors.js';
-export { readProvenance, sha256Digest, PROVENANCE_SECTION, type Provenance, type ProvenanceInput } from './compose/provenance.js';
+export { readProvenance, PROVENANCE_SECTION, type Provenance, type ProvenanceInput } from './compose/provenance.js';

@@ -1,5 +1,6 @@
 /** The "WIT contract" panel: paste the old and new WIT of a package, see the breaking-change report. */
-import { WitError, isWeldError, resolveSource, type ResolvedPackage } from '@weld/wit-tools';
+import { isWeldError, renderSpan } from '@weld/core';
+import { WitError, resolveSource, type ResolvedPackage } from '@weld/wit-tools';
 import { breakingCheck, type ContractReport } from './contract.js';
 import { byId, h, table } from './dom.js';
 
@@ -10,8 +11,9 @@ function parse(text: string, path: string): Parsed {
     return { ok: true, value: resolveSource(text, path) };
   } catch (e) {
     if (e instanceof WitError) {
-      const at = e.location ? `${e.location.path}:${e.location.line}:${e.location.col}: ` : `${path}: `;
-      return { ok: false, view: h('div', { class: 'problem', role: 'alert' }, h('p', {}, at, e.message, ' ', h('code', {}, e.code)), e.detail ? h('pre', { class: 'snippet' }, e.detail) : null, e.hint ? h('p', {}, 'hint: ', e.hint) : null) };
+      const at = e.span?.file ? `${e.span.file}:${e.span.line}:${e.span.column}: ` : `${path}: `;
+      const snippet = e.span ? renderSpan(e.span).join('\n') : '';
+      return { ok: false, view: h('div', { class: 'problem', role: 'alert' }, h('p', {}, at, e.message, ' ', h('code', {}, e.code)), snippet ? h('pre', { class: 'snippet' }, snippet) : null, e.hint ? h('p', {}, 'hint: ', e.hint) : null) };
     }
     if (isWeldError(e)) return { ok: false, view: h('p', { class: 'problem', role: 'alert' }, `${path}: ${e.message}`) };
     throw e;

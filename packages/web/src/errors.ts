@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError } from '@weld/core';
 
 /** Stable codes of the errors `weld ui` reports. */
 export type UiErrorCode =

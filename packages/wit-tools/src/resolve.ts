@@ -4,7 +4,8 @@
  * through a pluggable decoder), packages are added in topological order.
  */
 import type { PackageFile } from './ast.js';
-import { appendPackage, compareVersions } from './merge.js';
+import { compareVersions } from '@weld/core';
+import { appendPackage } from './merge.js';
 import { type PackageId, type PackageName, Resolve, packageNameString } from './model.js';
 import { parseFile } from './parser.js';
 import type { Span } from './source.js';

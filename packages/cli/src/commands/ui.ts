@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { WeldError } from '@weld/wit-tools';
+import { CliError } from '@weld/core';
 import { emit, globals, status } from '../context.js';
 
 interface UiFlags {
@@ -12,7 +12,7 @@ interface UiFlags {
 
 function parsePort(text: string): number {
   const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 0 && n <= 65535)) throw new WeldError('usage', `--port: "${text}" is not a port number (0-65535)`, { exit: 2 });
+  if (!(n >= 0 && n <= 65535)) throw new CliError('usage', `--port: "${text}" is not a port number (0-65535)`, { exit: 2 });
   return n;
 }
 

@@ -4,7 +4,7 @@ import { BinaryError, checkTargets, encodeWitPackage, extractWit } from '@weld/b
 import { readBinaryFile } from '@weld/binary/node';
 import { WitError, packageNameString, printPackage, printResolve, toJSON, type Resolve, type WorldId } from '@weld/wit-tools';
 import { resolvePath } from '@weld/wit-tools/node';
-import { writeFileAtomic } from '@weld/compose';
+import { writeFileAtomic } from '@weld/core/node';
 import { emit, exitState, globals } from '../context.js';
 import { withWatInputs } from '../wit-input.js';
 

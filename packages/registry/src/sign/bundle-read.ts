@@ -3,7 +3,8 @@
  * browser. Making and attaching bundles is in bundle.ts.
  */
 import type { Descriptor, Fetcher, ReferrerLister } from '../store/types.js';
-import { concatBytes, fromBase64, fromUtf8, sha256Hex, toHex, utf8 } from './bytes.js';
+import { sha256Hex } from '@weld/core';
+import { concatBytes, fromBase64, fromUtf8, toHex, utf8 } from './bytes.js';
 import { fetchBytes, type Manifest } from './content.js';
 
 /** cosign `specs/BUNDLE_SPEC.md`: how a sigstore bundle is attached to an image through the referrers API. */

@@ -1,13 +1,4 @@
-/**
- * Byte helpers for the verification path, which runs in browsers too (no `Buffer`, no `node:` import): UTF-8,
- * base64, hex, and SHA-256 (Node's own hash when it is there, reached without a top-level import; else @noble/hashes).
- */
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-
-type NodeHash = { update(b: Uint8Array): NodeHash; digest(enc: 'hex'): string };
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
-  | { createHash(alg: 'sha256'): NodeHash }
-  | undefined;
+/** Byte helpers for the verification path, which runs in browsers too (no `Buffer`): UTF-8, base64, hex. */
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -63,25 +54,4 @@ export function toBase64(bytes: Uint8Array): string {
     out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=') + (i + 2 < bytes.length ? B64[n & 63]! : '=');
   }
   return out;
-}
-
-/** An incremental SHA-256: `update` with chunks, then `hex`. */
-export interface Sha256 {
-  update(chunk: Uint8Array): void;
-  hex(): string;
-}
-
-export function sha256(): Sha256 {
-  if (nodeCrypto) {
-    const h = nodeCrypto.createHash('sha256');
-    return { update: (c) => void h.update(c), hex: () => h.digest('hex') };
-  }
-  const h = nobleSha256.create();
-  return { update: (c) => void h.update(c), hex: () => toHex(h.digest()) };
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  const h = sha256();
-  h.update(bytes);
-  return h.hex();
 }

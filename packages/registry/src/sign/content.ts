@@ -1,6 +1,9 @@
 import type { ImageManifest } from '../media.js';
 import type { Descriptor, Exister, Fetcher, Pusher } from '../store/types.js';
-import { concatBytes, fromUtf8, sha256, sha256Hex, utf8 } from './bytes.js';
+import { createSha256, sha256Digest } from '@weld/core';
+import { concatBytes, fromUtf8, utf8 } from './bytes.js';
+
+export { sha256Digest };
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
@@ -9,10 +12,6 @@ export const EMPTY_JSON = utf8('{}');
 
 /** An OCI image manifest, as the rest of the registry package reads it. */
 export type Manifest = ImageManifest;
-
-export function sha256Digest(bytes: Uint8Array): string {
-  return 'sha256:' + sha256Hex(bytes);
-}
 
 export function describeBytes(mediaType: string, bytes: Uint8Array): Descriptor {
   return { mediaType, size: bytes.byteLength, digest: sha256Digest(bytes) };
@@ -28,7 +27,7 @@ export async function fetchBytes(target: Fetcher, desc: Descriptor): Promise<{ b
 
 /** Streams a blob through SHA-256 without keeping it; false when the bytes do not match the descriptor. */
 export async function blobIntact(target: Fetcher, desc: Descriptor): Promise<boolean> {
-  const hash = sha256();
+  const hash = createSha256();
   let size = 0;
   for await (const chunk of await target.fetch(desc)) {
     size += chunk.byteLength;

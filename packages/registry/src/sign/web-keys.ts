@@ -3,7 +3,7 @@
  * key types as `parsePublicKey` (ECDSA P-256/P-384/P-521, RSA ≥ 2048 bits) and the same hash per key as cosign.
  */
 import { bundleSignedBy, readBundleView } from './bundle-read.js';
-import { sha256Hex } from './bytes.js';
+import { sha256Hex } from '@weld/core';
 import { SignError } from './errors.js';
 import { decodePem } from './pem.js';
 import type { TrustedKey } from './verify.js';
