@@ -94,6 +94,7 @@ export function nodeGlobalUses(code: string, metafile: Metafile): NodeImport[] {
       file = header[1]!;
       continue;
     }
+    if (/^\s*(\*|\/\*|\/\/)/.test(line)) continue; // comment lines
     const code = line.replace(/\/\/.*$|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
     const m = NODE_GLOBAL.exec(code);
     if (!m || (m[1] === undefined && code.includes('typeof process'))) continue;
