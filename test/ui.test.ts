@@ -139,8 +139,12 @@ describe('weld ui in chromium', () => {
     await page.fill('#wit-new', 'package my:pkg@1.0.1;\n\ninterface api {\n  get: func() -> string;\n}\n');
     await page.click('#compare');
     await page.waitForSelector('#breaking-report');
-    expect(await page.textContent('#breaking-verdict')).toContain('✗');
-    expect(await page.textContent('#breaking-findings')).toContain('api');
+    expect(await page.textContent('#breaking-verdict')).toContain('✗ my:pkg 1.0.0 → 1.0.1');
+    const findings = await page.textContent('#breaking-findings');
+    expect(findings).toContain('my:pkg/api.get');
+    expect(findings).toContain('result-changed');
+    expect(findings).toContain('old.wit:4:3');
+    expect(findings).toContain('new.wit:4:3');
   });
 
   it.runIf(!hasCheck)('without the contract library the panel says the check is not implemented', async () => {
