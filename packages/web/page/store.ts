@@ -14,6 +14,8 @@ export const COSIGN_SIGNATURE = 'dev.cosignproject.cosign/signature';
 export const PREDICATE_TYPE = 'predicateType';
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 const TITLE = 'org.opencontainers.image.title';
+/** The store panel downloads a component to read its provenance section; above this it does not. */
+const MAX_PROVENANCE_READ = 64 * 1024 * 1024;
 
 export interface Descriptor {
   mediaType: string;
@@ -167,7 +169,9 @@ export async function readArtifact(store: HttpStore, desc: Descriptor): Promise<
   if (manifest.config && manifest.config.size < 1 << 20) out.config = await store.json<Record<string, unknown>>(manifest.config.digest).catch(() => undefined);
   out.wasm = manifest.layers?.find((l) => l.mediaType === WASM_LAYER || l.mediaType.endsWith('.wasm'));
   out.title = out.wasm?.annotations?.[TITLE];
-  if (out.wasm) {
+  if (out.wasm && out.wasm.size > MAX_PROVENANCE_READ) {
+    out.provenanceError = `the component is ${Math.round(out.wasm.size / 1024 / 1024)} MiB; the page reads provenance from components up to ${MAX_PROVENANCE_READ / 1024 / 1024} MiB`;
+  } else if (out.wasm) {
     try {
       out.provenance = provenanceOf(decodeComponent(await store.blob(out.wasm.digest)));
     } catch (e) {
