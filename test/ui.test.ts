@@ -86,7 +86,7 @@ describe('weld ui in chromium', () => {
 
   it('a dropped component shows the WIT weld wit extract prints, its sizes and imports', async () => {
     await dropFile(page, polyglotComponent('calc'));
-    await page.waitForSelector('#analysis');
+    await page.waitForSelector('#validation[data-state="done"]');
     const cli = await weld(['wit', 'extract', polyglotComponent('calc')]);
     expect(cli.code).toBe(0);
     expect(await page.textContent('#wit')).toBe(cli.stdout);
@@ -99,6 +99,8 @@ describe('weld ui in chromium', () => {
   it('a component that reaches the host shows the grants it needs, and its composition inputs', async () => {
     await page.setInputFiles('#file', path.join(dir, 'composed.wasm'));
     await page.waitForFunction(() => document.querySelector('#analysis h3')?.textContent === 'composed.wasm', undefined, { timeout: 60_000 });
+    await page.waitForSelector('#validation[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#validation')).toContain('✓ valid component');
     const grants = await page.textContent('#grants');
     expect(grants).toContain('--dir HOST[:GUEST][:ro]');
     expect(grants).toContain('wasi:filesystem/preopens@0.2.12');
@@ -118,7 +120,7 @@ describe('weld ui in chromium', () => {
     await writeFile(bad, bytes);
     const cli = JSON.parse((await weld(['-o', 'json', 'validate', bad])).stdout) as { error: { message: string; offset: number } };
     await dropFile(page, bad);
-    await page.waitForFunction(() => document.querySelector('#analysis h3')?.textContent === 'bad.wasm');
+    await page.waitForFunction(() => document.querySelector('#analysis h3')?.textContent === 'bad.wasm' && document.querySelector('#validation')?.getAttribute('data-state') === 'done');
     const shown = await page.textContent('#validation');
     expect(shown).toContain(cli.error.message);
     expect(await page.textContent('#validation-offset')).toBe(`${cli.error.offset} (0x${cli.error.offset.toString(16)})`);

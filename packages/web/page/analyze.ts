@@ -1,10 +1,12 @@
 /** What the page shows for a dropped binary, computed with weld's libraries (runs in a worker). */
-import { decodeComponent, extractWit, inspectComponent, isBinaryError, provenanceOf, sniff, validateComponent, type InspectReport, type Provenance } from '@weld/binary';
+import { decodeComponent, extractWit, inspectComponent, isBinaryError, provenanceOf, sniff, validateComponent, type Component, type InspectReport, type Provenance } from '@weld/binary';
 import { printResolve, isWeldError } from '@weld/wit-tools';
 import { neededGrants, type NeededGrant } from '@weld/runner/grants';
 
 export interface ValidationOutcome {
   valid: boolean;
+  /** not decided yet: the worker sends the verdict after the rest */
+  pending?: boolean;
   code?: string;
   message?: string;
   /** byte offset of the problem in the file */
@@ -54,23 +56,27 @@ function validateModule(bytes: Uint8Array): ValidationOutcome {
   }
 }
 
-export function analyzeBinary(file: string, bytes: Uint8Array): ComponentAnalysis {
+/**
+ * Everything but the validation of a component (which compiles its core modules, the slow part), so the page shows
+ * the WIT first. `validation.pending` is set when `validateStep` still has to run on `component`.
+ */
+export function describeBinary(file: string, bytes: Uint8Array): { analysis: ComponentAnalysis; component?: Component } {
   const timings: Record<string, number> = {};
   const kind = sniff(bytes);
   const base = { file, size: bytes.length, grants: [] as NeededGrant[], timings };
   if (kind === 'unknown') {
-    return { ...base, kind, validation: { valid: false, code: 'bad-magic', message: `${file} is not a WebAssembly binary (expected the \\0asm header)`, offset: 0 } };
+    return { analysis: { ...base, kind, validation: { valid: false, code: 'bad-magic', message: `${file} is not a WebAssembly binary (expected the \\0asm header)`, offset: 0 } } };
   }
-  if (kind === 'module') return { ...base, kind, validation: timed(timings, 'validate', () => validateModule(bytes)) };
+  if (kind === 'module') return { analysis: { ...base, kind, validation: timed(timings, 'validate', () => validateModule(bytes)) } };
 
-  const out: ComponentAnalysis = { ...base, kind, validation: { valid: false } };
-  let component;
+  const out: ComponentAnalysis = { ...base, kind, validation: { valid: false, pending: true } };
+  let component: Component;
   try {
     component = timed(timings, 'decode', () => decodeComponent(bytes));
   } catch (e) {
     out.validation = failure(e);
     out.witError = out.validation;
-    return out;
+    return { analysis: out };
   }
   try {
     const x = timed(timings, 'wit', () => extractWit(component));
@@ -78,12 +84,6 @@ export function analyzeBinary(file: string, bytes: Uint8Array): ComponentAnalysi
   } catch (e) {
     out.witError = failure(e);
   }
-  out.validation = timed(timings, 'validate', () => {
-    const r = validateComponent(component, { coreModules: true });
-    if (r.valid) return { valid: true };
-    const e = r.error;
-    return { valid: false, code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, hint: e.hint };
-  });
   try {
     const report = timed(timings, 'inspect', () => inspectComponent(component));
     out.inspect = { sections: report.sections, modules: report.modules, components: report.components, world: report.world, producers: report.producers, adapters: report.adapters };
@@ -92,5 +92,22 @@ export function analyzeBinary(file: string, bytes: Uint8Array): ComponentAnalysi
     out.witError ??= failure(e);
   }
   out.provenance = provenanceOf(component);
-  return out;
+  return { analysis: out, component };
+}
+
+/** Validates a decoded component, its core modules with the engine. */
+export function validateStep(component: Component, timings: Record<string, number>): ValidationOutcome {
+  return timed(timings, 'validate', () => {
+    const r = validateComponent(component, { coreModules: true });
+    if (r.valid) return { valid: true };
+    const e = r.error;
+    return { valid: false, code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, hint: e.hint };
+  });
+}
+
+/** The whole analysis at once (the benchmark's in-process baseline). */
+export function analyzeBinary(file: string, bytes: Uint8Array): ComponentAnalysis {
+  const { analysis, component } = describeBinary(file, bytes);
+  if (component) analysis.validation = validateStep(component, analysis.timings);
+  return analysis;
 }

@@ -5,30 +5,39 @@ import type { WorkerReply, WorkerRequest } from './worker.js';
 
 let worker: Worker | undefined;
 let nextId = 0;
-const pending = new Map<number, (r: WorkerReply) => void>();
+/** reply handlers by request id; a handler returns true when its request is finished */
+const pending = new Map<number, (r: WorkerReply) => boolean>();
 
-function analyze(file: string, data: ArrayBuffer): Promise<WorkerReply> {
-  worker ??= (() => {
-    const w = new Worker(new URL('worker.js', document.baseURI), { type: 'module' });
-    w.onmessage = (ev: MessageEvent<WorkerReply>) => {
-      pending.get(ev.data.id)?.(ev.data);
-      pending.delete(ev.data.id);
-    };
-    return w;
-  })();
+function startWorker(): Worker {
+  const w = new Worker(new URL('worker.js', document.baseURI), { type: 'module' });
+  w.onmessage = (ev: MessageEvent<WorkerReply>) => {
+    if (pending.get(ev.data.id)?.(ev.data)) pending.delete(ev.data.id);
+  };
+  // a worker that dies (out of memory on a huge input) fails what it was doing; the next drop starts a new one
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    for (const [id, handle] of pending) handle({ id, error: ev.message || 'the analysis stopped (out of memory?)' });
+    pending.clear();
+    worker?.terminate();
+    worker = undefined;
+  };
+  return w;
+}
+
+function analyze(file: string, data: ArrayBuffer, onReply: (r: WorkerReply) => boolean): void {
+  worker ??= startWorker();
   const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    worker!.postMessage({ id, file, bytes: data } satisfies WorkerRequest, [data]);
-  });
+  pending.set(id, onReply);
+  worker.postMessage({ id, file, bytes: data } satisfies WorkerRequest, [data]);
 }
 
 function validationView(a: ComponentAnalysis): HTMLElement {
   const v = a.validation;
-  if (v.valid) return h('p', { id: 'validation', class: 'ok' }, `✓ valid ${a.kind} (${bytes(a.size)})`);
+  if (v.pending) return h('p', { id: 'validation', 'data-state': 'pending' }, `validating (${bytes(a.size)}, core modules compiled by the browser)…`);
+  if (v.valid) return h('p', { id: 'validation', class: 'ok', 'data-state': 'done' }, `✓ valid ${a.kind} (${bytes(a.size)})`);
   return h(
     'div',
-    { id: 'validation', class: 'problem', role: 'alert' },
+    { id: 'validation', class: 'problem', role: 'alert', 'data-state': 'done' },
     h('p', {}, h('strong', {}, `✗ invalid ${a.kind === 'unknown' ? 'file' : a.kind}: `), v.message ?? ''),
     v.offset !== undefined ? h('p', {}, 'at byte offset ', h('code', { id: 'validation-offset' }, `${v.offset} (${hex(v.offset)})`), v.section ? ` in the ${v.section} section` : '') : null,
     v.code ? h('p', {}, 'code ', h('code', {}, v.code)) : null,
@@ -105,21 +114,41 @@ export function renderAnalysis(a: ComponentAnalysis): HTMLElement {
   );
 }
 
+let showing = 0;
+
+const finished = (r: WorkerReply) => !('analysis' in r) || !r.analysis.validation.pending;
+
 async function show(file: File): Promise<void> {
+  const mine = ++showing;
   const status = byId('component-status');
   const out = byId('component-report');
   status.textContent = `Reading ${file.name} (${bytes(file.size)})…`;
   const t0 = performance.now();
-  const reply = await analyze(file.name, await file.arrayBuffer());
-  out.replaceChildren();
-  if ('error' in reply) {
-    status.textContent = `Could not analyse ${file.name}: ${reply.error}`;
-    return;
-  }
-  out.append(renderAnalysis(reply.analysis));
-  const ms = Math.round(performance.now() - t0);
-  status.textContent = `${file.name}: analysed in ${ms} ms`;
-  document.body.dataset.analysedMs = String(ms);
+  const data = await file.arrayBuffer();
+  let shown: ComponentAnalysis | undefined;
+  analyze(file.name, data, (reply) => {
+    if (mine !== showing) return finished(reply); // another file was dropped since
+    const ms = Math.round(performance.now() - t0);
+    if ('error' in reply) {
+      status.textContent = `Could not analyse ${file.name}: ${reply.error}`;
+      return true;
+    }
+    if ('analysis' in reply) {
+      shown = reply.analysis;
+      out.replaceChildren(renderAnalysis(shown));
+      document.body.dataset.witMs = String(ms);
+      status.textContent = shown.validation.pending ? `${file.name}: read in ${ms} ms; validating…` : `${file.name}: analysed in ${ms} ms`;
+      return !shown.validation.pending;
+    }
+    if (shown) {
+      shown.validation = reply.validation;
+      shown.timings = reply.timings;
+      byId('validation').replaceWith(validationView(shown));
+    }
+    status.textContent = `${file.name}: analysed in ${ms} ms`;
+    document.body.dataset.analysedMs = String(ms);
+    return true;
+  });
 }
 
 export function setupComponentPanel(): void {
