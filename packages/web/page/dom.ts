@@ -24,12 +24,12 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
-/** A table with a caption, column headers and rows of cells. */
+/** A table with a caption (none when '': name it with `aria-labelledby` in `attrs`), column headers and rows. */
 export function table(caption: string, headers: string[], rows: Child[][], attrs: Record<string, string> = {}): HTMLTableElement {
   return h(
     'table',
     attrs,
-    h('caption', {}, caption),
+    caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, ...headers.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))),
   );

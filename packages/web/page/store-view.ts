@@ -55,14 +55,14 @@ async function showTag(repository: string, t: TagEntry): Promise<void> {
     config?.component
       ? h('div', { class: 'cols' }, h('div', {}, h('h4', {}, 'Imports'), h('ul', {}, ...(config.component.imports ?? []).map((i) => h('li', {}, h('code', {}, i))))), h('div', {}, h('h4', {}, 'Exports'), h('ul', {}, ...(config.component.exports ?? []).map((i) => h('li', {}, h('code', {}, i))))))
       : null,
-    h('h4', {}, 'Signatures'),
-    signatureRows.length ? table('Signatures', ['kind', 'detail', 'manifest'], signatureRows, { id: 'store-signatures' }) : h('p', { id: 'store-signatures' }, 'unsigned'),
+    h('h4', { id: 'store-signatures-h' }, 'Signatures'),
+    signatureRows.length ? table('', ['kind', 'detail', 'manifest'], signatureRows, { id: 'store-signatures', 'aria-labelledby': 'store-signatures-h' }) : h('p', { id: 'store-signatures' }, 'unsigned'),
     signatureRows.length ? verifyForm(store, storeIndex, repository, t.tag) : null,
-    h('h4', {}, 'Attestations'),
-    attestationRows.length ? table('Attestations', ['kind', 'predicate type', 'manifest'], attestationRows, { id: 'store-attestations' }) : h('p', { id: 'store-attestations' }, 'none'),
-    h('h4', {}, 'Composed from'),
+    h('h4', { id: 'store-attestations-h' }, 'Attestations'),
+    attestationRows.length ? table('', ['kind', 'predicate type', 'manifest'], attestationRows, { id: 'store-attestations', 'aria-labelledby': 'store-attestations-h' }) : h('p', { id: 'store-attestations' }, 'none'),
+    h('h4', { id: 'store-inputs-h' }, 'Composed from (the weld-provenance section)'),
     detail.provenance
-      ? table('Composition inputs (from the weld-provenance section)', ['input', 'role', 'digest', 'in this store as'], detail.provenance.inputs.map((i) => [i.name, i.role, h('code', {}, short(i.digest)), (layerOwners.get(i.digest) ?? []).join(', ') || 'not in this store']), { id: 'store-inputs' })
+      ? table('', ['input', 'role', 'digest', 'in this store as'], detail.provenance.inputs.map((i) => [i.name, i.role, h('code', {}, short(i.digest)), (layerOwners.get(i.digest) ?? []).join(', ') || 'not in this store']), { id: 'store-inputs', 'aria-labelledby': 'store-inputs-h' })
       : h('p', { id: 'store-inputs' }, detail.provenanceError ? `no provenance: ${detail.provenanceError}` : 'not composed by weld (no weld-provenance section)'),
   );
 }
