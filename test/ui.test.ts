@@ -187,4 +187,30 @@ describe('weld ui in chromium', () => {
     await page.waitForFunction(() => document.querySelector('#store-detail-h')?.textContent === 'demo/calc:1');
     expect(await page.textContent('#store-signatures')).toBe('unsigned');
   });
+
+  it('a layer changed in the store after signing fails verification in the page, naming the layer', async () => {
+    const index = JSON.parse(await readFile(path.join(home, 'oci', 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    const tagged = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'demo/composed:1')!;
+    const m = JSON.parse(await readFile(path.join(home, 'oci', 'blobs', 'sha256', tagged.digest.slice(7)), 'utf8')) as { layers: { digest: string }[] };
+    const layer = m.layers[0]!.digest;
+    const blob = path.join(home, 'oci', 'blobs', 'sha256', layer.slice(7));
+    const bytes = await readFile(blob);
+    bytes[bytes.length - 1] ^= 0xff;
+    await writeFile(blob, bytes);
+    await page.reload();
+    await page.waitForSelector('button[data-ref="demo/composed:1"]');
+    await page.click('button[data-ref="demo/composed:1"]');
+    await page.waitForSelector('#verify-key');
+    await page.fill('#verify-key', await readFile(path.join(dir, 'cosign.pub'), 'utf8'));
+    await page.click('#verify');
+    await page.waitForSelector('#verify-report');
+    expect(await page.textContent('#verify-verdict')).toContain('✗ no valid signature');
+    const failures = await page.textContent('#verify-failures');
+    expect(failures).toContain('layer-changed');
+    expect(failures).toContain(layer);
+    // the CLI says the same of the same store
+    const cli = await weld(['verify', 'demo/composed:1', '--key', 'cosign.pub']);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr + cli.stdout).toContain('layer-changed');
+  });
 });
