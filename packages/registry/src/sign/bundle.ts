@@ -3,13 +3,23 @@ import { bundleFromJSON, bundleToJSON, type Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type KeyFinderFunc } from '@sigstore/verify';
 import type { Descriptor, Target } from '../store/types.js';
-import { describeBytes, EMPTY_JSON, fetchBytes, OCI_EMPTY, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
+import { describeBytes, EMPTY_JSON, OCI_EMPTY, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
 import { hashForKey } from './keys.js';
-import { BUNDLE_CONTENT_ANNOTATION, BUNDLE_MEDIA_TYPE, BUNDLE_PREDICATE_TYPE_ANNOTATION, CREATED_ANNOTATION, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, preAuthEncoding, type InTotoStatement, type InTotoSubject } from './bundle-read.js';
-
-export * from './bundle-read.js';
+import {
+  BUNDLE_CONTENT_ANNOTATION,
+  BUNDLE_MEDIA_TYPE,
+  BUNDLE_PREDICATE_TYPE_ANNOTATION,
+  CREATED_ANNOTATION,
+  IN_TOTO_PAYLOAD_TYPE,
+  IN_TOTO_STATEMENT_V1,
+  preAuthEncoding,
+  type InTotoStatement,
+  type InTotoSubject,
+} from './bundle-read.js';
 import type { Signer } from './signer.js';
 
+/** Making, attaching and (in Node, through @sigstore/verify) checking bundles; reading them is bundle-read.ts. */
+export * from './bundle-read.js';
 
 /** An in-toto v1 statement about one OCI manifest digest (`sha256:hex` → `{sha256: hex}`). */
 export function statementFor(manifestDigest: string, predicateType: string, predicate: Record<string, unknown>, annotations?: Record<string, string>): InTotoStatement {

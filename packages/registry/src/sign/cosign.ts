@@ -1,21 +1,24 @@
 import type { Descriptor, Target } from '../store/types.js';
-import {
-  describeBytes,
-  fetchBytes,
-  isImageManifest,
-  isNotFound,
-  OCI_IMAGE_CONFIG,
-  OCI_MANIFEST,
-  parseJson,
-  pushIfMissing,
-  type Manifest,
-} from './content.js';
+import { describeBytes, OCI_IMAGE_CONFIG, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
 import { SignError } from './errors.js';
+import {
+  CERTIFICATE_ANNOTATION,
+  CHAIN_ANNOTATION,
+  COSIGN_SIGNATURE_TYPE,
+  DSSE_ENVELOPE_MEDIA_TYPE,
+  KEY_ID_ANNOTATION,
+  PREDICATE_TYPE_ANNOTATION,
+  readSignatureManifest,
+  SIGNATURE_ANNOTATION,
+  signatureTag,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  attestationTag,
+  type SimpleSigningPayload,
+} from './cosign-read.js';
 import type { Signer } from './signer.js';
-import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, type SimpleSigningPayload, COSIGN_SIGNATURE_TYPE, readSignatureManifest, signatureTag, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, KEY_ID_ANNOTATION, attestationTag, DSSE_ENVELOPE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION } from './cosign-read.js';
 
+/** Signing as cosign does (tag-based signatures and attestations); reading them is cosign-read.ts. */
 export * from './cosign-read.js';
-
 
 /**
  * The payload bytes exactly as cosign (sigstore `payload.Cosign.MarshalJSON`, Go `encoding/json`) writes them:
