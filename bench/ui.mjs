@@ -22,6 +22,8 @@ const web = await import(pathToFileURL(join(root, 'packages/web/dist/index.js'))
 const { analyzeBinary } = await import(pathToFileURL(join(root, 'packages/web/dist/page/analyze.js')).href).catch(() => ({}));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const min = (xs) => Math.min(...xs);
+const RUNS = Number(process.env.RUNS ?? 7);
 const size = readFileSync(file).length;
 console.log(`component: ${file} (${(size / 1e6).toFixed(1)} MB)`);
 
@@ -52,25 +54,27 @@ try {
   const cold = [];
   const warm = [];
   const validated = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < RUNS; i++) {
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]');
     cold.push(await showWit());
     warm.push(await showWit());
   }
   const steps = await page.evaluate(() => document.body.dataset.analysedMs);
-  console.log(`page: choose file → WIT shown, cold (new page)   median ${median(cold).toFixed(0).padStart(6)} ms  (${cold.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`page: choose file → WIT shown, warm (same page)  median ${median(warm).toFixed(0).padStart(6)} ms  (${warm.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`page: choose file → validation verdict shown     median ${median(validated).toFixed(0).padStart(6)} ms  (all runs; the page's own count for the last: ${steps} ms)`);
+  const line = (label, xs) => console.log(`${label.padEnd(50)} median ${median(xs).toFixed(0).padStart(6)} ms  min ${min(xs).toFixed(0).padStart(6)} ms  (${xs.length} runs)`);
+  line('page: choose file → WIT shown, cold (new page)', cold);
+  line('page: choose file → WIT shown, warm (same page)', warm);
+  line('page: choose file → validation verdict shown', validated);
+  console.log(`(the page's own count, file read to verdict, last run: ${steps} ms)`);
   if (analyzeBinary) {
     const bytes = readFileSync(file);
     const node = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
       analyzeBinary('app.wasm', bytes);
       node.push(performance.now() - t0);
     }
-    console.log(`node: the same analysis in-process                median ${median(node).toFixed(0).padStart(6)} ms; page (warm) / node = ${(median(warm) / median(node)).toFixed(2)}x`);
+    console.log(`${'node: the same analysis (WIT and verdict) in-process'.padEnd(50)} median ${median(node).toFixed(0).padStart(6)} ms  min ${min(node).toFixed(0).padStart(6)} ms; page verdict / node = ${(median(validated) / median(node)).toFixed(2)}x (medians)`);
   }
 } finally {
   await browser.close();
