@@ -1,7 +1,7 @@
 /** `fmt`: formats WIT files in place through the model, one output per input file. */
-import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { writeFileAtomicSync } from '@weld/core/node';
 import { canonicalModel } from './canonical.js';
 import { type ResolvedPackage, resolveFiles, type WitFile } from './resolve.js';
 import { readPackageDir, resolveDir, resolvePath } from './resolve-fs.js';
@@ -95,18 +95,11 @@ export function formatPath(path: string): FormattedFile[] {
   return out;
 }
 
-/** Writes a file atomically: a temporary sibling, then a rename over the target. */
+/** Writes a file atomically (core's temporary sibling and rename); a failure is a `wit-io` error. */
 export function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, text);
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
     throw new WitError('wit-io', `failed to write ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
