@@ -10,6 +10,10 @@ export default defineConfig({
       '@weld/core/project': fileURLToPath(new URL('./packages/core/src/project-entry.ts', import.meta.url)),
       '@weld/core/node': fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)),
       '@weld/wit-tools/error': fileURLToPath(new URL('./packages/wit-tools/src/error.ts', import.meta.url)),
+      '@weld/wit-tools/node': fileURLToPath(new URL('./packages/wit-tools/src/node.ts', import.meta.url)),
+      '@weld/binary/node': fileURLToPath(new URL('./packages/binary/src/node.ts', import.meta.url)),
+      '@weld/registry/verify': fileURLToPath(new URL('./packages/registry/src/verification.ts', import.meta.url)),
+      '@weld/runner/grants': fileURLToPath(new URL('./packages/runner/src/needed-grants.ts', import.meta.url)),
       '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
       '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),
@@ -18,6 +22,7 @@ export default defineConfig({
       '@weld/compose': pkg('compose'),
       '@weld/registry': pkg('registry'),
       '@weld/runner': pkg('runner'),
+      '@weld/web': pkg('web'),
     },
   },
   test: {

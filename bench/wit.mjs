@@ -11,7 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const witTools = await import(pathToFileURL(join(root, 'packages/wit-tools/dist/index.js')).href);
+const witTools = {
+  ...(await import(pathToFileURL(join(root, 'packages/wit-tools/dist/index.js')).href)),
+  ...(await import(pathToFileURL(join(root, 'packages/wit-tools/dist/node.js')).href)),
+};
 const require = createRequire(join(root, 'packages/wit-tools/package.json'));
 const jcoEntry = require.resolve('@bytecodealliance/jco');
 // jco reads witPath through preview2-shim's WASI file system, which needs a preopen before jco loads

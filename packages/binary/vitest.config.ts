@@ -9,7 +9,11 @@ const pkg = (name: string) => fileURLToPath(new URL(`../${name}/src/index.ts`, i
 export default defineConfig({
   root,
   resolve: {
-    alias: Object.fromEntries(['wit-tools', 'binary', 'compose', 'registry', 'runner'].map((n) => [`@weld/${n}`, pkg(n)])),
+    alias: {
+      '@weld/wit-tools/node': fileURLToPath(new URL('../wit-tools/src/node.ts', import.meta.url)),
+      '@weld/binary/node': fileURLToPath(new URL('../binary/src/node.ts', import.meta.url)),
+      ...Object.fromEntries(['wit-tools', 'binary', 'compose', 'registry', 'runner'].map((n) => [`@weld/${n}`, pkg(n)])),
+    },
   },
   test: { include: ['packages/binary/test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, pool: 'forks' },
 });

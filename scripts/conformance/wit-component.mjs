@@ -17,7 +17,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (p) => import(pathToFileURL(join(repo, p)).href);
-const { resolvePath, printPackage, isWeldError } = await load('packages/wit-tools/dist/index.js');
+const { printPackage, isWeldError } = await load('packages/wit-tools/dist/index.js');
+const { resolvePath } = await load('packages/wit-tools/dist/node.js');
 const { encodeWitPackage, extractWit, decodeComponent, checkTargets, validateComponent, mergeResolve } = await load('packages/binary/dist/index.js');
 const { parse: parseWat } = await import(createRequire(join(repo, 'packages/binary/package.json')).resolve('@bytecodealliance/jco'));
 

@@ -10,7 +10,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const { resolvePath, toJSON, isWeldError, watFilesOf } = await import(pathToFileURL(join(repo, 'packages/wit-tools/dist/index.js')).href);
+const { toJSON, isWeldError } = await import(pathToFileURL(join(repo, 'packages/wit-tools/dist/index.js')).href);
+const { resolvePath, watFilesOf } = await import(pathToFileURL(join(repo, 'packages/wit-tools/dist/node.js')).href);
 const { watToBinary } = await import(pathToFileURL(join(repo, 'packages/compose/dist/index.js')).href);
 await import(pathToFileURL(join(repo, 'packages/binary/dist/index.js')).href); // registers the binary WIT package decoder
 

@@ -8,7 +8,6 @@ export {
 } from './validate/index.js';
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './validate/index.js';
 export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
-export { readBinaryFile } from './file.js';
 export { extractWit, type ExtractedWit } from './wit/index.js';
 export { encodeWitPackage } from './wit/encode.js';
 export { findWorld, componentWorld, witPackageFile } from './wit/world-spec.js';

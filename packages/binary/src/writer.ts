@@ -2,6 +2,8 @@
  * A growable byte buffer. LEB128 writes are counted per section in the same order the reader counts them, so a
  * section decoded with non-minimal LEBs (recorded as `widths`) is written back with the same widths.
  */
+const UTF8 = new TextEncoder();
+
 export class Writer {
   private buf: Uint8Array;
   len = 0;
@@ -83,7 +85,7 @@ export class Writer {
   }
 
   string(s: string): void {
-    const b = Buffer.from(s, 'utf8');
+    const b = UTF8.encode(s);
     this.u32(b.length);
     this.bytes(b);
   }

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePathOf } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { canonicalModel, printPackage, resolvePath } from '@weld/wit-tools';
+import { canonicalModel, printPackage } from '@weld/wit-tools';
+import { resolvePath } from '@weld/wit-tools/node';
 import { describe, expect, it } from 'vitest';
 import { encodeWitPackage, extractWit, validateComponent } from '../src/index.js';
 

@@ -1,5 +1,6 @@
 import { watToBinary } from '@weld/compose';
-import { type ResolveOptions, watFilesOf } from '@weld/wit-tools';
+import { type ResolveOptions } from '@weld/wit-tools';
+import { watFilesOf } from '@weld/wit-tools/node';
 
 /** Resolve options for `path` with every `.wat` file it reads already turned into binary (jco's parser is async). */
 export async function withWatInputs(path: string, options: ResolveOptions): Promise<ResolveOptions> {

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '@weld/core';
-import { type ResolveOptions, type WitSide, isVersion, resolvePath } from '@weld/wit-tools';
+import { type ResolveOptions, type WitSide, isVersion } from '@weld/wit-tools';
+import { resolvePath } from '@weld/wit-tools/node';
 
 export interface LoadedSide extends WitSide {
   kind: 'wit' | 'component' | 'package';
@@ -48,7 +49,7 @@ export async function loadSide(input: string, options: ResolveOptions & { plainH
   const resolveOptions: ResolveOptions = { features: options.features, allFeatures: options.allFeatures ?? true };
   if (existsSync(input)) {
     if (input.endsWith('.wasm')) {
-      const { readBinaryFile } = await import('@weld/binary');
+      const { readBinaryFile } = await import('@weld/binary/node');
       return fromBytes(readBinaryFile(input), input);
     }
     if (mentionsBinary(input)) {

@@ -2,3 +2,4 @@ export { WeldError, CliError, isWeldError, spanAt, spanAtLine, type CliErrorCode
 export { renderError, renderSpan, errorDocument, errorLine, type ErrorDocument, type RenderOptions } from './render.js';
 export { semverProblem, compareVersions, compatibleName, compatibilityTrack, satisfies, versionChange, type VersionChange } from './semver.js';
 export { isKebab, isKebabRange, isLowerKebab } from './names.js';
+export { sha256Hex, sha256Digest, createSha256, type Sha256 } from './digest.js';

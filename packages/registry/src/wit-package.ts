@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWitPackage } from '@weld/binary';
-import { packageNameString, resolvePath } from '@weld/wit-tools';
+import { packageNameString } from '@weld/wit-tools';
+import { resolvePath } from '@weld/wit-tools/node';
 import { request } from 'undici';
 import { pullComponent, pushComponent, type PushResult } from './artifact.js';
 import { RegistryError } from './errors.js';

@@ -1,39 +1,13 @@
 /** `fmt`: formats WIT files in place through the model, one output per input file. */
-import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { writeFileAtomicSync } from '@weld/core/node';
 import { canonicalModel } from './canonical.js';
-import type { PackageId, Resolve } from './model.js';
-import { parseFile } from './parser.js';
-import { printPackage, printPackageBody } from './printer.js';
-import { type ResolvedPackage, readPackageDir, resolveDir, resolveFiles, resolvePath, type WitFile } from './resolve.js';
-import { SourceMap } from './source.js';
+import { type ResolvedPackage, resolveFiles, type WitFile } from './resolve.js';
+import { readPackageDir, resolveDir, resolvePath } from './resolve-fs.js';
+import { formatFileIn, type FormattedFile } from './format-file.js';
+export type { FormattedFile };
 import { WitError } from './wit-error.js';
-
-export interface FormattedFile {
-  path: string;
-  original: string;
-  formatted: string;
-  changed: boolean;
-}
-
-/** Formats one file of an already-resolved package: the items it defines, its header if it has one, its nested packages. */
-export function formatFileIn(resolve: Resolve, pkg: PackageId, file: WitFile): string {
-  const ast = parseFile(file.text, 0, new SourceMap());
-  const nested: PackageId[] = [];
-  for (const item of ast.items) {
-    if (item.kind !== 'package') continue;
-    const n = item.pkg.packageId!;
-    const key = `${n.namespace.name}:${n.name.name}${n.version ? `@${n.version.version}` : ''}`;
-    const id = resolve.packageNames.get(key);
-    if (id !== undefined) nested.push(id);
-  }
-  const include = (span: { start: number }) => resolve.sources.fileAt(span.start)?.path === file.path;
-  if (ast.packageId) return printPackage(resolve, pkg, { include, nested });
-  let text = printPackageBody(resolve, pkg, { include });
-  for (const n of nested) text += '\n' + printPackage(resolve, n);
-  return text;
-}
 
 function formatAll(resolved: ResolvedPackage, files: WitFile[]): FormattedFile[] {
   return files.map((f) => {
@@ -121,18 +95,11 @@ export function formatPath(path: string): FormattedFile[] {
   return out;
 }
 
-/** Writes a file atomically: a temporary sibling, then a rename over the target. */
+/** Writes a file atomically (core's temporary sibling and rename); a failure is a `wit-io` error. */
 export function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, text);
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
     throw new WitError('wit-io', `failed to write ${path}: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -3,8 +3,6 @@
  * its `deps/` folder holds dependencies (sub-folders, single `.wit` files, binary `.wasm` packages
  * through a pluggable decoder), packages are added in topological order.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PackageFile } from './ast.js';
 import { compareVersions } from '@weld/core';
 import { appendPackage } from './merge.js';
@@ -58,7 +56,8 @@ export interface WitFile {
   text: string;
 }
 
-function newResolve(opts: ResolveOptions): Resolve {
+/** @internal a fresh `Resolve` with the options' feature gates (shared with the file-system entry) */
+export function newResolve(opts: ResolveOptions): Resolve {
   const r = new Resolve();
   for (const f of opts.features ?? []) if (f) r.features.add(f);
   r.allFeatures = Boolean(opts.allFeatures);
@@ -166,7 +165,8 @@ export function pushGroups(resolve: Resolve, main: UnresolvedGroup, deps: Unreso
 }
 
 /** Runs a resolution step, turning stack exhaustion on pathological nesting into a typed error. */
-function guarded<T>(fn: () => T): T {
+/** @internal */
+export function guarded<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -200,70 +200,8 @@ export function resolveFiles(files: WitFile[], deps: WitFile[][] = [], opts: Res
   });
 }
 
-function readText(path: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
-  }
-  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  try {
-    return text.decode(bytes);
-  } catch (e) {
-    throw new WitError('wit-io', `input file is not valid utf-8 [${path}]`, { cause: e });
-  }
-}
-
-function listDir(dir: string): { name: string; isDir: boolean }[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .map((e) => {
-        let isDir = e.isDirectory();
-        if (e.isSymbolicLink()) {
-          try {
-            isDir = statSync(join(dir, e.name)).isDirectory();
-          } catch {
-            isDir = false;
-          }
-        }
-        return { name: e.name, isDir };
-      })
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  } catch (e) {
-    throw new WitError('wit-io', `failed to read directory ${JSON.stringify(dir)}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-/** The `.wit` files directly inside a folder (no recursion; `deps/` is handled separately). */
-export function readPackageDir(dir: string): WitFile[] {
-  return listDir(dir)
-    .filter((e) => !e.isDir && e.name.endsWith('.wit'))
-    .map((e) => ({ path: join(dir, e.name), text: readText(join(dir, e.name)) }));
-}
-
-/** The binary behind a `.wasm` or `.wat` path (undefined for any other file, or a `.wasm` that is not one). */
-function binaryOf(path: string, opts: ResolveOptions): Uint8Array | undefined {
-  if (path.endsWith('.wat')) {
-    const bytes = opts.readWat?.(path);
-    if (!bytes) {
-      throw new WitError('wit-io', `cannot read WebAssembly text [${path}]: no WAT parser was supplied`, {
-        hint: 'parse the files `watFilesOf` lists and pass `readWat` (the weld CLI does this)',
-      });
-    }
-    return bytes;
-  }
-  if (!path.endsWith('.wasm')) return undefined;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
-  }
-  return isWasm(bytes) ? bytes : undefined;
-}
-
-function decodeBinary(bytes: Uint8Array, path: string, resolve: Resolve, opts: ResolveOptions, allowComponent: boolean): PackageId {
+/** @internal decodes a binary WIT package with the supplied or registered decoder */
+export function decodeBinary(bytes: Uint8Array, path: string, resolve: Resolve, opts: ResolveOptions, allowComponent: boolean): PackageId {
   const decoder = opts.decodeWasmPackage ?? registeredDecoder;
   if (!decoder) {
     throw new WitError('wit-io', `cannot read binary WIT package [${path}]: no wasm package decoder is registered`, {
@@ -273,89 +211,7 @@ function decodeBinary(bytes: Uint8Array, path: string, resolve: Resolve, opts: R
   return decoder(bytes, path, resolve, { allowComponent });
 }
 
-/** The `.wat` files resolving `path` reads (the file itself, or `.wat` packages in its deps/ folder). */
-export function watFilesOf(path: string): string[] {
-  if (path.endsWith('.wat')) return [path];
-  try {
-    if (!statSync(path).isDirectory()) return [];
-    const deps = join(path, 'deps');
-    if (!statSync(deps).isDirectory()) return [];
-    return listDir(deps).filter((e) => !e.isDir && e.name.endsWith('.wat')).map((e) => join(deps, e.name));
-  } catch {
-    return [];
-  }
-}
-
-function isWasm(bytes: Uint8Array): boolean {
+/** @internal */
+export function isWasm(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-}
-
-/** Resolves a folder (`*.wit` plus `deps/`) or a single file. */
-export function resolvePath(path: string, opts: ResolveOptions = {}): ResolvedPackage {
-  return guarded(() => resolvePathUnguarded(path, opts));
-}
-
-function resolvePathUnguarded(path: string, opts: ResolveOptions): ResolvedPackage {
-  let isDir: boolean;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch (e) {
-    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
-  }
-  if (isDir) return resolveDirUnguarded(path, opts);
-  const resolve = newResolve(opts);
-  const binary = binaryOf(path, opts);
-  if (binary) return { resolve, package: decodeBinary(binary, path, resolve, opts, true) };
-  const group = parseGroup(resolve, [{ path, text: readText(path) }]);
-  return { resolve, package: pushGroups(resolve, group, []) };
-}
-
-/** Resolves the package in `dir` with the dependencies in `dir/deps`. */
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-export function resolveDir(dir: string, opts: ResolveOptions = {}): ResolvedPackage {
-  return guarded(() => resolveDirUnguarded(dir, opts));
-}
-
-function resolveDirUnguarded(dir: string, opts: ResolveOptions): ResolvedPackage {
-  const resolve = newResolve(opts);
-  const depsDir = join(dir, 'deps');
-  const depGroups: UnresolvedGroup[] = [];
-  let hasDeps = false;
-  try {
-    hasDeps = statSync(depsDir).isDirectory();
-  } catch {
-    hasDeps = false;
-  }
-  const files = readPackageDir(dir);
-  if (files.length === 0) {
-    // a project root (cargo-component, wkg, componentize-js layouts) keeps its package in wit/
-    const nested = join(dir, 'wit');
-    const hint = isDirectory(nested) ? `the folder holds no .wit files, but ${nested} is a folder: point at it instead` : 'the folder holds no .wit files';
-    throw new WitError('wit-package', 'no `package` header was found in any WIT file for this package', { hint });
-  }
-  const group = parseGroup(resolve, files);
-  if (hasDeps) {
-    for (const entry of listDir(depsDir)) {
-      const p = join(depsDir, entry.name);
-      if (entry.isDir) {
-        depGroups.push(parseGroup(resolve, readPackageDir(p)));
-        continue;
-      }
-      if (entry.name.endsWith('.wit')) {
-        depGroups.push(parseGroup(resolve, [{ path: p, text: readText(p) }]));
-      } else if (entry.name.endsWith('.wasm') || entry.name.endsWith('.wat')) {
-        const bytes = binaryOf(p, opts);
-        if (!bytes) throw new WitError('wit-io', `dependency [${p}] is not a WebAssembly binary`);
-        decodeBinary(bytes, p, resolve, opts, false);
-      }
-    }
-  }
-  return { resolve, package: pushGroups(resolve, group, depGroups) };
 }

@@ -7,7 +7,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WitError, canonicalModel, printResolve, resolvePath, resolveSource, toJSONString } from '../src/index.js';
+import { WitError, canonicalModel, printResolve, resolveSource, toJSONString } from '../src/index.js';
+import { resolvePath } from '../src/node.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const validDir = join(here, 'corpus', 'valid');

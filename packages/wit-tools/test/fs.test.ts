@@ -2,10 +2,8 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  WitError, canonicalModel, formatPath, parseGroup, pushGroups, registerWasmPackageDecoder, resolveDir, resolvePath, writeFileAtomic,
-  type WasmPackageDecoder,
-} from '../src/index.js';
+import { WitError, canonicalModel, parseGroup, pushGroups, registerWasmPackageDecoder, type WasmPackageDecoder } from '../src/index.js';
+import { formatPath, resolveDir, resolvePath, writeFileAtomic } from '../src/node.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weld-wit-fs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WitError, resolveDir, resolveSource, toJSON } from '../src/index.js';
+import { WitError, resolveSource, toJSON } from '../src/index.js';
+import { resolveDir } from '../src/node.js';
 
 describe('resolveSource', () => {
   it('resolves a package with an interface and a world', () => {

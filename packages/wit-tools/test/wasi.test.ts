@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { interfaceIdString, printResolve, resolveDir, resolveFiles, resolveSource, toJSON, worldKeyName } from '../src/index.js';
+import { interfaceIdString, printResolve, resolveFiles, resolveSource, toJSON, worldKeyName } from '../src/index.js';
+import { resolveDir } from '../src/node.js';
 import { JCO_WIT, singleSource, wasiPackages } from './wasi-helpers.js';
 
 const VERSIONS = ['0.2.10', '0.2.12', '0.3.0'];

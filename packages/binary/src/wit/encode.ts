@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { interfaceIdString, type Interface, type InterfaceId, type PackageId, type Resolve, type Type, type TypeDefKind, type TypeId, type WitFunction, type WorldId, type WorldItem, type WorldKey } from '@weld/wit-tools';
 import type { Component, ComponentTypeDecl, DefinedType, ExternName, FuncType, InstanceTypeDecl, Section, TypeDef, ValType } from '../ast.js';
 import { encodeComponent } from '../codec.js';
 import { BinaryError } from '../error.js';
 import { Writer } from '../writer.js';
+import { WELD_VERSION } from '../version.js';
 import { encodePackageDocs, PACKAGE_DOCS_SECTION } from './package-docs.js';
 
 // A port of wit-component's `encoding/wit.rs` + `encoding/types.rs` (`InterfaceEncoder`, `ValtypeEncoder`), so the
@@ -370,7 +370,6 @@ function encodeInterfaceItem(r: Resolve, id: InterfaceId): TypeDef {
   return { kind: 'component', decls: e.outer.decls };
 }
 
-const WELD_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface EncodeWitOptions {
   /** the `processed-by` entry of the producers section; `false` leaves the section out (default: weld and its version) */

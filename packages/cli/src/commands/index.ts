@@ -30,6 +30,7 @@ const ALL: Array<() => Promise<(program: Command) => void>> = [
   async () => (await import('./grants.js')).registerGrants,
   async () => (await import('./planned.js')).registerPlanned,
   async () => (await import('./completion.js')).registerCompletion,
+  async () => (await import('./ui.js')).registerUi,
 ];
 
 export async function registerCommands(program: Command): Promise<void> {
@@ -47,6 +48,7 @@ const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
   validate: async () => (await import('./validate.js')).registerValidate,
   inspect: async () => (await import('./inspect.js')).registerInspect,
   compose: async () => (await import('./compose.js')).registerCompose,
+  ui: async () => (await import('./ui.js')).registerUi,
 };
 
 /**

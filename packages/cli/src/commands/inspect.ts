@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { BinaryError, inspectComponent, readBinaryFile, sniff, type InspectReport } from '@weld/binary';
+import { BinaryError, inspectComponent, sniff, type InspectReport } from '@weld/binary';
+import { readBinaryFile } from '@weld/binary/node';
 import { existsSync } from 'node:fs';
 import { emit, globals } from '../context.js';
 import { inspectRef } from './inspect-ref.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readBinaryFile, validateWasm } from '@weld/binary';
+import { validateWasm } from '@weld/binary';
+import { readBinaryFile } from '@weld/binary/node';
 import { CliError } from '@weld/core';
 import { emit, exitState, globals } from '../context.js';
 

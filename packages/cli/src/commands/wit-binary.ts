@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { checkTargets, componentWorld, extractWit, findWorld, readBinaryFile, witPackageFile } from '@weld/binary';
-import { printPackage, printResolve, resolvePath, toJSON } from '@weld/wit-tools';
+import { checkTargets, componentWorld, extractWit, findWorld, witPackageFile } from '@weld/binary';
+import { readBinaryFile } from '@weld/binary/node';
+import { printPackage, printResolve, toJSON } from '@weld/wit-tools';
+import { resolvePath } from '@weld/wit-tools/node';
 import { writeFileAtomic } from '@weld/core/node';
 import { emit, exitState, globals } from '../context.js';
 import { withWatInputs } from '../wit-input.js';

@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { CliError } from '@weld/core';
 import { writeFileAtomicSync } from '@weld/core/node';
 import {
-  LINT_RULE_INFO, type LintReport, applyEdits, lintProblems, lintWit, readPackageDir, resolvePath, type ResolvedPackage,
+  LINT_RULE_INFO, type LintReport, applyEdits, lintProblems, lintWit, type ResolvedPackage,
 } from '@weld/wit-tools';
+import { readPackageDir, resolvePath } from '@weld/wit-tools/node';
 import { type Paint, parseFormat, printCheck } from '../check-output.js';
 import { exitState, globals } from '../context.js';
 

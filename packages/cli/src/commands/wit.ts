@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import {
-  type ResolveOptions, WitError, formatPath, interfaceIdString, packageNameString, resolvePath, toJSON, writeFileAtomic,
-} from '@weld/wit-tools';
+import { type ResolveOptions, WitError, interfaceIdString, packageNameString, toJSON } from '@weld/wit-tools';
+import { formatPath, resolvePath, writeFileAtomic } from '@weld/wit-tools/node';
 import { emit, exitState, globals, status } from '../context.js';
 import { withWatInputs } from '../wit-input.js';
 

@@ -1,7 +1,7 @@
 import { encodeGraph } from '../graph/encode.js';
 import { plugGraph, type PlugReport } from '../graph/plugs.js';
 import { planGraph, type CompositionPlan } from '../graph/plan.js';
-import { sha256Digest } from '@weld/core/node';
+import { sha256Digest } from '@weld/core';
 import type { Provenance } from './provenance.js';
 
 export type { PlugReport };

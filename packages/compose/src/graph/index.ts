@@ -10,3 +10,6 @@ export {
   type RegisterError, type InstantiateError, type AliasError, type ArgumentError, type ExportError, type EncodeError,
 } from './errors.js';
 export { planText, planMermaid, planDot } from './render.js';
+export { plugComponents, type ComposeInput, type ComposedComponent } from '../compose/plug.js';
+export { ComposeError, type ComposeErrorCode } from '../compose/errors.js';
+export { readProvenance, PROVENANCE_SECTION, type Provenance, type ProvenanceInput } from '../compose/provenance.js';

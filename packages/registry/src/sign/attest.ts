@@ -207,7 +207,7 @@ async function checkCosignAttestations(target: Target, subject: Descriptor, keys
     if (layer.mediaType !== DSSE_ENVELOPE_MEDIA_TYPE) continue;
     const annotated = layer.annotations?.[PREDICATE_TYPE_ANNOTATION];
     if (annotated !== undefined && annotated !== wanted) continue;
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     try {
       const got = await fetchBytes(target, layer);
       if (!got.intact) {
@@ -222,7 +222,7 @@ async function checkCosignAttestations(target: Target, subject: Descriptor, keys
     }
     let envelope: { payloadType?: unknown; payload?: unknown; signatures?: { keyid?: unknown; sig?: unknown }[] };
     try {
-      envelope = JSON.parse(bytes.toString('utf8'));
+      envelope = JSON.parse(Buffer.from(bytes).toString('utf8'));
     } catch {
       fail('malformed-signature', 'the attestation layer is not a DSSE envelope (not JSON)');
       continue;
@@ -236,7 +236,7 @@ async function checkCosignAttestations(target: Target, subject: Descriptor, keys
     let key: TrustedKey | undefined;
     for (const sig of envelope.signatures) {
       if (typeof sig.sig !== 'string') continue;
-      key = verifyWithAnyKey(keys, pae, Buffer.from(sig.sig, 'base64'));
+      key = await verifyWithAnyKey(keys, pae, Buffer.from(sig.sig, 'base64'));
       if (key) break;
     }
     if (!key) {

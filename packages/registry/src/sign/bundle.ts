@@ -1,34 +1,25 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { BUNDLE_V03_MEDIA_TYPE, bundleFromJSON, bundleToJSON, type Bundle } from '@sigstore/bundle';
+import { bundleFromJSON, bundleToJSON, type Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type KeyFinderFunc } from '@sigstore/verify';
 import type { Descriptor, Target } from '../store/types.js';
-import { describeBytes, EMPTY_JSON, fetchBytes, OCI_EMPTY, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
+import { describeBytes, EMPTY_JSON, OCI_EMPTY, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
 import { hashForKey } from './keys.js';
+import {
+  BUNDLE_CONTENT_ANNOTATION,
+  BUNDLE_MEDIA_TYPE,
+  BUNDLE_PREDICATE_TYPE_ANNOTATION,
+  CREATED_ANNOTATION,
+  IN_TOTO_PAYLOAD_TYPE,
+  IN_TOTO_STATEMENT_V1,
+  preAuthEncoding,
+  type InTotoStatement,
+  type InTotoSubject,
+} from './bundle-read.js';
 import type { Signer } from './signer.js';
 
-/** cosign `specs/BUNDLE_SPEC.md`: how a sigstore bundle is attached to an image through the referrers API. */
-export const BUNDLE_MEDIA_TYPE = BUNDLE_V03_MEDIA_TYPE;
-export const BUNDLE_CONTENT_ANNOTATION = 'dev.sigstore.bundle.content';
-export const BUNDLE_PREDICATE_TYPE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
-export const CREATED_ANNOTATION = 'org.opencontainers.image.created';
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
-/** The predicate cosign v3 uses when it signs an image as a bundle (`types.CosignSignPredicateType`). */
-export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
-
-export interface InTotoSubject {
-  name?: string;
-  digest: Record<string, string>;
-  annotations?: Record<string, unknown>;
-}
-
-export interface InTotoStatement {
-  _type: string;
-  subject: InTotoSubject[];
-  predicateType: string;
-  predicate: Record<string, unknown>;
-}
+/** Making, attaching and (in Node, through @sigstore/verify) checking bundles; reading them is bundle-read.ts. */
+export * from './bundle-read.js';
 
 /** An in-toto v1 statement about one OCI manifest digest (`sha256:hex` → `{sha256: hex}`). */
 export function statementFor(manifestDigest: string, predicateType: string, predicate: Record<string, unknown>, annotations?: Record<string, string>): InTotoStatement {
@@ -89,56 +80,6 @@ export async function attachBundle(
   return { manifest: manifestDesc, bundle: bundleDesc };
 }
 
-export interface ReferrerBundle {
-  /** The referrer manifest that holds it. */
-  manifest: Descriptor;
-  annotations: Record<string, string>;
-  /** The raw bundle blob, or why it could not be read. */
-  bytes?: Buffer;
-  intact: boolean;
-  problem?: string;
-}
-
-/** Every sigstore bundle attached to `subject` through the referrers API. */
-export async function listBundles(target: Target, subject: Descriptor): Promise<ReferrerBundle[]> {
-  const refs = await target.referrers(subject, BUNDLE_MEDIA_TYPE);
-  const out: ReferrerBundle[] = [];
-  for (const ref of refs) {
-    if (ref.artifactType && ref.artifactType !== BUNDLE_MEDIA_TYPE) continue;
-    const { bytes, intact } = await fetchBytes(target, ref);
-    let manifest: Manifest;
-    try {
-      manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
-    } catch {
-      out.push({ manifest: ref, annotations: {}, intact: false, problem: 'referrer manifest is not JSON' });
-      continue;
-    }
-    const annotations = manifest.annotations ?? {};
-    const layer = manifest.layers?.find((l) => l.mediaType.startsWith('application/vnd.dev.sigstore.bundle'));
-    if (!intact) {
-      out.push({ manifest: ref, annotations, intact: false, problem: `referrer manifest ${ref.digest} does not match its digest` });
-      continue;
-    }
-    if (!layer) {
-      out.push({ manifest: ref, annotations, intact: true, problem: 'referrer manifest has no sigstore bundle layer' });
-      continue;
-    }
-    const blob = await fetchBytes(target, layer);
-    out.push({
-      manifest: ref,
-      annotations,
-      bytes: blob.bytes,
-      intact: blob.intact,
-      problem: blob.intact ? undefined : `bundle blob ${layer.digest} does not match its digest`,
-    });
-  }
-  return out;
-}
-
-export function parseBundle(bytes: Uint8Array): Bundle {
-  return bundleFromJSON(JSON.parse(Buffer.from(bytes).toString('utf8')));
-}
-
 const EMPTY_TRUSTED_ROOT: TrustedRoot = {
   mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
   tlogs: [],
@@ -175,10 +116,8 @@ export function verifyBundleWithKey(bundle: Bundle, publicKey: KeyObject, artifa
   }
 }
 
-/** DSSE v1 pre-authentication encoding: what an envelope's signatures sign. */
-export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
-  const type = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
+export function parseBundle(bytes: Uint8Array): Bundle {
+  return bundleFromJSON(JSON.parse(Buffer.from(bytes).toString('utf8')));
 }
 
 /** The statement inside a DSSE bundle, if it is an in-toto one. */

@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
-import { sha256Digest } from '@weld/core/node';
+import type { ImageManifest } from '../media.js';
+import type { Descriptor, Exister, Fetcher, Pusher } from '../store/types.js';
+import { createSha256, sha256Digest } from '@weld/core';
+import { concatBytes, fromUtf8, utf8 } from './bytes.js';
 
 export { sha256Digest };
-import type { ImageManifest } from '../media.js';
-import type { Descriptor, Target } from '../store/types.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
-export const EMPTY_JSON = Buffer.from('{}');
+export const EMPTY_JSON = utf8('{}');
 
 /** An OCI image manifest, as the rest of the registry package reads it. */
 export type Manifest = ImageManifest;
@@ -18,25 +18,25 @@ export function describeBytes(mediaType: string, bytes: Uint8Array): Descriptor 
 }
 
 /** Reads a whole blob and returns it with whether its bytes still hash to the descriptor's digest. */
-export async function fetchBytes(target: Target, desc: Descriptor): Promise<{ bytes: Buffer; intact: boolean }> {
+export async function fetchBytes(target: Fetcher, desc: Descriptor): Promise<{ bytes: Uint8Array; intact: boolean }> {
   const parts: Uint8Array[] = [];
   for await (const chunk of await target.fetch(desc)) parts.push(chunk);
-  const bytes = Buffer.concat(parts);
+  const bytes = concatBytes(parts);
   return { bytes, intact: bytes.byteLength === desc.size && sha256Digest(bytes) === desc.digest };
 }
 
 /** Streams a blob through SHA-256 without keeping it; false when the bytes do not match the descriptor. */
-export async function blobIntact(target: Target, desc: Descriptor): Promise<boolean> {
-  const hash = createHash('sha256');
+export async function blobIntact(target: Fetcher, desc: Descriptor): Promise<boolean> {
+  const hash = createSha256();
   let size = 0;
   for await (const chunk of await target.fetch(desc)) {
     size += chunk.byteLength;
     hash.update(chunk);
   }
-  return size === desc.size && 'sha256:' + hash.digest('hex') === desc.digest;
+  return size === desc.size && 'sha256:' + hash.hex() === desc.digest;
 }
 
-export async function pushIfMissing(target: Target, desc: Descriptor, bytes: Uint8Array): Promise<void> {
+export async function pushIfMissing(target: Exister & Pusher, desc: Descriptor, bytes: Uint8Array): Promise<void> {
   if (!(await target.exists(desc))) await target.push(desc, bytes);
 }
 
@@ -54,7 +54,7 @@ export function isIntegrityError(e: unknown): boolean {
 }
 
 export function parseJson(bytes: Uint8Array): unknown {
-  return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  return JSON.parse(fromUtf8(bytes));
 }
 
 export function isImageManifest(doc: unknown): doc is Manifest {

@@ -1,50 +1,24 @@
 import type { Descriptor, Target } from '../store/types.js';
-import {
-  describeBytes,
-  fetchBytes,
-  isImageManifest,
-  isNotFound,
-  OCI_IMAGE_CONFIG,
-  OCI_MANIFEST,
-  parseJson,
-  pushIfMissing,
-  type Manifest,
-} from './content.js';
+import { describeBytes, OCI_IMAGE_CONFIG, OCI_MANIFEST, pushIfMissing, type Manifest } from './content.js';
 import { SignError } from './errors.js';
+import {
+  CERTIFICATE_ANNOTATION,
+  CHAIN_ANNOTATION,
+  COSIGN_SIGNATURE_TYPE,
+  DSSE_ENVELOPE_MEDIA_TYPE,
+  KEY_ID_ANNOTATION,
+  PREDICATE_TYPE_ANNOTATION,
+  readSignatureManifest,
+  SIGNATURE_ANNOTATION,
+  signatureTag,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  attestationTag,
+  type SimpleSigningPayload,
+} from './cosign-read.js';
 import type { Signer } from './signer.js';
 
-/** cosign `specs/SIGNATURE_SPEC.md` + `pkg/oci/static`: names as cosign writes and reads them. */
-export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
-export const COSIGN_SIGNATURE_TYPE = 'cosign container image signature';
-export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
-export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
-export const CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
-/** weld's hint of which key made a layer's signature (unsigned; only used to word failures). cosign ignores it. */
-export const KEY_ID_ANNOTATION = 'dev.weld.sign/key-id';
-
-/** `sha256:abc…` → `sha256-abc….sig`, cosign's tag-based discovery. */
-export function signatureTag(digest: string): string {
-  return digest.replace(':', '-') + '.sig';
-}
-
-/** `sha256:abc…` → `sha256-abc….att`, where cosign (tag-based) keeps DSSE attestations. */
-export function attestationTag(digest: string): string {
-  return digest.replace(':', '-') + '.att';
-}
-
-/** Layer media type of a cosign tag-based attestation: the DSSE envelope JSON is the layer. */
-export const DSSE_ENVELOPE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
-/** Layer annotation cosign sets on attestation layers. */
-export const PREDICATE_TYPE_ANNOTATION = 'predicateType';
-
-export interface SimpleSigningPayload {
-  critical: {
-    identity: { 'docker-reference': string };
-    image: { 'docker-manifest-digest': string };
-    type: string;
-  };
-  optional: Record<string, unknown> | null;
-}
+/** Signing as cosign does (tag-based signatures and attestations); reading them is cosign-read.ts. */
+export * from './cosign-read.js';
 
 /**
  * The payload bytes exactly as cosign (sigstore `payload.Cosign.MarshalJSON`, Go `encoding/json`) writes them:
@@ -83,20 +57,6 @@ function goJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-/** Parses a simple-signing payload; `undefined` when it is not one of cosign's (wrong shape or type). */
-export function parseSimpleSigningPayload(bytes: Uint8Array): SimpleSigningPayload | undefined {
-  let doc: unknown;
-  try {
-    doc = parseJson(bytes);
-  } catch {
-    return undefined;
-  }
-  const d = doc as Partial<SimpleSigningPayload> | null;
-  const digest = d?.critical?.image?.['docker-manifest-digest'];
-  if (typeof digest !== 'string' || d?.critical?.type !== COSIGN_SIGNATURE_TYPE) return undefined;
-  return d as SimpleSigningPayload;
-}
-
 /** go-containerregistry's config for an image built by appending layers to `empty.Image` (what cosign pushes). */
 function signatureImageConfig(layers: Descriptor[]): Buffer {
   const zero = '0001-01-01T00:00:00Z';
@@ -110,36 +70,6 @@ function signatureImageConfig(layers: Descriptor[]): Buffer {
       config: {},
     }),
   );
-}
-
-export interface CosignSignatureManifest {
-  descriptor: Descriptor;
-  manifest: Manifest;
-}
-
-/** The `sha256-<hex>.sig` image for `subjectDigest`, or undefined when there is none. */
-export async function readSignatureManifest(target: Target, subjectDigest: string, tagFor = signatureTag): Promise<CosignSignatureManifest | undefined> {
-  const tag = tagFor(subjectDigest);
-  let descriptor: Descriptor;
-  try {
-    descriptor = await target.resolve(tag);
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-  const { bytes } = await fetchBytes(target, descriptor);
-  let doc: unknown;
-  try {
-    doc = parseJson(bytes);
-  } catch (e) {
-    throw new SignError('signature-manifest-invalid', `${target.name}:${tag} is not valid JSON`, { cause: e });
-  }
-  if (!isImageManifest(doc)) {
-    throw new SignError('signature-manifest-invalid', `${target.name}:${tag} is not an image manifest`, {
-      hint: 'the signature tag holds something other than a cosign signature image',
-    });
-  }
-  return { descriptor, manifest: doc };
 }
 
 export interface CosignSignResult {

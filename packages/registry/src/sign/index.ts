@@ -6,5 +6,7 @@ export * from './cosign.js';
 export * from './bundle.js';
 export * from './sign.js';
 export * from './verify.js';
+export * from './node-keys.js';
+export * from './web-keys.js';
 export * from './attest.js';
 export * from './policy.js';

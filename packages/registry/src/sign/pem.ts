@@ -1,3 +1,4 @@
+import { fromBase64, toBase64 } from './bytes.js';
 import { SignError } from './errors.js';
 
 export interface PemBlock {
@@ -27,12 +28,12 @@ export function decodePem(text: string, where: string): PemBlock {
     .join('')
     .replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new SignError('key-invalid', `${where}: PEM block "${type}" is not valid base64`);
-  return { type, bytes: Buffer.from(body, 'base64') };
+  return { type, bytes: fromBase64(body) };
 }
 
 /** PEM text with 64-character lines, as Go's `pem.EncodeToMemory`. */
 export function encodePem(type: string, bytes: Uint8Array): string {
-  const b64 = Buffer.from(bytes).toString('base64');
+  const b64 = toBase64(bytes);
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
   return `-----BEGIN ${type}-----\n${lines.join('\n')}\n-----END ${type}-----\n`;

@@ -6,7 +6,8 @@ import type { Target } from '../store/types.js';
 import { SignError } from './errors.js';
 import { readTextFile } from './files.js';
 import { parsePublicKey } from './keys.js';
-import { trustedKey, verifyImage, type TrustedKey, type VerificationReport, type VerifiedSignature } from './verify.js';
+import { trustedKey } from './node-keys.js';
+import { verifyImage, type TrustedKey, type VerificationReport, type VerifiedSignature } from './verify.js';
 
 /**
  * Which keys are trusted for which references. In `weld.yaml` (or a file passed with `--policy`):

@@ -1,21 +1,25 @@
-import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import type { Bundle } from '@sigstore/bundle';
-import type { Descriptor, Target } from '../store/types.js';
+/**
+ * Verifying an image's signatures, in named steps. No `node:` import: the cryptography is the trusted keys' own
+ * (`trustedKey` in Node, `publicKeyFromPem` with WebCrypto in a browser), so the page verifies with this same code.
+ */
+import type { Descriptor, Fetcher, ReferrerLister, Resolver, TagLister } from '../store/types.js';
 import {
   BUNDLE_PREDICATE_TYPE_ANNOTATION,
-  bundleKeyHint,
-  bundleStatement,
   COSIGN_SIGN_PREDICATE_TYPE,
   CREATED_ANNOTATION,
   listBundles,
-  parseBundle,
-  verifyBundleWithKey,
+  readBundleView,
+  statementOf,
+  type BundleView,
   type InTotoStatement,
-} from './bundle.js';
+} from './bundle-read.js';
+import { fromBase64, toHex } from './bytes.js';
 import { blobIntact, fetchBytes, isImageManifest, isIntegrityError, parseJson, sha256Digest } from './content.js';
-import { CERTIFICATE_ANNOTATION, KEY_ID_ANNOTATION, parseSimpleSigningPayload, readSignatureManifest, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign.js';
+import { CERTIFICATE_ANNOTATION, KEY_ID_ANNOTATION, parseSimpleSigningPayload, readSignatureManifest, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign-read.js';
 import { SignError } from './errors.js';
-import { hashForKey, keyId } from './keys.js';
+
+/** What verification reads from a store: the one-method capabilities, so any store (or the page's) serves. */
+export type VerifyTarget = Fetcher & Resolver & TagLister & ReferrerLister & { readonly name: string };
 
 export type SignatureRoute = 'cosign-tag' | 'sigstore-bundle';
 
@@ -31,16 +35,19 @@ export type FailureReason =
   | 'annotation-mismatch'
   | 'malformed-signature';
 
+/** A public key verification trusts, with its own cryptography (Node's, or WebCrypto in a browser). */
 export interface TrustedKey {
-  key: KeyObject;
   /** Hex SHA-256 of the SPKI. */
   id: string;
   /** Where the key came from (file path, policy entry), for messages. */
   source?: string;
-}
-
-export function trustedKey(key: KeyObject, source?: string): TrustedKey {
-  return { key, id: keyId(key), source };
+  /** Whether `signature` is this key's over `data`, with the hash cosign pairs with the key. Never throws. */
+  verify(data: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /**
+   * Whether the sigstore bundle (its JSON bytes) is signed by this key, offline; `artifact` is what a
+   * message-signature bundle signs. Never throws.
+   */
+  verifyBundle(bundle: Uint8Array, artifact?: Uint8Array): Promise<boolean>;
 }
 
 export interface VerifiedSignature {
@@ -95,7 +102,7 @@ export interface VerifyOptions {
  * referrers) and checks each in named steps: content integrity, signature against the trusted keys, digest
  * binding, required annotations. Never throws for a failed check: failures are in the report.
  */
-export async function verifyImage(target: Target, reference: string, options: VerifyOptions): Promise<VerificationReport> {
+export async function verifyImage(target: VerifyTarget, reference: string, options: VerifyOptions): Promise<VerificationReport> {
   const subject = await target.resolve(reference);
   const report: VerificationReport = {
     target: target.name,
@@ -134,8 +141,8 @@ export function requireVerified(report: VerificationReport, what = 'signature'):
   });
 }
 
-async function checkImageContent(target: Target, subject: Descriptor, checkContent: boolean): Promise<SignatureFailure | undefined> {
-  let manifestBytes: Buffer;
+async function checkImageContent(target: VerifyTarget, subject: Descriptor, checkContent: boolean): Promise<SignatureFailure | undefined> {
+  let manifestBytes: Uint8Array;
   try {
     const got = await fetchBytes(target, subject);
     if (!got.intact) return manifestChanged(subject);
@@ -182,14 +189,9 @@ function manifestChanged(subject: Descriptor): SignatureFailure {
 }
 
 /** The trusted key under which `signature` verifies `payload` (cosign's hash for the key), if any. */
-export function verifyWithAnyKey(keys: TrustedKey[], payload: Buffer, signature: Buffer): TrustedKey | undefined {
-  return keys.find((k) => {
-    try {
-      return cryptoVerify(hashForKey(k.key), payload, k.key, signature);
-    } catch {
-      return false;
-    }
-  });
+export async function verifyWithAnyKey(keys: TrustedKey[], payload: Uint8Array, signature: Uint8Array): Promise<TrustedKey | undefined> {
+  for (const k of keys) if (await k.verify(payload, signature)) return k;
+  return undefined;
 }
 
 /** `wrong-key` when the signature names a key we do not trust, else `signature-invalid`. */
@@ -212,7 +214,7 @@ function missingAnnotations(required: Record<string, string> | undefined, have: 
     .map(([k, v]) => `${k}=${v} (found ${have[k] === undefined ? 'nothing' : JSON.stringify(have[k])})`);
 }
 
-async function checkCosignSignatures(target: Target, subject: Descriptor, options: VerifyOptions, report: VerificationReport): Promise<void> {
+async function checkCosignSignatures(target: VerifyTarget, subject: Descriptor, options: VerifyOptions, report: VerificationReport): Promise<void> {
   const sigImage = await readSignatureManifest(target, subject.digest).catch((e: unknown) => {
     if (e instanceof SignError) {
       report.failures.push({ route: 'cosign-tag', location: subject.digest, reason: 'malformed-signature', message: e.message });
@@ -231,8 +233,14 @@ async function checkCosignSignatures(target: Target, subject: Descriptor, option
       fail('malformed-signature', `layer has no ${SIGNATURE_ANNOTATION} annotation`);
       continue;
     }
-    const signature = Buffer.from(b64, 'base64');
-    let payload: Buffer;
+    let signature: Uint8Array;
+    try {
+      signature = fromBase64(b64);
+    } catch {
+      fail('malformed-signature', `the ${SIGNATURE_ANNOTATION} annotation is not base64`);
+      continue;
+    }
+    let payload: Uint8Array;
     try {
       const got = await fetchBytes(target, layer);
       if (!got.intact) {
@@ -245,7 +253,7 @@ async function checkCosignSignatures(target: Target, subject: Descriptor, option
       fail('payload-changed', `the signed payload blob ${layer.digest} was changed (its bytes no longer match the digest)`);
       continue;
     }
-    const key = verifyWithAnyKey(options.keys, payload, signature);
+    const key = await verifyWithAnyKey(options.keys, payload, signature);
     if (!key) {
       if (layer.annotations?.[CERTIFICATE_ANNOTATION]) {
         fail('wrong-key', 'this is a keyless signature (Fulcio certificate); weld verifies key-based signatures offline and cannot check certificate chains yet');
@@ -290,7 +298,7 @@ function stringValues(o: Record<string, unknown>): Record<string, string> {
 
 export interface CheckedBundle {
   location: string;
-  bundle: Bundle;
+  bundle: BundleView;
   statement?: InTotoStatement;
   key: TrustedKey;
   createdAt?: string;
@@ -302,14 +310,14 @@ export interface CheckedBundle {
  * `failures` and returns the bundles that verified and bind to the subject digest.
  */
 export async function checkReferrerBundles(
-  target: Target,
+  target: VerifyTarget,
   subject: Descriptor,
   keys: TrustedKey[],
   accept: (predicateType: string | undefined) => boolean,
   failures: SignatureFailure[],
 ): Promise<CheckedBundle[]> {
   const ok: CheckedBundle[] = [];
-  let manifestBytes: Buffer | undefined;
+  let manifestBytes: Uint8Array | undefined;
   for (const entry of await listBundles(target, subject)) {
     const location = entry.manifest.digest;
     const fail = (reason: FailureReason, message: string) => failures.push({ route: 'sigstore-bundle', location, reason, message });
@@ -319,39 +327,38 @@ export async function checkReferrerBundles(
       fail('payload-changed', entry.problem ?? 'bundle unreadable');
       continue;
     }
-    let bundle: Bundle;
+    let bundle: BundleView;
     try {
-      bundle = parseBundle(entry.bytes);
+      bundle = readBundleView(entry.bytes);
     } catch (e) {
       fail('malformed-signature', `not a valid sigstore bundle: ${(e as Error).message}`);
       continue;
     }
-    const statement = bundleStatement(bundle);
-    if (bundle.content.$case === 'dsseEnvelope' && !statement) {
+    const statement = statementOf(bundle);
+    if (bundle.content.kind === 'dsse' && !statement) {
       fail('malformed-signature', 'the DSSE envelope does not hold an in-toto statement');
       continue;
     }
     if (statement && !accept(statement.predicateType)) continue;
     if (!statement && !accept(undefined)) continue;
-    let artifact: Buffer | undefined;
-    if (bundle.content.$case === 'messageSignature') {
+    let artifact: Uint8Array | undefined;
+    if (bundle.content.kind === 'message') {
       manifestBytes ??= (await fetchBytes(target, subject)).bytes;
       artifact = manifestBytes;
     }
-    const key = keys.find((k) => {
-      try {
-        verifyBundleWithKey(bundle, k.key, artifact);
-        return true;
-      } catch {
-        return false;
+    let key: TrustedKey | undefined;
+    for (const k of keys) {
+      if (await k.verifyBundle(entry.bytes, artifact)) {
+        key = k;
+        break;
       }
-    });
+    }
     if (!key) {
-      if (bundle.content.$case === 'messageSignature' && Buffer.from(bundle.content.messageSignature.messageDigest?.digest ?? []).toString('hex') !== subject.digest.split(':')[1]) {
+      if (bundle.content.kind === 'message' && toHex(bundle.content.digest?.value ?? new Uint8Array()) !== subject.digest.split(':')[1]) {
         fail('payload-digest-mismatch', `the message signature covers another manifest, not ${subject.digest}`);
         continue;
       }
-      failures.push(keyFailure('sigstore-bundle', location, bundleKeyHint(bundle) || undefined, keys, 'the bundle signature'));
+      failures.push(keyFailure('sigstore-bundle', location, bundle.keyHint || undefined, keys, 'the bundle signature'));
       continue;
     }
     if (statement) {
@@ -368,7 +375,7 @@ export async function checkReferrerBundles(
   return ok;
 }
 
-async function checkBundles(target: Target, subject: Descriptor, options: VerifyOptions, report: VerificationReport): Promise<void> {
+async function checkBundles(target: VerifyTarget, subject: Descriptor, options: VerifyOptions, report: VerificationReport): Promise<void> {
   const isSignature = (p: string | undefined) => p === undefined || p === COSIGN_SIGN_PREDICATE_TYPE;
   for (const b of await checkReferrerBundles(target, subject, options.keys, isSignature, report.failures)) {
     const missing = missingAnnotations(options.annotations, b.annotations);
@@ -395,7 +402,7 @@ const MAX_SIGNATURE_TAGS_SCANNED = 64;
  * When nothing is attached to the digest, looks for cosign signatures by a trusted key on other digests of the
  * same repository: then the image was changed (or re-tagged) after it was signed, which deserves its own reason.
  */
-async function explainMissingSignature(target: Target, subject: Descriptor, options: VerifyOptions): Promise<SignatureFailure | undefined> {
+async function explainMissingSignature(target: VerifyTarget, subject: Descriptor, options: VerifyOptions): Promise<SignatureFailure | undefined> {
   const signedElsewhere: string[] = [];
   let scanned = 0;
   try {
@@ -409,7 +416,7 @@ async function explainMissingSignature(target: Target, subject: Descriptor, opti
         if (!b64 || layer.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE) continue;
         const payload = await fetchBytes(target, layer).catch(() => undefined);
         if (!payload?.intact || sha256Digest(payload.bytes) !== layer.digest) continue;
-        if (verifyWithAnyKey(options.keys, payload.bytes, Buffer.from(b64, 'base64'))) {
+        if (await verifyWithAnyKey(options.keys, payload.bytes, fromBase64(b64))) {
           signedElsewhere.push(`sha256:${m[1]}`);
           break;
         }

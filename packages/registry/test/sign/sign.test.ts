@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,10 @@ import {
   statementFor,
   trustedKey,
   verifyImage,
+  publicKeyFromPem,
+  publicKeyToPem,
   type KeyPair,
+  type TrustedKey,
   type VerificationReport,
 } from '../../src/sign/index.js';
 import { flipByte, pushTestImage, TestTarget } from './memory-target.js';
@@ -168,13 +171,19 @@ describe('stored format', () => {
   });
 });
 
-describe('tampering: each case fails with its own reason', () => {
-  const keys = () => [trustedKey(alice.publicKey, 'cosign.pub')];
+// The same cases with Node's crypto and with WebCrypto (the keys the web page uses): the reasons must agree.
+const KEY_KINDS: [string, (key: KeyObject, source: string) => Promise<TrustedKey>][] = [
+  ['node:crypto', async (key, source) => trustedKey(key, source)],
+  ['WebCrypto', (key, source) => publicKeyFromPem(publicKeyToPem(key), source)],
+];
+
+describe.each(KEY_KINDS)('tampering (%s keys): each case fails with its own reason', (_kind, make) => {
+  const keys = async () => [await make(alice.publicKey, 'cosign.pub')];
 
   it('no signature at all', async () => {
     const target = new TestTarget();
     await pushTestImage(target, 'v1');
-    const report = await verifyImage(target, 'v1', { keys: keys() });
+    const report = await verifyImage(target, 'v1', { keys: await keys() });
     expect(reasons(report)).toEqual(['no-signature']);
     const err = (() => {
       try {
@@ -196,7 +205,7 @@ describe('tampering: each case fails with its own reason', () => {
     expect(() => JSON.parse(text)).not.toThrow();
     await target.push(desc, changed);
     await target.tag(desc, 'v1');
-    const report = await verifyImage(target, 'v1', { keys: keys() });
+    const report = await verifyImage(target, 'v1', { keys: await keys() });
     expect(reasons(report)).toEqual(['manifest-changed']);
     expect(report.failures[0].message).toContain(image.digest);
   });
@@ -204,14 +213,14 @@ describe('tampering: each case fails with its own reason', () => {
   it('one byte of the manifest changed in place (same digest key, different bytes)', async () => {
     const { target, image } = await signedImage();
     target.corrupt(image.digest, (b) => flipByte(b));
-    expect(reasons(await verifyImage(target, 'v1', { keys: keys() }))).toEqual(['manifest-changed']);
+    expect(reasons(await verifyImage(target, 'v1', { keys: await keys() }))).toEqual(['manifest-changed']);
   });
 
   it('one byte of the wasm layer changed', async () => {
     const { target, image } = await signedImage();
     const layer = JSON.parse((await target.read(image.digest)).toString()).layers[0];
     target.corrupt(layer.digest, (b) => flipByte(b, 4));
-    const report = await verifyImage(target, 'v1', { keys: keys() });
+    const report = await verifyImage(target, 'v1', { keys: await keys() });
     expect(reasons(report)).toEqual(['layer-changed']);
     expect(report.failures[0].location).toBe(layer.digest);
   });
@@ -226,7 +235,7 @@ describe('tampering: each case fails with its own reason', () => {
     const desc = { mediaType: sigDesc.mediaType, size: bytes.length, digest: 'sha256:' + createHash('sha256').update(bytes).digest('hex') };
     await target.push(desc, bytes);
     await target.tag(desc, signatureTag(image.digest));
-    expect(reasons(await verifyImage(target, 'v1', { keys: keys() }))).toEqual(['signature-invalid']);
+    expect(reasons(await verifyImage(target, 'v1', { keys: await keys() }))).toEqual(['signature-invalid']);
   });
 
   it('one byte of the bundle signature changed', async () => {
@@ -236,7 +245,7 @@ describe('tampering: each case fails with its own reason', () => {
     const env = bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope : undefined;
     env!.signatures[0].sig = flipByte(Buffer.from(env!.signatures[0].sig), 8);
     await attachBundle(target, image, serializeBundle(bundle), { content: 'dsse-envelope', predicateType: COSIGN_SIGN_PREDICATE_TYPE });
-    expect(reasons(await verifyImage(target, 'v1', { keys: keys() }))).toEqual(['signature-invalid']);
+    expect(reasons(await verifyImage(target, 'v1', { keys: await keys() }))).toEqual(['signature-invalid']);
   });
 
   it('the signed payload blob changed in place', async () => {
@@ -244,7 +253,7 @@ describe('tampering: each case fails with its own reason', () => {
     const sigDesc = await target.resolve(signatureTag(image.digest));
     const layer = JSON.parse((await target.read(sigDesc.digest)).toString()).layers[0];
     target.corrupt(layer.digest, (b) => flipByte(b, 20));
-    expect(reasons(await verifyImage(target, 'v1', { keys: keys() }))).toEqual(['payload-changed']);
+    expect(reasons(await verifyImage(target, 'v1', { keys: await keys() }))).toEqual(['payload-changed']);
   });
 
   it("the payload's digest is another image's (a valid signature copied across)", async () => {
@@ -254,7 +263,7 @@ describe('tampering: each case fails with its own reason', () => {
     const v1 = await target.resolve('v1');
     const v1Sig = await target.resolve(signatureTag(v1.digest));
     await target.tag(v1Sig, signatureTag(other.digest));
-    const report = await verifyImage(target, 'v2', { keys: keys() });
+    const report = await verifyImage(target, 'v2', { keys: await keys() });
     expect(reasons(report)).toEqual(['payload-digest-mismatch']);
     expect(report.failures[0].message).toContain(v1.digest);
   });
@@ -265,7 +274,7 @@ describe('tampering: each case fails with its own reason', () => {
     const v2 = await pushTestImage(target, 'v2', Buffer.from('0061736d0d000100ff', 'hex'));
     const bundle = await createDsseBundle(new KeySigner(alice.privateKey), statementFor(v1.digest, COSIGN_SIGN_PREDICATE_TYPE, {}));
     await attachBundle(target, v2, serializeBundle(bundle), { content: 'dsse-envelope', predicateType: COSIGN_SIGN_PREDICATE_TYPE });
-    expect(reasons(await verifyImage(target, 'v2', { keys: keys() }))).toEqual(['payload-digest-mismatch']);
+    expect(reasons(await verifyImage(target, 'v2', { keys: await keys() }))).toEqual(['payload-digest-mismatch']);
   });
 
   it('signed with another key: both routes say wrong-key and name it', async () => {
@@ -273,7 +282,7 @@ describe('tampering: each case fails with its own reason', () => {
     await pushTestImage(target, 'v1');
     const m = new KeySigner(mallory.privateKey);
     await signImage(target, 'v1', m, { dockerReference: 'x' });
-    const report = await verifyImage(target, 'v1', { keys: keys() });
+    const report = await verifyImage(target, 'v1', { keys: await keys() });
     expect(reasons(report).sort()).toEqual(['wrong-key', 'wrong-key']);
     expect(report.failures[0].message).toContain(m.keyId.slice(0, 16));
     expect(report.failures[0].message).toContain('cosign.pub');
@@ -281,7 +290,7 @@ describe('tampering: each case fails with its own reason', () => {
 
   it('a required annotation is missing or different', async () => {
     const { target } = await signedImage({ annotations: { env: 'staging' } });
-    const report = await verifyImage(target, 'v1', { keys: keys(), annotations: { env: 'prod' } });
+    const report = await verifyImage(target, 'v1', { keys: await keys(), annotations: { env: 'prod' } });
     expect(reasons(report)).toEqual(['annotation-mismatch', 'annotation-mismatch']);
     expect(report.failures[0].message).toContain('env=prod (found "staging")');
   });

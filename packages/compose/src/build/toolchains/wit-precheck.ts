@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { resolvePath, WitError } from '@weld/wit-tools';
+import { WitError } from '@weld/wit-tools';
+import { resolvePath } from '@weld/wit-tools/node';
 import { BuildError } from '../errors.js';
 import type { ComponentSpec } from '../project.js';
 

@@ -1,0 +1,97 @@
+// weld ui's server: loopback only, read-only, the store confined to its layout; --build writes the page whole.
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPage, startUiServer, type UiServer } from '@weld/web';
+import { runWeld } from './helpers/cli.js';
+
+const HEX = 'a'.repeat(64);
+
+/** A raw HTTP request (fetch would normalise `..` and refuse to send a foreign Host header). */
+function get(port: number, rawPath: string, opts: { method?: string; host?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: rawPath, method: opts.method ?? 'GET', headers: { host: opts.host ?? `127.0.0.1:${port}` } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let dir: string;
+let store: string;
+let server: UiServer;
+
+describe('weld ui server', () => {
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'weld-ui-server-'));
+    store = path.join(dir, 'oci');
+    await mkdir(path.join(store, 'blobs', 'sha256'), { recursive: true });
+    await writeFile(path.join(store, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
+    await writeFile(path.join(store, 'blobs', 'sha256', HEX), 'blob');
+    await writeFile(path.join(dir, 'secret'), 'secret');
+    // a blob that is a symlink leaving the store is not served
+    await symlink(path.join(dir, 'secret'), path.join(store, 'blobs', 'sha256', 'b'.repeat(64)));
+    server = await startUiServer({ files: (await buildPage()).files, store });
+  });
+  afterAll(async () => server?.close());
+
+  it('serves the page and the layout, with a strict content policy', async () => {
+    const page = await get(server.port, '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<script type="module" src="main.js"></script>');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect((await get(server.port, '/main.js')).status).toBe(200);
+    expect((await get(server.port, '/worker.js')).status).toBe(200);
+    expect((await get(server.port, '/store/index.json')).body).toBe('{"schemaVersion":2,"manifests":[]}');
+    expect((await get(server.port, `/store/blobs/sha256/${HEX}`)).body).toBe('blob');
+  });
+
+  it('serves nothing outside the store, and nothing but what a layout holds', async () => {
+    for (const p of ['/store/../secret', '/store/%2e%2e/secret', '/store/blobs/sha256/../../../secret', '/store/blobs/sha256/%2e%2e%2f%2e%2e%2f..%2fsecret', '/store/ingest/x', '/store/blobs/sha256/ABC', '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd']) {
+      const r = await get(server.port, p);
+      expect(r.status, p).toBe(404);
+      expect(r.body, p).not.toContain('secret');
+    }
+    expect((await get(server.port, `/store/blobs/sha256/${'b'.repeat(64)}`)).status).toBe(403);
+  });
+
+  it('is read-only and answers loopback names only', async () => {
+    expect((await get(server.port, '/store/index.json', { method: 'PUT' })).status).toBe(405);
+    expect((await get(server.port, '/', { method: 'POST' })).status).toBe(405);
+    expect((await get(server.port, '/', { host: 'attacker.example:80' })).status).toBe(421);
+    expect((await get(server.port, '/', { host: `localhost:${server.port}` })).status).toBe(200);
+  });
+
+  it('refuses to listen beyond loopback (exit 2) and names a taken port', async () => {
+    const wide = await runWeld(['ui', '--host', '0.0.0.0']);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toContain('weld ui listens on loopback only, not 0.0.0.0');
+    const taken = await runWeld(['ui', '--port', String(server.port)]);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('the port is in use');
+    const badPort = await runWeld(['ui', '--port', 'http']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('--port: "http" is not a port number');
+  });
+
+  it('--build writes the static page, and refuses a folder holding other files', async () => {
+    const out = path.join(dir, 'site');
+    const r = await runWeld(['-o', 'json', 'ui', '--build', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['index.html', 'main.js', 'style.css', 'worker.js']);
+    expect(JSON.parse(r.stdout).bundleSizes['main.js']).toBeGreaterThan(10_000);
+    expect((await runWeld(['ui', '--build', out])).code).toBe(0); // an earlier build is replaced
+    const mine = path.join(dir, 'mine');
+    await mkdir(mine);
+    await writeFile(path.join(mine, 'notes.txt'), 'keep me');
+    const refused = await runWeld(['ui', '--build', mine]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('holds files that are not the page');
+    expect(await readFile(path.join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+});
