@@ -13,7 +13,6 @@ export default defineConfig({
       '@weld/wit-tools/node': fileURLToPath(new URL('./packages/wit-tools/src/node.ts', import.meta.url)),
       '@weld/binary/node': fileURLToPath(new URL('./packages/binary/src/node.ts', import.meta.url)),
       '@weld/registry/verify': fileURLToPath(new URL('./packages/registry/src/verification.ts', import.meta.url)),
-      '@weld/runner/grants': fileURLToPath(new URL('./packages/runner/src/needed-grants.ts', import.meta.url)),
       '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
       '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),

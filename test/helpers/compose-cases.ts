@@ -5,7 +5,8 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as watToWasm } from '@bytecodealliance/jco';
 import { extractWit } from '@weld/binary';
-import { printResolve, resolvePath } from '@weld/wit-tools';
+import { printResolve } from '@weld/wit-tools';
+import { resolvePath } from '@weld/wit-tools/node';
 import { FIXTURE_CACHE, REPO_ROOT } from './fixtures.js';
 
 /**

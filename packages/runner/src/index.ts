@@ -1,6 +1,5 @@
 export { RunError, type RunErrorCode } from './errors.js';
 export { parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, checkGrants, resolveSocketGrants, hostAllowed, NO_GRANTS, type Grants, type DirGrant, type HostGrant } from './grants.js';
-export { neededGrants, type NeededGrant } from './needed-grants.js';
 export { createHost, hostImports, loadHostShim, providedInterfaces, GuestExit, type Denial, type Host, type HostOptions, type StdioRoute } from './host.js';
 export { transpileCached, ensureTranspiled, openTranspiled, transpileCacheDir, type TranspiledComponent, type TranspiledInfo, type InstantiationMode } from './transpile-cache.js';
 export { runCommand, type RunOptions, type RunResult } from './run.js';

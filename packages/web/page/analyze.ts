@@ -1,7 +1,14 @@
 /** What the page shows for a dropped binary, computed with weld's libraries (runs in a worker). */
 import { decodeComponent, extractWit, inspectComponent, isBinaryError, provenanceOf, sniff, validateComponent, type Component, type InspectReport, type Provenance } from '@weld/binary';
 import { printResolve, isWeldError } from '@weld/wit-tools';
-import { neededGrants, type NeededGrant } from '@weld/runner/grants';
+import { grantsOf } from '@weld/wit-tools/contract';
+
+/** A runner flag the component would need, why, and the imports that ask for it. */
+export interface NeededGrant {
+  usage: string;
+  allows: string;
+  imports: string[];
+}
 
 export interface ValidationOutcome {
   valid: boolean;
@@ -81,13 +88,15 @@ export function describeBinary(file: string, bytes: Uint8Array): { analysis: Com
   try {
     const x = timed(timings, 'wit', () => extractWit(component));
     out.wit = { kind: x.kind, text: timed(timings, 'print', () => printResolve(x.resolve, x.package)) };
+    if (x.kind === 'component') {
+      out.grants = grantsOf(x.resolve, x.world).capabilities.filter((c) => c.flags.length > 0).map((c) => ({ usage: c.flags.join(' '), allows: c.description, imports: c.imports }));
+    }
   } catch (e) {
     out.witError = failure(e);
   }
   try {
     const report = timed(timings, 'inspect', () => inspectComponent(component));
     out.inspect = { sections: report.sections, modules: report.modules, components: report.components, world: report.world, producers: report.producers, adapters: report.adapters };
-    out.grants = neededGrants(report.world.imports.filter((i) => i.kind === 'instance' || i.kind === 'func').map((i) => i.name));
   } catch (e) {
     out.witError ??= failure(e);
   }

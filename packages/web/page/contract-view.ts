@@ -1,7 +1,7 @@
 /** The "WIT contract" panel: paste the old and new WIT of a package, see the breaking-change report. */
 import { isWeldError, renderSpan } from '@weld/core';
 import { WitError, resolveSource, type ResolvedPackage } from '@weld/wit-tools';
-import { breakingCheck, type ContractReport } from './contract.js';
+import { checkBreaking, type BreakingReport } from '@weld/wit-tools/contract';
 import { byId, h, table } from './dom.js';
 
 type Parsed = { ok: true; value: ResolvedPackage } | { ok: false; view: HTMLElement };
@@ -22,7 +22,7 @@ function parse(text: string, path: string): Parsed {
 
 const where = (l?: { path: string; line?: number; col?: number }) => (l ? `${l.path}${l.line ? `:${l.line}:${l.col ?? 1}` : ''}` : '');
 
-export function renderReport(r: ContractReport): HTMLElement {
+export function renderReport(r: BreakingReport): HTMLElement {
   const versions = r.oldVersion || r.newVersion ? ` ${r.oldVersion ?? '(none)'} → ${r.newVersion ?? '(none)'}` : '';
   return h(
     'div',
@@ -45,12 +45,7 @@ function compare(): void {
     if (!neu.ok) out.append(neu.view);
     return;
   }
-  const check = breakingCheck();
-  if (!check) {
-    out.append(h('p', { class: 'problem', id: 'breaking-unavailable' }, 'Both versions parse, but this build of weld has no breaking-change check yet (not implemented: @weld/wit-tools does not export checkBreaking).'));
-    return;
-  }
-  out.append(renderReport(check({ ...old.value, label: 'old.wit' }, { ...neu.value, label: 'new.wit' })));
+  out.append(renderReport(checkBreaking(old.value, neu.value)));
 }
 
 export function setupContractPanel(): void {

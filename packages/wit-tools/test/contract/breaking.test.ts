@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type Finding, type Location, checkBreaking, resolvePath } from '../../src/index.js';
+import { type Finding, type Location, checkBreaking } from '../../src/index.js';
+import { resolvePath } from '../../src/node.js';
 
 const root = fileURLToPath(new URL('./breaking/', import.meta.url));
 const names = readdirSync(root).sort();

@@ -7,7 +7,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, lintWit, readPackageDir, resolveFiles, type LintConfig } from '../../src/index.js';
+import { applyEdits, lintWit, resolveFiles, type LintConfig } from '../../src/index.js';
+import { readPackageDir } from '../../src/node.js';
 
 const root = fileURLToPath(new URL('./lint/', import.meta.url));
 
