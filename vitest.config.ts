@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       // subpath entries first: an alias matches its key's subpaths too
       '@weld/wit-tools/error': fileURLToPath(new URL('./packages/wit-tools/src/error.ts', import.meta.url)),
+      '@weld/compose/workload': fileURLToPath(new URL('./packages/compose/src/workload/index.ts', import.meta.url)),
       '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
       '@weld/wit-tools': pkg('wit-tools'),
       '@weld/binary': pkg('binary'),

@@ -59,7 +59,7 @@ export interface Project {
   sections: Record<string, unknown>;
 }
 
-const TOP_LEVEL = ['name', 'components', 'compose', 'workload', 'publish', 'policy', 'registries'] as const;
+const TOP_LEVEL = ['name', 'components', 'compose', 'workload', 'publish', 'policy', 'registries', 'plugins'] as const;
 const COMPONENT_FIELDS: Record<Language, readonly string[]> = {
   js: ['name', 'language', 'source', 'wit', 'world', 'disable-features'],
   c: ['name', 'language', 'source', 'wit', 'world', 'exec-model', 'cflags'],

@@ -1,0 +1,18 @@
+export { WorkloadError, type WorkloadErrorCode } from './errors.js';
+export {
+  parseWorkloadManifest,
+  imageKind,
+  describeComponent,
+  isWorkloadText,
+  WORKLOAD_API_VERSION,
+  type WorkloadManifest,
+  type WorkloadComponent,
+  type LocalResources,
+  type HostInterfaceSpec,
+  type VolumeSpec,
+  type VolumeMount,
+} from './manifest.js';
+export { componentInterfaces, type ComponentInterfaces } from './world.js';
+export { planWorkload, interfaceMatches, versionsCompatible, parseWitName, type PlanInput, type PluginInfo, type Link, type LinkSource, type LinkProblem, type LinkPlan } from './plan.js';
+export { planText, planMermaid, planDot } from './render.js';
+export { workloadDeployment, type K8sOptions } from './k8s.js';
