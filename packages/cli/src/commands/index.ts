@@ -25,6 +25,7 @@ const ALL: Array<() => Promise<(program: Command) => void>> = [
   async () => (await import('./test.js')).registerTest,
   async () => (await import('./compose.js')).registerCompose,
   async () => (await import('./wit-binary.js')).registerWitBinary,
+  async () => (await import('./workload.js')).registerWorkload,
   async () => (await import('./planned.js')).registerPlanned,
   async () => (await import('./completion.js')).registerCompletion,
 ];
