@@ -157,7 +157,7 @@ function readSpec(walk: YamlWalk, node: YamlNode | null, at: string, extra: stri
   const components = componentNodes.map((c, i) => readComponent(walk, c, `${spec.path('components')}[${i}]`, 'component', seenVolumes, notes));
   const names = new Map<string, number>();
   components.forEach((c, i) => {
-    if (names.has(c.name)) walk.fail(componentNodes[i], `${c.field}.name`, `duplicate component name "${c.name}" (also ${spec.path('components')}[${names.get(c.name)}])`);
+    if (names.has(c.name)) walk.fail((componentNodes[i] as unknown as { get(k: string, keep: true): YamlNode }).get('name', true), `${c.field}.name`, `duplicate component name "${c.name}" (also ${spec.path('components')}[${names.get(c.name)}])`);
     names.set(c.name, i);
   });
   const service = spec.has('service') ? readComponent(walk, spec.get('service') ?? null, spec.path('service'), 'service', seenVolumes, notes) : undefined;

@@ -126,7 +126,12 @@ export function planWorkload(input: PlanInput): LinkPlan {
         continue;
       }
       const host = hostSource(input, component.name, wanted);
-      if ('problem' in host) problems.push(host.problem);
+      if ('problem' in host) {
+        const near = manifest.components
+          .filter((c) => c.name !== component.name)
+          .flatMap((c) => (interfaces.get(c.name)?.exports ?? []).filter((e) => versionless(e) === versionless(wanted)).map((e) => `${c.name} exports ${e}, an incompatible version`));
+        problems.push(near.length > 0 ? { ...host.problem, message: `${host.problem.message} (${near.join('; ')})` } : host.problem);
+      }
       else links.push({ component: component.name, import: wanted, source: host.source });
     }
   }

@@ -35,7 +35,10 @@ export class YamlWalk {
 
   fail(node: YamlNode | null | undefined, field: string, message: string, code: WorkloadErrorCode = 'manifest-invalid', hint?: string): never {
     const { line, col } = this.locate(node);
-    const width = node?.range ? Math.max(1, Math.min(node.range[1] - node.range[0], 60)) : 1;
+    // The caret underlines the node on its first line only (a mapping's range spans many).
+    const lineEnd = this.text.indexOf('\n', node?.range?.[0] ?? 0);
+    const end = Math.min(node?.range?.[1] ?? 0, lineEnd === -1 ? this.text.length : lineEnd);
+    const width = node?.range ? Math.max(1, Math.min(end - node.range[0], 60)) : 1;
     throw new WorkloadError(code, `${this.file}:${line}:${col}: ${field ? `${field}: ` : ''}${message}`, {
       detail: caretSnippet(this.file, this.text, line, col, width),
       hint,
