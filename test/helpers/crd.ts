@@ -15,6 +15,6 @@ export function crdValidator(kind: 'Workload' | 'WorkloadDeployment'): ValidateF
   const file = path.join(CRD_DIR, `runtime.wasmcloud.dev_${kind === 'Workload' ? 'workloads' : 'workloaddeployments'}.yaml`);
   const crd = parse(readFileSync(file, 'utf8')) as { spec: { versions: Array<{ name: string; schema: { openAPIV3Schema: object } }> } };
   const version = crd.spec.versions.find((v) => v.name === 'v1alpha1')!;
-  const ajv = new Ajv({ strict: false, allErrors: true, formats: { int32: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31, 'int-or-string': true } as never });
+  const ajv = new Ajv({ strict: false, allErrors: true, formats: { int32: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31, 'int-or-string': true, 'date-time': true } as never });
   return ajv.compile(version.schema.openAPIV3Schema);
 }
