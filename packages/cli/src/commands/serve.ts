@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import os from 'node:os';
 import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp } from '@weld/runner';
+import { WeldError } from '@weld/wit-tools';
 import { emit, globals, status } from '../context.js';
 import { grantsFrom, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
 import { policyFor } from './policy-for.js';
@@ -30,6 +31,13 @@ export function registerServe(program: Command): void {
     )
     .action(async (component: string, opts: ServeFlags, cmd: Command) => {
       const g = globals(cmd);
+      const { isWorkloadTarget } = await import('./workload-target.js');
+      if (isWorkloadTarget(component)) {
+        throw new WeldError('not-implemented', `weld serve of a workload (${component}) is not implemented in this version`, {
+          exit: 2,
+          hint: 'serve a composed component instead (weld compose, then weld serve build/NAME.wasm); weld run and weld call take workloads',
+        });
+      }
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RunError('grant-invalid', `--port ${opts.port} is not a port number (0-65535)`);
       const workers = opts.workers === undefined ? os.availableParallelism() : Number(opts.workers);

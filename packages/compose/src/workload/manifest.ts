@@ -97,6 +97,9 @@ export function parseWorkloadManifest(text: string, file: string): WorkloadManif
   if (!isMap(root)) return walk.fail(root, '', 'expected a Workload, a WorkloadDeployment or a weld.yaml with `workload:`');
   const kindNode = root.get('kind', true) as YamlNode | undefined;
   if (kindNode === undefined && root.has('workload')) return fromProject(walk, root);
+  if (kindNode === undefined && !root.has('apiVersion')) {
+    return walk.fail(root, '', 'neither a Workload (kind:, apiVersion:) nor a weld.yaml with a `workload:` section', 'manifest-invalid', 'add `workload: {components: [...]}` to weld.yaml, or name a Workload YAML file');
+  }
   const top = walk.fields(root, '', ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
   const apiVersion = walk.string(top.need('apiVersion'), 'apiVersion');
   if (apiVersion !== WORKLOAD_API_VERSION) walk.fail(top.get('apiVersion'), 'apiVersion', `expected ${WORKLOAD_API_VERSION}, got ${apiVersion}`);

@@ -18,7 +18,10 @@ export function planText(plan: LinkPlan, components: string[], hostInterfaceFiel
     const links = plan.links.filter((l) => l.component === name);
     const unresolved = plan.problems.filter((p) => p.kind !== 'cycle' && p.component === name);
     lines.push(`${name}${links.length + unresolved.length === 0 ? ' (imports nothing)' : ''}`);
-    for (const l of links) lines.push(`  ${l.import} ← ${sourceText(l, hostInterfaceField)}`);
+    // WASI is the same for every component (each under its own grants): one line, not a dozen.
+    const wasi = links.filter((l) => l.source.tag === 'wasi');
+    for (const l of links) if (l.source.tag !== 'wasi') lines.push(`  ${l.import} ← ${sourceText(l, hostInterfaceField)}`);
+    if (wasi.length > 0) lines.push(`  ${wasi.length} WASI import${wasi.length === 1 ? '' : 's'} (${[...new Set(wasi.map((l) => l.import.replace(/^wasi:([^/]+)\/.*$/, '$1')))].join(', ')}) ← host, under the component's grants`);
     for (const p of unresolved) if (p.kind !== 'cycle') lines.push(`  ${p.import} ✗ ${p.kind === 'ambiguous' ? `ambiguous: ${p.candidates.join(', ')}` : 'unsatisfied'}`);
   }
   if (plan.problems.length === 0) lines.push(`instantiation order: ${plan.order.join(', ')}`);

@@ -45,7 +45,7 @@ export function entryOf(loaded: LoadedWorkload): { name: string; exportName: str
   if (commands.length === 1) return commands[0]!;
   if (commands.length === 0) {
     throw new WorkloadError('not-found', `${loaded.manifest.name}: no service and no component exports wasi:cli/run, so there is nothing to run`, {
-      hint: 'call a component with `weld call WORKLOAD EXPR`, or serve one that exports wasi:http/incoming-handler with `weld serve`',
+      hint: "call a component's export instead: weld call WORKLOAD 'iface.func(args)'",
     });
   }
   throw new WorkloadError('manifest-invalid', `${loaded.manifest.name}: ${commands.map((c) => c.name).join(' and ')} all export wasi:cli/run; weld run starts one`, {
