@@ -15,10 +15,10 @@ describe('weld CLI surface', () => {
   });
 
   it('a planned command fails with a typed not-implemented error, in text and in JSON', async () => {
-    const text = await runWeld(['workload', 'plan', 'workload.yaml', '--k8s']);
+    const text = await runWeld(['wit', 'lint', 'wit/', '--strict']);
     expect(text.code).toBe(2);
-    expect(text.stderr).toContain('error[not-implemented]: weld workload is not implemented in this version');
-    const json = await runWeld(['-o', 'json', 'workload', 'check', 'workload.yaml']);
+    expect(text.stderr).toContain('error[not-implemented]: weld wit lint is not implemented in this version');
+    const json = await runWeld(['-o', 'json', 'wit', 'lint', 'wit/']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-implemented' } });
     const breaking = await runWeld(['wit', 'breaking', 'old', 'new']);
