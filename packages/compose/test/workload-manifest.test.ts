@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { renderError } from '@weld/core';
 import { parseWorkloadManifest, WorkloadError } from '../src/workload/index.js';
 import { crdValidator } from '../../../test/helpers/crd.js';
 
@@ -45,7 +46,7 @@ describe('invalid workload manifests', () => {
       }
       expect(error).toBeInstanceOf(WorkloadError);
       const e = error as WorkloadError;
-      const text = `${e.code}: ${e.message}\n${e.detail ?? ''}\n${e.hint ? `hint: ${e.hint}\n` : ''}`;
+      const text = renderError(e) + '\n';
       expect(e.message).toMatch(new RegExp(`^invalid/${name.replace('.', '\\.')}:\\d+:\\d+: `));
       await expect(text).toMatchFileSnapshot(file.replace(/\.yaml$/, '.err'));
     });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import os from 'node:os';
 import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp } from '@weld/runner';
-import { WeldError } from '@weld/wit-tools';
+import { CliError } from '@weld/core';
 import { emit, globals, status } from '../context.js';
 import { grantsFrom, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
 import { policyFor } from './policy-for.js';
@@ -33,7 +33,7 @@ export function registerServe(program: Command): void {
       const g = globals(cmd);
       const { isWorkloadTarget } = await import('./workload-target.js');
       if (isWorkloadTarget(component)) {
-        throw new WeldError('not-implemented', `weld serve of a workload (${component}) is not implemented in this version`, {
+        throw new CliError('not-implemented', `weld serve of a workload (${component}) is not implemented in this version`, {
           exit: 2,
           hint: 'serve a composed component instead (weld compose, then weld serve build/NAME.wasm); weld run and weld call take workloads',
         });

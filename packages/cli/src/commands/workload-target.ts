@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { WorkloadError } from '@weld/compose/workload';
+import { CliError } from '@weld/core';
 import type { GrantFlags } from './grant-flags.js';
 
 /** A YAML file, or a folder with a weld.yaml: `weld run`, `call` and `serve` then treat it as a workload. */
@@ -20,7 +20,7 @@ export function rejectGrantFlags(opts: GrantFlags): void {
     opts.stdin && '--stdin',
   ].filter(Boolean);
   if (given.length > 0) {
-    throw new WorkloadError('manifest-invalid', `${given.join(', ')}: a workload's grants come from each component's localResources, not from flags`, {
+    throw new CliError('usage', `${given.join(', ')}: a workload's grants come from each component's localResources, not from flags`, {
       hint: 'add them to the component in the manifest (environment, volumeMounts, allowedHosts, allowedIpNameLookups)',
     });
   }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { CliError } from '@weld/core';
 import { writeFile } from 'node:fs/promises';
 import { planDot, planMermaid, planText, workloadDeployment, WorkloadError, type LinkPlan } from '@weld/compose/workload';
 import { imageLocation, loadWorkload, readWorkloadManifest, type LoadedWorkload } from '@weld/runner';
@@ -69,7 +70,7 @@ export function registerWorkload(program: Command): void {
     .action(async (target: string, opts: PlanFlags, cmd: Command) => {
       const g = globals(cmd);
       if (opts.graph !== undefined && opts.graph !== 'mermaid' && opts.graph !== 'dot') {
-        throw new WorkloadError('manifest-invalid', `--graph ${opts.graph}: expected mermaid or dot`);
+        throw new CliError('usage', `--graph ${opts.graph}: expected mermaid or dot`);
       }
       const loaded = await load(target, opts.policy);
       const { plan } = loaded;
@@ -99,13 +100,13 @@ export function registerWorkload(program: Command): void {
       const g = globals(cmd);
       const replicas = opts.replicas === undefined ? undefined : Number(opts.replicas);
       if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0 || replicas > 2 ** 31 - 1)) {
-        throw new WorkloadError('manifest-invalid', `--replicas ${opts.replicas}: expected a whole number of replicas`);
+        throw new CliError('usage', `--replicas ${opts.replicas}: expected a whole number of replicas`);
       }
       const { manifest, file } = await readWorkloadManifest(target);
       const overrides = new Map<string, string>();
       for (const spec of opts.image ?? []) {
         const eq = spec.indexOf('=');
-        if (eq <= 0) throw new WorkloadError('manifest-invalid', `--image ${spec}: expected NAME=REFERENCE`);
+        if (eq <= 0) throw new CliError('usage', `--image ${spec}: expected NAME=REFERENCE`);
         overrides.set(spec.slice(0, eq), spec.slice(eq + 1));
       }
       const all = [...manifest.components, ...(manifest.service ? [manifest.service] : [])];

@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError, type WeldErrorOptions } from '@weld/core';
 
 export type WorkloadErrorCode =
   /** the manifest is not a Workload, WorkloadDeployment or weld.yaml `workload:` of the documented shape */
@@ -14,7 +14,7 @@ export type WorkloadErrorCode =
 
 /** A workload that cannot be read, planned or run; exit 2 (bad input) unless a check found problems (1). */
 export class WorkloadError extends WeldError<WorkloadErrorCode> {
-  constructor(code: WorkloadErrorCode, message: string, options: { detail?: string; hint?: string; cause?: unknown; exit?: number } = {}) {
+  constructor(code: WorkloadErrorCode, message: string, options: WeldErrorOptions = {}) {
     super(code, message, { exit: 2, ...options });
     this.name = 'WorkloadError';
   }

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { caretSnippet } from '../build/snippet.js';
+import { spanAt } from '@weld/core';
 import { WorkloadError, type WorkloadErrorCode } from './errors.js';
 
 /** Where a field sits in the manifest: 1-based line and column. */
@@ -24,8 +24,8 @@ export class YamlWalk {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
     if (this.doc.errors.length > 0) {
       const e = this.doc.errors[0]!;
-      const { line, col } = this.lines.linePos(e.pos[0]);
-      throw new WorkloadError('manifest-invalid', `${file}:${line}:${col}: YAML syntax: ${e.message.split('\n')[0]}`, { detail: caretSnippet(file, text, line, col) });
+      const span = spanAt(file, text, e.pos[0]);
+      throw new WorkloadError('manifest-invalid', `${file}:${span.line}:${span.column}: YAML syntax: ${e.message.split('\n')[0]}`, { span });
     }
   }
 
@@ -34,15 +34,10 @@ export class YamlWalk {
   }
 
   fail(node: YamlNode | null | undefined, field: string, message: string, code: WorkloadErrorCode = 'manifest-invalid', hint?: string): never {
-    const { line, col } = this.locate(node);
-    // The caret underlines the node on its first line only (a mapping's range spans many).
-    const lineEnd = this.text.indexOf('\n', node?.range?.[0] ?? 0);
-    const end = Math.min(node?.range?.[1] ?? 0, lineEnd === -1 ? this.text.length : lineEnd);
-    const width = node?.range ? Math.max(1, Math.min(end - node.range[0], 60)) : 1;
-    throw new WorkloadError(code, `${this.file}:${line}:${col}: ${field ? `${field}: ` : ''}${message}`, {
-      detail: caretSnippet(this.file, this.text, line, col, width),
-      hint,
-    });
+    // The caret underlines the node on its first line only (a mapping's range spans many; spanAt clips it).
+    const start = node?.range?.[0] ?? 0;
+    const span = spanAt(this.file, this.text, start, node?.range ? Math.min(node.range[1] - start, 60) : 1);
+    throw new WorkloadError(code, `${this.file}:${span.line}:${span.column}: ${field ? `${field}: ` : ''}${message}`, { span, hint });
   }
 
   /** A mapping's fields; a key outside `allowed` is an error naming the ones that are. */
