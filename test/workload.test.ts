@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { callWorkload, grantsFor, loadWorkload, prepareVolumes, runWorkload, type LoadedWorkload } from '@weld/runner';
+import { callWorkload, grantsFor, loadWorkload, prepareVolumes, runWorkload, serveWorkload, type LoadedWorkload } from '@weld/runner';
 import { parseWorkloadManifest, WorkloadError } from '@weld/compose/workload';
 import { runWeld } from './helpers/cli.js';
 import { crdValidator } from './helpers/crd.js';
@@ -106,6 +106,30 @@ describe('components linked at run time', () => {
     expect(empty.wave).toBe('err("cannot take the mean of an empty list")');
     // errors returned by the sibling cross the link as values too: calc's divide err reaches the caller
     expect((await callWorkload(app, 'calc.divide(1.0, 0.0)', { component: 'calc' })).wave).toBe('err("division by zero")');
+  });
+});
+
+describe('weld serve of a workload', () => {
+  it('serves the wasi:http component with its sibling linked into every fresh instance', async () => {
+    const wl = await tempProject({
+      'workload.yaml': `apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: adder}\nspec:\n  components:\n    - {name: calc, image: ${polyglotComponent('calc')}}\n    - {name: adder, image: ${built('adder')}}\n`,
+    });
+    const service = await serveWorkload(await loadWorkload(path.join(wl, 'workload.yaml')), { port: 0, workers: 1 });
+    try {
+      expect(service.component).toBe('adder');
+      for (const [a, b] of [[2, 40], [-5, 3]]) {
+        const res = await fetch(`${service.url}/add?a=${a}&b=${b}`);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toBe(`${a + b}\n`);
+      }
+      expect(await (await fetch(`${service.url}/greet?name=serve`)).text()).toBe('Hello, serve!\n');
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('refuses a workload with no wasi:http component', async () => {
+    await expect(serveWorkload(await loadWorkload(dir), { port: 0, workers: 1 })).rejects.toMatchObject({ code: 'not-found' });
   });
 });
 

@@ -3,3 +3,4 @@ export { instantiateWorkload, type InstantiateOptions, type RunningWorkload } fr
 export { runWorkload, callWorkload, entryOf, type WorkloadRunOptions, type WorkloadCallOptions } from './run.js';
 export { loadPlugins } from './plugins.js';
 export { grantsFor, prepareVolumes } from './grants.js';
+export { serveWorkload } from './serve.js';
