@@ -5,6 +5,16 @@ import type { ComponentInterfaces } from './world.js';
 export interface PluginInfo {
   name: string;
   interfaces: readonly string[];
+  /** Interfaces the plugin calls on a guest that exports them (e.g. `wasmcloud:messaging/handler`). */
+  exports?: readonly string[];
+}
+
+/** A component's export a host plugin calls (a message handler), enabled by a `hostInterfaces` entry. */
+export interface HostCall {
+  component: string;
+  export: string;
+  plugin: string;
+  hostInterface: number;
 }
 
 /** Where one import comes from. */
@@ -34,6 +44,8 @@ export interface LinkPlan {
   problems: LinkProblem[];
   /** Instantiation order: every component after the siblings it imports from (meaningful when there is no cycle). */
   order: string[];
+  /** Exports that host plugins call, each bound to its plugin like an import. */
+  hostCalls: HostCall[];
 }
 
 export interface PlanInput {
@@ -135,6 +147,16 @@ export function planWorkload(input: PlanInput): LinkPlan {
       else links.push({ component: component.name, import: wanted, source: host.source });
     }
   }
+  const hostCalls: HostCall[] = [];
+  for (const component of all) {
+    for (const exported of interfaces.get(component.name)!.exports) {
+      const name = parseWitName(exported);
+      if (!name) continue;
+      const index = manifest.hostInterfaces.findIndex((h) => hostInterfaceMatches(name, h));
+      const plugin = input.plugins.find((p) => p.exports?.some((e) => interfaceMatches(exported, e)));
+      if (index >= 0 && plugin) hostCalls.push({ component: component.name, export: exported, plugin: plugin.name, hostInterface: index });
+    }
+  }
   const { order, cycles } = orderComponents(all.map((c) => c.name), edges);
   for (const cycle of cycles) {
     problems.push({
@@ -144,7 +166,7 @@ export function planWorkload(input: PlanInput): LinkPlan {
       hint: 'a component can only link to siblings instantiated before it; break the cycle by moving the shared interface into one component',
     });
   }
-  return { links, problems, order };
+  return { links, problems, order, hostCalls };
 }
 
 function hostSource(input: PlanInput, component: string, wanted: string): { source: LinkSource } | { problem: LinkProblem } {

@@ -89,13 +89,15 @@ export async function instantiateWorkload(loaded: LoadedWorkload, options: Insta
 /** One plugin instance per component and host-interface entry, with the config merged as the plugin API documents. */
 async function pluginImports(loaded: LoadedWorkload, component: string, links: Link[], options: InstantiateOptions, made: Array<{ component: string; instance: HostPluginInstance }>): Promise<Record<string, unknown>> {
   const groups = new Map<string, { plugin: string; hostInterface: number; imports: string[] }>();
-  for (const l of links) {
-    if (l.source.tag !== 'plugin') continue;
-    const key = `${l.source.plugin}#${l.source.hostInterface}`;
-    const g = groups.get(key) ?? { plugin: l.source.plugin, hostInterface: l.source.hostInterface, imports: [] };
-    g.imports.push(l.import);
+  const group = (plugin: string, hostInterface: number) => {
+    const key = `${plugin}#${hostInterface}`;
+    const g = groups.get(key) ?? { plugin, hostInterface, imports: [] };
     groups.set(key, g);
-  }
+    return g;
+  };
+  for (const l of links) if (l.source.tag === 'plugin') group(l.source.plugin, l.source.hostInterface).imports.push(l.import);
+  // A plugin that calls the component's export (a message handler) is created for it too, and reaches it through start().
+  for (const c of loaded.plan.hostCalls) if (c.component === component) group(c.plugin, c.hostInterface);
   const out: Record<string, unknown> = {};
   const spec = loaded.components.get(component)!.spec;
   for (const g of groups.values()) {

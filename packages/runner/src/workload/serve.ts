@@ -18,7 +18,7 @@ export async function serveWorkload(loaded: LoadedWorkload, options: Omit<ServeO
     throw new WorkloadError(handlers.length === 0 ? 'not-found' : 'manifest-invalid', `${loaded.manifest.name}: ${handlers.length === 0 ? 'no component exports' : `${handlers.map((h) => h.name).join(' and ')} all export`} wasi:http/incoming-handler; weld serve serves one`);
   }
   const entry = handlers[0]!.name;
-  if (loaded.plan.links.some((l) => l.source.tag === 'plugin')) {
+  if (loaded.plan.links.some((l) => l.source.tag === 'plugin') || loaded.plan.hostCalls.length > 0) {
     throw new WorkloadError('manifest-unsupported', `${loaded.manifest.name}: serving a workload whose components use host plugins is not implemented yet`, {
       hint: "call its components with weld call, or run its service with weld run",
     });
