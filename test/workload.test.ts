@@ -109,6 +109,24 @@ describe('components linked at run time', () => {
   });
 });
 
+describe('limits stop a workload as a whole', () => {
+  it('--timeout stops a component spinning in calls to its sibling; --max-memory runs it in its own thread, plugins and all', async () => {
+    const wl = await tempProject({
+      'workload.yaml': `apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: spin}\nspec:\n  components:\n    - {name: looper, image: ${built('looper')}}\n    - {name: calc, image: ${polyglotComponent('calc')}}\n`,
+    });
+    const started = Date.now();
+    const spin = await runWeld(['call', path.join(wl, 'workload.yaml'), 'add-many(4000000000)', '--timeout', '1s']);
+    expect(spin.code).toBe(1);
+    expect(spin.stderr).toContain('within the time limit (--timeout 1s)');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const capped = await runWeld(['call', dir, 'count-to(3)', '--max-memory', '64MiB']);
+    expect(capped.code, capped.stderr).toBe(0);
+    expect(capped.stdout).toBe('3\n');
+    const greeted = await runWeld(['call', dir, 'hello("thread")', '--timeout', '30s']);
+    expect(greeted.stdout).toBe('"Howdy, thread!! (from client)"\n');
+  });
+});
+
 describe('weld serve of a workload', () => {
   it('serves the wasi:http component with its sibling linked into every fresh instance', async () => {
     const wl = await tempProject({

@@ -17,6 +17,8 @@ export interface InstantiateOptions {
   maxMemoryBytes?: number;
   /** Configuration from flags, given to every plugin after the manifest's (later wins). */
   config?: Readonly<Record<string, string>>;
+  /** Volume folders made by the caller (a guest thread's parent), by volume name; they outlive this instance. */
+  volumeDirs?: ReadonlyMap<string, string>;
 }
 
 /** Every component of a workload instantiated and linked, in one thread. */
@@ -43,7 +45,7 @@ export async function instantiateWorkload(loaded: LoadedWorkload, options: Insta
     if (kitInUse() === 'own') throw new WorkloadError('manifest-unsupported', 'a networked workload after a shim-free run in the same thread is not supported');
     await loadHostShim();
   } else useOwnKit();
-  const volumes = await prepareVolumes(loaded.manifest, loaded.file.replace(/[/\\][^/\\]*$/, ''));
+  const volumes = options.volumeDirs ? { dirs: new Map(options.volumeDirs), remove: async () => undefined } : await prepareVolumes(loaded.manifest, loaded.file.replace(/[/\\][^/\\]*$/, ''));
   const instances = new Map<string, Record<string, any>>();
   const hosts: Host[] = [];
   const pluginInstances: Array<{ component: string; instance: HostPluginInstance }> = [];
@@ -101,7 +103,8 @@ async function pluginImports(loaded: LoadedWorkload, component: string, links: L
   const out: Record<string, unknown> = {};
   const spec = loaded.components.get(component)!.spec;
   for (const g of groups.values()) {
-    const plugin = loaded.plugins.find((p) => p.name === g.plugin)!;
+    const plugin = loaded.plugins.find((p) => p.name === g.plugin);
+    if (!plugin) throw new WorkloadError('plugin-invalid', `host plugin ${g.plugin} is not loaded where ${component} runs`);
     const entry = loaded.manifest.hostInterfaces[g.hostInterface]!;
     const instance = await plugin.create({
       component,

@@ -1,11 +1,14 @@
 import { WorkloadError } from '@weld/compose/workload';
+import path from 'node:path';
 import { prepareCall, type CallResult } from '../call.js';
-import { GuestExit, type Denial, type StdioRoute } from '../host.js';
+import type { Denial, StdioRoute } from '../host.js';
 import { versionless } from '../instance.js';
 import type { Limits } from '../limits.js';
+import { outcomeError } from '../sandbox/outcome.js';
 import type { GuestOutcome } from '../sandbox/protocol.js';
-import { instantiateWorkload } from './instantiate.js';
-import type { LoadedWorkload } from './load.js';
+import { prepareVolumes } from './grants.js';
+import { assertLinked, type LoadedWorkload } from './load.js';
+import { executeWorkloadTask, taskOf, type WorkloadAction } from './task.js';
 
 export interface WorkloadRunOptions {
   args?: string[];
@@ -15,20 +18,23 @@ export interface WorkloadRunOptions {
   config?: Readonly<Record<string, string>>;
 }
 
-function checkLimits(limits: Limits | undefined): void {
-  if (limits?.timeoutMs !== undefined) {
-    throw new WorkloadError('manifest-unsupported', '--timeout is not implemented for workloads yet (their components share one thread)', { hint: 'run without --timeout' });
-  }
-}
-
-/** How a guest's work ended, as the single-component runner reports it. */
-async function settle(work: () => unknown): Promise<GuestOutcome> {
+/**
+ * Runs the task in this thread, or, with a time or memory limit, in a thread of its own that the limit can stop.
+ * Volumes are made here either way, so a stopped thread leaves no ephemeral folder behind.
+ */
+async function execute(loaded: LoadedWorkload, action: WorkloadAction, options: WorkloadRunOptions, stdio: StdioRoute, onDenied: (d: Denial) => void): Promise<GuestOutcome> {
+  const limits = options.limits ?? {};
+  const volumes = await prepareVolumes(loaded.manifest, path.dirname(loaded.file));
   try {
-    return { tag: 'returned', value: await work() };
-  } catch (e) {
-    if (e instanceof GuestExit) return { tag: 'exit', code: e.code };
-    if ((e as { payload?: unknown }).payload !== undefined && (e as Error).constructor?.name === 'ComponentError') return { tag: 'component-error', payload: (e as { payload: unknown }).payload };
-    return { tag: 'trap', message: (e as Error)?.message ?? String(e), memoryAtLimit: false };
+    const task = taskOf(loaded, action, { args: options.args ?? [], stdio, config: options.config ? { ...options.config } : undefined, maxMemoryBytes: limits.maxMemoryBytes, volumeDirs: [...volumes.dirs] });
+    if (limits.timeoutMs === undefined && limits.maxMemoryBytes === undefined) {
+      return await executeWorkloadTask(task, onDenied, loaded);
+    }
+    assertLinked(loaded); // refuse before a thread starts
+    const { runWorkloadInThread } = await import('./guest-thread.js');
+    return await runWorkloadInThread(task, limits, onDenied);
+  } finally {
+    await volumes.remove();
   }
 }
 
@@ -55,36 +61,23 @@ export function entryOf(loaded: LoadedWorkload): { name: string; exportName: str
 
 /** Runs the workload's entry command with every sibling linked; stops the workload when it returns. */
 export async function runWorkload(loaded: LoadedWorkload, options: WorkloadRunOptions = {}): Promise<{ exitCode: number; denials: Denial[] }> {
-  checkLimits(options.limits);
   const entry = entryOf(loaded);
   const denials: Denial[] = [];
-  const running = await instantiateWorkload(loaded, {
-    args: options.args,
-    stdio: options.stdio,
-    config: options.config,
-    maxMemoryBytes: options.limits?.maxMemoryBytes,
-    onDenied: (d) => {
-      denials.push(d);
-      options.onDenied?.(d);
-    },
+  const outcome = await execute(loaded, { kind: 'run', component: entry.name, exportName: entry.exportName }, options, options.stdio ?? { stdout: 1, stderr: 2 }, (d) => {
+    denials.push(d);
+    options.onDenied?.(d);
   });
-  try {
-    const instance = running.instances.get(entry.name)!;
-    const outcome = await settle(() => (instance[entry.exportName] ?? instance.run).run());
-    switch (outcome.tag) {
-      case 'returned': {
-        const result = outcome.value as { tag?: string } | undefined;
-        return { exitCode: result && typeof result === 'object' && result.tag === 'err' ? 1 : 0, denials };
-      }
-      case 'exit':
-        return { exitCode: outcome.code, denials };
-      case 'component-error':
-        return { exitCode: 1, denials };
-      default:
-        throw new WorkloadError('link-failed', `${entry.name} trapped while running: ${(outcome as { message: string }).message}`, { exit: 1 });
+  switch (outcome.tag) {
+    case 'returned': {
+      const result = outcome.value as { tag?: string } | undefined;
+      return { exitCode: result && typeof result === 'object' && result.tag === 'err' ? 1 : 0, denials };
     }
-  } finally {
-    await running.close();
+    case 'exit':
+      return { exitCode: outcome.code, denials };
+    case 'component-error':
+      return { exitCode: 1, denials };
+    default:
+      throw outcomeError(outcome, options.limits ?? {}, `while running ${entry.name}`);
   }
 }
 
@@ -95,7 +88,6 @@ export interface WorkloadCallOptions extends WorkloadRunOptions {
 
 /** Calls one export of one component with every sibling linked (`weld call workload.yaml 'app.report(…)'`). */
 export async function callWorkload(loaded: LoadedWorkload, expression: string, options: WorkloadCallOptions = {}): Promise<CallResult & { component: string }> {
-  checkLimits(options.limits);
   const candidates = options.component ? [options.component] : loaded.manifest.components.map((c) => c.name);
   if (options.component && !loaded.components.has(options.component)) {
     throw new WorkloadError('not-found', `${loaded.manifest.name} has no component "${options.component}" (have ${[...loaded.components.keys()].join(', ')})`);
@@ -116,23 +108,10 @@ export async function callWorkload(loaded: LoadedWorkload, expression: string, o
   }
   const { name, call } = prepared[0]!;
   const denials: Denial[] = [];
-  const running = await instantiateWorkload(loaded, {
-    stdio: options.stdio ?? { stdout: 2, stderr: 2 },
-    config: options.config,
-    maxMemoryBytes: options.limits?.maxMemoryBytes,
-    onDenied: (d) => {
-      denials.push(d);
-      options.onDenied?.(d);
-    },
+  const action = { kind: 'call' as const, component: name, holderKeys: call.holderKeys, functionName: call.functionName, callArgs: call.callArgs };
+  const outcome = await execute(loaded, action, options, options.stdio ?? { stdout: 2, stderr: 2 }, (d) => {
+    denials.push(d);
+    options.onDenied?.(d);
   });
-  try {
-    const instance = running.instances.get(name)!;
-    const holder = call.holderKeys.length === 0 ? instance : call.holderKeys.map((k) => instance[k]).find((h) => h !== undefined);
-    const fn = (holder as Record<string, unknown> | undefined)?.[call.functionName];
-    const outcome: GuestOutcome =
-      typeof fn === 'function' ? await settle(() => (fn as (...a: unknown[]) => unknown).apply(holder, call.callArgs)) : { tag: 'failed', code: 'export-not-found', message: `no function ${call.functionName}` };
-    return { ...call.finish(outcome, options.limits ?? {}, denials), component: name };
-  } finally {
-    await running.close();
-  }
+  return { ...call.finish(outcome, options.limits ?? {}, denials), component: name };
 }
