@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { CliError } from '@weld/core';
 import { writeFile } from 'node:fs/promises';
-import { planDot, planMermaid, planText, workloadDeployment, WorkloadError, type LinkPlan } from '@weld/compose/workload';
-import { imageLocation, loadWorkload, readWorkloadManifest, type LoadedWorkload } from '@weld/runner';
+import type { LinkPlan, WorkloadManifest } from '@weld/compose/workload';
+import type { LoadedWorkload } from '@weld/runner';
 import { emit, exitState, globals, status } from '../context.js';
 import { policyFor } from './policy-for.js';
 
@@ -13,8 +13,12 @@ interface PlanFlags {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+// The workload code loads only when a workload command runs, not for every other command's start.
+const runner = () => import('@weld/runner');
+const workloads = () => import('@weld/compose/workload');
+
 async function load(target: string, policyFile: string | undefined): Promise<LoadedWorkload> {
-  return loadWorkload(target, { policyFor: (image) => policyFor(image, policyFile) });
+  return (await runner()).loadWorkload(target, { policyFor: (image) => policyFor(image, policyFile) });
 }
 
 function planJson(loaded: LoadedWorkload, plan: LinkPlan) {
@@ -75,6 +79,7 @@ export function registerWorkload(program: Command): void {
       const loaded = await load(target, opts.policy);
       const { plan } = loaded;
       const names = [...loaded.components.keys()];
+      const { planDot, planMermaid, planText } = await workloads();
       if (opts.graph && g.output !== 'json') {
         process.stdout.write(opts.graph === 'mermaid' ? planMermaid(plan, names) : planDot(plan, names));
       } else {
@@ -102,7 +107,7 @@ export function registerWorkload(program: Command): void {
       if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0 || replicas > 2 ** 31 - 1)) {
         throw new CliError('usage', `--replicas ${opts.replicas}: expected a whole number of replicas`);
       }
-      const { manifest, file } = await readWorkloadManifest(target);
+      const { manifest, file } = await (await runner()).readWorkloadManifest(target);
       const overrides = new Map<string, string>();
       for (const spec of opts.image ?? []) {
         const eq = spec.indexOf('=');
@@ -111,11 +116,11 @@ export function registerWorkload(program: Command): void {
       }
       const all = [...manifest.components, ...(manifest.service ? [manifest.service] : [])];
       for (const name of overrides.keys()) {
-        if (!all.some((c) => c.name === name)) throw new WorkloadError('not-found', `--image ${name}=…: the workload has no component "${name}" (have ${all.map((c) => c.name).join(', ')})`);
+        if (!all.some((c) => c.name === name)) throw new CliError('usage', `--image ${name}=…: the workload has no component "${name}" (have ${all.map((c) => c.name).join(', ')})`);
       }
       const images = new Map<string, string>();
       for (const c of all) images.set(c.name, await pinnedImage(overrides.get(c.name) ?? c.image, overrides.has(c.name), manifest, file, c.name));
-      const yaml = workloadDeployment(manifest, { replicas, namespace: opts.namespace, images });
+      const yaml = (await workloads()).workloadDeployment(manifest, { replicas, namespace: opts.namespace, images });
       if (opts.out) {
         await writeFile(opts.out, yaml);
         status(g, `weld: wrote ${opts.out}`);
@@ -125,8 +130,9 @@ export function registerWorkload(program: Command): void {
 }
 
 /** A component's image as a registry reference with its digest (resolved in the registry when not pinned already). */
-async function pinnedImage(image: string, override: boolean, manifest: Parameters<typeof imageLocation>[0], file: string, name: string): Promise<string> {
-  const where = override ? { kind: 'reference' as const, target: image } : imageLocation(manifest, file, image);
+async function pinnedImage(image: string, override: boolean, manifest: WorkloadManifest, file: string, name: string): Promise<string> {
+  const { WorkloadError } = await workloads();
+  const where = override ? { kind: 'reference' as const, target: image } : (await runner()).imageLocation(manifest, file, image);
   const hint = `push it (weld push FILE host/repo:tag) and pass --image ${name}=host/repo:tag`;
   if (where.kind === 'file') throw new WorkloadError('manifest-invalid', `${name}: ${image} is a file, which a cluster cannot pull`, { hint });
   const { formatReference, openTarget, parseReference, withSelector } = await import('@weld/registry');

@@ -2,8 +2,6 @@ export { WorkloadError, type WorkloadErrorCode } from './errors.js';
 export {
   parseWorkloadManifest,
   imageKind,
-  describeComponent,
-  isWorkloadText,
   WORKLOAD_API_VERSION,
   type WorkloadManifest,
   type WorkloadComponent,

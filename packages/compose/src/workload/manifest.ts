@@ -298,11 +298,3 @@ export function imageKind(image: string): 'file' | 'reference' {
   return /^(\.{1,2}\/|\/|~)/.test(image) || /\.wasm$/i.test(image) ? 'file' : 'reference';
 }
 
-/** For messages: `name (file:line)`. */
-export function describeComponent(c: WorkloadComponent): string {
-  return c.role === 'service' ? 'the service' : `component "${c.name}"`;
-}
-
-export function isWorkloadText(text: string): boolean {
-  return /^\s*kind:\s*["']?(Workload|WorkloadDeployment)["']?\s*$/m.test(text) || /^workload:/m.test(text);
-}

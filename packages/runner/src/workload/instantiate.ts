@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { WorkloadError, type Link } from '@weld/compose/workload';
 import { resolveSocketGrants } from '../grants.js';
 import { createHost, loadHostShim, useOwnKit, type Denial, type Host, type StdioRoute } from '../host.js';
@@ -45,7 +46,7 @@ export async function instantiateWorkload(loaded: LoadedWorkload, options: Insta
     if (kitInUse() === 'own') throw new WorkloadError('manifest-unsupported', 'a networked workload after a shim-free run in the same thread is not supported');
     await loadHostShim();
   } else useOwnKit();
-  const volumes = options.volumeDirs ? { dirs: new Map(options.volumeDirs), remove: async () => undefined } : await prepareVolumes(loaded.manifest, loaded.file.replace(/[/\\][^/\\]*$/, ''));
+  const volumes = options.volumeDirs ? { dirs: new Map(options.volumeDirs), remove: async () => undefined } : await prepareVolumes(loaded.manifest, path.dirname(loaded.file));
   const instances = new Map<string, Record<string, any>>();
   const hosts: Host[] = [];
   const pluginInstances: Array<{ component: string; instance: HostPluginInstance }> = [];

@@ -43,7 +43,7 @@ export interface LoadWorkloadOptions {
   open?: OpenOptions;
   /** Plugins the host has built in (config, logging, keyvalue, …); the manifest's `plugins:` are added to them. */
   builtinPlugins?: readonly HostPlugin[];
-  /** Reads only the manifest and plan inputs it needs; used by `weld workload check` without running anything. */
+  /** Told each component's origin (file, or reference pinned to the digest pulled) as it is loaded. */
   onComponent?: (name: string, origin: string) => void;
 }
 
