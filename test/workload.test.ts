@@ -167,6 +167,19 @@ describe('a workload that does not link refuses to start, naming every problem',
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('a sibling whose export does not match the import is a problem of the plan, with the first difference', async () => {
+    const { parse: parseWat } = await import('@bytecodealliance/jco');
+    const wl = await tempProject({
+      'workload.yaml': `apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: mismatch}\nspec:\n  components:\n    - {name: app, image: ${polyglotComponent('app')}}\n    - {name: calc, image: ./calc-add-only.wasm}\n`,
+    });
+    await writeFile(path.join(wl, 'calc-add-only.wasm'), await parseWat(await readFile(path.join(WORKLOAD_PROJECT, '..', '..', 'calc-add-only.wat'), 'utf8')));
+    const loaded = await loadWorkload(path.join(wl, 'workload.yaml'));
+    expect(loaded.plan.problems).toEqual([
+      expect.objectContaining({ kind: 'mismatch', component: 'app', import: 'demo:calc/calc@0.1.0', message: "app imports demo:calc/calc@0.1.0, but calc's demo:calc/calc@0.1.0 does not match it: demo:calc/calc@0.1.0: function divide is not in the export" }),
+    ]);
+    await expect(callWorkload(loaded, 'app.report("x", 1, 2)')).rejects.toMatchObject({ code: 'link-failed' });
+  });
+
   it('a plugin module that is not a HostPlugin is a clear error', async () => {
     const bad = await tempProject({ 'plugin/index.js': 'export default { name: "x" };\n', 'plugin/package.json': '{"type":"module","main":"index.js"}', 'weld.yaml': linkedWeldYaml().replace(PLUGIN, './plugin') });
     await expect(loadWorkload(bad)).rejects.toMatchObject({ code: 'plugin-invalid', message: 'plugins: ./plugin has no `interfaces` list of WIT interface names' });

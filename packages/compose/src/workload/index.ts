@@ -14,3 +14,4 @@ export { componentInterfaces, type ComponentInterfaces } from './world.js';
 export { planWorkload, interfaceMatches, versionsCompatible, parseWitName, type PlanInput, type PluginInfo, type Link, type LinkSource, type LinkProblem, type LinkPlan, type HostCall } from './plan.js';
 export { planText, planMermaid, planDot } from './render.js';
 export { workloadDeployment, type K8sOptions } from './k8s.js';
+export { checkLinkTypes } from './link-types.js';

@@ -35,7 +35,9 @@ export interface Link {
 export type LinkProblem =
   | { kind: 'unsatisfied'; component: string; import: string; message: string; hint?: string }
   | { kind: 'ambiguous'; component: string; import: string; candidates: string[]; message: string; hint?: string }
-  | { kind: 'cycle'; components: string[]; message: string; hint?: string };
+  | { kind: 'cycle'; components: string[]; message: string; hint?: string }
+  /** a sibling's export whose types do not match the import (see `checkLinkTypes`) */
+  | { kind: 'mismatch'; component: string; import: string; message: string; hint?: string };
 
 export interface LinkPlan {
   /** Every import of every component, in manifest order. */

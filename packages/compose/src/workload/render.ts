@@ -23,7 +23,7 @@ export function planText(plan: LinkPlan, components: string[], hostInterfaceFiel
     for (const l of links) if (l.source.tag !== 'wasi') lines.push(`  ${l.import} ← ${sourceText(l, hostInterfaceField)}`);
     if (wasi.length > 0) lines.push(`  ${wasi.length} WASI import${wasi.length === 1 ? '' : 's'} (${[...new Set(wasi.map((l) => l.import.replace(/^wasi:([^/]+)\/.*$/, '$1')))].join(', ')}) ← host, under the component's grants`);
     for (const c of plan.hostCalls.filter((h) => h.component === name)) lines.push(`  exports ${c.export} → called by host plugin ${c.plugin} (${hostInterfaceField(c.hostInterface)})`);
-    for (const p of unresolved) if (p.kind !== 'cycle') lines.push(`  ${p.import} ✗ ${p.kind === 'ambiguous' ? `ambiguous: ${p.candidates.join(', ')}` : 'unsatisfied'}`);
+    for (const p of unresolved) if (p.kind !== 'cycle') lines.push(`  ${p.import} ✗ ${p.kind === 'ambiguous' ? `ambiguous: ${p.candidates.join(', ')}` : p.kind === 'mismatch' ? 'types do not match' : 'unsatisfied'}`);
   }
   if (plan.problems.length === 0) lines.push(`instantiation order: ${plan.order.join(', ')}`);
   return lines.join('\n');

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OpenOptions, Policy, PolicyDecision } from '@weld/registry';
 import {
+  checkLinkTypes,
   componentInterfaces,
   imageKind,
   parseWorkloadManifest,
@@ -98,6 +99,7 @@ export async function loadWorkload(target: string, options: LoadWorkloadOptions 
     wasi: PROVIDED_INTERFACES,
     plugins,
   });
+  plan.problems.push(...checkLinkTypes(plan, (name) => components.get(name)!.bytes));
   return { manifest, file, components, plugins, plan };
 }
 
