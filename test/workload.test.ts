@@ -293,6 +293,27 @@ describe('weld workload plan', () => {
     expect(bad.code).toBe(2);
   });
 
+  it("weld.yaml's workload: names project components by name (their build output), and a project without one says so", async () => {
+    const project = await tempProject({
+      'weld.yaml': 'name: named\ncomponents:\n  - {name: calc, language: wasm, source: calc.wasm}\n  - {name: app, language: wasm, source: app.wasm}\nworkload:\n  components:\n    - {name: app, image: app}\n    - {name: calc, image: calc}\n',
+    });
+    const { copyFile } = await import('node:fs/promises');
+    const missing = await runWeld(['workload', 'check', project]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('does not exist');
+    expect(missing.stderr).toContain(`hint: build it first: weld build ${project}`);
+    await copyFile(polyglotComponent('calc'), path.join(project, 'calc.wasm'));
+    await copyFile(polyglotComponent('app'), path.join(project, 'app.wasm'));
+    expect((await runWeld(['build', project])).code).toBe(0);
+    const call = await runWeld(['call', project, 'app.report("named", 20, 22)']);
+    expect(call.code, call.stderr).toBe(0);
+    expect(call.stdout).toBe('"Hello, named! 20 + 22 = 42"\n');
+    const plain = await tempProject({ 'weld.yaml': 'name: plain\ncomponents: []\n' });
+    const none = await runWeld(['run', plain]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('neither a Workload (kind:, apiVersion:) nor a weld.yaml with a `workload:` section');
+  });
+
   it('a manifest error names the field and the line', async () => {
     const broken = await tempProject({ 'workload.yaml': 'apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec:\n  components:\n    - name: a\n      imag: a.wasm\n' });
     const r = await runWeld(['workload', 'check', path.join(broken, 'workload.yaml')]);
