@@ -124,4 +124,16 @@ try {
 step('Test them: YAML specs of WAVE calls and HTTP requests, with a JUnit report for CI');
 weld('test', ...['app', 'calc', 'numbers', 'http'].map((n) => `${example}/tests/${n}.test.yaml`), '--junit', path.relative(root, path.join(work, 'junit.xml')));
 
+step('Guard the contract: a breaking change to calc\'s WIT is caught with the bump it needs; what a component may ask for');
+const next = path.join(work, 'calc-next');
+await rm(next, { recursive: true, force: true });
+await mkdir(next, { recursive: true });
+const calcWit = await readFile(path.join(root, example, 'calc/wit/calc.wit'), 'utf8');
+// 0.1.1 widens `add` to 64 bits: under 0.x a breaking change needs a minor bump (0.2.0), so this exits 1
+await writeFile(path.join(next, 'calc.wit'), calcWit.replace('@0.1.0', '@0.1.1').replace('add: func(a: s32, b: s32) -> s32', 'add: func(a: s64, b: s64) -> s64'));
+weldExpecting(1, 'wit', 'breaking', `${example}/calc/wit`, path.relative(root, next));
+weld('wit', 'lint', `${example}/calc/wit`);
+weld('grants', `${example}/build/http.wasm`);
+weldExpecting(1, 'grants', `${example}/build/calc.wasm`, `${example}/build/http.wasm`);
+
 console.log('\ndemo: done');

@@ -14,16 +14,16 @@ describe('weld CLI surface', () => {
     for (const flag of ['--output', '--quiet', '--verbose', '--no-progress']) expect(help.stdout).toContain(flag);
   });
 
-  it('a planned command fails with a typed not-implemented error, in text and in JSON', async () => {
-    const text = await runWeld(['wit', 'lint', 'wit/', '--strict']);
+  it('every command of the target surface is implemented: a missing input is a typed error, never not-implemented', async () => {
+    const text = await runWeld(['workload', 'check', 'workload.yaml']);
     expect(text.code).toBe(2);
-    expect(text.stderr).toContain('error[not-implemented]: weld wit lint is not implemented in this version');
-    const json = await runWeld(['-o', 'json', 'wit', 'lint', 'wit/']);
+    expect(text.stderr).toContain('error[not-found]: workload.yaml: no such file');
+    const json = await runWeld(['-o', 'json', 'workload', 'check', 'workload.yaml']);
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-implemented' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-found' } });
     const breaking = await runWeld(['wit', 'breaking', 'old', 'new']);
     expect(breaking.code).toBe(2);
-    expect(breaking.stderr).toContain('error[not-implemented]: weld wit breaking is not implemented in this version');
+    expect(breaking.stderr).toContain('error[no-such-file]: old: no such file or folder');
   });
 
   it('-o json errors are one document on stdout with the location fields, and nothing on stderr', async () => {

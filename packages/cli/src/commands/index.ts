@@ -25,6 +25,9 @@ const ALL: Array<() => Promise<(program: Command) => void>> = [
   async () => (await import('./test.js')).registerTest,
   async () => (await import('./compose.js')).registerCompose,
   async () => (await import('./wit-binary.js')).registerWitBinary,
+  async () => (await import('./wit-breaking.js')).registerWitBreaking,
+  async () => (await import('./wit-lint.js')).registerWitLint,
+  async () => (await import('./grants.js')).registerGrants,
   async () => (await import('./workload.js')).registerWorkload,
   async () => (await import('./planned.js')).registerPlanned,
   async () => (await import('./completion.js')).registerCompletion,
@@ -54,7 +57,9 @@ const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
 export async function registerCommandsFor(program: Command, argv: string[]): Promise<void> {
   const name = argv.find((a) => !a.startsWith('-'));
   if (name === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help')) return; // the version needs no command
-  const load = name === undefined ? undefined : ALONE[name];
+  const words = argv.filter((a) => !a.startsWith('-'));
+  // `weld wit breaking` is a CI check run per commit: load only its module (it creates the `wit` group)
+  const load = name === undefined ? undefined : name === 'wit' && words[1] === 'breaking' ? async () => (await import('./wit-breaking.js')).registerWitBreaking : ALONE[name];
   // A limited run gets its own thread, which takes longer to start than the rest of `weld run` takes to load:
   // start it first.
   const limited = argv.some((a) => a === '--timeout' || a.startsWith('--timeout=') || a === '--max-memory' || a.startsWith('--max-memory='));
