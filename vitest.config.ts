@@ -13,6 +13,7 @@ export default defineConfig({
       '@weld/wit-tools/node': fileURLToPath(new URL('./packages/wit-tools/src/node.ts', import.meta.url)),
       '@weld/binary/node': fileURLToPath(new URL('./packages/binary/src/node.ts', import.meta.url)),
       '@weld/registry/verify': fileURLToPath(new URL('./packages/registry/src/verification.ts', import.meta.url)),
+      '@weld/compose/workload': fileURLToPath(new URL('./packages/compose/src/workload/index.ts', import.meta.url)),
       '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
       '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),

@@ -1,6 +1,7 @@
 // The weld demo: builds the polyglot example, shows the cache, composes the JS app with the C calc,
 // publishes it to the embedded OCI store, signs, attests and verifies it, pulls and calls it under a
-// trust policy, serves the HTTP handler and runs the example's test specs.
+// trust policy, serves the HTTP handler, runs app and calc as a workload linked at run time (and emits its
+// Kubernetes manifest), and runs the example's test specs.
 // Each step prints the weld command it runs, so the output doubles as a tutorial.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -105,6 +106,26 @@ for (const p of ['/hello?name=demo', '/count', '/count']) {
 console.log('(/count stays 1: module state does not leak between requests)');
 server.kill('SIGINT');
 await new Promise((resolve) => server.once('exit', resolve));
+
+step('A workload: the same JS app and C calc, linked at run time instead of composed (wasmCloud v2 Workload)');
+weld('workload', 'plan', example);
+weld('workload', 'plan', example, '--graph', 'mermaid');
+weld('call', example, 'app.report("workload", 2, 40)');
+weld('call', example, 'app.mean([1, 2, 3, 4])');
+
+step('Its Kubernetes manifest: push the two images to a registry (a local docker-registry here), pin their digests');
+const { startOpenRegistry } = await import('../bench/_registry-server.mjs');
+const registry = await startOpenRegistry();
+try {
+  weld('push', `${example}/build/app.wasm`, `${registry.host}/demo/app:0.1.0`);
+  weld('push', `${example}/build/calc.wasm`, `${registry.host}/demo/calc:0.1.0`);
+  const manifest = path.relative(root, path.join(work, 'workload-deployment.yaml'));
+  weld('workload', 'k8s', example, '--replicas', '2', '--image', `app=${registry.host}/demo/app:0.1.0`, '--image', `calc=${registry.host}/demo/calc:0.1.0`, '--out', manifest);
+  console.log(`# ${manifest} (kubectl apply -f it on a cluster running the wasmCloud runtime operator; use a registry the cluster can reach):`);
+  console.log((await readFile(manifest, 'utf8')).trimEnd());
+} finally {
+  await registry.stop();
+}
 
 step('Test them: YAML specs of WAVE calls and HTTP requests, with a JUnit report for CI');
 weld('test', ...['app', 'calc', 'numbers', 'http'].map((n) => `${example}/tests/${n}.test.yaml`), '--junit', path.relative(root, path.join(work, 'junit.xml')));

@@ -14,14 +14,13 @@ describe('weld CLI surface', () => {
     for (const flag of ['--output', '--quiet', '--verbose', '--no-progress']) expect(help.stdout).toContain(flag);
   });
 
-  it('a planned command fails with a typed not-implemented error, in text and in JSON', async () => {
-    const text = await runWeld(['workload', 'plan', 'workload.yaml', '--k8s']);
+  it('every command of the target surface is implemented: a missing input is a typed error, never not-implemented', async () => {
+    const text = await runWeld(['workload', 'check', 'workload.yaml']);
     expect(text.code).toBe(2);
-    expect(text.stderr).toContain('error[not-implemented]: weld workload is not implemented in this version');
+    expect(text.stderr).toContain('error[not-found]: workload.yaml: no such file');
     const json = await runWeld(['-o', 'json', 'workload', 'check', 'workload.yaml']);
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-implemented' } });
-    // wit breaking and wit lint are implemented now: a missing input is a usage error, not not-implemented
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-found' } });
     const breaking = await runWeld(['wit', 'breaking', 'old', 'new']);
     expect(breaking.code).toBe(2);
     expect(breaking.stderr).toContain('error[no-such-file]: old: no such file or folder');

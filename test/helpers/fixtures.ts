@@ -18,3 +18,12 @@ export async function buildPolyglotFixtures(): Promise<BuildSummary> {
 export function polyglotComponent(name: 'calc' | 'app' | 'numbers' | 'http'): string {
   return path.join(FIXTURE_CACHE, 'polyglot', `${name}.wasm`);
 }
+
+export const WORKLOAD_PROJECT = path.join(REPO_ROOT, 'test', 'fixtures', 'workload', 'project');
+export const WORKLOAD_FIXTURES = path.join(FIXTURE_CACHE, 'workload');
+
+/** Builds the workload test project (counter, client, looper) into `.cache/fixtures/workload`, cached by content hash. */
+export async function buildWorkloadFixtures(): Promise<BuildSummary> {
+  const project = await loadProject(WORKLOAD_PROJECT);
+  return buildProject(project, { outDir: WORKLOAD_FIXTURES });
+}

@@ -6,6 +6,7 @@ import { checkGrants, resolveSocketGrants, type Grants } from './grants.js';
 import { checkImportsProvided, versionless } from './instance.js';
 import type { Limits } from './limits.js';
 import { outcomeError } from './sandbox/outcome.js';
+import type { GuestOutcome } from './sandbox/protocol.js';
 import { runGuest } from './sandbox/sandbox.js';
 import { ensureTranspiled } from './transpile-cache.js';
 import { waveToParams } from './wave/params.js';
@@ -85,19 +86,75 @@ function isTopLevelResult(resolve: Resolve, type: Type | undefined): boolean {
   return typeof k === 'object' && k.tag === 'result';
 }
 
+/** A call checked against a component's WIT, ready to run: what to invoke and how to read its outcome. */
+export interface PreparedCall {
+  /** The export called, as `ns:pkg/iface@ver#func` (or `func`). */
+  target: string;
+  /** Keys to try on the instance for the exported interface (none: a world-level function). */
+  holderKeys: string[];
+  functionName: string;
+  callArgs: unknown[];
+  /** Turns how the guest's call ended into the result (or throws the error for it). */
+  finish(outcome: GuestOutcome, limits: Limits, denials: Denial[]): CallResult;
+}
+
 /**
- * Calls one exported function of a component: `expression` is a WAVE call such as `calc.add(2, 40)` or
- * `demo:calc/calc@0.1.0#greet("weld")`. Arguments are checked against the component's own WIT types before the
- * component is instantiated (under `grants`, like `weld run`); the result comes back as WAVE.
+ * Parses a WAVE call (`calc.add(2, 40)`, `demo:calc/calc@0.1.0#greet("weld")`) and checks the target and its
+ * arguments against the component's own WIT types, before anything is instantiated.
  */
-export async function callFunction(bytes: Uint8Array, expression: string, options: CallOptions): Promise<CallResult> {
+export function prepareCall(bytes: Uint8Array, expression: string): PreparedCall {
   const call = parseWaveCall(expression);
   const wit = extractWit(bytes);
   if (wit.kind !== 'component') throw new RunError('not-a-component', 'this is a binary WIT package, not a component: there is nothing to call');
   const { resolve, world } = wit;
   const target = findExport(resolve, world, call.target);
   const args = waveToParams(resolve, target.func.params, call, expression, displayName(target));
+  const resultType = target.func.result;
+  const finish = (outcome: GuestOutcome, limits: Limits, denials: Denial[]): CallResult => {
+    let value: unknown;
+    switch (outcome.tag) {
+      case 'returned':
+        value = isTopLevelResult(resolve, resultType) ? { tag: 'ok', val: outcome.value } : outcome.value;
+        break;
+      case 'exit':
+        throw new RunError('trap', `the guest called exit(${outcome.code}) during ${displayName(target)}`, { exit: 1 });
+      case 'component-error':
+        if (!isTopLevelResult(resolve, resultType)) throw new RunError('trap', `the guest trapped in ${displayName(target)}: ${JSON.stringify(outcome.payload)}`, { exit: 1 });
+        value = { tag: 'err', val: outcome.payload };
+        break;
+      case 'failed':
+        if (outcome.code === 'export-not-found') throw new RunError('export-not-found', `jco's bindings have no function for ${displayName(target)}`);
+        throw outcomeError(outcome, limits, `in ${displayName(target)}`);
+      default:
+        throw outcomeError(outcome, limits, `in ${displayName(target)}`);
+    }
+    const wave = resultType === undefined ? '()' : jsToWave(resolve, resultType, value);
+    const ok = !(isTopLevelResult(resolve, resultType) && (value as { tag: string }).tag === 'err');
+    const normalize = (text: string): string => {
+      if (resultType === undefined) {
+        if (text.trim() === '()' || text.trim() === '') return '()';
+        throw new RunError('wave-invalid', `${displayName(target)} returns nothing; expected () but the spec says ${text}`);
+      }
+      return jsToWave(resolve, resultType, waveToJs(resolve, resultType, parseWaveValue(text), text));
+    };
+    return { target: displayName(target), wave, ok, denials, normalize };
+  };
+  return {
+    target: displayName(target),
+    holderKeys: target.iface ? [target.iface, camel(target.ifaceName!)] : [],
+    functionName: camel(target.func.name),
+    callArgs: args,
+    finish,
+  };
+}
 
+/**
+ * Calls one exported function of a component: `expression` is a WAVE call such as `calc.add(2, 40)` or
+ * `demo:calc/calc@0.1.0#greet("weld")`. Arguments are checked against the component's own WIT types before the
+ * component is instantiated (under `grants`, like `weld run`); the result comes back as WAVE.
+ */
+export async function callFunction(bytes: Uint8Array, expression: string, options: CallOptions): Promise<CallResult> {
+  const prepared = prepareCall(bytes, expression);
   checkGrants(options.grants);
   const info = await ensureTranspiled(bytes);
   checkImportsProvided(info);
@@ -111,9 +168,9 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
       grants,
       args: ['component'],
       stdio: options.stdio ?? { stdout: 2, stderr: 2, stdin: grants.stdin ? 0 : undefined },
-      holderKeys: target.iface ? [target.iface, camel(target.ifaceName!)] : [],
-      functionName: camel(target.func.name),
-      callArgs: args,
+      holderKeys: prepared.holderKeys,
+      functionName: prepared.functionName,
+      callArgs: prepared.callArgs,
     },
     limits,
     (d) => {
@@ -121,32 +178,5 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
       options.onDenied?.(d);
     },
   );
-  const resultType = target.func.result;
-  let value: unknown;
-  switch (outcome.tag) {
-    case 'returned':
-      value = isTopLevelResult(resolve, resultType) ? { tag: 'ok', val: outcome.value } : outcome.value;
-      break;
-    case 'exit':
-      throw new RunError('trap', `the guest called exit(${outcome.code}) during ${displayName(target)}`, { exit: 1 });
-    case 'component-error':
-      if (!isTopLevelResult(resolve, resultType)) throw new RunError('trap', `the guest trapped in ${displayName(target)}: ${JSON.stringify(outcome.payload)}`, { exit: 1 });
-      value = { tag: 'err', val: outcome.payload };
-      break;
-    case 'failed':
-      if (outcome.code === 'export-not-found') throw new RunError('export-not-found', `jco's bindings have no function for ${displayName(target)}`);
-      throw outcomeError(outcome, limits, `in ${displayName(target)}`);
-    default:
-      throw outcomeError(outcome, limits, `in ${displayName(target)}`);
-  }
-  const wave = resultType === undefined ? '()' : jsToWave(resolve, resultType, value);
-  const ok = !(isTopLevelResult(resolve, resultType) && (value as { tag: string }).tag === 'err');
-  const normalize = (text: string): string => {
-    if (resultType === undefined) {
-      if (text.trim() === '()' || text.trim() === '') return '()';
-      throw new RunError('wave-invalid', `${displayName(target)} returns nothing; expected () but the spec says ${text}`);
-    }
-    return jsToWave(resolve, resultType, waveToJs(resolve, resultType, parseWaveValue(text), text));
-  };
-  return { target: displayName(target), wave, ok, denials, normalize };
+  return prepared.finish(outcome, limits, denials);
 }

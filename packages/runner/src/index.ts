@@ -17,3 +17,6 @@ export { serveHttp, type ServeOptions, type HttpService, type RequestFailure, ty
 export { loadTestSpec, parseTestSpec, type TestSpec, type TestCase, type CallCase, type HttpCase, type SpecLocation } from './test/spec.js';
 export { runTestSpec, type SpecResult, type CaseResult, type CaseFailure } from './test/run-spec.js';
 export { tapReport, junitReport, textCaseLine, textSummary, REPORTERS, type Reporter } from './test/report.js';
+export { prepareCall, type PreparedCall } from './call.js';
+export * from './workload/index.js';
+export type { HostPlugin, HostPluginContext, HostPluginInstance, GuestExports } from './host-interfaces/types.js';

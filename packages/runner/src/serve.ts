@@ -9,7 +9,7 @@ import { checkImportsProvided, versionless } from './instance.js';
 import { ensureTranspiled, transpileCacheDir } from './transpile-cache.js';
 import { Fetches } from './serve/fetch.js';
 import { WorkerPool, type PoolWorker } from './serve/pool.js';
-import { IN_FLIGHT, REQUEST_BYTES_BUFFERED, type CoreModule, type HeaderList, type WorkerMessage } from './serve/protocol.js';
+import { IN_FLIGHT, REQUEST_BYTES_BUFFERED, type CoreModule, type HeaderList, type LinkedSibling, type SiblingLink, type WorkerMessage } from './serve/protocol.js';
 
 export interface ServeOptions {
   grants: Grants;
@@ -32,6 +32,10 @@ export interface ServeOptions {
   onRequestFailed?: (failure: RequestFailure) => void;
   /** One line's worth per request, when its response is over (complete, broken or abandoned). */
   onAccess?: (entry: AccessEntry) => void;
+  /** Workload siblings made with every instance, providers first, each under its own grants (see `serveWorkload`). */
+  siblings?: Array<{ name: string; bytes: Uint8Array; grants: Grants; links: SiblingLink[] }>;
+  /** The served component's imports that siblings satisfy. */
+  links?: SiblingLink[];
 }
 
 export interface RequestFailure {
@@ -134,18 +138,32 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     });
   }
   await loadHostShim();
-  checkImportsProvided(component);
-  const modules: Record<string, CoreModule> = {};
+  // Imports a workload sibling satisfies are linked in the worker; the rest must be the host's.
+  const linked = new Set((options.links ?? []).map((l) => l.importKey));
+  checkImportsProvided({ imports: component.imports.filter((i) => !linked.has(versionless(i))) });
   const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule> } }).WebAssembly;
   const cap = options.maxMemoryBytes === undefined ? undefined : (await import('@weld/binary')).capCoreMemories;
-  for (const file of (await readdir(component.dir)).filter((f) => f.endsWith('.wasm'))) {
-    const core = await readFile(path.join(component.dir, file));
-    try {
-      modules[file] = await wasm.compile(cap ? cap(core, Math.floor(options.maxMemoryBytes! / 65536)) : core);
-    } catch (e) {
-      if ((e as { code?: string }).code === 'limit-exceeded') throw new RunError('limit-exceeded', `${file}: ${(e as Error).message}`, { cause: e, exit: 1 });
-      throw e;
+  const compileAll = async (dir: string): Promise<Record<string, CoreModule>> => {
+    const out: Record<string, CoreModule> = {};
+    for (const file of (await readdir(dir)).filter((f) => f.endsWith('.wasm'))) {
+      const core = await readFile(path.join(dir, file));
+      try {
+        out[file] = await wasm.compile(cap ? cap(core, Math.floor(options.maxMemoryBytes! / 65536)) : core);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'limit-exceeded') throw new RunError('limit-exceeded', `${file}: ${(e as Error).message}`, { cause: e, exit: 1 });
+        throw e;
+      }
     }
+    return out;
+  };
+  const modules = await compileAll(component.dir);
+  const siblings: LinkedSibling[] = [];
+  for (const s of options.siblings ?? []) {
+    checkGrants(s.grants);
+    const transpiled = await ensureTranspiled(s.bytes, transpileCacheDir(), 'sync');
+    const own = new Set(s.links.map((l) => l.importKey));
+    checkImportsProvided({ imports: transpiled.imports.filter((i) => !own.has(versionless(i))) });
+    siblings.push({ name: s.name, dir: transpiled.dir, modules: await compileAll(transpiled.dir), grants: await resolveSocketGrants(s.grants), links: s.links });
   }
 
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -312,7 +330,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse) },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links },
     {
       message: onMessage,
       idle: () => {

@@ -9,7 +9,7 @@ export function registerCall(program: Command): void {
     program
       .command('call')
       .description("invoke one of a component's exported functions with WAVE arguments and print the result as WAVE")
-      .argument('<component>', 'a .wasm file, or a reference (pulled, under the policy if there is one)')
+      .argument('<component>', 'a .wasm file, or a reference (pulled, under the policy if there is one); or a workload YAML')
       .argument('<call>', 'iface.func(args) in WAVE, e.g. \'calc.add(2, 40)\' or \'demo:calc/calc@0.1.0#greet("weld")\''),
   )
     .addHelpText(
@@ -20,8 +20,11 @@ export function registerCall(program: Command): void {
         'The component runs under the same deny-by-default grants and limits as `weld run`; its stdout and stderr go to\n' +
         'stderr. Exits 1 when the function returns err(…).',
     )
-    .action(async (component: string, expression: string, opts: GrantFlags, cmd: Command) => {
+    .option('--component <name>', 'for a workload: the component to call (default: the one that exports the function)')
+    .action(async (component: string, expression: string, opts: GrantFlags & { component?: string }, cmd: Command) => {
       const g = globals(cmd);
+      const { isWorkloadTarget } = await import('./workload-target.js');
+      if (isWorkloadTarget(component)) return (await import('./workload-run.js')).callWorkloadTarget(component, expression, opts, g);
       const grants = grantsFrom(opts);
       const limits = limitsFromFlags(opts);
       const policy = await policyFor(component, opts.policy);

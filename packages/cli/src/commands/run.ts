@@ -9,7 +9,7 @@ export function registerRun(program: Command): void {
     program
       .command('run')
       .description('run a wasi:cli/run component (file or reference) with deny-by-default capabilities')
-      .argument('<component>', 'a .wasm file, or host[:port]/repo[:tag][@digest], oci:PATH[:tag], repo:tag (embedded store)')
+      .argument('<component>', 'a .wasm file, or host[:port]/repo[:tag][@digest], oci:PATH[:tag], repo:tag (embedded store); or a workload YAML (its service or wasi:cli/run component, siblings linked)')
       .argument('[args...]', 'arguments passed to the component (after --)'),
   )
     .addHelpText(
@@ -24,6 +24,8 @@ export function registerRun(program: Command): void {
     )
     .action(async (component: string, args: string[], opts: GrantFlags, cmd: Command) => {
       const g = globals(cmd);
+      const { isWorkloadTarget } = await import('./workload-target.js');
+      if (isWorkloadTarget(component)) return (await import('./workload-run.js')).runWorkloadTarget(component, args, opts, g);
       const grants = grantsFrom(opts);
       const limits = limitsFromFlags(opts);
       if (limits.timeoutMs !== undefined || limits.maxMemoryBytes !== undefined) prewarmGuest(limits);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import os from 'node:os';
-import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp } from '@weld/runner';
+import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp, type AccessEntry, type HttpService, type RequestFailure } from '@weld/runner';
 import { emit, globals, status } from '../context.js';
 import { grantsFrom, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
 import { policyFor } from './policy-for.js';
@@ -12,7 +12,7 @@ export function registerServe(program: Command): void {
     program
       .command('serve')
       .description('serve a wasi:http component from a pool of worker threads: a fresh instance per request, deny-by-default capabilities')
-      .argument('<component>', 'a .wasm file, or a reference (pulled, under the policy if there is one)')
+      .argument('<component>', 'a .wasm file, or a reference (pulled, under the policy if there is one); or a workload YAML (its wasi:http component, siblings linked)')
       .option('--host <address>', 'address to listen on (loopback unless you say otherwise)', '127.0.0.1')
       .option('--port <port>', 'port to listen on; 0 picks a free one', '8080')
       .option('--workers <n>', 'worker threads, each running one request at a time (default: one per core)')
@@ -37,11 +37,7 @@ export function registerServe(program: Command): void {
       // Per request: a 504, or a reset connection once the response has begun. A server keeps no request forever.
       const limits = limitsFrom({ timeout: opts.timeout ?? '30s', maxMemory: opts.maxMemory });
       const shutdownTimeoutMs = parseDuration(opts.shutdownTimeout, '--shutdown-timeout');
-      const policy = await policyFor(component, opts.policy);
-      const runnable = await loadRunnable(component, { policy });
-      if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
-      const service = await serveHttp(runnable.bytes, {
-        grants: grantsFrom(opts),
+      const serveOptions = {
         host: opts.host,
         port,
         workers,
@@ -50,13 +46,31 @@ export function registerServe(program: Command): void {
         maxMemoryBytes: limits.maxMemoryBytes,
         shutdownTimeoutMs,
         onDenied: printDenial,
-        onRequestFailed: (f) => process.stderr.write(`weld: request ${f.request} failed (${f.outcome}): ${f.reason}\n`),
-        onAccess: (a) =>
+        onRequestFailed: (f: RequestFailure) => process.stderr.write(`weld: request ${f.request} failed (${f.outcome}): ${f.reason}\n`),
+        onAccess: (a: AccessEntry) =>
           status(g, `weld: ${a.method} ${a.path} ${a.status ?? '-'}${a.outcome === 'complete' ? '' : ` (${a.outcome})`} ${a.bytes} B ${a.ms.toFixed(1)} ms`),
-      });
+      };
+      let service: HttpService;
+      let origin: string;
+      const { isWorkloadTarget, rejectGrantFlags } = await import('./workload-target.js');
+      if (isWorkloadTarget(component)) {
+        // A workload: its wasi:http component, with the siblings it imports from linked into every instance.
+        rejectGrantFlags(opts);
+        const { loadWorkload, serveWorkload } = await import('@weld/runner');
+        const loaded = await loadWorkload(component, { policyFor: (image) => policyFor(image, opts.policy) });
+        const served = await serveWorkload(loaded, serveOptions);
+        service = served;
+        origin = `workload ${loaded.manifest.name} (${served.component})`;
+      } else {
+        const policy = await policyFor(component, opts.policy);
+        const runnable = await loadRunnable(component, { policy });
+        if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
+        service = await serveHttp(runnable.bytes, { grants: grantsFrom(opts), ...serveOptions });
+        origin = runnable.origin;
+      }
       const mode = opts.reuse ? 'one instance per worker' : 'a fresh instance per request';
       emit(g, { url: service.url, host: service.host, port: service.port, workers, reuse: Boolean(opts.reuse) }, () => [
-        `serving ${runnable.origin} on ${service.url} (${workers} worker${workers === 1 ? '' : 's'}, ${mode}; Ctrl-C stops)`,
+        `serving ${origin} on ${service.url} (${workers} worker${workers === 1 ? '' : 's'}, ${mode}; Ctrl-C stops)`,
       ]);
       await new Promise<void>((done) => {
         const stop = () => {

@@ -31,10 +31,29 @@ export interface WorkerConfig {
   handlerExport: string;
   grants: Grants;
   reuse: boolean;
+  /** Workload siblings made with every instance, providers first, each under its own grants (see `serveWorkload`). */
+  siblings?: LinkedSibling[];
+  /** The served component's imports that siblings satisfy. */
+  links?: SiblingLink[];
   /** Shared Int32Array(1): the sync reply signal. */
   signal: SharedArrayBuffer;
   /** The port sync replies arrive on. */
   replies: MessagePort;
+}
+
+/** An import satisfied by a sibling's export: jco's import key (no version) and where the export object comes from. */
+export interface SiblingLink {
+  importKey: string;
+  from: string;
+  exportName: string;
+}
+
+export interface LinkedSibling {
+  name: string;
+  dir: string;
+  modules: Record<string, CoreModule>;
+  grants: Grants;
+  links: SiblingLink[];
 }
 
 export type HeaderList = [string, Uint8Array][];

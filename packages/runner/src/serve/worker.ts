@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createHost, loadHostShim } from '../host.js';
 import { readyPollable } from '../wasi/io.js';
-import { SYNC_SIGNAL, type RequestStart, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
+import { SYNC_SIGNAL, type RequestStart, type SiblingLink, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
 import { createWasiHttp, guestHeaders, type HttpLink } from './wasi-http.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -56,9 +56,9 @@ async function main(): Promise<void> {
     instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any>;
   };
   // The guest's stdout and stderr go to the server's stderr as it writes them; its stdin is empty.
-  const makeHost = () =>
+  const makeHost = (grants = config.grants) =>
     createHost({
-      grants: config.grants,
+      grants,
       args: ['component'],
       stdio: { stdout: 2, stderr: 2 },
       onDenied: (denial) => post({ type: 'denied', denial }),
@@ -72,16 +72,40 @@ async function main(): Promise<void> {
     ready: readyPollable,
   };
   const http = createWasiHttp(link);
+  // Workload siblings: their bindings, and an HTTP client each that checks their own grants.
+  const siblings = await Promise.all(
+    (config.siblings ?? []).map(async (s) => ({
+      ...s,
+      mod: (await import(pathToFileURL(path.join(s.dir, 'component.js')).href)) as { instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any> },
+      http: createWasiHttp({ ...link, grants: s.grants }),
+    })),
+  );
+  const linkInto = (imports: Record<string, unknown>, links: SiblingLink[], made: Map<string, Record<string, any>>) => {
+    for (const l of links) imports[l.importKey] = made.get(l.from)![l.exportName];
+  };
 
   type Ready = { handle(request: unknown, out: unknown): void; close(): void };
   const instantiate = (): Ready => {
+    const made = new Map<string, Record<string, any>>();
+    const hosts: Array<{ close(): void }> = [];
+    for (const s of siblings) {
+      const siblingHost = makeHost(s.grants);
+      hosts.push(siblingHost);
+      const imports = siblingHost.imports;
+      imports['wasi:http/types'] = s.http.types;
+      imports['wasi:http/outgoing-handler'] = s.http.outgoingHandler;
+      linkInto(imports, s.links, made);
+      made.set(s.name, s.mod.instantiate((p) => s.modules[p], imports));
+    }
     const host = makeHost();
+    hosts.push(host);
     const imports = host.imports;
     imports['wasi:http/types'] = http.types;
     imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
+    linkInto(imports, config.links ?? [], made);
     const instance = mod.instantiate((p) => config.modules[p], imports);
     const exported = (instance[config.handlerExport] ?? instance.incomingHandler) as { handle(request: unknown, out: unknown): void };
-    return { handle: (request, out) => exported.handle(request, out), close: host.close };
+    return { handle: (request, out) => exported.handle(request, out), close: () => hosts.forEach((h) => h.close()) };
   };
 
   // Two instances are kept made: the one the next request gets, and a spare that becomes it the moment a request
