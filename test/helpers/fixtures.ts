@@ -18,3 +18,15 @@ export async function buildPolyglotFixtures(): Promise<BuildSummary> {
 export function polyglotComponent(name: 'calc' | 'app' | 'numbers' | 'http'): string {
   return path.join(FIXTURE_CACHE, 'polyglot', `${name}.wasm`);
 }
+
+export const HOSTIF_GUESTS = path.join(REPO_ROOT, 'test', 'hostif', 'guests');
+
+/** The host-interface test guests (JS components against wash-runtime's WIT), cached like the polyglot ones. */
+export async function buildHostifFixtures(): Promise<BuildSummary> {
+  const project = await loadProject(HOSTIF_GUESTS);
+  return buildProject(project, { outDir: path.join(FIXTURE_CACHE, 'hostif') });
+}
+
+export function hostifGuest(name: 'probe' | 'messenger' | 'blobs'): string {
+  return path.join(FIXTURE_CACHE, 'hostif', `${name}.wasm`);
+}

@@ -14,6 +14,11 @@ export interface HostPlugin {
    * matches when namespace, package and interface agree and the versions are semver-compatible.
    */
   readonly interfaces: readonly string[];
+  /**
+   * Interfaces the plugin calls on the guest (e.g. `wasmcloud:messaging/handler@0.2.0`): a granted plugin is also
+   * created for a component that only exports one of these, and it reaches the export through `start`.
+   */
+  readonly exports?: readonly string[];
   /** Called once per component instance that imports one of `interfaces` and is granted this plugin. */
   create(context: HostPluginContext): HostPluginInstance | Promise<HostPluginInstance>;
 }

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { syncBridge } from './bridge/sync-bridge.js';
+import type { BrokerMessage } from './bridge/protocol.js';
+import { componentsOnStack, withOnStack } from './util.js';
+
+export type { BrokerMessage };
+
+/** A message broker as the messaging plugin calls it: synchronous publish and request, subscriptions with a handler. */
+export interface Broker {
+  publish(message: BrokerMessage): void;
+  request(subject: string, body: Uint8Array, timeoutMs: number): BrokerMessage;
+  /** Delivers every message on `subject` (NATS wildcards `*` and `>`) to `deliver`; returns the unsubscriber. */
+  subscribe(subject: string, deliver: (message: BrokerMessage) => void): () => void;
+}
+
+/** Whether a NATS subject matches a subscription pattern (`*` one token, `>` one or more trailing tokens). */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
+  }
+  return p.length === s.length;
+}
+
+/** Subjects are NATS tokens: non-empty, no whitespace; wildcards only for subscriptions. */
+export function checkSubject(subject: string, forSubscription = false): void {
+  if (subject === '' || /\s/.test(subject) || subject.split('.').some((t) => t === '')) throw new Error(`invalid subject ${JSON.stringify(subject)}`);
+  if (!forSubscription && /(^|\.)[*>](\.|$)/.test(subject)) throw new Error(`a wildcard subject cannot be published to: ${subject}`);
+}
+
+interface Subscriber {
+  owner: string;
+  pattern: string;
+  deliver: (m: BrokerMessage) => void;
+}
+
+/** The in-memory broker of this thread, shared by every instance in it granted `--messaging mem`. */
+const subscribers = new Set<Subscriber>();
+
+function deliverNow(s: Subscriber, m: BrokerMessage): void {
+  withOnStack(s.owner, () => s.deliver(m));
+}
+
+export function memoryBroker(owner: string): Broker {
+  return {
+    publish(message) {
+      checkSubject(message.subject);
+      const targets = [...subscribers].filter((s) => subjectMatches(s.pattern, message.subject));
+      setImmediate(() => {
+        for (const s of targets) if (subscribers.has(s)) deliverNow(s, message);
+      });
+    },
+    request(subject, body, timeoutMs) {
+      checkSubject(subject);
+      const replyTo = `_INBOX.${randomBytes(8).toString('hex')}`;
+      let reply: BrokerMessage | undefined;
+      const inbox: Subscriber = { owner, pattern: replyTo, deliver: (m) => (reply ??= m) };
+      const responders = [...subscribers].filter((s) => subjectMatches(s.pattern, subject));
+      if (responders.length === 0) throw new Error(`no responders on ${subject}`);
+      subscribers.add(inbox);
+      try {
+        // In one thread a responder can only answer while this call waits, so it is called here and now; the
+        // caller's own subscriptions cannot answer (that would re-enter it).
+        withOnStack(owner, () => {
+          for (const s of responders) {
+            if (reply || componentsOnStack.includes(s.owner)) continue;
+            deliverNow(s, { subject, body, replyTo });
+          }
+        });
+      } finally {
+        subscribers.delete(inbox);
+      }
+      if (!reply) throw new Error(`request to ${subject} got no reply (in-memory responders answer at once; timeout ${timeoutMs} ms not awaited)`);
+      return reply;
+    },
+    subscribe(pattern, deliver) {
+      checkSubject(pattern, true);
+      const s: Subscriber = { owner, pattern, deliver };
+      subscribers.add(s);
+      return () => void subscribers.delete(s);
+    },
+  };
+}
+
+/** NATS through the sync bridge (one connection per URL per process). */
+export function natsBroker(url: string, owner: string): Broker {
+  const bridge = syncBridge();
+  return {
+    publish(message) {
+      checkSubject(message.subject);
+      bridge.call({ op: 'nats.publish', url, subject: message.subject, body: message.body, replyTo: message.replyTo }, owner);
+    },
+    request(subject, body, timeoutMs) {
+      checkSubject(subject);
+      return bridge.call({ op: 'nats.request', url, subject, body, timeoutMs }, owner) as BrokerMessage;
+    },
+    subscribe(subject, deliver) {
+      checkSubject(subject, true);
+      const sid = bridge.handler(owner, deliver);
+      try {
+        bridge.call({ op: 'nats.subscribe', url, subject, sid }, owner);
+      } catch (e) {
+        bridge.dropHandler(sid);
+        throw e;
+      }
+      return () => {
+        bridge.dropHandler(sid);
+        try {
+          bridge.call({ op: 'nats.unsubscribe', sid }, owner);
+        } catch {
+          // the connection is gone; so is the subscription
+        }
+      };
+    },
+  };
+}
