@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdi
 import { randomBytes } from 'node:crypto';
 import type { Denial } from '../host.js';
 import { at, resolveBeneath } from '../wasi/beneath.js';
+import { WasiFsError } from '../wasi/fs-errors.js';
 import { inputStream, outputStream } from '../wasi/io.js';
 import type { HostPlugin } from './types.js';
 import { hostError, messageOf, versionless } from './util.js';
@@ -47,8 +48,8 @@ const blobstorePlugin: HostPlugin = {
           deny(`${component}: blobstore ${what}`, e);
           throw hostError(`access denied: ${e.message}`);
         }
-        if ((e as { payload?: unknown }).payload !== undefined) throw e;
-        const code = (e as NodeJS.ErrnoException).code ?? (e as { code?: string }).code;
+        const code = e instanceof WasiFsError ? e.payload : (e as NodeJS.ErrnoException).code;
+        if (code === undefined && (e as { payload?: unknown }).payload !== undefined) throw e;
         if (code === 'not-permitted' || code === 'loop' || code === 'ELOOP') {
           const refused = new Refused('it resolves outside the container');
           deny(`${component}: blobstore ${what}`, refused);
@@ -252,7 +253,7 @@ const blobstorePlugin: HostPlugin = {
             try {
               return objectStat(cfd, name).isFile();
             } catch (e) {
-              const code = (e as { code?: string }).code;
+              const code = e instanceof WasiFsError ? e.payload : (e as NodeJS.ErrnoException).code;
               if (code === 'ENOENT' || code === 'no-entry') return false;
               throw e;
             }

@@ -34,6 +34,8 @@ interface Subscriber {
   owner: string;
   pattern: string;
   deliver: (m: BrokerMessage) => void;
+  /** A request's reply inbox: it only records the reply, so it takes it at once, even mid-call. */
+  inbox?: boolean;
 }
 
 /** The in-memory broker of this thread, shared by every instance in it granted `--messaging mem`. */
@@ -47,7 +49,10 @@ export function memoryBroker(owner: string): Broker {
   return {
     publish(message) {
       checkSubject(message.subject);
-      const targets = [...subscribers].filter((s) => subjectMatches(s.pattern, message.subject));
+      const matching = [...subscribers].filter((s) => subjectMatches(s.pattern, message.subject));
+      for (const s of matching) if (s.inbox) s.deliver(message);
+      const targets = matching.filter((s) => !s.inbox);
+      if (targets.length === 0) return;
       setImmediate(() => {
         for (const s of targets) if (subscribers.has(s)) deliverNow(s, message);
       });
@@ -56,8 +61,8 @@ export function memoryBroker(owner: string): Broker {
       checkSubject(subject);
       const replyTo = `_INBOX.${randomBytes(8).toString('hex')}`;
       let reply: BrokerMessage | undefined;
-      const inbox: Subscriber = { owner, pattern: replyTo, deliver: (m) => (reply ??= m) };
-      const responders = [...subscribers].filter((s) => subjectMatches(s.pattern, subject));
+      const inbox: Subscriber = { owner, pattern: replyTo, deliver: (m) => (reply ??= m), inbox: true };
+      const responders = [...subscribers].filter((s) => !s.inbox && subjectMatches(s.pattern, subject));
       if (responders.length === 0) throw new Error(`no responders on ${subject}`);
       subscribers.add(inbox);
       try {
@@ -72,7 +77,10 @@ export function memoryBroker(owner: string): Broker {
       } finally {
         subscribers.delete(inbox);
       }
-      if (!reply) throw new Error(`request to ${subject} got no reply (in-memory responders answer at once; timeout ${timeoutMs} ms not awaited)`);
+      if (!reply && responders.every((s) => s.owner === owner || componentsOnStack.includes(s.owner))) {
+        throw new Error(`no responders on ${subject}: only components waiting on this call subscribe to it, and they cannot answer while they wait`);
+      }
+      if (!reply) throw new Error(`request to ${subject} got no reply (in-memory responders answer at once, so the ${timeoutMs} ms timeout was not waited out)`);
       return reply;
     },
     subscribe(pattern, deliver) {

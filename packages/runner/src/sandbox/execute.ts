@@ -83,7 +83,7 @@ async function attachHostPlugins(task: GuestTask, onDenied: (denial: Denial) => 
   const { attachPlugins, bindHostInterfaces } = await import('../host-interfaces/plugins.js');
   const { useInheritedBridge } = await import('../host-interfaces/bridge/sync-bridge.js');
   useInheritedBridge(task.bridge);
-  const component = task.args[0] ?? 'component';
+  const component = (task.args[0] ?? 'component').replace(/\.wasm$/, '');
   return attachPlugins(await bindHostInterfaces(task.info, plugins, component), component, onDenied);
 }
 

@@ -8,15 +8,36 @@ import { BRIDGE_MAX_BYTES, payloadBytes, type BridgeChannel, type BridgeMessage,
  * whose host calls must be synchronous. Connections are shared by URL across every channel (guest thread).
  */
 
-const redisClients = new Map<string, Redis>();
+const redisClients = new Map<string, Promise<Redis>>();
 const natsClients = new Map<string, Promise<NatsConnection>>();
 const subscriptions = new Map<number, Subscription>();
 
-function redis(url: string): Redis {
+/** A URL fit for an error message: without its password. */
+function shown(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** The client for `url`, connected; a server that cannot be reached is the calling operation's error. */
+function redis(url: string): Promise<Redis> {
   let r = redisClients.get(url);
   if (!r) {
-    r = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true, retryStrategy: (n) => (n > 3 ? null : 100 * n) });
-    r.on('error', () => undefined); // each command reports its own failure
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 100 * n) });
+    let lastError: Error | undefined;
+    client.on('error', (e: Error) => (lastError = e)); // each command reports its own failure
+    r = client.connect().then(
+      () => client,
+      (e: Error) => {
+        redisClients.delete(url);
+        client.disconnect();
+        throw new Error(`cannot connect to Redis at ${shown(url)}: ${(lastError ?? e).message}`);
+      },
+    );
     redisClients.set(url, r);
   }
   return r;
@@ -25,8 +46,10 @@ function redis(url: string): Redis {
 function nats(url: string): Promise<NatsConnection> {
   let c = natsClients.get(url);
   if (!c) {
-    c = connect({ servers: url.replace(/^nats:\/\//, ''), maxReconnectAttempts: 3, reconnectTimeWait: 200 });
-    c.catch(() => natsClients.delete(url));
+    c = connect({ servers: url.replace(/^nats:\/\//, ''), maxReconnectAttempts: 3, reconnectTimeWait: 200 }).catch((e: Error) => {
+      natsClients.delete(url);
+      throw new Error(`cannot connect to NATS at ${shown(url)}: ${e.message}`);
+    });
     natsClients.set(url, c);
   }
   return c;
@@ -41,38 +64,38 @@ async function perform(req: BridgeRequest, send: (m: BridgeMessage) => void): Pr
     case 'ping':
       return 'pong';
     case 'kv.get': {
-      const v = await redis(req.url).getBuffer(rkey(req.bucket, req.key));
+      const v = await (await redis(req.url)).getBuffer(rkey(req.bucket, req.key));
       return v === null ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
     }
     case 'kv.set':
-      await redis(req.url).set(rkey(req.bucket, req.key), Buffer.from(req.value.buffer, req.value.byteOffset, req.value.byteLength));
+      await (await redis(req.url)).set(rkey(req.bucket, req.key), Buffer.from(req.value.buffer, req.value.byteOffset, req.value.byteLength));
       return undefined;
     case 'kv.delete':
-      await redis(req.url).del(rkey(req.bucket, req.key));
+      await (await redis(req.url)).del(rkey(req.bucket, req.key));
       return undefined;
     case 'kv.exists':
-      return (await redis(req.url).exists(rkey(req.bucket, req.key))) > 0;
+      return (await (await redis(req.url)).exists(rkey(req.bucket, req.key))) > 0;
     case 'kv.keys': {
       const prefix = `${req.bucket}:`;
-      const [next, keys] = await redis(req.url).scan(String(req.cursor ?? 0n), 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
+      const [next, keys] = await (await redis(req.url)).scan(String(req.cursor ?? 0n), 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
       return { keys: keys.map((k) => k.slice(prefix.length)), cursor: next === '0' ? undefined : BigInt(next) };
     }
     case 'kv.increment': {
-      const v = await redis(req.url).incrby(rkey(req.bucket, req.key), req.delta.toString());
+      const v = await (await redis(req.url)).incrby(rkey(req.bucket, req.key), req.delta.toString());
       return BigInt(v);
     }
     case 'kv.get-many': {
       if (req.keys.length === 0) return [];
-      const values = await redis(req.url).mgetBuffer(...req.keys.map((k) => rkey(req.bucket, k)));
+      const values = await (await redis(req.url)).mgetBuffer(...req.keys.map((k) => rkey(req.bucket, k)));
       return values.map((v, i) => (v === null ? undefined : [req.keys[i], new Uint8Array(v.buffer, v.byteOffset, v.byteLength)]));
     }
     case 'kv.set-many': {
       if (req.entries.length === 0) return undefined;
-      await redis(req.url).mset(...req.entries.flatMap(([k, v]) => [rkey(req.bucket, k), Buffer.from(v.buffer, v.byteOffset, v.byteLength)]));
+      await (await redis(req.url)).mset(...req.entries.flatMap(([k, v]) => [rkey(req.bucket, k), Buffer.from(v.buffer, v.byteOffset, v.byteLength)]));
       return undefined;
     }
     case 'kv.delete-many':
-      if (req.keys.length > 0) await redis(req.url).del(...req.keys.map((k) => rkey(req.bucket, k)));
+      if (req.keys.length > 0) await (await redis(req.url)).del(...req.keys.map((k) => rkey(req.bucket, k)));
       return undefined;
     case 'nats.publish':
       (await nats(req.url)).publish(req.subject, req.body, req.replyTo === undefined ? undefined : { reply: req.replyTo });
@@ -113,7 +136,7 @@ async function closeAll(): Promise<void> {
   await Promise.allSettled(conns.map(async (c) => (await c).drain()));
   const rs = [...redisClients.values()];
   redisClients.clear();
-  await Promise.allSettled(rs.map((r) => r.quit()));
+  await Promise.allSettled(rs.map(async (r) => (await r).quit()));
 }
 
 function serveChannel(channel: BridgeChannel): void {
