@@ -49,9 +49,13 @@ for (let i = 0; i < 100; i++) {
   await sleep(50);
 }
 
-// The responder: a second "workload", its own process, answering bench.ping with pong:<body>.
-const responder = spawn(process.execPath, [weldBin, 'run', messengerFile, '--messaging', url, '--subscribe', 'bench.ping', '--logging', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
-children.push(responder);
+// The responders: other "workloads", each its own process, answering bench.ping with pong:<body>. They share a
+// queue group (wasmCloud's `subject|queue` spelling), so each request is handled by one of them.
+const RESPONDERS = Number(process.env.BENCH_RESPONDERS ?? 2);
+const responders = Array.from({ length: RESPONDERS }, () =>
+  spawn(process.execPath, [weldBin, 'run', messengerFile, '--messaging', url, '--subscribe', 'bench.ping|responders', '--logging', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] }),
+);
+children.push(...responders);
 
 const grants = { env: {}, dirs: [], allowHosts: [], allowLookup: false, hostPlugins: { granted: { logging: { level: 'warn' }, messaging: { url } } } };
 const benchCall = async (count, limits) => {
@@ -98,7 +102,7 @@ for (let i = 0; i < 3; i++) {
 }
 const best = (xs) => Math.min(...xs);
 const rate = (count, ms) => Math.round((count / ms) * 1000);
-console.log(`(1) sequential round trips, ${N} per run, best of 3 (requester component in this process, responder component in a weld run process)`);
+console.log(`(1) sequential round trips, ${N} per run, best of 3 (requester component in this process, ${RESPONDERS} responder component(s) in weld run processes)`);
 console.log(`  weld components   ${String(rate(N, best(seqRuns))).padStart(6)} msg/s   ${((best(seqRuns) / N) * 1000).toFixed(0)} us/round trip`);
 console.log(`  nats.js peer      ${String(rate(N, best(peerRuns))).padStart(6)} msg/s   ${((best(peerRuns) / N) * 1000).toFixed(0)} us/round trip`);
 console.log(`  weld / peer       ${(best(peerRuns) / best(seqRuns)).toFixed(2)}x`);
@@ -140,13 +144,13 @@ await peerRequester.flush();
 const directUs = ((performance.now() - t2) / M) * 1000;
 console.log(`(3) sync bridge, ${M} calls each`);
 console.log(`  no-op call                 ${pingUs.toFixed(1).padStart(6)} us/call`);
-console.log(`  nats publish via bridge    ${pubUs.toFixed(1).padStart(6)} us/call`);
+console.log(`  nats publish, waited       ${pubUs.toFixed(1).padStart(6)} us/call`);
 console.log(`  nats publish direct        ${directUs.toFixed(1).padStart(6)} us/call (async, buffered; the bridge adds ${(pubUs - directUs).toFixed(1)} us)`);
 
 await peerRequester.drain();
 await peerResponder.drain();
 await bridgeModule.closeBridge();
-responder.kill('SIGINT');
-await new Promise((r) => responder.once('exit', r));
+for (const r of responders) r.kill('SIGINT');
+await Promise.all(responders.map((r) => new Promise((done) => (r.exitCode === null ? r.once('exit', done) : done()))));
 cleanup();
 process.exit(0);

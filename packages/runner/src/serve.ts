@@ -134,7 +134,11 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     });
   }
   await loadHostShim();
-  checkImportsProvided(component);
+  await checkImportsProvided(component, grants.hostPlugins);
+  const granted = grants.hostPlugins?.granted;
+  const bridgeChannel = [granted?.keyvalue?.url, granted?.messaging?.url].some((u) => u !== undefined && u !== 'mem')
+    ? (await import('./host-interfaces/bridge/sync-bridge.js')).bridgeChannelForWorker
+    : undefined;
   const modules: Record<string, CoreModule> = {};
   const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule> } }).WebAssembly;
   const cap = options.maxMemoryBytes === undefined ? undefined : (await import('@weld/binary')).capCoreMemories;
@@ -312,7 +316,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse) },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), interfaces: { imports: component.imports, exports: component.exports }, bridgeChannel },
     {
       message: onMessage,
       idle: () => {

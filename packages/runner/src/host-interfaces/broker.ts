@@ -9,8 +9,11 @@ export type { BrokerMessage };
 export interface Broker {
   publish(message: BrokerMessage): void;
   request(subject: string, body: Uint8Array, timeoutMs: number): BrokerMessage;
-  /** Delivers every message on `subject` (NATS wildcards `*` and `>`) to `deliver`; returns the unsubscriber. */
-  subscribe(subject: string, deliver: (message: BrokerMessage) => void): () => void;
+  /**
+   * Delivers every message on `subject` (NATS wildcards `*` and `>`) to `deliver`; with `queue`, each message
+   * goes to one member of the queue group. Returns the unsubscriber.
+   */
+  subscribe(subject: string, deliver: (message: BrokerMessage) => void, queue?: string): () => void;
 }
 
 /** Whether a NATS subject matches a subscription pattern (`*` one token, `>` one or more trailing tokens). */
@@ -36,6 +39,18 @@ interface Subscriber {
   deliver: (m: BrokerMessage) => void;
   /** A request's reply inbox: it only records the reply, so it takes it at once, even mid-call. */
   inbox?: boolean;
+  queue?: string;
+}
+
+let rotation = 0;
+
+/** The subscribers a message goes to: every plain one, and one member of each queue group (round robin). */
+function pickReceivers(matching: Subscriber[]): Subscriber[] {
+  const plain = matching.filter((s) => s.queue === undefined);
+  const groups = new Map<string, Subscriber[]>();
+  for (const s of matching) if (s.queue !== undefined) groups.set(s.queue, [...(groups.get(s.queue) ?? []), s]);
+  for (const members of groups.values()) plain.push(members[rotation++ % members.length]!);
+  return plain;
 }
 
 /** The in-memory broker of this thread, shared by every instance in it granted `--messaging mem`. */
@@ -51,7 +66,7 @@ export function memoryBroker(owner: string): Broker {
       checkSubject(message.subject);
       const matching = [...subscribers].filter((s) => subjectMatches(s.pattern, message.subject));
       for (const s of matching) if (s.inbox) s.deliver(message);
-      const targets = matching.filter((s) => !s.inbox);
+      const targets = pickReceivers(matching.filter((s) => !s.inbox));
       if (targets.length === 0) return;
       setImmediate(() => {
         for (const s of targets) if (subscribers.has(s)) deliverNow(s, message);
@@ -62,7 +77,7 @@ export function memoryBroker(owner: string): Broker {
       const replyTo = `_INBOX.${randomBytes(8).toString('hex')}`;
       let reply: BrokerMessage | undefined;
       const inbox: Subscriber = { owner, pattern: replyTo, deliver: (m) => (reply ??= m), inbox: true };
-      const responders = [...subscribers].filter((s) => !s.inbox && subjectMatches(s.pattern, subject));
+      const responders = pickReceivers([...subscribers].filter((s) => !s.inbox && subjectMatches(s.pattern, subject)));
       if (responders.length === 0) throw new Error(`no responders on ${subject}`);
       subscribers.add(inbox);
       try {
@@ -83,9 +98,9 @@ export function memoryBroker(owner: string): Broker {
       if (!reply) throw new Error(`request to ${subject} got no reply (in-memory responders answer at once, so the ${timeoutMs} ms timeout was not waited out)`);
       return reply;
     },
-    subscribe(pattern, deliver) {
+    subscribe(pattern, deliver, queue) {
       checkSubject(pattern, true);
-      const s: Subscriber = { owner, pattern, deliver };
+      const s: Subscriber = { owner, pattern, deliver, queue };
       subscribers.add(s);
       return () => void subscribers.delete(s);
     },
@@ -98,17 +113,17 @@ export function natsBroker(url: string, owner: string): Broker {
   return {
     publish(message) {
       checkSubject(message.subject);
-      bridge.call({ op: 'nats.publish', url, subject: message.subject, body: message.body, replyTo: message.replyTo }, owner);
+      bridge.post({ op: 'nats.publish', url, subject: message.subject, body: message.body, replyTo: message.replyTo }, owner);
     },
     request(subject, body, timeoutMs) {
       checkSubject(subject);
       return bridge.call({ op: 'nats.request', url, subject, body, timeoutMs }, owner) as BrokerMessage;
     },
-    subscribe(subject, deliver) {
+    subscribe(subject, deliver, queue) {
       checkSubject(subject, true);
       const sid = bridge.handler(owner, deliver);
       try {
-        bridge.call({ op: 'nats.subscribe', url, subject, sid }, owner);
+        bridge.call({ op: 'nats.subscribe', url, subject, queue, sid }, owner);
       } catch (e) {
         bridge.dropHandler(sid);
         throw e;

@@ -23,8 +23,8 @@ function findHandler(guest: GuestExports): ((m: GuestMessage) => unknown) | unde
 
 /**
  * `wasmcloud:messaging` 0.2.0 (consumer, handler) on memory or NATS: `config.url` is `mem` or `nats://…`;
- * `config.subscriptions` (comma-separated subjects, as wasmCloud's host interface config) are subscribed when
- * the instance starts, and each message is a `handle-message` call. A failed handler is reported on stderr.
+ * `config.subscriptions` (comma-separated subjects, each optionally `subject|queue-group` as wasmCloud's NATS
+ * provider spells a queue subscription) are subscribed when the instance starts, and each message is a `handle-message` call. A failed handler is reported on stderr.
  */
 const messagingPlugin: HostPlugin = {
   name: 'messaging',
@@ -67,7 +67,10 @@ const messagingPlugin: HostPlugin = {
             writeSync(2, `weld: ${component}: handle-message for ${m.subject} failed: ${payload !== undefined ? String(payload) : messageOf(e)}\n`);
           }
         };
-        for (const subject of subjects) unsubscribers.push(broker.subscribe(subject, deliver));
+        for (const entry of subjects) {
+          const [subject, queue] = entry.split('|').map((s) => s.trim());
+          unsubscribers.push(broker.subscribe(subject!, deliver, queue || undefined));
+        }
       },
       close() {
         for (const u of unsubscribers.splice(0)) u();

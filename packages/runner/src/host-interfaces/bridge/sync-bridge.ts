@@ -21,6 +21,10 @@ export class SyncBridge {
   private readonly handlers = new Map<number, { owner: string; deliver: (m: BrokerMessage) => void }>();
   private readonly deferred: Array<{ sid: number; message: BrokerMessage }> = [];
   private nextSid = 1;
+  /** The failure of an operation sent with `post`, reported by the next call. */
+  private postFailure: string | undefined;
+  /** URLs whose connection has served a call, so a `post` to them needs no wait to surface a connect error. */
+  private readonly connected = new Set<string>();
 
   constructor(private readonly port: MessagePort, signal: SharedArrayBuffer) {
     this.signal = new Int32Array(signal);
@@ -30,8 +34,8 @@ export class SyncBridge {
 
   /** Performs `op` in the bridge worker and blocks this thread until it is done; `owner` names the calling component. */
   call(op: BridgeOp, owner: string): unknown {
-    const size = payloadBytes(op);
-    if (size > BRIDGE_MAX_BYTES) throw new Error(`the call carries ${size} bytes, more than the bridge's limit of ${BRIDGE_MAX_BYTES}`);
+    this.checkSize(op);
+    this.throwPostFailure();
     const id = ++this.nextId;
     this.port.postMessage({ ...op, id });
     componentsOnStack.push(owner);
@@ -48,14 +52,45 @@ export class SyncBridge {
           this.deliver(m.sid, m.message);
           continue;
         }
-        if (m.id !== id) continue; // a reply nobody waits for any more
-        if (m.ok) return m.value;
-        throw new Error(m.error);
+        if (m.id !== id) {
+          if (m.id === 0 && !m.ok) this.postFailure ??= m.error;
+          continue; // a reply nobody waits for any more
+        }
+        if (!m.ok) throw new Error(m.error);
+        if ('url' in op) this.connected.add(op.url);
+        return m.value;
       }
     } finally {
       componentsOnStack.splice(componentsOnStack.lastIndexOf(owner), 1);
       if (this.deferred.length > 0) setImmediate(() => this.flushDeferred());
     }
+  }
+
+  /**
+   * Sends `op` without waiting for it, once its URL has a working connection (before that it is a `call`, so a
+   * server that cannot be reached is the caller's error). A later failure is thrown by the next call. Order is
+   * kept: the port is first in, first out, and the worker starts operations in arrival order.
+   */
+  post(op: BridgeOp & { url: string }, owner: string): void {
+    if (!this.connected.has(op.url)) {
+      this.call(op, owner);
+      return;
+    }
+    this.checkSize(op);
+    this.throwPostFailure();
+    this.port.postMessage({ ...op, id: 0 });
+  }
+
+  private checkSize(op: BridgeOp): void {
+    const size = payloadBytes(op);
+    if (size > BRIDGE_MAX_BYTES) throw new Error(`the call carries ${size} bytes, more than the bridge's limit of ${BRIDGE_MAX_BYTES}`);
+  }
+
+  private throwPostFailure(): void {
+    const failure = this.postFailure;
+    if (failure === undefined) return;
+    this.postFailure = undefined;
+    throw new Error(`an earlier publish failed: ${failure}`);
   }
 
   /** Registers a delivery handler; the returned id goes into the subscribe op. The port keeps the thread alive meanwhile. */
@@ -85,6 +120,7 @@ export class SyncBridge {
 
   private onIdleMessage(m: BridgeMessage): void {
     if (m.kind === 'delivery') this.deliver(m.sid, m.message);
+    else if (m.id === 0 && !m.ok) this.postFailure ??= m.error;
   }
 }
 

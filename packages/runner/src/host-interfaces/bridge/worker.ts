@@ -150,6 +150,7 @@ function serveChannel(channel: BridgeChannel): void {
   port.on('message', (req: BridgeRequest) => {
     perform(req, send).then(
       (value) => {
+        if (req.id === 0) return; // posted: nobody waits for the reply
         if (payloadBytes(value) > BRIDGE_MAX_BYTES) send({ kind: 'reply', id: req.id, ok: false, error: `the reply is larger than the bridge's limit of ${BRIDGE_MAX_BYTES} bytes` });
         else send({ kind: 'reply', id: req.id, ok: true, value });
       },
