@@ -8,6 +8,8 @@ import { callFunction, runCommand } from '@weld/runner';
 import { runWeld, WELD_BIN } from './helpers/cli.js';
 import { hostifGuest, REPO_ROOT } from './helpers/fixtures.js';
 import { startNats, startRedis, type LocalServer } from './helpers/servers.js';
+import { startServe } from './helpers/serve.js';
+import type { ChildProcess } from 'node:child_process';
 
 // Host interfaces (issue 16) against real servers: guests are JS components built from test/hostif/guests against
 // wasmCloud wash-runtime's WIT; redis-server and nats-server run on free loopback ports for the suite.
@@ -170,6 +172,44 @@ describe('wasi:keyvalue on a real redis-server', () => {
     const r = await weld(['call', probe(), 'probe.kv-increment("worker", "n", 7)', ...probeGrants(redis.url), '--timeout', '20s', '--max-memory', '256MiB']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('ok(7)\n');
+  });
+
+  it('weld serve: each request\'s fresh instance counts in Redis and logs; the counter outlives the instance', async () => {
+    const running: ChildProcess[] = [];
+    try {
+      const s = await startServe(hostifGuest('counter'), ['--kv', redis.url, '--logging', '--workers', '2'], home, running);
+      const bodies: string[] = [];
+      for (let i = 0; i < 3; i++) bodies.push(await (await fetch(`${s.url}/count/visits`)).text());
+      expect(bodies).toEqual(['1\n', '2\n', '3\n']);
+      expect(redisCli('get', 'counters:visits')).toBe('3');
+      expect(await s.stop()).toBe(0);
+      expect(s.stderr()).toContain('component INFO counter: visits = 3\n');
+      expect(s.stderr()).toContain('weld: GET /count/visits 200');
+      const denied = await weld(['serve', hostifGuest('counter'), '--port', '0', '--logging']);
+      expect(denied.code).toBe(3);
+      expect(denied.stderr).toContain('grant them with --kv mem|redis://HOST:PORT');
+    } finally {
+      for (const c of running) c.kill('SIGKILL');
+    }
+  });
+
+  it('weld test: a spec grants host interfaces with the same names as the flags', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-spec-'));
+    cleanups.push(dir);
+    await writeFile(
+      path.join(dir, 'probe.test.yaml'),
+      `component: ${probe()}\ngrants:\n  config: { greeting: hi, port: 8080 }\n  logging: warn\n  kv: ${redis.url}\ntests:\n` +
+        `  - { name: config, call: 'probe.config-get("greeting")', expect: 'ok(some("hi"))' }\n` +
+        `  - { name: counter, call: 'probe.kv-increment("spec", "n", 5)', expect: 'ok(5)' }\n`,
+    );
+    const r = await weld(['test', path.join(dir, 'probe.test.yaml')]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(redisCli('get', 'spec:n')).toBe('5');
+    await writeFile(path.join(dir, 'bad.test.yaml'), `component: ${probe()}\ngrants:\n  kv: ftp://x\ntests: []\n`);
+    const bad = await weld(['test', path.join(dir, 'bad.test.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad.test.yaml:3:');
+    expect(bad.stderr).toContain('--kv ftp://x: expected mem or redis://HOST[:PORT], not ftp://');
   });
 
   it('an unreachable Redis is the operation\'s error, not a hang or a crash', async () => {
