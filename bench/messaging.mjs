@@ -6,6 +6,7 @@
 //   (2) aggregate round trips: 4 requester components, each in its own guest thread sharing this process's
 //       bridge, against the same responder (target >= 5,000 msg/s);
 //   (3) the bridge: a no-op call, and nats.publish through it against nc.publish called directly.
+// Guests: test/hostif/guests/messenger.c by default, the JS messenger with BENCH_GUEST=js.
 // Needs: pnpm build, nats-server (scripts/setup.sh), the hostif fixtures (the test setup builds them).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,12 +22,14 @@ const bridgeModule = await import(pathToFileURL(join(root, 'packages/runner/dist
 const require = createRequire(join(root, 'packages/runner/package.json'));
 const { connect } = await import(pathToFileURL(require.resolve('@nats-io/transport-node')).href);
 
-const messengerFile = join(root, '.cache/fixtures/hostif/messenger.wasm');
+const messengerFile = join(root, '.cache/fixtures/hostif', process.env.BENCH_GUEST === 'js' ? 'messenger.wasm' : 'c-messenger.wasm');
 if (!existsSync(messengerFile)) {
   console.error('no .cache/fixtures/hostif/messenger.wasm: run the tests once (their setup builds it) or weld build test/hostif/guests --out-dir .cache/fixtures/hostif');
   process.exit(2);
 }
 const messenger = readFileSync(messengerFile);
+const BENCH_EXPORT = process.env.BENCH_GUEST === 'js' ? 'ping.bench' : 'ping-bench.bench';
+console.log(`guests: ${process.env.BENCH_GUEST === 'js' ? 'the JS messenger (componentize-js)' : 'the C messenger (canonical ABI by hand)'}; BENCH_GUEST=js|c`);
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -59,7 +62,7 @@ children.push(...responders);
 
 const grants = { env: {}, dirs: [], allowHosts: [], allowLookup: false, hostPlugins: { granted: { logging: { level: 'warn' }, messaging: { url } } } };
 const benchCall = async (count, limits) => {
-  const r = await runner.callFunction(messenger, `ping.bench("bench.ping", ${count})`, { grants, limits, componentName: 'requester' });
+  const r = await runner.callFunction(messenger, `${BENCH_EXPORT}("bench.ping", ${count})`, { grants, limits, componentName: 'requester' });
   if (r.wave !== `ok(${count})`) throw new Error(`bench call returned ${r.wave}`);
 };
 for (let i = 0; i < 100; i++) {

@@ -258,6 +258,9 @@ describe('wasmcloud:messaging between two components over a real nats-server', (
     expect(pub.stdout, pub.stderr).toBe('ok\n');
     const bench = await weld(['call', hostifGuest('messenger'), 'ping.bench("svc.ping", 200)', ...grants]);
     expect(bench.stdout, bench.stderr).toBe('ok(200)\n');
+    // a different component (C, canonical ABI by hand) against the same JS responder, from a guest worker thread
+    const c = await weld(['call', hostifGuest('c-messenger'), 'ping-bench.bench("svc.ping", 100)', '--messaging', nats.url, '--timeout', '60s']);
+    expect(c.stdout, c.stderr).toBe('ok(100)\n');
     const none = await weld(['call', hostifGuest('messenger'), 'ping.request("nobody.home", "x", 500)', ...grants]);
     expect(none.code).toBe(1);
     expect(none.stdout).toMatch(/^err\(".*(no responders|503)/i);

@@ -29,6 +29,6 @@ export async function buildHostifFixtures(): Promise<BuildSummary> {
   return { ...guests, components: [...guests.components, ...http.components], built: guests.built + http.built, cached: guests.cached + http.cached, milliseconds: guests.milliseconds + http.milliseconds };
 }
 
-export function hostifGuest(name: 'probe' | 'messenger' | 'blobs' | 'counter'): string {
+export function hostifGuest(name: 'probe' | 'messenger' | 'c-messenger' | 'blobs' | 'counter'): string {
   return path.join(FIXTURE_CACHE, 'hostif', `${name}.wasm`);
 }

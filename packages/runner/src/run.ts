@@ -43,8 +43,9 @@ export async function runCommand(bytes: Uint8Array, options: RunOptions): Promis
   const listens = !runExport && info.exports.some(([name]) => versionless(name) === 'wasmcloud:messaging/handler') && options.grants.hostPlugins?.granted.messaging?.subscriptions;
   if (!runExport && !listens) {
     const names = info.exports.map(([n]) => n).join(', ') || '(none)';
+    const handler = info.exports.some(([name]) => versionless(name) === 'wasmcloud:messaging/handler');
     throw new RunError('not-a-command', `the component does not export wasi:cli/run, so it cannot be run as a command (exports: ${names})`, {
-      hint: 'a component exporting wasmcloud:messaging/handler runs as a message handler with --messaging mem|nats://HOST:PORT --subscribe SUBJECT',
+      hint: handler ? 'a component exporting wasmcloud:messaging/handler runs as a message handler with --messaging mem|nats://HOST:PORT --subscribe SUBJECT' : undefined,
     });
   }
   await checkImportsProvided(info, options.grants.hostPlugins, componentName(options.programName));
