@@ -17,3 +17,8 @@ export { serveHttp, type ServeOptions, type HttpService, type RequestFailure, ty
 export { loadTestSpec, parseTestSpec, type TestSpec, type TestCase, type CallCase, type HttpCase, type SpecLocation } from './test/spec.js';
 export { runTestSpec, type SpecResult, type CaseResult, type CaseFailure } from './test/run-spec.js';
 export { tapReport, junitReport, textCaseLine, textSummary, REPORTERS, type Reporter } from './test/report.js';
+export type { HostPlugin, HostPluginContext, HostPluginInstance, GuestExports } from './host-interfaces/types.js';
+export { BUILTIN_PLUGINS, bindHostInterfaces, attachPlugins, validatePlugin, loadPluginModule, type PluginBinding, type AttachedPlugins } from './host-interfaces/plugins.js';
+export { pluginGrantsFromFlags, grantFlagFor, type PluginGrants, type PluginFlags } from './host-interfaces/grants.js';
+export { subjectMatches } from './host-interfaces/broker.js';
+export { formatLogLine } from './host-interfaces/logging.js';
