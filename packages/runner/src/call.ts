@@ -102,7 +102,7 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
 
   checkGrants(options.grants);
   const info = await ensureTranspiled(bytes);
-  await checkImportsProvided(info, options.grants.hostPlugins, options.componentName ?? 'component');
+  await checkImportsProvided(info, options.grants.hostPlugins, options.componentName ?? 'component', bytes);
   const grants = await resolveSocketGrants(options.grants);
   const denials: Denial[] = [];
   const limits = options.limits ?? {};

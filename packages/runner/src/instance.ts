@@ -46,8 +46,11 @@ export async function checkImportsProvided(
   component: { imports: readonly string[]; exports?: ReadonlyArray<readonly [string, string]> },
   grants?: PluginGrants,
   name?: string,
+  bytes?: Uint8Array,
 ): Promise<void> {
-  if (component.imports.every((i) => PROVIDED_INTERFACES.has(versionless(i))) && grants === undefined) return;
+  const foreign = component.imports.some((i) => !PROVIDED_INTERFACES.has(versionless(i)));
+  if (!foreign && grants === undefined) return;
   const { bindHostInterfaces } = await import('./host-interfaces/plugins.js');
-  await bindHostInterfaces({ imports: component.imports, exports: component.exports ?? [] }, grants, name);
+  const versioned = foreign && bytes ? await (await import('./host-interfaces/versions.js')).versionedImports(bytes) : undefined;
+  await bindHostInterfaces({ imports: component.imports, exports: component.exports ?? [], versioned }, grants, name);
 }

@@ -48,7 +48,7 @@ export async function runCommand(bytes: Uint8Array, options: RunOptions): Promis
       hint: handler ? 'a component exporting wasmcloud:messaging/handler runs as a message handler with --messaging mem|nats://HOST:PORT --subscribe SUBJECT' : undefined,
     });
   }
-  await checkImportsProvided(info, options.grants.hostPlugins, componentName(options.programName));
+  await checkImportsProvided(info, options.grants.hostPlugins, componentName(options.programName), bytes);
   const grants = await resolveSocketGrants(options.grants);
   const denials: Denial[] = [];
   const limits = options.limits ?? {};

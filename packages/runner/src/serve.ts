@@ -134,7 +134,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     });
   }
   await loadHostShim();
-  await checkImportsProvided(component, grants.hostPlugins);
+  await checkImportsProvided(component, grants.hostPlugins, 'component', bytes);
   const granted = grants.hostPlugins?.granted;
   const bridgeChannel = [granted?.keyvalue?.url, granted?.messaging?.url].some((u) => u !== undefined && u !== 'mem')
     ? (await import('./host-interfaces/bridge/sync-bridge.js')).bridgeChannelForWorker

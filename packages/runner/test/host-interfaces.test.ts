@@ -45,6 +45,13 @@ describe('host interfaces: the pure parts', () => {
       message: 'denied wasi:keyvalue/store, wasi:keyvalue/atomics (imported by app); grant them with --kv mem|redis://HOST:PORT',
     });
     await expect(bindHostInterfaces({ imports: ['acme:thing/x'], exports: [] }, undefined)).rejects.toMatchObject({ code: 'unsatisfied-import' });
+    // versions: the same compatibility track binds, another one is unsatisfied (checked before grants)
+    const at = (v: string) => ({ imports: ['wasi:logging/logging'], exports: [], versioned: [`wasi:logging/logging@${v}`] });
+    expect(await bindHostInterfaces(at('0.1.0-draft'), pluginGrantsFromFlags({ logging: true }))).toHaveLength(1);
+    await expect(bindHostInterfaces(at('0.2.0'), pluginGrantsFromFlags({ logging: true }))).rejects.toMatchObject({
+      code: 'unsatisfied-import',
+      message: 'no host implementation for wasi:logging/logging@0.2.0 (host plugin logging implements wasi:logging/logging@0.1.0-draft)',
+    });
     const handlerOnly = await bindHostInterfaces({ imports: [], exports: [['wasmcloud:messaging/handler@0.2.0', 'instance']] }, pluginGrantsFromFlags({ messaging: 'mem', subscribe: ['a', 'b|q'] }));
     expect(handlerOnly.map((b) => [b.plugin.name, b.config])).toEqual([['messaging', { url: 'mem', subscriptions: 'a,b|q' }]]);
   });

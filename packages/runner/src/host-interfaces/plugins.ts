@@ -1,3 +1,4 @@
+import { satisfies } from '@weld/core';
 import { RunError } from '../errors.js';
 import type { Denial } from '../host.js';
 import { PROVIDED_INTERFACES } from '../instance.js';
@@ -52,6 +53,19 @@ export function loadPluginModule(specifier: string): Promise<HostPlugin> {
   return p;
 }
 
+const versionOf = (name: string) => /@([^/@]+)$/.exec(name)?.[1];
+
+/** Why `plugin` cannot supply the import `bare` at the version the component asks for, if it cannot. */
+function versionMismatch(plugin: HostPlugin, bare: string, versioned: readonly string[] | undefined): string | undefined {
+  const offered = plugin.interfaces.find((i) => versionless(i) === bare);
+  for (const wanted of versioned?.filter((v) => versionless(v) === bare) ?? []) {
+    const required = versionOf(wanted);
+    const has = offered && versionOf(offered);
+    if (required && has && !satisfies(required, has)) return `${wanted} (host plugin ${plugin.name} implements ${offered})`;
+  }
+  return undefined;
+}
+
 /** One plugin bound to one component: the imports it supplies and its config. */
 export interface PluginBinding {
   plugin: HostPlugin;
@@ -62,6 +76,8 @@ export interface PluginBinding {
 export interface ComponentInterfaces {
   /** Import names as jco's bindings look them up (without versions). */
   imports: readonly string[];
+  /** The same imports with their versions (see `versionedImports`), when known: each is checked against the plugin's. */
+  versioned?: readonly string[];
   /** Export names and kinds as jco reports them. */
   exports: ReadonlyArray<readonly [string, string]>;
 }
@@ -88,7 +104,9 @@ export async function bindHostInterfaces(component: ComponentInterfaces, grants:
     if (PROVIDED_INTERFACES.has(bare)) continue;
     // A user plugin wins over a built-in for the same interface: naming it is asking for it.
     const plugin = [...user, ...BUILTIN_PLUGINS].find((p) => p.interfaces.some((i) => versionless(i) === bare));
+    const mismatch = plugin && versionMismatch(plugin, bare, component.versioned);
     if (!plugin) unsatisfied.push(name);
+    else if (mismatch) unsatisfied.push(mismatch);
     else if (!granted(plugin)) denied.set(plugin, [...(denied.get(plugin) ?? []), name]);
     else bind(plugin).imports.push(name);
   }
