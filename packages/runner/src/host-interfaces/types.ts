@@ -26,7 +26,10 @@ export interface HostPlugin {
 export interface HostPluginContext {
   /** The component's name in the workload (or the file's stem for `weld run`). */
   readonly component: string;
-  /** The exact import names this component uses that this plugin implements. */
+  /**
+   * The import names this component uses that this plugin implements, as jco's bindings key them: without the
+   * version (`wasi:keyvalue/store`); the runner has checked the versions against `interfaces` already.
+   */
   readonly imports: readonly string[];
   /**
    * Configuration: the workload's `hostInterfaces[].config` for this plugin merged with the component's

@@ -27,7 +27,8 @@ function shown(url: string): string {
 function redis(url: string): Promise<Redis> {
   let r = redisClients.get(url);
   if (!r) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 100 * n) });
+    // A server that accepts but never answers must not block a guest for ever: commands give up after 10 s.
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 10_000, retryStrategy: (n) => (n > 3 ? null : 100 * n) });
     let lastError: Error | undefined;
     client.on('error', (e: Error) => (lastError = e)); // each command reports its own failure
     r = client.connect().then(
@@ -158,6 +159,10 @@ function serveChannel(channel: BridgeChannel): void {
     );
   });
 }
+
+// Guest threads block until this worker answers: nothing thrown outside an operation may stop it.
+process.on('uncaughtException', (e) => process.stderr.write(`weld: host interface bridge: ${e.message}\n`));
+process.on('unhandledRejection', (e) => process.stderr.write(`weld: host interface bridge: ${(e as Error)?.message ?? String(e)}\n`));
 
 parentPort!.on('message', (m: { channel?: BridgeChannel; close?: boolean }) => {
   if (m.channel) serveChannel(m.channel);
