@@ -271,6 +271,21 @@ describe('wasmcloud:messaging between two components over a real nats-server', (
     expect(listener.stderr()).toBe('messenger INFO messenger: received news.sports: goal\n');
   });
 
+  it('a listener in its own guest thread (--timeout) handles messages and stops cleanly on SIGINT', async () => {
+    const listener = await startListener(['--messaging', nats.url, '--subscribe', 'worker.news', '--logging', '--timeout', '120s']);
+    const grants = ['--messaging', nats.url, '--logging'];
+    let reply = await weld(['call', hostifGuest('messenger'), 'ping.request("worker.news", "q", 2000)', ...grants]);
+    for (let i = 0; i < 50 && reply.stdout.includes('no responders'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      reply = await weld(['call', hostifGuest('messenger'), 'ping.request("worker.news", "q", 2000)', ...grants]);
+    }
+    expect(reply.stdout, reply.stderr).toBe('ok("pong:q")\n');
+    expect((await weld(['call', hostifGuest('messenger'), 'ping.publish("worker.news", "w")', ...grants])).stdout).toBe('ok\n');
+    for (let i = 0; i < 50 && !listener.stderr().includes('received'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await listener.stop()).toBe(0);
+    expect(listener.stderr()).toBe('messenger INFO messenger: received worker.news: w\n');
+  });
+
   it('a handler-only component without subscriptions is not a command', async () => {
     const r = await weld(['run', hostifGuest('messenger'), '--messaging', nats.url, '--logging']);
     expect(r.code).toBe(2);

@@ -1,3 +1,4 @@
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { createHost, GuestExit, loadHostShim, useOwnKit } from '../host.js';
 import { PROVIDED_INTERFACES, versionless } from '../instance.js';
 import type { AttachedPlugins } from '../host-interfaces/plugins.js';
@@ -91,7 +92,12 @@ async function attachHostPlugins(task: GuestTask, onDenied: (denial: Denial) => 
 function listen(stop: ListenStop | undefined): Promise<GuestOutcome> {
   return new Promise((resolve) => {
     const done = () => resolve({ tag: 'returned', value: undefined });
-    if (stop?.signals) for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, done);
+    // Signals reach the main thread only; a guest worker is told by a { stop: true } message (see runGuest).
+    if (stop?.signals && isMainThread) for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, done);
+    if (stop?.signals && !isMainThread) {
+      const onStop = (m: { stop?: boolean }) => m?.stop && (parentPort?.off('message', onStop), done());
+      parentPort?.on('message', onStop);
+    }
     if (stop?.afterMs !== undefined) setTimeout(done, stop.afterMs);
     if (!stop?.signals && stop?.afterMs === undefined) done();
   });

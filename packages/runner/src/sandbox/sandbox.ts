@@ -77,9 +77,13 @@ export async function runGuest(task: GuestTask, limits: Limits, onDenied: (denia
   return new Promise((resolve) => {
     const worker = takeWarm(limits, task) ?? spawnGuest(limits, task);
     let settled = false;
+    const stopListening = () => worker.postMessage({ stop: true });
+    const listening = task.kind === 'listen' && task.stop?.signals;
+    if (listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, stopListening);
     const settle = (outcome: GuestOutcome) => {
       if (settled) return;
       settled = true;
+      if (listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, stopListening);
       clearTimeout(timer);
       void worker.terminate();
       resolve(outcome);
