@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   docker-registry skopeo apache2-utils openssl           # registry tests (openssl: the token server's key) and benchmarks
   wrk                                                    # pnpm bench serve
   chromium                                               # weld ui's browser tests (playwright-core drives the system browser)
+  redis-server nats-server                               # host interfaces: keyvalue on Redis, messaging on NATS (tests, bench)
 )
 
 missing=()

@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { buildPolyglotFixtures, REPO_ROOT } from './helpers/fixtures.js';
+import { buildHostifFixtures, buildPolyglotFixtures, REPO_ROOT } from './helpers/fixtures.js';
 
 /** Compiles the packages (the CLI tests run dist/) and builds the example components once per run. */
 export default async function setup(): Promise<void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-b'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  const summary = await buildPolyglotFixtures();
-  if (summary.built > 0) {
-    process.stderr.write(`fixtures: built ${summary.built}, cached ${summary.cached} in ${(summary.milliseconds / 1000).toFixed(1)} s\n`);
+  for (const [name, build] of [['polyglot', buildPolyglotFixtures], ['hostif', buildHostifFixtures]] as const) {
+    const summary = await build();
+    if (summary.built > 0) {
+      process.stderr.write(`fixtures (${name}): built ${summary.built}, cached ${summary.cached} in ${(summary.milliseconds / 1000).toFixed(1)} s\n`);
+    }
   }
 }

@@ -27,3 +27,17 @@ export async function buildWorkloadFixtures(): Promise<BuildSummary> {
   const project = await loadProject(WORKLOAD_PROJECT);
   return buildProject(project, { outDir: WORKLOAD_FIXTURES });
 }
+
+export const HOSTIF_GUESTS = path.join(REPO_ROOT, 'test', 'hostif', 'guests');
+
+/** The host-interface test guests (JS components against wash-runtime's WIT), cached like the polyglot ones. */
+export async function buildHostifFixtures(): Promise<BuildSummary> {
+  const outDir = path.join(FIXTURE_CACHE, 'hostif');
+  const guests = await buildProject(await loadProject(HOSTIF_GUESTS), { outDir });
+  const http = await buildProject(await loadProject(path.join(REPO_ROOT, 'test', 'hostif', 'http-guest')), { outDir });
+  return { ...guests, components: [...guests.components, ...http.components], built: guests.built + http.built, cached: guests.cached + http.cached, milliseconds: guests.milliseconds + http.milliseconds };
+}
+
+export function hostifGuest(name: 'probe' | 'messenger' | 'c-messenger' | 'blobs' | 'counter'): string {
+  return path.join(FIXTURE_CACHE, 'hostif', `${name}.wasm`);
+}

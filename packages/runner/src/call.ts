@@ -19,6 +19,8 @@ export interface CallOptions {
   /** Where the guest's stdio goes; default both to fd 2, since stdout carries the result. */
   stdio?: StdioRoute;
   onDenied?: (denial: Denial) => void;
+  /** The component's name in logs and denials (default `component`). */
+  componentName?: string;
 }
 
 export interface CallResult {
@@ -157,7 +159,7 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
   const prepared = prepareCall(bytes, expression);
   checkGrants(options.grants);
   const info = await ensureTranspiled(bytes);
-  checkImportsProvided(info);
+  await checkImportsProvided(info, options.grants.hostPlugins, options.componentName ?? 'component', bytes);
   const grants = await resolveSocketGrants(options.grants);
   const denials: Denial[] = [];
   const limits = options.limits ?? {};
@@ -166,7 +168,7 @@ export async function callFunction(bytes: Uint8Array, expression: string, option
       kind: 'call',
       info,
       grants,
-      args: ['component'],
+      args: [options.componentName ?? 'component'],
       stdio: options.stdio ?? { stdout: 2, stderr: 2, stdin: grants.stdin ? 0 : undefined },
       holderKeys: prepared.holderKeys,
       functionName: prepared.functionName,

@@ -16,6 +16,10 @@ export type RunErrorCode =
   | 'listen-failed'
   | 'spec-invalid'
   | 'no-such-file'
+  /** a component imports a host interface whose plugin is not granted (exit 3) */
+  | 'host-interface-denied'
+  /** a user host plugin module that cannot be loaded or is not a HostPlugin */
+  | 'plugin-invalid'
   /** a --timeout or --max-memory limit stopped the guest */
   | 'limit-exceeded';
 

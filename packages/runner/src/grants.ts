@@ -3,6 +3,7 @@ import path from 'node:path';
 import { lookup } from 'node:dns/promises';
 import { RunError } from './errors.js';
 import { canonicalIp, type ConnectGrant, type ListenGrant } from './wasi/sockets.js';
+import type { PluginGrants } from './host-interfaces/grants.js';
 
 export interface DirGrant {
   host: string;
@@ -28,6 +29,8 @@ export interface Grants {
   stdin?: boolean;
   /** `allowHosts` resolved to addresses by the host, for socket connects and sends (see `resolveSocketGrants`). */
   connectAddresses?: ConnectGrant[];
+  /** Host plugins (wasi:config, wasi:logging, wasi:keyvalue, wasi:blobstore, wasmcloud:messaging, users' own) and their config. */
+  hostPlugins?: PluginGrants;
 }
 
 /** Grants that contradict each other are a usage error: one guest path granted twice could turn `:ro` writable. */

@@ -12,7 +12,7 @@ export type { StdioRoute };
 
 /** One denied capability: what the guest tried and the grant that would have allowed it. */
 export interface Denial {
-  capability: 'http' | 'sockets' | 'lookup' | 'files' | 'stdin';
+  capability: 'http' | 'sockets' | 'lookup' | 'files' | 'stdin' | 'config' | 'logging' | 'keyvalue' | 'blobstore' | 'messaging' | 'plugin';
   attempted: string;
   grant: string;
 }

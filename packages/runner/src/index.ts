@@ -20,3 +20,7 @@ export { tapReport, junitReport, textCaseLine, textSummary, REPORTERS, type Repo
 export { prepareCall, type PreparedCall } from './call.js';
 export * from './workload/index.js';
 export type { HostPlugin, HostPluginContext, HostPluginInstance, GuestExports } from './host-interfaces/types.js';
+export { BUILTIN_PLUGINS, bindHostInterfaces, attachPlugins, validatePlugin, loadPluginModule, type PluginBinding, type AttachedPlugins } from './host-interfaces/plugins.js';
+export { pluginGrantsFromFlags, grantFlagFor, type PluginGrants, type PluginFlags } from './host-interfaces/grants.js';
+export { subjectMatches } from './host-interfaces/broker.js';
+export { formatLogLine } from './host-interfaces/logging.js';

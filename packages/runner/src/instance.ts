@@ -1,4 +1,4 @@
-import { RunError } from './errors.js';
+import type { PluginGrants } from './host-interfaces/grants.js';
 
 export function versionless(name: string): string {
   return name.replace(/@[^/]+$/, '');
@@ -37,12 +37,20 @@ export const PROVIDED_INTERFACES: ReadonlySet<string> = new Set([
   'wasi:http/outgoing-handler',
 ]);
 
-/** Throws `unsatisfied-import` when the component imports something the host does not provide. */
-export function checkImportsProvided(component: { imports: string[] }): void {
-  const missing = component.imports.filter((i) => !PROVIDED_INTERFACES.has(versionless(i)));
-  if (missing.length > 0) {
-    throw new RunError('unsatisfied-import', `no host implementation for ${missing.join(', ')}`, {
-      hint: 'compose the component with one that exports these interfaces first; weld supplies WASI only',
-    });
-  }
+/**
+ * Throws `unsatisfied-import` when the component imports something neither the WASI host nor a host plugin
+ * provides, and `host-interface-denied` (exit 3) when the plugin that would is not granted (see
+ * `bindHostInterfaces`). A component that imports only WASI loads no plugin code.
+ */
+export async function checkImportsProvided(
+  component: { imports: readonly string[]; exports?: ReadonlyArray<readonly [string, string]> },
+  grants?: PluginGrants,
+  name?: string,
+  bytes?: Uint8Array,
+): Promise<void> {
+  const foreign = component.imports.some((i) => !PROVIDED_INTERFACES.has(versionless(i)));
+  if (!foreign && grants === undefined) return;
+  const { bindHostInterfaces } = await import('./host-interfaces/plugins.js');
+  const versioned = foreign && bytes ? await (await import('./host-interfaces/versions.js')).versionedImports(bytes) : undefined;
+  await bindHostInterfaces({ imports: component.imports, exports: component.exports ?? [], versioned }, grants, name);
 }

@@ -2,6 +2,7 @@
 export { RunError, type RunErrorCode } from './errors.js';
 export { parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, checkGrants, type Grants } from './grants.js';
 export { limitsFrom, type Limits } from './limits.js';
-export { runCommand, type RunOptions, type RunResult } from './run.js';
+export { runCommand, componentName, type RunOptions, type RunResult } from './run.js';
 export { loadRunnable, type RunnableComponent } from './source.js';
 export { prewarmGuest } from './sandbox/sandbox.js';
+export { pluginGrantsFromFlags, pluginModuleSpecifier, type PluginFlags, type PluginGrants } from './host-interfaces/grants.js';

@@ -138,9 +138,13 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     });
   }
   await loadHostShim();
-  // Imports a workload sibling satisfies are linked in the worker; the rest must be the host's.
+  // Imports a workload sibling satisfies are linked in the worker; the rest must be the host's (WASI or a granted plugin).
   const linked = new Set((options.links ?? []).map((l) => l.importKey));
-  checkImportsProvided({ imports: component.imports.filter((i) => !linked.has(versionless(i))) });
+  await checkImportsProvided({ imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, grants.hostPlugins, 'component', bytes);
+  const granted = grants.hostPlugins?.granted;
+  const bridgeChannel = [granted?.keyvalue?.url, granted?.messaging?.url].some((u) => u !== undefined && u !== 'mem')
+    ? (await import('./host-interfaces/bridge/sync-bridge.js')).bridgeChannelForWorker
+    : undefined;
   const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule> } }).WebAssembly;
   const cap = options.maxMemoryBytes === undefined ? undefined : (await import('@weld/binary')).capCoreMemories;
   const compileAll = async (dir: string): Promise<Record<string, CoreModule>> => {
@@ -162,7 +166,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     checkGrants(s.grants);
     const transpiled = await ensureTranspiled(s.bytes, transpileCacheDir(), 'sync');
     const own = new Set(s.links.map((l) => l.importKey));
-    checkImportsProvided({ imports: transpiled.imports.filter((i) => !own.has(versionless(i))) });
+    await checkImportsProvided({ imports: transpiled.imports.filter((i) => !own.has(versionless(i))), exports: transpiled.exports }, s.grants.hostPlugins, s.name, s.bytes);
     siblings.push({ name: s.name, dir: transpiled.dir, modules: await compileAll(transpiled.dir), grants: await resolveSocketGrants(s.grants), links: s.links });
   }
 
@@ -330,7 +334,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links, interfaces: { imports: component.imports, exports: component.exports }, bridgeChannel },
     {
       message: onMessage,
       idle: () => {

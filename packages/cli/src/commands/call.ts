@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
 import { callFunction, loadRunnable } from '@weld/runner';
+import { componentName } from '@weld/runner/run';
 import { policyFor } from './policy-for.js';
 import { emit, exitState, globals, status } from '../context.js';
+import { pluginGrants, withPluginFlags } from './plugin-flags.js';
+import type { PluginFlags } from '@weld/runner/run';
 import { grantsFrom, limitsFromFlags, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
 
 export function registerCall(program: Command): void {
-  withGrantFlags(
+  withPluginFlags(withGrantFlags(
     program
       .command('call')
       .description("invoke one of a component's exported functions with WAVE arguments and print the result as WAVE")
       .argument('<component>', 'a .wasm file, or a reference (pulled, under the policy if there is one); or a workload YAML')
       .argument('<call>', 'iface.func(args) in WAVE, e.g. \'calc.add(2, 40)\' or \'demo:calc/calc@0.1.0#greet("weld")\''),
-  )
+  ))
     .addHelpText(
       'after',
       '\nArguments are checked against the component\'s own WIT types before it runs. Values are WAVE:\n' +
@@ -21,11 +24,11 @@ export function registerCall(program: Command): void {
         'stderr. Exits 1 when the function returns err(…).',
     )
     .option('--component <name>', 'for a workload: the component to call (default: the one that exports the function)')
-    .action(async (component: string, expression: string, opts: GrantFlags & { component?: string }, cmd: Command) => {
+    .action(async (component: string, expression: string, opts: GrantFlags & PluginFlags & { component?: string }, cmd: Command) => {
       const g = globals(cmd);
       const { isWorkloadTarget } = await import('./workload-target.js');
       if (isWorkloadTarget(component)) return (await import('./workload-run.js')).callWorkloadTarget(component, expression, opts, g);
-      const grants = grantsFrom(opts);
+      const grants = { ...grantsFrom(opts), hostPlugins: await pluginGrants(opts) };
       const limits = limitsFromFlags(opts);
       const policy = await policyFor(component, opts.policy);
       const runnable = await loadRunnable(component, { policy });
@@ -33,6 +36,7 @@ export function registerCall(program: Command): void {
       const result = await callFunction(runnable.bytes, expression, {
         grants,
         limits,
+        componentName: componentName(component),
         onDenied: printDenial,
       });
       emit(g, { target: result.target, result: result.wave, ok: result.ok }, () => [result.wave]);

@@ -2,13 +2,15 @@ import type { Command } from 'commander';
 import os from 'node:os';
 import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp, type AccessEntry, type HttpService, type RequestFailure } from '@weld/runner';
 import { emit, globals, status } from '../context.js';
+import { pluginGrants, withPluginFlags } from './plugin-flags.js';
+import type { PluginFlags } from '@weld/runner/run';
 import { grantsFrom, printDenial, withGrantFlags, type GrantFlags } from './grant-flags.js';
 import { policyFor } from './policy-for.js';
 
-type ServeFlags = GrantFlags & { host: string; port: string; workers?: string; reuse?: boolean; shutdownTimeout: string };
+type ServeFlags = GrantFlags & PluginFlags & { host: string; port: string; workers?: string; reuse?: boolean; shutdownTimeout: string };
 
 export function registerServe(program: Command): void {
-  withGrantFlags(
+  withPluginFlags(withGrantFlags(
     program
       .command('serve')
       .description('serve a wasi:http component from a pool of worker threads: a fresh instance per request, deny-by-default capabilities')
@@ -19,7 +21,7 @@ export function registerServe(program: Command): void {
       .option('--reuse', 'keep one instance per worker across requests (module state carries over) instead of a fresh one per request')
       .option('--shutdown-timeout <duration>', 'on Ctrl-C or SIGTERM, how long in-flight requests may take to finish', '10s'),
     { stdin: false },
-  )
+  ))
     .addHelpText(
       'after',
       '\nEach request is handled by its own instance (made before the request arrives, in one of the worker threads), with\n' +
@@ -65,7 +67,7 @@ export function registerServe(program: Command): void {
         const policy = await policyFor(component, opts.policy);
         const runnable = await loadRunnable(component, { policy });
         if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
-        service = await serveHttp(runnable.bytes, { grants: grantsFrom(opts), ...serveOptions });
+        service = await serveHttp(runnable.bytes, { grants: { ...grantsFrom(opts), hostPlugins: await pluginGrants(opts) }, ...serveOptions });
         origin = runnable.origin;
       }
       const mode = opts.reuse ? 'one instance per worker' : 'a fresh instance per request';

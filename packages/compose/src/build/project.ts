@@ -60,6 +60,8 @@ export interface Project {
   compositions: CompositionSpec[];
   /** Top-level sections owned by other commands (compose, workload, publish, policy, registries). */
   sections: Record<string, unknown>;
+  /** `plugins:` host plugin modules: paths (absolute here) or package names, loaded by the runner. */
+  plugins: string[];
 }
 
 const COMPONENT_FIELDS: Record<Language, readonly string[]> = {
@@ -94,15 +96,17 @@ function projectFrom(project: ProjectDocument, file: string): Project {
   let components: ComponentSpec[] = [];
   let compositions: CompositionSpec[] = [];
   let composeNode: YamlNode | null = null;
+  let plugins: string[] = [];
   for (const [key, { value }] of project.sections) {
     if (key === 'name') name = scalarString(value, 'name', fail);
     else if (key === 'components') components = parseComponents(value, root, fail);
     else if (key === 'compose') composeNode = value;
+    else if (key === 'plugins') plugins = stringList(value, 'plugins', fail).map((p) => (p.startsWith('.') || p.startsWith('/') ? path.resolve(root, p) : p));
     else sections[key] = (value as { toJSON?: () => unknown })?.toJSON?.() ?? null;
   }
   // A project file may hold only a policy or registries: components are optional (`weld build` then has nothing to do).
   if (composeNode) compositions = parseCompositions(composeNode, root, components, fail, project.spanOf);
-  return { root, file, name, components, compositions, sections };
+  return { root, file, name, components, compositions, sections, plugins };
 }
 
 type Fail = (node: YamlNode | null | undefined, field: string, message: string, code?: 'project-invalid' | 'unknown-language') => never;

@@ -14,6 +14,11 @@ export interface HostPlugin {
    * matches when namespace, package and interface agree and the versions are semver-compatible.
    */
   readonly interfaces: readonly string[];
+  /**
+   * Interfaces the plugin calls on the guest (e.g. `wasmcloud:messaging/handler@0.2.0`): a granted plugin is also
+   * created for a component that only exports one of these, and it reaches the export through `start`.
+   */
+  readonly exports?: readonly string[];
   /** Called once per component instance that imports one of `interfaces` and is granted this plugin. */
   create(context: HostPluginContext): HostPluginInstance | Promise<HostPluginInstance>;
 }
@@ -21,7 +26,10 @@ export interface HostPlugin {
 export interface HostPluginContext {
   /** The component's name in the workload (or the file's stem for `weld run`). */
   readonly component: string;
-  /** The exact import names this component uses that this plugin implements. */
+  /**
+   * The import names this component uses that this plugin implements, as jco's bindings key them: without the
+   * version (`wasi:keyvalue/store`); the runner has checked the versions against `interfaces` already.
+   */
   readonly imports: readonly string[];
   /**
    * Configuration: the workload's `hostInterfaces[].config` for this plugin merged with the component's

@@ -1,7 +1,10 @@
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { createHost, GuestExit, loadHostShim, useOwnKit } from '../host.js';
-import { versionless } from '../instance.js';
+import { PROVIDED_INTERFACES, versionless } from '../instance.js';
+import type { AttachedPlugins } from '../host-interfaces/plugins.js';
 import { openTranspiled, type CoreInstance } from '../transpile-cache.js';
-import type { GuestOutcome, GuestTask, WorkerMessage } from './protocol.js';
+import type { Denial } from '../host.js';
+import type { GuestOutcome, GuestTask, ListenStop, WorkerMessage } from './protocol.js';
 
 const MemoryClass = (globalThis as unknown as { WebAssembly: { Memory: new (...a: never[]) => { buffer: ArrayBuffer } } }).WebAssembly.Memory;
 
@@ -39,15 +42,21 @@ async function execute(task: GuestTask, post: (message: WorkerMessage) => void, 
       for (const v of Object.values(instance.exports)) if (v instanceof MemoryClass) memories.push(v);
     },
   });
-  const host = createHost({ grants: task.grants, args: task.args, stdio: task.stdio, onDenied: (denial) => post({ type: 'denied', denial }) });
+  const onDenied = (denial: Denial) => post({ type: 'denied', denial });
+  const host = createHost({ grants: task.grants, args: task.args, stdio: task.stdio, onDenied });
+  const plugins = await attachHostPlugins(task, onDenied);
   let instance: Record<string, any>;
   try {
-    instance = await component.instantiate(host.imports);
+    instance = await component.instantiate(plugins ? { ...host.imports, ...plugins.imports } : host.imports);
+    await plugins?.start(instance);
   } catch (e) {
+    host.close();
+    await plugins?.close();
     if ((e as { code?: string }).code === 'limit-exceeded') throw e;
     return { tag: 'failed', code: 'instantiate-failed', message: `instantiating the component failed: ${(e as Error).message}` };
   }
   try {
+    if (task.kind === 'listen') return await listen(task.stop);
     if (task.kind === 'run') {
       const run = instance[task.exportName] ?? instance.run;
       return { tag: 'returned', value: await run.run() };
@@ -64,6 +73,33 @@ async function execute(task: GuestTask, post: (message: WorkerMessage) => void, 
     return { tag: 'trap', message: (e as Error)?.message ?? String(e), memoryAtLimit: memoryAtLimit() };
   } finally {
     host.close();
+    await plugins?.close();
   }
+}
+
+/** The host plugins bound to this task's component (none when it imports only WASI and nothing is granted). */
+async function attachHostPlugins(task: GuestTask, onDenied: (denial: Denial) => void): Promise<AttachedPlugins | undefined> {
+  const plugins = task.grants.hostPlugins;
+  if (!plugins && task.info.imports.every((i) => PROVIDED_INTERFACES.has(versionless(i)))) return undefined;
+  const { attachPlugins, bindHostInterfaces } = await import('../host-interfaces/plugins.js');
+  const { useInheritedBridge } = await import('../host-interfaces/bridge/sync-bridge.js');
+  useInheritedBridge(task.bridge);
+  const component = (task.args[0] ?? 'component').replace(/\.wasm$/, '');
+  return attachPlugins(await bindHostInterfaces(task.info, plugins, component), component, onDenied);
+}
+
+/** A component that only handles deliveries (messages) runs until the process is asked to stop. */
+function listen(stop: ListenStop | undefined): Promise<GuestOutcome> {
+  return new Promise((resolve) => {
+    const done = () => resolve({ tag: 'returned', value: undefined });
+    // Signals reach the main thread only; a guest worker is told by a { stop: true } message (see runGuest).
+    if (stop?.signals && isMainThread) for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, done);
+    if (stop?.signals && !isMainThread) {
+      const onStop = (m: { stop?: boolean }) => m?.stop && (parentPort?.off('message', onStop), done());
+      parentPort?.on('message', onStop);
+    }
+    if (stop?.afterMs !== undefined) setTimeout(done, stop.afterMs);
+    if (!stop?.signals && stop?.afterMs === undefined) done();
+  });
 }
 

@@ -13,10 +13,20 @@ function workerEntry(): string {
   return fileURLToPath(new URL('../../dist/sandbox/guest-worker.js', import.meta.url));
 }
 
+/** A guest worker whose plugins reach Redis or NATS gets a channel to this process's sync bridge. */
+async function withBridge(task: GuestTask): Promise<GuestTask> {
+  const granted = task.grants.hostPlugins?.granted;
+  const remote = [granted?.keyvalue?.url, granted?.messaging?.url].some((u) => u !== undefined && u !== 'mem');
+  if (!remote) return task;
+  const { bridgeChannelForWorker } = await import('../host-interfaces/bridge/sync-bridge.js');
+  return { ...task, bridge: bridgeChannelForWorker() };
+}
+
 function spawnGuest(limits: Limits, task?: GuestTask): Worker {
   const heapMb = limits.maxMemoryBytes === undefined ? undefined : Math.max(128, Math.ceil(limits.maxMemoryBytes / 2 ** 20));
   return new Worker(workerEntry(), {
     workerData: task ? { task: { ...task, maxMemoryBytes: limits.maxMemoryBytes } } : undefined,
+    transferList: task?.bridge ? [task.bridge.port] : undefined,
     execArgv: [],
     resourceLimits: heapMb === undefined ? undefined : { maxOldGenerationSizeMb: heapMb },
   });
@@ -46,7 +56,7 @@ function takeWarm(limits: Limits, task: GuestTask): Worker | undefined {
   }
   w.worker.removeAllListeners('error');
   w.worker.ref();
-  w.worker.postMessage({ task: { ...task, maxMemoryBytes: limits.maxMemoryBytes } });
+  w.worker.postMessage({ task: { ...task, maxMemoryBytes: limits.maxMemoryBytes } }, task.bridge ? [task.bridge.port] : []);
   return w.worker;
 }
 
@@ -63,12 +73,17 @@ export async function runGuest(task: GuestTask, limits: Limits, onDenied: (denia
     // A thread keeps the kit it first used; a networked guest after a shim-free one needs a thread of its own.
     if (!(needsShim(task) && kitInUse() === 'own')) return executeGuest(task, (message) => message.type === 'denied' && onDenied(message.denial));
   }
+  task = await withBridge(task);
   return new Promise((resolve) => {
     const worker = takeWarm(limits, task) ?? spawnGuest(limits, task);
     let settled = false;
+    const stopListening = () => worker.postMessage({ stop: true });
+    const listening = task.kind === 'listen' && task.stop?.signals;
+    if (listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, stopListening);
     const settle = (outcome: GuestOutcome) => {
       if (settled) return;
       settled = true;
+      if (listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, stopListening);
       clearTimeout(timer);
       void worker.terminate();
       resolve(outcome);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { SYNC_SIGNAL, type RequestStart, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
+import type { BridgeChannel } from '../host-interfaces/bridge/protocol.js';
 
 export interface PoolWorker {
   readonly slot: number;
@@ -45,15 +46,17 @@ class Slot implements PoolWorker {
 
   constructor(
     readonly slot: number,
-    config: Omit<WorkerConfig, 'signal' | 'replies'>,
+    config: SlotConfig,
     events: PoolEvents,
     onGone: (s: Slot) => void,
   ) {
     const { port1, port2 } = new MessageChannel();
     this.#replies = port1;
+    const { bridgeChannel, ...data } = config;
+    const bridge = bridgeChannel?.();
     this.worker = new Worker(workerScript(), {
-      workerData: { ...config, signal: this.#signal.buffer, replies: port2 } satisfies WorkerConfig,
-      transferList: [port2],
+      workerData: { ...data, signal: this.#signal.buffer, replies: port2, bridge } satisfies WorkerConfig,
+      transferList: bridge ? [port2, bridge.port] : [port2],
       stdin: false,
     });
     const receive = (m: WorkerMessage): void => {
@@ -102,6 +105,9 @@ class Slot implements PoolWorker {
   }
 }
 
+/** What each worker is started with; `bridgeChannel` opens its line to the process's sync bridge, if one is needed. */
+export type SlotConfig = Omit<WorkerConfig, 'signal' | 'replies' | 'bridge'> & { bridgeChannel?: () => BridgeChannel };
+
 export class WorkerPool {
   readonly #slots: Slot[] = [];
   #closed = false;
@@ -109,7 +115,7 @@ export class WorkerPool {
 
   constructor(
     size: number,
-    readonly config: Omit<WorkerConfig, 'signal' | 'replies'>,
+    readonly config: SlotConfig,
     readonly events: PoolEvents,
   ) {
     for (let i = 0; i < size; i++) this.#spawn(i);

@@ -23,6 +23,8 @@ export const IN_FLIGHT = 0;
 export type CoreModule = object;
 
 /** Given to each worker at start. */
+import type { BridgeChannel } from '../host-interfaces/bridge/protocol.js';
+
 export interface WorkerConfig {
   /** The transpiled component's directory (component.js and its core modules). */
   dir: string;
@@ -39,6 +41,10 @@ export interface WorkerConfig {
   signal: SharedArrayBuffer;
   /** The port sync replies arrive on. */
   replies: MessagePort;
+  /** The component's imports and exports as jco lists them, for binding host plugins. */
+  interfaces?: { imports: string[]; exports: [string, string][] };
+  /** A channel to the process's sync bridge, when a host plugin reaches Redis or NATS. */
+  bridge?: BridgeChannel;
 }
 
 /** An import satisfied by a sibling's export: jco's import key (no version) and where the export object comes from. */

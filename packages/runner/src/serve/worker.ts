@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { createHost, loadHostShim } from '../host.js';
+import { createHost, loadHostShim, type Denial } from '../host.js';
+import { PROVIDED_INTERFACES, versionless } from '../instance.js';
 import { readyPollable } from '../wasi/io.js';
 import { SYNC_SIGNAL, type RequestStart, type SiblingLink, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
 import { createWasiHttp, guestHeaders, type HttpLink } from './wasi-http.js';
@@ -50,12 +51,46 @@ function call(message: WorkerMessage & { seq: number }): SyncReply {
   }
 }
 
+/**
+ * Host plugins for this worker's instances: bound once, then created per instance synchronously (instances are
+ * made synchronously here), so a plugin whose `create` returns a promise cannot serve.
+ */
+async function pluginFactory(): Promise<(() => { imports: Record<string, object>; start(guest: Record<string, unknown>): void; close(): void }) | undefined> {
+  const interfaces = config.interfaces;
+  if (!interfaces || (!config.grants.hostPlugins && interfaces.imports.every((i) => PROVIDED_INTERFACES.has(versionless(i))))) return undefined;
+  const { bindHostInterfaces } = await import('../host-interfaces/plugins.js');
+  const { useInheritedBridge } = await import('../host-interfaces/bridge/sync-bridge.js');
+  useInheritedBridge(config.bridge);
+  const bindings = await bindHostInterfaces(interfaces, config.grants.hostPlugins, 'component');
+  if (bindings.length === 0) return undefined;
+  const onDenied = (denial: Denial) => post({ type: 'denied', denial });
+  return () => {
+    const instances = bindings.map((b) => {
+      // Instances here live for one request (or one worker): subscriptions belong to `weld run` of a handler.
+      const { subscriptions: _, ...config } = b.config;
+      const made = b.plugin.create({ component: 'component', imports: b.imports, config, onDenied });
+      if (made instanceof Promise) throw new Error(`host plugin ${b.plugin.name} creates its instances asynchronously, which weld serve cannot wait for`);
+      return made;
+    });
+    const imports: Record<string, object> = {};
+    instances.forEach((inst, i) => {
+      for (const name of bindings[i]!.imports) imports[name] = inst.imports[name]!;
+    });
+    return {
+      imports,
+      start: (guest) => instances.forEach((inst) => void Promise.resolve(inst.start?.(guest)).catch((e: Error) => post({ type: 'init-failed', message: e.message }))),
+      close: () => instances.forEach((inst) => void Promise.resolve(inst.close()).catch(() => undefined)),
+    };
+  };
+}
+
 async function main(): Promise<void> {
   await loadHostShim();
   const mod = (await import(pathToFileURL(path.join(config.dir, 'component.js')).href)) as {
     instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any>;
   };
   // The guest's stdout and stderr go to the server's stderr as it writes them; its stdin is empty.
+  const plugins = await pluginFactory();
   const makeHost = (grants = config.grants) =>
     createHost({
       grants,
@@ -99,13 +134,21 @@ async function main(): Promise<void> {
     }
     const host = makeHost();
     hosts.push(host);
-    const imports = host.imports;
+    const attached = plugins?.();
+    const imports = attached ? { ...host.imports, ...attached.imports } : host.imports;
     imports['wasi:http/types'] = http.types;
     imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
     linkInto(imports, config.links ?? [], made);
     const instance = mod.instantiate((p) => config.modules[p], imports);
+    attached?.start(instance);
     const exported = (instance[config.handlerExport] ?? instance.incomingHandler) as { handle(request: unknown, out: unknown): void };
-    return { handle: (request, out) => exported.handle(request, out), close: () => hosts.forEach((h) => h.close()) };
+    return {
+      handle: (request, out) => exported.handle(request, out),
+      close: () => {
+        hosts.forEach((h) => h.close());
+        attached?.close();
+      },
+    };
   };
 
   // Two instances are kept made: the one the next request gets, and a spare that becomes it the moment a request

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'ya
 import { spanAt, type SourceSpan } from '@weld/core';
 import { RunError } from '../errors.js';
 import { checkGrants, parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, type Grants } from '../grants.js';
+import { pluginGrantsFromFlags, type PluginFlags, type PluginGrants } from '../host-interfaces/grants.js';
 import type { Denial } from '../host.js';
 
 /** Where a spec value came from, for errors and failure reports that point into the YAML. */
@@ -53,9 +54,9 @@ export interface TestSpec {
   cases: TestCase[];
 }
 
-const CAPABILITIES = ['http', 'sockets', 'lookup', 'files'] as const;
+const CAPABILITIES = ['http', 'sockets', 'lookup', 'files', 'blobstore'] as const;
 const TOP = ['component', 'grants', 'tests'];
-const GRANT_FIELDS = ['env', 'dirs', 'allow-hosts', 'allow-listen', 'allow-lookup'];
+const GRANT_FIELDS = ['env', 'dirs', 'allow-hosts', 'allow-listen', 'allow-lookup', 'config', 'logging', 'kv', 'messaging', 'subscribe', 'blobstore', 'plugins'];
 const CASE_FIELDS = ['name', 'call', 'request', 'expect', 'denied'];
 const REQUEST_FIELDS = ['method', 'path', 'headers', 'body'];
 const HTTP_EXPECT_FIELDS = ['status', 'headers', 'body', 'body-contains'];
@@ -167,7 +168,33 @@ function parseGrants(node: YamlNode | null | undefined, dir: string, fail: Fail)
     grants.allowLookup = (v as { value: boolean }).value;
   }
   if (f.has('dirs')) guarded(f.get('dirs'), 'grants.dirs', () => checkGrants(grants));
+  grants.hostPlugins = parsePluginGrants(f, dir, fail, guarded);
   return grants;
+}
+
+/** Host plugin grants, spelled as the flags are: config (a mapping), logging (true or a level), kv, messaging, subscribe, blobstore, plugins. */
+function parsePluginGrants(
+  f: Map<string, YamlNode | null>,
+  dir: string,
+  fail: Fail,
+  guarded: <T>(n: YamlNode | null | undefined, field: string, parse: () => T) => T,
+): PluginGrants | undefined {
+  const flags: PluginFlags = {};
+  const config = f.get('config');
+  if (f.has('config')) {
+    if (!isMap(config)) fail(config, 'grants.config', 'expected a mapping of configuration keys to values');
+    flags.config = (config as { items: Array<{ key: unknown; value: unknown }> }).items.map((pair) => `${String((pair.key as { value: unknown }).value)}=${str(pair.value as YamlNode, `grants.config.${String((pair.key as { value: unknown }).value)}`, fail)}`);
+  }
+  if (f.has('logging')) {
+    const v = f.get('logging');
+    if (!isScalar(v) || (typeof v.value !== 'boolean' && typeof v.value !== 'string')) fail(v, 'grants.logging', 'expected true, false or a level');
+    flags.logging = (v as { value: boolean | string }).value;
+  }
+  for (const key of ['kv', 'messaging', 'blobstore'] as const) if (f.has(key)) flags[key] = str(f.get(key), `grants.${key}`, fail);
+  if (f.has('subscribe')) flags.subscribe = strings(f.get('subscribe'), 'grants.subscribe', fail);
+  if (f.has('plugins')) flags.plugin = strings(f.get('plugins'), 'grants.plugins', fail);
+  const where = (['config', 'logging', 'kv', 'messaging', 'subscribe', 'blobstore', 'plugins'] as const).find((k) => f.has(k));
+  return guarded(where ? f.get(where) : undefined, `grants.${where ?? 'config'}`, () => pluginGrantsFromFlags(flags, dir));
 }
 
 function parseDenied(node: YamlNode | null | undefined, field: string, fail: Fail): Denial['capability'][] | undefined {

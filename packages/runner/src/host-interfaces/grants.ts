@@ -1,0 +1,138 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { RunError } from '../errors.js';
+
+/**
+ * Which host plugins an instance may use, and with what configuration: a plugin is granted exactly when it has an
+ * entry in `granted` (deny by default). Plain data, so it travels to a guest worker with the rest of the grants.
+ */
+export interface PluginGrants {
+  /** Plugin name (`config`, `logging`, `keyvalue`, `blobstore`, `messaging`, or a user plugin's) → its config. */
+  granted: Record<string, Record<string, string>>;
+  /** User plugin modules, as `file:` URLs or package names, loaded with dynamic import where the guest runs. */
+  modules?: string[];
+}
+
+/** The flag (or manifest entry) that grants each built-in plugin, for denial messages. */
+export const GRANT_FLAGS: Readonly<Record<string, string>> = {
+  config: '--config KEY=VALUE (or --config-file FILE)',
+  logging: '--logging',
+  keyvalue: '--kv mem|redis://HOST:PORT',
+  blobstore: '--blobstore DIR',
+  messaging: '--messaging mem|nats://HOST:PORT',
+};
+
+export function grantFlagFor(plugin: string): string {
+  return GRANT_FLAGS[plugin] ?? `plugins: [...] in weld.yaml naming the module of plugin "${plugin}" (or --plugin MODULE)`;
+}
+
+/** `--config KEY=VALUE`. */
+export function parseConfigFlag(spec: string): [string, string] {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw new RunError('grant-invalid', `--config ${spec}: expected KEY=VALUE`);
+  return [spec.slice(0, eq), spec.slice(eq + 1)];
+}
+
+/** `--config-file FILE`: a YAML or JSON mapping of keys to scalar values (numbers and booleans become strings). */
+export function loadConfigFile(file: string, cwd = process.cwd()): Record<string, string> {
+  const full = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (e) {
+    throw new RunError('grant-invalid', `--config-file ${file}: cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    throw new RunError('grant-invalid', `${full}${pos ? `:${pos.line}:${pos.col}` : ''}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new RunError('grant-invalid', `${full}: expected a mapping of configuration keys to values`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    if (v === null || typeof v === 'object') throw new RunError('grant-invalid', `${full}: the value of "${k}" must be a string, number or boolean`);
+    out[k] = String(v);
+  }
+  return out;
+}
+
+function backendUrl(flag: string, spec: string, scheme: string): string {
+  if (spec === 'mem') return 'mem';
+  let url: URL;
+  try {
+    url = new URL(spec);
+  } catch {
+    throw new RunError('grant-invalid', `${flag} ${spec}: expected mem or ${scheme}://HOST[:PORT]`);
+  }
+  if (url.protocol !== `${scheme}:` && !(scheme === 'redis' && url.protocol === 'rediss:')) {
+    throw new RunError('grant-invalid', `${flag} ${spec}: expected mem or ${scheme}://HOST[:PORT], not ${url.protocol}//`);
+  }
+  if (!url.hostname) throw new RunError('grant-invalid', `${flag} ${spec}: the URL names no host`);
+  return spec;
+}
+
+/** `--kv mem|redis://HOST[:PORT][/DB]`. */
+export function parseKvGrant(spec: string): Record<string, string> {
+  return { url: backendUrl('--kv', spec, 'redis') };
+}
+
+/** `--messaging mem|nats://HOST[:PORT]`. */
+export function parseMessagingGrant(spec: string): Record<string, string> {
+  return { url: backendUrl('--messaging', spec, 'nats') };
+}
+
+/** `--blobstore DIR`: containers are directories under DIR. */
+export function parseBlobstoreGrant(spec: string, cwd = process.cwd()): Record<string, string> {
+  const root = path.resolve(cwd, spec);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new RunError('grant-invalid', `--blobstore ${spec}: ${root} is not a directory`);
+  return { root };
+}
+
+/** A `plugins:` entry or `--plugin` value: a path (relative to `base`) becomes a file URL; a package name stays. */
+export function pluginModuleSpecifier(spec: string, base = process.cwd()): string {
+  if (spec.startsWith('.') || spec.startsWith('/') || /\.(m?js|cjs)$/.test(spec)) return pathToFileURL(path.resolve(base, spec)).href;
+  return spec;
+}
+
+export interface PluginFlags {
+  config?: string[];
+  configFile?: string;
+  logging?: boolean | string;
+  kv?: string;
+  messaging?: string;
+  subscribe?: string[];
+  blobstore?: string;
+  plugin?: string[];
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'critical'];
+
+/** The plugin grants named by `weld run|call|serve|test` flags; undefined when none is. */
+export function pluginGrantsFromFlags(flags: PluginFlags, cwd = process.cwd()): PluginGrants | undefined {
+  const granted: Record<string, Record<string, string>> = {};
+  if (flags.config?.length || flags.configFile) {
+    granted.config = { ...(flags.configFile ? loadConfigFile(flags.configFile, cwd) : {}), ...Object.fromEntries((flags.config ?? []).map(parseConfigFlag)) };
+  }
+  if (flags.logging !== undefined && flags.logging !== false) {
+    const level = flags.logging === true ? 'trace' : flags.logging.toLowerCase();
+    if (!LEVELS.includes(level)) throw new RunError('grant-invalid', `--logging ${flags.logging}: expected one of ${LEVELS.join(', ')}`);
+    granted.logging = { level };
+  }
+  if (flags.kv !== undefined) granted.keyvalue = parseKvGrant(flags.kv);
+  if (flags.subscribe?.length && flags.messaging === undefined) {
+    throw new RunError('grant-invalid', '--subscribe needs --messaging mem|nats://HOST:PORT', { hint: 'add --messaging to say which broker to subscribe on' });
+  }
+  if (flags.messaging !== undefined) {
+    granted.messaging = parseMessagingGrant(flags.messaging);
+    if (flags.subscribe?.length) granted.messaging.subscriptions = flags.subscribe.join(',');
+  }
+  if (flags.blobstore !== undefined) granted.blobstore = parseBlobstoreGrant(flags.blobstore, cwd);
+  const modules = (flags.plugin ?? []).map((p) => pluginModuleSpecifier(p, cwd));
+  if (Object.keys(granted).length === 0 && modules.length === 0) return undefined;
+  return { granted, modules };
+}

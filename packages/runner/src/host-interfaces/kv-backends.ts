@@ -1,0 +1,82 @@
+import { syncBridge } from './bridge/sync-bridge.js';
+
+export interface KeyPage {
+  keys: string[];
+  cursor?: bigint;
+}
+
+/** A keyvalue store as the plugin calls it: synchronous, buckets by name, values as bytes. */
+export interface KvBackend {
+  get(bucket: string, key: string): Uint8Array | undefined;
+  set(bucket: string, key: string, value: Uint8Array): void;
+  delete(bucket: string, key: string): void;
+  exists(bucket: string, key: string): boolean;
+  keys(bucket: string, cursor?: bigint): KeyPage;
+  /** Adds `delta` to the decimal integer stored at `key` (0 when absent) and stores the sum as decimal text, like Redis INCRBY. */
+  increment(bucket: string, key: string, delta: bigint): bigint;
+  getMany(bucket: string, keys: string[]): Array<[string, Uint8Array] | undefined>;
+  setMany(bucket: string, entries: Array<[string, Uint8Array]>): void;
+  deleteMany(bucket: string, keys: string[]): void;
+}
+
+const PAGE = 1000;
+const I64_MAX = 2n ** 63n - 1n;
+
+/** One store per thread, kept for the thread's life and shared by every instance granted `--kv mem` in it. */
+const memoryBuckets = new Map<string, Map<string, Uint8Array>>();
+
+function bucketMap(bucket: string): Map<string, Uint8Array> {
+  let m = memoryBuckets.get(bucket);
+  if (!m) memoryBuckets.set(bucket, (m = new Map()));
+  return m;
+}
+
+export const memoryBackend: KvBackend = {
+  get: (bucket, key) => memoryBuckets.get(bucket)?.get(key)?.slice(),
+  set: (bucket, key, value) => void bucketMap(bucket).set(key, value.slice()),
+  delete: (bucket, key) => void memoryBuckets.get(bucket)?.delete(key),
+  exists: (bucket, key) => memoryBuckets.get(bucket)?.has(key) ?? false,
+  keys(bucket, cursor) {
+    const all = [...(memoryBuckets.get(bucket)?.keys() ?? [])];
+    const start = Number(cursor ?? 0n);
+    const end = Math.min(all.length, start + PAGE);
+    return { keys: all.slice(start, end), cursor: end < all.length ? BigInt(end) : undefined };
+  },
+  increment(bucket, key, delta) {
+    const m = bucketMap(bucket);
+    const before = m.get(key);
+    const text = before === undefined ? '0' : new TextDecoder().decode(before);
+    if (!/^-?\d+$/.test(text)) throw new Error('value is not an integer or out of range');
+    const sum = BigInt(text) + delta;
+    if (sum > I64_MAX) throw new Error('increment or decrement would overflow');
+    m.set(key, new TextEncoder().encode(sum.toString()));
+    return sum;
+  },
+  getMany: (bucket, keys) => keys.map((k) => {
+    const v = memoryBuckets.get(bucket)?.get(k);
+    return v === undefined ? undefined : [k, v.slice()];
+  }),
+  setMany: (bucket, entries) => {
+    for (const [k, v] of entries) bucketMap(bucket).set(k, v.slice());
+  },
+  deleteMany: (bucket, keys) => {
+    for (const k of keys) memoryBuckets.get(bucket)?.delete(k);
+  },
+};
+
+/** Redis through the sync bridge; `owner` is the calling component's name (see `SyncBridge.call`). */
+export function redisBackend(url: string, owner: string): KvBackend {
+  const bridge = syncBridge();
+  const call = <T>(op: Parameters<typeof bridge.call>[0]) => bridge.call(op, owner) as T;
+  return {
+    get: (bucket, key) => call({ op: 'kv.get', url, bucket, key }),
+    set: (bucket, key, value) => call({ op: 'kv.set', url, bucket, key, value }),
+    delete: (bucket, key) => call({ op: 'kv.delete', url, bucket, key }),
+    exists: (bucket, key) => call({ op: 'kv.exists', url, bucket, key }),
+    keys: (bucket, cursor) => call({ op: 'kv.keys', url, bucket, cursor }),
+    increment: (bucket, key, delta) => call({ op: 'kv.increment', url, bucket, key, delta }),
+    getMany: (bucket, keys) => call({ op: 'kv.get-many', url, bucket, keys }),
+    setMany: (bucket, entries) => call({ op: 'kv.set-many', url, bucket, entries }),
+    deleteMany: (bucket, keys) => call({ op: 'kv.delete-many', url, bucket, keys }),
+  };
+}

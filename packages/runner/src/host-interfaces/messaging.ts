@@ -1,0 +1,82 @@
+import { writeSync } from 'node:fs';
+import { memoryBroker, natsBroker, type Broker, type BrokerMessage } from './broker.js';
+import type { GuestExports, HostPlugin } from './types.js';
+import { hostError, messageOf, versionless } from './util.js';
+
+const HANDLER = 'wasmcloud:messaging/handler';
+
+interface GuestMessage {
+  subject: string;
+  body: Uint8Array;
+  replyTo?: string;
+}
+
+/** The guest's `handle-message`, from jco's exports (keyed by the versioned name, or its short alias). */
+function findHandler(guest: GuestExports): ((m: GuestMessage) => unknown) | undefined {
+  for (const [key, value] of Object.entries(guest)) {
+    if (versionless(key) !== HANDLER) continue;
+    const f = (value as { handleMessage?: unknown } | undefined)?.handleMessage;
+    if (typeof f === 'function') return f.bind(value) as (m: GuestMessage) => unknown;
+  }
+  return undefined;
+}
+
+/**
+ * `wasmcloud:messaging` 0.2.0 (consumer, handler) on memory or NATS: `config.url` is `mem` or `nats://…`;
+ * `config.subscriptions` (comma-separated subjects, each optionally `subject|queue-group` as wasmCloud's NATS
+ * provider spells a queue subscription) are subscribed when the instance starts, and each message is a `handle-message` call. A failed handler is reported on stderr.
+ */
+const messagingPlugin: HostPlugin = {
+  name: 'messaging',
+  interfaces: ['wasmcloud:messaging/consumer@0.2.0', 'wasmcloud:messaging/types@0.2.0'],
+  exports: ['wasmcloud:messaging/handler@0.2.0'],
+  create({ component, config, imports }) {
+    const url = config.url ?? 'mem';
+    const broker: Broker = url === 'mem' ? memoryBroker(component) : natsBroker(url, component);
+    const unsubscribers: Array<() => void> = [];
+    const consumer = {
+      request(subject: string, body: Uint8Array, timeoutMs: number): GuestMessage {
+        try {
+          const m = broker.request(subject, body, timeoutMs);
+          return { subject: m.subject, body: m.body, replyTo: m.replyTo };
+        } catch (e) {
+          throw hostError(messageOf(e));
+        }
+      },
+      publish(msg: GuestMessage): void {
+        try {
+          broker.publish({ subject: msg.subject, body: msg.body, replyTo: msg.replyTo });
+        } catch (e) {
+          throw hostError(messageOf(e));
+        }
+      },
+    };
+    const byInterface: Record<string, object> = { 'wasmcloud:messaging/consumer': consumer, 'wasmcloud:messaging/types': {} };
+    const subjects = (config.subscriptions ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return {
+      imports: Object.fromEntries(imports.map((name) => [name, byInterface[versionless(name)]!])),
+      start(guest) {
+        if (subjects.length === 0) return;
+        const handle = findHandler(guest);
+        if (!handle) throw new Error(`${component} has subscriptions (${subjects.join(', ')}) but does not export ${HANDLER}`);
+        const deliver = (m: BrokerMessage) => {
+          try {
+            handle({ subject: m.subject, body: m.body, replyTo: m.replyTo });
+          } catch (e) {
+            const payload = (e as { payload?: unknown }).payload;
+            writeSync(2, `weld: ${component}: handle-message for ${m.subject} failed: ${payload !== undefined ? String(payload) : messageOf(e)}\n`);
+          }
+        };
+        for (const entry of subjects) {
+          const [subject, queue] = entry.split('|').map((s) => s.trim());
+          unsubscribers.push(broker.subscribe(subject!, deliver, queue || undefined));
+        }
+      },
+      close() {
+        for (const u of unsubscribers.splice(0)) u();
+      },
+    };
+  },
+};
+
+export default messagingPlugin;
