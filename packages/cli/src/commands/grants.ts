@@ -10,7 +10,7 @@ function reportText(r: GrantsReport, paint: Paint): string[] {
   const lines: string[] = [];
   if (r.capabilities.length === 0) lines.push('asks for no capabilities: runs with no grant flags');
   for (const c of r.capabilities) {
-    const flags = c.flags.length > 0 ? c.flags.join(', ') + (c.planned ? ' (planned flag: not in this weld version)' : '') : 'no flag needed';
+    const flags = c.flags.length > 0 ? c.flags.join(', ') : 'no flag needed';
     lines.push(`${paint('bold', c.capability.padEnd(16))} ${c.description}: ${paint('cyan', flags)}`, `${' '.repeat(17)}${paint('dim', c.imports.join(', '))}`);
   }
   if (r.serves.length > 0) lines.push('', ...r.serves.map((s) => `exports ${s}`));

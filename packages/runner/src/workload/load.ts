@@ -18,6 +18,7 @@ import type { HostPlugin } from '../host-interfaces/types.js';
 import { PROVIDED_INTERFACES } from '../instance.js';
 import { loadRunnable } from '../source.js';
 import { loadPlugins } from './plugins.js';
+import { BUILTIN_PLUGINS } from '../host-interfaces/plugins.js';
 
 export interface LoadedComponent {
   spec: WorkloadComponent;
@@ -42,7 +43,7 @@ export interface LoadWorkloadOptions {
   /** The trust policy for an image that is a reference (files run as they are, as with `weld run`). */
   policyFor?: (image: string) => Promise<Policy | undefined>;
   open?: OpenOptions;
-  /** Plugins the host has built in (config, logging, keyvalue, …); the manifest's `plugins:` are added to them. */
+  /** Plugins the host has built in (default: config, logging, keyvalue, blobstore, messaging); the manifest's `plugins:` are added. */
   builtinPlugins?: readonly HostPlugin[];
   /** Told each component's origin (file, or reference pinned to the digest pulled) as it is loaded. */
   onComponent?: (name: string, origin: string) => void;
@@ -92,7 +93,7 @@ export async function loadWorkload(target: string, options: LoadWorkloadOptions 
     const interfaces = componentInterfaces(runnable.bytes, `${spec.field}.image ${spec.image}`);
     components.set(spec.name, { spec, bytes: runnable.bytes, origin: runnable.origin, decision: runnable.decision, interfaces });
   }
-  const plugins = [...(options.builtinPlugins ?? []), ...(await loadPlugins(manifest.plugins, path.dirname(file)))];
+  const plugins = [...(options.builtinPlugins ?? BUILTIN_PLUGINS), ...(await loadPlugins(manifest.plugins, path.dirname(file)))];
   const plan = planWorkload({
     manifest,
     interfaces: new Map([...components].map(([name, c]) => [name, c.interfaces])),

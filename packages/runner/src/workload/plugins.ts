@@ -2,11 +2,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkloadError } from '@weld/compose/workload';
+import { loadPluginModule } from '../host-interfaces/plugins.js';
 import type { HostPlugin } from '../host-interfaces/types.js';
 
 /**
  * Loads the host plugins a weld.yaml names in `plugins:`: a path (`./my-plugin`, relative to the manifest's
- * folder) or a package name resolved from that folder. Each module's default export must be a `HostPlugin`.
+ * folder) or a package name resolved from that folder. Each module's default export must be a `HostPlugin`
+ * (checked by the runner's `loadPluginModule`, as `--plugin` and single components are).
  */
 export async function loadPlugins(specs: readonly string[], baseDir: string): Promise<HostPlugin[]> {
   const require = createRequire(path.join(baseDir, 'weld.yaml'));
@@ -18,13 +20,7 @@ export async function loadPlugins(specs: readonly string[], baseDir: string): Pr
     } catch (e) {
       throw new WorkloadError('plugin-invalid', `plugins: cannot find ${spec} from ${baseDir}`, { cause: e, hint: 'give a path (./my-plugin) or an installed package name' });
     }
-    let mod: { default?: unknown };
-    try {
-      mod = (await import(pathToFileURL(resolved).href)) as { default?: unknown };
-    } catch (e) {
-      throw new WorkloadError('plugin-invalid', `plugins: ${spec} failed to load: ${(e as Error).message}`, { cause: e });
-    }
-    out.push(checkPlugin(mod.default, spec));
+    out.push(await loadPluginModule(pathToFileURL(resolved).href));
   }
   const names = new Map<string, string>();
   for (const [i, p] of out.entries()) {
@@ -32,20 +28,4 @@ export async function loadPlugins(specs: readonly string[], baseDir: string): Pr
     names.set(p.name, specs[i]!);
   }
   return out;
-}
-
-function checkPlugin(value: unknown, spec: string): HostPlugin {
-  const p = value as Partial<HostPlugin> | undefined;
-  const problem =
-    p === null || typeof p !== 'object'
-      ? 'has no default export object'
-      : typeof p.name !== 'string' || p.name.length === 0
-        ? 'has no `name`'
-        : !Array.isArray(p.interfaces) || p.interfaces.length === 0 || p.interfaces.some((i) => typeof i !== 'string')
-          ? 'has no `interfaces` list of WIT interface names'
-          : typeof p.create !== 'function'
-            ? 'has no `create(context)` function'
-            : undefined;
-  if (problem) throw new WorkloadError('plugin-invalid', `plugins: ${spec} ${problem}`, { hint: 'a plugin module default-exports { name, interfaces, create } (see HostPlugin)' });
-  return p as HostPlugin;
 }

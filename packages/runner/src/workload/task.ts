@@ -5,6 +5,7 @@ import type { GuestOutcome } from '../sandbox/protocol.js';
 import { instantiateWorkload } from './instantiate.js';
 import type { LoadedComponent, LoadedWorkload } from './load.js';
 import { loadPlugins } from './plugins.js';
+import { BUILTIN_PLUGINS } from '../host-interfaces/plugins.js';
 
 /** What to do once the workload is linked: run a command export, or call one function of one component. */
 export type WorkloadAction =
@@ -58,7 +59,7 @@ export async function executeWorkloadTask(task: WorkloadTask, onDenied: (denial:
     manifest: task.manifest,
     file: task.file,
     components: new Map(task.components.map((c) => [c.spec.name, c])),
-    plugins: await loadPlugins(task.manifest.plugins, path.dirname(task.file)),
+    plugins: [...BUILTIN_PLUGINS, ...(await loadPlugins(task.manifest.plugins, path.dirname(task.file)))],
     plan: task.plan,
   };
   const running = await instantiateWorkload(workload, {

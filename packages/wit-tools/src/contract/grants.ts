@@ -6,15 +6,13 @@ import { type Resolve, type WorldId, interfaceIdString, worldKeyName } from '../
 import type { Problem } from './problems.js';
 
 export type Capability =
-  | 'files' | 'env' | 'stdin' | 'http-outgoing' | 'sockets-connect' | 'sockets-listen' | 'dns' | 'config' | 'keyvalue' | 'messaging' | 'logging';
+  | 'files' | 'env' | 'stdin' | 'http-outgoing' | 'sockets-connect' | 'sockets-listen' | 'dns' | 'config' | 'keyvalue' | 'blobstore' | 'messaging' | 'logging';
 
 export interface CapabilityInfo {
   capability: Capability;
   description: string;
   /** the runner flags that grant it */
   flags: string[];
-  /** the flag is in DESIGN.md's CLI surface but `weld run` does not take it yet */
-  planned?: boolean;
 }
 
 const CAPABILITIES: Record<Capability, Omit<CapabilityInfo, 'capability'>> = {
@@ -25,10 +23,11 @@ const CAPABILITIES: Record<Capability, Omit<CapabilityInfo, 'capability'>> = {
   'sockets-connect': { description: 'open TCP connections and send UDP datagrams', flags: ['--allow-host HOST[:PORT]'] },
   'sockets-listen': { description: 'bind and listen on ports', flags: ['--allow-listen [ADDR:]PORT'] },
   dns: { description: 'resolve host names', flags: ['--allow-lookup'] },
-  config: { description: 'read runtime configuration', flags: ['--config KEY=VALUE'], planned: true },
-  keyvalue: { description: 'use a key-value store', flags: ['--kv mem|redis://…'], planned: true },
-  messaging: { description: 'publish and receive messages', flags: ['--messaging mem|nats://…'], planned: true },
-  logging: { description: 'write log records (to stderr; granted to every component)', flags: [] },
+  config: { description: 'read runtime configuration', flags: ['--config KEY=VALUE', '--config-file FILE'] },
+  keyvalue: { description: 'use a key-value store', flags: ['--kv mem|redis://HOST:PORT'] },
+  blobstore: { description: 'read and write blobs in a host folder', flags: ['--blobstore DIR'] },
+  messaging: { description: 'publish, request and receive messages', flags: ['--messaging mem|nats://HOST:PORT'] },
+  logging: { description: 'write log records to stderr', flags: ['--logging [LEVEL]'] },
 };
 
 /** Interfaces (`ns:pkg/name`, version dropped) → the capability they ask for; `null` for ambient ones no grant gates. */
@@ -56,6 +55,11 @@ const BY_INTERFACE: Record<string, Capability[] | null> = {
   'wasi:messaging/consumer': ['messaging'],
   'wasi:messaging/request-reply': ['messaging'],
   'wasi:messaging/types': null,
+  'wasmcloud:messaging/consumer': ['messaging'],
+  'wasmcloud:messaging/types': null,
+  'wasi:blobstore/blobstore': ['blobstore'],
+  'wasi:blobstore/container': ['blobstore'],
+  'wasi:blobstore/types': null,
   'wasi:logging/logging': ['logging'],
 };
 
