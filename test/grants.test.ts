@@ -50,7 +50,7 @@ describe('weld grants', () => {
       '+ env: now asks to read environment variables (imports wasi:cli/environment@0.2.0)',
       '    grant with --env NAME[=VALUE]',
       '+ config: now asks to read runtime configuration (imports wasi:config/store@0.2.0-draft)',
-      '    grant with --config KEY=VALUE',
+      '    grant with --config KEY=VALUE, --config-file FILE',
     ]);
     const same = await weld(['grants', 'upgraded.wat', 'upgraded.wat']);
     expect(same.code).toBe(0);
@@ -64,7 +64,7 @@ describe('weld grants', () => {
     const gh = await weld(['grants', 'plain.wat', 'upgraded.wat', '--format', 'github']);
     expect(gh.stdout.trimEnd().split('\n')).toEqual([
       '::warning file=upgraded.wat,title=grant-env::now asks to read environment variables (imports wasi:cli/environment@0.2.0); grant with --env NAME[=VALUE]',
-      '::warning file=upgraded.wat,title=grant-config::now asks to read runtime configuration (imports wasi:config/store@0.2.0-draft); grant with --config KEY=VALUE',
+      '::warning file=upgraded.wat,title=grant-config::now asks to read runtime configuration (imports wasi:config/store@0.2.0-draft); grant with --config KEY=VALUE or --config-file FILE',
     ]);
     const schema = JSON.parse(await readFile(path.join(REPO_ROOT, 'packages/wit-tools/test/contract/sarif-schema-2.1.0.json'), 'utf8'));
     const validate = new Ajv({ strict: false }).compile(schema);

@@ -182,7 +182,7 @@ describe('a workload that does not link refuses to start, naming every problem',
 
   it('a plugin module that is not a HostPlugin is a clear error', async () => {
     const bad = await tempProject({ 'plugin/index.js': 'export default { name: "x" };\n', 'plugin/package.json': '{"type":"module","main":"index.js"}', 'weld.yaml': linkedWeldYaml().replace(PLUGIN, './plugin') });
-    await expect(loadWorkload(bad)).rejects.toMatchObject({ code: 'plugin-invalid', message: 'plugins: ./plugin has no `interfaces` list of WIT interface names' });
+    await expect(loadWorkload(bad)).rejects.toMatchObject({ code: 'plugin-invalid', message: 'plugins: ./plugin: interfaces must be a non-empty array of versioned WIT interface names' });
   });
 });
 

@@ -334,7 +334,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links, interfaces: { imports: component.imports, exports: component.exports }, bridgeChannel },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel },
     {
       message: onMessage,
       idle: () => {

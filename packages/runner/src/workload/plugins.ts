@@ -2,13 +2,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkloadError } from '@weld/compose/workload';
-import { loadPluginModule } from '../host-interfaces/plugins.js';
+import { validatePlugin } from '../host-interfaces/plugins.js';
 import type { HostPlugin } from '../host-interfaces/types.js';
 
 /**
  * Loads the host plugins a weld.yaml names in `plugins:`: a path (`./my-plugin`, relative to the manifest's
  * folder) or a package name resolved from that folder. Each module's default export must be a `HostPlugin`
- * (checked by the runner's `loadPluginModule`, as `--plugin` and single components are).
+ * (checked by the runner's `validatePlugin`, as `--plugin` modules are).
  */
 export async function loadPlugins(specs: readonly string[], baseDir: string): Promise<HostPlugin[]> {
   const require = createRequire(path.join(baseDir, 'weld.yaml'));
@@ -20,7 +20,13 @@ export async function loadPlugins(specs: readonly string[], baseDir: string): Pr
     } catch (e) {
       throw new WorkloadError('plugin-invalid', `plugins: cannot find ${spec} from ${baseDir}`, { cause: e, hint: 'give a path (./my-plugin) or an installed package name' });
     }
-    out.push(await loadPluginModule(pathToFileURL(resolved).href));
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(resolved).href)) as { default?: unknown };
+    } catch (e) {
+      throw new WorkloadError('plugin-invalid', `plugins: ${spec} failed to load: ${(e as Error).message}`, { cause: e });
+    }
+    out.push(validatePlugin(mod.default, `plugins: ${spec}`));
   }
   const names = new Map<string, string>();
   for (const [i, p] of out.entries()) {
