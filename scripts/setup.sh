@@ -8,6 +8,7 @@ DEBIAN_PACKAGES=(
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32   # C components (weld build)
   docker-registry skopeo apache2-utils openssl           # registry tests (openssl: the token server's key) and benchmarks
   wrk                                                    # pnpm bench serve
+  time                                                   # pnpm bench push (peak RSS of whole processes)
 )
 
 missing=()

@@ -44,6 +44,8 @@ const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
   validate: async () => (await import('./validate.js')).registerValidate,
   inspect: async () => (await import('./inspect.js')).registerInspect,
   compose: async () => (await import('./compose.js')).registerCompose,
+  push: async () => (await import('./push.js')).registerPush,
+  pull: async () => (await import('./pull.js')).registerPull,
 };
 
 /**
