@@ -7,8 +7,10 @@ export default defineConfig({
   resolve: {
     alias: {
       // subpath entries first: an alias matches its key's subpaths too
+      '@weld/core/node': fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)),
       '@weld/wit-tools/error': fileURLToPath(new URL('./packages/wit-tools/src/error.ts', import.meta.url)),
       '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
+      '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),
       '@weld/binary': pkg('binary'),
       '@weld/compose': pkg('compose'),

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from '@bytecodealliance/jco';
 import { decodeComponent, encodeComponent, validateComponent } from '@weld/binary';
-import { readProvenance, sha256Digest } from '@weld/compose';
+import { sha256Digest } from '@weld/core/node';
+import { readProvenance } from '@weld/compose';
 import { runWeld } from './helpers/cli.js';
 import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
 

@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError } from '@weld/core';
 
 /** Stable codes of every error the binary codec reports. */
 export type BinaryErrorCode =
@@ -33,7 +33,9 @@ export type BinaryErrorCode =
   | 'invalid-alias'
   | 'value-not-consumed'
   | 'invalid-start'
-  | 'unsupported-feature';
+  | 'unsupported-feature'
+  // options
+  | 'unknown-feature';
 
 const MALFORMED: ReadonlySet<BinaryErrorCode> = new Set<BinaryErrorCode>([
   'unreadable-file', 'unexpected-end', 'bad-magic', 'bad-version', 'not-a-component', 'invalid-leading-byte',
@@ -57,10 +59,9 @@ export class BinaryError extends WeldError<BinaryErrorCode> {
   readonly section?: string;
 
   constructor(code: BinaryErrorCode, message: string, offset: number, section?: string, options: { cause?: unknown; hint?: string } = {}) {
-    const where = section ? `${section} section, ` : '';
     super(code, message, {
-      exit: MALFORMED.has(code) ? 2 : 1,
-      detail: code === 'unreadable-file' ? undefined : `at ${where}byte offset ${offset} (0x${offset.toString(16)})`,
+      exit: MALFORMED.has(code) || code === 'unknown-feature' ? 2 : 1,
+      at: code === 'unreadable-file' || code === 'unknown-feature' ? undefined : { offset, section },
       hint: options.hint,
       cause: options.cause,
     });

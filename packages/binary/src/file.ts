@@ -7,7 +7,8 @@ export function readBinaryFile(path: string): Uint8Array {
     if (statSync(path).isDirectory()) throw new Error('is a directory');
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    const err = new BinaryError('unreadable-file', `cannot read ${path}: ${(e as Error).message}`, 0);
-    throw err;
+    const errno = (e as NodeJS.ErrnoException).code;
+    const why = errno === 'ENOENT' ? 'no such file' : errno === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new BinaryError('unreadable-file', `cannot read ${path}: ${why}`, 0, undefined, { cause: e });
   }
 }

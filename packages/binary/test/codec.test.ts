@@ -1,3 +1,4 @@
+import { renderError } from '@weld/core';
 import { describe, expect, it } from 'vitest';
 import { BinaryError, coreModuleInfo, decodeComponent, encodeComponent, type Component, type Section } from '../src/index.js';
 import { bytesOf, fixtures } from './helpers.js';
@@ -135,7 +136,7 @@ describe('decode errors name the section and offset', () => {
     expect(e.code).toBe('section-size-mismatch');
     expect(e.offset).toBe(9);
     expect(e.section).toBe('type');
-    expect(e.detail).toContain('byte offset 9');
+    expect(renderError(e)).toContain('at type section, byte offset 9 (0x9)');
   });
   it('reports an unknown type opcode at its offset', () => {
     const e = decodeError(new Uint8Array([...preamble, 0x07, 0x02, 0x01, 0x5a]));

@@ -1,3 +1,4 @@
+import { renderError } from '@weld/core';
 import { parse } from '@bytecodealliance/jco';
 import { describe, expect, it } from 'vitest';
 import { decodeComponent, encodeComponent, type Feature, validateComponent } from '../src/index.js';
@@ -122,7 +123,7 @@ describe('errors name the section path and offset', () => {
     expect(r.valid).toBe(false);
     if (!r.valid) {
       expect(r.error.section).toBe('component[0] > component[0] > type');
-      expect(r.error.detail).toMatch(/^at component\[0\] > component\[0\] > type section, byte offset \d+ \(0x[0-9a-f]+\)$/);
+      expect(renderError(r.error).split('\n')[1]).toMatch(/^at component\[0\] > component\[0\] > type section, byte offset \d+ \(0x[0-9a-f]+\)$/);
     }
   });
 });

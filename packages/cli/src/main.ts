@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { isWeldError } from '@weld/wit-tools/error';
+import { errorDocument, isWeldError, renderError as renderWeldError } from '@weld/core';
 import { registerCommands, registerCommandsFor } from './commands/index.js';
 import { exitState } from './context.js';
 import { WELD_VERSION } from './version.js';
@@ -37,10 +37,8 @@ async function buildProgramFor(argv: string[]): Promise<Command> {
 
 function renderError(e: unknown): { text: string; exit: number } {
   if (isWeldError(e)) {
-    let text = `error[${e.code}]: ${e.message}`;
-    if (e.detail) text += `\n${e.detail}`;
-    if (e.hint) text += `\nhint: ${e.hint}`;
-    return { text, exit: e.exit };
+    const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+    return { text: renderWeldError(e, { color }), exit: e.exit };
   }
   const err = e instanceof Error ? e : new Error(String(e));
   const text = `internal error: ${err.message}\n${process.env.WELD_DEBUG ? err.stack ?? '' : '(set WELD_DEBUG=1 for a stack trace; please report this)'}`;
@@ -89,10 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     const json = program.opts<{ output?: string }>().output === 'json';
     if (json && isWeldError(e)) {
       // One document and nothing else: the structured fields a program needs, where the error has them.
-      const located = e as { location?: { path: string; line: number; col: number }; offset?: number };
-      const where = located.location ? { file: located.location.path, line: located.location.line, column: located.location.col } : {};
-      const offset = typeof located.offset === 'number' ? { offset: located.offset } : {};
-      process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, ...where, ...offset, detail: e.detail, hint: e.hint } }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ error: errorDocument(e) }, null, 2) + '\n');
       return exit;
     }
     process.stderr.write(text + '\n');

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { sha256Digest } from '@weld/core/node';
 import { RegistryError } from './errors.js';
 import type { Descriptor } from './store/types.js';
 
@@ -26,9 +27,8 @@ export function isDigest(s: string): boolean {
   return m !== null && m[2].length === HEX_LENGTH[m[1]];
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
-}
+/** `sha256:<hex>` of in-memory content. */
+export const sha256 = sha256Digest;
 
 /** Describes in-memory content. */
 export function describe(mediaType: string, bytes: Uint8Array, extra: Partial<Descriptor> = {}): Descriptor {

@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError, type WeldErrorOptions } from '@weld/core';
 
 /** Stable codes of every registry error a user can cause or meet. */
 export type RegistryErrorCode =
@@ -40,7 +40,7 @@ export class RegistryError extends WeldError<RegistryErrorCode> {
   constructor(
     code: RegistryErrorCode,
     message: string,
-    options: { cause?: unknown; exit?: number; detail?: string; hint?: string; status?: number } = {},
+    options: WeldErrorOptions & { status?: number } = {},
   ) {
     super(code, message, { ...options, exit: options.exit ?? (CHECK_FAILURES.has(code) ? 1 : 2) });
     this.name = 'RegistryError';

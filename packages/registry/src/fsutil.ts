@@ -1,22 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '@weld/core/node';
 import { dirname, join } from 'node:path';
 
 export function tempName(dir: string, base: string): string {
   return join(dir, `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-/** Writes a whole file via temp file + rename, so readers see the old or the new content, never a mix. */
-export async function atomicWriteFile(path: string, data: Uint8Array | string, mode?: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = tempName(dirname(path), 'write');
-  try {
-    await writeFile(tmp, data, mode === undefined ? undefined : { mode });
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+/** Writes a whole file via temp file + rename (creating its folder), so readers see the old or the new content. */
+export function atomicWriteFile(path: string, data: Uint8Array | string, mode?: number): Promise<void> {
+  return writeFileAtomic(path, data, { mode, mkdir: true });
 }
 
 const WRITE_BATCH_BYTES = 2 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { weldHome } from '@weld/core/node';
 import { join, resolve as resolvePath } from 'node:path';
 import { isDigest } from './digest.js';
 import { RegistryError } from './errors.js';
@@ -30,12 +30,7 @@ export function referenceSelector(ref: Reference): string {
   return ref.digest ?? ref.tag ?? DEFAULT_TAG;
 }
 
-/** `$WELD_HOME`, else `$XDG_DATA_HOME/weld`, else `~/.local/share/weld`. */
-export function weldHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.WELD_HOME) return resolvePath(env.WELD_HOME);
-  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'weld');
-  return join(homedir(), '.local', 'share', 'weld');
-}
+export { weldHome };
 
 /** Root of the embedded OCI layout store that bare `repo:tag` references use. */
 export function embeddedStorePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,7 +40,7 @@ export function embeddedStorePath(env: NodeJS.ProcessEnv = process.env): string 
 function bad(input: string, at: number, message: string, hint?: string): RegistryError {
   const caretAt = Math.max(0, Math.min(at, input.length));
   return new RegistryError('invalid-reference', `invalid reference "${input}": ${message}`, {
-    detail: `  ${input}\n  ${' '.repeat(caretAt)}^`,
+    span: { line: 1, column: caretAt + 1, lineText: input },
     hint:
       hint ??
       'use host[:port]/repo[:tag][@sha256:…] for a registry, oci:PATH[:tag] for a layout, oci-archive:FILE.tar[:tag], or repo:tag for the embedded store',

@@ -1,3 +1,4 @@
+import { renderError } from '@weld/core';
 import { describe, expect, it } from 'vitest';
 import { formatReference, isLoopbackHost, parseReference, referenceSelector } from '../src/reference.js';
 import { RegistryError } from '../src/errors.js';
@@ -47,7 +48,9 @@ describe('parseReference', () => {
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).code).toBe('invalid-reference');
     expect((err as RegistryError).message).toContain(message);
-    expect((err as RegistryError).detail).toMatch(/\^$/);
+    const span = (err as RegistryError).span!;
+    expect(span.lineText).toBe(input);
+    expect(renderError(err as RegistryError).split('\n').slice(1, 3)).toEqual([`  ${input}`, `  ${' '.repeat(span.column - 1)}^`]);
     expect((err as RegistryError).exit).toBe(2);
   });
 

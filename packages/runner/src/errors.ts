@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools/error';
+import { WeldError, type WeldErrorOptions } from '@weld/core';
 
 export type RunErrorCode =
   | 'grant-invalid'
@@ -21,7 +21,7 @@ export type RunErrorCode =
 
 /** A run that could not start, or a guest that trapped. */
 export class RunError extends WeldError<RunErrorCode> {
-  constructor(code: RunErrorCode, message: string, options: { detail?: string; hint?: string; cause?: unknown; exit?: number } = {}) {
+  constructor(code: RunErrorCode, message: string, options: WeldErrorOptions = {}) {
     super(code, message, { exit: 2, ...options });
     this.name = 'RunError';
   }

@@ -424,6 +424,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     const code = (e as { code?: string }).code;
     throw new RunError('listen-failed', `cannot listen on ${host}:${wanted}: ${code === 'EADDRINUSE' ? 'the address is in use' : (e as Error).message}`, {
       hint: code === 'EADDRINUSE' ? 'pick another --port, or --port 0 for a free one' : undefined,
+      cause: e,
     });
   }
   const { port } = server.address() as { port: number };

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { sha256Hex, weldHome } from '@weld/core/node';
 import { RunError } from './errors.js';
 
 type CoreModule = unknown;
@@ -44,8 +44,7 @@ interface Meta {
 }
 
 export function transpileCacheDir(): string {
-  const home = process.env.WELD_HOME ?? path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'weld');
-  return path.join(home, 'cache', 'transpiled');
+  return path.join(weldHome(), 'cache', 'transpiled');
 }
 
 /** Changes whenever `patchBindings` does, so cached bindings from an earlier recipe are made again. */
@@ -93,7 +92,7 @@ export interface TranspiledInfo extends Meta {
  * (written to a temp dir, then renamed), so a jco upgrade never runs bindings an older jco generated.
  */
 export async function ensureTranspiled(bytes: Uint8Array, cacheDir = transpileCacheDir(), mode: InstantiationMode = 'async'): Promise<TranspiledInfo> {
-  const key = `${createHash('sha256').update(bytes).digest('hex')}-jco${transpilerVersion()}-${BINDINGS_RECIPE}`;
+  const key = `${sha256Hex(bytes)}-jco${transpilerVersion()}-${BINDINGS_RECIPE}`;
   const dir = path.join(cacheDir, mode === 'async' ? key : `${key}.${mode}`);
   if (!existsSync(path.join(dir, 'meta.json'))) {
     let out: { files: Record<string, Uint8Array>; imports: string[]; exports: [string, string][] };

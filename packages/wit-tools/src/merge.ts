@@ -4,6 +4,7 @@
  * items, gated-off items are dropped, `own<T>` handles are made explicit, includes are copied in
  * and every world is elaborated with the imports its exports need.
  */
+import { compareVersions } from '@weld/core';
 import {
   type FunctionKind, type Interface, type InterfaceId, type PackageId, type Resolve, type Stability,
   type Type, type TypeDef, type TypeId, type TypeOwner, type WitFunction, type World, type WorldId, type WorldItem,
@@ -26,30 +27,6 @@ function sameStability(a: Stability, b: Stability): boolean {
   if (a.tag === 'unknown' || b.tag === 'unknown') return a.tag === b.tag;
   if (a.tag !== b.tag || a.deprecated !== b.deprecated) return false;
   return a.tag === 'stable' ? a.since === (b as { since: string }).since : a.feature === (b as { feature: string }).feature;
-}
-
-/** Compares semver strings (major.minor.patch, then pre-release precedence). */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core, pre] = v.split('+')[0]!.split(/-(.*)/s) as [string, string | undefined];
-    return { nums: core.split('.').map(Number), pre: pre ? pre.split('.') : [] };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i]! < y.nums[i]! ? -1 : 1;
-  if (x.pre.length === 0 || y.pre.length === 0) return y.pre.length - x.pre.length === 0 ? 0 : x.pre.length === 0 ? 1 : -1;
-  for (let i = 0; i < Math.min(x.pre.length, y.pre.length); i++) {
-    const p = x.pre[i]!;
-    const q = y.pre[i]!;
-    if (p === q) continue;
-    const pn = /^\d+$/.test(p);
-    const qn = /^\d+$/.test(q);
-    if (pn && qn) return Number(p) < Number(q) ? -1 : 1;
-    if (pn) return -1;
-    if (qn) return 1;
-    return p < q ? -1 : 1;
-  }
-  return x.pre.length - y.pre.length;
 }
 
 /** Whether an item with this stability is part of the resolved model (wit-parser's `include_stability`). */

@@ -6,7 +6,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PackageFile } from './ast.js';
-import { appendPackage, compareVersions } from './merge.js';
+import { compareVersions } from '@weld/core';
+import { appendPackage } from './merge.js';
 import { type PackageId, type PackageName, Resolve, packageNameString } from './model.js';
 import { parseFile } from './parser.js';
 import type { Span } from './source.js';

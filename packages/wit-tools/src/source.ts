@@ -1,3 +1,4 @@
+import type { SourceSpan } from '@weld/core';
 /** A half-open range of offsets into a {@link SourceMap}; `start === end === 0` with `known: false` is "no span". */
 export interface Span {
   start: number;
@@ -68,25 +69,18 @@ export class SourceMap {
     return file.text.slice(span.start - file.offset, span.end - file.offset);
   }
 
-  /**
-   * Renders a span like rustc and wit-parser: a `--> file:line:col` line, the source line and a
-   * caret under the span. Returns undefined for unknown spans.
-   */
-  snippet(span: Span): string | undefined {
+  /** A span as the core error carries it: file, 1-based line and column, the covered length on its line, the line. */
+  sourceSpan(span: Span): SourceSpan | undefined {
     const file = this.fileAt(span.start);
     if (!file) return undefined;
     const rel = Math.min(span.start - file.offset, file.text.length);
     const { line, col } = lineCol(file, rel);
     const starts = file.lineStarts!;
     const lineEnd = line + 1 < starts.length ? starts[line + 1]! - 1 : file.text.length;
-    let source = file.text.slice(starts[line], lineEnd);
-    if (source.endsWith('\r')) source = source.slice(0, -1);
-    const loc = `${file.path}:${line + 1}:${col + 1}`;
-    if (source.length > 500) return `     --> ${loc}`;
-    const len = Math.max(1, Math.min(span.end, file.offset + lineEnd) - span.start);
-    const num = String(line + 1).padStart(4);
-    const marker = ' '.repeat(col) + '^' + '-'.repeat(Math.max(0, len - 1));
-    return `     --> ${loc}\n      |\n ${num} | ${source}\n      | ${marker}`;
+    let lineText = file.text.slice(starts[line], lineEnd);
+    if (lineText.endsWith('\r')) lineText = lineText.slice(0, -1);
+    const length = Math.max(1, Math.min(span.end, file.offset + lineEnd) - span.start);
+    return { file: file.path, line: line + 1, column: col + 1, length, lineText };
   }
 }
 

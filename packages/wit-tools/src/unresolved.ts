@@ -581,7 +581,7 @@ export class PackageBuilder {
         const m = /`(float32|float64)`/.exec(e.message);
         if (m) {
           const renamed = m[1] === 'float32' ? 'f32' : 'f64';
-          this.err('wit-unknown-name', e.span!, e.message, `the \`${m[1]}\` type has been renamed to \`${renamed}\``);
+          this.err('wit-unknown-name', e.witSpan!, e.message, `the \`${m[1]}\` type has been renamed to \`${renamed}\``);
         }
       }
       throw e;

@@ -1,5 +1,6 @@
+import { renderSpan } from '@weld/core';
 import { WeldError } from './error.js';
-import { type SourceLocation, type SourceMap, type Span, isKnownSpan } from './source.js';
+import { type SourceMap, type Span, isKnownSpan } from './source.js';
 
 /** Stable codes of every error the WIT toolkit reports for bad input. */
 export type WitErrorCode =
@@ -28,27 +29,21 @@ export type WitErrorCode =
   /** the input nests so deeply that resolving it exhausted the stack */
   | 'wit-too-deep';
 
-/** A user-caused WIT error: knows its span and renders a caret snippet against the source. */
+/** A user-caused WIT error: knows where it is; the caret is drawn only when it is rendered. */
 export class WitError extends WeldError<WitErrorCode> {
-  readonly span?: Span;
-  readonly location?: SourceLocation;
+  /** The span in the source map's offsets (what the resolver works with). */
+  readonly witSpan?: Span;
 
   constructor(code: WitErrorCode, message: string, options: { span?: Span; sources?: SourceMap; hint?: string; cause?: unknown } = {}) {
     const { span, sources } = options;
     const known = span && sources && isKnownSpan(span);
-    super(code, message, {
-      exit: 2,
-      detail: known ? sources.snippet(span) : undefined,
-      hint: options.hint,
-      cause: options.cause,
-    });
+    super(code, message, { exit: 2, span: known ? sources.sourceSpan(span) : undefined, hint: options.hint, cause: options.cause });
     this.name = 'WitError';
-    this.span = span;
-    this.location = known ? sources.locate(span) : undefined;
+    this.witSpan = span;
   }
 
   /** The message followed by its snippet, as wit-parser prints it. */
   render(): string {
-    return this.detail ? `${this.message}\n${this.detail}` : this.message;
+    return this.span ? `${this.message}\n${renderSpan(this.span).join('\n')}` : this.message;
   }
 }

@@ -50,7 +50,7 @@ export function parseCustomPayload(name: string, buf: Uint8Array, start: number,
     if (name === 'producers') return { kind: 'producers', fields: readProducers(r) };
     if (METADATA_FIELDS.has(name)) return { kind: 'metadata', field: name as keyof Metadata, value: utf8.decode(buf.subarray(start, end)) };
   } catch (e) {
-    return { kind: 'opaque', error: e instanceof BinaryError ? `${e.message} (${e.detail})` : String(e) };
+    return { kind: 'opaque', error: e instanceof BinaryError ? `${e.message} (at byte offset ${e.offset})` : String(e) };
   }
   return { kind: 'opaque' };
 }

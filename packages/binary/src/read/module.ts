@@ -147,7 +147,7 @@ export function coreModuleInfo(module: CoreModule, section = 'core module'): Cor
     }
   } catch (e) {
     if (e instanceof BinaryError) {
-      throw new BinaryError('malformed-core-module', e.message, module.offset + e.offset, e.section);
+      throw new BinaryError('malformed-core-module', e.message, module.offset + e.offset, e.section, { cause: e });
     }
     throw e;
   }

@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { BinaryError } from '../error.js';
 import { DEFAULT_FEATURES, type Feature } from './component.js';
 
 /** Every component-model (and core) proposal the validator knows. */
@@ -41,8 +41,7 @@ export function parseFeatureList(spec: string): Feature[] {
       if (off) set.delete(name as Feature);
       else set.add(name as Feature);
     } else if (!ENGINE_FEATURES.has(name)) {
-      throw new WeldError('unknown-feature', `unknown feature \`${name}\``, {
-        exit: 2,
+      throw new BinaryError('unknown-feature', `unknown feature \`${name}\``, 0, undefined, {
         hint: `known: all, default, ${ALL_FEATURES.join(', ')} (prefix one with - to turn it off); core-module proposals (${[...ENGINE_FEATURES].slice(0, 4).join(', ')}, …) are accepted and left to the engine`,
       });
     }

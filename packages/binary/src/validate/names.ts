@@ -3,6 +3,9 @@
  * `[constructor]`/`[method]`/`[static]` annotations, interface names `ns:pkg/iface@ver`, dependency, url and integrity
  * names. `parseExternName` returns the parsed kind or a message; `nameKey` gives the strong-uniqueness key.
  */
+import { isKebab, isKebabRange, semverProblem } from '@weld/core';
+
+export { isKebab, semverProblem };
 
 export type NameKind =
   | { kind: 'label'; label: string }
@@ -10,36 +13,6 @@ export type NameKind =
   | { kind: 'method' | 'static'; resource: string; method: string }
   | { kind: 'interface'; namespace: string; pkg: string; iface: string; version?: string }
   | { kind: 'dependency' | 'url' | 'hash'; text: string };
-
-export function isKebab(s: string): boolean {
-  return isKebabRange(s, 0, s.length);
-}
-
-/** `isKebab` of `s.slice(from, to)`, without slicing. */
-function isKebabRange(s: string, from: number, to: number): boolean {
-  if (to <= from || s.charCodeAt(to - 1) === 45) return false;
-  let lower = false;
-  let upper = false;
-  let first = true;
-  let digit = false;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    const isLower = c >= 97 && c <= 122;
-    const isUpper = c >= 65 && c <= 90;
-    const isDigit = c >= 48 && c <= 57;
-    if (isLower && !lower && !upper) lower = true;
-    else if (isUpper && !lower && !upper) upper = true;
-    else if (isDigit && !lower && !upper && !first) digit = true;
-    else if (isLower && lower) continue;
-    else if (isUpper && upper) continue;
-    else if (isDigit && (lower || upper)) digit = true;
-    else if (c === 45 && (lower || upper || digit)) {
-      lower = upper = digit = false;
-      first = false;
-    } else return false;
-  }
-  return true;
-}
 
 function hasUpper(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -89,87 +62,6 @@ function parseCommonName(name: string): NameKind | undefined {
   return out;
 }
 
-
-type SemverPosition = 'major version number' | 'minor version number' | 'patch version number' | 'pre-release identifier' | 'build metadata';
-
-/** Rust's `{:?}` of a char, as the semver crate quotes it. */
-function quoted(ch: string): string {
-  if (ch === '\0') return "'\\0'";
-  if (ch === "'") return "'\\''";
-  if (ch === '\\') return "'\\\\'";
-  if (ch === '\n') return "'\\n'";
-  if (ch === '\t') return "'\\t'";
-  if (ch === '\r') return "'\\r'";
-  return `'${ch}'`;
-}
-
-/**
- * Why `text` is not a semver version, in the words of the `semver` crate's parser (which wasmparser reports), or
- * undefined when it is one.
- */
-export function semverProblem(text: string): string | undefined {
-  if (text.length === 0) return 'empty string, expected a semver version';
-  let i = 0;
-  const next = (): string | undefined => (i < text.length ? String.fromCodePoint(text.codePointAt(i)!) : undefined);
-  const numeric = (pos: SemverPosition): string | undefined => {
-    const start = i;
-    let value = 0n;
-    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) {
-      if (value === 0n && i > start) return `invalid leading zero in ${pos}`;
-      value = value * 10n + BigInt(text.charCodeAt(i) - 48);
-      if (value > 0xffffffffffffffffn) return `value of ${pos} exceeds u64::MAX`;
-      i++;
-    }
-    if (i > start) return undefined;
-    const ch = next();
-    return ch === undefined ? `unexpected end of input while parsing ${pos}` : `unexpected character ${quoted(ch)} while parsing ${pos}`;
-  };
-  const dot = (pos: SemverPosition): string | undefined => {
-    if (text[i] === '.') {
-      i++;
-      return undefined;
-    }
-    const ch = next();
-    return ch === undefined ? `unexpected end of input while parsing ${pos}` : `unexpected character ${quoted(ch)} after ${pos}`;
-  };
-  const identifier = (pos: 'pre-release identifier' | 'build metadata'): string | undefined => {
-    const start = i;
-    let segment = i;
-    let nonDigit = false;
-    for (;;) {
-      const c = i < text.length ? text.charCodeAt(i) : -1;
-      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45) {
-        nonDigit = true;
-        i++;
-      } else if (c >= 48 && c <= 57) i++;
-      else {
-        if (i === segment) return `empty identifier segment in ${pos}`;
-        if (pos === 'pre-release identifier' && i - segment > 1 && !nonDigit && text.charCodeAt(segment) === 48) return `invalid leading zero in ${pos}`;
-        if (c !== 46) return i === start ? `empty identifier segment in ${pos}` : undefined;
-        i++;
-        segment = i;
-        nonDigit = false;
-      }
-    }
-  };
-  const problem = numeric('major version number') ?? dot('major version number') ?? numeric('minor version number') ?? dot('minor version number') ?? numeric('patch version number');
-  if (problem !== undefined) return problem;
-  let pos: SemverPosition = 'patch version number';
-  if (text[i] === '-') {
-    i++;
-    pos = 'pre-release identifier';
-    const p = identifier(pos);
-    if (p !== undefined) return p;
-  }
-  if (text[i] === '+') {
-    i++;
-    pos = 'build metadata';
-    const p = identifier(pos);
-    if (p !== undefined) return p;
-  }
-  const rest = next();
-  return rest === undefined ? undefined : `unexpected character ${quoted(rest)} after ${pos}`;
-}
 
 class NameParser {
   constructor(public next: string, private nested: boolean) {}

@@ -114,7 +114,7 @@ function context(what: string, fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    if (e instanceof WitError && e.code === 'wit-package') throw new WitError('wit-package', `${what}: ${e.message}`);
+    if (e instanceof WitError && e.code === 'wit-package') throw new WitError('wit-package', `${what}: ${e.message}`, { cause: e });
     throw e;
   }
 }

@@ -1,3 +1,4 @@
+import { compatibleName } from '@weld/core';
 import {
   interfaceIdString, type InterfaceId, type Resolve, type Type, type WitFunction, type WorldId, type WorldItem, type WorldKey,
 } from '@weld/wit-tools';
@@ -28,14 +29,6 @@ interface Side {
 function keyName(r: Resolve, key: WorldKey, item: WorldItem): string {
   if (typeof key === 'string') return key;
   return interfaceIdString(r, key) ?? (item.tag === 'interface' ? `interface ${item.id}` : String(key));
-}
-
-/**
- * Names that hosts treat as the same import: semver-compatible versions (`@0.2.10` and `@0.2.12` → `@0.2`;
- * `@1.4.0` → `@1`), as wasmtime and wit-parser match them.
- */
-export function compatibleName(name: string): string {
-  return name.replace(/@(\d+)\.(\d+)\.(\d+)(?:[-+][^/.#]*)?$/, (_, major: string, minor: string) => (major !== '0' ? `@${major}` : minor !== '0' ? `@0.${minor}` : _));
 }
 
 function items(side: Side, direction: 'imports' | 'exports'): Map<string, { name: string; item: WorldItem }> {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WeldError } from '@weld/wit-tools/error';
+import { CliError } from '@weld/core';
 
 /** What completion needs of one command: its subcommands and its long options. */
 interface CommandShape {
@@ -83,6 +83,6 @@ export function registerCompletion(program: Command): void {
       if (shell === 'bash') process.stdout.write(bash(root));
       else if (shell === 'zsh') process.stdout.write(`autoload -U +X bashcompinit && bashcompinit\n${bash(root)}`);
       else if (shell === 'fish') process.stdout.write(fish(root));
-      else throw new WeldError('usage', `weld completion ${shell}: unknown shell (expected bash, zsh or fish)`, { exit: 2 });
+      else throw new CliError('usage', `weld completion ${shell}: unknown shell (expected bash, zsh or fish)`, { exit: 2 });
     });
 }

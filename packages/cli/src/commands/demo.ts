@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { WeldError } from '@weld/wit-tools';
+import { CliError } from '@weld/core';
 import { exitState } from '../context.js';
 
 /** The demo script of a weld checkout (packages/cli/dist/commands → repo root). Absent in an npm install. */
@@ -14,7 +14,7 @@ export function registerDemo(program: Command): void {
     .description('run the end-to-end demo of a weld checkout: build, push, sign, verify, pull under policy, run')
     .action(async () => {
       if (!existsSync(DEMO_SCRIPT)) {
-        throw new WeldError('demo-unavailable', 'the demo ships with the weld repository, not with this install', {
+        throw new CliError('demo-unavailable', 'the demo ships with the weld repository, not with this install', {
           hint: 'clone the weld repository and run `bash scripts/demo.sh`',
         });
       }

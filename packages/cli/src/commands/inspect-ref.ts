@@ -38,7 +38,7 @@ export async function inspectRef(g: GlobalOptions, ref: string, opts: { plainHtt
   } catch (e) {
     // Neither an existing file nor a reference: when it looks like a path, the file is what is missing.
     if (isRegistryError(e) && e.code === 'invalid-reference' && /^(\.{0,2}\/|~)|\.[a-z0-9]+$/i.test(ref)) {
-      throw new RegistryError('file-not-found', `${ref}: no such file`, { hint: `it is not a reference either (${e.message})` });
+      throw new RegistryError('file-not-found', `${ref}: no such file`, { hint: `it is not a reference either (${e.message})`, cause: e });
     }
     throw e;
   }

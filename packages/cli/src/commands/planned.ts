@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { WeldError } from '@weld/wit-tools';
+import { CliError } from '@weld/core';
 
 /** Commands of the target CLI surface (DESIGN.md) that this version does not implement yet. */
 const PLANNED: Array<{ parent?: string; name: string; summary: string; usage: string }> = [
@@ -24,7 +24,7 @@ export function registerPlanned(program: Command): void {
       .allowUnknownOption(true)
       .allowExcessArguments(true)
       .action(() => {
-        throw new WeldError('not-implemented', `weld ${full} is not implemented in this version`, {
+        throw new CliError('not-implemented', `weld ${full} is not implemented in this version`, {
           exit: 2,
           hint: 'see `weld --help` for the commands that are available',
         });

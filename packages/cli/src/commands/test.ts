@@ -3,7 +3,7 @@ import path from 'node:path';
 import { resolvePolicy } from '@weld/registry';
 import { REPORTERS, junitReport, loadRunnable, loadTestSpec, runTestSpec, tapReport, textCaseLine, textSummary, type Reporter, type SpecResult } from '@weld/runner';
 import { RunError, limitsFrom } from '@weld/runner';
-import { writeFileAtomic } from '@weld/wit-tools';
+import { writeFileAtomic } from '@weld/core/node';
 import { emit, exitState, globals } from '../context.js';
 
 export function registerTest(program: Command): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { BinaryError, engineLacksFeature, parseFeatureList, readBinaryFile, sniff, validateComponent } from '@weld/binary';
-import { WeldError } from '@weld/wit-tools';
+import { CliError } from '@weld/core';
 import { emit, exitState, globals } from '../context.js';
 
 interface ValidateFlags {
@@ -33,7 +33,7 @@ export function registerValidate(program: Command): void {
         }
         if (error && engineLacksFeature(error)) {
           // not a verdict on the module: this Node's engine does not implement a proposal it uses
-          throw new WeldError('engine-unsupported', `this engine (V8 ${process.versions.v8}) cannot validate ${file}: ${error}`, {
+          throw new CliError('engine-unsupported', `this engine (V8 ${process.versions.v8}) cannot validate ${file}: ${error}`, {
             exit: 2,
             hint: 'the module uses a WebAssembly proposal this Node version does not implement; run weld on a newer Node to validate it',
           });
@@ -53,7 +53,7 @@ export function registerValidate(program: Command): void {
         emit(g, { file, kind, valid: false, error: { code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, malformed: e.malformed, ...(e.hint ? { hint: e.hint } : {}) } }, () => [
           // the offset suffix is how wasm-tools prints its errors, so scripts matching its output match ours
           `invalid component: ${e.message} (at offset 0x${e.offset.toString(16)})`,
-          `  ${e.detail ?? ''} [${e.code}]`,
+          `  at ${e.section ? `${e.section} section, ` : ''}byte offset ${e.offset} (0x${e.offset.toString(16)}) [${e.code}]`,
           ...(e.hint ? [`hint: ${e.hint}`] : []),
         ]);
         return;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { BinaryError, checkTargets, encodeWitPackage, extractWit, readBinaryFile } from '@weld/binary';
 import { WitError, packageNameString, printPackage, printResolve, resolvePath, toJSON, type Resolve, type WorldId } from '@weld/wit-tools';
-import { writeFileAtomic } from '@weld/compose';
+import { writeFileAtomic } from '@weld/core/node';
 import { emit, exitState, globals } from '../context.js';
 import { withWatInputs } from '../wit-input.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { projectFileIn } from '@weld/core/node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadProject } from '@weld/compose';
@@ -19,7 +19,7 @@ import { collect, openOptions, parseAnnotations, withRegistryFlags } from './reg
 /** The weld.yaml `registries:` mapping of the project in `dir` (none when there is no weld.yaml), plus --registry. */
 async function mappingFor(dir: string, registry?: string): Promise<RegistryMapping> {
   let mapping: RegistryMapping = {};
-  if (existsSync(join(dir, 'weld.yaml')) || existsSync(join(dir, 'weld.yml'))) {
+  if (projectFileIn(dir)) {
     const project = await loadProject(dir);
     mapping = registryMappingFromProject(project.sections.registries, project.file);
   }
@@ -44,7 +44,7 @@ export function registerWitRegistry(program: Command): void {
     let name = given;
     if (source.endsWith('.wasm')) {
       bytes = await readFile(source).catch((e: NodeJS.ErrnoException) => {
-        throw new RegistryError('file-not-found', `cannot read ${source}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+        throw new RegistryError('file-not-found', `cannot read ${source}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
       });
       if (!name) throw new RegistryError('invalid-package-name', 'publishing a .wasm needs the package name', { hint: `weld wit publish ${source} acme:types@1.0.0` });
     } else {

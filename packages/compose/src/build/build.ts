@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import { buildJs } from './toolchains/js.js';
 import type { ToolchainContext } from './toolchains/types.js';
 import { buildWasm, buildWat } from './toolchains/wat.js';
 import { toolVersions } from './toolchain-versions.js';
-import { tempBeside } from './atomic.js';
+import { sha256Digest, tempBeside } from '@weld/core/node';
 import { precheckWit, witBuildError } from './toolchains/wit-precheck.js';
 import type { BuildErrorCode } from './errors.js';
 
@@ -55,7 +54,7 @@ export interface BuildSummary {
 async function fileDigest(file: string): Promise<{ digest: string; size: number } | undefined> {
   try {
     const bytes = await readFile(file);
-    return { digest: 'sha256:' + createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+    return { digest: sha256Digest(bytes), size: bytes.length };
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError, type WeldErrorOptions } from '@weld/core';
 
 export type BuildErrorCode =
   | 'project-not-found'
@@ -20,7 +20,7 @@ export class BuildError extends WeldError<BuildErrorCode> {
   /** The component being built when it failed, if any. */
   readonly component?: string;
 
-  constructor(code: BuildErrorCode, message: string, options: { component?: string; detail?: string; hint?: string; cause?: unknown } = {}) {
+  constructor(code: BuildErrorCode, message: string, options: WeldErrorOptions & { component?: string } = {}) {
     super(code, options.component ? `${options.component}: ${message}` : message, { ...options, exit: 2 });
     this.name = 'BuildError';
     this.component = options.component;

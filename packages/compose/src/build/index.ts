@@ -2,6 +2,4 @@ export { buildProject, type BuildOptions, type BuildEvent, type BuildSummary, ty
 export { loadProject, parseProject, locateProject, LANGUAGES, type Project, type ComponentSpec, type CompositionSpec, type Language } from './project.js';
 export { BuildError, type BuildErrorCode } from './errors.js';
 export { wasmKind } from './toolchains/wasm-header.js';
-export { caretSnippet } from './snippet.js';
-export { writeFileAtomic } from './atomic.js';
 export { watToBinary } from './toolchains/wat-text.js';

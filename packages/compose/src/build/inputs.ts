@@ -3,10 +3,6 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ComponentSpec } from './project.js';
 
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 async function filesUnder(dir: string, out: string[], depth = 0): Promise<void> {
   if (depth > 16) return; // symlink loops
   for (const entry of await readdir(dir, { withFileTypes: true })) {

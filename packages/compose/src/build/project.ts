@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { isLowerKebab, parseProjectDocument, type ProjectDocument } from '@weld/core';
+import { displayPath, loadProjectDocument, locateProjectFile } from '@weld/core/node';
 import { BuildError } from './errors.js';
-import { caretSnippet } from './snippet.js';
 
 export const LANGUAGES = ['js', 'c', 'wat', 'wasm'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -59,67 +58,39 @@ export interface Project {
   sections: Record<string, unknown>;
 }
 
-const TOP_LEVEL = ['name', 'components', 'compose', 'workload', 'publish', 'policy', 'registries'] as const;
 const COMPONENT_FIELDS: Record<Language, readonly string[]> = {
   js: ['name', 'language', 'source', 'wit', 'world', 'disable-features'],
   c: ['name', 'language', 'source', 'wit', 'world', 'exec-model', 'cflags'],
   wat: ['name', 'language', 'source', 'wit', 'world'],
   wasm: ['name', 'language', 'source', 'wit', 'world'],
 };
-const NAME_RE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Finds weld.yaml: `target` may be the file itself or a directory holding it. */
-export function locateProject(target: string): string {
-  const abs = path.resolve(target);
-  if (existsSync(abs) && statSync(abs).isFile()) return abs;
-  for (const name of ['weld.yaml', 'weld.yml']) {
-    const candidate = path.join(abs, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new BuildError('project-not-found', `no weld.yaml in ${abs}`, { hint: 'pass the project directory or its weld.yaml' });
-}
+export const locateProject = locateProjectFile;
 
 export async function loadProject(target: string): Promise<Project> {
-  const file = locateProject(target);
-  const text = await readFile(file, 'utf8');
-  return parseProject(text, file);
+  const file = locateProjectFile(target);
+  return projectFrom(await loadProjectDocument(file), file);
 }
 
 /** Parses and validates weld.yaml text; every error names the field and points at its line. */
 export function parseProject(text: string, file: string): Project {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const relative = path.relative(process.cwd(), file);
-  const rel = relative && !relative.startsWith('..') ? relative : file;
+  return projectFrom(parseProjectDocument(text, displayPath(file)), path.resolve(file));
+}
+
+/** The build's view of weld.yaml: `components:` and `compose:` checked here, the other sections kept raw. */
+function projectFrom(project: ProjectDocument, file: string): Project {
   const fail: Fail = (node, field, message, code = 'project-invalid') => {
-    const offset = node?.range?.[0] ?? 0;
-    const { line, col } = lineCounter.linePos(offset);
-    const width = node?.range ? Math.max(1, Math.min(node.range[1] - node.range[0], 60)) : 1;
-    throw new BuildError(code, `${rel}:${line}:${col}: ${field ? `${field}: ` : ''}${message}`, {
-      detail: caretSnippet(rel, text, line, col, width),
-    });
+    const span = project.spanOf(node);
+    throw new BuildError(code, `${project.file}:${span.line}:${span.column}: ${field ? `${field}: ` : ''}${message}`, { span });
   };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const { line, col } = lineCounter.linePos(e.pos[0]);
-    throw new BuildError('project-invalid', `${rel}:${line}:${col}: YAML syntax: ${e.message.split('\n')[0]}`, {
-      detail: caretSnippet(rel, text, line, col),
-    });
-  }
-  const rootNode = doc.contents;
-  if (!isMap(rootNode)) return fail(rootNode, '', 'expected a mapping with a `components` list');
   const root = path.dirname(file);
   const sections: Record<string, unknown> = {};
   let name = path.basename(root);
   let components: ComponentSpec[] = [];
   let compositions: CompositionSpec[] = [];
   let composeNode: YamlNode | null = null;
-  for (const pair of rootNode.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const value = pair.value as YamlNode | null;
-    if (!(TOP_LEVEL as readonly string[]).includes(key)) {
-      fail(pair.key as YamlNode, key, `unknown top-level field (expected one of ${TOP_LEVEL.join(', ')})`);
-    }
+  for (const [key, { value }] of project.sections) {
     if (key === 'name') name = scalarString(value, 'name', fail);
     else if (key === 'components') components = parseComponents(value, root, fail);
     else if (key === 'compose') composeNode = value;
@@ -161,7 +132,7 @@ function parseComponents(node: YamlNode | null, root: string, fail: Fail): Compo
       return fields.get(key) ?? null;
     };
     const name = scalarString(need('name'), `${at}.name`, fail);
-    if (!NAME_RE.test(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is not a kebab-case name (e.g. my-component)`);
+    if (!isLowerKebab(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is not a kebab-case name (e.g. my-component)`);
     if (seen.has(name)) fail(fields.get('name'), `${at}.name`, `duplicate component name "${name}"`);
     seen.add(name);
     const language = scalarString(need('language'), `${at}.language`, fail);
@@ -229,7 +200,7 @@ function parseCompositions(node: YamlNode, root: string, components: ComponentSp
     }
     for (const key of COMPOSE_FIELDS) if (!fields.has(key)) fail(item, `${at}.${key}`, 'missing');
     const name = scalarString(fields.get('name'), `${at}.name`, fail);
-    if (!NAME_RE.test(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is not a kebab-case name (e.g. app-composed)`);
+    if (!isLowerKebab(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is not a kebab-case name (e.g. app-composed)`);
     if (names.has(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is already a component's name; its output would overwrite build/${name}.wasm`);
     const plugsNode = fields.get('plugs');
     if (!isSeq(plugsNode) || plugsNode.items.length === 0) fail(plugsNode, `${at}.plugs`, 'expected a non-empty list of components');

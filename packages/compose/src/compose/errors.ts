@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError, type WeldErrorOptions } from '@weld/core';
 
 export type ComposeErrorCode =
   | 'unsupported-import'
@@ -10,7 +10,7 @@ export type ComposeErrorCode =
 
 /** A composition that cannot be made; exit 2 (bad input) unless the result failed validation (1). */
 export class ComposeError extends WeldError<ComposeErrorCode> {
-  constructor(code: ComposeErrorCode, message: string, options: { detail?: string; hint?: string; cause?: unknown; exit?: number } = {}) {
+  constructor(code: ComposeErrorCode, message: string, options: WeldErrorOptions = {}) {
     super(code, message, { exit: 2, ...options });
     this.name = 'ComposeError';
   }

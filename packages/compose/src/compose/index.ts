@@ -1,4 +1,4 @@
 export { plugComponents, type ComposeInput, type ComposedComponent, type PlugReport } from './plug.js';
 export { ComposeError, type ComposeErrorCode } from './errors.js';
-export { readProvenance, sha256Digest, PROVENANCE_SECTION, type Provenance, type ProvenanceInput } from './provenance.js';
+export { readProvenance, PROVENANCE_SECTION, type Provenance, type ProvenanceInput } from './provenance.js';
 export { composeProject, type ProjectComposition } from './project.js';

@@ -2,7 +2,8 @@ import { BinaryError, decodeComponent, encodeComponent, validateComponent, type 
 import { ComponentBuilder } from './builder.js';
 import { ComposeError } from './errors.js';
 import { ComponentSpaces, ImportForwarder } from './imports.js';
-import { PROVENANCE_SECTION, encodeProvenance, sha256Digest, type Provenance } from './provenance.js';
+import { sha256Digest } from '@weld/core/node';
+import { PROVENANCE_SECTION, encodeProvenance, type Provenance } from './provenance.js';
 
 export interface ComposeInput {
   /** A label for messages and provenance, e.g. the file name without `.wasm`. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Project } from '../build/project.js';
-import { writeFileAtomic } from '../build/atomic.js';
+import { writeFileAtomic } from '@weld/core/node';
 import { ComposeError } from './errors.js';
 import { plugComponents, type ComposedComponent } from './plug.js';
 

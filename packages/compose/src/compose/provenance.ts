@@ -1,11 +1,6 @@
-import { createHash } from 'node:crypto';
 import { decodeComponent, provenanceOf, type Provenance } from '@weld/binary';
 
 export { PROVENANCE_SECTION, type Provenance, type ProvenanceInput } from '@weld/binary';
-
-export function sha256Digest(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
 
 export function encodeProvenance(p: Provenance): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(p));

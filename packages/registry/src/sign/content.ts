@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { sha256Digest } from '@weld/core/node';
+
+export { sha256Digest };
 import type { ImageManifest } from '../media.js';
 import type { Descriptor, Target } from '../store/types.js';
 
@@ -9,10 +12,6 @@ export const EMPTY_JSON = Buffer.from('{}');
 
 /** An OCI image manifest, as the rest of the registry package reads it. */
 export type Manifest = ImageManifest;
-
-export function sha256Digest(bytes: Uint8Array): string {
-  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
-}
 
 export function describeBytes(mediaType: string, bytes: Uint8Array): Descriptor {
   return { mediaType, size: bytes.byteLength, digest: sha256Digest(bytes) };

@@ -1,4 +1,4 @@
-import { WeldError } from '@weld/wit-tools';
+import { WeldError, type WeldErrorOptions } from '@weld/core';
 
 /** Stable codes of every signing, verification and policy error. */
 export type SignErrorCode =
@@ -23,7 +23,7 @@ export type SignErrorCode =
 const CHECK_FAILURES: ReadonlySet<SignErrorCode> = new Set(['verification-failed', 'attestation-invalid']);
 
 export class SignError extends WeldError<SignErrorCode> {
-  constructor(code: SignErrorCode, message: string, options: { cause?: unknown; exit?: number; detail?: string; hint?: string } = {}) {
+  constructor(code: SignErrorCode, message: string, options: WeldErrorOptions = {}) {
     super(code, message, { ...options, exit: options.exit ?? (code === 'policy-denied' ? 3 : CHECK_FAILURES.has(code) ? 1 : 2) });
     this.name = 'SignError';
   }

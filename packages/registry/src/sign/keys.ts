@@ -2,7 +2,8 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ran
 import { access } from 'node:fs/promises';
 import nacl from 'tweetnacl';
 import { SignError } from './errors.js';
-import { readTextFile, writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '@weld/core/node';
+import { readTextFile } from './files.js';
 import { decodePem, encodePem } from './pem.js';
 
 /**
@@ -270,8 +271,8 @@ export async function writeKeyPair(password: string | Uint8Array, options: Write
   const pair = options.privateKey ? { privateKey: options.privateKey, publicKey: createPublicKey(options.privateKey) } : generateKeyPair();
   const kdf = options.kdf ?? 'legacy';
   const privatePem = await encryptPrivateKey(pair.privateKey, password, { kdf, pemType: options.pemType });
-  await writeFileAtomic(privateKeyPath, privatePem, 0o600);
-  await writeFileAtomic(publicKeyPath, publicKeyToPem(pair.publicKey), 0o644);
+  await writeFileAtomic(privateKeyPath, privatePem, { mode: 0o600, mkdir: true });
+  await writeFileAtomic(publicKeyPath, publicKeyToPem(pair.publicKey), { mode: 0o644, mkdir: true });
   return { privateKeyPath, publicKeyPath, keyId: keyId(pair.publicKey), kdf: { ...SCRYPT_PARAMS[kdf] } };
 }
 

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { findProjectFileUpward } from '@weld/core/node';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { openTarget, type OpenOptions } from '../open.js';
@@ -170,20 +170,8 @@ function selectorOf(ref: string): string {
  */
 export async function resolvePolicy(options: { policyFile?: string; cwd?: string } = {}): Promise<Policy | undefined> {
   if (options.policyFile) return loadPolicy(resolvePath(options.cwd ?? process.cwd(), options.policyFile), { requireSection: true });
-  let dir = resolvePath(options.cwd ?? process.cwd());
-  for (;;) {
-    for (const name of ['weld.yaml', 'weld.yml']) {
-      const candidate = join(dir, name);
-      const found = await access(candidate).then(
-        () => true,
-        () => false,
-      );
-      if (found) return loadPolicy(candidate);
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  const found = findProjectFileUpward(options.cwd ?? process.cwd());
+  return found ? loadPolicy(found) : undefined;
 }
 
 /** `enforcePolicy` for a reference string: opens its store, checks, closes. What `weld pull`/`weld run` call. */

@@ -192,9 +192,9 @@ export class OciLayoutStore implements Target {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         const isDir = await stat(this.root).then((s) => s.isDirectory(), () => false);
         if (this.namespace !== undefined) {
-          throw new RegistryError('name-unknown', `repository "${this.namespace}" is not in the embedded store (${this.root} is empty)`, { hint: 'push something first: weld push app.wasm ' + this.namespace + ':v1' });
+          throw new RegistryError('name-unknown', `repository "${this.namespace}" is not in the embedded store (${this.root} is empty)`, { hint: 'push something first: weld push app.wasm ' + this.namespace + ':v1', cause: e });
         }
-        throw new RegistryError('name-unknown', isDir ? `${this.root} is not an OCI image layout (no index.json)` : `${this.name} does not exist`);
+        throw new RegistryError('name-unknown', isDir ? `${this.root} is not an OCI image layout (no index.json)` : `${this.name} does not exist`, { cause: e });
       }
       throw e;
     }

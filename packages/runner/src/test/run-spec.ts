@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { isWeldError } from '@weld/wit-tools';
+import { isWeldError, renderError } from '@weld/core';
 import { callFunction } from '../call.js';
 import type { Limits } from '../limits.js';
 import type { Denial } from '../host.js';
@@ -113,7 +113,7 @@ export async function runTestSpec(bytes: Uint8Array, spec: TestSpec, options: { 
         }
       } catch (e) {
         if (e instanceof CaseFailed) failure = e.failure;
-        else if (isWeldError(e)) failure = { message: `error[${e.code}]: ${e.message}${e.detail ? `\n${e.detail}` : ''}` };
+        else if (isWeldError(e)) failure = { message: renderError(e) };
         else failure = { message: `error: ${(e as Error).message}` };
       }
       const result: CaseResult = { name: c.name, kind: c.kind, passed: !failure, durationMs: performance.now() - t0, location: c.location, failure, denials };

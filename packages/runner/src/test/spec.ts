@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { SourceMap, type Span } from '@weld/wit-tools';
+import { spanAt, type SourceSpan } from '@weld/core';
 import { RunError } from '../errors.js';
 import { checkGrants, parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, type Grants } from '../grants.js';
 import type { Denial } from '../host.js';
@@ -10,7 +10,7 @@ import type { Denial } from '../host.js';
 export interface SpecLocation {
   /** `file:line:col` */
   at: string;
-  snippet?: string;
+  span: SourceSpan;
 }
 
 export interface CallCase {
@@ -63,31 +63,28 @@ const HTTP_EXPECT_FIELDS = ['status', 'headers', 'body', 'body-contains'];
 /** Reads a test spec (YAML); every error names `file:line:col` and the field, with a caret under it. */
 export async function loadTestSpec(file: string): Promise<TestSpec> {
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new RunError('spec-invalid', `cannot read test spec ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new RunError('spec-invalid', `cannot read test spec ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
   });
   return parseTestSpec(text, file);
 }
 
 export function parseTestSpec(text: string, file: string): TestSpec {
   const shown = path.relative(process.cwd(), file) || file;
-  const sources = new SourceMap();
-  const base = sources.add(shown, text);
   const locate = (node: YamlNode | null | undefined): SpecLocation => {
     const range = node?.range ?? [0, 0];
-    const span: Span = { start: base + range[0], end: base + Math.max(range[0] + 1, range[1]) };
-    const loc = sources.locate(span)!;
-    return { at: `${loc.path}:${loc.line}:${loc.col}`, snippet: sources.snippet(span) };
+    const span = spanAt(shown, text, range[0], Math.max(1, range[1] - range[0]));
+    return { at: `${span.file}:${span.line}:${span.column}`, span };
   };
   const fail = (node: YamlNode | null | undefined, field: string, message: string): never => {
     const loc = locate(node);
-    throw new RunError('spec-invalid', `${loc.at}: ${field ? `${field}: ` : ''}${message}`, { detail: loc.snippet });
+    throw new RunError('spec-invalid', `${loc.at}: ${field ? `${field}: ` : ''}${message}`, { span: loc.span });
   };
 
   const doc = parseDocument(text, { prettyErrors: false, intAsBigInt: true }); // big integers keep every digit
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const loc = locate({ range: [e.pos[0], e.pos[1]] } as unknown as YamlNode);
-    throw new RunError('spec-invalid', `${loc.at}: YAML syntax: ${e.message.split('\n')[0]}`, { detail: loc.snippet });
+    throw new RunError('spec-invalid', `${loc.at}: YAML syntax: ${e.message.split('\n')[0]}`, { span: loc.span });
   }
   const root = doc.contents as YamlNode | null;
   if (!isMap(root)) return fail(root, '', 'expected a mapping with `component` and `tests`');

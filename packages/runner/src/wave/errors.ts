@@ -1,3 +1,4 @@
+import { spanAt } from '@weld/core';
 import { RunError } from '../errors.js';
 
 /** wasm-wave's `ParserErrorKind`s, with the text its `Display` prints for each. */
@@ -34,7 +35,7 @@ export interface Span {
 export class WaveError extends RunError {
   constructor(
     readonly kind: WaveErrorKind,
-    readonly span: Span,
+    readonly waveSpan: Span,
     readonly waveDetail: string | undefined,
     text: string,
     explanation?: string,
@@ -42,8 +43,8 @@ export class WaveError extends RunError {
     const said = explanation ?? waveDetail;
     // "error converting Wasm value" says nothing to a user; the detail alone does.
     const head = kind === 'wasm-value' && said ? said : said ? `${KIND_TEXT[kind]}: ${said}` : KIND_TEXT[kind];
-    const { line, column, caret } = locate(text, span.at);
-    super('wave-invalid', `${head} (${line > 1 ? `line ${line}, ` : ''}column ${column})`, { detail: caret });
+    const where = spanAt(undefined, text, waveSpan.at, waveSpan.end - waveSpan.at);
+    super('wave-invalid', `${head} (${where.line > 1 ? `line ${where.line}, ` : ''}column ${where.column})`, { span: where });
     this.name = 'WaveError';
   }
 }
@@ -51,15 +52,7 @@ export class WaveError extends RunError {
 /** wasm-wave's own rendering of the error: `kind[: detail] at start..end`, in UTF-8 byte offsets. */
 export function waveErrorText(e: WaveError, text: string): string {
   const bytes = (i: number) => Buffer.byteLength(text.slice(0, i));
-  return `${KIND_TEXT[e.kind]}${e.waveDetail !== undefined ? `: ${e.waveDetail}` : ''} at ${bytes(e.span.at)}..${bytes(e.span.end)}`;
-}
-
-function locate(text: string, at: number): { line: number; column: number; caret: string } {
-  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  const lineEnd = text.indexOf('\n', at);
-  const shown = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
-  const line = text.slice(0, lineStart).split('\n').length;
-  return { line, column: at - lineStart + 1, caret: `  ${shown}\n  ${' '.repeat(at - lineStart)}^` };
+  return `${KIND_TEXT[e.kind]}${e.waveDetail !== undefined ? `: ${e.waveDetail}` : ''} at ${bytes(e.waveSpan.at)}..${bytes(e.waveSpan.end)}`;
 }
 
 /** Rust's `{:?}` of a string, as wasm-wave quotes names in its messages. */

@@ -164,6 +164,7 @@ export const buildC: Toolchain<CComponent> = async (spec, ctx) => {
     const first = stderr.split('\n').find((l) => /error:/.test(l)) ?? 'clang failed';
     throw new BuildError('c-compile', `C compilation failed: ${first.replace(ctx.root + path.sep, '')}`, {
       component: spec.name,
+      cause: e,
       detail: stderr.split(ctx.root + path.sep).join(''),
     });
   }

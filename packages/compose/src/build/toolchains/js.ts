@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseJs } from 'acorn';
 import { BuildError } from '../errors.js';
 import type { JsComponent } from '../project.js';
-import { caretSnippet } from '../snippet.js';
+import { spanAtLine } from '@weld/core';
 import { runWorker } from '../worker.js';
 import type { Toolchain } from './types.js';
 import { classifyWitFailure } from './wit-failure.js';
@@ -20,7 +20,8 @@ export async function checkJsSyntax(file: string, root: string, component: strin
     const message = (e as Error).message.replace(/\s*\(\d+:\d+\)$/, '');
     throw new BuildError('js-syntax', `${rel}:${loc.line}:${loc.column + 1}: ${message}`, {
       component,
-      detail: caretSnippet(rel, text, loc.line, loc.column + 1),
+      span: spanAtLine(rel, text, loc.line, loc.column + 1),
+      cause: e,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BuildError } from '../errors.js';
-import { caretSnippet } from '../snippet.js';
+import { spanAtLine } from '@weld/core';
 
 /** jco's parser reports wast errors as Rust Debug text; pull out the 0-based line/col and the message. */
 function watFailure(raw: string): { line: number; col: number; message: string } | undefined {
@@ -27,7 +27,7 @@ export async function watToBinary(file: string, options: { root?: string; compon
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new BuildError('source-missing', `${rel}: ${(e as Error).message}`, { component: options.component });
+    throw new BuildError('source-missing', `${rel}: ${(e as Error).message}`, { component: options.component, cause: e });
   }
   try {
     const { parse } = await import('@bytecodealliance/jco'); // ~0.5 s to load: only when WAT is read
@@ -37,7 +37,8 @@ export async function watToBinary(file: string, options: { root?: string; compon
     const at = watFailure(raw);
     throw new BuildError('wat-parse', at ? `${rel}:${at.line}:${at.col}: ${at.message}` : `${rel}: ${raw}`, {
       component: options.component,
-      detail: at ? caretSnippet(rel, text, at.line, at.col) : undefined,
+      cause: e,
+      span: at ? spanAtLine(rel, text, at.line, at.col) : undefined,
     });
   }
 }

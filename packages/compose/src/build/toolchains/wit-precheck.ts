@@ -42,6 +42,7 @@ export function witBuildError(spec: ComponentSpec, root: string, error: WitError
   const witRel = spec.wit ? path.relative(root, spec.wit) || spec.wit : '(no wit)';
   return new BuildError('wit-invalid', `WIT in ${witRel} does not resolve: ${error.message}`, {
     component: spec.name,
-    detail: error.detail?.split(root + path.sep).join(''),
+    span: error.span?.file === undefined ? error.span : { ...error.span, file: error.span.file.split(root + path.sep).join('') },
+    cause: error,
   });
 }

@@ -1,0 +1,118 @@
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  CliError, compatibilityTrack, compareVersions, compatibleName, errorDocument, isKebab, isLowerKebab, parseProjectDocument,
+  renderError, satisfies, semverProblem, spanAt, versionChange, ProjectError,
+} from '@weld/core';
+import { findProjectFileUpward, locateProjectFile, sha256Digest, sha256File, weldHome, writeFileAtomic } from '@weld/core/node';
+
+describe('semver rules', () => {
+  it.each([
+    ['1.4.2', '1'], ['0.2.3', '0.2'], ['0.0.3', '0.0.3'], ['2.0.0-rc.1', '2.0.0-rc.1'], ['1.0.0+build', '1'],
+  ])('%s is on track %s', (v, track) => expect(compatibilityTrack(v)).toBe(track));
+  it.each([
+    ['1.0.0', '1.0.2', true], ['1.0.0', '1.9.0', true], ['1.0.0', '2.0.0', false], ['1.2.0', '1.1.9', false],
+    ['0.2.0', '0.2.12', true], ['0.2.0', '0.3.0', false], ['0.0.1', '0.0.2', false], ['1.0.0-rc.1', '1.0.0', false],
+  ])('%s is satisfied by %s: %s', (required, offered, ok) => expect(satisfies(required, offered)).toBe(ok));
+  it.each([
+    ['1.0.0', '2.0.0', 'major'], ['1.0.0', '1.1.0', 'minor'], ['1.0.0', '1.0.1', 'patch'], ['1.0.0', '1.0.0', 'none'],
+    ['1.1.0', '1.0.9', 'lower'], ['1.0.0-rc.1', '1.0.0-rc.2', 'pre-release'], ['0.2.0', '0.3.0', 'minor'],
+  ])('%s → %s changes the %s', (from, to, change) => expect(versionChange(from, to)).toBe(change));
+  it('orders pre-releases before releases and numerically within', () => {
+    const sorted = ['1.0.0', '1.0.0-rc.10', '1.0.0-alpha', '1.0.0-rc.2', '0.9.9'].sort(compareVersions);
+    expect(sorted).toEqual(['0.9.9', '1.0.0-alpha', '1.0.0-rc.2', '1.0.0-rc.10', '1.0.0']);
+  });
+  it('explains a bad version in the semver crate\'s words', () => {
+    expect(semverProblem('1.0')).toBe('unexpected end of input while parsing minor version number');
+    expect(semverProblem('01.0.0')).toBe('invalid leading zero in major version number');
+    expect(semverProblem('1.0.0')).toBeUndefined();
+  });
+  it('names compatible imports alike', () => {
+    expect(compatibleName('wasi:io/streams@0.2.3')).toBe('wasi:io/streams@0.2');
+    expect(compatibleName('a:b/c@1.4.0')).toBe('a:b/c@1');
+  });
+});
+
+describe('names', () => {
+  it.each([['http-client', true], ['HTTP-Client', false], ['a1-b2', true], ['1a', false], ['a--b', false], ['a-', false], ['ABC-def', true]])(
+    'isKebab(%s) = %s', (s, ok) => expect(isKebab(s)).toBe(ok));
+  it('lower kebab for names that become files', () => {
+    expect(isLowerKebab('my-component')).toBe(true);
+    expect(isLowerKebab('My-Component')).toBe(false);
+  });
+});
+
+describe('the one renderer', () => {
+  const text = 'components:\n  - name: Calc\n';
+  it('draws file:line:col and a caret as wide as the span', () => {
+    const span = spanAt('weld.yaml', text, text.indexOf('Calc'), 4);
+    expect(span).toMatchObject({ file: 'weld.yaml', line: 2, column: 11, length: 4, lineText: '  - name: Calc' });
+    const e = new CliError('usage', 'bad name', { span, hint: 'use kebab-case' });
+    expect(renderError(e)).toBe(
+      'error[usage]: bad name\n     --> weld.yaml:2:11\n      |\n    2 |   - name: Calc\n      |           ^---\nhint: use kebab-case',
+    );
+    expect(errorDocument(e)).toEqual({ code: 'usage', message: 'bad name', file: 'weld.yaml', line: 2, column: 11, hint: 'use kebab-case' });
+  });
+  it('colours only when asked', () => {
+    const e = new CliError('usage', 'x', { hint: 'y' });
+    expect(renderError(e, { color: true })).toContain('\x1b[1;31merror[usage]\x1b[0m');
+    expect(renderError(e)).not.toContain('\x1b[');
+  });
+  it('a span without a file (an argument) is the text and a caret', () => {
+    const e = new CliError('usage', 'bad', { span: { line: 1, column: 3, lineText: 'ab!c' } });
+    expect(renderError(e)).toBe('error[usage]: bad\n  ab!c\n    ^');
+    expect(errorDocument(e)).toEqual({ code: 'usage', message: 'bad', line: 1, column: 3 });
+  });
+  it('keeps the cause', () => {
+    const cause = new Error('root');
+    expect(new CliError('usage', 'outer', { cause }).cause).toBe(cause);
+  });
+});
+
+describe('weld.yaml', () => {
+  it('names an unknown section at its line with a caret', () => {
+    let err: ProjectError | undefined;
+    try {
+      parseProjectDocument('name: x\ncomponnets: []\n', 'weld.yaml');
+    } catch (e) {
+      err = e as ProjectError;
+    }
+    expect(err?.code).toBe('project-invalid');
+    expect(err?.message).toMatch(/^weld\.yaml:2:1: componnets: unknown top-level field/);
+    expect(renderError(err!)).toContain('    2 | componnets: []\n      | ^---------');
+  });
+  it('reports YAML syntax at its position', () => {
+    expect(() => parseProjectDocument('a: [1, 2\n', 'weld.yaml')).toThrow(/weld\.yaml:\d+:\d+: YAML syntax/);
+  });
+  it('accepts a file with only a policy or registries, and the lint and plugins sections', () => {
+    const doc = parseProjectDocument('registries:\n  default: example.com\nlint:\n  naming: warn\nplugins: []\n', 'weld.yaml');
+    expect([...doc.sections.keys()]).toEqual(['registries', 'lint', 'plugins']);
+  });
+  it('is found as weld.yaml or weld.yml, from a sub-folder upwards', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'weld-core-'));
+    mkdirSync(path.join(root, 'a', 'b'), { recursive: true });
+    writeFileSync(path.join(root, 'weld.yml'), 'name: x\n');
+    expect(findProjectFileUpward(path.join(root, 'a', 'b'))).toBe(path.join(root, 'weld.yml'));
+    expect(locateProjectFile(root)).toBe(path.join(root, 'weld.yml'));
+    expect(() => locateProjectFile(path.join(root, 'a'))).toThrow(/no weld\.yaml/);
+  });
+});
+
+describe('node helpers', () => {
+  it('hashes bytes and files alike', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'weld-core-'));
+    const file = path.join(dir, 'f');
+    const bytes = new Uint8Array(3 << 20).map((_, i) => i & 0xff);
+    await writeFileAtomic(file, bytes);
+    expect(await sha256File(file)).toEqual({ digest: sha256Digest(bytes), size: bytes.length });
+    expect(readdirSync(dir)).toEqual(['f']); // no temp file left behind
+    expect(readFileSync(file).equals(Buffer.from(bytes))).toBe(true);
+  });
+  it('$WELD_HOME, else XDG, else ~/.local/share', () => {
+    expect(weldHome({ WELD_HOME: '/w' })).toBe('/w');
+    expect(weldHome({ XDG_DATA_HOME: '/x' })).toBe('/x/weld');
+    expect(weldHome({})).toMatch(/\.local\/share\/weld$/);
+  });
+});
