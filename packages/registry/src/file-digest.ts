@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { sha256File, sha256Hex } from '@weld/core/node';
 import { join, resolve as resolvePath } from 'node:path';
 import { RegistryError } from './errors.js';
 import { atomicWriteFile } from './fsutil.js';
@@ -72,26 +72,11 @@ export async function fileDigest(path: string, options: FileDigestOptions = {}):
   return { digest, size, source: 'hashed' };
 }
 
-/** Hashes a file as it streams from disk, through one reused buffer (no garbage per piece, flat memory). */
+/** A file's digest and size, streamed from disk (see `sha256File`), with a typed error naming the path. */
 export async function hashFile(path: string): Promise<{ digest: string; size: number }> {
-  const h = createHash('sha256');
-  let size = 0;
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(path, 'r');
-    const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.byteLength, null);
-      if (bytesRead === 0) break;
-      h.update(buf.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-  } catch (e) {
-    throw notReadable(path, e as NodeJS.ErrnoException);
-  } finally {
-    await fh?.close();
-  }
-  return { digest: `sha256:${h.digest('hex')}`, size };
+  return sha256File(path).catch((e: NodeJS.ErrnoException) => {
+    throw notReadable(path, e);
+  });
 }
 
 async function statFile(path: string): Promise<BigIntStats> {
@@ -135,8 +120,4 @@ async function readEntry(path: string): Promise<CacheEntry | undefined> {
   } catch {
     return undefined; // absent or damaged: hash again
   }
-}
-
-function sha256Hex(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
 }
