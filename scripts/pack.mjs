@@ -56,6 +56,10 @@ export function checkTarball(tgz) {
     if (typeof target === 'object' && !('types' in target)) problems.push(`${where}: exports["${key}"] has no types condition`);
   }
   for (const t of manifestTargets(m)) if (!files.includes(t)) problems.push(`${where}: ${t} is named in package.json but not in the tarball`);
+  for (const entry of (m.files ?? []).filter((f) => !f.startsWith('!') && !/[*?]/.test(f))) {
+    const e = entry.replace(/^\.\//, '').replace(/\/$/, '');
+    if (!files.some((f) => f === e || f.startsWith(`${e}/`))) problems.push(`${where}: files lists ${entry} but the tarball has nothing there (not built?)`);
+  }
   for (const f of files) if (/(^|\/)\.tsbuildinfo$|^test\/|\.test\.(js|ts)$/.test(f)) problems.push(`${where}: ships ${f}`);
   return problems;
 }

@@ -3,7 +3,7 @@
 // then the `weld` bin run from there. `--prefer-offline`: npm's cache (~/.npm, which CI keeps) answers when
 // it can, the registry otherwise; a cold cache downloads ~230 packages (~25 s here), a warm one ~10 s.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -34,9 +34,9 @@ afterAll(() => {
 });
 
 /** `npx weld …` in the install folder; `--no-install` so npx can never fetch a `weld` from the registry instead. */
-async function npxWeld(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function npxWeld(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['--no-install', 'weld', ...args], { cwd: app, env: npmEnv, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run('npx', ['--no-install', 'weld', ...args], { cwd: app, env: { ...npmEnv, ...env }, maxBuffer: 16 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -59,6 +59,11 @@ describe('npm pack → npm install → npx weld', () => {
     for (const [k, entry] of weld) expect({ k, resolved: entry.resolved?.startsWith('file:') }).toEqual({ k, resolved: true });
   });
 
+  it('ships the CLI bundled (prepack) and removes the bundle from the checkout again (postpack)', () => {
+    expect(existsSync(path.join(app, 'node_modules/@weld/cli/bundle/main.js'))).toBe(true);
+    expect(existsSync(path.join(REPO_ROOT, 'packages/cli/bundle'))).toBe(false);
+  });
+
   it('npx weld --version prints the CLI package version', async () => {
     const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
     const r = await npxWeld(['--version']);
@@ -74,6 +79,12 @@ describe('npm pack → npm install → npx weld', () => {
     expect(extract.code).toBe(0);
     expect(extract.stdout).toContain('package demo:calc@0.1.0');
     expect(extract.stdout).toBe((await runWeld(['wit', 'extract', calc])).stdout);
+  });
+
+  it('npx weld call runs a component through the runner package the bundle leaves outside', async () => {
+    const r = await npxWeld(['call', polyglotComponent('calc'), 'add(40, 2)'], { WELD_HOME: path.join(dir, 'home') });
+    expect(r.stderr).toBe('');
+    expect(r).toMatchObject({ code: 0, stdout: '42\n' });
   });
 
   it('a bad path is the usual typed error and exit 2, not a crash of a missing file inside the install', async () => {

@@ -48,6 +48,12 @@ const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
   pull: async () => (await import('./pull.js')).registerPull,
 };
 
+/** `wit` subcommands whose modules add nothing else to the group: `weld wit extract` loads no registry code. */
+const WIT_PARTS: Record<string, Array<() => Promise<(program: Command) => void>>> = Object.fromEntries([
+  ...['check', 'json', 'fmt'].map((sub) => [sub, [async () => (await import('./wit.js')).registerWit]]),
+  ...['build', 'extract', 'targets'].map((sub) => [sub, [async () => (await import('./wit.js')).registerWit, async () => (await import('./wit-binary.js')).registerWitBinary]]),
+]);
+
 /**
  * Registers the command `argv` names when it stands alone in its module (so `weld run` does not load the
  * registry, signing or build code), else every command (help, groups, unknown names).
@@ -60,6 +66,10 @@ export async function registerCommandsFor(program: Command, argv: string[]): Pro
   // start it first.
   const limited = argv.some((a) => a === '--timeout' || a.startsWith('--timeout=') || a === '--max-memory' || a.startsWith('--max-memory='));
   if (name === 'run' && limited && !argv.includes('--help') && !argv.includes('-h')) void import('@weld/runner/run').then((r) => r.prewarmGuest({}));
-  if (load && !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'))) (await load())(program);
+  const sub = name === 'wit' ? argv.slice(argv.indexOf('wit') + 1).find((a) => !a.startsWith('-')) : undefined;
+  const parts = sub === undefined ? undefined : WIT_PARTS[sub];
+  const plainOutput = !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'));
+  if (load && plainOutput) (await load())(program);
+  else if (parts && plainOutput) for (const register of await Promise.all(parts.map((p) => p()))) register(program);
   else await registerCommands(program);
 }
