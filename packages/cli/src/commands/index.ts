@@ -48,11 +48,15 @@ const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
   pull: async () => (await import('./pull.js')).registerPull,
 };
 
-/** `wit` subcommands whose modules add nothing else to the group: `weld wit extract` loads no registry code. */
-const WIT_PARTS: Record<string, Array<() => Promise<(program: Command) => void>>> = Object.fromEntries([
-  ...['check', 'json', 'fmt'].map((sub) => [sub, [async () => (await import('./wit.js')).registerWit]]),
-  ...['build', 'extract', 'targets'].map((sub) => [sub, [async () => (await import('./wit.js')).registerWit, async () => (await import('./wit-binary.js')).registerWitBinary]]),
-]);
+/**
+ * `wit` subcommands that need only wit.ts and wit-binary.ts (which also registers @weld/binary's decoder for
+ * binary WIT inputs): `weld wit extract` loads no registry or signing code. publish/deps load everything.
+ */
+const WIT_LOCAL = new Set(['check', 'json', 'fmt', 'build', 'extract', 'targets']);
+const WIT_PARTS: Array<() => Promise<(program: Command) => void>> = [
+  async () => (await import('./wit.js')).registerWit,
+  async () => (await import('./wit-binary.js')).registerWitBinary,
+];
 
 /**
  * Registers the command `argv` names when it stands alone in its module (so `weld run` does not load the
@@ -67,7 +71,7 @@ export async function registerCommandsFor(program: Command, argv: string[]): Pro
   const limited = argv.some((a) => a === '--timeout' || a.startsWith('--timeout=') || a === '--max-memory' || a.startsWith('--max-memory='));
   if (name === 'run' && limited && !argv.includes('--help') && !argv.includes('-h')) void import('@weld/runner/run').then((r) => r.prewarmGuest({}));
   const sub = name === 'wit' ? argv.slice(argv.indexOf('wit') + 1).find((a) => !a.startsWith('-')) : undefined;
-  const parts = sub === undefined ? undefined : WIT_PARTS[sub];
+  const parts = sub !== undefined && WIT_LOCAL.has(sub) ? WIT_PARTS : undefined;
   const plainOutput = !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'));
   if (load && plainOutput) (await load())(program);
   else if (parts && plainOutput) for (const register of await Promise.all(parts.map((p) => p()))) register(program);
