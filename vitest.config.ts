@@ -9,6 +9,7 @@ export default defineConfig({
       // subpath entries first: an alias matches its key's subpaths too
       '@weld/core/node': fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)),
       '@weld/wit-tools/error': fileURLToPath(new URL('./packages/wit-tools/src/error.ts', import.meta.url)),
+      '@weld/registry/transfer': fileURLToPath(new URL('./packages/registry/src/transfer.ts', import.meta.url)),
       '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
       '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),

@@ -4,9 +4,9 @@
 // access log: must be 0), and RSS growth: the peak RSS of the 200 MB push (and pull) over that of the same
 // command moving a 1 MiB component (same code loaded, so the difference is what the size costs): under 64 MB.
 // Needs: pnpm build, Debian docker-registry, skopeo and time (/usr/bin/time).
-//   node bench/push.mjs [--mb 200] [--runs 3] [--json]
+//   node bench/push.mjs [--mb 200] [--runs 3] [--json] [--bundle]   (--bundle: run the CLI as the npm package ships it)
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,13 @@ const mb = Number(opt('--mb', '200'));
 const runs = Number(opt('--runs', '3'));
 const asJson = args.includes('--json');
 const RSS_LIMIT_MB = 64;
+let removeBundle = false;
+if (args.includes('--bundle')) {
+  const { BUNDLE_DIR, bundleCli } = await import(join(root, 'scripts/bundle-cli.mjs'));
+  removeBundle = !existsSync(join(BUNDLE_DIR, 'main.js'));
+  if (removeBundle) await bundleCli();
+  process.on('exit', () => removeBundle && rmSync(BUNDLE_DIR, { recursive: true, force: true }));
+}
 
 /** Runs a command under GNU time: wall-clock ms (measured here) and peak RSS in MiB (from the kernel's rusage). */
 async function measure(cmd, argv, env = {}) {
@@ -142,7 +149,7 @@ if (asJson) {
 } else {
   const r = result;
   console.log(
-    `${r.sizeMb} MB, whole processes, median of ${r.runs}:\n` +
+    `${r.sizeMb} MB, whole processes (weld from ${args.includes('--bundle') ? 'the bundle' : 'dist/'}), median of ${r.runs}:\n` +
       `  push  weld push <file> ${r.weldPushMs} ms  / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushRatio})\n` +
       `  pull  weld pull <ref> <file> ${r.weldPullMs} ms  / skopeo copy docker://→oci: ${r.skopeoPullMs} ms  (×${r.pullRatio})\n` +
       `  re-push ${r.weldRepushMs} ms, ${r.repushUploadSessions} upload sessions (first push: ${r.firstPushUploadSessions}); a 1 MiB push takes ${r.weldPush1MiBMs} ms\n` +

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatReference, isDigest, openTarget, pushComponent } from '@weld/registry';
+import { formatReference, isDigest, openTarget, pushComponent } from '@weld/registry/transfer';
 import { emit, globals } from '../context.js';
 import { collect, openOptions, parseAnnotations, progressFor, withRegistryFlags } from './registry-common.js';
 
