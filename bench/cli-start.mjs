@@ -7,7 +7,7 @@
 // Needs: pnpm build and the polyglot fixtures (the test setup builds them into .cache/fixtures/polyglot).
 //   node bench/cli-start.mjs [--runs 15] [--json]
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,21 +33,12 @@ import { readFileSync } from 'node:fs';
 process.stdout.write(await componentWit(readFileSync(${JSON.stringify(big)})));
 process.exit(0);`;
 
-// Launchers beside bin/ (so package resolution is the CLI's): one imports dist/main.js, one the bundle.
+// bin/weld.js runs dist/ (a checkout); bin/weld-bundle.js the bundle (what the npm package installs as `weld`).
 const builtBundle = !existsSync(join(BUNDLE_DIR, 'main.js'));
 if (builtBundle) await bundleCli();
-const launcher = (name, entry) => {
-  const file = join(cliDir, `.bench-${name}.mjs`);
-  writeFileSync(file, `const { main } = await import(${JSON.stringify(entry)});\nprocess.exitCode = await main(process.argv.slice(2));\n`);
-  return file;
-};
-const dist = launcher('dist', './dist/main.js');
-const bundle = launcher('bundle', './bundle/main.js');
-process.on('exit', () => {
-  rmSync(dist, { force: true });
-  rmSync(bundle, { force: true });
-  if (builtBundle) rmSync(BUNDLE_DIR, { recursive: true, force: true });
-});
+process.on('exit', () => builtBundle && rmSync(BUNDLE_DIR, { recursive: true, force: true }));
+const dist = join(cliDir, 'bin/weld.js');
+const bundle = join(cliDir, 'bin/weld-bundle.js');
 
 const weldCases = (label, bin) => [
   { name: `weld --version (${label})`, argv: [bin, '--version'] },

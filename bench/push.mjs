@@ -15,7 +15,7 @@ import { writeComponent } from './_big-component.mjs';
 import { startOpenRegistry } from './_registry-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const weldBin = join(root, 'packages/cli/bin/weld.js');
+const weldBin = join(root, 'packages/cli/bin', process.argv.includes('--bundle') ? 'weld-bundle.js' : 'weld.js');
 const { OciLayoutStore, pushComponent } = await import(join(root, 'packages/registry/dist/index.js'));
 const run = promisify(execFile);
 

@@ -1,8 +1,8 @@
 // `node scripts/bundle-cli.mjs [OUTDIR] | --clean`: bundles the compiled CLI (packages/cli/dist, after `pnpm build`)
 // with esbuild into packages/cli/bundle/: one entry and lazy chunks, one per command's dynamic import, so a
 // command loads a few files instead of hundreds of modules (bench/cli-start.mjs measures it against dist/).
-// `@weld/cli`'s prepack runs it and postpack removes it again, so the npm package ships the bundle while a
-// checkout always runs dist/ (bin/weld.js takes the bundle when present).
+// `@weld/cli`'s prepack runs it and postpack removes it again; the packed package.json's `bin` is
+// bin/weld-bundle.js (publishConfig, which `pnpm pack` applies), while a checkout's bin/weld.js runs dist/.
 //
 // Left outside the bundle, loaded from node_modules as they are: @weld/runner and @weld/compose (they start
 // workers from files next to their own modules, and pull in jco, componentize-js, preview2-shim, ioredis, NATS).

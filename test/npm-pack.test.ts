@@ -59,8 +59,10 @@ describe('npm pack → npm install → npx weld', () => {
     for (const [k, entry] of weld) expect({ k, resolved: entry.resolved?.startsWith('file:') }).toEqual({ k, resolved: true });
   });
 
-  it('ships the CLI bundled (prepack) and removes the bundle from the checkout again (postpack)', () => {
+  it('ships the CLI bundled (prepack) as the `weld` bin, and removes the bundle from the checkout again (postpack)', () => {
     expect(existsSync(path.join(app, 'node_modules/@weld/cli/bundle/main.js'))).toBe(true);
+    const cli = JSON.parse(readFileSync(path.join(app, 'node_modules/@weld/cli/package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(cli.bin).toEqual({ weld: './bin/weld-bundle.js' });
     expect(existsSync(path.join(REPO_ROOT, 'packages/cli/bundle'))).toBe(false);
   });
 
