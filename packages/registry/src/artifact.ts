@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describe, readAll, sha256 } from './digest.js';
 import type { CopyEvent } from './copy.js';
@@ -144,7 +143,7 @@ export async function pushComponent(
     // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
     // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
     const known = await fileDigest(source.path, { cacheDir: options.digestCache });
-    mtime = (await stat(source.path)).mtime;
+    mtime = known.mtime;
     world = await componentWorldNamesFromFile(source.path);
     layer = { mediaType: layerType, digest: known.digest, size: known.size };
     open = () => createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });

@@ -10,6 +10,8 @@ import { weldHome } from './reference.js';
 export interface FileDigest {
   digest: string;
   size: number;
+  /** The file's modification time (an artifact's default creation time). */
+  mtime: Date;
   source: 'cache' | 'hashed';
 }
 
@@ -59,7 +61,7 @@ export async function fileDigest(path: string, options: FileDigestOptions = {}):
   const entryPath = cacheDir === false ? undefined : join(cacheDir, `${sha256Hex(`${abs}\0${before.dev}:${before.ino}`)}.json`);
   if (entryPath) {
     const remembered = await readEntry(entryPath);
-    if (remembered && sameFile(remembered, abs, before)) return { digest: remembered.digest, size: Number(before.size), source: 'cache' };
+    if (remembered && sameFile(remembered, abs, before)) return { digest: remembered.digest, size: Number(before.size), mtime: before.mtime, source: 'cache' };
   }
   const startedNs = BigInt(Math.floor((options.now ?? Date.now)())) * 1_000_000n;
   const { digest, size } = await hashFile(path);
@@ -69,7 +71,7 @@ export async function fileDigest(path: string, options: FileDigestOptions = {}):
     // The cache only saves time: a read-only or full $WELD_HOME must not fail the push.
     await atomicWriteFile(entryPath, JSON.stringify(entry) + '\n').catch(() => undefined);
   }
-  return { digest, size, source: 'hashed' };
+  return { digest, size, mtime: after.mtime, source: 'hashed' };
 }
 
 /** A file's digest and size, streamed from disk (see `sha256File`), with a typed error naming the path. */
