@@ -33,14 +33,14 @@ if (args.includes('--bundle')) {
   process.on('exit', () => removeBundle && rmSync(BUNDLE_DIR, { recursive: true, force: true }));
 }
 
-/** Runs a command under GNU time: wall-clock ms (measured here) and peak RSS in MiB (from the kernel's rusage). */
+/** Runs a command under GNU time: wall-clock ms (measured here), CPU ms (user + system) and peak RSS in MiB (the kernel's rusage). */
 async function measure(cmd, argv, env = {}) {
   const t0 = performance.now();
-  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'weld-bench-maxrss=%M', cmd, ...argv], { env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'weld-bench-maxrss=%M cpu=%U+%S', cmd, ...argv], { env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
   const ms = performance.now() - t0;
-  const m = /weld-bench-maxrss=(\d+)/.exec(stderr);
+  const m = /weld-bench-maxrss=(\d+) cpu=([\d.]+)\+([\d.]+)/.exec(stderr);
   if (!m) throw new Error(`no RSS figure from /usr/bin/time for ${cmd}: ${stderr}`);
-  return { ms, rssMb: Number(m[1]) / 1024, stdout };
+  return { ms, cpuMs: (Number(m[2]) + Number(m[3])) * 1000, rssMb: Number(m[1]) / 1024, stdout };
 }
 
 const weld = (argv, env) => measure(process.execPath, [weldBin, ...argv], env);
@@ -77,8 +77,10 @@ async function round(work, file, small, layout, i) {
       smallPush: smallPush.ms,
       smallPullRss: smallPull.rssMb,
       push: push.ms,
+      pushCpu: push.cpuMs,
       pushRss: push.rssMb,
       pull: pull.ms,
+      pullCpu: pull.cpuMs,
       pullRss: pull.rssMb,
       identical,
       firstSessions,
@@ -86,8 +88,10 @@ async function round(work, file, small, layout, i) {
       repushSessions,
       repushUploaded: repushDoc.uploaded.length,
       skPush: skPush.ms,
+      skPushCpu: skPush.cpuMs,
       skPushRss: skPush.rssMb,
       skPull: skPull.ms,
+      skPullCpu: skPull.cpuMs,
       skPullRss: skPull.rssMb,
     };
   } finally {
@@ -118,7 +122,11 @@ try {
     weldPushMs: Math.round(m('push')),
     skopeoPushMs: Math.round(m('skPush')),
     pushRatio: +(m('push') / m('skPush')).toFixed(2),
+    weldPushCpuMs: Math.round(m('pushCpu')),
+    skopeoPushCpuMs: Math.round(m('skPushCpu')),
     weldPullMs: Math.round(m('pull')),
+    weldPullCpuMs: Math.round(m('pullCpu')),
+    skopeoPullCpuMs: Math.round(m('skPullCpu')),
     skopeoPullMs: Math.round(m('skPull')),
     pullRatio: +(m('pull') / m('skPull')).toFixed(2),
     weldRepushMs: Math.round(m('repush')),
@@ -150,8 +158,8 @@ if (asJson) {
   const r = result;
   console.log(
     `${r.sizeMb} MB, whole processes (weld from ${args.includes('--bundle') ? 'the bundle' : 'dist/'}), median of ${r.runs}:\n` +
-      `  push  weld push <file> ${r.weldPushMs} ms  / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushRatio})\n` +
-      `  pull  weld pull <ref> <file> ${r.weldPullMs} ms  / skopeo copy docker://→oci: ${r.skopeoPullMs} ms  (×${r.pullRatio})\n` +
+      `  push  weld push <file> ${r.weldPushMs} ms  / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
+      `  pull  weld pull <ref> <file> ${r.weldPullMs} ms  / skopeo copy docker://→oci: ${r.skopeoPullMs} ms  (×${r.pullRatio}); CPU ${r.weldPullCpuMs} / ${r.skopeoPullCpuMs} ms\n` +
       `  re-push ${r.weldRepushMs} ms, ${r.repushUploadSessions} upload sessions (first push: ${r.firstPushUploadSessions}); a 1 MiB push takes ${r.weldPush1MiBMs} ms\n` +
       `  RSS growth over moving a 1 MiB component: push +${r.pushRssGrowthMb} MB, pull +${r.pullRssGrowthMb} MB (limit ${RSS_LIMIT_MB})\n` +
       `  peak RSS: weld push ${r.weldPushPeakRssMb} MB, weld pull ${r.weldPullPeakRssMb} MB, weld --version ${r.weldVersionPeakRssMb} MB; ` +
