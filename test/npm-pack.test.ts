@@ -3,7 +3,7 @@
 // then the `weld` bin run from there. `--prefer-offline`: npm's cache (~/.npm, which CI keeps) answers when
 // it can, the registry otherwise; a cold cache downloads ~230 packages (~25 s here), a warm one ~10 s.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +87,21 @@ describe('npm pack → npm install → npx weld', () => {
     const r = await npxWeld(['call', polyglotComponent('calc'), 'add(40, 2)'], { WELD_HOME: path.join(dir, 'home') });
     expect(r.stderr).toBe('');
     expect(r).toMatchObject({ code: 0, stdout: '42\n' });
+  });
+
+  it('npx weld build makes C and WAT components (the compose worker reaches the preview2-shim copy jco reads WIT through)', async () => {
+    const proj = path.join(dir, 'proj');
+    cpSync(path.join(REPO_ROOT, 'examples/polyglot/calc'), path.join(proj, 'calc'), { recursive: true });
+    cpSync(path.join(REPO_ROOT, 'examples/polyglot/wat'), path.join(proj, 'wat'), { recursive: true });
+    writeFileSync(
+      path.join(proj, 'weld.yaml'),
+      'name: mini\ncomponents:\n  - { name: calc, language: c, source: calc/calc.c, wit: calc/wit, world: calculator }\n  - { name: numbers, language: wat, source: wat/numbers.wat }\n',
+    );
+    const built = await npxWeld(['build', proj], { WELD_HOME: path.join(dir, 'home') });
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    const call = await npxWeld(['call', path.join(proj, 'build/calc.wasm'), 'add(1, 2)'], { WELD_HOME: path.join(dir, 'home') });
+    expect(call).toMatchObject({ code: 0, stdout: '3\n' });
   });
 
   it('a bad path is the usual typed error and exit 2, not a crash of a missing file inside the install', async () => {
