@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       // subpath entries first: an alias matches its key's subpaths too
+      '@weld/core/project': fileURLToPath(new URL('./packages/core/src/project-entry.ts', import.meta.url)),
       '@weld/core/node': fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)),
       '@weld/wit-tools/error': fileURLToPath(new URL('./packages/wit-tools/src/error.ts', import.meta.url)),
       '@weld/registry/transfer': fileURLToPath(new URL('./packages/registry/src/transfer.ts', import.meta.url)),
@@ -14,6 +15,7 @@ export default defineConfig({
       '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),
       '@weld/binary': pkg('binary'),
+      '@weld/compose/graph': fileURLToPath(new URL('./packages/compose/src/graph/index.ts', import.meta.url)),
       '@weld/compose': pkg('compose'),
       '@weld/registry': pkg('registry'),
       '@weld/runner': pkg('runner'),

@@ -3,7 +3,7 @@
 // trust policy, serves the HTTP handler and runs the example's test specs.
 // Each step prints the weld command it runs, so the output doubles as a tutorial.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +49,12 @@ step('Compose: plug the C calc into the JS app, making one component');
 const composed = `${example}/build/app-composed.wasm`;
 weld('compose', example); // weld.yaml's compose: section, the same as: weld compose build/app.wasm --plug build/calc.wasm --out build/app-composed.wasm
 weld('validate', composed);
+
+step('Compose a three-component graph from a .wac file (wac\'s language): C calc → JS app, beside the WAT numbers');
+const deps = ['calc', 'app', 'numbers'].flatMap((n) => ['--dep', `demo:${n}=${example}/build/${n}.wasm`]);
+weld('compose', `${example}/compose.wac`, ...deps, '--plan');
+weld('compose', `${example}/compose.wac`, ...deps, '-o', `${example}/build/app-graph.wasm`);
+weld('call', `${example}/build/app-graph.wasm`, 'numbers.fib(30)');
 
 step('Push the composed app, calc and the WAT component to the embedded OCI store (no server needed)');
 weld('push', composed, 'demo/app:0.1.0', '--annotation', 'org.opencontainers.image.description=polyglot demo app');
@@ -102,5 +108,17 @@ await new Promise((resolve) => server.once('exit', resolve));
 
 step('Test them: YAML specs of WAVE calls and HTTP requests, with a JUnit report for CI');
 weld('test', ...['app', 'calc', 'numbers', 'http'].map((n) => `${example}/tests/${n}.test.yaml`), '--junit', path.relative(root, path.join(work, 'junit.xml')));
+
+step('Guard the contract: a breaking change to calc\'s WIT is caught with the bump it needs; what a component may ask for');
+const next = path.join(work, 'calc-next');
+await rm(next, { recursive: true, force: true });
+await mkdir(next, { recursive: true });
+const calcWit = await readFile(path.join(root, example, 'calc/wit/calc.wit'), 'utf8');
+// 0.1.1 widens `add` to 64 bits: under 0.x a breaking change needs a minor bump (0.2.0), so this exits 1
+await writeFile(path.join(next, 'calc.wit'), calcWit.replace('@0.1.0', '@0.1.1').replace('add: func(a: s32, b: s32) -> s32', 'add: func(a: s64, b: s64) -> s64'));
+weldExpecting(1, 'wit', 'breaking', `${example}/calc/wit`, path.relative(root, next));
+weld('wit', 'lint', `${example}/calc/wit`);
+weld('grants', `${example}/build/http.wasm`);
+weldExpecting(1, 'grants', `${example}/build/calc.wasm`, `${example}/build/http.wasm`);
 
 console.log('\ndemo: done');

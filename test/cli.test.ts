@@ -21,9 +21,10 @@ describe('weld CLI surface', () => {
     const json = await runWeld(['-o', 'json', 'workload', 'check', 'workload.yaml']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-implemented' } });
+    // wit breaking and wit lint are implemented now: a missing input is a usage error, not not-implemented
     const breaking = await runWeld(['wit', 'breaking', 'old', 'new']);
     expect(breaking.code).toBe(2);
-    expect(breaking.stderr).toContain('error[not-implemented]: weld wit breaking is not implemented in this version');
+    expect(breaking.stderr).toContain('error[no-such-file]: old: no such file or folder');
   });
 
   it('-o json errors are one document on stdout with the location fields, and nothing on stderr', async () => {

@@ -94,11 +94,10 @@ describe('weld compose: plugging the C calc into the JS app', () => {
     await writeFile(path.join(dir, 'calc-add-only.wasm'), await parse(await readFile(path.join(REPO_ROOT, 'test/fixtures/calc-add-only.wat'), 'utf8')));
     const partial = await weld(['compose', polyglotComponent('app'), '--plug', 'calc-add-only.wasm', '--out', 'bad.wasm']);
     expect(partial.code).toBe(2);
-    expect(partial.stderr).toContain('error[composition-invalid]: the composed component does not validate: type mismatch for import `demo:calc/calc@0.1.0`');
-    expect(partial.stderr).toContain('missing expected export `divide`');
+    expect(partial.stderr).toContain('error[argument-type-mismatch]: app imports demo:calc/calc@0.1.0: missing function divide (plug calc-add-only.wasm)');
     const notWasm = await weld(['compose', path.join(REPO_ROOT, 'README.md'), '--plug', polyglotComponent('calc'), '--out', 'bad.wasm']);
     expect(notWasm.code).toBe(2);
-    expect(notWasm.stderr).toContain('error[input-invalid]: README.md is not a valid component');
+    expect(notWasm.stderr).toContain('error[package-invalid]: README.md is not a valid component');
     expect(existsSync(path.join(dir, 'bad.wasm'))).toBe(false);
   });
 });

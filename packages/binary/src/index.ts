@@ -2,12 +2,16 @@ export * from './ast.js';
 export { BinaryError, isBinaryError, type BinaryErrorCode } from './error.js';
 export { decodeComponent, encodeComponent, sniff } from './codec.js';
 export { coreModuleInfo, type CoreModuleInfo, type CoreExport, type CoreSectionInfo } from './read/module.js';
-export { validateComponent, assertValidComponent, engineLacksFeature, DEFAULT_FEATURES, ALL_FEATURES, parseFeatureList, type Feature, type ValidateOptions, type ValidationResult } from './validate/index.js';
+export {
+  validateComponent, assertValidComponent, engineLacksFeature, DEFAULT_FEATURES, ALL_FEATURES, parseFeatureList, type Feature, type ValidateOptions, type ValidationResult,
+  validateWasm, nestedCounts, checkCoreModule, type WasmValidation, type WasmValidateOptions, type NestedCounts, type CoreModuleCheck,
+} from './validate/index.js';
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './validate/index.js';
 export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
 export { readBinaryFile } from './file.js';
 export { extractWit, type ExtractedWit } from './wit/index.js';
 export { encodeWitPackage } from './wit/encode.js';
+export { findWorld, componentWorld, witPackageFile } from './wit/world-spec.js';
 export { mergeResolve } from './wit/merge.js';
 export { decodeWasmPackageInto, installWitPackageDecoder } from './wit/hook.js';
 

@@ -2,7 +2,3 @@ export { WeldError, CliError, isWeldError, spanAt, spanAtLine, type CliErrorCode
 export { renderError, renderSpan, errorDocument, errorLine, type ErrorDocument, type RenderOptions } from './render.js';
 export { semverProblem, compareVersions, compatibleName, compatibilityTrack, satisfies, versionChange, type VersionChange } from './semver.js';
 export { isKebab, isKebabRange, isLowerKebab } from './names.js';
-export {
-  parseProjectDocument, ProjectError, PROJECT_FILE_NAMES, PROJECT_SECTIONS,
-  type ProjectDocument, type ProjectErrorCode, type ProjectSection,
-} from './project.js';

@@ -1,4 +1,3 @@
 export { sha256Hex, sha256Digest, sha256File } from './node/digest.js';
 export { writeFileAtomic, writeFileAtomicSync, tempBeside } from './node/atomic.js';
 export { weldHome } from './node/home.js';
-export { projectFileIn, locateProjectFile, findProjectFileUpward, displayPath, loadProjectDocument } from './node/project-file.js';

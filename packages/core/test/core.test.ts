@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CliError, compatibilityTrack, compareVersions, compatibleName, errorDocument, isKebab, isLowerKebab, parseProjectDocument,
-  renderError, satisfies, semverProblem, spanAt, versionChange, ProjectError,
+  CliError, compatibilityTrack, compareVersions, compatibleName, errorDocument, isKebab, isLowerKebab,
+  renderError, satisfies, semverProblem, spanAt, versionChange,
 } from '@weld/core';
-import { findProjectFileUpward, locateProjectFile, sha256Digest, sha256File, weldHome, writeFileAtomic } from '@weld/core/node';
+import { ProjectError, parseProjectDocument, findProjectFileUpward, locateProjectFile } from '@weld/core/project';
+import { sha256Digest, sha256File, weldHome, writeFileAtomic } from '@weld/core/node';
 
 describe('semver rules', () => {
   it.each([

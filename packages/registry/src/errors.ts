@@ -28,10 +28,12 @@ export type RegistryErrorCode =
   | 'unsupported-operation'
   | 'invalid-package-name'
   | 'registry-metadata-invalid'
-  | 'lock-mismatch';
+  | 'lock-mismatch'
+  | 'version-exists'
+  | 'breaking-change';
 
 /** Exit 1 for failed integrity checks (content did not match what was promised); 2 for everything else. */
-const CHECK_FAILURES: ReadonlySet<RegistryErrorCode> = new Set(['digest-mismatch', 'size-mismatch', 'lock-mismatch']);
+const CHECK_FAILURES: ReadonlySet<RegistryErrorCode> = new Set(['digest-mismatch', 'size-mismatch', 'lock-mismatch', 'version-exists', 'breaking-change']);
 
 export class RegistryError extends WeldError<RegistryErrorCode> {
   /** HTTP status when the error came from a registry response. */

@@ -84,3 +84,5 @@ export {
 } from './wit-package.js';
 export { transferProgress, type TransferProgress } from './progress.js';
 export * from './sign/index.js';
+export { newestVersionTag, previousVersionTag } from './versions.js';
+export { checkPublish, type GateContent, type GateOptions, type GateResult } from './publish-gate.js';

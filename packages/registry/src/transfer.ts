@@ -10,4 +10,5 @@ export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.
 export { fileDigest, type FileDigest, type FileDigestOptions } from './file-digest.js';
 export { pushComponent, pullComponent, resolveWasmArtifact, type PushResult, type PullResult, type ComponentSource } from './artifact.js';
 export { transferProgress, type TransferProgress } from './progress.js';
+export { checkPublish, type GateContent, type GateOptions, type GateResult } from './publish-gate.js';
 export type { Descriptor, Target } from './store/types.js';

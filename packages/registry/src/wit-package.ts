@@ -7,6 +7,7 @@ import { pullComponent, pushComponent, type PushResult } from './artifact.js';
 import { RegistryError } from './errors.js';
 import { atomicWriteFile } from './fsutil.js';
 import { openTarget, type OpenOptions } from './open.js';
+import { checkPublish, type GateOptions, type GateResult } from './publish-gate.js';
 import { formatReference, isLoopbackHost, parseReference, type Reference } from './reference.js';
 
 /** A WIT package name as wkg writes it: `namespace:name@version` (version optional for lookups). */
@@ -109,19 +110,20 @@ export async function publishWitPackage(
   bytes: Uint8Array,
   name: string,
   mapping: RegistryMapping = {},
-  options: OpenOptions & { annotations?: Record<string, string>; discover?: boolean } = {},
-): Promise<PushResult & { reference: Reference }> {
+  options: OpenOptions & { annotations?: Record<string, string>; discover?: boolean; gate?: GateOptions } = {},
+): Promise<PushResult & { reference: Reference; gate: GateResult }> {
   const pkg = parsePackageName(name);
   if (!pkg.version) throw new RegistryError('invalid-package-name', `publishing ${name} needs a version`, { hint: `${name}@0.1.0` });
   const reference = await resolvePackageReference(pkg, mapping, options);
   const opened = await openTarget(reference, options);
   try {
+    const gate = await checkPublish(opened.target, bytes, opened.selector, options.gate);
     const result = await pushComponent(opened.target, { bytes }, {
       tag: opened.selector,
       title: `${pkg.namespace}:${pkg.name}@${pkg.version}.wasm`,
       annotations: { 'org.opencontainers.image.version': pkg.version, ...options.annotations },
     });
-    return { ...result, reference };
+    return { ...result, reference, gate };
   } finally {
     await opened.close();
   }

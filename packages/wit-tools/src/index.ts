@@ -11,3 +11,4 @@ export { toJSON, toJSONString } from './json.js';
 export { printPackage, printResolve, printPackageBody, printTypeName, itemName, canonicalPackageOrder, type PrintOptions } from './printer.js';
 export { canonicalModel } from './canonical.js';
 export { formatPath, formatFileIn, writeFileAtomic, type FormattedFile } from './format.js';
+export * from './contract/index.js';

@@ -41,6 +41,11 @@ export class SourceMap {
     return offset;
   }
 
+  /** Every file added, in order: path and text. */
+  allFiles(): readonly { path: string; text: string }[] {
+    return this.files;
+  }
+
   /** The file holding global offset `at`, or undefined for an unknown span. */
   fileAt(at: number): SourceFile | undefined {
     if (at < 0) return undefined;

@@ -1,5 +1,16 @@
 import { BinaryError } from '../error.js';
-import { DEFAULT_FEATURES, type Feature } from './component.js';
+
+export type Feature =
+  | 'cm-async' | 'cm-async-stackful' | 'cm-more-async-builtins' | 'cm-error-context' | 'cm-fixed-length-lists' | 'cm-map'
+  | 'cm-values' | 'cm-nested-names' | 'cm-threading' | 'cm64' | 'cm-gc' | 'cm-implements' | 'cm-canon-names' | 'gc'
+  | 'shared-everything-threads' | 'custom-page-sizes' | 'exceptions';
+
+/**
+ * Features on unless told otherwise: wasmparser's defaults (of the ones checked at the component level), so
+ * `weld validate` accepts and refuses what `wasm-tools validate` does. A refusal for a feature that is off names the
+ * `--features` flag that turns it on.
+ */
+export const DEFAULT_FEATURES: readonly Feature[] = ['exceptions', 'gc', 'cm-async'];
 
 /** Every component-model (and core) proposal the validator knows. */
 export const ALL_FEATURES = [

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
+import {
+  ComposeError, composeProject, composeWacFile, planProject, loadProject, planDot, planGraph, planMermaid, planPlugComponents, planText, plugComponents,
+  type ComposedComponent, type CompositionPlan,
+} from '@weld/compose';
 import { sha256Digest, writeFileAtomic } from '@weld/core/node';
-import { ComposeError, composeProject, loadProject, plugComponents, type ComposedComponent } from '@weld/compose';
-import { resolvePolicy } from '@weld/registry';
-import { loadRunnable } from '@weld/runner';
 import { emit, globals } from '../context.js';
 import { WELD_VERSION } from '../version.js';
 
@@ -20,38 +21,68 @@ function label(source: string): string {
 export function registerCompose(program: Command): void {
   program
     .command('compose')
-    .description("plug components into a socket component's imports, making one component (like `wac plug`)")
-    .argument('[socket]', 'the component whose imports get plugged (a .wasm file or a reference); or a project folder / weld.yaml', '.')
-    .option('--plug <component>', 'a component whose exports satisfy imports of the socket (repeatable, in order)', collect)
-    .option('--out <file>', 'where to write the composed component (written atomically)')
+    .description('compose components into one: plug mode (like `wac plug`), a `.wac` file, or the compose: section of weld.yaml')
+    .argument('[input]', 'the socket component (.wasm or a reference) with --plug; a .wac file; or a project folder / weld.yaml', '.')
+    .option('--plug <component>', 'a component whose exports satisfy imports of the socket or of other plugs (repeatable, any order)', collect)
+    .option('--dep <ns:name=file>', 'for a .wac file: where package ns:name comes from (a .wasm/.wat file or a registry reference; repeatable)', collect)
+    .option('--out <file>', 'where to write the composed component (written atomically); -o FILE works too')
+    .option('--strict', 'treat warnings (semver-compatible matches, unified import versions) as errors')
+    .option('--plan', 'print what feeds what, what stays an import and what is exported, without encoding')
+    .option('--graph <format>', 'print the composition graph as mermaid or dot, without encoding')
     .option('--policy <file>', 'trust policy for inputs given by reference; denial exits 3')
     .addHelpText(
       'after',
-      '\nWithout --plug, runs the compose: entries of weld.yaml on the outputs of weld build:\n' +
-        '  compose:\n    - { name: app-composed, socket: app, plugs: [calc] }   # writes build/app-composed.wasm\n' +
-        '\nEvery socket import that a plug exports under the same name is satisfied by that plug; all other imports of the\n' +
-        'inputs become imports of the result, declared once. The result exports what the socket exports, records its\n' +
-        'inputs (names and sha256 digests) in a `weld-provenance` custom section that `weld attest` reads, and is\n' +
-        'validated before it is written: a plug whose export type does not match the import fails here.',
+      '\nPlug mode: every import of the socket or of a plug that some plug exports (same name, or a semver-compatible\n' +
+        'newer version: @1.0.0 is satisfied by @1.0.2, never by @2.0.0; 0.x by minor) is fed by that plug; plugs may\n' +
+        'feed plugs, in any order. Each connection is type checked before anything is encoded. Leftover imports become\n' +
+        'imports of the result, one per interface (compatible versions unified to the newest).\n' +
+        '\n.wac files use wac\'s language; packages come from --dep, then deps/ns/name.wasm beside the file:\n' +
+        '  weld compose app.wac -o app.wasm --dep demo:calc=build/calc.wasm\n' +
+        '\nWithout --plug, a project folder runs the compose: entries of weld.yaml on the outputs of weld build.\n' +
+        'The result records its inputs (names and sha256 digests) in a `weld-provenance` custom section.',
     )
-    .action(async (socketSource: string, opts: { plug?: string[]; out?: string; policy?: string }, cmd: Command) => {
+    .action(async (input: string, opts: ComposeOptions, cmd: Command) => {
       const g = globals(cmd);
+      if (opts.graph !== undefined && opts.graph !== 'mermaid' && opts.graph !== 'dot') {
+        throw new ComposeError('input-invalid', `--graph ${opts.graph}: expected mermaid or dot`);
+      }
+      const planOnly = Boolean(opts.plan || opts.graph);
+      const loadReference = (source: string) => readInput(source, opts.policy);
+      if (input.endsWith('.wac')) {
+        const deps = parseDeps(opts.dep ?? []);
+        if (planOnly) {
+          const c = await composeWacFile(input, { deps, loadReference, weldVersion: WELD_VERSION, plan: true });
+          return showPlan(g, opts, planGraph(c.graph));
+        }
+        if (!opts.out) throw new ComposeError('input-invalid', 'where should the composition go? give -o <file>');
+        const composed = await composeWacFile(input, { deps, loadReference, weldVersion: WELD_VERSION, strict: opts.strict });
+        await write(opts.out, composed.bytes);
+        const out = opts.out;
+        emit(g, { output: out, digest: sha256Digest(composed.bytes), size: composed.bytes.length, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance }, () => [
+          ...graphSummary(out, composed.bytes, composed.plan),
+        ]);
+        return;
+      }
       if (!opts.plug) {
-        if (opts.out) throw new ComposeError('no-plugs', '--out needs at least one --plug', { hint: 'weld compose app.wasm --plug calc.wasm --out app-composed.wasm' });
-        const isProject = existsSync(socketSource) && (statSync(socketSource).isDirectory() || /\.ya?ml$/.test(socketSource));
-        if (!isProject) throw new ComposeError('no-plugs', `nothing to plug into ${socketSource}: give --plug <component> (and --out <file>)`);
-        const results = await composeProject(await loadProject(socketSource), { weldVersion: WELD_VERSION });
+        if (opts.out) throw new ComposeError('no-plugs', '--out needs at least one --plug (or a .wac file)', { hint: 'weld compose app.wasm --plug calc.wasm --out app-composed.wasm' });
+        const isProject = existsSync(input) && (statSync(input).isDirectory() || /\.ya?ml$/.test(input));
+        if (!isProject) throw new ComposeError('no-plugs', `nothing to plug into ${input}: give --plug <component> (and --out <file>), or a .wac file`);
+        if (planOnly) {
+          const plans = await planProject(await loadProject(input));
+          if (opts.graph) return void process.stdout.write(plans.map((p) => (opts.graph === 'dot' ? planDot(p.plan) : planMermaid(p.plan))).join('\n'));
+          return emit(g, plans.map((p) => ({ name: p.name, ...planJson(p.plan) })), () => plans.flatMap((p) => [`${p.name}:`, ...planText(p.plan).map((l) => `  ${l}`)]));
+        }
+        const results = await composeProject(await loadProject(input), { weldVersion: WELD_VERSION, strict: opts.strict });
         emit(
           g,
-          results.map((r) => ({ name: r.name, output: r.output, digest: sha256Digest(r.bytes), size: r.bytes.length, plugs: r.plugs, imports: r.imports, exports: r.exports })),
+          results.map((r) => ({ name: r.name, output: r.output, digest: sha256Digest(r.bytes), size: r.bytes.length, plugs: r.plugs, imports: r.imports, exports: r.exports, warnings: r.warnings })),
           () => results.flatMap((r) => summary(path.relative(process.cwd(), r.output), r)),
         );
         return;
       }
-      if (!opts.out) throw new ComposeError('input-invalid', 'where should the composition go? give --out <file>');
-      const policy = await resolvePolicy({ policyFile: opts.policy });
-      const load = async (source: string) => ({ name: label(source), bytes: (await loadRunnable(source, { policy })).bytes });
-      const socket = await load(socketSource);
+      if (!opts.out && !planOnly) throw new ComposeError('input-invalid', 'where should the composition go? give --out <file>');
+      const load = async (source: string) => ({ name: label(source), source: path.basename(source), bytes: await loadReference(source) });
+      const socket = await load(input);
       const plugs = [];
       for (const p of opts.plug) plugs.push(await load(p));
       const names = new Set([socket.name]);
@@ -59,17 +90,75 @@ export function registerCompose(program: Command): void {
         if (names.has(p.name)) throw new ComposeError('input-invalid', `two inputs are both called "${p.name}"; rename one of the files`);
         names.add(p.name);
       }
-      const composed = plugComponents(socket, plugs, { weldVersion: WELD_VERSION });
-      await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
-      await writeFileAtomic(opts.out, composed.bytes);
+      if (planOnly) return showPlan(g, opts, planPlugComponents(socket, plugs));
+      const composed = await plugComponents(socket, plugs, { weldVersion: WELD_VERSION, strict: opts.strict });
+      await write(opts.out!, composed.bytes);
       const digest = sha256Digest(composed.bytes);
-      const out = opts.out;
+      const out = opts.out!;
       emit(
         g,
-        { output: out, digest, size: composed.bytes.length, plugs: composed.plugs, imports: composed.imports, exports: composed.exports, provenance: composed.provenance },
+        { output: out, digest, size: composed.bytes.length, plugs: composed.plugs, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance },
         () => summary(out, composed),
       );
     });
+}
+
+interface ComposeOptions {
+  plug?: string[];
+  dep?: string[];
+  out?: string;
+  strict?: boolean;
+  plan?: boolean;
+  graph?: string;
+  policy?: string;
+}
+
+/**
+ * A local file is read as is; anything else is a registry reference, pulled under the trust policy. The registry and
+ * runner packages are loaded only then: they are most of what a `weld compose` process would otherwise spend.
+ */
+async function readInput(source: string, policyFile: string | undefined): Promise<Uint8Array> {
+  if (existsSync(source) && statSync(source).isFile()) return new Uint8Array(await readFile(source));
+  const [{ resolvePolicy }, { loadRunnable }] = await Promise.all([import('@weld/registry'), import('@weld/runner')]);
+  return (await loadRunnable(source, { policy: await resolvePolicy({ policyFile }) })).bytes;
+}
+
+function parseDeps(list: string[]): Record<string, string> {
+  const deps: Record<string, string> = {};
+  for (const d of list) {
+    const m = /^([a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)+(?:@[0-9A-Za-z.+-]+)?)=(.+)$/.exec(d);
+    if (!m) throw new ComposeError('input-invalid', `--dep ${d}: expected ns:name=FILE (e.g. demo:calc=build/calc.wasm)`);
+    deps[m[1]!] = m[2]!;
+  }
+  return deps;
+}
+
+async function write(out: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  await writeFileAtomic(out, bytes);
+}
+
+function showPlan(g: ReturnType<typeof globals>, opts: ComposeOptions, plan: CompositionPlan): void {
+  if (opts.graph) {
+    process.stdout.write(opts.graph === 'dot' ? planDot(plan) : planMermaid(plan));
+    return;
+  }
+  emit(g, planJson(plan), () => planText(plan));
+}
+
+function planJson(plan: CompositionPlan) {
+  const { instances, imports, exports, warnings } = plan;
+  return { instances: instances.map(({ node: _, ...i }) => i), imports: imports.map((i) => ({ name: i.name, for: i.for })), exports, warnings };
+}
+
+function graphSummary(output: string, bytes: Uint8Array, plan: CompositionPlan): string[] {
+  return [
+    `${output} (${(bytes.length / 1048576).toFixed(1)} MiB, ${sha256Digest(bytes)})`,
+    ...plan.instances.flatMap((i) => i.imports.filter((x) => x.from.kind === 'argument').map((x) => `  ${i.label}: ${x.name} ← ${x.from.kind === 'argument' ? x.from.instance : ''}`)),
+    `  exports: ${plan.exports.map((e) => e.name).join(', ') || '(none)'}`,
+    `  imports: ${plan.imports.length} left for the host${plan.imports.length > 0 ? ` (${plan.imports.slice(0, 4).map((i) => i.name).join(', ')}${plan.imports.length > 4 ? ', …' : ''})` : ''}`,
+    ...plan.warnings.map((w) => `  warning: ${w}`),
+  ];
 }
 
 function summary(output: string, c: ComposedComponent): string[] {
@@ -78,5 +167,6 @@ function summary(output: string, c: ComposedComponent): string[] {
     ...c.plugs.map((p) => `  plugged ${p.plug} into ${p.satisfies.join(', ')}`),
     `  exports: ${c.exports.join(', ') || '(none)'}`,
     `  imports: ${c.imports.length} left for the host${c.imports.length > 0 ? ` (${c.imports.slice(0, 4).join(', ')}${c.imports.length > 4 ? ', …' : ''})` : ''}`,
+    ...c.warnings.map((w) => `  warning: ${w}`),
   ];
 }

@@ -25,6 +25,9 @@ const ALL: Array<() => Promise<(program: Command) => void>> = [
   async () => (await import('./test.js')).registerTest,
   async () => (await import('./compose.js')).registerCompose,
   async () => (await import('./wit-binary.js')).registerWitBinary,
+  async () => (await import('./wit-breaking.js')).registerWitBreaking,
+  async () => (await import('./wit-lint.js')).registerWitLint,
+  async () => (await import('./grants.js')).registerGrants,
   async () => (await import('./planned.js')).registerPlanned,
   async () => (await import('./completion.js')).registerCompletion,
 ];
@@ -63,17 +66,19 @@ const WIT_PARTS: Array<() => Promise<(program: Command) => void>> = [
  * registry, signing or build code), else every command (help, groups, unknown names).
  */
 export async function registerCommandsFor(program: Command, argv: string[]): Promise<void> {
-  const name = argv.find((a) => !a.startsWith('-'));
+  // the command word: the first argument that is not an option, skipping the value of a global `-o FORMAT`
+  const name = argv.find((a, i) => !a.startsWith('-') && argv[i - 1] !== '-o' && argv[i - 1] !== '--output');
   if (name === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help')) return; // the version needs no command
-  const load = name === undefined ? undefined : ALONE[name];
+  const words = argv.filter((a) => !a.startsWith('-'));
+  // `weld wit breaking` is a CI check run per commit: load only its module (it creates the `wit` group)
+  const load = name === undefined ? undefined : name === 'wit' && words[1] === 'breaking' ? async () => (await import('./wit-breaking.js')).registerWitBreaking : ALONE[name];
   // A limited run gets its own thread, which takes longer to start than the rest of `weld run` takes to load:
   // start it first.
   const limited = argv.some((a) => a === '--timeout' || a.startsWith('--timeout=') || a === '--max-memory' || a.startsWith('--max-memory='));
   if (name === 'run' && limited && !argv.includes('--help') && !argv.includes('-h')) void import('@weld/runner/run').then((r) => r.prewarmGuest({}));
   const sub = name === 'wit' ? argv.slice(argv.indexOf('wit') + 1).find((a) => !a.startsWith('-')) : undefined;
   const parts = sub !== undefined && WIT_LOCAL.has(sub) ? WIT_PARTS : undefined;
-  const plainOutput = !argv.includes('-o') && !argv.some((a) => a.startsWith('--output'));
-  if (load && plainOutput) (await load())(program);
-  else if (parts && plainOutput) for (const register of await Promise.all(parts.map((p) => p()))) register(program);
+  if (load) (await load())(program);
+  else if (parts) for (const register of await Promise.all(parts.map((p) => p()))) register(program);
   else await registerCommands(program);
 }

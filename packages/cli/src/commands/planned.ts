@@ -4,8 +4,6 @@ import { CliError } from '@weld/core';
 /** Commands of the target CLI surface (DESIGN.md) that this version does not implement yet. */
 const PLANNED: Array<{ parent?: string; name: string; summary: string; usage: string }> = [
   { name: 'workload', summary: 'check, plan and emit wasmCloud workloads', usage: 'check|plan|k8s <workload.yaml>' },
-  { parent: 'wit', name: 'breaking', summary: 'report breaking changes between two versions of a WIT package', usage: '<old> <new>' },
-  { parent: 'wit', name: 'lint', summary: 'check WIT against style and compatibility rules', usage: '[path]' },
 ];
 
 /**

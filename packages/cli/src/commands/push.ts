@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { formatReference, isDigest, openTarget, pushComponent } from '@weld/registry/transfer';
+import { readFile } from 'node:fs/promises';
+import { checkPublish, fileDigest, formatReference, isDigest, openTarget, pushComponent } from '@weld/registry/transfer';
+import { isVersion } from '@weld/wit-tools';
 import { emit, globals } from '../context.js';
 import { collect, openOptions, parseAnnotations, progressFor, withRegistryFlags } from './registry-common.js';
 
@@ -11,14 +13,21 @@ export function registerPush(program: Command): void {
       .argument('<file>', 'the .wasm component (or core module)')
       .argument('<ref>', 'host[:port]/repo[:tag], oci:PATH[:tag], oci-archive:FILE[:tag], or repo:tag (embedded store)')
       .option('--annotation <key=value>', 'manifest annotation (repeatable)', collect, [])
-      .option('--title <name>', 'layer title (default: the file name)'),
-  ).action(async (file: string, ref: string, opts: { annotation: string[]; title?: string; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
+      .option('--title <name>', 'layer title (default: the file name)')
+      .option('--check-breaking', 'refuse (exit 1) a version tag that does not make the bump its changes need over the version it follows (the newest published version below it)')
+      .option('--force', 'move an existing version tag to other content (published versions are otherwise immutable)'),
+  ).action(async (file: string, ref: string, opts: { annotation: string[]; title?: string; plainHttp?: boolean; timeout?: string; checkBreaking?: boolean; force?: boolean }, cmd: Command) => {
     const g = globals(cmd);
     const annotations = parseAnnotations(opts.annotation);
     const opened = await openTarget(ref, openOptions(opts));
     const progress = progressFor(g);
     try {
       const tag = opened.reference.tag ?? (opened.reference.digest ? undefined : 'latest');
+      if (opts.checkBreaking || (tag !== undefined && isVersion(tag) && !opts.force)) {
+        const { digest } = await fileDigest(file);
+        const gate = await checkPublish(opened.target, { digest, read: () => readFile(file) }, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
+        if (gate.report && !g.quiet && g.output === 'text') process.stderr.write(`checked against ${gate.against}: ${gate.report.verdict}\n`);
+      }
       const result = await pushComponent(opened.target, { path: file }, { tag, annotations, title: opts.title, onEvent: progress.onEvent });
       progress.stop();
       if (opened.reference.digest && isDigest(opened.reference.digest) && opened.reference.digest !== result.manifest.digest) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { BinaryError, engineLacksFeature, parseFeatureList, readBinaryFile, sniff, validateComponent } from '@weld/binary';
+import { readBinaryFile, validateWasm } from '@weld/binary';
 import { CliError } from '@weld/core';
 import { emit, exitState, globals } from '../context.js';
 
@@ -20,37 +20,25 @@ export function registerValidate(program: Command): void {
     .action((file: string, opts: ValidateFlags, cmd: Command) => {
       const g = globals(cmd);
       const bytes = readBinaryFile(file);
-      const kind = sniff(bytes);
-      if (kind === 'unknown') {
-        throw new BinaryError('bad-magic', `${file} is not a WebAssembly binary`, 0, undefined, { hint: 'expected the \\0asm magic header' });
-      }
-      if (kind === 'module') {
-        let error: string | undefined;
-        try {
-          new (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => unknown } }).WebAssembly.Module(bytes);
-        } catch (e) {
-          error = (e as Error).message;
-        }
-        if (error && engineLacksFeature(error)) {
+      const r = validateWasm(bytes, { name: file, featureList: opts.features || undefined, coreModules: opts.core !== false });
+      if (r.kind === 'module') {
+        if (r.status === 'unsupported') {
           // not a verdict on the module: this Node's engine does not implement a proposal it uses
-          throw new CliError('engine-unsupported', `this engine (V8 ${process.versions.v8}) cannot validate ${file}: ${error}`, {
+          throw new CliError('engine-unsupported', `this engine (${r.engine}) cannot validate ${file}: ${r.message}`, {
             exit: 2,
             hint: 'the module uses a WebAssembly proposal this Node version does not implement; run weld on a newer Node to validate it',
           });
         }
-        if (error) exitState.code = 1;
-        emit(g, { file, kind, valid: !error, ...(error ? { error: { code: 'invalid-core-module', message: error } } : {}) }, () =>
+        if (r.status === 'invalid') exitState.code = 1;
+        const error = r.status === 'invalid' ? r.message : undefined;
+        emit(g, { file, kind: r.kind, valid: !error, ...(error ? { error: { code: 'invalid-core-module', message: error } } : {}) }, () =>
           error ? [`invalid core module: ${error}`] : [`valid core module (${mb(bytes.length)}); not a component: wrap it with \`jco new\``]);
         return;
       }
-      const features = opts.features ? parseFeatureList(opts.features) : undefined;
-      const t0 = performance.now();
-      const r = validateComponent(bytes, { features, coreModules: opts.core !== false });
-      const ms = performance.now() - t0;
       if (!r.valid) {
         exitState.code = 1;
         const e = r.error;
-        emit(g, { file, kind, valid: false, error: { code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, malformed: e.malformed, ...(e.hint ? { hint: e.hint } : {}) } }, () => [
+        emit(g, { file, kind: r.kind, valid: false, error: { code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, malformed: e.malformed, ...(e.hint ? { hint: e.hint } : {}) } }, () => [
           // the offset suffix is how wasm-tools prints its errors, so scripts matching its output match ours
           `invalid component: ${e.message} (at offset 0x${e.offset.toString(16)})`,
           `  at ${e.section ? `${e.section} section, ` : ''}byte offset ${e.offset} (0x${e.offset.toString(16)}) [${e.code}]`,
@@ -58,16 +46,8 @@ export function registerValidate(program: Command): void {
         ]);
         return;
       }
-      let modules = 0;
-      let components = 0;
-      const count = (c: typeof r.component) => {
-        for (const s of c.sections) {
-          if (s.kind === 'core-module') modules++;
-          if (s.kind === 'component') { components++; count(s.component); }
-        }
-      };
-      count(r.component);
-      emit(g, { file, kind, valid: true, size: bytes.length, coreModules: modules, components, imports: [...r.type.imports.keys()], exports: [...r.type.exports.keys()], notes: r.notes, milliseconds: Math.round(ms * 10) / 10 }, () => [
+      const { coreModules: modules, components, milliseconds: ms } = r;
+      emit(g, { file, kind: r.kind, valid: true, size: bytes.length, coreModules: modules, components, imports: [...r.type.imports.keys()], exports: [...r.type.exports.keys()], notes: r.notes, milliseconds: Math.round(ms * 10) / 10 }, () => [
         `valid component (${mb(bytes.length)}, ${modules} core module${modules === 1 ? '' : 's'}, ${components} nested component${components === 1 ? '' : 's'}, ` +
           `${r.type.imports.size} imports, ${r.type.exports.size} exports) in ${ms.toFixed(1)} ms`,
         ...r.notes.map((n) => `note: ${n}`),

@@ -1,29 +1,10 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { BinaryError, checkTargets, encodeWitPackage, extractWit, readBinaryFile } from '@weld/binary';
-import { WitError, packageNameString, printPackage, printResolve, resolvePath, toJSON, type Resolve, type WorldId } from '@weld/wit-tools';
+import { checkTargets, componentWorld, extractWit, findWorld, readBinaryFile, witPackageFile } from '@weld/binary';
+import { printPackage, printResolve, resolvePath, toJSON } from '@weld/wit-tools';
 import { writeFileAtomic } from '@weld/core/node';
 import { emit, exitState, globals } from '../context.js';
 import { withWatInputs } from '../wit-input.js';
-
-/** `ns:pkg/world` or `pkg/world` or `world` in a resolved package. */
-function findWorld(resolve: Resolve, main: number, spec: string): WorldId {
-  // `ns:pkg/world@1.0.0` (WIT's own spelling) or `ns:pkg@1.0.0/world`
-  const m = /^(?:([^/@]+)(@[^/]+)?\/)?([^/@]+)(@.+)?$/.exec(spec);
-  if (!m) throw new WitError('wit-unknown-name', `"${spec}" is not a world name (e.g. wasi:http/proxy@0.2.0)`);
-  const worldName = m[3]!;
-  const version = m[2] ?? m[4];
-  const pkgSpec = m[1] !== undefined ? `${m[1]}${version ?? ''}` : undefined;
-  const candidates = resolve.packages
-    .map((p, i) => ({ p, i }))
-    .filter(({ p, i }) => (pkgSpec ? packageNameString(p.name) === pkgSpec || `${p.name.namespace}:${p.name.name}` === pkgSpec : i === main));
-  for (const { p } of candidates) {
-    const w = p.worlds.get(worldName);
-    if (w !== undefined) return w;
-  }
-  const known = resolve.packages.flatMap((p) => [...p.worlds.keys()].map((w) => `${packageNameString(p.name)}/${w}`));
-  throw new WitError('wit-unknown-name', `no world ${spec} in the WIT (worlds: ${known.join(', ') || 'none'})`);
-}
 
 export function registerWitBinary(program: Command): void {
   const wit = program.commands.find((c) => c.name() === 'wit') ?? program.command('wit');
@@ -36,9 +17,8 @@ export function registerWitBinary(program: Command): void {
     .action(async (dir: string, opts: { out?: string }, cmd: Command) => {
       const g = globals(cmd);
       const { resolve, package: pkg } = resolvePath(dir, await withWatInputs(dir, {}));
-      const name = packageNameString(resolve.packages[pkg]!.name);
-      const bytes = encodeWitPackage(resolve, pkg);
-      const out = opts.out ?? `${name}.wasm`;
+      const { name, bytes, fileName } = witPackageFile(resolve, pkg);
+      const out = opts.out ?? fileName;
       return writeFileAtomic(out, bytes).then(() => emit(g, { package: name, output: out, size: bytes.length }, () => [`${name} → ${out} (${bytes.length} bytes)`]));
     });
 
@@ -70,8 +50,7 @@ export function registerWitBinary(program: Command): void {
     .option('--wit <dir>', 'WIT folder (with deps/) that defines the world', 'wit')
     .action(async (file: string, opts: { world: string; wit: string }, cmd: Command) => {
       const g = globals(cmd);
-      const x = extractWit(readBinaryFile(file));
-      if (x.kind !== 'component') throw new BinaryError('not-a-component', `${file} is a binary WIT package, not a component`, 0);
+      const x = componentWorld(readBinaryFile(file), file);
       const target = resolvePath(opts.wit, await withWatInputs(opts.wit, {}));
       const world = findWorld(target.resolve, target.package, opts.world);
       const report = checkTargets({ resolve: x.resolve, world: x.world }, { resolve: target.resolve, world });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { projectFileIn } from '@weld/core/node';
+import { projectFileIn } from '@weld/core/project';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadProject } from '@weld/compose';
@@ -37,8 +37,10 @@ export function registerWitRegistry(program: Command): void {
       .argument('[source]', 'WIT folder or file (encoded to binary WIT), or a binary WIT package (.wasm)', 'wit')
       .argument('[package]', 'package name with version (default: the WIT package\'s own name; required for .wasm)')
       .option('--registry <host>', 'registry for every namespace (default: weld.yaml registries:, else the embedded store)')
-      .option('--annotation <key=value>', 'manifest annotation (repeatable)', collect, []),
-  ).action(async (source: string, given: string | undefined, opts: { registry?: string; annotation: string[]; plainHttp?: boolean; timeout?: string }, cmd: Command) => {
+      .option('--annotation <key=value>', 'manifest annotation (repeatable)', collect, [])
+      .option('--check-breaking', 'refuse (exit 1) a version that does not make the bump its changes need over the version it follows (the newest published version below it)')
+      .option('--force', 'move an existing version tag to other content (published versions are otherwise immutable)'),
+  ).action(async (source: string, given: string | undefined, opts: { registry?: string; annotation: string[]; plainHttp?: boolean; timeout?: string; checkBreaking?: boolean; force?: boolean }, cmd: Command) => {
     const g = globals(cmd);
     let bytes: Uint8Array;
     let name = given;
@@ -52,9 +54,15 @@ export function registerWitRegistry(program: Command): void {
       bytes = encoded.bytes;
       name ??= encoded.name;
     }
-    const result = await publishWitPackage(bytes, name, await mappingFor(process.cwd(), opts.registry), { ...openOptions(opts), annotations: parseAnnotations(opts.annotation) });
+    const result = await publishWitPackage(bytes, name, await mappingFor(process.cwd(), opts.registry), {
+      ...openOptions(opts), annotations: parseAnnotations(opts.annotation), gate: { checkBreaking: opts.checkBreaking, force: opts.force },
+    });
     const ref = formatReference({ ...result.reference, digest: undefined });
-    emit(g, { package: name, reference: ref, digest: result.manifest.digest, layer: result.layer }, () => [`${name} → ${ref}@${result.manifest.digest}`]);
+    const checked = result.gate.report ? { checkedAgainst: result.gate.against, requiredBump: result.gate.report.requiredBump, madeBump: result.gate.report.madeBump } : {};
+    emit(g, { package: name, reference: ref, digest: result.manifest.digest, layer: result.layer, ...checked }, () => [
+      `${name} → ${ref}@${result.manifest.digest}`,
+      ...(result.gate.report ? [`checked against ${result.gate.against}: ${result.gate.report.verdict}`] : []),
+    ]);
   });
 
   withRegistryFlags(

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import { isLowerKebab, parseProjectDocument, type ProjectDocument } from '@weld/core';
-import { displayPath, loadProjectDocument, locateProjectFile } from '@weld/core/node';
+import { isLowerKebab } from '@weld/core';
+import { displayPath, loadProjectDocument, locateProjectFile, parseProjectDocument, type ProjectDocument } from '@weld/core/project';
 import { BuildError } from './errors.js';
+import { GRAPH_FIELDS, parseGraphEntry, type GraphCompositionSpec } from '../compose/yaml-graph.js';
 
 export const LANGUAGES = ['js', 'c', 'wat', 'wasm'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -40,11 +41,14 @@ export type ComponentSpec = JsComponent | CComponent | WatComponent | WasmCompon
  * One entry of `compose:`: plug components (by name from `components:`, or .wasm paths) into a socket, written
  * to `build/<name>.wasm`.
  */
-export interface CompositionSpec {
+export interface PlugCompositionSpec {
+  kind: 'plugs';
   name: string;
   socket: string;
   plugs: string[];
 }
+/** A `compose:` entry: plugs into a socket, or an explicit graph (instances, arguments, exports; see yaml-graph.ts). */
+export type CompositionSpec = PlugCompositionSpec | GraphCompositionSpec;
 
 /** The parsed `weld.yaml`: paths are absolute; other sections stay raw for the commands that read them. */
 export interface Project {
@@ -97,7 +101,7 @@ function projectFrom(project: ProjectDocument, file: string): Project {
     else sections[key] = (value as { toJSON?: () => unknown })?.toJSON?.() ?? null;
   }
   // A project file may hold only a policy or registries: components are optional (`weld build` then has nothing to do).
-  if (composeNode) compositions = parseCompositions(composeNode, root, components, fail);
+  if (composeNode) compositions = parseCompositions(composeNode, root, components, fail, project.spanOf);
   return { root, file, name, components, compositions, sections };
 }
 
@@ -180,7 +184,7 @@ function parseComponents(node: YamlNode | null, root: string, fail: Fail): Compo
 const COMPOSE_FIELDS = ['name', 'socket', 'plugs'];
 
 /** `compose:` entries; a socket or plug is a component name from `components:` or a path to a .wasm. */
-function parseCompositions(node: YamlNode, root: string, components: ComponentSpec[], fail: Fail): CompositionSpec[] {
+function parseCompositions(node: YamlNode, root: string, components: ComponentSpec[], fail: Fail, spanOf: ProjectDocument['spanOf']): CompositionSpec[] {
   if (!isSeq(node)) return fail(node, 'compose', 'expected a list of compositions (name, socket, plugs)');
   const names = new Set(components.map((c) => c.name));
   const input = (n: YamlNode | null | undefined, field: string): string => {
@@ -192,19 +196,23 @@ function parseCompositions(node: YamlNode, root: string, components: ComponentSp
   return node.items.map((item, index) => {
     const at = `compose[${index}]`;
     if (!isMap(item)) return fail(item as YamlNode, at, 'expected a mapping (name, socket, plugs)');
+    const isGraph = item.items.some((pair) => isScalar(pair.key) && pair.key.value === 'instances');
+    const allowed = isGraph ? GRAPH_FIELDS : COMPOSE_FIELDS;
     const fields = new Map<string, YamlNode | null>();
     for (const pair of item.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (!COMPOSE_FIELDS.includes(key)) fail(pair.key as YamlNode, `${at}.${key}`, `unknown field (expected ${COMPOSE_FIELDS.join(', ')})`);
+      if (!allowed.includes(key)) fail(pair.key as YamlNode, `${at}.${key}`, `unknown field (expected ${allowed.join(', ')})`);
       fields.set(key, pair.value as YamlNode | null);
     }
-    for (const key of COMPOSE_FIELDS) if (!fields.has(key)) fail(item, `${at}.${key}`, 'missing');
+    for (const key of allowed) if (!fields.has(key)) fail(item, `${at}.${key}`, 'missing');
     const name = scalarString(fields.get('name'), `${at}.name`, fail);
     if (!isLowerKebab(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is not a kebab-case name (e.g. app-composed)`);
     if (names.has(name)) fail(fields.get('name'), `${at}.name`, `"${name}" is already a component's name; its output would overwrite build/${name}.wasm`);
+    if (isGraph) return parseGraphEntry(name, fields, at, { spanOf, fail: (n, f, m) => fail(n, f, m), component: input });
     const plugsNode = fields.get('plugs');
     if (!isSeq(plugsNode) || plugsNode.items.length === 0) fail(plugsNode, `${at}.plugs`, 'expected a non-empty list of components');
     return {
+      kind: 'plugs' as const,
       name,
       socket: input(fields.get('socket'), `${at}.socket`),
       plugs: (plugsNode as { items: YamlNode[] }).items.map((p, i) => input(p, `${at}.plugs[${i}]`)),

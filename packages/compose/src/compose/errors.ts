@@ -1,11 +1,11 @@
 import { WeldError, type WeldErrorOptions } from '@weld/core';
 
 export type ComposeErrorCode =
+  /** an import of an input that composition cannot re-declare in the result */
   | 'unsupported-import'
-  | 'plug-unused'
-  | 'plug-conflict'
+  /** `weld compose` given nothing to compose */
   | 'no-plugs'
-  | 'composition-invalid'
+  /** a missing input, two inputs of one name, a bad flag value */
   | 'input-invalid';
 
 /** A composition that cannot be made; exit 2 (bad input) unless the result failed validation (1). */

@@ -1,4 +1,5 @@
-import type { Alias, Component, ComponentTypeDecl, DefinedType, ExternType, Import, Sort, TypeDef, ValType } from '@weld/binary';
+import type { Alias, Component, ComponentTypeDecl, DefinedType, ExternType, Import, InstanceTypeDecl, Sort, TypeDef, ValType } from '@weld/binary';
+import { unionInstanceDecls } from '../graph/union.js';
 import type { ComponentBuilder } from './builder.js';
 import { ComposeError } from './errors.js';
 
@@ -78,6 +79,14 @@ function externSort(type: ExternType): Sort {
   }
 }
 
+export interface ImportChoice {
+  name: string;
+  from: ComponentSpaces;
+  imp: ComponentImport;
+  /** other declarations of the same instance import whose exports `imp` lacks: the import's type is the union */
+  extras?: { from: ComponentSpaces; imp: ComponentImport; names: string[] }[];
+}
+
 /**
  * Re-declares imports of a nested component in the component being built: the import itself and every type it
  * depends on (type definitions, outer aliases, types exported by other imported instances), remapped into the
@@ -88,17 +97,40 @@ export class ImportForwarder {
   private readonly declared = new Map<string, number>();
   private readonly copiers = new Map<ComponentSpaces, TypeCopier>();
 
-  constructor(private readonly out: ComponentBuilder) {}
+  /**
+   * `choose` maps an import of a nested component to the import of the result that stands for it (a merged,
+   * semver-unified name, declared as one chosen component declares it); by default each name is its own.
+   */
+  constructor(
+    private readonly out: ComponentBuilder,
+    private readonly choose: (from: ComponentSpaces, imp: ComponentImport) => ImportChoice = (from, imp) => ({ name: imp.name, from, imp }),
+  ) {}
 
   /** Declares (once) the import `name` of `from` in the builder; returns its index there. */
   forward(from: ComponentSpaces, imp: ComponentImport): number {
-    const known = this.declared.get(imp.name);
+    const target = this.choose(from, imp);
+    const known = this.declared.get(target.name);
     if (known !== undefined) return known;
+    const copier = this.copierOf(target.from);
+    let type: ExternType;
+    if (target.extras?.length) {
+      let decls = copier.instanceDecls(target.imp.item.type);
+      for (const x of target.extras) {
+        const more = this.copierOf(x.from).instanceDecls(x.imp.item.type);
+        decls = decls && more && unionInstanceDecls(decls, more, new Set(x.names));
+      }
+      if (!decls) throw new ComposeError('unsupported-import', `the declarations of import ${target.name} cannot be merged into one instance type (they use nested instance or component types)`);
+      type = { kind: 'instance', type: this.out.addType({ kind: 'instance', decls }) };
+    } else type = copier.externType(target.imp.item.type);
+    const index = this.out.addImport({ name: { name: target.name, form: 0 }, type });
+    this.declared.set(target.name, index);
+    return index;
+  }
+
+  private copierOf(from: ComponentSpaces): TypeCopier {
     let copier = this.copiers.get(from);
     if (!copier) this.copiers.set(from, (copier = new TypeCopier(from, this.out, this)));
-    const index = this.out.addImport({ name: { name: imp.name, form: 0 }, type: copier.externType(imp.item.type) });
-    this.declared.set(imp.name, index);
-    return index;
+    return copier;
   }
 }
 
@@ -111,6 +143,14 @@ class TypeCopier {
     private readonly out: ComponentBuilder,
     private readonly forwarder: ImportForwarder,
   ) {}
+
+  /** The declarations of an imported instance type, copied into the builder's outer space; undefined if it is not a plain definition. */
+  instanceDecls(t: ExternType): InstanceTypeDecl[] | undefined {
+    if (t.kind !== 'instance') return undefined;
+    const origin = this.from.types[t.type];
+    if (origin?.kind !== 'def' || origin.def.kind !== 'instance') return undefined;
+    return (this.typeDef(origin.def, 0) as { decls: InstanceTypeDecl[] }).decls;
+  }
 
   externType(t: ExternType): ExternType {
     switch (t.kind) {

@@ -1,4 +1,4 @@
-import { findProjectFileUpward } from '@weld/core/node';
+import { findProjectFileUpward } from '@weld/core/project';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { openTarget, type OpenOptions } from '../open.js';

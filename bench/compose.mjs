@@ -1,0 +1,77 @@
+// Composition benchmark: compose the example's ~12 MB componentize-js app with the C calc (plug mode, the graph
+// underneath) against copying the same bytes, in the same run. (1) In-process: read both files, compose, write the
+// result, against read both files and write them out again; target: composing at least half as fast as copying.
+// (2) Whole processes: `weld compose app.wasm --plug calc.wasm --out …` against a `node` process that copies the two
+// files; target: within 4x. Needs: pnpm build, and the example built (the test setup builds it too).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const compose = await import(pathToFileURL(join(root, 'packages/compose/dist/index.js')).href);
+const dirs = [join(root, 'examples/polyglot/build'), join(root, '.cache/fixtures/polyglot')];
+const dir = dirs.find((d) => existsSync(join(d, 'app.wasm')) && existsSync(join(d, 'calc.wasm')));
+if (!dir) {
+  console.error('no built app.wasm/calc.wasm: run `node packages/cli/bin/weld.js build examples/polyglot` first');
+  process.exit(2);
+}
+const app = join(dir, 'app.wasm');
+const calc = join(dir, 'calc.wasm');
+const out = mkdtempSync(join(tmpdir(), 'weld-bench-compose-'));
+const mb = (readFileSync(app).length + readFileSync(calc).length) / 1e6;
+
+/** CPU time (ms) of this process and of its reaped children (Linux /proc), which wall time on a shared machine is not. */
+function cpuNow() {
+  const self = process.cpuUsage();
+  let children = 0;
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    children = ((Number(fields[13]) + Number(fields[14])) * 1000) / 100; // cutime + cstime, in USER_HZ ticks
+  } catch {
+    /* not Linux */
+  }
+  return { self: (self.user + self.system) / 1000, children };
+}
+
+async function time(label, warmup, runs, fn) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples = [];
+  const c0 = cpuNow();
+  for (let i = 0; i < runs; i++) {
+    globalThis.gc?.();
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  const c1 = cpuNow();
+  samples.sort((a, b) => a - b);
+  const r = { median: samples[Math.floor(runs / 2)], min: samples[0], cpu: (c1.self - c0.self + c1.children - c0.children) / runs };
+  console.log(`${label.padEnd(62)} median ${r.median.toFixed(1).padStart(7)} ms  min ${r.min.toFixed(1).padStart(7)} ms  cpu ${r.cpu.toFixed(1).padStart(6)} ms/op  (${runs} runs)`);
+  return r;
+}
+
+console.log(`inputs: ${app.replace(root, '')} + calc.wasm (${mb.toFixed(1)} MB together)`);
+let size = 0;
+const composeIn = await time('in-process: read, compose (decode, check, encode, validate), write', 5, 20, async () => {
+  const r = await compose.plugComponents({ name: 'app', bytes: readFileSync(app) }, [{ name: 'calc', bytes: readFileSync(calc) }], { weldVersion: 'bench' });
+  writeFileSync(join(out, 'composed.wasm'), r.bytes);
+  size = r.bytes.length;
+});
+const copyIn = await time('in-process: read both files, write them out', 5, 20, () => {
+  writeFileSync(join(out, 'app-copy.wasm'), readFileSync(app));
+  writeFileSync(join(out, 'calc-copy.wasm'), readFileSync(calc));
+});
+console.log(`composed ${(size / 1e6).toFixed(1)} MB; compose speed / copy speed: ${(copyIn.median / composeIn.median).toFixed(2)} by median, ${(copyIn.min / composeIn.min).toFixed(2)} by best run, ${(copyIn.cpu / composeIn.cpu).toFixed(2)} by CPU (target >= 0.5)`);
+
+const run = (args) => {
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+};
+const weld = join(root, 'packages/cli/bin/weld.js');
+const composeProc = await time('process: weld compose app.wasm --plug calc.wasm --out …', 1, 7, () => run([weld, 'compose', app, '--plug', calc, '--out', join(out, 'p.wasm')]));
+const copyScript = `const fs=require('node:fs');fs.copyFileSync(${JSON.stringify(app)},${JSON.stringify(join(out, 'a.wasm'))});fs.copyFileSync(${JSON.stringify(calc)},${JSON.stringify(join(out, 'c.wasm'))});`;
+const copyProc = await time('process: node copying the two files', 1, 7, () => run(['-e', copyScript]));
+console.log(`weld compose process / node copy process: ${(composeProc.median / copyProc.median).toFixed(2)}x by median, ${(composeProc.min / copyProc.min).toFixed(2)}x by best run, ${(composeProc.cpu / copyProc.cpu).toFixed(2)}x by CPU (target <= 4x)`);
+rmSync(out, { recursive: true, force: true });

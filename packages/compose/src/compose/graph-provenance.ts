@@ -1,0 +1,29 @@
+import type { CompositionGraph } from '../graph/graph.js';
+import { sha256Digest } from '@weld/core/node';
+import type { Provenance } from './provenance.js';
+
+/**
+ * The provenance of a graph composition: every package by digest; a package whose instance the result exports is a
+ * `socket`, the others `plug`s with the imports their instances feed.
+ */
+export function graphProvenance(graph: CompositionGraph, weldVersion: string): Provenance {
+  const exported = new Set(graph.exports.map((e) => graph.packageOf(graph.instanceOf(e.node)).id));
+  const feeds = new Map<number, string[]>();
+  for (const n of graph.allNodes) {
+    if (n.kind !== 'instance') continue;
+    for (const [name, arg] of n.args) {
+      const from = graph.packageOf(graph.instanceOf(arg.source)).id;
+      const list = feeds.get(from) ?? [];
+      if (!list.includes(name)) list.push(name);
+      feeds.set(from, list);
+    }
+  }
+  return {
+    tool: 'weld',
+    version: weldVersion,
+    inputs: graph.allPackages.map((p) =>
+      exported.has(p.id) ? { name: p.name, digest: sha256Digest(p.bytes), role: 'socket' as const } : { name: p.name, digest: sha256Digest(p.bytes), role: 'plug' as const, satisfies: feeds.get(p.id) ?? [] },
+    ),
+  };
+}
+

@@ -1,0 +1,319 @@
+import { ALL_FEATURES, validateComponent, type Component, type Entity, type RComponent, type RInstance, type RResource } from '@weld/binary';
+import { ComponentSpaces } from '../compose/imports.js';
+import { checkEntity, type ResourceIdentity, type Side } from './check.js';
+import { GraphError, type Site } from './errors.js';
+import { mergeKey, nameSatisfies, parseInterfaceName, shortName } from './names.js';
+
+declare const packageBrand: unique symbol;
+declare const nodeBrand: unique symbol;
+/** Opaque handle of a registered component. */
+export type PackageId = number & { readonly [packageBrand]: true };
+/** Opaque handle of an instance or an alias of an instance's export. */
+export type NodeId = number & { readonly [nodeBrand]: true };
+
+export interface PackageInput {
+  /** How the package is named in messages, plans and provenance (`calc`, `demo:calc`). */
+  name: string;
+  bytes: Uint8Array;
+  /** Where it came from, for messages (`calc.wasm`, `deps/demo/calc.wasm`, a registry reference). */
+  source?: string;
+}
+
+export interface Package {
+  readonly id: PackageId;
+  readonly name: string;
+  readonly source: string;
+  readonly bytes: Uint8Array;
+  readonly component: Component;
+  readonly type: RComponent;
+  readonly spaces: ComponentSpaces;
+  /** resources the package imports → the import that brings each and its export name inside that import */
+  readonly importedResources: Map<RResource, { import: string; path: string[] }>;
+  /** resources it exports → a printable name (`demo:files/types.file`) */
+  readonly resourceNames: Map<RResource, string>;
+}
+
+export interface Argument {
+  source: NodeId;
+  site?: Site;
+}
+
+export type GraphNode =
+  | { kind: 'instance'; id: NodeId; package: PackageId; label: string; args: Map<string, Argument>; site?: Site }
+  | { kind: 'alias'; id: NodeId; instance: NodeId; export: string; entity: Entity };
+
+export interface GraphExport {
+  name: string;
+  node: NodeId;
+  site?: Site;
+}
+
+const root = (r: RResource): RResource => r.aliasOf ?? r;
+
+/**
+ * A composition as a graph (wac-graph's `CompositionGraph`): packages are registered, instantiated, their exports
+ * aliased and passed as arguments to other instances, and chosen items exported. Every connection is type checked
+ * when it is made; `encodeGraph` turns the graph into one component. Front-ends (plugs, YAML, `.wac`) only call these
+ * verbs. Pure: no file or network access.
+ */
+export class CompositionGraph {
+  private readonly packages: Package[] = [];
+  private readonly nodes: GraphNode[] = [];
+  private readonly aliases = new Map<string, NodeId>();
+  private readonly exportList: GraphExport[] = [];
+
+  /** Decodes and type checks a component; throws `RegisterError`. */
+  registerPackage(input: PackageInput): PackageId {
+    if (this.packages.some((p) => p.name === input.name)) {
+      throw new GraphError('package-duplicate', `a package named ${input.name} is already registered`, { data: { name: input.name } });
+    }
+    const checked = validateComponent(input.bytes, { features: ALL_FEATURES, coreModules: false });
+    if (!checked.valid) {
+      throw new GraphError('package-invalid', `${input.source ?? input.name} is not a valid component: ${checked.error.message}`, {
+        data: { name: input.name },
+        detail: checked.error.detail,
+        cause: checked.error,
+      });
+    }
+    const id = this.packages.length as PackageId;
+    this.packages.push({
+      id,
+      name: input.name,
+      source: input.source ?? input.name,
+      bytes: input.bytes,
+      component: checked.component,
+      type: checked.type,
+      spaces: new ComponentSpaces(checked.component),
+      importedResources: importedResources(checked.type),
+      resourceNames: exportedResourceNames(checked.type),
+    });
+    return id;
+  }
+
+  /** Throws `InstantiateError`. */
+  instantiate(pkg: PackageId, options: { label?: string; site?: Site } = {}): NodeId {
+    const p = this.packages[pkg];
+    if (!p) throw new GraphError('unknown-package', `no package with id ${pkg}`, { data: { package: pkg }, site: options.site });
+    let label = options.label ?? p.name;
+    if (!options.label) for (let n = 2; this.nodes.some((x) => x.kind === 'instance' && x.label === label); n++) label = `${p.name}#${n}`;
+    const id = this.nodes.length as NodeId;
+    this.nodes.push({ kind: 'instance', id, package: pkg, label, args: new Map(), site: options.site });
+    return id;
+  }
+
+  /**
+   * The node for export `name` of an instance: the exact name, else the newest semver-compatible one, else a unique
+   * short interface name (`calc` for `demo:calc/calc@0.1.0`). Throws `AliasError`.
+   */
+  aliasExport(instance: NodeId, name: string, site?: Site): NodeId {
+    const node = this.instanceNode(instance, site, 'not-an-instance');
+    const exports = this.packageOf(instance).type.exports;
+    const found = matchName(name, [...exports.keys()]);
+    if (!found) {
+      throw new GraphError('export-not-found', `${node.label} has no export ${name} (it exports ${[...exports.keys()].join(', ') || 'nothing'})`, {
+        data: { node: instance, name },
+        site,
+      });
+    }
+    const key = `${instance}\u0000${found}`;
+    const known = this.aliases.get(key);
+    if (known !== undefined) return known;
+    const id = this.nodes.length as NodeId;
+    this.nodes.push({ kind: 'alias', id, instance, export: found, entity: exports.get(found)! });
+    this.aliases.set(key, id);
+    return id;
+  }
+
+  /**
+   * Passes `source` as the argument for import `importName` of `instance`, after checking its type against the
+   * import's. Throws `ArgumentError` (a type mismatch names the path to the differing type).
+   */
+  setArgument(instance: NodeId, importName: string, source: NodeId, site?: Site): void {
+    const node = this.instanceNode(instance, site, 'not-an-instantiation');
+    const pkg = this.packageOf(instance);
+    const expected = pkg.type.imports.get(importName);
+    if (!expected) {
+      throw new GraphError('import-not-found', `${node.label} has no import ${importName} (it imports ${[...pkg.type.imports.keys()].join(', ') || 'nothing'})`, {
+        data: { node: instance, name: importName },
+        site,
+      });
+    }
+    if (node.args.has(importName)) {
+      throw new GraphError('argument-already-set', `the argument for import ${importName} of ${node.label} is already set`, { data: { node: instance, name: importName }, site });
+    }
+    const src = this.side(source, site);
+    const cycle = this.pathTo(this.instanceOf(source), instance);
+    if (cycle) {
+      const names = [instance, ...cycle].map((n) => this.label(n));
+      throw new GraphError('argument-cycle', `dependency cycle: ${names.join(' → ')} (${node.label} would import ${importName} from ${this.label(this.instanceOf(source))}, which already depends on ${node.label})`, {
+        data: { node: instance, source, name: importName, cycle: names },
+        site,
+      });
+    }
+    node.args.set(importName, { source, site });
+    const why = checkEntity(src, { ctx: instance, entity: expected }, this.resolveResource);
+    if (why) {
+      node.args.delete(importName);
+      const where = [importName + why.members.map((m) => `.${m}`).join(''), ...why.inner, why.message].join(': ');
+      throw new GraphError('argument-type-mismatch', `${node.label} imports ${where} (plug ${this.packageOf(this.instanceOf(source)).source})`, {
+        data: { node: instance, source, name: importName, path: [...why.members, ...why.inner] },
+        site,
+      });
+    }
+  }
+
+  /** Exports a node's item from the composition under `name`. Throws `ExportError`. */
+  export(node: NodeId, name: string, site?: Site): void {
+    this.side(node, site);
+    if (!/^[a-z][a-z0-9-]*$/.test(name) && !parseInterfaceName(name)) {
+      throw new GraphError('export-name-invalid', `${JSON.stringify(name)} is not a valid export name (a kebab-case name or ns:pkg/iface[@version])`, { data: { node, name }, site });
+    }
+    if (this.exportList.some((e) => e.name === name)) throw new GraphError('export-duplicate', `the composition already exports ${name}`, { data: { node, name }, site });
+    this.exportList.push({ name, node, site });
+  }
+
+  // ---------- reading the graph (front-ends, plans and the encoder) ----------
+
+  get allPackages(): readonly Package[] {
+    return this.packages;
+  }
+
+  get allNodes(): readonly GraphNode[] {
+    return this.nodes;
+  }
+
+  get exports(): readonly GraphExport[] {
+    return this.exportList;
+  }
+
+  node(id: NodeId): GraphNode {
+    const n = this.nodes[id];
+    if (!n) throw new GraphError('unknown-node', `no node with id ${id}`, { data: { node: id } });
+    return n;
+  }
+
+  packageOf(instance: NodeId): Package {
+    const n = this.node(instance);
+    return this.packages[n.kind === 'instance' ? n.package : (this.node(n.instance) as { package: PackageId }).package]!;
+  }
+
+  /** The instance a node is or belongs to. */
+  instanceOf(id: NodeId): NodeId {
+    const n = this.node(id);
+    return n.kind === 'instance' ? n.id : n.instance;
+  }
+
+  label(id: NodeId): string {
+    const n = this.node(id);
+    return n.kind === 'instance' ? n.label : `${this.label(n.instance)}.${n.export}`;
+  }
+
+  /** What a node provides when passed as an argument or exported: an alias's item, or an instance as a whole. */
+  side(id: NodeId, site?: Site): Side {
+    const n = this.nodes[id];
+    if (!n) throw new GraphError('unknown-node', `no node with id ${id}`, { data: { node: id }, site });
+    if (n.kind === 'alias') return { ctx: n.instance, entity: n.entity };
+    const whole: RInstance = { kind: 'instance', exports: this.packages[n.package]!.type.exports, defined: [] };
+    return { ctx: n.id, entity: { sort: 'instance', type: whole } };
+  }
+
+  /** Instances in an order where every argument's provider comes before its consumer (creation order otherwise). */
+  instanceOrder(): NodeId[] {
+    const done = new Set<NodeId>();
+    const order: NodeId[] = [];
+    const visit = (id: NodeId) => {
+      if (done.has(id)) return;
+      done.add(id);
+      const n = this.nodes[id] as Extract<GraphNode, { kind: 'instance' }>;
+      for (const a of n.args.values()) visit(this.instanceOf(a.source));
+      order.push(id);
+    };
+    for (const n of this.nodes) if (n.kind === 'instance') visit(n.id);
+    return order;
+  }
+
+  /** Identity of a resource seen from inside instance `ctx`: followed through arguments to the instance that defines it, or to the import that brings it. */
+  readonly resolveResource = (ctx: number, r: RResource): ResourceIdentity => {
+    const node = this.nodes[ctx] as Extract<GraphNode, { kind: 'instance' }>;
+    const pkg = this.packages[node.package]!;
+    const rr = root(r);
+    const imp = pkg.importedResources.get(rr);
+    if (imp) {
+      const arg = node.args.get(imp.import);
+      if (arg) {
+        const src = this.side(arg.source);
+        const found = resourceAt(src.entity, imp.path);
+        if (found) return this.resolveResource(src.ctx, found);
+      }
+      const member = imp.path.map((p) => `.${p}`).join('');
+      return { key: `import ${mergeKey(imp.import)}${member}`, name: `${imp.import}${member}` };
+    }
+    return { key: `instance ${ctx} resource ${rr.id}`, name: `${pkg.resourceNames.get(rr) ?? 'a resource'} of ${node.label}` };
+  };
+
+  private instanceNode(id: NodeId, site: Site | undefined, code: 'not-an-instance' | 'not-an-instantiation'): Extract<GraphNode, { kind: 'instance' }> {
+    const n = this.nodes[id];
+    if (!n) throw new GraphError('unknown-node', `no node with id ${id}`, { data: { node: id }, site });
+    if (n.kind !== 'instance') throw new GraphError(code, `${this.label(id)} is not an instance`, { data: { node: id }, site });
+    return n;
+  }
+
+  /** The chain of instances from `from` to `to` through arguments, if `to` is `from` or `from` depends on it. */
+  private pathTo(from: NodeId, to: NodeId, seen = new Set<NodeId>()): NodeId[] | undefined {
+    if (from === to) return [from];
+    if (seen.has(from)) return undefined;
+    seen.add(from);
+    const n = this.nodes[from] as Extract<GraphNode, { kind: 'instance' }>;
+    for (const a of n.args.values()) {
+      const rest = this.pathTo(this.instanceOf(a.source), to, seen);
+      if (rest) return [from, ...rest];
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Which of `names` a requested name means: itself, else the newest semver-compatible one, else the one whose short
+ * interface name it is (when exactly one has it).
+ */
+export function matchName(wanted: string, names: string[]): string | undefined {
+  if (names.includes(wanted)) return wanted;
+  const compatible = names.filter((n) => nameSatisfies(n, wanted));
+  if (compatible.length > 0) return newest(compatible);
+  const short = names.filter((n) => shortName(n) === wanted);
+  return short.length === 1 ? short[0] : undefined;
+}
+
+function newest(names: string[]): string {
+  return names.reduce((best, n) => (nameSatisfies(n, best) ? n : best));
+}
+
+function resourceAt(e: Entity, path: string[]): RResource | undefined {
+  let cur: Entity | undefined = e;
+  for (const step of path) cur = cur?.sort === 'instance' ? cur.type.exports.get(step) : undefined;
+  return cur?.sort === 'type' && cur.type.kind === 'resource' ? root(cur.type) : undefined;
+}
+
+function importedResources(type: RComponent): Map<RResource, { import: string; path: string[] }> {
+  const out = new Map<RResource, { import: string; path: string[] }>();
+  for (const [name, e] of type.imports) {
+    if (e.sort === 'type' && e.type.kind === 'resource' && !out.has(root(e.type))) out.set(root(e.type), { import: name, path: [] });
+    if (e.sort !== 'instance') continue;
+    for (const [member, x] of e.type.exports) {
+      if (x.sort === 'type' && x.type.kind === 'resource' && !out.has(root(x.type))) out.set(root(x.type), { import: name, path: [member] });
+    }
+  }
+  return out;
+}
+
+function exportedResourceNames(type: RComponent): Map<RResource, string> {
+  const out = new Map<RResource, string>();
+  for (const [name, e] of type.exports) {
+    if (e.sort === 'type' && e.type.kind === 'resource' && !out.has(root(e.type))) out.set(root(e.type), name);
+    if (e.sort !== 'instance') continue;
+    for (const [member, x] of e.type.exports) {
+      if (x.sort === 'type' && x.type.kind === 'resource' && !out.has(root(x.type))) out.set(root(x.type), `${name}.${member}`);
+    }
+  }
+  return out;
+}

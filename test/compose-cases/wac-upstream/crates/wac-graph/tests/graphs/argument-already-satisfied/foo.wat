@@ -1,0 +1,4 @@
+(component
+  (import "a" (func))
+  (type (export "bar") (func))
+)

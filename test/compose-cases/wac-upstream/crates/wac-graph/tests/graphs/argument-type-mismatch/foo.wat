@@ -1,0 +1,4 @@
+(component
+  (import "a" (instance))
+  (type (export "bar") (func))
+)

@@ -1,0 +1,4 @@
+(component
+  (import "foo" (func))
+  (type (export "bar") (func))
+)

@@ -1,0 +1,3 @@
+(component
+  (type (export "bar") (func))
+)

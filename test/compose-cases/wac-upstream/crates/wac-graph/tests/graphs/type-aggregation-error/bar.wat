@@ -1,0 +1,5 @@
+(component
+  (import "foo" (instance
+    (export "baz" (func))
+  ))
+)

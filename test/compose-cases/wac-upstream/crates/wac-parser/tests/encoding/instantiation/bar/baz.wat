@@ -1,0 +1,7 @@
+(component
+  (import "foo"
+    (instance
+      (export "foo" (func))
+    )
+  )
+)
