@@ -14,6 +14,7 @@ export default defineConfig({
       '@weld/binary/node': fileURLToPath(new URL('./packages/binary/src/node.ts', import.meta.url)),
       '@weld/registry/verify': fileURLToPath(new URL('./packages/registry/src/verification.ts', import.meta.url)),
       '@weld/compose/workload': fileURLToPath(new URL('./packages/compose/src/workload/index.ts', import.meta.url)),
+      '@weld/registry/transfer': fileURLToPath(new URL('./packages/registry/src/transfer.ts', import.meta.url)),
       '@weld/runner/run': fileURLToPath(new URL('./packages/runner/src/run-entry.ts', import.meta.url)),
       '@weld/core': pkg('core'),
       '@weld/wit-tools': pkg('wit-tools'),

@@ -17,14 +17,15 @@ function freePort() {
   });
 }
 
-export async function startOpenRegistry() {
+/** `accessLog: true` keeps the request lines (`METHOD /path`) for `requests()`, e.g. to count upload sessions. */
+export async function startOpenRegistry({ accessLog = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'weld-bench-registry-'));
   const port = await freePort();
   writeFileSync(join(dir, 'config.yml'), `version: 0.1
 log:
   level: error
   accesslog:
-    disabled: true
+    disabled: ${!accessLog}
 storage:
   filesystem:
     rootdirectory: ${join(dir, 'storage')}
@@ -32,7 +33,17 @@ http:
   addr: 127.0.0.1:${port}
   secret: bench-${port}
 `);
-  const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+  const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', accessLog ? 'pipe' : 'ignore', 'ignore'] });
+  const requests = [];
+  let partial = '';
+  child.stdout?.on('data', (d) => {
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      const m = /"([A-Z]+) (\S+) HTTP\/[\d.]+"/.exec(line);
+      if (m) requests.push(`${m[1]} ${m[2]}`);
+    }
+  });
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`);
@@ -48,6 +59,13 @@ http:
   }
   return {
     host: `127.0.0.1:${port}`,
+    /** Request lines logged so far; makes a marker request first and waits for it, so none are in flight. */
+    async requests() {
+      const marker = `/v2/_bench_marker_${Date.now()}_${requests.length}`;
+      await (await fetch(`http://127.0.0.1:${port}${marker}`)).arrayBuffer();
+      while (!requests.some((r) => r.endsWith(marker))) await new Promise((r) => setTimeout(r, 10));
+      return requests.filter((r) => !r.includes('/_bench_marker_'));
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

@@ -3,11 +3,12 @@
 // RSS growth stays bounded while streaming. Needs: pnpm build, Debian docker-registry + skopeo.
 //   node bench/registry.mjs [--sizes 12,200] [--runs 3] [--json]
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { writeComponent } from './_big-component.mjs';
 import { startOpenRegistry } from './_registry-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,37 +18,6 @@ const run = promisify(execFile);
 const args = process.argv.slice(2);
 const sizes = (args.includes('--sizes') ? args[args.indexOf('--sizes') + 1] : '12,200').split(',').map(Number);
 const asJson = args.includes('--json');
-
-function leb(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-
-/** A valid component: one import, one export, and a custom section padding it to `mb` MiB of incompressible bytes. */
-function writeComponent(path, mb) {
-  const name = Buffer.from('wasi:cli/stdout@0.2.0');
-  const head = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 7, 3, 1, 0x42, 0x00]);
-  const importPayload = Buffer.from([1, 0, ...leb(name.length), ...name, 5, 0]);
-  const imports = Buffer.concat([Buffer.from([10, ...leb(importPayload.length)]), importPayload]);
-  const padName = Buffer.from('bench-padding');
-  const body = Buffer.alloc(mb * 1024 * 1024);
-  let x = 0x9e3779b9 ^ mb;
-  for (let i = 0; i < body.length; i += 4) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    body.writeUInt32LE(x >>> 0, i);
-  }
-  const custom = Buffer.concat([Buffer.from([...leb(padName.length)]), padName, body]);
-  const padding = Buffer.concat([Buffer.from([0, ...leb(custom.length)]), custom]);
-  writeFileSync(path, Buffer.concat([head, imports, padding]));
-}
 
 async function timed(fn) {
   const t0 = performance.now();

@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   wrk                                                    # pnpm bench serve
   chromium                                               # weld ui's browser tests (playwright-core drives the system browser)
   redis-server nats-server                               # host interfaces: keyvalue on Redis, messaging on NATS (tests, bench)
+  time                                                   # pnpm bench push (peak RSS of whole processes)
 )
 
 missing=()

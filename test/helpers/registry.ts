@@ -31,6 +31,8 @@ export interface StartRegistryOptions {
   anonymousPull?: boolean;
   /** Token lifetime in seconds (token mode). Default 300. */
   tokenTtl?: number;
+  /** Keep the registry's access log, to count requests (`requests()`). Default false. */
+  accessLog?: boolean;
 }
 
 export interface TestRegistry {
@@ -45,6 +47,11 @@ export interface TestRegistry {
   tokenRequests: () => number;
   /** Path of a blob's data file inside the storage root. */
   blobPath(digest: string): string;
+  /**
+   * With `accessLog`: every request the registry has logged, as `METHOD /path?query` in order. It first makes
+   * a marker request and waits for its line, so requests answered before the call are all in the list.
+   */
+  requests(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -167,7 +174,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
 log:
   level: error
   accesslog:
-    disabled: true
+    disabled: ${options.accessLog ? 'false' : 'true'}
 storage:
   filesystem:
     rootdirectory: ${storageDir}
@@ -183,7 +190,19 @@ ${auth}`;
   writeFileSync(join(dir, 'config.yml'), config);
   let log = '';
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
+  // The access log (Apache combined format) goes to stdout: `… "POST /v2/x/blobs/uploads/ HTTP/1.1" 202 …`.
+  const requests: string[] = [];
+  let partial = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-8000);
+    if (!options.accessLog) return;
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      const m = /"([A-Z]+) (\S+) HTTP\/[\d.]+"/.exec(line);
+      if (m) requests.push(`${m[1]} ${m[2]}`);
+    }
+  });
   child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
   const stop = async () => {
     if (child.exitCode === null) {
@@ -211,6 +230,17 @@ ${auth}`;
     blobPath: (digest: string) => {
       const hex = digest.replace(/^sha256:/, '');
       return join(storageDir, 'docker/registry/v2/blobs/sha256', hex.slice(0, 2), hex, 'data');
+    },
+    requests: async () => {
+      if (!options.accessLog) throw new Error('startRegistry({ accessLog: true }) keeps the access log');
+      const marker = `/v2/_weld_log_marker_${randomBytes(6).toString('hex')}`;
+      await (await fetch(`http://127.0.0.1:${port}${marker}`)).arrayBuffer();
+      const deadline = Date.now() + 5000;
+      while (!requests.some((r) => r.endsWith(marker))) {
+        if (Date.now() > deadline) throw new Error('docker-registry did not log the marker request');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return requests.filter((r) => !r.includes('/_weld_log_marker_'));
     },
     stop,
   };

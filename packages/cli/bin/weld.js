@@ -1,10 +1,3 @@
 #!/usr/bin/env node
-// A reader that stops early (`weld … | head`) is not an error: end quietly like other Unix tools.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
-const { main } = await import('../dist/main.js');
-process.exitCode = await main(process.argv.slice(2));
+import { runCli } from './run-cli.js';
+await runCli(() => import('../dist/main.js'));

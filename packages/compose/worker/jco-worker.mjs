@@ -1,10 +1,31 @@
 // Child process for the jco / componentize-js steps that read WIT from disk.
 // preview2-shim's preopens are process-global, and componentize-js 0.23 with preview2-shim 0.26 only
 // finds files when '/' is preopened; doing that here keeps the setting out of the parent process.
-import { _setPreopens } from '@bytecodealliance/preview2-shim/filesystem';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
-_setPreopens({ '/': '/' });
+/**
+ * npm may install separate preview2-shim copies for jco's transpiler (whose wasm-tools reads the WIT) and for us,
+ * where pnpm links one; preopens live in each copy, so set them in every copy jco and we load.
+ */
+async function preopenRoot() {
+  const parents = [import.meta.url];
+  try {
+    const jco = createRequire(import.meta.url).resolve('@bytecodealliance/jco');
+    parents.push(jco, createRequire(jco).resolve('@bytecodealliance/jco-transpile'));
+  } catch {
+    /* jco not resolvable this way: our own copy is the one it uses */
+  }
+  const done = new Set();
+  for (const parent of parents) {
+    const shim = createRequire(parent).resolve('@bytecodealliance/preview2-shim/filesystem');
+    if (done.has(shim)) continue;
+    done.add(shim);
+    (await import(pathToFileURL(shim).href))._setPreopens({ '/': '/' });
+  }
+}
+await preopenRoot();
 
 async function run(request) {
   const jco = await import('@bytecodealliance/jco');

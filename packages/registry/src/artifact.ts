@@ -1,14 +1,13 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createHash } from 'node:crypto';
 import { describe, readAll, sha256 } from './digest.js';
 import type { CopyEvent } from './copy.js';
 import { RegistryError } from './errors.js';
 import { atomicWriteStream, tempName } from './fsutil.js';
 import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
-import { canPushDigesting, type Descriptor, type Target } from './store/types.js';
+import type { Descriptor, Target } from './store/types.js';
+import { READ_CHUNK_BYTES, fileDigest } from './file-digest.js';
 import { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
 import { dirname } from 'node:path';
 
@@ -118,34 +117,6 @@ export interface PushResult {
 
 export type ComponentSource = { path: string } | { bytes: Uint8Array };
 
-/** Files at least this big are hashed while uploading (one read) on a first push. */
-const ONE_PASS_MIN_BYTES = 16 * 1024 * 1024;
-/** File read size for hashing and uploading: 1 MiB pieces used ~30% less CPU than 4 MiB ones pushing 200 MB (sha256 and socket writes stay in cache). */
-const READ_CHUNK_BYTES = 1 << 20;
-
-/** True when `tag` already names a manifest with a layer of this size: probably a re-push, so hash first. */
-async function likelyRepush(target: Target, tag: string | undefined, size: number): Promise<boolean> {
-  if (!tag) return false;
-  try {
-    const desc = await target.resolve(tag);
-    const m = parseManifest(await readAll(await target.fetch(desc), 4 * 1024 * 1024), target.name);
-    return 'layers' in m && m.layers.some((l) => l.size === size);
-  } catch (e) {
-    if (e instanceof RegistryError) return false;
-    throw e;
-  }
-}
-
-async function hashFile(path: string): Promise<{ digest: string; size: number }> {
-  const h = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) {
-    h.update(chunk as Buffer);
-    size += (chunk as Buffer).byteLength;
-  }
-  return { digest: `sha256:${h.digest('hex')}`, size };
-}
-
 /**
  * Publishes a wasm component (or core module) as a wkg-compatible OCI artifact: config
  * `application/vnd.wasm.config.v0+json`, one `application/wasm` layer. Streams from disk; blobs the target
@@ -154,35 +125,28 @@ async function hashFile(path: string): Promise<{ digest: string; size: number }>
 export async function pushComponent(
   target: Target,
   source: ComponentSource,
-  options: ArtifactOptions & { tag?: string; onEvent?: (e: CopyEvent) => void; onePass?: boolean; retry?: TransferRetry } = {},
+  options: ArtifactOptions & {
+    tag?: string;
+    onEvent?: (e: CopyEvent) => void;
+    retry?: TransferRetry;
+    /** Where file digests are remembered (see `fileDigest`); `false` hashes the file every time. */
+    digestCache?: string | false;
+  } = {},
 ): Promise<PushResult> {
   const layerType = options.layerMediaType ?? MediaType.wasmLayer;
   let layer: Descriptor;
   let world: WorldNames;
   let mtime: Date | undefined;
   let open: () => AsyncIterable<Uint8Array>;
-  let layerPushed = false;
   const emit = options.onEvent ?? (() => undefined);
   if ('path' in source) {
-    const st = await stat(source.path).catch((e: NodeJS.ErrnoException) => {
-      throw new RegistryError('file-not-found', `cannot read ${source.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
-    });
-    mtime = st.mtime;
+    // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
+    // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
+    const known = await fileDigest(source.path, { cacheDir: options.digestCache });
+    mtime = known.mtime;
     world = await componentWorldNamesFromFile(source.path);
+    layer = { mediaType: layerType, digest: known.digest, size: known.size };
     open = () => createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });
-    if (options.onePass !== false && st.size >= ONE_PASS_MIN_BYTES && canPushDigesting(target) && !(await likelyRepush(target, options.tag, st.size))) {
-      // Big first push: hash while uploading, so the file is read once. (A re-push of the same tag takes the
-      // hash-first path below, which finds the blob present and uploads nothing.)
-      const provisional: Descriptor = { mediaType: layerType, digest: `pending:${source.path}`, size: st.size };
-      emit({ type: 'start', desc: provisional });
-      const digesting = target;
-      layer = await retryTransfer(() => digesting.pushDigesting(layerType, st.size, countBytes(open(), provisional, emit)), options.retry);
-      emit({ type: 'done', desc: provisional });
-      layerPushed = true;
-    } else {
-      const { digest, size } = await hashFile(source.path);
-      layer = { mediaType: layerType, digest, size };
-    }
   } else {
     world = componentWorldNames(source.bytes);
     layer = { mediaType: layerType, digest: sha256(source.bytes), size: source.bytes.byteLength };
@@ -209,8 +173,7 @@ export async function pushComponent(
     result.uploaded.push(desc);
     emit({ type: 'done', desc });
   };
-  if (layerPushed) result.uploaded.push(layer);
-  await Promise.all([layerPushed ? undefined : pushBlob(layer, open), pushBlob(built.config, () => built.configBytes)]);
+  await Promise.all([pushBlob(layer, open), pushBlob(built.config, () => built.configBytes)]);
   await pushBlob(built.manifest, () => built.manifestBytes);
   if (options.tag) await target.tag(built.manifest, options.tag);
   return result;

@@ -185,12 +185,14 @@ describe('a streamed upload the registry fails half-way', () => {
   let proxy: Server;
   let proxyHost = '';
   let failNext = 0;
+  /** Fail only requests of this method (the layer's PATCH, not the config's PUT that runs beside it). */
+  let failOnly: string | undefined;
   const failed: string[] = [];
   beforeAll(async () => {
     // Forwards to the real registry, but answers 503 to the next `failNext` blob-data requests (after reading them).
     proxy = createServer((req, res) => {
       const carriesData = req.method === 'PATCH' || (req.method === 'PUT' && req.url?.includes('/blobs/uploads/') && req.headers['content-length'] !== '0');
-      if (carriesData && failNext > 0) {
+      if (carriesData && failNext > 0 && (failOnly === undefined || req.method === failOnly)) {
         failNext--;
         failed.push(req.method!);
         req.resume();
@@ -233,8 +235,10 @@ describe('a streamed upload the registry fails half-way', () => {
       const bytes = buildComponent({ exports: ['demo:retry/api'], padding: 17 * 1024 * 1024 });
       writeFileSync(file, bytes);
       failNext = 1;
+      failOnly = 'PATCH';
       failed.length = 0;
       const pushed = await pushComponent(repo('retry/file'), { path: file }, { tag: 'v1', retry: { backoffMs: 1 } });
+      failOnly = undefined;
       expect(failed).toEqual(['PATCH']);
       expect(pushed.uploaded.map((d) => d.digest)).toContain(pushed.layer.digest);
       const back = await pullComponent(repo('retry/file'), 'v1');

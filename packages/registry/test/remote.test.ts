@@ -116,7 +116,7 @@ describe('wasm artifacts on a real registry', () => {
     expect(Buffer.from(back.bytes!).equals(component)).toBe(true);
   });
 
-  it('pushes big files in one pass (hash while uploading) to a registry and a layout; re-push uploads nothing', async () => {
+  it('pushes big files (hashed first, streamed up in chunks) to a registry and a layout; re-push uploads nothing', async () => {
     const dir = tmp();
     const big = buildComponent({ exports: ['demo:big/api'], padding: 20 * 1024 * 1024 });
     const file = join(dir, 'big.wasm');

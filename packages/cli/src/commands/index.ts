@@ -50,7 +50,19 @@ const ALONE: Record<string, () => Promise<(program: Command) => void>> = {
   inspect: async () => (await import('./inspect.js')).registerInspect,
   compose: async () => (await import('./compose.js')).registerCompose,
   ui: async () => (await import('./ui.js')).registerUi,
+  push: async () => (await import('./push.js')).registerPush,
+  pull: async () => (await import('./pull.js')).registerPull,
 };
+
+/**
+ * `wit` subcommands that need only wit.ts and wit-binary.ts (which also registers @weld/binary's decoder for
+ * binary WIT inputs): `weld wit extract` loads no registry or signing code. publish/deps load everything.
+ */
+const WIT_LOCAL = new Set(['check', 'json', 'fmt', 'build', 'extract', 'targets']);
+const WIT_PARTS: Array<() => Promise<(program: Command) => void>> = [
+  async () => (await import('./wit.js')).registerWit,
+  async () => (await import('./wit-binary.js')).registerWitBinary,
+];
 
 /**
  * Registers the command `argv` names when it stands alone in its module (so `weld run` does not load the
@@ -67,6 +79,9 @@ export async function registerCommandsFor(program: Command, argv: string[]): Pro
   // start it first.
   const limited = argv.some((a) => a === '--timeout' || a.startsWith('--timeout=') || a === '--max-memory' || a.startsWith('--max-memory='));
   if (name === 'run' && limited && !argv.includes('--help') && !argv.includes('-h')) void import('@weld/runner/run').then((r) => r.prewarmGuest({}));
+  const sub = name === 'wit' ? argv.slice(argv.indexOf('wit') + 1).find((a) => !a.startsWith('-')) : undefined;
+  const parts = sub !== undefined && WIT_LOCAL.has(sub) ? WIT_PARTS : undefined;
   if (load) (await load())(program);
+  else if (parts) for (const register of await Promise.all(parts.map((p) => p()))) register(program);
   else await registerCommands(program);
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { sha256File } from '@weld/core/node';
-import { RegistryError, checkPublish, formatReference, isDigest, openTarget, pushComponent } from '@weld/registry';
+import { checkPublish, fileDigest, formatReference, isDigest, openTarget, pushComponent } from '@weld/registry/transfer';
 import { isVersion } from '@weld/wit-tools';
 import { emit, globals } from '../context.js';
 import { collect, openOptions, parseAnnotations, progressFor, withRegistryFlags } from './registry-common.js';
@@ -25,9 +24,7 @@ export function registerPush(program: Command): void {
     try {
       const tag = opened.reference.tag ?? (opened.reference.digest ? undefined : 'latest');
       if (opts.checkBreaking || (tag !== undefined && isVersion(tag) && !opts.force)) {
-        const { digest } = await sha256File(file).catch((e: NodeJS.ErrnoException) => {
-          throw new RegistryError('file-not-found', `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
-        });
+        const { digest } = await fileDigest(file);
         const gate = await checkPublish(opened.target, { digest, read: () => readFile(file) }, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
         if (gate.report && !g.quiet && g.output === 'text') process.stderr.write(`checked against ${gate.against}: ${gate.report.verdict}\n`);
       }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RegistryError, transferProgress, type OpenOptions, type TransferProgress } from '@weld/registry';
+import { RegistryError, transferProgress, type OpenOptions, type TransferProgress } from '@weld/registry/transfer';
 import type { GlobalOptions } from '../context.js';
 
 /** Flags every command that talks to a registry accepts. */

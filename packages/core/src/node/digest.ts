@@ -1,15 +1,26 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 export { sha256Hex, sha256Digest } from '../digest.js';
 
-/** `sha256:<hex>` and size of a file, streamed (never held in memory whole). */
+/**
+ * `sha256:<hex>` and size of a file, read through one reused 1 MiB buffer: memory stays flat whatever the
+ * file's size, and no garbage per piece (a read stream's fresh buffers grew RSS ~32 MB hashing 200 MB, and were slower).
+ */
 export async function sha256File(path: string): Promise<{ digest: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).byteLength;
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.byteLength, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+  } finally {
+    await fh.close();
   }
   return { digest: `sha256:${hash.digest('hex')}`, size };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DigestVerifier, describe, isDigest, readAll, toIterable, verifying } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, encodeJson, isManifestType, parseManifest, type ImageIndex } from '../media.js';
@@ -190,29 +189,14 @@ export class RemoteRepository implements Target {
     }
     // Streamed content is only counted here: the registry verifies the digest given in the final PUT (and
     // answers DIGEST_INVALID), so hashing it again on our side would only cost a CPU pass.
-    await this.upload(desc.size, toIterable(content), () => desc.digest, desc.size <= this.monolithicMax || content instanceof Uint8Array, `blob ${this.repository}@${desc.digest}`);
+    await this.upload(desc.size, toIterable(content), desc.digest, desc.size <= this.monolithicMax || content instanceof Uint8Array, `blob ${this.repository}@${desc.digest}`);
   }
 
-  /** Uploads content of known size whose digest is computed while it streams (PATCH chunks, digest at the end). */
-  async pushDigesting(mediaType: string, size: number, content: AsyncIterable<Uint8Array>): Promise<Descriptor> {
-    const hash = createHash('sha256');
-    async function* hashing() {
-      for await (const chunk of content) {
-        hash.update(chunk);
-        yield chunk;
-      }
-    }
-    let digest = '';
-    await this.upload(size, hashing(), () => (digest = `sha256:${hash.digest('hex')}`), false, `blob upload to ${this.repository}`);
-    return { mediaType, digest, size };
-  }
-
-  private async upload(size: number, content: AsyncIterable<Uint8Array>, finalDigest: () => string, monolithic: boolean, what: string): Promise<void> {
+  private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string, monolithic: boolean, what: string): Promise<void> {
     let location = await this.startUpload();
     const v = new SizeCounter(size);
     try {
       if (monolithic) {
-        const digest = finalDigest();
         const res = await this.client.send({
           method: 'PUT',
           url: this.uploadUrl(location, { digest }),
@@ -250,7 +234,7 @@ export class RemoteRepository implements Target {
       v.finish();
       const res = await this.client.send({
         method: 'PUT',
-        url: this.uploadUrl(location, { digest: finalDigest() }),
+        url: this.uploadUrl(location, { digest }),
         headers: { 'content-length': '0' },
         scopes: this.scopes(true),
         what,

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DigestVerifier, isDigest, isVerifiedStream, parseDigest, readAll, toIterable, verifying } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { atomicWriteFile, atomicWriteStream, fileSize, tempName, withFileLock } from '../fsutil.js';
@@ -84,33 +83,6 @@ export class OciLayoutStore implements Target {
     await atomicWriteStream(path, tempName(join(this.root, 'ingest'), parseDigest(desc.digest).hex), counted(), check);
     await this.ensureLayoutFiles();
     if (isManifestType(desc.mediaType)) await this.recordReferrer(desc);
-  }
-
-  /** Streams content into `ingest/` while hashing it, then moves it to its digest's path (one pass). */
-  async pushDigesting(mediaType: string, size: number, content: AsyncIterable<Uint8Array>): Promise<Descriptor> {
-    const hash = createHash('sha256');
-    let seen = 0;
-    async function* hashing() {
-      for await (const chunk of content) {
-        seen += chunk.byteLength;
-        hash.update(chunk);
-        yield chunk;
-      }
-    }
-    const tmp = tempName(join(this.root, 'ingest'), 'digesting');
-    let digest = '';
-    await atomicWriteStream(tmp + '.done', tmp, hashing(), () => {
-      if (seen !== size) throw new RegistryError('size-mismatch', `the content pushed to ${this.name} has ${seen} bytes, expected ${size}`);
-      digest = `sha256:${hash.digest('hex')}`;
-    });
-    const path = this.blobPath(digest);
-    if ((await fileSize(path)) === size) await rm(tmp + '.done', { force: true });
-    else {
-      await mkdir(dirname(path), { recursive: true });
-      await rename(tmp + '.done', path);
-    }
-    await this.ensureLayoutFiles();
-    return { mediaType, digest, size };
   }
 
   async exists(desc: Descriptor): Promise<boolean> {

@@ -45,15 +45,3 @@ export interface Target extends Fetcher, Pusher, Exister, Resolver, Tagger, TagL
   /** Human-readable name for messages, e.g. "127.0.0.1:5000/demo/app" or "oci:/path". */
   readonly name: string;
 }
-
-/**
- * Optional capability: take content whose digest is not known yet and compute it while the content streams,
- * so big files are read once. Returns the descriptor of what was stored.
- */
-export interface DigestingPusher {
-  pushDigesting(mediaType: string, size: number, content: AsyncIterable<Uint8Array>): Promise<Descriptor>;
-}
-
-export function canPushDigesting(t: Target): t is Target & DigestingPusher {
-  return typeof (t as Partial<DigestingPusher>).pushDigesting === 'function';
-}

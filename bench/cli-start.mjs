@@ -1,0 +1,106 @@
+// CLI start-up as users feel it: whole processes, each case run in turn (interleaved, so machine load hits
+// all alike), median and best of N. Peers in the same run: `node -e 0` (the floor), and a node process running
+// jco's `componentWit` on the same 12 MB componentize-js component that `weld wit extract` reads. weld runs twice:
+// from dist/ (a checkout) and from the esbuild bundle the npm package ships (scripts/bundle-cli.mjs).
+// Targets (issue 13): weld --version within 1.5× of node -e 0; weld validate of a small C component within 2×;
+// weld wit extract at least 2× faster than the jco process.
+// Needs: pnpm build and the polyglot fixtures (the test setup builds them into .cache/fixtures/polyglot).
+//   node bench/cli-start.mjs [--runs 15] [--json]
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const runs = Number(opt('--runs', '15'));
+const asJson = args.includes('--json');
+const cliDir = join(root, 'packages/cli');
+const { BUNDLE_DIR, bundleCli } = await import(pathToFileURL(join(root, 'scripts/bundle-cli.mjs')).href);
+
+const fixture = (name) => [join(root, `examples/polyglot/build/${name}.wasm`), join(root, `.cache/fixtures/polyglot/${name}.wasm`)].find(existsSync);
+const small = fixture('calc'); // C, ~60 KB
+const big = fixture('app'); // componentize-js, ~12 MB
+if (!small || !big) {
+  console.error('no built polyglot components: run `node packages/cli/bin/weld.js build examples/polyglot` (or the tests) first');
+  process.exit(2);
+}
+const jcoUrl = pathToFileURL(createRequire(join(root, 'packages/binary/package.json')).resolve('@bytecodealliance/jco')).href;
+const jcoScript = `import { componentWit } from ${JSON.stringify(jcoUrl)};
+import { readFileSync } from 'node:fs';
+process.stdout.write(await componentWit(readFileSync(${JSON.stringify(big)})));
+process.exit(0);`;
+
+// bin/weld.js runs dist/ (a checkout); bin/weld-bundle.js the bundle (what the npm package installs as `weld`).
+const builtBundle = !existsSync(join(BUNDLE_DIR, 'main.js'));
+if (builtBundle) await bundleCli();
+process.on('exit', () => builtBundle && rmSync(BUNDLE_DIR, { recursive: true, force: true }));
+const dist = join(cliDir, 'bin/weld.js');
+const bundle = join(cliDir, 'bin/weld-bundle.js');
+
+const weldCases = (label, bin) => [
+  { name: `weld --version (${label})`, argv: [bin, '--version'] },
+  { name: `weld validate calc.wasm (${label})`, argv: [bin, 'validate', small] },
+  { name: `weld wit extract app.wasm (${label})`, argv: [bin, 'wit', 'extract', big] },
+];
+const cases = [
+  { name: 'node -e 0', argv: ['-e', '0'] },
+  ...weldCases('dist', dist),
+  ...weldCases('bundle', bundle),
+  { name: 'node + jco componentWit app.wasm', argv: ['--input-type=module', '-e', jcoScript] },
+];
+
+for (const c of cases) {
+  // one untimed run each: a cold file cache is not what we measure
+  const r = spawnSync(process.execPath, c.argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    console.error(`${c.name} failed (exit ${r.status}):\n${r.stderr}`);
+    process.exit(1);
+  }
+  c.samples = [];
+}
+for (let i = 0; i < runs; i++) {
+  for (const c of cases) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, c.argv, { stdio: 'ignore' });
+    c.samples.push(performance.now() - t0);
+  }
+}
+const stat = (c) => {
+  const s = [...c.samples].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0] };
+};
+const by = (name) => stat(cases.find((c) => c.name === name));
+const floor = by('node -e 0');
+const jco = by('node + jco componentWit app.wasm');
+const ratios = (label) => ({
+  versionOverNode: +(by(`weld --version (${label})`).median / floor.median).toFixed(2),
+  validateOverNode: +(by(`weld validate calc.wasm (${label})`).median / floor.median).toFixed(2),
+  jcoOverWitExtract: +(jco.median / by(`weld wit extract app.wasm (${label})`).median).toFixed(2),
+});
+const result = {
+  runs,
+  ms: Object.fromEntries(cases.map((c) => [c.name, { median: +stat(c).median.toFixed(1), min: +stat(c).min.toFixed(1) }])),
+  dist: ratios('dist'),
+  bundle: ratios('bundle'),
+};
+// Targets apply to what users run: the npm package, i.e. the bundle.
+const failures = [];
+const r = result.bundle;
+if (r.versionOverNode > 1.5) failures.push(`weld --version (bundle) is ${r.versionOverNode}× node -e 0 (target ≤ 1.5×)`);
+if (r.validateOverNode > 2) failures.push(`weld validate (bundle) is ${r.validateOverNode}× node -e 0 (target ≤ 2×)`);
+if (r.jcoOverWitExtract < 2) failures.push(`weld wit extract (bundle) is only ${r.jcoOverWitExtract}× faster than jco's process (target ≥ 2×)`);
+if (asJson) {
+  process.stdout.write(JSON.stringify({ bench: 'cli-start', result, failures }, null, 2) + '\n');
+} else {
+  console.log(`whole processes, median (best) of ${runs}`);
+  for (const c of cases) console.log(`  ${c.name.padEnd(40)} ${stat(c).median.toFixed(0).padStart(6)} ms (${stat(c).min.toFixed(0)})`);
+  for (const label of ['dist', 'bundle']) {
+    const x = result[label];
+    console.log(`  ${label.padEnd(6)}: weld --version / node -e 0 ×${x.versionOverNode}; weld validate / node -e 0 ×${x.validateOverNode}; jco process / weld wit extract ×${x.jcoOverWitExtract}`);
+  }
+  for (const f of failures) console.log(`FAIL ${f}`);
+}
+process.exitCode = failures.length ? 1 : 0;

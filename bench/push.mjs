@@ -1,0 +1,170 @@
+// Push/pull benchmark as a user runs it: whole `weld push <file>` and `weld pull <ref> <file>` processes
+// against `skopeo copy` from/to an OCI layout holding the same artifact, in the same run, each tool on its
+// own fresh docker-registry. Also: a re-push of the unchanged file (upload sessions counted in the registry's
+// access log: must be 0), and RSS growth: the peak RSS of the 200 MB push (and pull) over that of the same
+// command moving a 1 MiB component (same code loaded, so the difference is what the size costs): under 64 MB.
+// Needs: pnpm build, Debian docker-registry, skopeo and time (/usr/bin/time).
+//   node bench/push.mjs [--mb 200] [--runs 3] [--json] [--bundle]   (--bundle: run the CLI as the npm package ships it)
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { writeComponent } from './_big-component.mjs';
+import { startOpenRegistry } from './_registry-server.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const weldBin = join(root, 'packages/cli/bin', process.argv.includes('--bundle') ? 'weld-bundle.js' : 'weld.js');
+const { OciLayoutStore, pushComponent } = await import(join(root, 'packages/registry/dist/index.js'));
+const run = promisify(execFile);
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const mb = Number(opt('--mb', '200'));
+const runs = Number(opt('--runs', '3'));
+const asJson = args.includes('--json');
+const RSS_LIMIT_MB = 64;
+let removeBundle = false;
+if (args.includes('--bundle')) {
+  const { BUNDLE_DIR, bundleCli } = await import(join(root, 'scripts/bundle-cli.mjs'));
+  removeBundle = !existsSync(join(BUNDLE_DIR, 'main.js'));
+  if (removeBundle) await bundleCli();
+  process.on('exit', () => removeBundle && rmSync(BUNDLE_DIR, { recursive: true, force: true }));
+}
+
+/** Runs a command under GNU time: wall-clock ms (measured here), CPU ms (user + system) and peak RSS in MiB (the kernel's rusage). */
+async function measure(cmd, argv, env = {}) {
+  const t0 = performance.now();
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'weld-bench-maxrss=%M cpu=%U+%S', cmd, ...argv], { env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
+  const ms = performance.now() - t0;
+  const m = /weld-bench-maxrss=(\d+) cpu=([\d.]+)\+([\d.]+)/.exec(stderr);
+  if (!m) throw new Error(`no RSS figure from /usr/bin/time for ${cmd}: ${stderr}`);
+  return { ms, cpuMs: (Number(m[2]) + Number(m[3])) * 1000, rssMb: Number(m[1]) / 1024, stdout };
+}
+
+const weld = (argv, env) => measure(process.execPath, [weldBin, ...argv], env);
+const uploadSessions = (reqs) => reqs.filter((r) => /^POST \/v2\/.+\/blobs\/uploads\/(\?|$)/.test(r)).length;
+
+async function round(work, file, small, layout, i) {
+  const [regWeld, regSkopeo] = await Promise.all([startOpenRegistry({ accessLog: true }), startOpenRegistry()]);
+  const home = join(work, `home-${i}`); // fresh: the first push must hash the file, nothing remembered
+  const env = { WELD_HOME: home, DOCKER_CONFIG: join(work, 'docker') };
+  const ref = `${regWeld.host}/bench/app:v1`;
+  try {
+    const version = await weld(['--version'], env);
+    const smallRef = `${regWeld.host}/bench/small:v1`;
+    const smallPush = await weld(['--no-progress', 'push', small, smallRef], env);
+    const smallPull = await weld(['--no-progress', 'pull', smallRef, join(work, `small-pulled-${i}.wasm`)], env);
+    const beforePush = uploadSessions(await regWeld.requests());
+    const push = await weld(['--no-progress', 'push', file, ref], env);
+    const afterPush = (await regWeld.requests()).length;
+    const out = join(work, `pulled-${i}.wasm`);
+    const pull = await weld(['--no-progress', 'pull', ref, out], env);
+    const identical = readFileSync(out).equals(readFileSync(file));
+    rmSync(out);
+    const beforeRepush = (await regWeld.requests()).length;
+    const repush = await weld(['-o', 'json', 'push', file, ref], env);
+    const repushSessions = uploadSessions((await regWeld.requests()).slice(beforeRepush));
+    const firstSessions = uploadSessions((await regWeld.requests()).slice(0, afterPush)) - beforePush;
+    const repushDoc = JSON.parse(repush.stdout);
+
+    const skPush = await measure('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${regSkopeo.host}/bench/app:v1`]);
+    const skPull = await measure('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${regSkopeo.host}/bench/app:v1`, `oci:${join(work, `sk-pull-${i}`)}:v1`]);
+    return {
+      versionRss: version.rssMb,
+      smallPushRss: smallPush.rssMb,
+      smallPush: smallPush.ms,
+      smallPullRss: smallPull.rssMb,
+      push: push.ms,
+      pushCpu: push.cpuMs,
+      pushRss: push.rssMb,
+      pull: pull.ms,
+      pullCpu: pull.cpuMs,
+      pullRss: pull.rssMb,
+      identical,
+      firstSessions,
+      repush: repush.ms,
+      repushSessions,
+      repushUploaded: repushDoc.uploaded.length,
+      skPush: skPush.ms,
+      skPushCpu: skPush.cpuMs,
+      skPushRss: skPush.rssMb,
+      skPull: skPull.ms,
+      skPullCpu: skPull.cpuMs,
+      skPullRss: skPull.rssMb,
+    };
+  } finally {
+    await Promise.all([regWeld.stop(), regSkopeo.stop()]);
+    rmSync(join(work, `sk-pull-${i}`), { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const work = mkdtempSync(join(tmpdir(), 'weld-bench-push-'));
+let result;
+try {
+  const file = join(work, `c${mb}.wasm`);
+  writeComponent(file, mb);
+  // skopeo's source: the same artifact in an OCI layout (same manifest digest as weld's push).
+  const layout = join(work, 'layout');
+  await pushComponent(new OciLayoutStore(layout), { path: file }, { tag: 'v1', digestCache: false });
+  const small = join(work, 'c1.wasm');
+  writeComponent(small, 1);
+  const rounds = [];
+  for (let i = 0; i < runs; i++) rounds.push(await round(work, file, small, layout, i));
+  const m = (k) => median(rounds.map((r) => r[k]));
+  const max = (k) => Math.max(...rounds.map((r) => r[k]));
+  result = {
+    sizeMb: mb,
+    runs,
+    weldPushMs: Math.round(m('push')),
+    skopeoPushMs: Math.round(m('skPush')),
+    pushRatio: +(m('push') / m('skPush')).toFixed(2),
+    weldPushCpuMs: Math.round(m('pushCpu')),
+    skopeoPushCpuMs: Math.round(m('skPushCpu')),
+    weldPullMs: Math.round(m('pull')),
+    weldPullCpuMs: Math.round(m('pullCpu')),
+    skopeoPullCpuMs: Math.round(m('skPullCpu')),
+    skopeoPullMs: Math.round(m('skPull')),
+    pullRatio: +(m('pull') / m('skPull')).toFixed(2),
+    weldRepushMs: Math.round(m('repush')),
+    weldPush1MiBMs: Math.round(m('smallPush')),
+    firstPushUploadSessions: max('firstSessions'),
+    repushUploadSessions: max('repushSessions'),
+    repushUploadedBlobs: max('repushUploaded'),
+    pushRssGrowthMb: +Math.max(...rounds.map((r) => r.pushRss - r.smallPushRss)).toFixed(1),
+    pullRssGrowthMb: +Math.max(...rounds.map((r) => r.pullRss - r.smallPullRss)).toFixed(1),
+    weldVersionPeakRssMb: +m('versionRss').toFixed(1),
+    weldPushPeakRssMb: +max('pushRss').toFixed(1),
+    weldPullPeakRssMb: +max('pullRss').toFixed(1),
+    skopeoPushPeakRssMb: +max('skPushRss').toFixed(1),
+    skopeoPullPeakRssMb: +max('skPullRss').toFixed(1),
+    pulledIdentical: rounds.every((r) => r.identical),
+  };
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const failures = [];
+if (!result.pulledIdentical) failures.push('pulled bytes differ from the pushed file');
+if (result.repushUploadSessions !== 0 || result.repushUploadedBlobs !== 0) failures.push(`re-push opened ${result.repushUploadSessions} upload sessions`);
+if (result.pushRssGrowthMb >= RSS_LIMIT_MB) failures.push(`push RSS grew ${result.pushRssGrowthMb} MB over a 1 MiB push`);
+if (result.pullRssGrowthMb >= RSS_LIMIT_MB) failures.push(`pull RSS grew ${result.pullRssGrowthMb} MB over a 1 MiB pull`);
+if (asJson) {
+  process.stdout.write(JSON.stringify({ bench: 'push', result, failures }, null, 2) + '\n');
+} else {
+  const r = result;
+  console.log(
+    `${r.sizeMb} MB, whole processes (weld from ${args.includes('--bundle') ? 'the bundle' : 'dist/'}), median of ${r.runs}:\n` +
+      `  push  weld push <file> ${r.weldPushMs} ms  / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
+      `  pull  weld pull <ref> <file> ${r.weldPullMs} ms  / skopeo copy docker://→oci: ${r.skopeoPullMs} ms  (×${r.pullRatio}); CPU ${r.weldPullCpuMs} / ${r.skopeoPullCpuMs} ms\n` +
+      `  re-push ${r.weldRepushMs} ms, ${r.repushUploadSessions} upload sessions (first push: ${r.firstPushUploadSessions}); a 1 MiB push takes ${r.weldPush1MiBMs} ms\n` +
+      `  RSS growth over moving a 1 MiB component: push +${r.pushRssGrowthMb} MB, pull +${r.pullRssGrowthMb} MB (limit ${RSS_LIMIT_MB})\n` +
+      `  peak RSS: weld push ${r.weldPushPeakRssMb} MB, weld pull ${r.weldPullPeakRssMb} MB, weld --version ${r.weldVersionPeakRssMb} MB; ` +
+      `skopeo push ${r.skopeoPushPeakRssMb} MB, pull ${r.skopeoPullPeakRssMb} MB`,
+  );
+  for (const f of failures) console.log(`FAIL ${f}`);
+}
+process.exitCode = failures.length ? 1 : 0;

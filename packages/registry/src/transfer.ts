@@ -1,0 +1,14 @@
+/**
+ * `@weld/registry/transfer`: references, stores and moving artifacts (push, pull, copy, progress), without the
+ * signing and verification half of the package. `weld push` imports only this, so it does not load sigstore.
+ */
+export { RegistryError, isRegistryError, type RegistryErrorCode } from './errors.js';
+export { isDigest, sha256 } from './digest.js';
+export { parseReference, formatReference, referenceSelector, weldHome, embeddedStorePath, DEFAULT_TAG, type Reference } from './reference.js';
+export { openTarget, type OpenOptions, type OpenedTarget } from './open.js';
+export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.js';
+export { fileDigest, type FileDigest, type FileDigestOptions } from './file-digest.js';
+export { pushComponent, pullComponent, resolveWasmArtifact, type PushResult, type PullResult, type ComponentSource } from './artifact.js';
+export { transferProgress, type TransferProgress } from './progress.js';
+export { checkPublish, type GateContent, type GateOptions, type GateResult } from './publish-gate.js';
+export type { Descriptor, Target } from './store/types.js';

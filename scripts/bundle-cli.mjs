@@ -1,0 +1,66 @@
+// `node scripts/bundle-cli.mjs [OUTDIR] | --clean`: bundles the compiled CLI (packages/cli/dist, after `pnpm build`)
+// with esbuild into packages/cli/bundle/: one entry and lazy chunks, one per command's dynamic import, so a
+// command loads a few files instead of hundreds of modules (bench/cli-start.mjs measures it against dist/).
+// `@weld/cli`'s prepack runs it and postpack removes it again; the packed package.json's `bin` is
+// bin/weld-bundle.js (publishConfig, which `pnpm pack` applies), while a checkout's bin/weld.js runs dist/.
+//
+// Left outside the bundle, loaded from node_modules as they are: @weld/runner and @weld/compose (they start
+// workers from files next to their own modules, and pull in jco, componentize-js, preview2-shim, ioredis, NATS).
+import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cliDir = path.join(root, 'packages', 'cli');
+export const BUNDLE_DIR = path.join(cliDir, 'bundle');
+
+export const EXTERNAL = ['@weld/runner', '@weld/runner/*', '@weld/compose', '@weld/compose/*', '@bytecodealliance/*', 'ioredis', '@nats-io/*'];
+
+/**
+ * Modules that read their own package.json relative to their file at run time: in a chunk that path points
+ * elsewhere, so the version is written in at bundle time instead.
+ */
+const inlinePackageVersion = {
+  name: 'inline-package-version',
+  setup(b) {
+    const pattern = /JSON\.parse\(readFileSync\(new URL\('((?:\.\.\/)+)package\.json', import\.meta\.url\), 'utf8'\)\)\.version/g;
+    b.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]dist[\\/].*\.js$/ }, async (args) => {
+      const src = await readFile(args.path, 'utf8');
+      if (!src.includes('package.json')) return undefined;
+      let out = src;
+      for (const m of src.matchAll(pattern)) {
+        const pkg = JSON.parse(await readFile(path.resolve(path.dirname(args.path), m[1], 'package.json'), 'utf8'));
+        out = out.replace(m[0], JSON.stringify(pkg.version));
+      }
+      return { contents: out, loader: 'js' };
+    });
+  },
+};
+
+export async function bundleCli(outdir = BUNDLE_DIR) {
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: { main: path.join(cliDir, 'dist', 'main.js') },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outdir,
+    external: EXTERNAL,
+    // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+    banner: { js: "import { createRequire as __weldCreateRequire } from 'node:module'; const require = __weldCreateRequire(import.meta.url);" },
+    plugins: [inlinePackageVersion],
+    legalComments: 'linked',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  return result.metafile;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  if (process.argv[2] === '--clean') rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  else await bundleCli(process.argv[2] ? path.resolve(process.argv[2]) : BUNDLE_DIR);
+}
