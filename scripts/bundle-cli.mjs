@@ -16,7 +16,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = path.join(root, 'packages', 'cli');
 export const BUNDLE_DIR = path.join(cliDir, 'bundle');
 
-export const EXTERNAL = ['@weld/runner', '@weld/runner/*', '@weld/compose', '@weld/compose/*', '@bytecodealliance/*', 'ioredis', '@nats-io/*'];
+export const EXTERNAL = ['@weld/runner', '@weld/runner/*', '@weld/compose', '@weld/compose/*', '@bytecodealliance/*', 'ioredis', '@nats-io/*',
+  // weld ui bundles its page with esbuild at run time: esbuild finds its native binary from its own files, and @weld/web
+  // reads the compiled page beside itself
+  'esbuild', '@weld/web'];
 
 /**
  * Modules that read their own package.json relative to their file at run time: in a chunk that path points

@@ -104,6 +104,23 @@ describe('npm pack → npm install → npx weld', () => {
     expect(call).toMatchObject({ code: 0, stdout: '3\n' });
   });
 
+  it('npx weld ui --build writes the page (bundled from the installed @weld/web)', async () => {
+    const site = path.join(dir, 'site');
+    const r = await npxWeld(['ui', '--build', site]);
+    expect(r.stderr).not.toMatch(/internal error|    at /);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['index.html', 'main.js', 'worker.js']) expect(existsSync(path.join(site, f)), f).toBe(true);
+  });
+
+  it('npx weld workload plan reads a workload (the workload entry of @weld/compose from the install)', async () => {
+    const wl = path.join(dir, 'wl');
+    cpSync(path.join(REPO_ROOT, 'examples/polyglot/calc'), path.join(wl, 'calc'), { recursive: true });
+    writeFileSync(path.join(wl, 'workload.yaml'), `apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: { name: solo }\nspec:\n  components:\n    - name: calc\n      image: ${polyglotComponent('calc')}\n`);
+    const r = await npxWeld(['workload', 'plan', path.join(wl, 'workload.yaml')]);
+    expect(r.stderr).not.toMatch(/internal error|    at /);
+    expect(r.code).toBe(0);
+  });
+
   it('a bad path is the usual typed error and exit 2, not a crash of a missing file inside the install', async () => {
     const r = await npxWeld(['validate', path.join(dir, 'missing.wasm')]);
     expect(r.code).toBe(2);
