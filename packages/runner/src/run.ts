@@ -7,6 +7,7 @@ import type { Limits } from './limits.js';
 import { outcomeError } from './sandbox/outcome.js';
 import { runGuest } from './sandbox/sandbox.js';
 import { ensureTranspiled } from './transpile-cache.js';
+import { commandExitCode } from './sandbox/supervise.js';
 
 /** The name a component goes by in logs and denials: its file's stem. */
 export function componentName(programName: string | undefined): string {
@@ -66,16 +67,7 @@ export async function runCommand(bytes: Uint8Array, options: RunOptions): Promis
       options.onDenied?.(d);
     },
   );
-  switch (outcome.tag) {
-    case 'returned': {
-      const result = outcome.value as { tag?: string } | undefined;
-      return { exitCode: result && typeof result === 'object' && result.tag === 'err' ? 1 : 0, denials };
-    }
-    case 'exit':
-      return { exitCode: outcome.code, denials };
-    case 'component-error':
-      return { exitCode: 1, denials };
-    default:
-      throw outcomeError(outcome, limits, 'while running');
-  }
+  const exitCode = commandExitCode(outcome);
+  if (exitCode !== undefined) return { exitCode, denials };
+  throw outcomeError(outcome as Parameters<typeof outcomeError>[0], limits, 'while running');
 }

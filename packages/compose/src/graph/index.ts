@@ -4,7 +4,7 @@ export { encodeGraph, type EncodeOptions, type EncodedComposition } from './enco
 export { planGraph, type CompositionPlan, type PlanImport, type PlanInstance } from './plan.js';
 export { plugGraph, type PluggedGraph, type PlugReport } from './plugs.js';
 export { checkEntity, describe, type Mismatch, type ResourceIdentity } from './check.js';
-export { nameSatisfies, mergeKey, parseInterfaceName, parseVersion, compareVersions, compatTrack, type Version, type InterfaceName } from './names.js';
+export { nameSatisfies, mergeKey, parseInterfaceName, parseVersion, type Version, type InterfaceName } from './names.js';
 export {
   GraphError, isGraphError, type GraphErrorCode, type GraphErrorData, type Site,
   type RegisterError, type InstantiateError, type AliasError, type ArgumentError, type ExportError, type EncodeError,

@@ -4,6 +4,8 @@
  * `ComponentName` / wac's matching): the same major for 1.x and up, the same minor for 0.x, the same patch for
  * 0.0.x; pre-release versions only match themselves.
  */
+import { compatibilityTrack, satisfies } from '@weld/core';
+
 export interface Version {
   major: number;
   minor: number;
@@ -39,29 +41,11 @@ export function parseInterfaceName(name: string): InterfaceName | undefined {
   return { base: `${m[1]}/${m[2]}`, package: m[1]!, interface: m[2]!.split('/').at(-1)!, version };
 }
 
-/** The part of a version that must be equal for two versions to be compatible: `1`, `0.2`, `0.0.3`, or the full pre-release. */
-export function compatTrack(v: Version): string {
-  if (v.pre !== undefined) return `${v.major}.${v.minor}.${v.patch}-${v.pre}`;
-  if (v.major > 0) return `${v.major}`;
-  if (v.minor > 0) return `0.${v.minor}`;
-  return `0.0.${v.patch}`;
-}
-
-export function compareVersions(a: Version, b: Version): number {
-  if (a.major !== b.major) return a.major - b.major;
-  if (a.minor !== b.minor) return a.minor - b.minor;
-  if (a.patch !== b.patch) return a.patch - b.patch;
-  if (a.pre === b.pre) return 0;
-  if (a.pre === undefined) return 1;
-  if (b.pre === undefined) return -1;
-  return a.pre < b.pre ? -1 : 1;
-}
-
 /** The key under which semver-compatible names are merged: `wasi:io/streams@0.2` for `wasi:io/streams@0.2.3`. */
 export function mergeKey(name: string): string {
   const p = parseInterfaceName(name);
   if (!p) return name;
-  return p.version ? `${p.base}@${compatTrack(p.version)}` : p.base;
+  return p.version ? `${p.base}@${compatibilityTrack(p.version.text)}` : p.base;
 }
 
 /**
@@ -73,8 +57,7 @@ export function nameSatisfies(exported: string, imported: string): 'exact' | 'co
   const e = parseInterfaceName(exported);
   const i = parseInterfaceName(imported);
   if (!e || !i || e.base !== i.base || !e.version || !i.version) return undefined;
-  if (compatTrack(e.version) !== compatTrack(i.version)) return undefined;
-  return compareVersions(e.version, i.version) >= 0 ? 'compatible' : undefined;
+  return satisfies(i.version.text, e.version.text) ? 'compatible' : undefined;
 }
 
 /** The short form a `.wac` argument or alias may use for an interface name: `calc` for `demo:calc/calc@0.1.0`. */

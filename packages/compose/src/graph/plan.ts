@@ -3,7 +3,8 @@ import type { ComponentImport } from '../compose/imports.js';
 import { checkEntity } from './check.js';
 import { GraphError, type Site } from './errors.js';
 import type { CompositionGraph, NodeId } from './graph.js';
-import { compareVersions, mergeKey, nameSatisfies, parseInterfaceName } from './names.js';
+import { compareVersions } from '@weld/core';
+import { mergeKey, nameSatisfies, parseInterfaceName } from './names.js';
 
 /** An import the composition keeps: one per interface, semver-compatible versions unified to the newest. */
 export interface PlanImport {
@@ -107,7 +108,7 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
 function newer(a: string, b: string): boolean {
   const x = parseInterfaceName(a)?.version;
   const y = parseInterfaceName(b)?.version;
-  return x !== undefined && y !== undefined && compareVersions(x, y) > 0;
+  return x !== undefined && y !== undefined && compareVersions(x.text, y.text) > 0;
 }
 
 type Leftover = { node: NodeId; name: string; entity: Entity; import: ComponentImport };

@@ -1,5 +1,6 @@
 import type { HostInterfaceSpec, WorkloadManifest } from './manifest.js';
 import type { ComponentInterfaces } from './world.js';
+import { compatibilityTrack } from '@weld/core';
 
 /** A host plugin as the planner sees it: its name and the WIT interfaces it implements. */
 export interface PluginInfo {
@@ -78,14 +79,7 @@ export function versionless(name: string): string {
 /** Semver-compatible versions select the same interface (`0.2.1` and `0.2.3`; `1.4.0` and `1.9.0`), as wasmtime matches imports. */
 export function versionsCompatible(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return true;
-  const key = (v: string) => {
-    const m = /^(\d+)\.(\d+)\.(\d+)(-[^+]*)?/.exec(v);
-    if (!m) return v;
-    if (m[1] !== '0') return m[1]!;
-    if (m[2] !== '0') return `0.${m[2]}`;
-    return `0.0.${m[3]}${m[4] ?? ''}`;
-  };
-  return key(a) === key(b);
+  return compatibilityTrack(a) === compatibilityTrack(b);
 }
 
 /** Whether `provided` (an export or a plugin's interface, version optional) satisfies the import `wanted`. */

@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { Denial } from '../host.js';
 import { kitInUse } from '../host-shim.js';
 import type { Limits } from '../limits.js';
-import type { GuestOutcome, GuestTask, WorkerMessage } from './protocol.js';
+import type { GuestOutcome, GuestTask } from './protocol.js';
+import { superviseWorker } from './supervise.js';
 
 /** The compiled worker entry; from sources (tests run them directly) the package's dist/ build. */
 function workerEntry(): string {
@@ -74,29 +75,11 @@ export async function runGuest(task: GuestTask, limits: Limits, onDenied: (denia
     if (!(needsShim(task) && kitInUse() === 'own')) return executeGuest(task, (message) => message.type === 'denied' && onDenied(message.denial));
   }
   task = await withBridge(task);
-  return new Promise((resolve) => {
-    const worker = takeWarm(limits, task) ?? spawnGuest(limits, task);
-    let settled = false;
-    const stopListening = () => worker.postMessage({ stop: true });
-    const listening = task.kind === 'listen' && task.stop?.signals;
-    if (listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, stopListening);
-    const settle = (outcome: GuestOutcome) => {
-      if (settled) return;
-      settled = true;
-      if (listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, stopListening);
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(outcome);
-    };
-    const timer = limits.timeoutMs === undefined ? undefined : setTimeout(() => settle({ tag: 'timeout' }), limits.timeoutMs);
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'denied') onDenied(message.denial);
-      else settle(message.outcome);
-    });
-    worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') settle({ tag: 'failed', code: 'limit-exceeded', message: 'the guest exhausted the host memory it may use', hint: 'raise --max-memory', exit: 1 });
-      else settle({ tag: 'trap', message: e.message, memoryAtLimit: false });
-    });
-    worker.on('exit', (code) => settle({ tag: 'failed', code: 'trap', message: `the guest's thread stopped unexpectedly (exit code ${code})`, exit: 1 }));
+  const worker = takeWarm(limits, task) ?? spawnGuest(limits, task);
+  const stopListening = () => worker.postMessage({ stop: true });
+  const listening = task.kind === 'listen' && task.stop?.signals;
+  if (listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, stopListening);
+  return superviseWorker(worker, limits, onDenied, 'the guest', () => {
+    if (listening) for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, stopListening);
   });
 }

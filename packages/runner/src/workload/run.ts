@@ -9,6 +9,7 @@ import type { GuestOutcome } from '../sandbox/protocol.js';
 import { prepareVolumes } from './grants.js';
 import { assertLinked, type LoadedWorkload } from './load.js';
 import { executeWorkloadTask, taskOf, type WorkloadAction } from './task.js';
+import { commandExitCode } from '../sandbox/supervise.js';
 
 export interface WorkloadRunOptions {
   args?: string[];
@@ -67,18 +68,9 @@ export async function runWorkload(loaded: LoadedWorkload, options: WorkloadRunOp
     denials.push(d);
     options.onDenied?.(d);
   });
-  switch (outcome.tag) {
-    case 'returned': {
-      const result = outcome.value as { tag?: string } | undefined;
-      return { exitCode: result && typeof result === 'object' && result.tag === 'err' ? 1 : 0, denials };
-    }
-    case 'exit':
-      return { exitCode: outcome.code, denials };
-    case 'component-error':
-      return { exitCode: 1, denials };
-    default:
-      throw outcomeError(outcome, options.limits ?? {}, `while running ${entry.name}`);
-  }
+  const exitCode = commandExitCode(outcome);
+  if (exitCode !== undefined) return { exitCode, denials };
+  throw outcomeError(outcome as Parameters<typeof outcomeError>[0], options.limits ?? {}, `while running ${entry.name}`);
 }
 
 export interface WorkloadCallOptions extends WorkloadRunOptions {
