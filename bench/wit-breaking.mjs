@@ -65,7 +65,7 @@ try {
 for (let i = 0; i < RUNS; i++) {
   sides.node.push(time(process.execPath, ['-e', '0']).ms);
   sides.weld.push(time(process.execPath, [weld, 'wit', 'breaking', oldDir, newDir]).ms);
-  // what importing @weld/core alone costs (every wit-tools import pays it: its index loads the yaml parser)
+  // what a process that only imports @weld/core costs (every wit-tools import pays it)
   sides.core.push(time(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(coreEntry)})`]).ms);
   if (wasmTools) sides.wasmTools.push(time('wasm-tools', ['component', 'semver-check', '--prev', oldDir, '--new', newDir]).ms);
 }
