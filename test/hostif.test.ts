@@ -425,3 +425,34 @@ describe('user host plugins', () => {
     expect(r.stderr).toContain('plugins[0]');
   });
 });
+
+describe('host-interface flags on a workload', () => {
+  const manifest = () => `apiVersion: runtime.wasmcloud.dev/v1alpha1
+kind: Workload
+metadata: { name: probing }
+spec:
+  hostInterfaces:
+    - { namespace: wasi, package: config, interfaces: [store], version: 0.2.0-rc.1, config: { greeting: from-manifest } }
+    - { namespace: wasi, package: logging, interfaces: [logging], version: 0.1.0-draft }
+    - { namespace: wasi, package: keyvalue, interfaces: [store, atomics, batch], version: 0.2.0-draft }
+  components:
+    - name: probe
+      image: ${probe()}
+`;
+  it('configure the plugins the manifest names (after the manifest), and cannot grant one it does not', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-wl-flags-'));
+    cleanups.push(dir);
+    const file = path.join(dir, 'workload.yaml');
+    await writeFile(file, manifest());
+    const plain = await weld(['call', file, 'probe.config-get("greeting")']);
+    expect(plain.stderr).toBe('');
+    expect(plain.stdout).toBe('ok(some("from-manifest"))\n');
+    expect((await weld(['call', file, 'probe.config-get("greeting")', '--config', 'greeting=from-flag'])).stdout).toBe('ok(some("from-flag"))\n');
+    const ungranted = await weld(['call', file, 'probe.config-get("greeting")', '--messaging', 'mem']);
+    expect(ungranted.code).toBe(2);
+    expect(ungranted.stderr).toContain('--messaging: workload probing uses no messaging host interface');
+    const plugin = await weld(['call', file, 'probe.config-get("greeting")', '--plugin', './x.js']);
+    expect(plugin.code).toBe(2);
+    expect(plugin.stderr).toContain('--plugin: a workload names its plugin modules in weld.yaml `plugins:`');
+  });
+});

@@ -5,4 +5,4 @@ export { limitsFrom, type Limits } from './limits.js';
 export { runCommand, componentName, type RunOptions, type RunResult } from './run.js';
 export { loadRunnable, type RunnableComponent } from './source.js';
 export { prewarmGuest } from './sandbox/sandbox.js';
-export { pluginGrantsFromFlags, pluginModuleSpecifier, type PluginFlags, type PluginGrants } from './host-interfaces/grants.js';
+export { grantFlagFor, pluginGrantsFromFlags, pluginModuleSpecifier, type PluginFlags, type PluginGrants } from './host-interfaces/grants.js';

@@ -16,8 +16,8 @@ export interface InstantiateOptions {
   onDenied?: (denial: Denial) => void;
   /** Caps every linear memory of every component (as `--max-memory`). */
   maxMemoryBytes?: number;
-  /** Configuration from flags, given to every plugin after the manifest's (later wins). */
-  config?: Readonly<Record<string, string>>;
+  /** Configuration from flags by plugin name (`--kv` → keyvalue, `--config` → config, …), applied after the manifest's. */
+  pluginConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Volume folders made by the caller (a guest thread's parent), by volume name; they outlive this instance. */
   volumeDirs?: ReadonlyMap<string, string>;
 }
@@ -110,7 +110,7 @@ async function pluginImports(loaded: LoadedWorkload, component: string, links: L
     const instance = await plugin.create({
       component,
       imports: g.imports,
-      config: { ...entry.config, ...spec.localResources.config, ...options.config },
+      config: { ...entry.config, ...spec.localResources.config, ...options.pluginConfig?.[plugin.name] },
       onDenied: options.onDenied ?? (() => undefined),
     });
     made.push({ component, instance });

@@ -16,7 +16,8 @@ export interface WorkloadRunOptions {
   stdio?: StdioRoute;
   onDenied?: (denial: Denial) => void;
   limits?: Limits;
-  config?: Readonly<Record<string, string>>;
+  /** Configuration from flags by plugin name, applied after the manifest's (see `InstantiateOptions.pluginConfig`). */
+  pluginConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /**
@@ -27,7 +28,7 @@ async function execute(loaded: LoadedWorkload, action: WorkloadAction, options: 
   const limits = options.limits ?? {};
   const volumes = await prepareVolumes(loaded.manifest, path.dirname(loaded.file));
   try {
-    const task = taskOf(loaded, action, { args: options.args ?? [], stdio, config: options.config ? { ...options.config } : undefined, maxMemoryBytes: limits.maxMemoryBytes, volumeDirs: [...volumes.dirs] });
+    const task = taskOf(loaded, action, { args: options.args ?? [], stdio, pluginConfig: options.pluginConfig, maxMemoryBytes: limits.maxMemoryBytes, volumeDirs: [...volumes.dirs] });
     if (limits.timeoutMs === undefined && limits.maxMemoryBytes === undefined) {
       return await executeWorkloadTask(task, onDenied, loaded);
     }

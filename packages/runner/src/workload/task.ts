@@ -21,7 +21,7 @@ export interface WorkloadTask {
   action: WorkloadAction;
   args: string[];
   stdio: StdioRoute;
-  config?: Record<string, string>;
+  pluginConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   maxMemoryBytes?: number;
   /** Volume folders the parent made, by name. */
   volumeDirs?: Array<[string, string]>;
@@ -65,7 +65,7 @@ export async function executeWorkloadTask(task: WorkloadTask, onDenied: (denial:
   const running = await instantiateWorkload(workload, {
     args: task.args,
     stdio: task.stdio,
-    config: task.config,
+    pluginConfig: task.pluginConfig,
     maxMemoryBytes: task.maxMemoryBytes,
     onDenied,
     volumeDirs: task.volumeDirs ? new Map(task.volumeDirs) : undefined,
