@@ -304,9 +304,13 @@ describe('wasmcloud:messaging in memory (one broker per thread)', () => {
       allowLookup: false,
       hostPlugins: { granted: { logging: {}, messaging: { url: 'mem', ...(subscriptions ? { subscriptions } : {}) } } },
     });
-    const listening = runCommand(bytes, { grants: grants('mem.ping'), programName: 'responder', listenMs: 3000 });
-    await new Promise((r) => setTimeout(r, 500));
-    const r = await callFunction(bytes, 'ping.request("mem.ping", "yo", 100)', { grants: grants(), componentName: 'asker' });
+    const listening = runCommand(bytes, { grants: grants('mem.ping'), programName: 'responder', listenMs: 12_000 });
+    // the responder subscribes once its instance is made, which takes a while on a loaded machine: ask until it answers
+    let r = await callFunction(bytes, 'ping.request("mem.ping", "yo", 100)', { grants: grants(), componentName: 'asker' });
+    for (const until = Date.now() + 9_000; r.wave !== 'ok("pong:yo")' && Date.now() < until; ) {
+      await new Promise((done) => setTimeout(done, 200));
+      r = await callFunction(bytes, 'ping.request("mem.ping", "yo", 100)', { grants: grants(), componentName: 'asker' });
+    }
     expect(r.wave).toBe('ok("pong:yo")');
     const self = await callFunction(bytes, 'ping.request("mem.self", "x", 100)', { grants: grants('mem.self'), componentName: 'self' });
     expect(self.wave).toBe('err("no responders on mem.self: only components waiting on this call subscribe to it, and they cannot answer while they wait")');
