@@ -86,3 +86,4 @@ export { transferProgress, type TransferProgress } from './progress.js';
 export * from './sign/index.js';
 export { newestVersionTag, previousVersionTag } from './versions.js';
 export { checkPublish, type GateContent, type GateOptions, type GateResult } from './publish-gate.js';
+export { pullTrusted, type TrustedPull } from './sign/pull-trusted.js';

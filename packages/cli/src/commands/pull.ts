@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { RegistryError, enforcePolicy, formatReference, openTarget, pullComponent, resolvePolicy } from '@weld/registry';
+import { RegistryError, pullTrusted, resolvePolicy } from '@weld/registry';
 import { emit, globals, status } from '../context.js';
 import { humanBytes, openOptions, progressFor, withRegistryFlags } from './registry-common.js';
 
@@ -25,26 +25,18 @@ export function registerPull(program: Command): void {
       throw new RegistryError('file-not-found', 'weld pull needs a destination file', { hint: 'weld pull <ref> app.wasm  (or --out app.wasm)' });
     }
     const policy = await resolvePolicy({ policyFile: opts.policy });
-    const opened = await openTarget(ref, openOptions(opts));
     const progress = progressFor(g);
     try {
-      let selector = opened.selector;
-      let trustedBy: string | undefined;
-      if (policy) {
-        // Pin the digest before checking signatures so a tag moved in between cannot slip unverified content in.
-        const desc = await opened.target.resolve(opened.selector);
-        const decision = await enforcePolicy(ref, opened.target, policy, desc.digest);
-        selector = desc.digest;
-        trustedBy = decision.rule ? `policy rule "${decision.rule.prefix}" (${decision.signatures.length} valid signature${decision.signatures.length === 1 ? '' : 's'})` : 'no rule (unmatched references allowed)';
-        status(g, `weld: ${ref}@${desc.digest} accepted by ${trustedBy}`);
-      }
-      const result = await pullComponent(opened.target, selector, { output: resolve(file), onEvent: progress.onEvent });
+      const result = await pullTrusted(ref, { ...openOptions(opts), policy, output: resolve(file), onEvent: progress.onEvent });
       progress.stop();
+      const d = result.decision;
+      const trustedBy = d ? (d.rule ? `policy rule "${d.rule.prefix}" (${d.signatures.length} valid signature${d.signatures.length === 1 ? '' : 's'})` : 'no rule (unmatched references allowed)') : undefined;
+      if (trustedBy) status(g, `weld: ${ref}@${result.digest} accepted by ${trustedBy}`);
       emit(
         g,
         {
-          reference: formatReference(opened.reference),
-          digest: result.manifestDesc.digest,
+          reference: result.reference,
+          digest: result.digest,
           layer: result.layer,
           output: result.output,
           config: result.config,
@@ -54,7 +46,6 @@ export function registerPull(program: Command): void {
       );
     } finally {
       progress.stop();
-      await opened.close();
     }
   });
 }
