@@ -29,7 +29,6 @@ const ALL: Array<() => Promise<(program: Command) => void>> = [
   async () => (await import('./wit-lint.js')).registerWitLint,
   async () => (await import('./grants.js')).registerGrants,
   async () => (await import('./workload.js')).registerWorkload,
-  async () => (await import('./planned.js')).registerPlanned,
   async () => (await import('./completion.js')).registerCompletion,
   async () => (await import('./ui.js')).registerUi,
 ];
