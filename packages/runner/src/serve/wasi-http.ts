@@ -39,6 +39,20 @@ interface Sink {
 /** Where a body's bytes come from: a chunk, or null at the end; throws an `ErrorCode` on failure. */
 type Source = () => Uint8Array | null;
 
+/** A body read from the main thread a chunk per `pull` until it answers that the body ended (or failed). */
+function pulled(pull: () => SyncReply): { source: Source; ended(): boolean } {
+  let ended = false;
+  const source: Source = () => {
+    if (ended) return null;
+    const reply = pull();
+    if ('chunk' in reply) return reply.chunk;
+    if ('error' in reply) throw reply.error;
+    ended = true;
+    return null;
+  };
+  return { source, ended: () => ended };
+}
+
 const FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'transfer-encoding', 'upgrade', 'host', 'http2-settings']);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -281,18 +295,7 @@ export function createWasiHttp(link: HttpLink) {
       if (this.#consumed) throw undefined;
       this.#consumed = true;
       const id = this.#start.id;
-      let ended = false;
-      return new IncomingBody(
-        () => {
-          if (ended) return null;
-          const reply = link.call({ type: 'pull', seq: link.nextSeq(), id });
-          if ('chunk' in reply) return reply.chunk;
-          if ('error' in reply) throw reply.error;
-          ended = true;
-          return null;
-        },
-        () => undefined,
-      );
+      return new IncomingBody(pulled(() => link.call({ type: 'pull', seq: link.nextSeq(), id })).source, () => undefined);
     }
     [dispose](): void {}
   }
@@ -512,22 +515,12 @@ export function createWasiHttp(link: HttpLink) {
       if (this.#consumed) throw undefined;
       this.#consumed = true;
       const fid = this.#fid;
-      let ended = false;
+      const body = pulled(() => link.call({ type: 'fetch-pull', seq: link.nextSeq(), fid }));
       let dropped = false;
-      return new IncomingBody(
-        () => {
-          if (ended) return null;
-          const reply = link.call({ type: 'fetch-pull', seq: link.nextSeq(), fid });
-          if ('chunk' in reply) return reply.chunk;
-          if ('error' in reply) throw reply.error;
-          ended = true;
-          return null;
-        },
-        () => {
-          if (!dropped && !ended) link.post({ type: 'fetch-drop', fid });
-          dropped = true;
-        },
-      );
+      return new IncomingBody(body.source, () => {
+        if (!dropped && !body.ended()) link.post({ type: 'fetch-drop', fid });
+        dropped = true;
+      });
     }
     [dispose](): void {
       if (!this.#consumed) link.post({ type: 'fetch-drop', fid: this.#fid });
