@@ -7,7 +7,7 @@ import type { Limits } from './limits.js';
 import { outcomeError } from './sandbox/outcome.js';
 import { runGuest } from './sandbox/sandbox.js';
 import { ensureTranspiled } from './transpile-cache.js';
-import { commandExitCode } from './sandbox/supervise.js';
+import { commandExitCode, isCommandEnd } from './sandbox/supervise.js';
 
 /** The name a component goes by in logs and denials: its file's stem. */
 export function componentName(programName: string | undefined): string {
@@ -67,7 +67,6 @@ export async function runCommand(bytes: Uint8Array, options: RunOptions): Promis
       options.onDenied?.(d);
     },
   );
-  const exitCode = commandExitCode(outcome);
-  if (exitCode !== undefined) return { exitCode, denials };
-  throw outcomeError(outcome as Parameters<typeof outcomeError>[0], limits, 'while running');
+  if (isCommandEnd(outcome)) return { exitCode: commandExitCode(outcome), denials };
+  throw outcomeError(outcome, limits, 'while running');
 }

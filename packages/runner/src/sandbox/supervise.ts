@@ -38,8 +38,15 @@ export function superviseWorker(
   });
 }
 
-/** The exit code of a command that ran to an end: `err` from wasi:cli/run is 1, `exit(n)` is n. Undefined otherwise. */
-export function commandExitCode(outcome: GuestOutcome): number | undefined {
+/** How a command can end by itself: it returned (`ok`/`err` from wasi:cli/run), called exit, or failed in a component. */
+export type CommandEnd = Extract<GuestOutcome, { tag: 'returned' | 'exit' | 'component-error' }>;
+
+export function isCommandEnd(outcome: GuestOutcome): outcome is CommandEnd {
+  return outcome.tag === 'returned' || outcome.tag === 'exit' || outcome.tag === 'component-error';
+}
+
+/** The process exit code of such an end: `err` from wasi:cli/run and a component error are 1, `exit(n)` is n. */
+export function commandExitCode(outcome: CommandEnd): number {
   switch (outcome.tag) {
     case 'returned': {
       const result = outcome.value as { tag?: string } | undefined;
@@ -49,7 +56,5 @@ export function commandExitCode(outcome: GuestOutcome): number | undefined {
       return outcome.code;
     case 'component-error':
       return 1;
-    default:
-      return undefined;
   }
 }

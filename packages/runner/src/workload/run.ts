@@ -9,7 +9,7 @@ import type { GuestOutcome } from '../sandbox/protocol.js';
 import { prepareVolumes } from './grants.js';
 import { assertLinked, type LoadedWorkload } from './load.js';
 import { executeWorkloadTask, taskOf, type WorkloadAction } from './task.js';
-import { commandExitCode } from '../sandbox/supervise.js';
+import { commandExitCode, isCommandEnd } from '../sandbox/supervise.js';
 
 export interface WorkloadRunOptions {
   args?: string[];
@@ -69,9 +69,8 @@ export async function runWorkload(loaded: LoadedWorkload, options: WorkloadRunOp
     denials.push(d);
     options.onDenied?.(d);
   });
-  const exitCode = commandExitCode(outcome);
-  if (exitCode !== undefined) return { exitCode, denials };
-  throw outcomeError(outcome as Parameters<typeof outcomeError>[0], options.limits ?? {}, `while running ${entry.name}`);
+  if (isCommandEnd(outcome)) return { exitCode: commandExitCode(outcome), denials };
+  throw outcomeError(outcome, options.limits ?? {}, `while running ${entry.name}`);
 }
 
 export interface WorkloadCallOptions extends WorkloadRunOptions {
