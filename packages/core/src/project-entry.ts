@@ -3,4 +3,5 @@ export {
   parseProjectDocument, ProjectError, PROJECT_FILE_NAMES, PROJECT_SECTIONS,
   type ProjectDocument, type ProjectErrorCode, type ProjectSection,
 } from './project.js';
-export { projectFileIn, locateProjectFile, findProjectFileUpward, displayPath, loadProjectDocument } from './node/project-file.js';
+export { projectFileIn, locateProjectFile, findProjectFileUpward, displayPath } from './node/project-paths.js';
+export { loadProjectDocument } from './node/project-file.js';

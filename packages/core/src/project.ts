@@ -1,25 +1,14 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { WeldError, spanAt, type SourceSpan, type WeldErrorOptions } from './error.js';
+import { spanAt, type SourceSpan } from './error.js';
+import { ProjectError } from './project-error.js';
 
-/** The names a project file may have, in the order they are looked for. */
-export const PROJECT_FILE_NAMES = ['weld.yaml', 'weld.yml'] as const;
+export { PROJECT_FILE_NAMES } from './project-error.js';
+export { ProjectError, type ProjectErrorCode } from './project-error.js';
+
 
 /** Top-level sections of weld.yaml; each is owned and validated by the package that reads it. */
 export const PROJECT_SECTIONS = ['name', 'components', 'compose', 'workload', 'publish', 'policy', 'registries', 'lint', 'plugins'] as const;
 export type ProjectSection = (typeof PROJECT_SECTIONS)[number];
-
-export type ProjectErrorCode =
-  /** weld.yaml is not valid YAML, or a field has the wrong shape */
-  | 'project-invalid'
-  /** no weld.yaml / weld.yml where one was asked for */
-  | 'project-not-found';
-
-export class ProjectError extends WeldError<ProjectErrorCode> {
-  constructor(code: ProjectErrorCode, message: string, options: WeldErrorOptions = {}) {
-    super(code, message, options);
-    this.name = 'ProjectError';
-  }
-}
 
 /** weld.yaml parsed with line information: each section's YAML node, and spans for any node. */
 export interface ProjectDocument {

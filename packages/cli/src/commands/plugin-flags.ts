@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { findProjectFileUpward } from '@weld/core/node';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { pluginGrantsFromFlags, pluginModuleSpecifier, type PluginFlags, type PluginGrants } from '@weld/runner/run';
 
@@ -18,21 +18,13 @@ export function withPluginFlags(cmd: Command): Command {
     .option('--plugin <MODULE>', 'load and grant a host plugin module (path or package); repeatable', collect);
 }
 
-/** The nearest weld.yaml from `cwd` upwards, if any. */
-function nearestProject(cwd: string): string | undefined {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    for (const name of ['weld.yaml', 'weld.yml']) if (existsSync(path.join(dir, name))) return path.join(dir, name);
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
 /**
  * Plugin grants from the flags plus the `plugins:` of the nearest weld.yaml (naming a module there grants it).
  * The project file is parsed (with its line-numbered errors) only when it has a `plugins:` section.
  */
 export async function pluginGrants(opts: PluginFlags, cwd = process.cwd()): Promise<PluginGrants | undefined> {
   const fromFlags = pluginGrantsFromFlags(opts, cwd);
-  const file = nearestProject(cwd);
+  const file = findProjectFileUpward(cwd);
   if (!file || !/^plugins\s*:/m.test(readFileSync(file, 'utf8'))) return fromFlags;
   const { loadProject } = await import('@weld/compose');
   const project = await loadProject(file);

@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { CliError } from '@weld/core';
+import { projectFileIn } from '@weld/core/node';
 import type { GrantFlags } from './grant-flags.js';
 
 /** A YAML file, or a folder with a weld.yaml: `weld run`, `call` and `serve` then treat it as a workload. */
 export function isWorkloadTarget(target: string): boolean {
   if (/\.ya?ml$/i.test(target)) return true;
-  return existsSync(target) && statSync(target).isDirectory() && ['weld.yaml', 'weld.yml'].some((f) => existsSync(path.join(target, f)));
+  return existsSync(target) && statSync(target).isDirectory() && projectFileIn(target) !== undefined;
 }
 
 /** A workload's grants come from each component's localResources; a flag could not say which component it is for. */

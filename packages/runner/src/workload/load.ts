@@ -19,6 +19,7 @@ import { PROVIDED_INTERFACES } from '../instance.js';
 import { loadRunnable } from '../source.js';
 import { loadPlugins } from './plugins.js';
 import { BUILTIN_PLUGINS } from '../host-interfaces/plugins.js';
+import { projectFileIn } from '@weld/core/node';
 
 export interface LoadedComponent {
   spec: WorkloadComponent;
@@ -53,7 +54,8 @@ export interface LoadWorkloadOptions {
 export function locateWorkload(target: string): string {
   const abs = path.resolve(target);
   if (existsSync(abs) && statSync(abs).isDirectory()) {
-    for (const name of ['weld.yaml', 'weld.yml']) if (existsSync(path.join(abs, name))) return path.join(abs, name);
+    const found = projectFileIn(abs);
+    if (found) return found;
     throw new WorkloadError('not-found', `no weld.yaml in ${abs}`, { hint: 'name the workload YAML file' });
   }
   if (!existsSync(abs)) throw new WorkloadError('not-found', `${target}: no such file`);

@@ -1,0 +1,19 @@
+import { WeldError, type WeldErrorOptions } from './error.js';
+
+// Apart from the YAML parsing in project.ts, so finding a project file never loads the YAML parser.
+
+/** The names a project file may have, in the order they are looked for. */
+export const PROJECT_FILE_NAMES = ['weld.yaml', 'weld.yml'] as const;
+
+export type ProjectErrorCode =
+  /** weld.yaml is not valid YAML, or a field has the wrong shape */
+  | 'project-invalid'
+  /** no weld.yaml / weld.yml where one was asked for */
+  | 'project-not-found';
+
+export class ProjectError extends WeldError<ProjectErrorCode> {
+  constructor(code: ProjectErrorCode, message: string, options: WeldErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'ProjectError';
+  }
+}
