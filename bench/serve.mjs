@@ -1,20 +1,23 @@
 // Requests per second of `weld serve` against `jco serve --isolate-requests instance` (a fresh instance per request,
-// as weld does by default) on the same component, in the same run, with ApacheBench (`ab -k`, keep-alive):
+// as weld does by default) on the same component, in the same run, with `wrk -t2 -c10` (ApacheBench `ab -k` without wrk):
 //  1. the JS hello handler (examples/polyglot/http, built by `pnpm fixtures` or the test setup) at /hello;
-//  2. a tiny WAT handler (test/fixtures/http-count.wat) — jco's side is measured too.
-// Each server gets a warm-up, then DURATION seconds (default 5) at CONCURRENCY (default 16) connections.
-// Run after `pnpm build`: `node bench/serve.mjs` (or `pnpm bench serve`). Needs `ab` (Debian apache2-utils).
+//  2. the C handler (test/fixtures/http-c, built here from source by weld build, cached by content hash) at /hello;
+//  3. a tiny WAT handler (test/fixtures/http-count.wat).
+// Each server gets a warm-up, then DURATION seconds (default 5). The sides are measured in turn, ROUNDS times
+// (default 2), and each side's median and best are reported: the machine may be shared.
+// Run after `pnpm build`: `node bench/serve.mjs` (or `pnpm bench serve`). Needs `wrk` or `ab` (apache2-utils).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 const duration = Number(process.env.DURATION ?? 5);
 const concurrency = Number(process.env.CONCURRENCY ?? 16);
+const rounds = Math.max(1, Number(process.env.ROUNDS ?? 2));
 const home = mkdtempSync(join(os.tmpdir(), 'weld-bench-serve-'));
 const jcoBin = join(root, 'node_modules/@bytecodealliance/jco/dist/jco.js');
 
@@ -24,6 +27,10 @@ if (!existsSync(jsHandler)) {
   process.exit(2);
 }
 const { parse } = await import('@bytecodealliance/jco');
+const { buildProject, loadProject } = await import(pathToFileURL(join(root, 'packages/compose/dist/index.js')).href);
+const cOut = join(root, '.cache/fixtures/http-c');
+await buildProject(await loadProject(join(root, 'test/fixtures/http-c')), { outDir: cOut });
+const cHandler = join(cOut, 'http-c.wasm');
 const watHandler = join(home, 'http-count.wasm');
 writeFileSync(watHandler, await parse(readFileSync(join(root, 'test/fixtures/http-count.wat'), 'utf8')));
 
@@ -73,29 +80,39 @@ async function ab(url) {
 
 const weldBin = join(root, 'packages/cli/bin/weld.js');
 let port = 18700 + Math.floor(Math.random() * 500);
-const results = [];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 for (const [name, component, path] of [
   ['JS hello handler (StarlingMonkey)', jsHandler, '/hello'],
+  ['C hello handler', cHandler, '/hello'],
   ['tiny WAT handler', watHandler, '/'],
 ]) {
-  console.log(`-- ${name}, ${duration} s, ${haveWrk ? 'wrk -t2 -c10' : `ab -k -c${concurrency}`}`);
+  console.log(`-- ${name}, ${duration} s, ${haveWrk ? 'wrk -t2 -c10' : `ab -k -c${concurrency}`}, ${rounds} rounds`);
   const sides = [
-    ['weld serve (workers: one per core)', weldBin, ['serve', component, '--port', String(++port), '-q']],
-    ['weld serve --workers 1', weldBin, ['serve', component, '--port', String(++port), '--workers', '1', '-q']],
-    ['weld serve --reuse (one instance per worker)', weldBin, ['serve', component, '--port', String(++port), '--reuse', '-q']],
-    ['jco serve --isolate-requests instance', jcoBin, ['serve', component, '--port', String(++port), '--isolate-requests', 'instance']],
+    ['weld serve (fresh instance per request)', weldBin, ['serve', component, '--port', '0', '-q']],
+    ['weld serve --workers 1', weldBin, ['serve', component, '--port', '0', '--workers', '1', '-q']],
+    ['weld serve --reuse (one instance per worker)', weldBin, ['serve', component, '--port', '0', '--reuse', '-q']],
+    ['jco serve --isolate-requests instance', jcoBin, ['serve', component, '--port', '0', '--isolate-requests', 'instance']],
   ];
-  const measured = [];
-  for (const [label, cmd, args] of sides) {
-    const p = Number(args[args.indexOf('--port') + 1]);
-    const server = await start(label, cmd, args, p);
-    const r = await load(`${server.url}${path}`);
-    await server.stop();
-    measured.push({ label, ...r });
-    console.log(`${label.padEnd(46)} ${r.rps.toFixed(0).padStart(7)} req/s  (failed ${r.failed}, non-2xx ${r.non2xx})`);
+  const measured = sides.map(([label]) => ({ label, runs: [] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [label, cmd, args]] of sides.entries()) {
+      const p = ++port;
+      const server = await start(label, cmd, args.map((a, j) => (args[j - 1] === '--port' ? String(p) : a)), p);
+      const r = await load(`${server.url}${path}`);
+      await server.stop();
+      measured[i].runs.push(r);
+      console.log(`  round ${round + 1}: ${label.padEnd(46)} ${r.rps.toFixed(0).padStart(7)} req/s  (failed ${r.failed}, non-2xx ${r.non2xx})`);
+    }
   }
-  const jco = measured[measured.length - 1];
-  console.log(`weld / jco: ${(measured[0].rps / jco.rps).toFixed(1)}x (fresh instances on both sides)`);
-  results.push({ name, measured });
+  for (const m of measured) {
+    const rps = m.runs.map((r) => r.rps);
+    const errors = m.runs.reduce((n, r) => n + r.failed + r.non2xx, 0);
+    console.log(`${m.label.padEnd(46)} median ${median(rps).toFixed(0).padStart(6)} req/s, best ${Math.max(...rps).toFixed(0).padStart(6)}  (errors ${errors})`);
+  }
+  const jco = median(measured[3].runs.map((r) => r.rps));
+  console.log(`weld / jco: ${(median(measured[0].runs.map((r) => r.rps)) / jco).toFixed(1)}x (medians; fresh instances on both sides)`);
 }
 rmSync(home, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWeld } from './helpers/cli.js';
-import { polyglotComponent } from './helpers/fixtures.js';
+import { buildHttpCFixture, polyglotComponent } from './helpers/fixtures.js';
 import { startServe, watFixture, type Served } from './helpers/serve.js';
 
 let home: string;
@@ -40,6 +40,24 @@ describe('weld serve: a fresh instance per request under deny-by-default grants'
     expect(echo.headers.get('content-type')).toBe('text/x-test');
     expect(await s.stop()).toBe(0);
     expect(s.stderr()).toContain('weld: stopped after 5 requests');
+  });
+
+  it('serves the C handler: a fresh instance per request unless --reuse, concurrent requests on both workers', async () => {
+    const component = await buildHttpCFixture();
+    const fresh = await serve(component, ['--workers', '2']);
+    const hello = await fetch(`${fresh.url}/hello?name=c`);
+    expect([hello.status, hello.headers.get('content-type'), await hello.text()]).toEqual([200, 'text/plain', 'hello, c\n']);
+    const counts = await Promise.all(Array.from({ length: 40 }, async () => (await fetch(`${fresh.url}/count`)).text()));
+    expect(counts).toEqual(Array(40).fill('1\n'));
+    expect((await fetch(`${fresh.url}/nope`)).status).toBe(404);
+    expect(await fresh.stop()).toBe(0);
+    expect(fresh.stderr()).toContain('weld: stopped after 42 requests');
+    // with --reuse the one worker's instance keeps its module state: the counter goes up
+    const reused = await serve(component, ['--workers', '1', '--reuse']);
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push(await (await fetch(`${reused.url}/count`)).text());
+    expect(seen).toEqual(['1\n', '2\n', '3\n']);
+    await reused.stop();
   });
 
   it('outgoing requests need --allow-host; the denial names the grant', async () => {

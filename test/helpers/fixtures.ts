@@ -28,6 +28,15 @@ export async function buildWorkloadFixtures(): Promise<BuildSummary> {
   return buildProject(project, { outDir: WORKLOAD_FIXTURES });
 }
 
+export const HTTP_C_PROJECT = path.join(REPO_ROOT, 'test', 'fixtures', 'http-c');
+
+/** Builds the C wasi:http handler (test/fixtures/http-c) into `.cache/fixtures/http-c`, cached by content hash; returns its path. */
+export async function buildHttpCFixture(): Promise<string> {
+  const outDir = path.join(FIXTURE_CACHE, 'http-c');
+  await buildProject(await loadProject(HTTP_C_PROJECT), { outDir });
+  return path.join(outDir, 'http-c.wasm');
+}
+
 export const HOSTIF_GUESTS = path.join(REPO_ROOT, 'test', 'hostif', 'guests');
 
 /** The host-interface test guests (JS components against wash-runtime's WIT), cached like the polyglot ones. */
