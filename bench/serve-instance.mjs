@@ -5,8 +5,9 @@
 // For the C handler, a third line instantiates its core module directly, with a hand-written canonical-ABI
 // binding of exactly its 12 imports onto the same host classes: a lower bound of what a fresh instance costs
 // without jco's generated per-instance glue (it is not used by weld serve; it checks nothing jco checks).
-// Run after `pnpm build`: `node bench/serve-instance.mjs` (N=3000 iterations per line by default).
-import { readdirSync, readFileSync } from 'node:fs';
+// The JS handler (StarlingMonkey, built by `pnpm fixtures` or the test setup) is measured too when it is there.
+// Run after `pnpm build`: `node bench/serve-instance.mjs` (N=3000 iterations per line by default, N/30 for JS).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -22,9 +23,11 @@ const { parse } = await import('@bytecodealliance/jco');
 
 const cOut = join(root, '.cache/fixtures/http-c');
 await buildProject(await loadProject(join(root, 'test/fixtures/http-c')), { outDir: cOut });
+const jsHandler = join(root, '.cache/fixtures/polyglot/http.wasm');
 const handlers = [
-  ['C hello handler', readFileSync(join(cOut, 'http-c.wasm')), '/hello'],
-  ['tiny WAT handler', await parse(readFileSync(join(root, 'test/fixtures/http-count.wat'), 'utf8')), '/'],
+  ['C hello handler', readFileSync(join(cOut, 'http-c.wasm')), '/hello', N],
+  ['tiny WAT handler', await parse(readFileSync(join(root, 'test/fixtures/http-count.wat'), 'utf8')), '/', N],
+  ...(existsSync(jsHandler) ? [['JS hello handler (StarlingMonkey)', readFileSync(jsHandler), '/hello', Math.ceil(N / 30)]] : []),
 ];
 
 await loadHostShim();
@@ -41,7 +44,7 @@ const request = (path, handle) => {
 };
 
 /** Runs `one` N times (after a warm-up) and reports CPU µs per iteration and the wall µs of each named phase. */
-function measure(label, one) {
+function measure(label, one, n) {
   const phases = {};
   const timed = (name, f) => {
     const t = performance.now();
@@ -51,20 +54,20 @@ function measure(label, one) {
       phases[name] = (phases[name] ?? 0) + performance.now() - t;
     }
   };
-  for (let i = 0; i < Math.min(300, N); i++) one(timed);
+  for (let i = 0; i < Math.min(300, Math.ceil(n / 10)); i++) one(timed);
   for (const k of Object.keys(phases)) phases[k] = 0;
   globalThis.gc?.();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < N; i++) one(timed);
-  const wall = ((performance.now() - t0) / N) * 1000;
+  for (let i = 0; i < n; i++) one(timed);
+  const wall = ((performance.now() - t0) / n) * 1000;
   const cpu = process.cpuUsage(cpu0);
-  const split = Object.entries(phases).map(([k, v]) => `${k} ${((v / N) * 1000).toFixed(0)}`).join(', ');
-  console.log(`  ${label.padEnd(44)} ${((cpu.user + cpu.system) / N).toFixed(0).padStart(5)} µs CPU, ${wall.toFixed(0).padStart(5)} µs wall  (${split})`);
+  const split = Object.entries(phases).map(([k, v]) => `${k} ${((v / n) * 1000).toFixed(0)}`).join(', ');
+  console.log(`  ${label.padEnd(44)} ${((cpu.user + cpu.system) / n).toFixed(0).padStart(5)} µs CPU, ${wall.toFixed(0).padStart(5)} µs wall  (${split})`);
 }
 
-for (const [name, bytes, path] of handlers) {
-  console.log(`-- ${name}: per request, ${N} iterations`);
+for (const [name, bytes, path, n] of handlers) {
+  console.log(`-- ${name}: per request, ${n} iterations`);
   const info = await ensureTranspiled(bytes, transpileCacheDir(), 'sync');
   const mod = await import(pathToFileURL(join(info.dir, 'component.js')).href);
   const modules = Object.fromEntries(readdirSync(info.dir).filter((f) => f.endsWith('.wasm')).map((f) => [f, new WebAssembly.Module(readFileSync(join(info.dir, f)))]));
@@ -82,10 +85,11 @@ for (const [name, bytes, path] of handlers) {
     const { handler, host } = instantiate(timed);
     timed('first request', () => request(path, (r, o) => handler.handle(r, o)));
     host.close();
-  });
+  }, n);
+  if (name.startsWith('JS')) continue; // StarlingMonkey answers one fetch event per instance: no warm line
   const warm = instantiate((_, f) => f());
-  measure('warm instance (weld serve --reuse)', (timed) => timed('request', () => request(path, (r, o) => warm.handler.handle(r, o))));
-  if (name.startsWith('C')) measure('fresh, hand-bound core module (lower bound)', handBound(modules['component.core.wasm'], path));
+  measure('warm instance (weld serve --reuse)', (timed) => timed('request', () => request(path, (r, o) => warm.handler.handle(r, o))), n);
+  if (name.startsWith('C')) measure('fresh, hand-bound core module (lower bound)', handBound(modules['component.core.wasm'], path), n);
 }
 
 /**

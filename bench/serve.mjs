@@ -46,7 +46,9 @@ function start(label, cmd, args, port) {
     const poll = async () => {
       try {
         await fetch(`${url}/hello`);
-        resolve({ url, stop: () => new Promise((done) => (child.once('exit', done), child.kill('SIGINT'), setTimeout(() => child.kill('SIGKILL'), 15000).unref())) });
+        // the child's stdio is destroyed once it exits: a grandchild holding it must not keep this process alive
+        const exited = () => (child.stdout.destroy(), child.stderr.destroy());
+        resolve({ url, stop: () => new Promise((done) => (child.once('exit', () => (exited(), done())), child.kill('SIGINT'), setTimeout(() => child.kill('SIGKILL'), 15000).unref())) });
       } catch {
         if (child.exitCode !== null || Date.now() - t0 > 120_000) return reject(new Error(`${label} did not start: ${out}`));
         setTimeout(poll, 200);
@@ -118,5 +120,4 @@ for (const [name, component, path, reusable] of [
   console.log(`weld / jco: ${(fresh / jco).toFixed(1)}x (medians; fresh instances on both sides)`);
   if (component === cHandler) console.log(`C handler, fresh instances: ${((100 * fresh) / 5000).toFixed(0)}% of the 5,000 req/s target`);
 }
-process.exitCode = 0;
 rmSync(home, { recursive: true, force: true });
