@@ -25,9 +25,9 @@ const cOut = join(root, '.cache/fixtures/http-c');
 await buildProject(await loadProject(join(root, 'test/fixtures/http-c')), { outDir: cOut });
 const jsHandler = join(root, '.cache/fixtures/polyglot/http.wasm');
 const handlers = [
-  ['C hello handler', readFileSync(join(cOut, 'http-c.wasm')), '/hello', N],
-  ['tiny WAT handler', await parse(readFileSync(join(root, 'test/fixtures/http-count.wat'), 'utf8')), '/', N],
-  ...(existsSync(jsHandler) ? [['JS hello handler (StarlingMonkey)', readFileSync(jsHandler), '/hello', Math.ceil(N / 30)]] : []),
+  ['C hello handler', readFileSync(join(cOut, 'http-c.wasm')), '/hello', N, /^hello, world\n$/],
+  ['tiny WAT handler', await parse(readFileSync(join(root, 'test/fixtures/http-count.wat'), 'utf8')), '/', N, /^\d\n$/], // the count of this instance's requests, mod 10
+  ...(existsSync(jsHandler) ? [['JS hello handler (StarlingMonkey)', readFileSync(jsHandler), '/hello', Math.ceil(N / 30), /^hello, world\n$/]] : []),
 ];
 
 await loadHostShim();
@@ -35,7 +35,18 @@ const grants = { dirs: [], env: {}, allowHosts: [] };
 let seq = 0;
 let sent = 0;
 // the worker's link to the main thread: messages are counted, not sent (no request here reads a body)
-const link = { post: () => void sent++, call: () => ({ seq: 0, eof: true }), nextSeq: () => ++seq, grants, onDenied() {}, ready: readyPollable };
+let lastBody = '';
+const link = {
+  post: (m) => {
+    sent++;
+    if (m.type === 'chunk') lastBody = new TextDecoder().decode(m.bytes);
+  },
+  call: () => ({ seq: 0, eof: true }),
+  nextSeq: () => ++seq,
+  grants,
+  onDenied() {},
+  ready: readyPollable,
+};
 const http = createWasiHttp(link);
 const makeHost = () => createHost({ grants, args: ['component'], stdio: { stdout: 2, stderr: 2 }, onDenied() {} });
 const request = (path, handle) => {
@@ -63,10 +74,15 @@ function measure(label, one, n) {
   const wall = ((performance.now() - t0) / n) * 1000;
   const cpu = process.cpuUsage(cpu0);
   const split = Object.entries(phases).map(([k, v]) => `${k} ${((v / n) * 1000).toFixed(0)}`).join(', ');
+  // every line must have answered the request in full, as the others did
+  if (!expectedBody.test(lastBody)) throw new Error(`${label}: the last response body was ${JSON.stringify(lastBody)}, not ${expectedBody}`);
+  lastBody = '';
   console.log(`  ${label.padEnd(44)} ${((cpu.user + cpu.system) / n).toFixed(0).padStart(5)} µs CPU, ${wall.toFixed(0).padStart(5)} µs wall  (${split})`);
 }
 
-for (const [name, bytes, path, n] of handlers) {
+let expectedBody = /^/;
+for (const [name, bytes, path, n, body] of handlers) {
+  expectedBody = body;
   console.log(`-- ${name}: per request, ${n} iterations`);
   const info = await ensureTranspiled(bytes, transpileCacheDir(), 'sync');
   const mod = await import(pathToFileURL(join(info.dir, 'component.js')).href);
