@@ -10,6 +10,7 @@ export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDef
 export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
 export { extractWit, type ExtractedWit } from './wit/index.js';
 export { encodeWitPackage } from './wit/encode.js';
+export { importsComponent, importsComponentOf } from './wit/imports-component.js';
 export { findWorld, componentWorld, witPackageFile } from './wit/world-spec.js';
 export { mergeResolve } from './wit/merge.js';
 export { decodeWasmPackageInto, installWitPackageDecoder } from './wit/hook.js';

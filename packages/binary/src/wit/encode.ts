@@ -301,7 +301,7 @@ function worldExternName(r: Resolve, key: WorldKey, item: WorldItem): ExternName
 }
 
 /** `encode_world`: a world as a component type — imports (interfaces, functions, types) then exports. */
-function encodeWorld(r: Resolve, w: WorldId): TypeDef {
+export function encodeWorld(r: Resolve, w: WorldId): TypeDef {
   const world = r.worlds[w]!;
   const e = new InterfaceEncoder(r);
   for (const [key, item] of world.imports) {

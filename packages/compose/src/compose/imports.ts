@@ -1,6 +1,6 @@
 import type { Alias, Component, ComponentTypeDecl, DefinedType, ExternType, Import, InstanceTypeDecl, Sort, TypeDef, ValType } from '@weld/binary';
 import { unionInstanceDecls } from '../graph/union.js';
-import type { ComponentBuilder } from './builder.js';
+import { ComponentBuilder } from './builder.js';
 import { ComposeError } from './errors.js';
 
 /** How an index of a component's type or instance space came to be, as far as copying its imports needs. */
@@ -132,6 +132,17 @@ export class ImportForwarder {
     if (!copier) this.copiers.set(from, (copier = new TypeCopier(from, this.out, this)));
     return copier;
   }
+}
+
+/** The names of the imports a declaration of `imp` needs (the interfaces whose types it `use`s), `imp` first. */
+export function importClosure(from: ComponentSpaces, imp: ComponentImport): string[] {
+  const names: string[] = [];
+  const record = (f: ComponentSpaces, i: ComponentImport): ImportChoice => {
+    if (!names.includes(i.name)) names.push(i.name);
+    return { name: i.name, from: f, imp: i };
+  };
+  new ImportForwarder(new ComponentBuilder(), record).forward(from, imp);
+  return names;
 }
 
 /** Copies type definitions of one source component into the builder, memoized per source index. */

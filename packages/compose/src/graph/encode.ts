@@ -40,13 +40,16 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
 
   const chosen = new Map<string, ImportChoice>();
   for (const i of plan.imports) {
-    const extras = i.extras.map((x) => ({ from: graph.packageOf(x.node).spaces, imp: x.import, names: x.names }));
-    chosen.set(mergeKey(i.name), { name: i.name, from: graph.packageOf(i.declaredBy.node).spaces, imp: i.declaredBy.import, extras });
+    const extras = i.extras.map((x) => ({ from: graph.declarerOf(x.node).spaces, imp: x.import, names: x.names }));
+    chosen.set(mergeKey(i.name), { name: i.name, from: graph.declarerOf(i.declaredBy.node).spaces, imp: i.declaredBy.import, extras });
   }
   const forwarder = new ImportForwarder(out, (from, imp) => chosen.get(mergeKey(imp.name)) ?? { name: imp.name, from, imp });
 
   const componentIndex = new Map<PackageId, number>();
+  /** instances and explicit imports → their index in the instance space (or, for an import, its sort's space) */
   const instanceIndex = new Map<NodeId, number>();
+  // explicit imports first, in the order they were added (as wac-graph encodes them)
+  for (const n of graph.importNodes) instanceIndex.set(n.id, forwarder.forward(n.types.spaces, n.import));
   const aliasIndex = new Map<NodeId, number>();
   for (const p of plan.instances) {
     const pkg = graph.packageOf(p.node);
@@ -57,6 +60,7 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
   const indexOf = (id: NodeId): { sort: Sort; index: number } => {
     const n = graph.node(id);
     if (n.kind === 'instance') return { sort: 'instance', index: instanceIndex.get(id)! };
+    if (n.kind === 'import') return { sort: n.import.sort, index: instanceIndex.get(id)! };
     let index = aliasIndex.get(id);
     if (index === undefined) {
       index = out.addAlias({ kind: 'instance-export', sort: n.entity.sort as Sort, instance: instanceIndex.get(n.instance)!, name: n.export });

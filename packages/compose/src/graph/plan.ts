@@ -1,5 +1,5 @@
 import type { Entity } from '@weld/binary';
-import type { ComponentImport } from '../compose/imports.js';
+import { importClosure, type ComponentImport } from '../compose/imports.js';
 import { checkEntity } from './check.js';
 import { GraphError, type Site } from './errors.js';
 import type { CompositionGraph, NodeId } from './graph.js';
@@ -9,6 +9,8 @@ import { mergeKey, nameSatisfies, parseInterfaceName } from './names.js';
 /** An import the composition keeps: one per interface, semver-compatible versions unified to the newest. */
 export interface PlanImport {
   name: string;
+  /** an import node of the graph (`import` in `.wac`), as opposed to instances' imports left unset */
+  explicit?: boolean;
   /** the imports of instances it stands for, as `instance: name` */
   for: { instance: string; name: string }[];
   /** whose declaration of it the result carries */
@@ -22,14 +24,15 @@ export interface PlanInstance {
   label: string;
   package: string;
   /** each import, fed by an argument (`from` = the providing instance and export) or by an import of the result */
-  imports: { name: string; from: { kind: 'argument'; instance: string; export?: string } | { kind: 'import'; name: string } }[];
+  imports: { name: string; from: { kind: 'argument'; instance: string; export?: string } | { kind: 'import'; name: string; export?: string } }[];
 }
 
 /** What `encodeGraph` will make, without encoding it: `weld compose --plan` prints this. */
 export interface CompositionPlan {
   instances: PlanInstance[];
   imports: PlanImport[];
-  exports: { name: string; instance: string; export?: string }[];
+  /** `import`: the explicit import exported (or whose export is), instead of an instance */
+  exports: { name: string; instance: string; import?: string; export?: string }[];
   /** e.g. versions unified; `--strict` turns these into errors */
   warnings: string[];
 }
@@ -49,13 +52,36 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
   }
 
   for (const l of leftovers) checkLeftoverDependencies(graph, l);
+  const explicit = graph.importNodes;
+  const explicitKeys = new Map(explicit.map((n) => [mergeKey(n.name), n]));
+  for (const l of leftovers) {
+    const clash = explicitKeys.get(mergeKey(l.name));
+    if (!clash) continue;
+    throw new GraphError('implicit-import-conflict', `${graph.label(l.node)}${graph.label(l.node) === graph.packageOf(l.node).name ? '' : ` (${graph.packageOf(l.node).name})`} leaves its import ${l.name} unset, which would become an import of the composition, but the composition imports ${clash.name} explicitly`, {
+      data: { node: l.node, source: clash.id, name: l.name },
+      site: clash.site ?? (graph.node(l.node) as { site?: Site }).site,
+      hint: `pass the explicit import as the argument (${graph.label(l.node)} { ${l.name}: ... }), or drop the explicit import`,
+    });
+  }
+  // what the explicit imports' declarations use (the interfaces of their `use`d types) is imported too, merged with
+  // the instances' leftovers like any of them
+  const explicitNames = new Set(explicit.map((n) => n.name));
+  const seenDependency = new Set<string>();
+  for (const n of explicit) {
+    for (const name of importClosure(n.types.spaces, n.import)) {
+      if (explicitNames.has(name) || seenDependency.has(name)) continue;
+      seenDependency.add(name);
+      const imp = n.types.spaces.imports.find((i) => i.name === name)!;
+      leftovers.push({ node: n.id, name, entity: n.types.type.imports.get(name)!, import: imp });
+    }
+  }
 
   const groups = new Map<string, typeof leftovers>();
   for (const l of leftovers) {
     const key = mergeKey(l.name);
     groups.set(key, [...(groups.get(key) ?? []), l]);
   }
-  const imports: PlanImport[] = [];
+  const imports: PlanImport[] = explicit.map((n) => ({ name: n.name, explicit: true, for: usersOf(graph, n.id), declaredBy: { node: n.id, import: n.import }, extras: [] }));
   const warnings: string[] = [];
   const importOf = new Map<string, string>();
   for (const members of groups.values()) {
@@ -94,15 +120,32 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
         const arg = node.args.get(imp.name);
         if (!arg) return { name: imp.name, from: { kind: 'import' as const, name: importOf.get(`${id}\u0000${imp.name}`)! } };
         const src = graph.node(arg.source);
-        return { name: imp.name, from: { kind: 'argument' as const, instance: graph.label(graph.instanceOf(arg.source)), export: src.kind === 'alias' ? src.export : undefined } };
+        const provider = graph.node(graph.instanceOf(arg.source));
+        const export_ = src.kind === 'alias' ? src.export : undefined;
+        if (provider.kind === 'import') return { name: imp.name, from: { kind: 'import' as const, name: provider.name, export: export_ } };
+        return { name: imp.name, from: { kind: 'argument' as const, instance: graph.label(provider.id), export: export_ } };
       }),
     };
   });
   const exports = graph.exports.map((e) => {
     const n = graph.node(e.node);
-    return { name: e.name, instance: graph.label(graph.instanceOf(e.node)), export: n.kind === 'alias' ? n.export : undefined };
+    const provider = graph.node(graph.instanceOf(e.node));
+    const export_ = n.kind === 'alias' ? n.export : undefined;
+    if (provider.kind === 'import') return { name: e.name, instance: graph.label(provider.id), import: provider.name, export: export_ };
+    return { name: e.name, instance: graph.label(provider.id), export: export_ };
   });
   return { instances, imports, exports, warnings };
+}
+
+/** The instances an explicit import feeds, as `instance: name` of each of their imports it is passed to. */
+function usersOf(graph: CompositionGraph, importNode: NodeId): PlanImport['for'] {
+  const out: PlanImport['for'] = [];
+  for (const id of graph.instanceOrder()) {
+    const node = graph.node(id);
+    if (node.kind !== 'instance') continue;
+    for (const [name, arg] of node.args) if (graph.instanceOf(arg.source) === importNode) out.push({ instance: node.label, name });
+  }
+  return out;
 }
 
 function newer(a: string, b: string): boolean {
@@ -161,6 +204,9 @@ function checkLeftoverDependencies(graph: CompositionGraph, l: Leftover): void {
     const from = pkg.importedResources.get(e.type.aliasOf ?? e.type);
     if (!from || from.import === l.name || !node.args.has(from.import)) continue;
     const arg = node.args.get(from.import)!;
+    // fed by an explicit import of the same name: the kept import's declaration names that very import
+    const provider = graph.node(arg.source);
+    if (provider.kind === 'import' && provider.name === from.import) continue;
     throw new GraphError('import-merge-conflict', `${node.label} imports ${l.name}, whose ${member} is ${from.import}.${from.path.join('.')}, but ${from.import} is fed by ${graph.label(graph.instanceOf(arg.source))}: ${l.name} cannot stay an import of the host`, {
       data: { node: l.node, name: l.name },
       site: arg.site ?? node.site,
