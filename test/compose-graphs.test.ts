@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeComponent, validateComponent } from '@weld/binary';
-import { composeProject, encodeComposition, evaluateWac, loadProject, plugComponents, readProvenance, type PackageInput } from '@weld/compose';
+import { composeProject, encodeComposition, evaluateWac, loadProject, plugComponents, readProvenance, wacPackageResolver, type PackageInput } from '@weld/compose';
 import { isWeldError } from '@weld/core';
 import { callFunction, NO_GRANTS } from '@weld/runner';
 import { transpile } from '@bytecodealliance/jco';
@@ -46,7 +46,10 @@ async function compose(dir: string, plugOrder?: string[]): Promise<Outcome> {
   try {
     if (existsSync(path.join(dir, 'compose.wac'))) {
       const text = await readFile(path.join(dir, 'compose.wac'), 'utf8');
-      const c = await evaluateWac(text, 'compose.wac', async (name, _v, site) => {
+      // `case:<file>` is that file's component; other packages (WIT packages for `import`) come from the case's deps/
+      const fromDeps = wacPackageResolver(dir, {});
+      const c = await evaluateWac(text, 'compose.wac', async (name, version, site) => {
+        if (!name.startsWith('case:')) return fromDeps(name, version, site);
         const input = inputs.get(name.replace(/^case:/, ''));
         if (!input) throw new Error(`case has no component for ${name} (${site.line})`);
         return input;

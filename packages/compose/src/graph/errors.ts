@@ -70,11 +70,15 @@ export type FrontEndErrorCode =
   | 'missing-argument'
   /** `.wac` text that does not parse */
   | 'syntax'
+  /** a `.wac` type statement or import type that the WIT reader refuses (the WIT error is the cause) */
+  | 'type-invalid'
+  /** the composition does not satisfy the world its `.wac` file `targets` */
+  | 'targets-mismatch'
   /** a `.wac` name that is not defined, or is defined twice */
   | 'unknown-name'
   /** a `new ns:name` package that neither `--dep` nor `deps/` provides */
   | 'package-not-found'
-  /** a `.wac` construct weld does not read yet (`import`, type statements, `targets`) */
+  /** a `.wac` construct weld does not read yet (function type aliases, top-level `resource`/`use`, types from a component package) */
   | 'not-implemented';
 
 export type GraphErrorCode = RegisterErrorCode | ImportErrorCode | InstantiateErrorCode | AliasErrorCode | ArgumentErrorCode | ExportErrorCode | EncodeErrorCode | FrontEndErrorCode;
