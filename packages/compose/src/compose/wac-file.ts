@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeWitPackage } from '@weld/binary';
+import { checkTargets, encodeWitPackage, extractWit, type TargetMismatch } from '@weld/binary';
 import { resolvePath } from '@weld/wit-tools/node';
 import { encodeGraph, type EncodedComposition } from '../graph/encode.js';
 import { GraphError, type Site } from '../graph/errors.js';
@@ -46,7 +46,29 @@ export async function composeWacFile(file: string, options: WacFileOptions & { p
 export function encodeComposition(composition: WacComposition, options: { weldVersion: string; strict?: boolean }): ComposedGraph {
   const provenance = graphProvenance(composition.graph, options.weldVersion);
   const encoded = encodeGraph(composition.graph, { provenance, strict: options.strict });
+  if (composition.targets) checkTarget(encoded.bytes, composition.targets);
   return { ...encoded, provenance, composition, warnings: encoded.plan.warnings };
+}
+
+/** `package … targets ns:pkg/world`: the result may import only what the world imports and must export all it exports. */
+function checkTarget(bytes: Uint8Array, target: NonNullable<WacComposition['targets']>): void {
+  const x = extractWit(bytes);
+  if (x.kind !== 'component') return;
+  const report = checkTargets({ resolve: x.resolve, world: x.world }, { resolve: target.resolve, world: target.world });
+  if (report.conforms) return;
+  const lines = report.mismatches.map(describeMismatch);
+  throw new GraphError('targets-mismatch', `the composition does not target ${target.name}: ${lines[0]}`, {
+    site: target.site,
+    detail: lines.length > 1 ? lines.slice(1).join('\n') : undefined,
+  });
+}
+
+function describeMismatch(m: TargetMismatch): string {
+  switch (m.kind) {
+    case 'extra-import': return `it imports ${m.item}, which the world does not import`;
+    case 'missing-export': return `it does not export ${m.item}, which the world exports`;
+    case 'type-mismatch': return `${m.direction} ${m.detail ?? m.item}`;
+  }
 }
 
 export function wacPackageResolver(dir: string, options: Pick<WacFileOptions, 'deps' | 'loadReference'>) {

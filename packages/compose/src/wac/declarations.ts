@@ -1,6 +1,6 @@
 import { decodeWasmPackageInto, extractWit, importsComponent, type Component, type Section } from '@weld/binary';
 import { isWeldError, type SourceSpan } from '@weld/core';
-import { parseGroup, pushGroups, Resolve, type PackageId as WitPackageId } from '@weld/wit-tools';
+import { parseGroup, pushGroups, Resolve, type PackageId as WitPackageId, type WorldId } from '@weld/wit-tools';
 import { GraphError, type Site } from '../graph/errors.js';
 import type { CompositionGraph, PackageId } from '../graph/graph.js';
 import { ImportTypes, type ImportType } from '../graph/import-types.js';
@@ -17,11 +17,18 @@ export interface DeclaredImport {
   type: ImportType;
 }
 
+/** The world a `.wac` file `targets`: the composition's imports must be among its imports, its exports cover its exports. */
+export interface WacTarget {
+  resolve: Resolve;
+  world: WorldId;
+  /** `ns:pkg/world[@version]` as written */
+  name: string;
+  site: Site;
+}
+
 export interface WacDeclarations {
   imports: Map<ImportStatement, DeclaredImport>;
-  /** the document's WIT (its interfaces and worlds, the packages they use), for `targets` */
-  resolve?: Resolve;
-  package?: WitPackageId;
+  targets?: WacTarget;
 }
 
 export interface DeclarationContext {
@@ -76,6 +83,14 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
     packages.set(key, kind);
     return kind;
   };
+  if (doc.targets) {
+    const t = doc.targets;
+    const own = doc.package.replace(/@.*$/, '') === t.package;
+    if (own) throw new GraphError('not-implemented', `targeting a world the .wac file declares is not supported by weld's .wac reader yet (its type statements are not): put the world in a WIT package under deps/`, { site: at(t.pos) });
+    if ((await loadPackage(t.package, t.version, at(t.pos))) === 'component') {
+      throw new GraphError('type-invalid', `targets ${t.text}: ${t.package} is a component; a target is a world of a WIT package`, { site: at(t.pos) });
+    }
+  }
   const viaComponent = new Set<ImportStatement>();
   for (const s of imports) {
     if (s.source.kind !== 'path') continue;
@@ -141,8 +156,7 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
     if (!isWeldError(e) || e instanceof GraphError) throw e;
     throw new GraphError('type-invalid', e.message, { site: wit.site(cx.file, e.span), hint: e.hint, cause: e });
   }
-  out.resolve = resolve;
-  out.package = main;
+  if (doc.targets) out.targets = targetWorld(resolve, doc.targets, at(doc.targets.pos));
   if (placeholders.size === 0) return out;
 
   const world = resolve.packages[main]!.worlds.get(IMPORTS_WORLD)!;
@@ -156,6 +170,16 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
   const types = new ImportTypes(component, at(imports[0]!.pos));
   for (const { statement, name } of placeholders.values()) out.imports.set(statement, { name, type: { kind: 'declared', types } });
   return out;
+}
+
+function targetWorld(resolve: Resolve, t: NonNullable<WacDocument['targets']>, site: Site): WacTarget {
+  const key = t.version ? `${t.package}@${t.version}` : t.package;
+  const pkg = resolve.packages[resolve.packageNames.get(key)!]!;
+  const world = t.path.length === 1 ? pkg.worlds.get(t.path[0]!) : undefined;
+  if (world === undefined) {
+    throw new GraphError('unknown-name', `targets ${t.text}: package ${key} has no world ${t.path.join('/')} (its worlds: ${[...pkg.worlds.keys()].join(', ') || 'none'})`, { site });
+  }
+  return { resolve, world, name: t.text, site };
 }
 
 /** The component with its imports renamed (the WIT world names them by placeholders where WIT cannot say the name). */

@@ -1,7 +1,7 @@
 import { GraphError, type Site } from '../graph/errors.js';
 import { CompositionGraph, matchName, type NodeId, type PackageId, type PackageInput } from '../graph/graph.js';
 import { parseInterfaceName, shortName } from '../graph/names.js';
-import { readDeclarations } from './declarations.js';
+import { readDeclarations, type WacTarget } from './declarations.js';
 import { parseWac, siteOf, type Arg, type Expr, type Pos, type WacDocument } from './syntax.js';
 
 /** Finds the component for `new ns:name[@version]` (deps folder, `--dep`, a registry…); the graph stays pure. */
@@ -16,6 +16,8 @@ export interface WacComposition {
   package: string;
   /** packages by the name they were resolved under, in first-use order */
   packages: { name: string; input: PackageInput }[];
+  /** the world of `package … targets …`, checked once the composition is encoded */
+  targets?: WacTarget;
 }
 
 /**
@@ -197,5 +199,5 @@ export async function evaluateStatements(doc: WacDocument, source: { file: strin
       }
     }
   }
-  return { graph, package: doc.package, packages };
+  return { graph, package: doc.package, packages, targets: declared.targets };
 }
