@@ -84,7 +84,7 @@ export interface ImportChoice {
   from: ComponentSpaces;
   imp: ComponentImport;
   /** other declarations of the same instance import whose exports `imp` lacks: the import's type is the union */
-  extras?: { from: ComponentSpaces; imp: ComponentImport; names: string[] }[];
+  extras?: { from: ComponentSpaces; imp: ComponentImport; names: string[]; nested?: string[] }[];
 }
 
 /**
@@ -117,9 +117,9 @@ export class ImportForwarder {
       let decls = copier.instanceDecls(target.imp.item.type);
       for (const x of target.extras) {
         const more = this.copierOf(x.from).instanceDecls(x.imp.item.type);
-        decls = decls && more && unionInstanceDecls(decls, more, new Set(x.names));
+        decls = decls && more && unionInstanceDecls(decls, more, new Set(x.names), new Set(x.nested));
       }
-      if (!decls) throw new ComposeError('unsupported-import', `the declarations of import ${target.name} cannot be merged into one instance type (they use nested instance or component types)`);
+      if (!decls) throw new ComposeError('unsupported-import', `the declarations of import ${target.name} cannot be merged into one instance type (they use core types)`);
       type = { kind: 'instance', type: this.out.addType({ kind: 'instance', decls }) };
     } else type = copier.externType(target.imp.item.type);
     const index = this.out.addImport({ name: { name: target.name, form: 0 }, type });

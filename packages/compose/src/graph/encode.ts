@@ -40,7 +40,7 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
 
   const chosen = new Map<string, ImportChoice>();
   for (const i of plan.imports) {
-    const extras = i.extras.map((x) => ({ from: graph.declarerOf(x.node).spaces, imp: x.import, names: x.names }));
+    const extras = i.extras.map((x) => ({ from: graph.declarerOf(x.node).spaces, imp: x.import, names: x.names, nested: x.nested }));
     chosen.set(mergeKey(i.name), { name: i.name, from: graph.declarerOf(i.declaredBy.node).spaces, imp: i.declaredBy.import, extras });
   }
   const forwarder = new ImportForwarder(out, (from, imp) => chosen.get(mergeKey(imp.name)) ?? { name: imp.name, from, imp });

@@ -1,6 +1,6 @@
 import type { Entity } from '@weld/binary';
 import { importClosure, type ComponentImport } from '../compose/imports.js';
-import { checkEntity } from './check.js';
+import { checkEntity, type Mismatch } from './check.js';
 import { GraphError, type Site } from './errors.js';
 import type { CompositionGraph, NodeId } from './graph.js';
 import { compareVersions } from '@weld/core';
@@ -15,8 +15,11 @@ export interface PlanImport {
   for: { instance: string; name: string }[];
   /** whose declaration of it the result carries */
   declaredBy: { node: NodeId; import: ComponentImport };
-  /** exports other importers need that `declaredBy` lacks, and whose declaration of them is added (a union) */
-  extras: { node: NodeId; import: ComponentImport; names: string[] }[];
+  /**
+   * exports other importers need that `declaredBy` lacks, and whose declaration of them is added (a union);
+   * `nested`: instances both declare but with different exports, merged the same way
+   */
+  extras: { node: NodeId; import: ComponentImport; names: string[]; nested: string[] }[];
 }
 
 export interface PlanInstance {
@@ -176,18 +179,34 @@ function unionExtras(graph: CompositionGraph, chosen: Leftover, members: Leftove
     const why = checkEntity({ ctx: chosen.node, entity: chosen.entity }, { ctx: m.node, entity: m.entity }, graph.resolveResource);
     if (!why) continue;
     if (chosen.entity.sort !== 'instance' || m.entity.sort !== 'instance') throw conflict(m, why);
-    // the shared exports must agree; the missing ones come from m
+    // the shared exports must agree (instances: what both have, recursively); the missing ones come from m
+    const nested: string[] = [];
     for (const [export_, want] of m.entity.type.exports) {
       const got = chosen.entity.type.exports.get(export_);
       if (!got) continue;
       const differs = checkEntity({ ctx: chosen.node, entity: got }, { ctx: m.node, entity: want }, graph.resolveResource);
-      if (differs) throw conflict(m, { ...differs, members: [export_, ...differs.members] });
+      if (!differs) continue;
+      const inner = got.sort === 'instance' && want.sort === 'instance' ? sharedMismatch(graph, { ctx: chosen.node, entity: got }, { ctx: m.node, entity: want }) : differs;
+      if (inner) throw conflict(m, { ...inner, members: [export_, ...inner.members] });
+      nested.push(export_);
     }
     const names = [...m.entity.type.exports.keys()].filter((n) => !have.has(n));
     names.forEach((n) => have.add(n));
-    if (names.length > 0) extras.push({ node: m.node, import: m.import, names });
+    if (names.length > 0 || nested.length > 0) extras.push({ node: m.node, import: m.import, names, nested });
   }
   return extras;
+}
+
+/** Where two instances disagree on an export both have (looking inside instances both have), if anywhere. */
+function sharedMismatch(graph: CompositionGraph, a: { ctx: NodeId; entity: Entity }, b: { ctx: NodeId; entity: Entity }): Mismatch | undefined {
+  if (a.entity.sort !== 'instance' || b.entity.sort !== 'instance') return checkEntity(a, b, graph.resolveResource);
+  for (const [name, want] of b.entity.type.exports) {
+    const got = a.entity.type.exports.get(name);
+    if (!got) continue;
+    const why = sharedMismatch(graph, { ctx: a.ctx, entity: got }, { ctx: b.ctx, entity: want });
+    if (why) return { ...why, members: [name, ...why.members] };
+  }
+  return undefined;
 }
 
 /**
