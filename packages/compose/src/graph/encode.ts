@@ -91,8 +91,11 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
   const raw = new Map(graph.allPackages.map((p) => [p.component, p.bytes]));
   const bytes = encodeSpliced(built, raw);
   // the tree just encoded is validated (the nested components are the inputs' own decoded trees, their bytes copied
-  // verbatim above), so 12 MB of input are not decoded a second time
-  const checked = validateComponent(built, { features: ALL_FEATURES, coreModules: options.validateCoreModules ?? false });
+  // verbatim above), so 12 MB of input are neither decoded nor walked a second time
+  const coreModules = options.validateCoreModules ?? false;
+  // the inputs were validated when they were registered (without their core modules): their types are reused
+  const known = coreModules ? undefined : new Map(graph.allPackages.map((p) => [p.component, p.type]));
+  const checked = validateComponent(built, { features: ALL_FEATURES, coreModules, known });
   if (!checked.valid) {
     // the graph checked every connection; a failure here is weld's own mistake or a case the checker does not model
     throw new GraphError('composition-invalid', `the composed component does not validate: ${checked.error.message}`, { detail: checked.error.detail, exit: 1, cause: checked.error });
