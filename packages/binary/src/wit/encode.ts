@@ -371,6 +371,22 @@ function encodeInterfaceItem(r: Resolve, id: InterfaceId): TypeDef {
 }
 
 
+/**
+ * The component type an item of a WIT package is encoded as in a binary WIT package: an interface imports the
+ * interfaces it uses and exports itself; a world is a component type wrapped in one that exports it by its qualified
+ * name. wac exports a `.wac` file's `interface` and `world` statements as these types.
+ */
+export function encodeWitItem(resolve: Resolve, pkg: PackageId, kind: 'interface' | 'world', name: string): TypeDef {
+  const p = resolve.packages[pkg];
+  const id = kind === 'interface' ? p?.interfaces.get(name) : p?.worlds.get(name);
+  if (p === undefined || id === undefined) throw new BinaryError('invalid-type', `no ${kind} ${name} in this package`, 0);
+  if (kind === 'interface') return encodeInterfaceItem(resolve, id);
+  const version = p.name.version !== undefined ? `@${p.name.version}` : '';
+  const world: ComponentTypeDecl[] = [{ kind: 'type', type: encodeWorld(resolve, id) }];
+  world.push({ kind: 'export', name: externName(`${p.name.namespace}:${p.name.name}/${name}${version}`), type: { kind: 'component', type: 0 } });
+  return { kind: 'component', decls: world };
+}
+
 export interface EncodeWitOptions {
   /** the `processed-by` entry of the producers section; `false` leaves the section out (default: weld and its version) */
   processedBy?: { name: string; version: string } | false;

@@ -127,6 +127,19 @@ export class ImportForwarder {
     return index;
   }
 
+  /**
+   * Defines, instead of importing, the type `imp` declares with an `(eq T)` bound: T is copied and exported under the
+   * import's name, and what refers to the import refers to the export. Returns the export's type index.
+   */
+  defineExport(from: ComponentSpaces, imp: ComponentImport): number {
+    const t = imp.item.type;
+    if (t.kind !== 'type' || t.bound.kind !== 'eq') throw new ComposeError('unsupported-import', `${imp.name} is not a type with a definition, so it cannot be defined`);
+    const index = this.copierOf(from).type(t.bound.index);
+    const exported = this.out.addExport(imp.name, 'type', index)!;
+    this.declared.set(imp.name, exported);
+    return exported;
+  }
+
   private copierOf(from: ComponentSpaces): TypeCopier {
     let copier = this.copiers.get(from);
     if (!copier) this.copiers.set(from, (copier = new TypeCopier(from, this.out, this)));

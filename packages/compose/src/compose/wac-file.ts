@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkTargets, encodeWitPackage, extractWit, type TargetMismatch } from '@weld/binary';
+import { checkTargets, encodeWitPackage, worldOfComponent, type RComponent, type TargetMismatch } from '@weld/binary';
 import { resolvePath } from '@weld/wit-tools/node';
 import { encodeGraph, type EncodedComposition } from '../graph/encode.js';
 import { GraphError, type Site } from '../graph/errors.js';
@@ -46,14 +46,17 @@ export async function composeWacFile(file: string, options: WacFileOptions & { p
 export function encodeComposition(composition: WacComposition, options: { weldVersion: string; strict?: boolean }): ComposedGraph {
   const provenance = graphProvenance(composition.graph, options.weldVersion);
   const encoded = encodeGraph(composition.graph, { provenance, strict: options.strict });
-  if (composition.targets) checkTarget(encoded.bytes, composition.targets);
+  if (composition.targets) checkTarget(encoded.type, composition.targets);
   return { ...encoded, provenance, composition, warnings: encoded.plan.warnings };
 }
 
-/** `package … targets ns:pkg/world`: the result may import only what the world imports and must export all it exports. */
-function checkTarget(bytes: Uint8Array, target: NonNullable<WacComposition['targets']>): void {
-  const x = extractWit(bytes);
-  if (x.kind !== 'component') return;
+/**
+ * `package … targets ns:pkg/world`: the result may import only what the world imports and must export all it exports
+ * (the types it defines and exports, which a world cannot have, are not compared).
+ */
+function checkTarget(type: RComponent, target: NonNullable<WacComposition['targets']>): void {
+  const exports = new Map([...type.exports].filter(([, e]) => e.sort !== 'type'));
+  const x = worldOfComponent({ ...type, exports });
   const report = checkTargets({ resolve: x.resolve, world: x.world }, { resolve: target.resolve, world: target.world });
   if (report.conforms) return;
   const lines = report.mismatches.map(describeMismatch);

@@ -1,6 +1,6 @@
-import { ALL_FEATURES, encodeComponent, validateComponent, type Component, type Provenance, type Sort } from '@weld/binary';
+import { ALL_FEATURES, encodeComponent, validateComponent, type Component, type Provenance, type RComponent, type Sort } from '@weld/binary';
 import { ComponentBuilder } from '../compose/builder.js';
-import { ImportForwarder, type ImportChoice } from '../compose/imports.js';
+import { ImportForwarder, importClosure, type ImportChoice } from '../compose/imports.js';
 import { GraphError } from './errors.js';
 import type { CompositionGraph, NodeId, PackageId } from './graph.js';
 import { mergeKey } from './names.js';
@@ -17,6 +17,8 @@ export interface EncodeOptions {
 
 export interface EncodedComposition {
   bytes: Uint8Array;
+  /** the validated type of the result */
+  type: RComponent;
   plan: CompositionPlan;
   imports: string[];
   exports: string[];
@@ -48,7 +50,20 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
   const componentIndex = new Map<PackageId, number>();
   /** instances and explicit imports → their index in the instance space (or, for an import, its sort's space) */
   const instanceIndex = new Map<NodeId, number>();
-  // explicit imports first, in the order they were added (as wac-graph encodes them)
+  // defined types first, then explicit imports, each in the order they were added (as wac-graph encodes them)
+  // an import may not name a type the component exports: a defined type that an explicit import's declaration uses is
+  // imported (its definition is the import's bound) and exported again; the others are defined and exported
+  const usedByImports = new Set(graph.importNodes.flatMap((n) => importClosure(n.types.spaces, n.import)));
+  for (const n of graph.definitionNodes) {
+    const d = n.definition;
+    if (d.kind === 'component-type') {
+      instanceIndex.set(n.id, out.addExport(n.name, 'type', out.addType(d.def))!);
+      continue;
+    }
+    const imp = d.types.declaration(n.name)!.import;
+    if (usedByImports.has(n.name)) instanceIndex.set(n.id, out.addExport(n.name, 'type', forwarder.forward(d.types.spaces, imp))!);
+    else instanceIndex.set(n.id, forwarder.defineExport(d.types.spaces, imp));
+  }
   for (const n of graph.importNodes) instanceIndex.set(n.id, forwarder.forward(n.types.spaces, n.import));
   const aliasIndex = new Map<NodeId, number>();
   for (const p of plan.instances) {
@@ -61,6 +76,7 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
     const n = graph.node(id);
     if (n.kind === 'instance') return { sort: 'instance', index: instanceIndex.get(id)! };
     if (n.kind === 'import') return { sort: n.import.sort, index: instanceIndex.get(id)! };
+    if (n.kind === 'definition') return { sort: 'type', index: instanceIndex.get(id)! };
     let index = aliasIndex.get(id);
     if (index === undefined) {
       index = out.addAlias({ kind: 'instance-export', sort: n.entity.sort as Sort, instance: instanceIndex.get(n.instance)!, name: n.export });
@@ -82,6 +98,7 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
   }
 
   for (const e of graph.exports) {
+    if (graph.node(e.node).kind === 'definition') continue; // exported where it was defined
     const { sort, index } = indexOf(e.node);
     out.addExport(e.name, sort, index);
   }
@@ -101,7 +118,7 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
     throw new GraphError('composition-invalid', `the composed component does not validate: ${checked.error.message}`, { detail: checked.error.detail, exit: 1, cause: checked.error });
   }
   const imports = built.sections.flatMap((s) => (s.kind === 'import' ? s.items.map((i) => i.name.name) : []));
-  return { bytes, plan, imports, exports: graph.exports.map((e) => e.name) };
+  return { bytes, type: checked.type, plan, imports, exports: graph.exports.map((e) => e.name) };
 }
 
 /**

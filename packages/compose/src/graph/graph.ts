@@ -2,7 +2,7 @@ import { ALL_FEATURES, validateComponent, type Component, type Entity, type RCom
 import { ComponentSpaces, type ComponentImport } from '../compose/imports.js';
 import { checkEntity, type Mismatch, type ResourceIdentity, type Side } from './check.js';
 import { GraphError, type Site } from './errors.js';
-import { declareImport, importedResources, promote, type ImportType, type ImportTypes } from './import-types.js';
+import { declareImport, defineTypeEntity, importedResources, promote, type ImportType, type ImportTypes, type TypeDefinition } from './import-types.js';
 import { mergeKey, nameSatisfies, parseInterfaceName, shortName } from './names.js';
 
 declare const packageBrand: unique symbol;
@@ -43,11 +43,14 @@ export type GraphNode =
   | { kind: 'instance'; id: NodeId; package: PackageId; label: string; args: Map<string, Argument>; site?: Site }
   /** an explicit import of the result (wac's import node): `import` is its declaration in `types` */
   | { kind: 'import'; id: NodeId; name: string; entity: Entity; types: ImportTypes; import: ComponentImport; site?: Site }
+  /** a type the result defines and exports under `name` (wac's `define_type`; a `.wac` type statement) */
+  | { kind: 'definition'; id: NodeId; name: string; entity: Entity; definition: TypeDefinition; site?: Site }
   /** `instance` is the instance or the (instance-typed) import whose export this is */
   | { kind: 'alias'; id: NodeId; instance: NodeId; export: string; entity: Entity };
 
 type InstanceNode = Extract<GraphNode, { kind: 'instance' }>;
 type ImportNode = Extract<GraphNode, { kind: 'import' }>;
+type DefinitionNode = Extract<GraphNode, { kind: 'definition' }>;
 
 export interface GraphExport {
   name: string;
@@ -124,6 +127,17 @@ export class CompositionGraph {
     const id = this.nodes.length as NodeId;
     this.nodes.push({ kind: 'import', id, name, ...declared, site });
     this.importNames.set(name, id);
+    return id;
+  }
+
+  /** Defines a type in the result and exports it under `name` (an `interface`/`world` or type statement of `.wac`). Throws `ExportError`. */
+  defineType(name: string, definition: TypeDefinition, site?: Site): NodeId {
+    if (!validExternName(name)) throw new GraphError('export-name-invalid', `${JSON.stringify(name)} is not a valid export name (a kebab-case name or ns:pkg/iface[@version])`, { data: { name }, site });
+    if (this.exportList.some((e) => e.name === name)) throw new GraphError('export-duplicate', `the composition already exports ${name}`, { data: { name }, site });
+    const entity = defineTypeEntity(name, definition, site);
+    const id = this.nodes.length as NodeId;
+    this.nodes.push({ kind: 'definition', id, name, entity, definition, site });
+    this.exportList.push({ name, node: id, site });
     return id;
   }
 
@@ -259,17 +273,23 @@ export class CompositionGraph {
     return this.nodes.filter((n): n is ImportNode => n.kind === 'import');
   }
 
+  /** The types the result defines, in the order they were defined. */
+  get definitionNodes(): readonly DefinitionNode[] {
+    return this.nodes.filter((n): n is DefinitionNode => n.kind === 'definition');
+  }
+
   label(id: NodeId): string {
     const n = this.node(id);
     if (n.kind === 'instance') return n.label;
     if (n.kind === 'import') return `import ${n.name}`;
+    if (n.kind === 'definition') return `type ${n.name}`;
     return `${this.label(n.instance)}.${n.export}`;
   }
 
   /** How a message names what provides an argument: the plug's file, or the explicit import. */
   providerName(id: NodeId): string {
-    const n = this.node(this.instanceOf(id)) as InstanceNode | ImportNode;
-    return n.kind === 'instance' ? `plug ${this.packages[n.package]!.source}` : `import ${n.name}`;
+    const n = this.node(this.instanceOf(id)) as InstanceNode | ImportNode | DefinitionNode;
+    return n.kind === 'instance' ? `plug ${this.packages[n.package]!.source}` : `${n.kind === 'import' ? 'import' : 'type'} ${n.name}`;
   }
 
   /** The exports of an instance, or of an explicit import of an instance. Throws `not-an-instance` for anything else. */
@@ -285,8 +305,10 @@ export class CompositionGraph {
 
   /** The imports an instance (its package's) or an explicit import (its declarations) brings: what encoding copies from. */
   declarerOf(id: NodeId): { spaces: ComponentSpaces; importedResources: Map<RResource, { import: string; path: string[] }> } {
-    const n = this.node(this.instanceOf(id)) as InstanceNode | ImportNode;
-    return n.kind === 'instance' ? this.packages[n.package]! : n.types;
+    const n = this.node(this.instanceOf(id));
+    if (n.kind === 'instance') return this.packages[n.package]!;
+    if (n.kind === 'import') return n.types;
+    throw new GraphError('not-an-instance', `${this.label(id)} declares no imports`, { data: { node: id } });
   }
 
   /** What a node provides when passed as an argument or exported: an alias's item, or an instance as a whole. */
@@ -295,6 +317,7 @@ export class CompositionGraph {
     if (!n) throw new GraphError('unknown-node', `no node with id ${id}`, { data: { node: id }, site });
     if (n.kind === 'alias') return { ctx: n.instance, entity: n.entity };
     if (n.kind === 'import') return { ctx: n.id, entity: n.entity };
+    if (n.kind === 'definition') throw new GraphError('not-an-instance', `${this.label(id)} is a type definition: it is exported, not passed or aliased`, { data: { node: id }, site });
     const whole: RInstance = { kind: 'instance', exports: this.packages[n.package]!.type.exports, defined: [] };
     return { ctx: n.id, entity: { sort: 'instance', type: whole } };
   }

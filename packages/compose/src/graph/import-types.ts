@@ -1,4 +1,4 @@
-import { ALL_FEATURES, importsComponentOf, validateComponent, type Component, type Entity, type RComponent, type RResource } from '@weld/binary';
+import { ALL_FEATURES, importsComponentOf, validateComponent, type Component, type Entity, type RComponent, type RResource, type TypeDef } from '@weld/binary';
 import { isWeldError } from '@weld/core';
 import { ComponentSpaces, type ComponentImport } from '../compose/imports.js';
 import { GraphError, type Site } from './errors.js';
@@ -60,6 +60,34 @@ export function declareImport(name: string, type: ImportType, site?: Site): { ty
   const found = types.declaration(name);
   if (!found) throw new GraphError('import-type-invalid', `the import declarations have no import named ${name}`, { data: { name }, site });
   return { types, ...found };
+}
+
+/**
+ * A type the result defines and exports: a self-contained component type (a WIT interface or world as
+ * `encodeWitItem` writes it), or the type an imports-only component imports under the definition's name with an
+ * `(eq T)` bound (a `.wac` top-level type, declared in its WIT world): T is defined, and the carrier's imports that
+ * use the type use the export.
+ */
+export type TypeDefinition = { kind: 'component-type'; def: TypeDef } | { kind: 'declared'; types: ImportTypes };
+
+/** The entity a definition exports (validated on its own first). Throws `ExportError` (`export-name-invalid`). */
+export function defineTypeEntity(name: string, d: TypeDefinition, site?: Site): Entity {
+  if (d.kind === 'declared') {
+    const found = d.types.declaration(name);
+    const t = found?.import.item.type;
+    if (!found || t?.kind !== 'type' || t.bound.kind !== 'eq') throw new GraphError('export-name-invalid', `the declarations define no type named ${name}`, { data: { name }, site });
+    return found.entity;
+  }
+  const component: Component = {
+    offset: 0, size: 0, version: 0x0d, layer: 1,
+    sections: [
+      { id: 7, kind: 'type', items: [d.def], offset: 0, size: 0 },
+      { id: 11, kind: 'export', items: [{ name: { name, form: 0 }, sort: 'type', index: 0 }], offset: 0, size: 0 },
+    ],
+  };
+  const checked = validateComponent(component, { features: ALL_FEATURES, coreModules: false });
+  if (!checked.valid) throw new GraphError('import-type-invalid', `type ${name} does not validate: ${checked.error.message}`, { data: { name }, site, cause: checked.error });
+  return checked.type.exports.get(name)!;
 }
 
 /** An item as a value rather than a type definition (wac's `ItemKind::promote`): an exported `(type (func))` is imported as a function. */

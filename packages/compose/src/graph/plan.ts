@@ -35,7 +35,7 @@ export interface CompositionPlan {
   instances: PlanInstance[];
   imports: PlanImport[];
   /** `import`: the explicit import exported (or whose export is), instead of an instance */
-  exports: { name: string; instance: string; import?: string; export?: string }[];
+  exports: { name: string; instance: string; import?: string; export?: string; definition?: boolean }[];
   /** e.g. versions unified; `--strict` turns these into errors */
   warnings: string[];
 }
@@ -56,11 +56,13 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
 
   for (const l of leftovers) checkLeftoverDependencies(graph, l);
   const explicit = graph.importNodes;
-  const explicitKeys = new Map(explicit.map((n) => [mergeKey(n.name), n]));
+  const definitions = graph.definitionNodes;
+  const explicitKeys = new Map<string, { id: NodeId; name: string; site?: Site; kind: 'import' | 'definition' }>([...definitions, ...explicit].map((n) => [mergeKey(n.name), n]));
   for (const l of leftovers) {
     const clash = explicitKeys.get(mergeKey(l.name));
     if (!clash) continue;
-    throw new GraphError('implicit-import-conflict', `${graph.label(l.node)}${graph.label(l.node) === graph.packageOf(l.node).name ? '' : ` (${graph.packageOf(l.node).name})`} leaves its import ${l.name} unset, which would become an import of the composition, but the composition imports ${clash.name} explicitly`, {
+    const what = clash.kind === 'import' ? `imports ${clash.name} explicitly` : `defines a type named ${clash.name}`;
+    throw new GraphError('implicit-import-conflict', `${graph.label(l.node)}${graph.label(l.node) === graph.packageOf(l.node).name ? '' : ` (${graph.packageOf(l.node).name})`} leaves its import ${l.name} unset, which would become an import of the composition, but the composition ${what}`, {
       data: { node: l.node, source: clash.id, name: l.name },
       site: clash.site ?? (graph.node(l.node) as { site?: Site }).site,
       hint: `pass the explicit import as the argument (${graph.label(l.node)} { ${l.name}: ... }), or drop the explicit import`,
@@ -68,7 +70,7 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
   }
   // what the explicit imports' declarations use (the interfaces of their `use`d types) is imported too, merged with
   // the instances' leftovers like any of them
-  const explicitNames = new Set(explicit.map((n) => n.name));
+  const explicitNames = new Set([...explicit, ...definitions].map((n) => n.name));
   const seenDependency = new Set<string>();
   for (const n of explicit) {
     for (const name of importClosure(n.types.spaces, n.import)) {
@@ -132,6 +134,7 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
   });
   const exports = graph.exports.map((e) => {
     const n = graph.node(e.node);
+    if (n.kind === 'definition') return { name: e.name, instance: graph.label(n.id), definition: true };
     const provider = graph.node(graph.instanceOf(e.node));
     const export_ = n.kind === 'alias' ? n.export : undefined;
     if (provider.kind === 'import') return { name: e.name, instance: graph.label(provider.id), import: provider.name, export: export_ };

@@ -41,7 +41,7 @@ function shape(plan: CompositionPlan): { nodes: { id: string; label: string; kin
   }
   plan.exports.forEach((e, n) => {
     nodes.push({ id: `e${n}`, label: e.name, kind: 'export' });
-    edges.push({ from: e.import !== undefined ? importId.get(e.import)! : instanceId.get(e.instance)!, to: `e${n}`, label: e.export ?? e.name });
+    if (!e.definition) edges.push({ from: e.import !== undefined ? importId.get(e.import)! : instanceId.get(e.instance)!, to: `e${n}`, label: e.export ?? e.name });
   });
   return { nodes, edges };
 }

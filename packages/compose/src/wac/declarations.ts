@@ -1,9 +1,9 @@
-import { decodeWasmPackageInto, extractWit, importsComponent, type Component, type Section } from '@weld/binary';
+import { decodeWasmPackageInto, encodeWitItem, extractWit, importsComponent, type Component, type Section } from '@weld/binary';
 import { isWeldError, type SourceSpan } from '@weld/core';
 import { parseGroup, pushGroups, Resolve, type PackageId as WitPackageId, type WorldId } from '@weld/wit-tools';
 import { GraphError, type Site } from '../graph/errors.js';
 import type { CompositionGraph, PackageId } from '../graph/graph.js';
-import { ImportTypes, type ImportType } from '../graph/import-types.js';
+import { ImportTypes, type ImportType, type TypeDefinition } from '../graph/import-types.js';
 import { shortName } from '../graph/names.js';
 import { siteOf, type Pos, type Statement, type WacDocument } from './syntax.js';
 import type { PackageResolver } from './evaluate.js';
@@ -28,6 +28,8 @@ export interface WacTarget {
 
 export interface WacDeclarations {
   imports: Map<ImportStatement, DeclaredImport>;
+  /** the type statements, each as the type the result defines and exports (wac exports them all) */
+  definitions: Map<Declaration, TypeDefinition>;
   targets?: WacTarget;
 }
 
@@ -54,7 +56,7 @@ const IMPORTS_WORLD = 'weld-wac-imports';
 export async function readDeclarations(doc: WacDocument, cx: DeclarationContext): Promise<WacDeclarations> {
   const imports = doc.statements.filter((s): s is ImportStatement => s.kind === 'import');
   const declarations = doc.statements.filter((s): s is Declaration => s.kind === 'declaration');
-  const out: WacDeclarations = { imports: new Map() };
+  const out: WacDeclarations = { imports: new Map(), definitions: new Map() };
   if (imports.length === 0 && declarations.length === 0 && !doc.targets) return out;
   const at = (pos: Pos) => siteOf(cx.file, cx.text, pos);
 
@@ -86,8 +88,7 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
   if (doc.targets) {
     const t = doc.targets;
     const own = doc.package.replace(/@.*$/, '') === t.package;
-    if (own) throw new GraphError('not-implemented', `targeting a world the .wac file declares is not supported by weld's .wac reader yet (its type statements are not): put the world in a WIT package under deps/`, { site: at(t.pos) });
-    if ((await loadPackage(t.package, t.version, at(t.pos))) === 'component') {
+    if (!own && (await loadPackage(t.package, t.version, at(t.pos))) === 'component') {
       throw new GraphError('type-invalid', `targets ${t.text}: ${t.package} is a component; a target is a world of a WIT package`, { site: at(t.pos) });
     }
   }
@@ -156,25 +157,43 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
     if (!isWeldError(e) || e instanceof GraphError) throw e;
     throw new GraphError('type-invalid', e.message, { site: wit.site(cx.file, e.span), hint: e.hint, cause: e });
   }
-  if (doc.targets) out.targets = targetWorld(resolve, doc.targets, at(doc.targets.pos));
-  if (placeholders.size === 0) return out;
+  if (doc.targets) {
+    const t = doc.targets;
+    const own = doc.package.replace(/@.*$/, '') === t.package;
+    out.targets = targetWorld(resolve, own ? main : resolve.packageNames.get(t.version ? `${t.package}@${t.version}` : t.package)!, t, at(t.pos));
+  }
+  const topLevelTypes = declarations.filter((d) => d.what === 'type');
+  if (placeholders.size === 0 && topLevelTypes.length === 0 && declarations.length === 0) return out;
 
+  for (const d of declarations) {
+    if (d.what === 'type') continue;
+    try {
+      out.definitions.set(d, { kind: 'component-type', def: encodeWitItem(resolve, main, d.what, d.name) });
+    } catch (e) {
+      if (!isWeldError(e)) throw e;
+      throw new GraphError('type-invalid', `${d.what} ${d.name} cannot be encoded: ${e.message}`, { site: at(d.pos), cause: e });
+    }
+  }
+  if (placeholders.size === 0 && topLevelTypes.length === 0) return out;
+  // the imports and the top-level types (world-level types: imports with an `(eq T)` bound, which the result defines)
+  const first = placeholders.size > 0 ? imports[0]!.pos : topLevelTypes[0]!.pos;
   const world = resolve.packages[main]!.worlds.get(IMPORTS_WORLD)!;
   let component: Component;
   try {
     component = renameImports(importsComponent(resolve, world), new Map([...placeholders].map(([k, v]) => [k, v.name])));
   } catch (e) {
     if (!isWeldError(e)) throw e;
-    throw new GraphError('type-invalid', `the imports cannot be declared: ${e.message}`, { site: at(imports[0]!.pos), cause: e });
+    throw new GraphError('type-invalid', `the imports cannot be declared: ${e.message}`, { site: at(first), cause: e });
   }
-  const types = new ImportTypes(component, at(imports[0]!.pos));
+  const types = new ImportTypes(component, at(first));
   for (const { statement, name } of placeholders.values()) out.imports.set(statement, { name, type: { kind: 'declared', types } });
+  for (const d of topLevelTypes) out.definitions.set(d, { kind: 'declared', types });
   return out;
 }
 
-function targetWorld(resolve: Resolve, t: NonNullable<WacDocument['targets']>, site: Site): WacTarget {
+function targetWorld(resolve: Resolve, id: WitPackageId, t: NonNullable<WacDocument['targets']>, site: Site): WacTarget {
   const key = t.version ? `${t.package}@${t.version}` : t.package;
-  const pkg = resolve.packages[resolve.packageNames.get(key)!]!;
+  const pkg = resolve.packages[id]!;
   const world = t.path.length === 1 ? pkg.worlds.get(t.path[0]!) : undefined;
   if (world === undefined) {
     throw new GraphError('unknown-name', `targets ${t.text}: package ${key} has no world ${t.path.join('/')} (its worlds: ${[...pkg.worlds.keys()].join(', ') || 'none'})`, { site });

@@ -170,7 +170,9 @@ export async function evaluateStatements(doc: WacDocument, source: { file: strin
       case 'unsupported':
         break;
       case 'declaration':
-        throw new GraphError('not-implemented', `exporting type statements is not supported by weld's .wac reader yet (wac exports each \`interface\`, \`world\` and type statement as a type of the composition)`, { site });
+        // as wac does, each type statement is a type the composition defines and exports
+        graph.defineType(s.name, declared.definitions.get(s)!, site);
+        break;
       case 'import': {
         if (scope.has(s.name)) throw new GraphError('unknown-name', `${s.name} is already defined`, { site: at(s.namePos) });
         const d = declared.imports.get(s)!;
