@@ -3,20 +3,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import {
-  ComposeError, composeProject, composeWacFile, planProject, loadProject, planDot, planGraph, planMermaid, planPlugComponents, planText, plugComponents,
-  type ComposedComponent, type CompositionPlan,
+  checkDistinctNames, ComposeError, composeProject, composeWacFile, inputLabel, loadProject, parseDepFlags, planDocument, planDot, planGraph, planMermaid,
+  planPlugComponents, planProject, planText, plugComponents, type ComposedComponent, type CompositionPlan,
 } from '@weld/compose';
 import { sha256Digest, writeFileAtomic } from '@weld/core/node';
 import { emit, globals } from '../context.js';
 import { WELD_VERSION } from '../version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** `calc.wasm` → `calc`; `ghcr.io/acme/calc:1.0` → `calc`. */
-function label(source: string): string {
-  const base = source.replace(/@sha256:[0-9a-f]+$/, '').split('/').at(-1)!;
-  return base.replace(/\.wasm$/, '').replace(/:[^:]+$/, '');
-}
 
 export function registerCompose(program: Command): void {
   program
@@ -49,7 +43,7 @@ export function registerCompose(program: Command): void {
       const planOnly = Boolean(opts.plan || opts.graph);
       const loadReference = (source: string) => readInput(source, opts.policy);
       if (input.endsWith('.wac')) {
-        const deps = parseDeps(opts.dep ?? []);
+        const deps = parseDepFlags(opts.dep ?? []);
         if (planOnly) {
           const c = await composeWacFile(input, { deps, loadReference, weldVersion: WELD_VERSION, plan: true });
           return showPlan(g, opts, planGraph(c.graph));
@@ -70,7 +64,7 @@ export function registerCompose(program: Command): void {
         if (planOnly) {
           const plans = await planProject(await loadProject(input));
           if (opts.graph) return void process.stdout.write(plans.map((p) => (opts.graph === 'dot' ? planDot(p.plan) : planMermaid(p.plan))).join('\n'));
-          return emit(g, plans.map((p) => ({ name: p.name, ...planJson(p.plan) })), () => plans.flatMap((p) => [`${p.name}:`, ...planText(p.plan).map((l) => `  ${l}`)]));
+          return emit(g, plans.map((p) => ({ name: p.name, ...planDocument(p.plan) })), () => plans.flatMap((p) => [`${p.name}:`, ...planText(p.plan).map((l) => `  ${l}`)]));
         }
         const results = await composeProject(await loadProject(input), { weldVersion: WELD_VERSION, strict: opts.strict });
         emit(
@@ -81,15 +75,11 @@ export function registerCompose(program: Command): void {
         return;
       }
       if (!opts.out && !planOnly) throw new ComposeError('input-invalid', 'where should the composition go? give --out <file>');
-      const load = async (source: string) => ({ name: label(source), source: path.basename(source), bytes: await loadReference(source) });
+      const load = async (source: string) => ({ name: inputLabel(source), source: path.basename(source), bytes: await loadReference(source) });
+      checkDistinctNames([input, ...opts.plug].map((s) => ({ name: inputLabel(s), source: s })));
       const socket = await load(input);
       const plugs = [];
       for (const p of opts.plug) plugs.push(await load(p));
-      const names = new Set([socket.name]);
-      for (const p of plugs) {
-        if (names.has(p.name)) throw new ComposeError('input-invalid', `two inputs are both called "${p.name}"; rename one of the files`);
-        names.add(p.name);
-      }
       if (planOnly) return showPlan(g, opts, planPlugComponents(socket, plugs));
       const composed = await plugComponents(socket, plugs, { weldVersion: WELD_VERSION, strict: opts.strict });
       await write(opts.out!, composed.bytes);
@@ -123,16 +113,6 @@ async function readInput(source: string, policyFile: string | undefined): Promis
   return (await loadRunnable(source, { policy: await resolvePolicy({ policyFile }) })).bytes;
 }
 
-function parseDeps(list: string[]): Record<string, string> {
-  const deps: Record<string, string> = {};
-  for (const d of list) {
-    const m = /^([a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)+(?:@[0-9A-Za-z.+-]+)?)=(.+)$/.exec(d);
-    if (!m) throw new ComposeError('input-invalid', `--dep ${d}: expected ns:name=FILE (e.g. demo:calc=build/calc.wasm)`);
-    deps[m[1]!] = m[2]!;
-  }
-  return deps;
-}
-
 async function write(out: string, bytes: Uint8Array): Promise<void> {
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
   await writeFileAtomic(out, bytes);
@@ -143,12 +123,7 @@ function showPlan(g: ReturnType<typeof globals>, opts: ComposeOptions, plan: Com
     process.stdout.write(opts.graph === 'dot' ? planDot(plan) : planMermaid(plan));
     return;
   }
-  emit(g, planJson(plan), () => planText(plan));
-}
-
-function planJson(plan: CompositionPlan) {
-  const { instances, imports, exports, warnings } = plan;
-  return { instances: instances.map(({ node: _, ...i }) => i), imports: imports.map((i) => ({ name: i.name, for: i.for })), exports, warnings };
+  emit(g, planDocument(plan), () => planText(plan));
 }
 
 function graphSummary(output: string, bytes: Uint8Array, plan: CompositionPlan): string[] {
