@@ -53,7 +53,7 @@ export function registerCompose(program: Command): void {
         await write(opts.out, composed.bytes);
         const out = opts.out;
         emit(g, { output: out, digest: sha256Digest(composed.bytes), size: composed.bytes.length, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance }, () => [
-          ...graphSummary(out, composed.bytes, composed.plan),
+          ...graphSummary(out, composed.bytes, composed.plan, composed.imports),
         ]);
         return;
       }
@@ -126,12 +126,12 @@ function showPlan(g: ReturnType<typeof globals>, opts: ComposeOptions, plan: Com
   emit(g, planDocument(plan), () => planText(plan));
 }
 
-function graphSummary(output: string, bytes: Uint8Array, plan: CompositionPlan): string[] {
+function graphSummary(output: string, bytes: Uint8Array, plan: CompositionPlan, imports: string[]): string[] {
   return [
     `${output} (${(bytes.length / 1048576).toFixed(1)} MiB, ${sha256Digest(bytes)})`,
     ...plan.instances.flatMap((i) => i.imports.filter((x) => x.from.kind === 'argument').map((x) => `  ${i.label}: ${x.name} ← ${x.from.kind === 'argument' ? x.from.instance : ''}`)),
     `  exports: ${plan.exports.map((e) => e.name).join(', ') || '(none)'}`,
-    `  imports: ${plan.imports.length} left for the host${plan.imports.length > 0 ? ` (${plan.imports.slice(0, 4).map((i) => i.name).join(', ')}${plan.imports.length > 4 ? ', …' : ''})` : ''}`,
+    `  imports: ${imports.length} left for the host${imports.length > 0 ? ` (${imports.slice(0, 4).join(', ')}${imports.length > 4 ? ', …' : ''})` : ''}`,
     ...plan.warnings.map((w) => `  warning: ${w}`),
   ];
 }
