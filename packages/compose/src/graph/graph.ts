@@ -2,8 +2,10 @@ import { ALL_FEATURES, validateComponent, type Component, type Entity, type RCom
 import { ComponentSpaces, type ComponentImport } from '../compose/imports.js';
 import { checkEntity, type Mismatch, type ResourceIdentity, type Side } from './check.js';
 import { GraphError, type Site } from './errors.js';
-import { declareImport, defineTypeEntity, importedResources, promote, type ImportType, type ImportTypes, type TypeDefinition } from './import-types.js';
-import { mergeKey, nameSatisfies, parseInterfaceName, shortName } from './names.js';
+import { declareImport, defineTypeEntity, exportedResourceNames, importedResources, promote, resourceAt, type ImportType, type ImportTypes, type TypeDefinition } from './import-types.js';
+import { matchName, mergeKey, parseInterfaceName, validExternName } from './names.js';
+
+export { matchName };
 
 declare const packageBrand: unique symbol;
 declare const nodeBrand: unique symbol;
@@ -384,45 +386,6 @@ export class CompositionGraph {
     }
     return undefined;
   }
-}
-
-/**
- * Which of `names` a requested name means: itself, else the newest semver-compatible one, else the one whose short
- * interface name it is (when exactly one has it).
- */
-export function matchName(wanted: string, names: string[]): string | undefined {
-  if (names.includes(wanted)) return wanted;
-  const compatible = names.filter((n) => nameSatisfies(n, wanted));
-  if (compatible.length > 0) return newest(compatible);
-  const short = names.filter((n) => shortName(n) === wanted);
-  return short.length === 1 ? short[0] : undefined;
-}
-
-function newest(names: string[]): string {
-  return names.reduce((best, n) => (nameSatisfies(n, best) ? n : best));
-}
-
-function resourceAt(e: Entity, path: string[]): RResource | undefined {
-  let cur: Entity | undefined = e;
-  for (const step of path) cur = cur?.sort === 'instance' ? cur.type.exports.get(step) : undefined;
-  return cur?.sort === 'type' && cur.type.kind === 'resource' ? root(cur.type) : undefined;
-}
-
-function exportedResourceNames(type: RComponent): Map<RResource, string> {
-  const out = new Map<RResource, string>();
-  for (const [name, e] of type.exports) {
-    if (e.sort === 'type' && e.type.kind === 'resource' && !out.has(root(e.type))) out.set(root(e.type), name);
-    if (e.sort !== 'instance') continue;
-    for (const [member, x] of e.type.exports) {
-      if (x.sort === 'type' && x.type.kind === 'resource' && !out.has(root(x.type))) out.set(root(x.type), `${name}.${member}`);
-    }
-  }
-  return out;
-}
-
-/** A kebab-case name or an interface name `ns:pkg/iface[@version]`: what the result may import or export under. */
-function validExternName(name: string): boolean {
-  return /^[a-z][a-z0-9]*(-[a-z][a-z0-9]*)*$/.test(name) || parseInterfaceName(name) !== undefined;
 }
 
 function articleOf(sort: string): string {

@@ -111,3 +111,23 @@ export function importedResources(type: RComponent): Map<RResource, { import: st
   }
   return out;
 }
+
+/** The resource at `path` (instance exports, outermost first) inside an entity, if there is one. */
+export function resourceAt(e: Entity, path: string[]): RResource | undefined {
+  let cur: Entity | undefined = e;
+  for (const step of path) cur = cur?.sort === 'instance' ? cur.type.exports.get(step) : undefined;
+  return cur?.sort === 'type' && cur.type.kind === 'resource' ? root(cur.type) : undefined;
+}
+
+/** Resources a component exports → a printable name (`demo:files/types.file`). */
+export function exportedResourceNames(type: RComponent): Map<RResource, string> {
+  const out = new Map<RResource, string>();
+  for (const [name, e] of type.exports) {
+    if (e.sort === 'type' && e.type.kind === 'resource' && !out.has(root(e.type))) out.set(root(e.type), name);
+    if (e.sort !== 'instance') continue;
+    for (const [member, x] of e.type.exports) {
+      if (x.sort === 'type' && x.type.kind === 'resource' && !out.has(root(x.type))) out.set(root(x.type), `${name}.${member}`);
+    }
+  }
+  return out;
+}
