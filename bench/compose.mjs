@@ -5,7 +5,7 @@
 // files; target: within 4x. Each pair runs interleaved (compose, copy, copy, compose, …) so load on a shared machine
 // falls on both. Needs: pnpm build, and the example built (the test setup builds it too).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,8 +76,11 @@ const [composeIn, copyIn] = await interleaved(5, 30, {
   label: 'in-process: read, compose (decode, check, encode, validate), write',
   fn: async () => {
     const r = await compose.plugComponents({ name: 'app', bytes: readFileSync(app) }, [{ name: 'calc', bytes: readFileSync(calc) }], { weldVersion: 'bench' });
-    writeFileSync(join(out, 'composed.wasm'), r.bytes);
-    size = r.bytes.length;
+    // written as its chunks, as `weld compose` writes it: the inputs' bytes are not joined into one buffer first
+    const fd = openSync(join(out, 'composed.wasm'), 'w');
+    writevSync(fd, r.chunks);
+    closeSync(fd);
+    size = r.size;
   },
 }, {
   label: 'in-process: read both files, write them out',

@@ -6,7 +6,8 @@ import {
   checkDistinctNames, ComposeError, composeProject, composeWacFile, inputLabel, loadProject, parseDepFlags, planDocument, planDot, planGraph, planMermaid,
   planPlugComponents, planProject, planText, plugComponents, type ComposedComponent, type CompositionPlan,
 } from '@weld/compose';
-import { sha256Digest, writeFileAtomic } from '@weld/core/node';
+import { createSha256 } from '@weld/core';
+import { writeFileAtomic } from '@weld/core/node';
 import { emit, globals } from '../context.js';
 import { WELD_VERSION } from '../version.js';
 
@@ -50,10 +51,11 @@ export function registerCompose(program: Command): void {
         }
         if (!opts.out) throw new ComposeError('input-invalid', 'where should the composition go? give -o <file>');
         const composed = await composeWacFile(input, { deps, loadReference, weldVersion: WELD_VERSION, strict: opts.strict });
-        await write(opts.out, composed.bytes);
+        await write(opts.out, composed.chunks);
         const out = opts.out;
-        emit(g, { output: out, digest: sha256Digest(composed.bytes), size: composed.bytes.length, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance }, () => [
-          ...graphSummary(out, composed.bytes, composed.plan, composed.imports),
+        const digest = digestOf(composed.chunks);
+        emit(g, { output: out, digest, size: composed.size, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance }, () => [
+          ...graphSummary(out, composed.size, digest, composed.plan, composed.imports),
         ]);
         return;
       }
@@ -67,10 +69,11 @@ export function registerCompose(program: Command): void {
           return emit(g, plans.map((p) => ({ name: p.name, ...planDocument(p.plan) })), () => plans.flatMap((p) => [`${p.name}:`, ...planText(p.plan).map((l) => `  ${l}`)]));
         }
         const results = await composeProject(await loadProject(input), { weldVersion: WELD_VERSION, strict: opts.strict });
+        const digests = results.map((r) => digestOf(r.chunks));
         emit(
           g,
-          results.map((r) => ({ name: r.name, output: r.output, digest: sha256Digest(r.bytes), size: r.bytes.length, plugs: r.plugs, imports: r.imports, exports: r.exports, warnings: r.warnings })),
-          () => results.flatMap((r) => summary(path.relative(process.cwd(), r.output), r)),
+          results.map((r, i) => ({ name: r.name, output: r.output, digest: digests[i], size: r.size, plugs: r.plugs, imports: r.imports, exports: r.exports, warnings: r.warnings })),
+          () => results.flatMap((r, i) => summary(path.relative(process.cwd(), r.output), r, digests[i])),
         );
         return;
       }
@@ -82,13 +85,13 @@ export function registerCompose(program: Command): void {
       for (const p of opts.plug) plugs.push(await load(p));
       if (planOnly) return showPlan(g, opts, planPlugComponents(socket, plugs));
       const composed = await plugComponents(socket, plugs, { weldVersion: WELD_VERSION, strict: opts.strict });
-      await write(opts.out!, composed.bytes);
-      const digest = sha256Digest(composed.bytes);
+      await write(opts.out!, composed.chunks);
+      const digest = digestOf(composed.chunks);
       const out = opts.out!;
       emit(
         g,
-        { output: out, digest, size: composed.bytes.length, plugs: composed.plugs, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance },
-        () => summary(out, composed),
+        { output: out, digest, size: composed.size, plugs: composed.plugs, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance },
+        () => summary(out, composed, digest),
       );
     });
 }
@@ -113,9 +116,16 @@ async function readInput(source: string, policyFile: string | undefined): Promis
   return (await loadRunnable(source, { policy: await resolvePolicy({ policyFile }) })).bytes;
 }
 
-async function write(out: string, bytes: Uint8Array): Promise<void> {
+/** The result is written as its chunks: the inputs' bytes in it are never copied into one buffer. */
+async function write(out: string, chunks: readonly Uint8Array[]): Promise<void> {
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-  await writeFileAtomic(out, bytes);
+  await writeFileAtomic(out, chunks);
+}
+
+function digestOf(chunks: readonly Uint8Array[]): string {
+  const h = createSha256();
+  for (const c of chunks) h.update(c);
+  return `sha256:${h.hex()}`;
 }
 
 function showPlan(g: ReturnType<typeof globals>, opts: ComposeOptions, plan: CompositionPlan): void {
@@ -126,9 +136,9 @@ function showPlan(g: ReturnType<typeof globals>, opts: ComposeOptions, plan: Com
   emit(g, planDocument(plan), () => planText(plan));
 }
 
-function graphSummary(output: string, bytes: Uint8Array, plan: CompositionPlan, imports: string[]): string[] {
+function graphSummary(output: string, size: number, digest: string, plan: CompositionPlan, imports: string[]): string[] {
   return [
-    `${output} (${(bytes.length / 1048576).toFixed(1)} MiB, ${sha256Digest(bytes)})`,
+    `${output} (${(size / 1048576).toFixed(1)} MiB, ${digest})`,
     ...plan.instances.flatMap((i) => i.imports.filter((x) => x.from.kind === 'argument').map((x) => `  ${i.label}: ${x.name} ← ${x.from.kind === 'argument' ? x.from.instance : ''}`)),
     `  exports: ${plan.exports.map((e) => e.name).join(', ') || '(none)'}`,
     `  imports: ${imports.length} left for the host${imports.length > 0 ? ` (${imports.slice(0, 4).join(', ')}${imports.length > 4 ? ', …' : ''})` : ''}`,
@@ -136,9 +146,9 @@ function graphSummary(output: string, bytes: Uint8Array, plan: CompositionPlan, 
   ];
 }
 
-function summary(output: string, c: ComposedComponent): string[] {
+function summary(output: string, c: ComposedComponent, digest = digestOf(c.chunks)): string[] {
   return [
-    `${output} (${(c.bytes.length / 1048576).toFixed(1)} MiB, ${sha256Digest(c.bytes)})`,
+    `${output} (${(c.size / 1048576).toFixed(1)} MiB, ${digest})`,
     ...c.plugs.map((p) => `  plugged ${p.plug} into ${p.satisfies.join(', ')}`),
     `  exports: ${c.exports.join(', ') || '(none)'}`,
     `  imports: ${c.imports.length} left for the host${c.imports.length > 0 ? ` (${c.imports.slice(0, 4).join(', ')}${c.imports.length > 4 ? ', …' : ''})` : ''}`,

@@ -47,7 +47,8 @@ export function encodeComposition(composition: WacComposition, options: { weldVe
   const provenance = graphProvenance(composition.graph, options.weldVersion);
   const encoded = encodeGraph(composition.graph, { provenance, strict: options.strict });
   if (composition.targets) checkTarget(encoded.type, composition.targets);
-  return { ...encoded, provenance, composition, warnings: encoded.plan.warnings };
+  // assigned, not spread: spreading would join the result's chunks (see `EncodedComposition.bytes`)
+  return Object.assign(encoded, { provenance, composition, warnings: encoded.plan.warnings });
 }
 
 /**

@@ -16,7 +16,11 @@ export interface EncodeOptions {
 }
 
 export interface EncodedComposition {
-  bytes: Uint8Array;
+  /** the result, joined from `chunks` on first use (write `chunks` to keep from copying the inputs' bytes again) */
+  readonly bytes: Uint8Array;
+  /** the result as the pieces it is made of, in order: the embedded inputs are their own bytes, not copies */
+  readonly chunks: readonly Uint8Array[];
+  readonly size: number;
   /** the validated type of the result */
   type: RComponent;
   plan: CompositionPlan;
@@ -106,7 +110,7 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
 
   const built = out.build();
   const raw = new Map(graph.allPackages.map((p) => [p.component, p.bytes]));
-  const bytes = encodeSpliced(built, raw);
+  const chunks = encodeSpliced(built, raw);
   // the tree just encoded is validated (the nested components are the inputs' own decoded trees, their bytes copied
   // verbatim above), so 12 MB of input are neither decoded nor walked a second time
   const coreModules = options.validateCoreModules ?? false;
@@ -118,30 +122,42 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
     throw new GraphError('composition-invalid', `the composed component does not validate: ${checked.error.message}`, { detail: checked.error.detail, exit: 1, cause: checked.error });
   }
   const imports = built.sections.flatMap((s) => (s.kind === 'import' ? s.items.map((i) => i.name.name) : []));
-  return { bytes, type: checked.type, plan, imports, exports: graph.exports.map((e) => e.name) };
+  return withJoinedBytes({ chunks, type: checked.type, plan, imports, exports: graph.exports.map((e) => e.name) });
+}
+
+/** Adds `size`, and `bytes` joined from `chunks` once, when first read (a getter: spreading the object joins them). */
+export function withJoinedBytes<T extends { chunks: readonly Uint8Array[] }>(o: T): T & { readonly bytes: Uint8Array; readonly size: number } {
+  let joined: Uint8Array | undefined;
+  const size = o.chunks.reduce((n, c) => n + c.length, 0);
+  return Object.defineProperties(o, {
+    size: { value: size, enumerable: true },
+    bytes: {
+      enumerable: true,
+      get(): Uint8Array {
+        if (!joined) {
+          joined = new Uint8Array(size);
+          let at = 0;
+          for (const c of o.chunks) (joined.set(c, at), (at += c.length));
+        }
+        return joined;
+      },
+    },
+  }) as T & { readonly bytes: Uint8Array; readonly size: number };
 }
 
 /**
- * Encodes a component whose nested components are inputs: their sections are their original bytes, copied once into
- * the result, instead of being re-encoded from their trees (for a 12 MB componentize-js input that is most of the
- * work); every other section is encoded on its own.
+ * Encodes a component whose nested components are inputs: their sections are their original bytes, not re-encoded
+ * from their trees (for a 12 MB componentize-js input that is most of the work) and not copied: the result is a list
+ * of chunks, the inputs' bytes among them, that a writer streams out; every other section is encoded on its own.
  */
-function encodeSpliced(c: Component, raw: Map<Component, Uint8Array>): Uint8Array {
-  const parts: Uint8Array[] = [];
+function encodeSpliced(c: Component, raw: Map<Component, Uint8Array>): Uint8Array[] {
+  const parts: Uint8Array[] = [encodeComponent({ ...c, sections: [] })];
   for (const s of c.sections) {
     const bytes = s.kind === 'component' ? raw.get(s.component) : undefined;
-    if (bytes) parts.push(new Uint8Array([s.id]), leb128(bytes.length), bytes);
+    if (bytes) parts.push(new Uint8Array([s.id, ...leb128(bytes.length)]), bytes);
     else parts.push(encodeComponent({ ...c, sections: [s] }).subarray(8));
   }
-  const header = encodeComponent({ ...c, sections: [] });
-  const out = new Uint8Array(header.length + parts.reduce((n, p) => n + p.length, 0));
-  out.set(header, 0);
-  let at = header.length;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts;
 }
 
 function leb128(n: number): Uint8Array {
