@@ -3,13 +3,16 @@ import type { CompositionPlan } from './plan.js';
 /** `weld compose --plan`: which instance feeds which import, what stays an import, what is exported. */
 export function planText(plan: CompositionPlan): string[] {
   const lines: string[] = [];
+  const explicit = new Set(plan.imports.filter((i) => i.explicit).map((i) => i.name));
   for (const i of plan.instances) {
     lines.push(`instance ${i.label}${i.label === i.package ? '' : ` (${i.package})`}`);
     for (const imp of i.imports) {
       if (imp.from.kind === 'argument') lines.push(`  ${imp.name} ← ${imp.from.instance}${imp.from.export ? `.${imp.from.export}` : ''}`);
-      else if (imp.from.name !== imp.name || imp.from.export) lines.push(`  ${imp.name} ← import ${imp.from.name}${imp.from.export ? `.${imp.from.export}` : ''}`);
+      else if (imp.from.name !== imp.name || imp.from.export || explicit.has(imp.from.name)) {
+        lines.push(`  ${imp.name} ← import ${imp.from.name}${imp.from.export ? `.${imp.from.export}` : ''}${explicit.has(imp.from.name) ? ' (explicit)' : ''}`);
+      }
     }
-    const kept = i.imports.filter((imp) => imp.from.kind === 'import' && imp.from.name === imp.name && !imp.from.export).length;
+    const kept = i.imports.filter((imp) => imp.from.kind === 'import' && imp.from.name === imp.name && !imp.from.export && !explicit.has(imp.from.name)).length;
     if (kept > 0) lines.push(`  ${kept} more ← imports of the same name`);
   }
   lines.push(`imports (${plan.imports.length}):`);
