@@ -99,12 +99,12 @@ describe('weld compose <file.wac>: the example three-component graph', () => {
     expect([...checked.type.imports.keys()]).toContain('demo:calc/calc@0.1.0');
     expect([...checked.type.exports.keys()]).toEqual(['demo:app/app@0.1.0']);
 
-    await writeFile(path.join(dir, 'alias.wac'), 'package demo:alias;\n\ntype adder = func(a: s64, b: s64) -> s64;\nimport add: adder;\nlet app = new demo:app { ... };\nexport app.app;\n');
-    const refused = await weld(['compose', 'alias.wac', ...deps(), '-o', 'alias.wasm']);
+    await writeFile(path.join(dir, 'resource.wac'), 'package demo:res;\n\nresource handle;\nlet app = new demo:app { ... };\nexport app.app;\n');
+    const refused = await weld(['compose', 'resource.wac', ...deps(), '-o', 'resource.wasm']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("error[not-implemented]: function type aliases (`type x = func(...)`) are not supported by weld's .wac reader yet");
-    expect(refused.stderr).toContain('--> alias.wac:3:1');
-    expect(existsSync(path.join(dir, 'alias.wasm'))).toBe(false);
+    expect(refused.stderr).toContain("error[not-implemented]: top-level `resource` statements are not supported by weld's .wac reader yet");
+    expect(refused.stderr).toContain('--> resource.wac:3:1');
+    expect(existsSync(path.join(dir, 'resource.wasm'))).toBe(false);
   });
 
   it("weld.yaml's compose: section takes a graph (instances, arguments, exports), with errors at the YAML line", async () => {

@@ -140,6 +140,13 @@ export class ImportForwarder {
     return exported;
   }
 
+  /** Defines the type of function import `imp` and exports it as type `name`; returns the export's type index. */
+  defineFunctionType(from: ComponentSpaces, imp: ComponentImport, name: string): number {
+    const t = imp.item.type;
+    if (t.kind !== 'func') throw new ComposeError('unsupported-import', `${imp.name} is not a function, so it has no function type`);
+    return this.out.addExport(name, 'type', this.copierOf(from).type(t.type))!;
+  }
+
   private copierOf(from: ComponentSpaces): TypeCopier {
     let copier = this.copiers.get(from);
     if (!copier) this.copiers.set(from, (copier = new TypeCopier(from, this.out, this)));

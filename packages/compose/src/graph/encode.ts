@@ -64,6 +64,10 @@ export function encodeGraph(graph: CompositionGraph, options: EncodeOptions = {}
       instanceIndex.set(n.id, out.addExport(n.name, 'type', out.addType(d.def))!);
       continue;
     }
+    if (d.kind === 'function-type') {
+      instanceIndex.set(n.id, forwarder.defineFunctionType(d.types.spaces, d.types.declaration(d.declaredAs)!.import, n.name));
+      continue;
+    }
     const imp = d.types.declaration(n.name)!.import;
     if (usedByImports.has(n.name)) instanceIndex.set(n.id, out.addExport(n.name, 'type', forwarder.forward(d.types.spaces, imp))!);
     else instanceIndex.set(n.id, forwarder.defineExport(d.types.spaces, imp));

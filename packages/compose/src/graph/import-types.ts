@@ -68,10 +68,19 @@ export function declareImport(name: string, type: ImportType, site?: Site): { ty
  * `(eq T)` bound (a `.wac` top-level type, declared in its WIT world): T is defined, and the carrier's imports that
  * use the type use the export.
  */
-export type TypeDefinition = { kind: 'component-type'; def: TypeDef } | { kind: 'declared'; types: ImportTypes };
+export type TypeDefinition =
+  | { kind: 'component-type'; def: TypeDef }
+  | { kind: 'declared'; types: ImportTypes }
+  /** a function type: the type of function import `declaredAs` of the imports-only component (WIT has no function type definitions) */
+  | { kind: 'function-type'; types: ImportTypes; declaredAs: string };
 
 /** The entity a definition exports (validated on its own first). Throws `ExportError` (`export-name-invalid`). */
 export function defineTypeEntity(name: string, d: TypeDefinition, site?: Site): Entity {
+  if (d.kind === 'function-type') {
+    const found = d.types.declaration(d.declaredAs);
+    if (found?.entity.sort !== 'func') throw new GraphError('export-name-invalid', `the declarations define no function type for ${name}`, { data: { name }, site });
+    return { sort: 'type', type: found.entity.type };
+  }
   if (d.kind === 'declared') {
     const found = d.types.declaration(name);
     const t = found?.import.item.type;

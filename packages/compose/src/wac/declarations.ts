@@ -60,10 +60,14 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
   if (imports.length === 0 && declarations.length === 0 && !doc.targets) return out;
   const at = (pos: Pos) => siteOf(cx.file, cx.text, pos);
 
+  // `type f = func(...)` (wac has function type aliases, WIT has not): declared to WIT as a function import of the
+  // world, and what imports `f` by name imports that function type
+  const funcAliases = new Map<string, { declaration: Declaration; text: string; pos: Pos; carrierName: string }>();
   for (const d of declarations) {
-    if (d.what === 'type' && /^type\s+%?[a-z][a-z0-9-]*\s*=\s*(async\s+)?func\b/.test(cx.text.slice(d.range.start, d.range.end))) {
-      throw new GraphError('not-implemented', 'function type aliases (`type x = func(...)`) are not supported by weld\'s .wac reader yet: write the function type in the import', { site: at(d.pos) });
-    }
+    const m = d.what === 'type' ? /^type\s+%?[a-z][a-z0-9-]*\s*=\s*((?:async\s+)?func\b[\s\S]*);$/.exec(cx.text.slice(d.range.start, d.range.end)) : null;
+    if (!m) continue;
+    const start = d.range.end - m[1]!.length - 1;
+    funcAliases.set(d.name, { declaration: d, text: m[1]!, pos: posAt(cx.text, start), carrierName: `weld-function-type-${funcAliases.size}` });
   }
 
   // packages named by the imports' paths: a WIT package joins the document's WIT; a component's export is imported as is
@@ -120,7 +124,12 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
   const wit = new WitText(cx.text, doc);
   for (const d of declarations) if (d.what !== 'type') wit.keep(d.range.start, d.range.end);
   wit.openWorld(IMPORTS_WORLD);
-  for (const d of declarations) if (d.what === 'type') wit.append(cx.text.slice(d.range.start, d.range.end), d.range.pos);
+  for (const d of declarations) {
+    if (d.what !== 'type') continue;
+    const f = funcAliases.get(d.name);
+    if (!f) wit.append(cx.text.slice(d.range.start, d.range.end), d.range.pos);
+    else (wit.appendLine(`import %${f.carrierName}:`, d.pos), wit.append(`${f.text};`, f.pos));
+  }
   const placeholders = new Map<string, { statement: ImportStatement; name: string }>();
   imports.forEach((s, n) => {
     if (viaComponent.has(s)) return;
@@ -136,7 +145,9 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
     else {
       // WIT ends an inline interface with its `}`, a function type or a name with `;`
       const written = cx.text.slice(s.source.range.start, s.source.range.end);
-      wit.append(s.source.form === 'interface' ? written.replace(/;$/, '') : written, s.source.range.pos);
+      const alias = s.source.form === 'name' ? funcAliases.get(written.replace(/;$/, '').trim().replace(/^%/, '')) : undefined;
+      if (alias) wit.append(`${alias.text};`, alias.pos);
+      else wit.append(s.source.form === 'interface' ? written.replace(/;$/, '') : written, s.source.range.pos);
     }
     placeholders.set(placeholder, { statement: s, name });
   });
@@ -187,7 +198,10 @@ export async function readDeclarations(doc: WacDocument, cx: DeclarationContext)
   }
   const types = new ImportTypes(component, at(first));
   for (const { statement, name } of placeholders.values()) out.imports.set(statement, { name, type: { kind: 'declared', types } });
-  for (const d of topLevelTypes) out.definitions.set(d, { kind: 'declared', types });
+  for (const d of topLevelTypes) {
+    const f = funcAliases.get(d.name);
+    out.definitions.set(d, f ? { kind: 'function-type', types, declaredAs: f.carrierName } : { kind: 'declared', types });
+  }
   return out;
 }
 
@@ -199,6 +213,12 @@ function targetWorld(resolve: Resolve, id: WitPackageId, t: NonNullable<WacDocum
     throw new GraphError('unknown-name', `targets ${t.text}: package ${key} has no world ${t.path.join('/')} (its worlds: ${[...pkg.worlds.keys()].join(', ') || 'none'})`, { site });
   }
   return { resolve, world, name: t.text, site };
+}
+
+function posAt(text: string, offset: number): Pos {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - (before.lastIndexOf('\n') + 1) + 1, offset };
 }
 
 /** The component with its imports renamed (the WIT world names them by placeholders where WIT cannot say the name). */
