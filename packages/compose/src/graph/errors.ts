@@ -78,7 +78,7 @@ export type FrontEndErrorCode =
   | 'unknown-name'
   /** a `new ns:name` package that neither `--dep` nor `deps/` provides */
   | 'package-not-found'
-  /** a `.wac` construct weld does not read yet (function type aliases, top-level `resource`/`use`, types from a component package) */
+  /** a `.wac` construct weld does not read yet (top-level `resource`/`use`/`include`, `use` of types from a component package) */
   | 'not-implemented';
 
 export type GraphErrorCode = RegisterErrorCode | ImportErrorCode | InstantiateErrorCode | AliasErrorCode | ArgumentErrorCode | ExportErrorCode | EncodeErrorCode | FrontEndErrorCode;
