@@ -2,9 +2,10 @@
 // underneath) against copying the same bytes, in the same run. (1) In-process: read both files, compose, write the
 // result, against read both files and write them out again; target: composing at least half as fast as copying.
 // (2) Whole processes: `weld compose app.wasm --plug calc.wasm --out …` against a `node` process that copies the two
-// files; target: within 4x. Needs: pnpm build, and the example built (the test setup builds it too).
+// files; target: within 4x. Each pair runs interleaved (compose, copy, copy, compose, …) so load on a shared machine
+// falls on both. Needs: pnpm build, and the example built (the test setup builds it too).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,33 +36,58 @@ function cpuNow() {
   return { self: (self.user + self.system) / 1000, children };
 }
 
-async function time(label, warmup, runs, fn) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples = [];
+/** One measured operation: wall samples and CPU time (this process and reaped children), per run. */
+function recorder(label) {
+  return { label, samples: [], cpu: 0 };
+}
+
+async function sample(rec, fn) {
+  globalThis.gc?.();
   const c0 = cpuNow();
-  for (let i = 0; i < runs; i++) {
-    globalThis.gc?.();
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
+  const t0 = performance.now();
+  await fn();
+  rec.samples.push(performance.now() - t0);
   const c1 = cpuNow();
-  samples.sort((a, b) => a - b);
-  const r = { median: samples[Math.floor(runs / 2)], min: samples[0], cpu: (c1.self - c0.self + c1.children - c0.children) / runs };
-  console.log(`${label.padEnd(62)} median ${r.median.toFixed(1).padStart(7)} ms  min ${r.min.toFixed(1).padStart(7)} ms  cpu ${r.cpu.toFixed(1).padStart(6)} ms/op  (${runs} runs)`);
+  rec.cpu += c1.self - c0.self + c1.children - c0.children;
+}
+
+function summary(rec) {
+  const s = [...rec.samples].sort((a, b) => a - b);
+  const r = { median: s[Math.floor(s.length / 2)], min: s[0], cpu: rec.cpu / s.length };
+  console.log(`${rec.label.padEnd(62)} median ${r.median.toFixed(1).padStart(7)} ms  min ${r.min.toFixed(1).padStart(7)} ms  cpu ${r.cpu.toFixed(1).padStart(6)} ms/op  (${s.length} runs)`);
   return r;
+}
+
+/** Runs `a` and `b` alternately (warmup, then `runs` pairs), so a busy moment on a shared machine hits both alike. */
+async function interleaved(warmup, runs, a, b) {
+  for (let i = 0; i < warmup; i++) (await a.fn(), await b.fn());
+  const ra = recorder(a.label);
+  const rb = recorder(b.label);
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) (await sample(ra, a.fn), await sample(rb, b.fn));
+    else (await sample(rb, b.fn), await sample(ra, a.fn));
+  }
+  return [summary(ra), summary(rb)];
 }
 
 console.log(`inputs: ${app.replace(root, '')} + calc.wasm (${mb.toFixed(1)} MB together)`);
 let size = 0;
-const composeIn = await time('in-process: read, compose (decode, check, encode, validate), write', 5, 20, async () => {
-  const r = await compose.plugComponents({ name: 'app', bytes: readFileSync(app) }, [{ name: 'calc', bytes: readFileSync(calc) }], { weldVersion: 'bench' });
-  writeFileSync(join(out, 'composed.wasm'), r.bytes);
-  size = r.bytes.length;
-});
-const copyIn = await time('in-process: read both files, write them out', 5, 20, () => {
-  writeFileSync(join(out, 'app-copy.wasm'), readFileSync(app));
-  writeFileSync(join(out, 'calc-copy.wasm'), readFileSync(calc));
+const [composeIn, copyIn] = await interleaved(5, 30, {
+  label: 'in-process: read, compose (decode, check, encode, validate), write',
+  fn: async () => {
+    const r = await compose.plugComponents({ name: 'app', bytes: readFileSync(app) }, [{ name: 'calc', bytes: readFileSync(calc) }], { weldVersion: 'bench' });
+    // written as its chunks, as `weld compose` writes it: the inputs' bytes are not joined into one buffer first
+    const fd = openSync(join(out, 'composed.wasm'), 'w');
+    writevSync(fd, r.chunks);
+    closeSync(fd);
+    size = r.size;
+  },
+}, {
+  label: 'in-process: read both files, write them out',
+  fn: () => {
+    writeFileSync(join(out, 'app-copy.wasm'), readFileSync(app));
+    writeFileSync(join(out, 'calc-copy.wasm'), readFileSync(calc));
+  },
 });
 console.log(`composed ${(size / 1e6).toFixed(1)} MB; compose speed / copy speed: ${(copyIn.median / composeIn.median).toFixed(2)} by median, ${(copyIn.min / composeIn.min).toFixed(2)} by best run, ${(copyIn.cpu / composeIn.cpu).toFixed(2)} by CPU (target >= 0.5)`);
 
@@ -70,8 +96,10 @@ const run = (args) => {
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
 };
 const weld = join(root, 'packages/cli/bin/weld.js');
-const composeProc = await time('process: weld compose app.wasm --plug calc.wasm --out …', 1, 7, () => run([weld, 'compose', app, '--plug', calc, '--out', join(out, 'p.wasm')]));
 const copyScript = `const fs=require('node:fs');fs.copyFileSync(${JSON.stringify(app)},${JSON.stringify(join(out, 'a.wasm'))});fs.copyFileSync(${JSON.stringify(calc)},${JSON.stringify(join(out, 'c.wasm'))});`;
-const copyProc = await time('process: node copying the two files', 1, 7, () => run(['-e', copyScript]));
+const [composeProc, copyProc] = await interleaved(1, 8, {
+  label: 'process: weld compose app.wasm --plug calc.wasm --out …',
+  fn: () => run([weld, 'compose', app, '--plug', calc, '--out', join(out, 'p.wasm')]),
+}, { label: 'process: node copying the two files', fn: () => run(['-e', copyScript]) });
 console.log(`weld compose process / node copy process: ${(composeProc.median / copyProc.median).toFixed(2)}x by median, ${(composeProc.min / copyProc.min).toFixed(2)}x by best run, ${(composeProc.cpu / copyProc.cpu).toFixed(2)}x by CPU (target <= 4x)`);
 rmSync(out, { recursive: true, force: true });

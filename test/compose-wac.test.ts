@@ -84,6 +84,29 @@ describe('weld compose <file.wac>: the example three-component graph', () => {
     expect(existsSync(path.join(dir, 'bad.wasm'))).toBe(false);
   });
 
+  it('import statements: an export of a component package imported by path feeds an instance and stays an import; unsupported forms say so at their line', async () => {
+    await writeFile(
+      path.join(dir, 'imports.wac'),
+      'package demo:imports;\n\n// calc is left to the host: its type is demo:calc\'s export\nimport calc: demo:calc/calc;\nlet app = new demo:app { calc, ... };\nexport app.app;\n',
+    );
+    const plan = await weld(['compose', 'imports.wac', ...deps(), '--plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('  demo:calc/calc@0.1.0 ← host (explicit), used by app\n');
+    const r = await weld(['compose', 'imports.wac', ...deps(), '-o', 'imports.wasm']);
+    expect(r.code, r.stderr).toBe(0);
+    const checked = validateComponent(await readFile(path.join(dir, 'imports.wasm')));
+    if (!checked.valid) throw checked.error;
+    expect([...checked.type.imports.keys()]).toContain('demo:calc/calc@0.1.0');
+    expect([...checked.type.exports.keys()]).toEqual(['demo:app/app@0.1.0']);
+
+    await writeFile(path.join(dir, 'resource.wac'), 'package demo:res;\n\nresource handle;\nlet app = new demo:app { ... };\nexport app.app;\n');
+    const refused = await weld(['compose', 'resource.wac', ...deps(), '-o', 'resource.wasm']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("error[not-implemented]: top-level `resource` statements are not supported by weld's .wac reader yet");
+    expect(refused.stderr).toContain('--> resource.wac:3:1');
+    expect(existsSync(path.join(dir, 'resource.wasm'))).toBe(false);
+  });
+
   it("weld.yaml's compose: section takes a graph (instances, arguments, exports), with errors at the YAML line", async () => {
     const project = path.join(dir, 'project');
     await import('node:fs/promises').then((fs) => fs.mkdir(project, { recursive: true }));

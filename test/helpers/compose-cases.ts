@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as watToWasm } from '@bytecodealliance/jco';
-import { extractWit } from '@weld/binary';
+import { extractWit, isBinaryError, validateComponent, type Entity } from '@weld/binary';
+import { describe as describeVal } from '@weld/compose';
 import { printResolve } from '@weld/wit-tools';
 import { resolvePath } from '@weld/wit-tools/node';
 import { FIXTURE_CACHE, REPO_ROOT } from './fixtures.js';
@@ -54,4 +55,38 @@ async function witFolderText(dir: string): Promise<string> {
 export function witOf(bytes: Uint8Array): string {
   const x = extractWit(bytes);
   return printResolve(x.resolve, x.package);
+}
+
+/**
+ * The golden of a valid case whose result WIT cannot express (nested instances): its imports and exports as types,
+ * nested instances indented.
+ */
+export function typesOf(bytes: Uint8Array): string {
+  const checked = validateComponent(bytes);
+  if (!checked.valid) throw checked.error;
+  const lines: string[] = [];
+  const entity = (e: Entity, indent: string): string => {
+    if (e.sort === 'func') {
+      const params = e.type.params.map((p) => `${p.name}: ${describeVal(p.type, () => 'resource')}`).join(', ');
+      return `${e.type.async ? 'async ' : ''}func(${params})${e.type.result === undefined ? '' : ` -> ${describeVal(e.type.result, () => 'resource')}`}`;
+    }
+    if (e.sort === 'instance') {
+      const inner = [...e.type.exports].map(([n, x]) => `${indent}  ${n}: ${entity(x, `${indent}  `)}`);
+      return `instance {\n${inner.join('\n')}\n${indent}}`;
+    }
+    return e.sort;
+  };
+  for (const [n, e] of checked.type.imports) lines.push(`import ${n}: ${entity(e, '')}`);
+  for (const [n, e] of checked.type.exports) lines.push(`export ${n}: ${entity(e, '')}`);
+  return lines.join('\n') + '\n';
+}
+
+/** `witOf`, or for a result WIT cannot express, `typesOf` (and which golden file it goes to). */
+export function goldenOf(bytes: Uint8Array): { file: 'result.wit' | 'result.types.txt'; text: string } {
+  try {
+    return { file: 'result.wit', text: witOf(bytes) };
+  } catch (e) {
+    if (!isBinaryError(e) || e.code !== 'unsupported-feature') throw e;
+    return { file: 'result.types.txt', text: typesOf(bytes) };
+  }
 }

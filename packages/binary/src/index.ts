@@ -9,7 +9,9 @@ export {
 export type { RComponent, Entity, RType, RVal, RFunc, RInstance, RResource, RDefined } from './validate/index.js';
 export { inspectComponent, type InspectReport, type ModuleReport, type WorldItem } from './inspect.js';
 export { extractWit, type ExtractedWit } from './wit/index.js';
-export { encodeWitPackage } from './wit/encode.js';
+export { encodeWitPackage, encodeWitItem } from './wit/encode.js';
+export { importsComponent, importsComponentOf } from './wit/imports-component.js';
+export { worldOfComponent } from './wit/from-component.js';
 export { findWorld, componentWorld, witPackageFile } from './wit/world-spec.js';
 export { mergeResolve } from './wit/merge.js';
 export { decodeWasmPackageInto, installWitPackageDecoder } from './wit/hook.js';

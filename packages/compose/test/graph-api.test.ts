@@ -82,6 +82,56 @@ describe('CompositionGraph: the verbs and their errors, with no front-end', () =
   });
 });
 
+describe('CompositionGraph.import: explicit imports of the result', () => {
+  const thrown = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof GraphError) return { code: e.code, data: e.data, message: e.message };
+      throw e;
+    }
+    throw new Error('did not throw');
+  };
+
+  it('an import typed like a package export feeds an instance, is aliased, exported, and declared once in the result', async () => {
+    const { graph, p, c } = await graphOf();
+    const host = graph.import('demo:x/x@1.0.0', graph.exportType(graph.allPackages[0]!.id, 'demo:x/x@1.0.3'));
+    graph.setArgument(c, 'demo:x/x@1.0.0', host);
+    graph.export(graph.aliasExport(c, 'g'), 'g');
+    graph.export(graph.aliasExport(host, 'f'), 'host-f');
+    graph.export(graph.aliasExport(p, 'demo:x/x@1.0.3'), 'demo:x/x@1.0.3');
+    const a = encodeGraph(graph);
+    const checked = validateComponent(a.bytes);
+    if (!checked.valid) throw checked.error;
+    expect([...checked.type.imports.keys()]).toEqual(['demo:x/x@1.0.0']);
+    expect([...checked.type.exports.keys()]).toEqual(['g', 'host-f', 'demo:x/x@1.0.3']);
+    const plan = planGraph(graph);
+    expect(plan.imports[0]).toMatchObject({ name: 'demo:x/x@1.0.0', explicit: true, for: [{ instance: 'consumer', name: 'demo:x/x@1.0.0' }] });
+    expect(plan.instances.find((i) => i.label === 'consumer')!.imports).toEqual([{ name: 'demo:x/x@1.0.0', from: { kind: 'import', name: 'demo:x/x@1.0.0' } }]);
+    expect(plan.exports[1]).toEqual({ name: 'host-f', instance: 'import demo:x/x@1.0.0', import: 'demo:x/x@1.0.0', export: 'f' });
+    expect(Buffer.from(encodeGraph(graph).bytes).equals(Buffer.from(a.bytes))).toBe(true);
+  });
+
+  it('import fails with its own codes; an import is no instantiation; an unset import of the same name conflicts', async () => {
+    const { graph, c } = await graphOf();
+    const type = graph.exportType(graph.allPackages[0]!.id, 'demo:x/x@1.0.3');
+    expect(thrown(() => graph.exportType(graph.allPackages[0]!.id, 'nope'))).toMatchObject({ code: 'export-not-found' });
+    expect(thrown(() => graph.import('Not_Valid', type))).toMatchObject({ code: 'import-name-invalid', data: { name: 'Not_Valid' } });
+    const i = graph.import('demo:x/x@1.0.0', type);
+    expect(thrown(() => graph.import('demo:x/x@1.0.0', type))).toMatchObject({ code: 'import-duplicate', data: { node: i } });
+    const f = graph.aliasExport(i, 'f');
+    expect(thrown(() => graph.aliasExport(f, 'f'))).toMatchObject({ code: 'not-an-instance' });
+    expect(thrown(() => graph.setArgument(i, 'x', f))).toMatchObject({ code: 'not-an-instantiation' });
+    expect(thrown(() => graph.setArgument(c, 'demo:x/x@1.0.0', f))).toMatchObject({
+      code: 'argument-type-mismatch',
+      message: 'consumer imports demo:x/x@1.0.0: expected an instance, found a func (import demo:x/x@1.0.0)',
+    });
+    // consumer's import is left unset under the explicit import's name
+    graph.export(graph.aliasExport(c, 'g'), 'g');
+    expect(thrown(() => encodeGraph(graph))).toMatchObject({ code: 'implicit-import-conflict', data: { name: 'demo:x/x@1.0.0' } });
+  });
+});
+
 describe('the graph is pure', () => {
   it('no module reachable from src/graph or src/wac imports node: or @weld/core/node', () => {
     const seen = new Set<string>();

@@ -46,7 +46,7 @@ function component(cx: ValidatorContext, c: Component, parent: Scope | undefined
     if (added !== undefined) cx.at(label, sec.offset, () => checkSectionLimit(s, sec.kind, added));
     if (sec.kind === 'component') {
       cx.path.push(`component[${nested++}]`);
-      const t = component(cx, sec.component, s);
+      const t = cx.known?.get(sec.component) ?? component(cx, sec.component, s);
       cx.path.pop();
       if (typeSize(t) > MAX_TYPE_SIZE) cx.at(label, sec.offset, () => fail('limit-exceeded', 'effective type size exceeds the limit of 1000000'));
       s.components.push(t);

@@ -1,11 +1,19 @@
 import { BinaryError } from '../error.js';
 import { DEFAULT_FEATURES, type Feature } from './features.js';
 import { fail, Invalid } from './invalid.js';
+import type { RComponent } from './model.js';
 
 export interface ValidateOptions {
   features?: Iterable<Feature>;
   /** validate embedded core modules with the engine (`new WebAssembly.Module`); default true */
   coreModules?: boolean;
+  /**
+   * Nested components already validated on their own (as top-level components, with these features and core module
+   * setting) and their types: taken as they are instead of being walked again. A composer that embeds its inputs'
+   * decoded trees passes them, so a 12 MB input is not validated twice. (A top-level component has no outer aliases,
+   * so its type does not depend on where it is nested.)
+   */
+  known?: ReadonlyMap<object, RComponent>;
 }
 
 /**
@@ -16,6 +24,7 @@ export interface ValidateOptions {
 export class ValidatorContext {
   readonly features: Set<Feature>;
   readonly coreModules: boolean;
+  readonly known: ReadonlyMap<object, RComponent> | undefined;
   /** the nested components entered, for section labels (`component[0] > type`) */
   readonly path: string[] = [];
   /** what could not be checked fully (core modules using proposals this engine lacks), for the caller to show */
@@ -27,6 +36,7 @@ export class ValidatorContext {
   constructor(opts: ValidateOptions = {}) {
     this.features = new Set(opts.features ?? DEFAULT_FEATURES);
     this.coreModules = opts.coreModules ?? true;
+    this.known = opts.known;
   }
 
   has(f: Feature): boolean {

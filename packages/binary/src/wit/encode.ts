@@ -301,7 +301,7 @@ function worldExternName(r: Resolve, key: WorldKey, item: WorldItem): ExternName
 }
 
 /** `encode_world`: a world as a component type — imports (interfaces, functions, types) then exports. */
-function encodeWorld(r: Resolve, w: WorldId): TypeDef {
+export function encodeWorld(r: Resolve, w: WorldId): TypeDef {
   const world = r.worlds[w]!;
   const e = new InterfaceEncoder(r);
   for (const [key, item] of world.imports) {
@@ -370,6 +370,22 @@ function encodeInterfaceItem(r: Resolve, id: InterfaceId): TypeDef {
   return { kind: 'component', decls: e.outer.decls };
 }
 
+
+/**
+ * The component type an item of a WIT package is encoded as in a binary WIT package: an interface imports the
+ * interfaces it uses and exports itself; a world is a component type wrapped in one that exports it by its qualified
+ * name. wac exports a `.wac` file's `interface` and `world` statements as these types.
+ */
+export function encodeWitItem(resolve: Resolve, pkg: PackageId, kind: 'interface' | 'world', name: string): TypeDef {
+  const p = resolve.packages[pkg];
+  const id = kind === 'interface' ? p?.interfaces.get(name) : p?.worlds.get(name);
+  if (p === undefined || id === undefined) throw new BinaryError('invalid-type', `no ${kind} ${name} in this package`, 0);
+  if (kind === 'interface') return encodeInterfaceItem(resolve, id);
+  const version = p.name.version !== undefined ? `@${p.name.version}` : '';
+  const world: ComponentTypeDecl[] = [{ kind: 'type', type: encodeWorld(resolve, id) }];
+  world.push({ kind: 'export', name: externName(`${p.name.namespace}:${p.name.name}/${name}${version}`), type: { kind: 'component', type: 0 } });
+  return { kind: 'component', decls: world };
+}
 
 export interface EncodeWitOptions {
   /** the `processed-by` entry of the producers section; `false` leaves the section out (default: weld and its version) */

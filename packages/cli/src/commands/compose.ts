@@ -3,20 +3,15 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import {
-  ComposeError, composeProject, composeWacFile, planProject, loadProject, planDot, planGraph, planMermaid, planPlugComponents, planText, plugComponents,
-  type ComposedComponent, type CompositionPlan,
+  checkDistinctNames, ComposeError, composeProject, composeWacFile, inputLabel, loadProject, parseDepFlags, planDocument, planDot, planGraph, planMermaid,
+  planPlugComponents, planProject, planText, plugComponents, type ComposedComponent, type CompositionPlan,
 } from '@weld/compose';
-import { sha256Digest, writeFileAtomic } from '@weld/core/node';
+import { createSha256 } from '@weld/core';
+import { writeFileAtomic } from '@weld/core/node';
 import { emit, globals } from '../context.js';
 import { WELD_VERSION } from '../version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** `calc.wasm` → `calc`; `ghcr.io/acme/calc:1.0` → `calc`. */
-function label(source: string): string {
-  const base = source.replace(/@sha256:[0-9a-f]+$/, '').split('/').at(-1)!;
-  return base.replace(/\.wasm$/, '').replace(/:[^:]+$/, '');
-}
 
 export function registerCompose(program: Command): void {
   program
@@ -49,17 +44,18 @@ export function registerCompose(program: Command): void {
       const planOnly = Boolean(opts.plan || opts.graph);
       const loadReference = (source: string) => readInput(source, opts.policy);
       if (input.endsWith('.wac')) {
-        const deps = parseDeps(opts.dep ?? []);
+        const deps = parseDepFlags(opts.dep ?? []);
         if (planOnly) {
           const c = await composeWacFile(input, { deps, loadReference, weldVersion: WELD_VERSION, plan: true });
           return showPlan(g, opts, planGraph(c.graph));
         }
         if (!opts.out) throw new ComposeError('input-invalid', 'where should the composition go? give -o <file>');
         const composed = await composeWacFile(input, { deps, loadReference, weldVersion: WELD_VERSION, strict: opts.strict });
-        await write(opts.out, composed.bytes);
+        await write(opts.out, composed.chunks);
         const out = opts.out;
-        emit(g, { output: out, digest: sha256Digest(composed.bytes), size: composed.bytes.length, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance }, () => [
-          ...graphSummary(out, composed.bytes, composed.plan),
+        const digest = digestOf(composed.chunks);
+        emit(g, { output: out, digest, size: composed.size, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance }, () => [
+          ...graphSummary(out, composed.size, digest, composed.plan, composed.imports),
         ]);
         return;
       }
@@ -70,35 +66,32 @@ export function registerCompose(program: Command): void {
         if (planOnly) {
           const plans = await planProject(await loadProject(input));
           if (opts.graph) return void process.stdout.write(plans.map((p) => (opts.graph === 'dot' ? planDot(p.plan) : planMermaid(p.plan))).join('\n'));
-          return emit(g, plans.map((p) => ({ name: p.name, ...planJson(p.plan) })), () => plans.flatMap((p) => [`${p.name}:`, ...planText(p.plan).map((l) => `  ${l}`)]));
+          return emit(g, plans.map((p) => ({ name: p.name, ...planDocument(p.plan) })), () => plans.flatMap((p) => [`${p.name}:`, ...planText(p.plan).map((l) => `  ${l}`)]));
         }
         const results = await composeProject(await loadProject(input), { weldVersion: WELD_VERSION, strict: opts.strict });
+        const digests = results.map((r) => digestOf(r.chunks));
         emit(
           g,
-          results.map((r) => ({ name: r.name, output: r.output, digest: sha256Digest(r.bytes), size: r.bytes.length, plugs: r.plugs, imports: r.imports, exports: r.exports, warnings: r.warnings })),
-          () => results.flatMap((r) => summary(path.relative(process.cwd(), r.output), r)),
+          results.map((r, i) => ({ name: r.name, output: r.output, digest: digests[i], size: r.size, plugs: r.plugs, imports: r.imports, exports: r.exports, warnings: r.warnings })),
+          () => results.flatMap((r, i) => summary(path.relative(process.cwd(), r.output), r, digests[i])),
         );
         return;
       }
       if (!opts.out && !planOnly) throw new ComposeError('input-invalid', 'where should the composition go? give --out <file>');
-      const load = async (source: string) => ({ name: label(source), source: path.basename(source), bytes: await loadReference(source) });
+      const load = async (source: string) => ({ name: inputLabel(source), source: path.basename(source), bytes: await loadReference(source) });
+      checkDistinctNames([input, ...opts.plug].map((s) => ({ name: inputLabel(s), source: s })));
       const socket = await load(input);
       const plugs = [];
       for (const p of opts.plug) plugs.push(await load(p));
-      const names = new Set([socket.name]);
-      for (const p of plugs) {
-        if (names.has(p.name)) throw new ComposeError('input-invalid', `two inputs are both called "${p.name}"; rename one of the files`);
-        names.add(p.name);
-      }
       if (planOnly) return showPlan(g, opts, planPlugComponents(socket, plugs));
       const composed = await plugComponents(socket, plugs, { weldVersion: WELD_VERSION, strict: opts.strict });
-      await write(opts.out!, composed.bytes);
-      const digest = sha256Digest(composed.bytes);
+      await write(opts.out!, composed.chunks);
+      const digest = digestOf(composed.chunks);
       const out = opts.out!;
       emit(
         g,
-        { output: out, digest, size: composed.bytes.length, plugs: composed.plugs, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance },
-        () => summary(out, composed),
+        { output: out, digest, size: composed.size, plugs: composed.plugs, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance },
+        () => summary(out, composed, digest),
       );
     });
 }
@@ -123,19 +116,16 @@ async function readInput(source: string, policyFile: string | undefined): Promis
   return (await loadRunnable(source, { policy: await resolvePolicy({ policyFile }) })).bytes;
 }
 
-function parseDeps(list: string[]): Record<string, string> {
-  const deps: Record<string, string> = {};
-  for (const d of list) {
-    const m = /^([a-z][a-z0-9-]*(?::[a-z][a-z0-9-]*)+(?:@[0-9A-Za-z.+-]+)?)=(.+)$/.exec(d);
-    if (!m) throw new ComposeError('input-invalid', `--dep ${d}: expected ns:name=FILE (e.g. demo:calc=build/calc.wasm)`);
-    deps[m[1]!] = m[2]!;
-  }
-  return deps;
+/** The result is written as its chunks: the inputs' bytes in it are never copied into one buffer. */
+async function write(out: string, chunks: readonly Uint8Array[]): Promise<void> {
+  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  await writeFileAtomic(out, chunks);
 }
 
-async function write(out: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-  await writeFileAtomic(out, bytes);
+function digestOf(chunks: readonly Uint8Array[]): string {
+  const h = createSha256();
+  for (const c of chunks) h.update(c);
+  return `sha256:${h.hex()}`;
 }
 
 function showPlan(g: ReturnType<typeof globals>, opts: ComposeOptions, plan: CompositionPlan): void {
@@ -143,27 +133,22 @@ function showPlan(g: ReturnType<typeof globals>, opts: ComposeOptions, plan: Com
     process.stdout.write(opts.graph === 'dot' ? planDot(plan) : planMermaid(plan));
     return;
   }
-  emit(g, planJson(plan), () => planText(plan));
+  emit(g, planDocument(plan), () => planText(plan));
 }
 
-function planJson(plan: CompositionPlan) {
-  const { instances, imports, exports, warnings } = plan;
-  return { instances: instances.map(({ node: _, ...i }) => i), imports: imports.map((i) => ({ name: i.name, for: i.for })), exports, warnings };
-}
-
-function graphSummary(output: string, bytes: Uint8Array, plan: CompositionPlan): string[] {
+function graphSummary(output: string, size: number, digest: string, plan: CompositionPlan, imports: string[]): string[] {
   return [
-    `${output} (${(bytes.length / 1048576).toFixed(1)} MiB, ${sha256Digest(bytes)})`,
+    `${output} (${(size / 1048576).toFixed(1)} MiB, ${digest})`,
     ...plan.instances.flatMap((i) => i.imports.filter((x) => x.from.kind === 'argument').map((x) => `  ${i.label}: ${x.name} ← ${x.from.kind === 'argument' ? x.from.instance : ''}`)),
     `  exports: ${plan.exports.map((e) => e.name).join(', ') || '(none)'}`,
-    `  imports: ${plan.imports.length} left for the host${plan.imports.length > 0 ? ` (${plan.imports.slice(0, 4).map((i) => i.name).join(', ')}${plan.imports.length > 4 ? ', …' : ''})` : ''}`,
+    `  imports: ${imports.length} left for the host${imports.length > 0 ? ` (${imports.slice(0, 4).join(', ')}${imports.length > 4 ? ', …' : ''})` : ''}`,
     ...plan.warnings.map((w) => `  warning: ${w}`),
   ];
 }
 
-function summary(output: string, c: ComposedComponent): string[] {
+function summary(output: string, c: ComposedComponent, digest = digestOf(c.chunks)): string[] {
   return [
-    `${output} (${(c.bytes.length / 1048576).toFixed(1)} MiB, ${sha256Digest(c.bytes)})`,
+    `${output} (${(c.size / 1048576).toFixed(1)} MiB, ${digest})`,
     ...c.plugs.map((p) => `  plugged ${p.plug} into ${p.satisfies.join(', ')}`),
     `  exports: ${c.exports.join(', ') || '(none)'}`,
     `  imports: ${c.imports.length} left for the host${c.imports.length > 0 ? ` (${c.imports.slice(0, 4).join(', ')}${c.imports.length > 4 ? ', …' : ''})` : ''}`,

@@ -1,4 +1,4 @@
-import type { CompositionGraph } from '../graph/graph.js';
+import type { CompositionGraph, NodeId } from '../graph/graph.js';
 import { sha256Digest } from '@weld/core/node';
 import type { Provenance } from './provenance.js';
 
@@ -7,11 +7,13 @@ import type { Provenance } from './provenance.js';
  * `socket`, the others `plug`s with the imports their instances feed.
  */
 export function graphProvenance(graph: CompositionGraph, weldVersion: string): Provenance {
-  const exported = new Set(graph.exports.map((e) => graph.packageOf(graph.instanceOf(e.node)).id));
+  const fromInstance = (id: NodeId) => graph.node(graph.instanceOf(id)).kind === 'instance';
+  const exported = new Set(graph.exports.filter((e) => fromInstance(e.node)).map((e) => graph.packageOf(e.node).id));
   const feeds = new Map<number, string[]>();
   for (const n of graph.allNodes) {
     if (n.kind !== 'instance') continue;
     for (const [name, arg] of n.args) {
+      if (!fromInstance(arg.source)) continue;
       const from = graph.packageOf(graph.instanceOf(arg.source)).id;
       const list = feeds.get(from) ?? [];
       if (!list.includes(name)) list.push(name);

@@ -1,6 +1,6 @@
 import type { Alias, Component, ComponentTypeDecl, DefinedType, ExternType, Import, InstanceTypeDecl, Sort, TypeDef, ValType } from '@weld/binary';
 import { unionInstanceDecls } from '../graph/union.js';
-import type { ComponentBuilder } from './builder.js';
+import { ComponentBuilder } from './builder.js';
 import { ComposeError } from './errors.js';
 
 /** How an index of a component's type or instance space came to be, as far as copying its imports needs. */
@@ -84,7 +84,7 @@ export interface ImportChoice {
   from: ComponentSpaces;
   imp: ComponentImport;
   /** other declarations of the same instance import whose exports `imp` lacks: the import's type is the union */
-  extras?: { from: ComponentSpaces; imp: ComponentImport; names: string[] }[];
+  extras?: { from: ComponentSpaces; imp: ComponentImport; names: string[]; nested?: string[] }[];
 }
 
 /**
@@ -117,9 +117,9 @@ export class ImportForwarder {
       let decls = copier.instanceDecls(target.imp.item.type);
       for (const x of target.extras) {
         const more = this.copierOf(x.from).instanceDecls(x.imp.item.type);
-        decls = decls && more && unionInstanceDecls(decls, more, new Set(x.names));
+        decls = decls && more && unionInstanceDecls(decls, more, new Set(x.names), new Set(x.nested));
       }
-      if (!decls) throw new ComposeError('unsupported-import', `the declarations of import ${target.name} cannot be merged into one instance type (they use nested instance or component types)`);
+      if (!decls) throw new ComposeError('unsupported-import', `the declarations of import ${target.name} cannot be merged into one instance type (they use core types)`);
       type = { kind: 'instance', type: this.out.addType({ kind: 'instance', decls }) };
     } else type = copier.externType(target.imp.item.type);
     const index = this.out.addImport({ name: { name: target.name, form: 0 }, type });
@@ -127,11 +127,42 @@ export class ImportForwarder {
     return index;
   }
 
+  /**
+   * Defines, instead of importing, the type `imp` declares with an `(eq T)` bound: T is copied and exported under the
+   * import's name, and what refers to the import refers to the export. Returns the export's type index.
+   */
+  defineExport(from: ComponentSpaces, imp: ComponentImport): number {
+    const t = imp.item.type;
+    if (t.kind !== 'type' || t.bound.kind !== 'eq') throw new ComposeError('unsupported-import', `${imp.name} is not a type with a definition, so it cannot be defined`);
+    const index = this.copierOf(from).type(t.bound.index);
+    const exported = this.out.addExport(imp.name, 'type', index)!;
+    this.declared.set(imp.name, exported);
+    return exported;
+  }
+
+  /** Defines the type of function import `imp` and exports it as type `name`; returns the export's type index. */
+  defineFunctionType(from: ComponentSpaces, imp: ComponentImport, name: string): number {
+    const t = imp.item.type;
+    if (t.kind !== 'func') throw new ComposeError('unsupported-import', `${imp.name} is not a function, so it has no function type`);
+    return this.out.addExport(name, 'type', this.copierOf(from).type(t.type))!;
+  }
+
   private copierOf(from: ComponentSpaces): TypeCopier {
     let copier = this.copiers.get(from);
     if (!copier) this.copiers.set(from, (copier = new TypeCopier(from, this.out, this)));
     return copier;
   }
+}
+
+/** The names of the imports a declaration of `imp` needs (the interfaces whose types it `use`s), `imp` first. */
+export function importClosure(from: ComponentSpaces, imp: ComponentImport): string[] {
+  const names: string[] = [];
+  const record = (f: ComponentSpaces, i: ComponentImport): ImportChoice => {
+    if (!names.includes(i.name)) names.push(i.name);
+    return { name: i.name, from: f, imp: i };
+  };
+  new ImportForwarder(new ComponentBuilder(), record).forward(from, imp);
+  return names;
 }
 
 /** Copies type definitions of one source component into the builder, memoized per source index. */

@@ -7,3 +7,4 @@ export { composeWacFile, encodeComposition, wacPackageResolver, type WacFileOpti
 export { graphProvenance } from './graph-provenance.js';
 export { evaluateWac, type PackageResolver, type WacComposition } from '../wac/evaluate.js';
 export { parseWac, type WacDocument } from '../wac/syntax.js';
+export { parseDepFlags, inputLabel, checkDistinctNames, planDocument } from './inputs.js';

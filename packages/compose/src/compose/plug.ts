@@ -1,4 +1,4 @@
-import { encodeGraph } from '../graph/encode.js';
+import { encodeGraph, withJoinedBytes } from '../graph/encode.js';
 import { plugGraph, type PlugReport } from '../graph/plugs.js';
 import { planGraph, type CompositionPlan } from '../graph/plan.js';
 import { sha256Digest } from '@weld/core';
@@ -15,7 +15,10 @@ export interface ComposeInput {
 }
 
 export interface ComposedComponent {
-  bytes: Uint8Array;
+  /** joined on first use; `chunks` is the result without copying the inputs' bytes (see `EncodedComposition`) */
+  readonly bytes: Uint8Array;
+  readonly chunks: readonly Uint8Array[];
+  readonly size: number;
   plugs: PlugReport[];
   /** Imports left for the host (forwarded from the inputs, one per interface). */
   imports: string[];
@@ -42,7 +45,7 @@ export async function plugComponents(socket: ComposeInput, plugs: ComposeInput[]
     ],
   };
   const encoded = encodeGraph(g.graph, { provenance, strict: options.strict });
-  return { bytes: encoded.bytes, plugs: g.plugs, imports: encoded.imports, exports: encoded.exports, provenance, plan: encoded.plan, warnings: encoded.plan.warnings };
+  return withJoinedBytes({ chunks: encoded.chunks, plugs: g.plugs, imports: encoded.imports, exports: encoded.exports, provenance, plan: encoded.plan, warnings: encoded.plan.warnings });
 }
 
 /** The plan of a plug composition, without encoding it (`weld compose --plan`). */

@@ -5,6 +5,7 @@ import type { Project } from '../build/project.js';
 import { writeFileAtomic } from '@weld/core/node';
 import { ComposeError } from './errors.js';
 import { plugComponents, type ComposedComponent } from './plug.js';
+import { withJoinedBytes } from '../graph/encode.js';
 import { plugGraph } from '../graph/plugs.js';
 import { planGraph, type CompositionPlan } from '../graph/plan.js';
 import type { PackageInput } from '../graph/graph.js';
@@ -36,7 +37,7 @@ export async function composeProject(project: Project, options: ProjectOptions):
     if (c.kind === 'graph') {
       const g = await evaluateStatements(c.document, ctx.source, ctx.load);
       const r = encodeComposition(g, { weldVersion: options.weldVersion, strict: options.strict });
-      result = { bytes: r.bytes, plugs: [], imports: r.imports, exports: r.exports, provenance: r.provenance, plan: r.plan, warnings: r.warnings };
+      result = withJoinedBytes({ chunks: r.chunks, plugs: [], imports: r.imports, exports: r.exports, provenance: r.provenance, plan: r.plan, warnings: r.warnings });
     } else {
       result = await plugComponents(await ctx.load(c.socket), await Promise.all(c.plugs.map(ctx.load)), { weldVersion: options.weldVersion, strict: options.strict });
     }

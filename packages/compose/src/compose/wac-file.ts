@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { checkTargets, encodeWitPackage, worldOfComponent, type RComponent, type TargetMismatch } from '@weld/binary';
+import { resolvePath } from '@weld/wit-tools/node';
 import { encodeGraph, type EncodedComposition } from '../graph/encode.js';
 import { GraphError, type Site } from '../graph/errors.js';
 import type { PackageInput } from '../graph/graph.js';
@@ -25,8 +27,9 @@ export interface ComposedGraph extends EncodedComposition {
 
 /**
  * Reads a `.wac` file and finds its packages as wac does: `--dep ns:name=…` first, then `deps/ns/name.wasm` (or
- * `.wat`) beside the file, `deps/ns/name@version.wasm` for a versioned `new`; a dep that is not a file is a registry
- * reference. `plan` stops before encoding.
+ * `.wat`) beside the file, `deps/ns/name@version.wasm` for a versioned `new`, and for WIT packages (what `import`
+ * paths and `use` name) also `deps/ns/name.wit` or a WIT folder `deps/ns/name/`; a dep that is not a file is a
+ * registry reference. `plan` stops before encoding.
  */
 export async function composeWacFile(file: string, options: WacFileOptions & { plan?: false }): Promise<ComposedGraph>;
 export async function composeWacFile(file: string, options: WacFileOptions & { plan: true }): Promise<WacComposition>;
@@ -43,7 +46,33 @@ export async function composeWacFile(file: string, options: WacFileOptions & { p
 export function encodeComposition(composition: WacComposition, options: { weldVersion: string; strict?: boolean }): ComposedGraph {
   const provenance = graphProvenance(composition.graph, options.weldVersion);
   const encoded = encodeGraph(composition.graph, { provenance, strict: options.strict });
-  return { ...encoded, provenance, composition, warnings: encoded.plan.warnings };
+  if (composition.targets) checkTarget(encoded.type, composition.targets);
+  // assigned, not spread: spreading would join the result's chunks (see `EncodedComposition.bytes`)
+  return Object.assign(encoded, { provenance, composition, warnings: encoded.plan.warnings });
+}
+
+/**
+ * `package … targets ns:pkg/world`: the result may import only what the world imports and must export all it exports
+ * (the types it defines and exports, which a world cannot have, are not compared).
+ */
+function checkTarget(type: RComponent, target: NonNullable<WacComposition['targets']>): void {
+  const exports = new Map([...type.exports].filter(([, e]) => e.sort !== 'type'));
+  const x = worldOfComponent({ ...type, exports });
+  const report = checkTargets({ resolve: x.resolve, world: x.world }, { resolve: target.resolve, world: target.world });
+  if (report.conforms) return;
+  const lines = report.mismatches.map(describeMismatch);
+  throw new GraphError('targets-mismatch', `the composition does not target ${target.name}: ${lines[0]}`, {
+    site: target.site,
+    detail: lines.length > 1 ? lines.slice(1).join('\n') : undefined,
+  });
+}
+
+function describeMismatch(m: TargetMismatch): string {
+  switch (m.kind) {
+    case 'extra-import': return `it imports ${m.item}, which the world does not import`;
+    case 'missing-export': return `it does not export ${m.item}, which the world exports`;
+    case 'type-mismatch': return `${m.direction} ${m.detail ?? m.item}`;
+  }
 }
 
 export function wacPackageResolver(dir: string, options: Pick<WacFileOptions, 'deps' | 'loadReference'>) {
@@ -57,8 +86,8 @@ export function wacPackageResolver(dir: string, options: Pick<WacFileOptions, 'd
     }
     const [ns, ...rest] = name.split(':');
     const base = path.join(dir, 'deps', ns!, rest.join('/'));
-    const candidates = [...(version ? [`${base}@${version}.wasm`, `${base}@${version}.wat`] : []), `${base}.wasm`, `${base}.wat`];
-    const found = candidates.find((c) => existsSync(c));
+    const candidates = [...(version ? [`${base}@${version}.wasm`, `${base}@${version}.wat`] : []), `${base}.wasm`, `${base}.wat`, `${base}.wit`, `${base}/`];
+    const found = candidates.find((c) => (c.endsWith('/') ? isDirectory(c) : existsSync(c)));
     if (!found) {
       throw new GraphError('package-not-found', `package ${key} not found: looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(', ')}`, {
         site,
@@ -69,7 +98,20 @@ export function wacPackageResolver(dir: string, options: Pick<WacFileOptions, 'd
   };
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function readComponent(file: string): Promise<Uint8Array> {
+  // a WIT package in text (a file, or a folder with its deps/) is handed on as a binary WIT package
+  if (file.endsWith('.wit') || file.endsWith('/')) {
+    const r = resolvePath(file.replace(/\/$/, ''));
+    return encodeWitPackage(r.resolve, r.package);
+  }
   // jco (wasm-tools in wasm) is loaded only for a .wat dependency: it costs a CLI run a third of a second
   if (file.endsWith('.wat')) return (await import('@bytecodealliance/jco')).parse(await readFile(file, 'utf8'));
   return new Uint8Array(await readFile(file));

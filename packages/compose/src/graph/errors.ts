@@ -9,13 +9,23 @@ export type RegisterErrorCode =
   | 'package-invalid'
   /** a package of that name is registered already */
   | 'package-duplicate';
+export type ImportErrorCode =
+  /** not a kebab-case name nor ns:pkg/iface[@version] */
+  | 'import-name-invalid'
+  /** the composition imports that name already */
+  | 'import-duplicate'
+  /** the import's type cannot be declared (WIT cannot say it, or the declarations do not validate) */
+  | 'import-type-invalid'
+  | 'unknown-package'
+  /** the package whose export type is asked for has no such export */
+  | 'export-not-found';
 export type InstantiateErrorCode =
   /** no package has that id */
   | 'unknown-package';
 export type AliasErrorCode =
   /** no node has that id */
   | 'unknown-node'
-  /** only an instance has exports to alias */
+  /** only an instance (or an import of one) has exports to alias */
   | 'not-an-instance'
   /** the instance has no export of that name (nor a semver-compatible or short one) */
   | 'export-not-found';
@@ -38,6 +48,8 @@ export type ExportErrorCode =
   /** not a kebab-case name nor ns:pkg/iface[@version] */
   | 'export-name-invalid';
 export type EncodeErrorCode =
+  /** an instance's import is left unset under the name of an explicit import (wac: an implicit import may not conflict with an explicit one) */
+  | 'implicit-import-conflict'
   /** importers of one interface need types no single import can have (a shared export differs) */
   | 'import-merge-conflict'
   /** the encoded result does not validate: a case the checks before encoding do not model (exit 1) */
@@ -58,14 +70,18 @@ export type FrontEndErrorCode =
   | 'missing-argument'
   /** `.wac` text that does not parse */
   | 'syntax'
+  /** a `.wac` type statement or import type that the WIT reader refuses (the WIT error is the cause) */
+  | 'type-invalid'
+  /** the composition does not satisfy the world its `.wac` file `targets` */
+  | 'targets-mismatch'
   /** a `.wac` name that is not defined, or is defined twice */
   | 'unknown-name'
   /** a `new ns:name` package that neither `--dep` nor `deps/` provides */
   | 'package-not-found'
-  /** a `.wac` construct weld does not read yet (`import`, type statements, `targets`) */
+  /** a `.wac` construct weld does not read yet (top-level `resource`/`use`/`include`, `use` of types from a component package) */
   | 'not-implemented';
 
-export type GraphErrorCode = RegisterErrorCode | InstantiateErrorCode | AliasErrorCode | ArgumentErrorCode | ExportErrorCode | EncodeErrorCode | FrontEndErrorCode;
+export type GraphErrorCode = RegisterErrorCode | ImportErrorCode | InstantiateErrorCode | AliasErrorCode | ArgumentErrorCode | ExportErrorCode | EncodeErrorCode | FrontEndErrorCode;
 
 /** The ids and names an error is about (for `-o json` and for front-ends that add their own location). */
 export interface GraphErrorData {
@@ -91,6 +107,7 @@ export class GraphError<C extends GraphErrorCode = GraphErrorCode> extends WeldE
 }
 
 export type RegisterError = GraphError<RegisterErrorCode>;
+export type ImportError = GraphError<ImportErrorCode>;
 export type InstantiateError = GraphError<InstantiateErrorCode>;
 export type AliasError = GraphError<AliasErrorCode>;
 export type ArgumentError = GraphError<ArgumentErrorCode>;

@@ -1,14 +1,17 @@
 import { ALL_FEATURES, validateComponent, type Component, type Entity, type RComponent, type RInstance, type RResource } from '@weld/binary';
-import { ComponentSpaces } from '../compose/imports.js';
-import { checkEntity, type ResourceIdentity, type Side } from './check.js';
+import { ComponentSpaces, type ComponentImport } from '../compose/imports.js';
+import { checkEntity, type Mismatch, type ResourceIdentity, type Side } from './check.js';
 import { GraphError, type Site } from './errors.js';
-import { mergeKey, nameSatisfies, parseInterfaceName, shortName } from './names.js';
+import { declareImport, defineTypeEntity, exportedResourceNames, importedResources, promote, resourceAt, type ImportType, type ImportTypes, type TypeDefinition } from './import-types.js';
+import { matchName, mergeKey, parseInterfaceName, validExternName } from './names.js';
+
+export { matchName };
 
 declare const packageBrand: unique symbol;
 declare const nodeBrand: unique symbol;
 /** Opaque handle of a registered component. */
 export type PackageId = number & { readonly [packageBrand]: true };
-/** Opaque handle of an instance or an alias of an instance's export. */
+/** Opaque handle of an instance, an explicit import, or an alias of an export of either. */
 export type NodeId = number & { readonly [nodeBrand]: true };
 
 export interface PackageInput {
@@ -40,7 +43,16 @@ export interface Argument {
 
 export type GraphNode =
   | { kind: 'instance'; id: NodeId; package: PackageId; label: string; args: Map<string, Argument>; site?: Site }
+  /** an explicit import of the result (wac's import node): `import` is its declaration in `types` */
+  | { kind: 'import'; id: NodeId; name: string; entity: Entity; types: ImportTypes; import: ComponentImport; site?: Site }
+  /** a type the result defines and exports under `name` (wac's `define_type`; a `.wac` type statement) */
+  | { kind: 'definition'; id: NodeId; name: string; entity: Entity; definition: TypeDefinition; site?: Site }
+  /** `instance` is the instance or the (instance-typed) import whose export this is */
   | { kind: 'alias'; id: NodeId; instance: NodeId; export: string; entity: Entity };
+
+type InstanceNode = Extract<GraphNode, { kind: 'instance' }>;
+type ImportNode = Extract<GraphNode, { kind: 'import' }>;
+type DefinitionNode = Extract<GraphNode, { kind: 'definition' }>;
 
 export interface GraphExport {
   name: string;
@@ -60,6 +72,7 @@ export class CompositionGraph {
   private readonly packages: Package[] = [];
   private readonly nodes: GraphNode[] = [];
   private readonly aliases = new Map<string, NodeId>();
+  private readonly importNames = new Map<string, NodeId>();
   private readonly exportList: GraphExport[] = [];
 
   /** Decodes and type checks a component; throws `RegisterError`. */
@@ -102,15 +115,54 @@ export class CompositionGraph {
   }
 
   /**
+   * Adds an explicit import of the result, named `name`, that can be passed as an argument, aliased (an instance) or
+   * exported. An instance's import left unset that has the same name is an error at encoding (wac's rule: an
+   * implicit import may not conflict with an explicit one). Throws `ImportError`.
+   */
+  import(name: string, type: ImportType, site?: Site): NodeId {
+    if (!validExternName(name)) {
+      throw new GraphError('import-name-invalid', `${JSON.stringify(name)} is not a valid import name (a kebab-case name or ns:pkg/iface[@version])`, { data: { name }, site });
+    }
+    const known = this.importNames.get(name);
+    if (known !== undefined) throw new GraphError('import-duplicate', `the composition already imports ${name}`, { data: { node: known, name }, site });
+    const declared = declareImport(name, type, site);
+    const id = this.nodes.length as NodeId;
+    this.nodes.push({ kind: 'import', id, name, ...declared, site });
+    this.importNames.set(name, id);
+    return id;
+  }
+
+  /** Defines a type in the result and exports it under `name` (an `interface`/`world` or type statement of `.wac`). Throws `ExportError`. */
+  defineType(name: string, definition: TypeDefinition, site?: Site): NodeId {
+    if (!validExternName(name)) throw new GraphError('export-name-invalid', `${JSON.stringify(name)} is not a valid export name (a kebab-case name or ns:pkg/iface[@version])`, { data: { name }, site });
+    if (this.exportList.some((e) => e.name === name)) throw new GraphError('export-duplicate', `the composition already exports ${name}`, { data: { name }, site });
+    const entity = defineTypeEntity(name, definition, site);
+    const id = this.nodes.length as NodeId;
+    this.nodes.push({ kind: 'definition', id, name, entity, definition, site });
+    this.exportList.push({ name, node: id, site });
+    return id;
+  }
+
+  /** The type of export `name` of a registered package, to import an item like it (wac-graph's `ItemKind::promote`). Throws `AliasError`. */
+  exportType(pkg: PackageId, name: string, site?: Site): ImportType {
+    const p = this.packages[pkg];
+    if (!p) throw new GraphError('unknown-package', `no package with id ${pkg}`, { data: { package: pkg }, site });
+    const e = p.type.exports.get(name);
+    if (!e) throw new GraphError('export-not-found', `${p.name} has no export ${name} (it exports ${[...p.type.exports.keys()].join(', ') || 'nothing'})`, { data: { package: pkg, name }, site });
+    // its types may use the interfaces the package imports: declared alongside, so shared types stay shared
+    const context = new Map([...p.type.imports].filter(([n, x]) => x.sort === 'instance' && parseInterfaceName(n)));
+    return { kind: 'entity', entity: promote(e), context };
+  }
+
+  /**
    * The node for export `name` of an instance: the exact name, else the newest semver-compatible one, else a unique
    * short interface name (`calc` for `demo:calc/calc@0.1.0`). Throws `AliasError`.
    */
   aliasExport(instance: NodeId, name: string, site?: Site): NodeId {
-    const node = this.instanceNode(instance, site, 'not-an-instance');
-    const exports = this.packageOf(instance).type.exports;
+    const exports = this.exportsOf(instance, site);
     const found = matchName(name, [...exports.keys()]);
     if (!found) {
-      throw new GraphError('export-not-found', `${node.label} has no export ${name} (it exports ${[...exports.keys()].join(', ') || 'nothing'})`, {
+      throw new GraphError('export-not-found', `${this.label(instance)} has no export ${name} (it exports ${[...exports.keys()].join(', ') || 'nothing'})`, {
         data: { node: instance, name },
         site,
       });
@@ -154,9 +206,22 @@ export class CompositionGraph {
     const why = checkEntity(src, { ctx: instance, entity: expected }, this.resolveResource);
     if (why) {
       node.args.delete(importName);
-      const where = [importName + why.members.map((m) => `.${m}`).join(''), ...why.inner, why.message].join(': ');
-      throw new GraphError('argument-type-mismatch', `${node.label} imports ${where} (plug ${this.packageOf(this.instanceOf(source)).source})`, {
-        data: { node: instance, source, name: importName, path: [...why.members, ...why.inner] },
+      throw mismatch(importName, why, this.providerName(source), '');
+    }
+    // this argument can change which resource the instance's other imports mean (it feeds the interface whose
+    // resources they use), so the arguments already set are checked again
+    for (const [other, arg] of node.args) {
+      if (other === importName) continue;
+      const again = checkEntity(this.side(arg.source), { ctx: instance, entity: pkg.type.imports.get(other)! }, this.resolveResource);
+      if (!again) continue;
+      node.args.delete(importName);
+      throw mismatch(other, again, this.providerName(arg.source), `, once ${importName} is fed by ${this.label(source)}`);
+    }
+
+    function mismatch(name: string, why: Mismatch, provider: string, after: string): GraphError {
+      const where = [name + why.members.map((m) => `.${m}`).join(''), ...why.inner, why.message].join(': ');
+      return new GraphError('argument-type-mismatch', `${node.label} imports ${where} (${provider})${after}`, {
+        data: { node: instance, source, name, path: [...why.members, ...why.inner] },
         site,
       });
     }
@@ -165,7 +230,7 @@ export class CompositionGraph {
   /** Exports a node's item from the composition under `name`. Throws `ExportError`. */
   export(node: NodeId, name: string, site?: Site): void {
     this.side(node, site);
-    if (!/^[a-z][a-z0-9-]*$/.test(name) && !parseInterfaceName(name)) {
+    if (!validExternName(name)) {
       throw new GraphError('export-name-invalid', `${JSON.stringify(name)} is not a valid export name (a kebab-case name or ns:pkg/iface[@version])`, { data: { node, name }, site });
     }
     if (this.exportList.some((e) => e.name === name)) throw new GraphError('export-duplicate', `the composition already exports ${name}`, { data: { node, name }, site });
@@ -192,20 +257,60 @@ export class CompositionGraph {
     return n;
   }
 
+  /** The package of an instance, or of the instance an alias belongs to; throws for an explicit import (it has none). */
   packageOf(instance: NodeId): Package {
-    const n = this.node(instance);
-    return this.packages[n.kind === 'instance' ? n.package : (this.node(n.instance) as { package: PackageId }).package]!;
+    const n = this.node(this.instanceOf(instance));
+    if (n.kind !== 'instance') throw new GraphError('not-an-instantiation', `${this.label(instance)} is an import, not an instance of a package`, { data: { node: instance } });
+    return this.packages[n.package]!;
   }
 
-  /** The instance a node is or belongs to. */
+  /** The instance or explicit import a node is or belongs to. */
   instanceOf(id: NodeId): NodeId {
     const n = this.node(id);
-    return n.kind === 'instance' ? n.id : n.instance;
+    return n.kind === 'alias' ? n.instance : n.id;
+  }
+
+  /** The explicit imports, in the order they were added. */
+  get importNodes(): readonly ImportNode[] {
+    return this.nodes.filter((n): n is ImportNode => n.kind === 'import');
+  }
+
+  /** The types the result defines, in the order they were defined. */
+  get definitionNodes(): readonly DefinitionNode[] {
+    return this.nodes.filter((n): n is DefinitionNode => n.kind === 'definition');
   }
 
   label(id: NodeId): string {
     const n = this.node(id);
-    return n.kind === 'instance' ? n.label : `${this.label(n.instance)}.${n.export}`;
+    if (n.kind === 'instance') return n.label;
+    if (n.kind === 'import') return `import ${n.name}`;
+    if (n.kind === 'definition') return `type ${n.name}`;
+    return `${this.label(n.instance)}.${n.export}`;
+  }
+
+  /** How a message names what provides an argument: the plug's file, or the explicit import. */
+  providerName(id: NodeId): string {
+    const n = this.node(this.instanceOf(id)) as InstanceNode | ImportNode | DefinitionNode;
+    return n.kind === 'instance' ? `plug ${this.packages[n.package]!.source}` : `${n.kind === 'import' ? 'import' : 'type'} ${n.name}`;
+  }
+
+  /** The exports of an instance, or of an explicit import of an instance. Throws `not-an-instance` for anything else. */
+  exportsOf(id: NodeId, site?: Site): Map<string, Entity> {
+    const n = this.nodes[id];
+    if (!n) throw new GraphError('unknown-node', `no node with id ${id}`, { data: { node: id }, site });
+    if (n.kind === 'instance') return this.packages[n.package]!.type.exports;
+    const e = n.entity;
+    // an alias of an instance export nested in an instance is not aliased further (no front-end makes one)
+    if (e.sort === 'instance' && n.kind === 'import') return e.type.exports;
+    throw new GraphError('not-an-instance', `${this.label(id)} is ${articleOf(e.sort)}, not an instance: it has no exports to alias`, { data: { node: id }, site });
+  }
+
+  /** The imports an instance (its package's) or an explicit import (its declarations) brings: what encoding copies from. */
+  declarerOf(id: NodeId): { spaces: ComponentSpaces; importedResources: Map<RResource, { import: string; path: string[] }> } {
+    const n = this.node(this.instanceOf(id));
+    if (n.kind === 'instance') return this.packages[n.package]!;
+    if (n.kind === 'import') return n.types;
+    throw new GraphError('not-an-instance', `${this.label(id)} declares no imports`, { data: { node: id } });
   }
 
   /** What a node provides when passed as an argument or exported: an alias's item, or an instance as a whole. */
@@ -213,6 +318,8 @@ export class CompositionGraph {
     const n = this.nodes[id];
     if (!n) throw new GraphError('unknown-node', `no node with id ${id}`, { data: { node: id }, site });
     if (n.kind === 'alias') return { ctx: n.instance, entity: n.entity };
+    if (n.kind === 'import') return { ctx: n.id, entity: n.entity };
+    if (n.kind === 'definition') throw new GraphError('not-an-instance', `${this.label(id)} is a type definition: it is exported, not passed or aliased`, { data: { node: id }, site });
     const whole: RInstance = { kind: 'instance', exports: this.packages[n.package]!.type.exports, defined: [] };
     return { ctx: n.id, entity: { sort: 'instance', type: whole } };
   }
@@ -224,19 +331,27 @@ export class CompositionGraph {
     const visit = (id: NodeId) => {
       if (done.has(id)) return;
       done.add(id);
-      const n = this.nodes[id] as Extract<GraphNode, { kind: 'instance' }>;
+      const n = this.nodes[id]!;
+      if (n.kind !== 'instance') return;
       for (const a of n.args.values()) visit(this.instanceOf(a.source));
       order.push(id);
     };
     for (const n of this.nodes) if (n.kind === 'instance') visit(n.id);
-    return order;
+    return order.filter((id) => this.nodes[id]!.kind === 'instance');
   }
 
   /** Identity of a resource seen from inside instance `ctx`: followed through arguments to the instance that defines it, or to the import that brings it. */
   readonly resolveResource = (ctx: number, r: RResource): ResourceIdentity => {
-    const node = this.nodes[ctx] as Extract<GraphNode, { kind: 'instance' }>;
-    const pkg = this.packages[node.package]!;
+    const node = this.nodes[ctx]!;
     const rr = root(r);
+    if (node.kind === 'import') {
+      // an explicit import's resources are the result's imports, keyed as instances' leftover imports are
+      const imp = node.types.importedResources.get(rr) ?? { import: node.name, path: [] };
+      const member = imp.path.map((p) => `.${p}`).join('');
+      return { key: `import ${mergeKey(imp.import)}${member}`, name: `${imp.import}${member}` };
+    }
+    if (node.kind !== 'instance') throw new GraphError('unknown-node', `node ${ctx} is not an instance or an import`, { data: { node: ctx } });
+    const pkg = this.packages[node.package]!;
     const imp = pkg.importedResources.get(rr);
     if (imp) {
       const arg = node.args.get(imp.import);
@@ -251,10 +366,10 @@ export class CompositionGraph {
     return { key: `instance ${ctx} resource ${rr.id}`, name: `${pkg.resourceNames.get(rr) ?? 'a resource'} of ${node.label}` };
   };
 
-  private instanceNode(id: NodeId, site: Site | undefined, code: 'not-an-instance' | 'not-an-instantiation'): Extract<GraphNode, { kind: 'instance' }> {
+  private instanceNode(id: NodeId, site: Site | undefined, code: 'not-an-instantiation'): InstanceNode {
     const n = this.nodes[id];
     if (!n) throw new GraphError('unknown-node', `no node with id ${id}`, { data: { node: id }, site });
-    if (n.kind !== 'instance') throw new GraphError(code, `${this.label(id)} is not an instance`, { data: { node: id }, site });
+    if (n.kind !== 'instance') throw new GraphError(code, `${this.label(id)} is not an instantiation of a package, so it takes no arguments`, { data: { node: id }, site });
     return n;
   }
 
@@ -263,7 +378,8 @@ export class CompositionGraph {
     if (from === to) return [from];
     if (seen.has(from)) return undefined;
     seen.add(from);
-    const n = this.nodes[from] as Extract<GraphNode, { kind: 'instance' }>;
+    const n = this.nodes[from]!;
+    if (n.kind !== 'instance') return undefined;
     for (const a of n.args.values()) {
       const rest = this.pathTo(this.instanceOf(a.source), to, seen);
       if (rest) return [from, ...rest];
@@ -272,48 +388,6 @@ export class CompositionGraph {
   }
 }
 
-/**
- * Which of `names` a requested name means: itself, else the newest semver-compatible one, else the one whose short
- * interface name it is (when exactly one has it).
- */
-export function matchName(wanted: string, names: string[]): string | undefined {
-  if (names.includes(wanted)) return wanted;
-  const compatible = names.filter((n) => nameSatisfies(n, wanted));
-  if (compatible.length > 0) return newest(compatible);
-  const short = names.filter((n) => shortName(n) === wanted);
-  return short.length === 1 ? short[0] : undefined;
-}
-
-function newest(names: string[]): string {
-  return names.reduce((best, n) => (nameSatisfies(n, best) ? n : best));
-}
-
-function resourceAt(e: Entity, path: string[]): RResource | undefined {
-  let cur: Entity | undefined = e;
-  for (const step of path) cur = cur?.sort === 'instance' ? cur.type.exports.get(step) : undefined;
-  return cur?.sort === 'type' && cur.type.kind === 'resource' ? root(cur.type) : undefined;
-}
-
-function importedResources(type: RComponent): Map<RResource, { import: string; path: string[] }> {
-  const out = new Map<RResource, { import: string; path: string[] }>();
-  for (const [name, e] of type.imports) {
-    if (e.sort === 'type' && e.type.kind === 'resource' && !out.has(root(e.type))) out.set(root(e.type), { import: name, path: [] });
-    if (e.sort !== 'instance') continue;
-    for (const [member, x] of e.type.exports) {
-      if (x.sort === 'type' && x.type.kind === 'resource' && !out.has(root(x.type))) out.set(root(x.type), { import: name, path: [member] });
-    }
-  }
-  return out;
-}
-
-function exportedResourceNames(type: RComponent): Map<RResource, string> {
-  const out = new Map<RResource, string>();
-  for (const [name, e] of type.exports) {
-    if (e.sort === 'type' && e.type.kind === 'resource' && !out.has(root(e.type))) out.set(root(e.type), name);
-    if (e.sort !== 'instance') continue;
-    for (const [member, x] of e.type.exports) {
-      if (x.sort === 'type' && x.type.kind === 'resource' && !out.has(root(x.type))) out.set(root(x.type), `${name}.${member}`);
-    }
-  }
-  return out;
+function articleOf(sort: string): string {
+  return /^[aeiou]/.test(sort) ? `an ${sort}` : `a ${sort}`;
 }

@@ -64,3 +64,24 @@ export function nameSatisfies(exported: string, imported: string): 'exact' | 'co
 export function shortName(name: string): string {
   return parseInterfaceName(name)?.interface ?? name;
 }
+
+/**
+ * Which of `names` a requested name means: itself, else the newest semver-compatible one, else the one whose short
+ * interface name it is (when exactly one has it).
+ */
+export function matchName(wanted: string, names: string[]): string | undefined {
+  if (names.includes(wanted)) return wanted;
+  const compatible = names.filter((n) => nameSatisfies(n, wanted));
+  if (compatible.length > 0) return newest(compatible);
+  const short = names.filter((n) => shortName(n) === wanted);
+  return short.length === 1 ? short[0] : undefined;
+}
+
+function newest(names: string[]): string {
+  return names.reduce((best, n) => (nameSatisfies(n, best) ? n : best));
+}
+
+/** A kebab-case name or an interface name `ns:pkg/iface[@version]`: what the result may import or export under. */
+export function validExternName(name: string): boolean {
+  return /^[a-z][a-z0-9]*(-[a-z][a-z0-9]*)*$/.test(name) || parseInterfaceName(name) !== undefined;
+}

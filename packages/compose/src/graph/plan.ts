@@ -1,6 +1,6 @@
 import type { Entity } from '@weld/binary';
-import type { ComponentImport } from '../compose/imports.js';
-import { checkEntity } from './check.js';
+import { importClosure, type ComponentImport } from '../compose/imports.js';
+import { checkEntity, type Mismatch } from './check.js';
 import { GraphError, type Site } from './errors.js';
 import type { CompositionGraph, NodeId } from './graph.js';
 import { compareVersions } from '@weld/core';
@@ -9,12 +9,17 @@ import { mergeKey, nameSatisfies, parseInterfaceName } from './names.js';
 /** An import the composition keeps: one per interface, semver-compatible versions unified to the newest. */
 export interface PlanImport {
   name: string;
+  /** an import node of the graph (`import` in `.wac`), as opposed to instances' imports left unset */
+  explicit?: boolean;
   /** the imports of instances it stands for, as `instance: name` */
   for: { instance: string; name: string }[];
   /** whose declaration of it the result carries */
   declaredBy: { node: NodeId; import: ComponentImport };
-  /** exports other importers need that `declaredBy` lacks, and whose declaration of them is added (a union) */
-  extras: { node: NodeId; import: ComponentImport; names: string[] }[];
+  /**
+   * exports other importers need that `declaredBy` lacks, and whose declaration of them is added (a union);
+   * `nested`: instances both declare but with different exports, merged the same way
+   */
+  extras: { node: NodeId; import: ComponentImport; names: string[]; nested: string[] }[];
 }
 
 export interface PlanInstance {
@@ -22,14 +27,15 @@ export interface PlanInstance {
   label: string;
   package: string;
   /** each import, fed by an argument (`from` = the providing instance and export) or by an import of the result */
-  imports: { name: string; from: { kind: 'argument'; instance: string; export?: string } | { kind: 'import'; name: string } }[];
+  imports: { name: string; from: { kind: 'argument'; instance: string; export?: string } | { kind: 'import'; name: string; export?: string } }[];
 }
 
 /** What `encodeGraph` will make, without encoding it: `weld compose --plan` prints this. */
 export interface CompositionPlan {
   instances: PlanInstance[];
   imports: PlanImport[];
-  exports: { name: string; instance: string; export?: string }[];
+  /** `import`: the explicit import exported (or whose export is), instead of an instance */
+  exports: { name: string; instance: string; import?: string; export?: string; definition?: boolean }[];
   /** e.g. versions unified; `--strict` turns these into errors */
   warnings: string[];
 }
@@ -49,13 +55,38 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
   }
 
   for (const l of leftovers) checkLeftoverDependencies(graph, l);
+  const explicit = graph.importNodes;
+  const definitions = graph.definitionNodes;
+  const explicitKeys = new Map<string, { id: NodeId; name: string; site?: Site; kind: 'import' | 'definition' }>([...definitions, ...explicit].map((n) => [mergeKey(n.name), n]));
+  for (const l of leftovers) {
+    const clash = explicitKeys.get(mergeKey(l.name));
+    if (!clash) continue;
+    const what = clash.kind === 'import' ? `imports ${clash.name} explicitly` : `defines a type named ${clash.name}`;
+    throw new GraphError('implicit-import-conflict', `${graph.label(l.node)}${graph.label(l.node) === graph.packageOf(l.node).name ? '' : ` (${graph.packageOf(l.node).name})`} leaves its import ${l.name} unset, which would become an import of the composition, but the composition ${what}`, {
+      data: { node: l.node, source: clash.id, name: l.name },
+      site: clash.site ?? (graph.node(l.node) as { site?: Site }).site,
+      hint: `pass the explicit import as the argument (${graph.label(l.node)} { ${l.name}: ... }), or drop the explicit import`,
+    });
+  }
+  // what the explicit imports' declarations use (the interfaces of their `use`d types) is imported too, merged with
+  // the instances' leftovers like any of them
+  const explicitNames = new Set([...explicit, ...definitions].map((n) => n.name));
+  const seenDependency = new Set<string>();
+  for (const n of explicit) {
+    for (const name of importClosure(n.types.spaces, n.import)) {
+      if (explicitNames.has(name) || seenDependency.has(name)) continue;
+      seenDependency.add(name);
+      const imp = n.types.spaces.imports.find((i) => i.name === name)!;
+      leftovers.push({ node: n.id, name, entity: n.types.type.imports.get(name)!, import: imp });
+    }
+  }
 
   const groups = new Map<string, typeof leftovers>();
   for (const l of leftovers) {
     const key = mergeKey(l.name);
     groups.set(key, [...(groups.get(key) ?? []), l]);
   }
-  const imports: PlanImport[] = [];
+  const imports: PlanImport[] = explicit.map((n) => ({ name: n.name, explicit: true, for: usersOf(graph, n.id), declaredBy: { node: n.id, import: n.import }, extras: [] }));
   const warnings: string[] = [];
   const importOf = new Map<string, string>();
   for (const members of groups.values()) {
@@ -94,15 +125,33 @@ export function planGraph(graph: CompositionGraph): CompositionPlan {
         const arg = node.args.get(imp.name);
         if (!arg) return { name: imp.name, from: { kind: 'import' as const, name: importOf.get(`${id}\u0000${imp.name}`)! } };
         const src = graph.node(arg.source);
-        return { name: imp.name, from: { kind: 'argument' as const, instance: graph.label(graph.instanceOf(arg.source)), export: src.kind === 'alias' ? src.export : undefined } };
+        const provider = graph.node(graph.instanceOf(arg.source));
+        const export_ = src.kind === 'alias' ? src.export : undefined;
+        if (provider.kind === 'import') return { name: imp.name, from: { kind: 'import' as const, name: provider.name, export: export_ } };
+        return { name: imp.name, from: { kind: 'argument' as const, instance: graph.label(provider.id), export: export_ } };
       }),
     };
   });
   const exports = graph.exports.map((e) => {
     const n = graph.node(e.node);
-    return { name: e.name, instance: graph.label(graph.instanceOf(e.node)), export: n.kind === 'alias' ? n.export : undefined };
+    if (n.kind === 'definition') return { name: e.name, instance: graph.label(n.id), definition: true };
+    const provider = graph.node(graph.instanceOf(e.node));
+    const export_ = n.kind === 'alias' ? n.export : undefined;
+    if (provider.kind === 'import') return { name: e.name, instance: graph.label(provider.id), import: provider.name, export: export_ };
+    return { name: e.name, instance: graph.label(provider.id), export: export_ };
   });
   return { instances, imports, exports, warnings };
+}
+
+/** The instances an explicit import feeds, as `instance: name` of each of their imports it is passed to. */
+function usersOf(graph: CompositionGraph, importNode: NodeId): PlanImport['for'] {
+  const out: PlanImport['for'] = [];
+  for (const id of graph.instanceOrder()) {
+    const node = graph.node(id);
+    if (node.kind !== 'instance') continue;
+    for (const [name, arg] of node.args) if (graph.instanceOf(arg.source) === importNode) out.push({ instance: node.label, name });
+  }
+  return out;
 }
 
 function newer(a: string, b: string): boolean {
@@ -133,18 +182,34 @@ function unionExtras(graph: CompositionGraph, chosen: Leftover, members: Leftove
     const why = checkEntity({ ctx: chosen.node, entity: chosen.entity }, { ctx: m.node, entity: m.entity }, graph.resolveResource);
     if (!why) continue;
     if (chosen.entity.sort !== 'instance' || m.entity.sort !== 'instance') throw conflict(m, why);
-    // the shared exports must agree; the missing ones come from m
+    // the shared exports must agree (instances: what both have, recursively); the missing ones come from m
+    const nested: string[] = [];
     for (const [export_, want] of m.entity.type.exports) {
       const got = chosen.entity.type.exports.get(export_);
       if (!got) continue;
       const differs = checkEntity({ ctx: chosen.node, entity: got }, { ctx: m.node, entity: want }, graph.resolveResource);
-      if (differs) throw conflict(m, { ...differs, members: [export_, ...differs.members] });
+      if (!differs) continue;
+      const inner = got.sort === 'instance' && want.sort === 'instance' ? sharedMismatch(graph, { ctx: chosen.node, entity: got }, { ctx: m.node, entity: want }) : differs;
+      if (inner) throw conflict(m, { ...inner, members: [export_, ...inner.members] });
+      nested.push(export_);
     }
     const names = [...m.entity.type.exports.keys()].filter((n) => !have.has(n));
     names.forEach((n) => have.add(n));
-    if (names.length > 0) extras.push({ node: m.node, import: m.import, names });
+    if (names.length > 0 || nested.length > 0) extras.push({ node: m.node, import: m.import, names, nested });
   }
   return extras;
+}
+
+/** Where two instances disagree on an export both have (looking inside instances both have), if anywhere. */
+function sharedMismatch(graph: CompositionGraph, a: { ctx: NodeId; entity: Entity }, b: { ctx: NodeId; entity: Entity }): Mismatch | undefined {
+  if (a.entity.sort !== 'instance' || b.entity.sort !== 'instance') return checkEntity(a, b, graph.resolveResource);
+  for (const [name, want] of b.entity.type.exports) {
+    const got = a.entity.type.exports.get(name);
+    if (!got) continue;
+    const why = sharedMismatch(graph, { ctx: a.ctx, entity: got }, { ctx: b.ctx, entity: want });
+    if (why) return { ...why, members: [name, ...why.members] };
+  }
+  return undefined;
 }
 
 /**
@@ -161,6 +226,9 @@ function checkLeftoverDependencies(graph: CompositionGraph, l: Leftover): void {
     const from = pkg.importedResources.get(e.type.aliasOf ?? e.type);
     if (!from || from.import === l.name || !node.args.has(from.import)) continue;
     const arg = node.args.get(from.import)!;
+    // fed by an explicit import of the same name: the kept import's declaration names that very import
+    const provider = graph.node(arg.source);
+    if (provider.kind === 'import' && provider.name === from.import) continue;
     throw new GraphError('import-merge-conflict', `${node.label} imports ${l.name}, whose ${member} is ${from.import}.${from.path.join('.')}, but ${from.import} is fed by ${graph.label(graph.instanceOf(arg.source))}: ${l.name} cannot stay an import of the host`, {
       data: { node: l.node, name: l.name },
       site: arg.site ?? node.site,

@@ -3,22 +3,26 @@ import type { CompositionPlan } from './plan.js';
 /** `weld compose --plan`: which instance feeds which import, what stays an import, what is exported. */
 export function planText(plan: CompositionPlan): string[] {
   const lines: string[] = [];
+  const explicit = new Set(plan.imports.filter((i) => i.explicit).map((i) => i.name));
   for (const i of plan.instances) {
     lines.push(`instance ${i.label}${i.label === i.package ? '' : ` (${i.package})`}`);
     for (const imp of i.imports) {
       if (imp.from.kind === 'argument') lines.push(`  ${imp.name} ← ${imp.from.instance}${imp.from.export ? `.${imp.from.export}` : ''}`);
-      else if (imp.from.name !== imp.name) lines.push(`  ${imp.name} ← import ${imp.from.name}`);
+      else if (imp.from.name !== imp.name || imp.from.export || explicit.has(imp.from.name)) {
+        lines.push(`  ${imp.name} ← import ${imp.from.name}${imp.from.export ? `.${imp.from.export}` : ''}${explicit.has(imp.from.name) ? ' (explicit)' : ''}`);
+      }
     }
-    const kept = i.imports.filter((imp) => imp.from.kind === 'import' && imp.from.name === imp.name).length;
+    const kept = i.imports.filter((imp) => imp.from.kind === 'import' && imp.from.name === imp.name && !imp.from.export && !explicit.has(imp.from.name)).length;
     if (kept > 0) lines.push(`  ${kept} more ← imports of the same name`);
   }
   lines.push(`imports (${plan.imports.length}):`);
   for (const imp of plan.imports) {
     const merged = [...new Set(imp.for.map((f) => f.name))].filter((n) => n !== imp.name);
-    lines.push(`  ${imp.name}${merged.length > 0 ? ` (also for ${merged.join(', ')})` : ''} ← host, used by ${[...new Set(imp.for.map((f) => f.instance))].join(', ')}`);
+    const users = [...new Set(imp.for.map((f) => f.instance))];
+    lines.push(`  ${imp.name}${merged.length > 0 ? ` (also for ${merged.join(', ')})` : ''} ← host${imp.explicit ? ' (explicit)' : ''}, used by ${users.join(', ') || 'nothing'}`);
   }
   lines.push(`exports (${plan.exports.length}):`);
-  for (const e of plan.exports) lines.push(`  ${e.name} ← ${e.instance}${e.export ? `.${e.export}` : ''}`);
+  for (const e of plan.exports) lines.push(`  ${e.name} ← ${e.import !== undefined ? `import ${e.import}` : e.instance}${e.export ? `.${e.export}` : ''}`);
   for (const w of plan.warnings) lines.push(`warning: ${w}`);
   return lines;
 }
@@ -40,7 +44,7 @@ function shape(plan: CompositionPlan): { nodes: { id: string; label: string; kin
   }
   plan.exports.forEach((e, n) => {
     nodes.push({ id: `e${n}`, label: e.name, kind: 'export' });
-    edges.push({ from: instanceId.get(e.instance)!, to: `e${n}`, label: e.export ?? e.name });
+    if (!e.definition) edges.push({ from: e.import !== undefined ? importId.get(e.import)! : instanceId.get(e.instance)!, to: `e${n}`, label: e.export ?? e.name });
   });
   return { nodes, edges };
 }

@@ -1,13 +1,14 @@
-import type { DefinedType, ExternType, InstanceTypeDecl, TypeDef, ValType } from '@weld/binary';
+import type { ComponentTypeDecl, DefinedType, ExternType, InstanceTypeDecl, TypeDef, ValType } from '@weld/binary';
 
 /**
  * The union of two instance types, for one import that serves components which each import a different part of an
  * interface (a component imports only what it uses): `base`'s declarations, then the declarations `extra` needs for
  * the exports in `names`. A type `extra` exports under a name `base` also exports (a resource, a record) is
- * `base`'s, so both importers see one type. Both lists are already in the output's outer index space.
- * Returns undefined when `extra` uses a form this does not rewrite (nested instance or component types).
+ * `base`'s, so both importers see one type. An instance both export, named in `nested`, is itself the union of the
+ * two (recursively: every instance they share inside it is merged too). Both lists are already in the output's outer
+ * index space. Returns undefined when `extra` uses a form this does not rewrite (core types).
  */
-export function unionInstanceDecls(base: InstanceTypeDecl[], extra: InstanceTypeDecl[], names: Set<string>): InstanceTypeDecl[] | undefined {
+export function unionInstanceDecls(base: InstanceTypeDecl[], extra: InstanceTypeDecl[], names: Set<string>, nested: Set<string> = new Set()): InstanceTypeDecl[] | undefined {
   const baseTypeExports = new Map<string, number>();
   let baseTypes = 0;
   for (const d of base) {
@@ -45,6 +46,21 @@ export function unionInstanceDecls(base: InstanceTypeDecl[], extra: InstanceType
   extra.forEach((d, i) => {
     if (d.kind === 'export' && names.has(d.name.name)) needDecl(i);
   });
+  // a shared instance to merge: extra's body needs what it refers to as well
+  const merges: { name: string; baseType: number; extraType: number }[] = [];
+  const baseExport = (n: string) => base.find((d) => d.kind === 'export' && d.name.name === n && d.type.kind === 'instance');
+  extra.forEach((d) => {
+    if (d.kind !== 'export' || d.type.kind !== 'instance' || !nested.has(d.name.name) || names.has(d.name.name)) return;
+    const b = baseExport(d.name.name);
+    if (!b || b.kind !== 'export' || b.type.kind !== 'instance') return;
+    const at = typeDecl[d.type.type];
+    const body = at === undefined ? undefined : extra[at];
+    if (body?.kind !== 'type' || body.type.kind !== 'instance') return void (unsupported = true);
+    const refs = refsOf(body);
+    if (refs === undefined) return void (unsupported = true);
+    refs.forEach(needType);
+    merges.push({ name: d.name.name, baseType: b.type.type, extraType: d.type.type });
+  });
   if (unsupported) return undefined;
 
   const out = [...base];
@@ -56,7 +72,56 @@ export function unionInstanceDecls(base: InstanceTypeDecl[], extra: InstanceType
     if (index >= 0) mapping.set(index, next++);
     out.push(remap(d, (t) => mapping.get(t)!));
   });
+
+  for (const m of merges) {
+    const baseBody = localTypeDef(base, m.baseType);
+    const extraBody = localTypeDef(extra, m.extraType);
+    if (baseBody?.kind !== 'instance' || extraBody?.kind !== 'instance') return undefined;
+    // inside the bodies, `outer 1` is this instance type's space: base's indices stand, extra's are remapped
+    const extraDecls = extraBody.decls.map((d) => remapOuter(d, 1, (t) => mapping.get(t)!)) as InstanceTypeDecl[];
+    const innerNames = new Set(exportNames(extraDecls).filter((n) => !exportNames(baseBody.decls).includes(n)));
+    const innerNested = new Set(exportNames(extraDecls).filter((n) => !innerNames.has(n)));
+    const merged = unionInstanceDecls(baseBody.decls, extraDecls, innerNames, innerNested);
+    if (!merged) return undefined;
+    // the merged body is a new type; the export points at it (an instance export defines no type index to shift)
+    out.splice(out.findIndex((d) => d.kind === 'export' && d.name.name === m.name && d.type.kind === 'instance'), 1);
+    out.push({ kind: 'type', type: { kind: 'instance', decls: merged } });
+    out.push({ kind: 'export', name: { name: m.name, form: 0 }, type: { kind: 'instance', type: next++ } });
+  }
   return out;
+}
+
+function exportNames(decls: InstanceTypeDecl[]): string[] {
+  return decls.flatMap((d) => (d.kind === 'export' ? [d.name.name] : []));
+}
+
+/** The definition of local type `index` of a declaration list, when it is a plain `type` declaration. */
+function localTypeDef(decls: InstanceTypeDecl[], index: number): TypeDef | undefined {
+  let n = 0;
+  for (const d of decls) {
+    if (!definesType(d)) continue;
+    if (n++ === index) return d.kind === 'type' ? d.type : undefined;
+  }
+  return undefined;
+}
+
+/** Rewrites the outer aliases that reach `depth` levels out (the space `f` maps), inside nested bodies too. */
+function remapOuter(d: ComponentTypeDecl, depth: number, f: (t: number) => number): ComponentTypeDecl {
+  if (d.kind === 'alias' && d.alias.kind === 'outer' && d.alias.count === depth) return { kind: 'alias', alias: { ...d.alias, index: f(d.alias.index) } };
+  if (d.kind === 'type' && (d.type.kind === 'instance' || d.type.kind === 'component')) {
+    return { kind: 'type', type: { kind: d.type.kind, decls: d.type.decls.map((x) => remapOuter(x, depth + 1, f)) } as TypeDef };
+  }
+  return d;
+}
+
+/** Local type indices referred to from inside a nested body: its outer aliases that reach `depth` levels out. */
+function nestedRefs(decls: ComponentTypeDecl[], depth: number, refs: number[]): boolean {
+  for (const d of decls) {
+    if (d.kind === 'core-type') return false;
+    if (d.kind === 'alias' && d.alias.kind === 'outer' && d.alias.count === depth) refs.push(d.alias.index);
+    if (d.kind === 'type' && (d.type.kind === 'instance' || d.type.kind === 'component') && !nestedRefs(d.type.decls, depth + 1, refs)) return false;
+  }
+  return true;
 }
 
 function definesType(d: InstanceTypeDecl): boolean {
@@ -85,6 +150,8 @@ function refsOf(d: InstanceTypeDecl): number[] | undefined {
     mapDefined(t.type, (x) => (refs.push(x), x));
     return refs;
   }
+  // a nested instance or component type refers to this space through its outer aliases
+  if ((t.kind === 'instance' || t.kind === 'component') && nestedRefs(t.decls, 1, refs)) return refs;
   return undefined;
 }
 
@@ -107,6 +174,7 @@ function remap(d: InstanceTypeDecl, f: (t: number) => number): InstanceTypeDecl 
   }
   if (d.kind !== 'type') return d;
   const t: TypeDef = d.type;
+  if (t.kind === 'instance' || t.kind === 'component') return remapOuter(d, 0, f) as InstanceTypeDecl;
   if (t.kind === 'func') return { kind: 'type', type: { ...t, params: t.params.map((p) => ({ name: p.name, type: v(p.type) })), result: t.result === undefined ? undefined : v(t.result) } };
   if (t.kind === 'defined') return { kind: 'type', type: { kind: 'defined', type: mapDefined(t.type, f) } };
   return d;

@@ -1,12 +1,14 @@
 import { GraphError, type Site } from '../graph/errors.js';
 import { CompositionGraph, matchName, type NodeId, type PackageId, type PackageInput } from '../graph/graph.js';
 import { parseInterfaceName, shortName } from '../graph/names.js';
+import { readDeclarations, type WacTarget } from './declarations.js';
 import { parseWac, siteOf, type Arg, type Expr, type Pos, type WacDocument } from './syntax.js';
 
 /** Finds the component for `new ns:name[@version]` (deps folder, `--dep`, a registry…); the graph stays pure. */
 export type PackageResolver = (name: string, version: string | undefined, site: Site) => Promise<PackageInput>;
 
-type Value = { kind: 'instance'; node: NodeId } | { kind: 'item'; node: NodeId; export: string };
+/** `path`: the interface name an imported instance stands for (an inferred argument of that name takes it) */
+type Value = { kind: 'instance'; node: NodeId; path?: string } | { kind: 'item'; node: NodeId; export: string };
 
 export interface WacComposition {
   graph: CompositionGraph;
@@ -14,6 +16,8 @@ export interface WacComposition {
   package: string;
   /** packages by the name they were resolved under, in first-use order */
   packages: { name: string; input: PackageInput }[];
+  /** the world of `package … targets …`, checked once the composition is encoded */
+  targets?: WacTarget;
 }
 
 /**
@@ -51,7 +55,7 @@ export async function evaluateStatements(doc: WacDocument, source: { file: strin
     return v;
   };
 
-  const exportsOf = (node: NodeId) => [...graph.packageOf(node).type.exports.keys()];
+  const exportsOf = (node: NodeId) => [...graph.exportsOf(node).keys()];
   const importsOf = (node: NodeId) => [...graph.packageOf(node).type.imports.keys()];
 
   /** wac's access rule: the one export whose path ends with the name, else the name (and semver-compatible names). */
@@ -90,7 +94,10 @@ export async function evaluateStatements(doc: WacDocument, source: { file: strin
       // an instance passed for an interface import stands for its export of that interface, when it has one
       let source = value.node;
       if (value.kind === 'instance') {
-        const own = matchName(importName, exportsOf(value.node));
+        const ownName = matchName(importName, exportsOf(value.node));
+        // …of the same sort: an instance `i` passed for instance import `foo` is `i` itself even if `i` exports a `foo`
+        const wanted = graph.packageOf(node).type.imports.get(importName)?.sort;
+        const own = ownName !== undefined && graph.exportsOf(value.node).get(ownName)?.sort === wanted ? ownName : undefined;
         if (own) source = graph.aliasExport(value.node, own, argSite);
         const base = parseInterfaceName(importName)?.base;
         const otherVersion = exportsOf(value.node).find((n) => base !== undefined && parseInterfaceName(n)?.base === base);
@@ -124,7 +131,7 @@ export async function evaluateStatements(doc: WacDocument, source: { file: strin
         continue;
       }
       const value = lookup(arg.name, argSite);
-      const viaExport = value.kind === 'item' ? matchName(value.export, imports) : undefined;
+      const viaExport = value.kind === 'item' ? matchName(value.export, imports) : value.path ? matchName(value.path, imports) : undefined;
       pass(viaExport ?? argName(arg.name, false), value, argSite);
     }
     for (const spread of spreads) {
@@ -153,10 +160,28 @@ export async function evaluateStatements(doc: WacDocument, source: { file: strin
   };
 
   for (const s of doc.statements) {
+    if (s.kind === 'unsupported') throw new GraphError('not-implemented', `${s.what} are not supported by weld's .wac reader yet`, { site: at(s.pos) });
+  }
+  const declared = await readDeclarations(doc, { file, text, graph, resolvePackage: resolve, packageId });
+
+  for (const s of doc.statements) {
     const site = at(s.pos);
     switch (s.kind) {
       case 'unsupported':
-        throw new GraphError('not-implemented', `${s.what} are not supported by weld's .wac reader yet`, { site });
+        break;
+      case 'declaration':
+        // as wac does, each type statement is a type the composition defines and exports
+        graph.defineType(s.name, declared.definitions.get(s)!, site);
+        break;
+      case 'import': {
+        if (scope.has(s.name)) throw new GraphError('unknown-name', `${s.name} is already defined`, { site: at(s.namePos) });
+        const d = declared.imports.get(s)!;
+        const node = graph.import(d.name, d.type, at(s.namePos));
+        const n = graph.node(node);
+        const isInstance = n.kind === 'import' && n.entity.sort === 'instance';
+        scope.set(s.name, isInstance ? { kind: 'instance', node, path: parseInterfaceName(d.name) ? d.name : undefined } : { kind: 'item', node, export: d.name });
+        break;
+      }
       case 'let':
         if (scope.has(s.name)) throw new GraphError('unknown-name', `${s.name} is already defined`, { site });
         scope.set(s.name, await evaluate(s.value, s.name));
@@ -170,11 +195,11 @@ export async function evaluateStatements(doc: WacDocument, source: { file: strin
           if (exportsOf(v.node).length === 0) throw new GraphError('export-name-invalid', `${graph.label(v.node)} has no exports to spread`, { site });
           for (const n of names) graph.export(graph.aliasExport(v.node, n, site), n, site);
         } else if (v.kind === 'item') graph.export(v.node, s.as ?? v.export, site);
-        else if (s.as) graph.export(v.node, s.as, site);
+        else if (s.as ?? v.path) graph.export(v.node, (s.as ?? v.path)!, site);
         else throw new GraphError('export-name-invalid', `exporting the instance ${graph.label(v.node)} needs a name: export ${graph.label(v.node)} as "name", or spread its exports with ...`, { site });
         break;
       }
     }
   }
-  return { graph, package: doc.package, packages };
+  return { graph, package: doc.package, packages, targets: declared.targets };
 }

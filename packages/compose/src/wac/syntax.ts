@@ -2,13 +2,16 @@ import { spanAtLine } from '@weld/core';
 import { GraphError, type Site } from '../graph/errors.js';
 
 /**
- * The composition part of wac's language (LANGUAGE.md): `package`, `let`, `new` with named, inferred and spread
- * arguments and a trailing `...`, `.name` and `["name"]` access, `export` with `as` or `...`. Type statements
- * (`interface`, `world`, `type`) and `import` are parsed far enough to be reported as not supported, at their line.
+ * wac's language (LANGUAGE.md): `package` (with `targets`), `import` (by package path, inline interface, function type
+ * or a declared name; `as` renames), `let`, `new` with named, inferred and spread arguments and a trailing `...`,
+ * `.name` and `["name"]` access, `export` with `as` or `...`. Type statements (`interface`, `world`, `type`, `record`,
+ * `variant`, `enum`, `flags`) are WIT: they are kept as text ranges for the WIT reader (see `wac/declarations.ts`).
  */
 export interface Pos {
   line: number;
   col: number;
+  /** character offset in the text */
+  offset?: number;
   /** characters of the token, for the caret */
   len?: number;
   /** set by front-ends that are not `.wac` text (weld.yaml): the span to report as is */
@@ -25,26 +28,47 @@ export type Arg =
   | { kind: 'inferred'; name: string; pos: Pos }
   | { kind: 'spread'; name: string; pos: Pos };
 
+/** A range of the text: a type statement or an import's type, handed to the WIT reader as written. */
+export interface TextRange {
+  start: number;
+  end: number;
+  pos: Pos;
+}
+
+/** What an `import` statement imports: an item of a package (`ns:pkg/iface[@version]`), or WIT written in place. */
+export type ImportSource =
+  | { kind: 'path'; package: string; version?: string; path: string[]; text: string; pos: Pos }
+  /** `func(...)`, `interface { ... }` or the name of a declared interface or type */
+  | { kind: 'wit'; form: 'func' | 'interface' | 'name'; range: TextRange };
+
 export type Statement =
   | { kind: 'let'; name: string; value: Expr; pos: Pos }
   | { kind: 'export'; value: Expr; as?: string; spread: boolean; pos: Pos }
+  /** `as`: the import's name in the result; by default the package path, else the local name */
+  | { kind: 'import'; name: string; as?: string; source: ImportSource; pos: Pos; namePos: Pos }
+  /** `interface`/`world` (and their names) or a top-level type definition, as WIT text */
+  | { kind: 'declaration'; what: 'interface' | 'world' | 'type'; name: string; range: TextRange; pos: Pos }
   | { kind: 'unsupported'; what: string; pos: Pos };
 
 export interface WacDocument {
   package: string;
+  /** the offset of the `package` statement in the text */
+  packageAt?: number;
+  /** `package … targets ns:pkg/world`: the world the composition must satisfy */
+  targets?: { package: string; version?: string; path: string[]; text: string; pos: Pos };
   statements: Statement[];
 }
 
 type Token = { kind: 'id' | 'string' | 'punct' | 'eof'; text: string; pos: Pos };
 
-const PUNCT = ['...', '->', ':', ';', ',', '.', '=', '{', '}', '(', ')', '[', ']', '@', '/', '<', '>'];
+const PUNCT = ['...', '->', ':', ';', ',', '.', '=', '{', '}', '(', ')', '[', ']', '@', '/', '<', '>', '_'];
 
 function lex(text: string, file: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   let line = 1;
   let lineStart = 0;
-  const pos = (): Pos => ({ line, col: i - lineStart + 1 });
+  const pos = (): Pos => ({ line, col: i - lineStart + 1, offset: i });
   while (i < text.length) {
     const c = text[i]!;
     if (c === '\n') {
@@ -142,6 +166,20 @@ export function parseWac(text: string, file: string): WacDocument {
     if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v)) fail(`expected a semver version`);
     return v;
   };
+  /** `ns:pkg/a/b[@version]` (`path` = [a, b]) */
+  const packagePath = (): { package: string; version?: string; path: string[]; text: string; pos: Pos } => {
+    const start = peek().pos;
+    let name = id('a package path');
+    expect(':');
+    name += ':' + id('a package path');
+    while (is(':')) name += ':' + (next(), id('a package path'));
+    const path: string[] = [];
+    if (!is('/')) fail('expected "/" and an item name (a package path is ns:pkg/item)');
+    while (is('/')) (next(), path.push(id('an item name')));
+    const v = is('@') ? (next(), version()) : undefined;
+    const text = `${name}/${path.join('/')}${v ? `@${v}` : ''}`;
+    return { package: name, version: v, path, text, pos: { ...start, len: text.length } };
+  };
   const packageName = (): { name: string; version?: string } => {
     let name = id('a package name');
     expect(':');
@@ -214,13 +252,12 @@ export function parseWac(text: string, file: string): WacDocument {
 
   const doc: WacDocument = { package: '', statements: [] };
   if (!is('package')) fail('expected "package" (a .wac file starts with its package name)');
-  next();
+  doc.packageAt = next().pos.offset;
   const pkg = packageName();
   doc.package = pkg.version ? `${pkg.name}@${pkg.version}` : pkg.name;
   if (is('targets')) {
-    doc.statements.push({ kind: 'unsupported', what: '`targets` (checking the composition against a world)', pos: peek().pos });
     next();
-    while (!is(';') && peek().kind !== 'eof') next();
+    doc.targets = packagePath();
   }
   expect(';');
   while (peek().kind !== 'eof') {
@@ -243,23 +280,51 @@ export function parseWac(text: string, file: string): WacDocument {
       }
       doc.statements.push({ kind: 'export', value, as, spread, pos: t.pos });
       expect(';');
-    } else if (is('import') || is('interface') || is('world') || is('type') || is('record') || is('variant') || is('enum') || is('flags') || is('resource')) {
-      doc.statements.push({ kind: 'unsupported', what: `\`${t.text}\` statements`, pos: t.pos });
-      skipStatement();
-    } else fail('expected "let", "export" or "import"');
+    } else if (is('import')) {
+      next();
+      const namePos = peek().pos;
+      const name = id('a name');
+      let as: string | undefined;
+      if (is('as')) {
+        next();
+        as = peek().kind === 'string' || peek().kind === 'id' ? next().text : fail('expected a name after "as"');
+      }
+      expect(':');
+      const at = peek();
+      let source: ImportSource;
+      if (at.kind === 'id' && toks[k + 1]?.text === ':') source = { kind: 'path', ...packagePath() };
+      else {
+        const form = is('func') || is('async') ? 'func' : is('interface') ? 'interface' : at.kind === 'id' ? 'name' : fail('expected a package path, `func`, `interface` or a name');
+        source = { kind: 'wit', form, range: skipStatement(at) };
+      }
+      if (source.kind === 'path') expect(';');
+      doc.statements.push({ kind: 'import', name, as, source, pos: t.pos, namePos });
+    } else if (is('interface') || is('world') || is('type') || is('record') || is('variant') || is('enum') || is('flags')) {
+      const what = is('interface') ? 'interface' : is('world') ? 'world' : 'type';
+      const name = toks[k + 1]?.kind === 'id' ? toks[k + 1]!.text : fail(`expected a name after "${t.text}"`, toks[k + 1]);
+      doc.statements.push({ kind: 'declaration', what, name, range: skipStatement(t), pos: t.pos });
+    } else if (is('resource') || is('use') || is('include')) {
+      doc.statements.push({ kind: 'unsupported', what: `top-level \`${t.text}\` statements`, pos: t.pos });
+      skipStatement(t);
+    } else fail('expected "let", "export", "import" or a type statement');
   }
   return doc;
 
-  function skipStatement(): void {
+  /** Skips to the end of a statement: its `;` or closing `}` (and a `;` after it) at depth 0; returns the text range. */
+  function skipStatement(first: Token): TextRange {
     let depth = 0;
+    let last = first;
     while (peek().kind !== 'eof') {
       const t = next();
-      if (t.text === '{') depth++;
-      if (t.text === '}') depth--;
-      if (depth <= 0 && (t.text === ';' || (t.text === '}' && !is(';')))) {
-        if (is(';')) next();
-        return;
+      last = t;
+      if (t.text === '{' && t.kind === 'punct') depth++;
+      if (t.text === '}' && t.kind === 'punct') depth--;
+      if (depth <= 0 && t.kind === 'punct' && (t.text === ';' || t.text === '}')) {
+        if (t.text === '}' && is(';')) last = next();
+        const end = (last.pos.offset ?? 0) + (last.pos.len ?? last.text.length);
+        return { start: first.pos.offset ?? 0, end, pos: first.pos };
       }
     }
+    return fail('expected ";" or "}" to end the statement');
   }
 }

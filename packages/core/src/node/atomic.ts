@@ -11,8 +11,10 @@ export function tempBeside(target: string): string {
 /**
  * Writes a whole file via a temp file and a rename: readers see the old content or the new, never a mix, and a
  * failure leaves nothing behind. `mode` applies from creation on (a key file is never briefly world-readable).
+ * A list of chunks is written one after the other, never joined in memory (a composed component is mostly its
+ * inputs' bytes).
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number; mkdir?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[], options: { mode?: number; mkdir?: boolean } = {}): Promise<void> {
   if (options.mkdir) await mkdir(path.dirname(target), { recursive: true });
   const tmp = tempBeside(target);
   try {
