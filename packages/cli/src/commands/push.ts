@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { checkPublish, fileDigest, formatReference, isDigest, openTarget, pushComponent } from '@weld/registry/transfer';
-import { isVersion } from '@weld/wit-tools';
+import { isVersion } from '@weld/core';
 import { emit, globals } from '../context.js';
 import { collect, openOptions, parseAnnotations, progressFor, withRegistryFlags } from './registry-common.js';
 
