@@ -80,8 +80,10 @@ export async function sendHttp(url: string | URL, options: HttpRequestOptions): 
   response.catch(() => undefined); // awaited below, after the body is sent
   let res: IncomingMessage;
   try {
-    await sendBody(req, body, headers['content-length']);
+    const sent = await sendBody(req, body, headers['content-length'], response);
     res = await response;
+    // answered before the whole body went (an error status): this connection cannot carry another request
+    if (sent === 'cut-short') res.once('close', () => req.destroy()).once('end', () => req.destroy());
   } catch (e) {
     // A registry that answers before reading the whole body (401, 413, a digest error) closes the connection,
     // so the write fails: its answer says more than the broken pipe.
@@ -111,22 +113,27 @@ function guardSilence(req: ClientRequest, res: () => IncomingMessage | undefined
   });
 }
 
-async function sendBody(req: ClientRequest, body: HttpRequestOptions['body'], contentLength: string | undefined): Promise<void> {
+/** Sends the body; a streamed one stops early ('cut-short') when the other side answers before reading it all. */
+async function sendBody(req: ClientRequest, body: HttpRequestOptions['body'], contentLength: string | undefined, answer: Promise<unknown>): Promise<'sent' | 'cut-short'> {
   const failed = new Promise<never>((_, reject) => req.once('error', reject));
   failed.catch(() => undefined);
   if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
     await Promise.race([new Promise<void>((resolve) => req.end(body, () => resolve())), failed]);
-    return;
+    return 'sent';
   }
+  let answered = false;
+  answer.then(() => (answered = true)).catch(() => undefined);
   const declared = contentLength === undefined ? undefined : Number(contentLength);
   let sent = 0;
   for await (const chunk of body) {
+    if (answered) return 'cut-short';
     sent += chunk.byteLength;
     if (declared !== undefined && sent > declared) throw lengthMismatch(declared, sent);
-    if (!req.write(chunk)) await Promise.race([new Promise((r) => req.once('drain', r)), failed]);
+    if (!req.write(chunk)) await Promise.race([new Promise((r) => req.once('drain', r)), failed, answer]);
   }
   if (declared !== undefined && sent !== declared) throw lengthMismatch(declared, sent);
   await Promise.race([new Promise<void>((resolve) => req.end(() => resolve())), failed]);
+  return 'sent';
 }
 
 function lengthMismatch(declared: number, sent: number): HttpError {
