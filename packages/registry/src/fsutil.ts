@@ -35,35 +35,24 @@ export async function atomicWriteStream(
   const fh = await open(tmpPath, 'w');
   let ok = false;
   try {
-    // Network sources arrive in ~64 KiB pieces; one writev per ~2 MiB keeps syscalls and awaits few. One write is
-    // in flight while the next batch arrives, so the disk and the source overlap (the source's pieces are not reused).
+    // Network sources arrive in ~64 KiB pieces; one writev per ~2 MiB keeps syscalls and awaits few.
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
-    let writing: Promise<void> = Promise.resolve();
-    const writeAll = async (bufs: Uint8Array[]) => {
+    const flush = async () => {
+      let bufs = pending;
+      pending = [];
+      pendingBytes = 0;
       while (bufs.length > 0) {
         const { bytesWritten } = await fh.writev(bufs);
         bufs = skipWritten(bufs, bytesWritten);
       }
     };
-    const flush = async () => {
-      await writing;
-      writing = writeAll(pending);
-      writing.catch(() => undefined); // awaited at the next flush or at the end
-      pending = [];
-      pendingBytes = 0;
-    };
-    try {
-      for await (const chunk of source) {
-        pending.push(chunk);
-        pendingBytes += chunk.byteLength;
-        if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
-      }
-      await flush();
-    } finally {
-      await writing.catch(() => undefined); // never close the file under a write still running
+    for await (const chunk of source) {
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
     }
-    await writing;
+    await flush();
     check?.();
     ok = true;
   } finally {
