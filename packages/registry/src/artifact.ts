@@ -8,7 +8,7 @@ import { isTransient, retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
 import { canPushPendingDigest, type Descriptor, type PendingDigestPusher, type Target } from './store/types.js';
 import { READ_CHUNK_BYTES, fileDigest, rememberedDigest, type FileDigest } from './file-digest.js';
-import { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
+import type { WorldNames } from './world.js';
 import { dirname } from 'node:path';
 
 /** The config blob of a wasm artifact, field for field as wkg/oci-wasm writes it. */
@@ -141,6 +141,8 @@ export async function pushComponent(
   let open: () => AsyncIterable<Uint8Array>;
   let alongside: HashingUpload | undefined;
   const emit = options.onEvent ?? (() => undefined);
+  // the component decoder, loaded by a push only (a pull or copy does not read the wasm)
+  const { componentWorldNames, componentWorldNamesFromFile } = await import('./world.js');
   if ('path' in source) {
     const path = source.path;
     open = () => createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });

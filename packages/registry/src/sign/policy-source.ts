@@ -1,4 +1,4 @@
-import { findProjectFileUpward } from '@weld/core/project';
+import { findProjectFileUpward } from '@weld/core/node';
 import { resolve as resolvePath } from 'node:path';
 import type { Policy } from './policy.js';
 
