@@ -189,7 +189,11 @@ export async function pushComponent(
   };
   const pushLayer = async () => {
     if (!alongside) return pushBlob(layer, open);
-    if (await target.exists(layer)) {
+    const there = await target.exists(layer).catch(async (e: unknown) => {
+      await alongside!.abandon();
+      throw e;
+    });
+    if (there) {
       await alongside.abandon();
       result.skipped.push(layer);
       emit({ type: 'skip', desc: layer, reason: 'exists' });
