@@ -189,11 +189,7 @@ export async function pushComponent(
   };
   const pushLayer = async () => {
     if (!alongside) return pushBlob(layer, open);
-    const there = await target.exists(layer).catch(async (e: unknown) => {
-      await alongside!.abandon();
-      throw e;
-    });
-    if (there) {
+    if (await target.exists(layer)) {
       await alongside.abandon();
       result.skipped.push(layer);
       emit({ type: 'skip', desc: layer, reason: 'exists' });
