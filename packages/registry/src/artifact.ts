@@ -148,16 +148,16 @@ export async function pushComponent(
     open = () => createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     world = await componentWorldNamesFromFile(path); // a file that is no component fails here, before any upload
     const remembered = source.digest ? { known: source.digest, size: source.digest.size } : await rememberedDigest(path, { cacheDir: options.digestCache });
-    if (!remembered.known && remembered.size >= HASH_ALONGSIDE_MIN_BYTES && canPushPendingDigest(target)) {
-      // A hint (this file's digest taken moments after it was written, e.g. by the push just before) that the
-      // target has: most likely a re-push, so hash first and let the HEAD skip the blob.
-      const likelyThere = remembered.hint !== undefined && (await target.exists({ mediaType: layerType, digest: remembered.hint, size: remembered.size }));
-      // Otherwise a big file whose digest is not remembered: its upload starts while it is hashed (one pass each,
-      // the hash runs ahead), and is abandoned as soon as the digest shows the registry has the blob. See `HashingUpload`.
-      if (!likelyThere) alongside = startHashingUpload(target, path, remembered.size, open, options.digestCache, emit);
+    // A hint (the digest of this file taken moments after it was written, e.g. by the push just before) that the
+    // target has: most likely a re-push, so hash first and let the HEAD skip the blob.
+    const likelyThere = remembered.hint !== undefined && (await target.exists({ mediaType: layerType, digest: remembered.hint, size: remembered.size }));
+    if (!remembered.known && !likelyThere && remembered.size >= HASH_ALONGSIDE_MIN_BYTES && canPushPendingDigest(target)) {
+      // A big file whose digest is not remembered: its upload starts while it is hashed (one pass each, the hash
+      // runs ahead), and is abandoned as soon as the digest shows the registry has the blob. See `HashingUpload`.
+      alongside = startHashingUpload(target, path, remembered.size, open, options.digestCache, emit);
     }
-    // Without an upload alongside, the digest comes first (remembered, or hashed in one streaming read), so a blob
-    // the target has is skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
+    // Otherwise the digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
+    // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
     const known = remembered.known ?? (alongside ? await alongside.hashed : await fileDigest(path, { cacheDir: options.digestCache }));
     mtime = known.mtime;
     layer = { mediaType: layerType, digest: known.digest, size: known.size };
