@@ -4,10 +4,10 @@ import { describe, readAll, sha256 } from './digest.js';
 import type { CopyEvent } from './copy.js';
 import { RegistryError } from './errors.js';
 import { atomicWriteStream, tempName } from './fsutil.js';
-import { isTransient, retryTransfer, type TransferRetry } from './retry.js';
+import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
-import { canPushPendingDigest, type Descriptor, type PendingDigestPusher, type Target } from './store/types.js';
-import { READ_CHUNK_BYTES, fileDigest, rememberedDigest, type FileDigest } from './file-digest.js';
+import type { Descriptor, Target } from './store/types.js';
+import { READ_CHUNK_BYTES, fileDigest, type FileDigest } from './file-digest.js';
 import type { WorldNames } from './world.js';
 import { dirname } from 'node:path';
 
@@ -139,28 +139,17 @@ export async function pushComponent(
   let world: WorldNames;
   let mtime: Date | undefined;
   let open: () => AsyncIterable<Uint8Array>;
-  let alongside: HashingUpload | undefined;
   const emit = options.onEvent ?? (() => undefined);
   // the component decoder, loaded by a push only (a pull or copy does not read the wasm)
   const { componentWorldNames, componentWorldNamesFromFile } = await import('./world.js');
   if ('path' in source) {
-    const path = source.path;
-    open = () => createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-    world = await componentWorldNamesFromFile(path); // a file that is no component fails here, before any upload
-    const remembered = source.digest ? { known: source.digest, size: source.digest.size } : await rememberedDigest(path, { cacheDir: options.digestCache });
-    // A hint (the digest of this file taken moments after it was written, e.g. by the push just before) that the
-    // target has: most likely a re-push, so hash first and let the HEAD skip the blob.
-    const likelyThere = remembered.hint !== undefined && (await target.exists({ mediaType: layerType, digest: remembered.hint, size: remembered.size }));
-    if (!remembered.known && !likelyThere && remembered.size >= HASH_ALONGSIDE_MIN_BYTES && canPushPendingDigest(target)) {
-      // A big file whose digest is not remembered: its upload starts while it is hashed (one pass each, the hash
-      // runs ahead), and is abandoned as soon as the digest shows the registry has the blob. See `HashingUpload`.
-      alongside = startHashingUpload(target, path, remembered.size, open, options.digestCache, emit);
-    }
-    // Otherwise the digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
+    // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
     // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
-    const known = remembered.known ?? (alongside ? await alongside.hashed : await fileDigest(path, { cacheDir: options.digestCache }));
+    world = await componentWorldNamesFromFile(source.path); // a file that is no component fails here, before any hash or upload
+    const known = source.digest ?? (await fileDigest(source.path, { cacheDir: options.digestCache }));
     mtime = known.mtime;
     layer = { mediaType: layerType, digest: known.digest, size: known.size };
+    open = () => createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });
   } else {
     world = componentWorldNames(source.bytes);
     layer = { mediaType: layerType, digest: sha256(source.bytes), size: source.bytes.byteLength };
@@ -187,90 +176,10 @@ export async function pushComponent(
     result.uploaded.push(desc);
     emit({ type: 'done', desc });
   };
-  const pushLayer = async () => {
-    if (!alongside) return pushBlob(layer, open);
-    if (await target.exists(layer)) {
-      await alongside.abandon();
-      result.skipped.push(layer);
-      emit({ type: 'skip', desc: layer, reason: 'exists' });
-      return;
-    }
-    try {
-      await alongside.finish(layer);
-    } catch (e) {
-      if (!isTransient(e)) throw e;
-      return pushBlob(layer, open); // a transient failure: the ordinary upload with its retries, digest now known
-    }
-    result.uploaded.push(layer);
-    emit({ type: 'done', desc: layer });
-  };
-  await Promise.all([pushLayer(), pushBlob(built.config, () => built.configBytes)]);
+  await Promise.all([pushBlob(layer, open), pushBlob(built.config, () => built.configBytes)]);
   await pushBlob(built.manifest, () => built.manifestBytes);
   if (options.tag) await target.tag(built.manifest, options.tag);
   return result;
-}
-
-/** Files from this size up are hashed beside their upload when their digest is not remembered. */
-export const HASH_ALONGSIDE_MIN_BYTES = 32 * 1024 * 1024;
-
-/**
- * A layer upload that started before its digest was known. Why: hashing first and then uploading puts two passes
- * end to end; on a first push of a big file the hash is ~15% of the time on an idle machine, more on a busy one.
- * The price: when the registry turns out to have the blob although its digest was not remembered (the file was
- * pushed from elsewhere), the bytes sent while hashing are wasted and one upload session is opened and cancelled.
- * The hash reads ahead at ~1 GB/s, so that is a small part of the file, and nothing at all once the digest is
- * remembered (every push of the same file after the first on this machine), when the HEAD comes first again.
- */
-interface HashingUpload {
-  /** The file's digest (and it is then remembered), computed in its own read while the upload runs. */
-  hashed: Promise<FileDigest>;
-  /** Waits for the upload (its closing request carries the digest) and reports its progress under `layer`. */
-  finish(layer: Descriptor): Promise<void>;
-  /** Stops sending and cancels the upload session. */
-  abandon(): Promise<void>;
-}
-
-function startHashingUpload(
-  target: PendingDigestPusher,
-  path: string,
-  size: number,
-  open: () => AsyncIterable<Uint8Array>,
-  cacheDir: string | false | undefined,
-  emit: (e: CopyEvent) => void,
-): HashingUpload {
-  const stop = new AbortController();
-  const hashing = fileDigest(path, { cacheDir });
-  const digest = hashing.then((d) => d.digest);
-  digest.catch(() => stop.abort()); // a file that cannot be read ends the upload too
-  // progress is reported once the digest names the layer; bytes sent before that are reported then
-  let layer: Descriptor | undefined;
-  let early = 0;
-  const counted = async function* () {
-    for await (const chunk of open()) {
-      if (layer) emit({ type: 'bytes', desc: layer, bytes: chunk.byteLength });
-      else early += chunk.byteLength;
-      yield chunk;
-    }
-  };
-  const upload = target.pushPendingDigest({ size }, counted(), digest, stop.signal);
-  upload.catch(() => undefined); // awaited by finish() or abandon()
-  return {
-    // on a read error, once the upload has stopped and cancelled its session
-    hashed: hashing.catch(async (e: unknown) => {
-      await upload.catch(() => undefined);
-      throw e;
-    }),
-    async finish(desc) {
-      layer = desc;
-      emit({ type: 'start', desc });
-      if (early) emit({ type: 'bytes', desc, bytes: early });
-      await upload;
-    },
-    async abandon() {
-      stop.abort();
-      await upload.catch(() => undefined);
-    },
-  };
 }
 
 async function* countBytes(src: AsyncIterable<Uint8Array>, desc: Descriptor, emit: (e: CopyEvent) => void): AsyncGenerator<Uint8Array> {

@@ -26,8 +26,8 @@ export interface FileDigestOptions {
 export const READ_CHUNK_BYTES = 1 << 20;
 
 /**
- * A file whose mtime or ctime is this close to the moment we hash it is remembered only as a hint: a write right
- * after hashing could keep the same timestamps (coarse filesystem clocks: one jiffy on Linux, 1–2 s on some
+ * A file whose mtime or ctime is this close to the moment we hash it is not remembered: a write right after
+ * hashing could keep the same timestamps (coarse filesystem clocks: one jiffy on Linux, 1–2 s on some
  * filesystems), and a remembered digest of other bytes would publish the wrong content. Git's "racily clean" rule.
  */
 const RACY_MARGIN_NS = 2_000_000_000n;
@@ -36,11 +36,6 @@ const ENTRY_VERSION = 1;
 
 interface CacheEntry {
   v: number;
-  /**
-   * Hashed moments after the file was written: the digest is only a hint (the same timestamps could now name other
-   * bytes), good for asking a registry whether it has the blob, never for skipping the hash.
-   */
-  racy?: true;
   path: string;
   dev: string;
   ino: string;
@@ -60,52 +55,23 @@ export function defaultFileDigestCacheDir(env: NodeJS.ProcessEnv = process.env):
  * pushing an unchanged file again reads nothing.
  */
 export async function fileDigest(path: string, options: FileDigestOptions = {}): Promise<FileDigest> {
-  const { known, before, entryPath } = await lookUp(path, options);
-  if (known) return known;
-  return hashAndRemember(path, before, entryPath, options.now);
-}
-
-async function hashAndRemember(path: string, before: BigIntStats, entryPath: string | undefined, now: (() => number) | undefined): Promise<FileDigest> {
-  const startedNs = BigInt(Math.floor((now ?? Date.now)())) * 1_000_000n;
-  const { digest, size } = await hashFile(path);
-  const after = await statFile(path);
-  if (entryPath && size === Number(after.size) && sameStat(before, after)) {
-    const settled = startedNs - after.mtimeNs >= RACY_MARGIN_NS && startedNs - after.ctimeNs >= RACY_MARGIN_NS;
-    const entry: CacheEntry = { v: ENTRY_VERSION, path: resolvePath(path), ...statKey(after), digest, ...(settled ? {} : { racy: true as const }) };
-    // The cache only saves time: a read-only or full $WELD_HOME must not fail the push.
-    await atomicWriteFile(entryPath, JSON.stringify(entry) + '\n').catch(() => undefined);
-  }
-  return { digest, size, mtime: after.mtime, source: 'hashed' };
-}
-
-/** What is remembered about a file, without reading it. */
-export interface RememberedDigest {
-  /** The digest, when it can stand for the file's bytes. */
-  known?: FileDigest;
-  /** A digest taken moments after the file was written (see `CacheEntry.racy`): a hint, not a fact. */
-  hint?: string;
-  /** The file's size now. */
-  size: number;
-}
-
-export async function rememberedDigest(path: string, options: Pick<FileDigestOptions, 'cacheDir'> = {}): Promise<RememberedDigest> {
-  const { known, hint, before } = await lookUp(path, options);
-  return { known, hint, size: Number(before.size) };
-}
-
-async function lookUp(path: string, options: Pick<FileDigestOptions, 'cacheDir'>): Promise<{ known?: FileDigest; hint?: string; before: BigIntStats; entryPath?: string }> {
   const abs = resolvePath(path);
   const cacheDir = options.cacheDir === undefined ? defaultFileDigestCacheDir() : options.cacheDir;
   const before = await statFile(path);
   const entryPath = cacheDir === false ? undefined : join(cacheDir, `${sha256Hex(`${abs}\0${before.dev}:${before.ino}`)}.json`);
   if (entryPath) {
     const remembered = await readEntry(entryPath);
-    if (remembered && sameFile(remembered, abs, before)) {
-      if (remembered.racy) return { hint: remembered.digest, before, entryPath };
-      return { known: { digest: remembered.digest, size: Number(before.size), mtime: before.mtime, source: 'cache' }, before, entryPath };
-    }
+    if (remembered && sameFile(remembered, abs, before)) return { digest: remembered.digest, size: Number(before.size), mtime: before.mtime, source: 'cache' };
   }
-  return { before, entryPath };
+  const startedNs = BigInt(Math.floor((options.now ?? Date.now)())) * 1_000_000n;
+  const { digest, size } = await hashFile(path);
+  const after = await statFile(path);
+  if (entryPath && size === Number(after.size) && sameStat(before, after) && startedNs - after.mtimeNs >= RACY_MARGIN_NS && startedNs - after.ctimeNs >= RACY_MARGIN_NS) {
+    const entry: CacheEntry = { v: ENTRY_VERSION, path: abs, ...statKey(after), digest };
+    // The cache only saves time: a read-only or full $WELD_HOME must not fail the push.
+    await atomicWriteFile(entryPath, JSON.stringify(entry) + '\n').catch(() => undefined);
+  }
+  return { digest, size, mtime: after.mtime, source: 'hashed' };
 }
 
 /** A file's digest and size, streamed from disk (see `sha256File`), with a typed error naming the path. */

@@ -3,11 +3,6 @@ import { isRegistryError, type RegistryErrorCode } from './errors.js';
 /** Failures after which sending the same content again can succeed. */
 const TRANSIENT: ReadonlySet<RegistryErrorCode> = new Set(['registry-unavailable', 'too-many-requests', 'network-error', 'timeout']);
 
-/** True for a failure after which sending the same content again can succeed. */
-export function isTransient(e: unknown): boolean {
-  return isRegistryError(e) && TRANSIENT.has(e.code);
-}
-
 export interface TransferRetry {
   /** Attempts in all (default 3). */
   attempts?: number;
@@ -27,7 +22,7 @@ export async function retryTransfer<T>(run: () => Promise<T>, options: TransferR
     try {
       return await run();
     } catch (e) {
-      if (attempt >= attempts || !isTransient(e)) throw e;
+      if (attempt >= attempts || !isRegistryError(e) || !TRANSIENT.has(e.code)) throw e;
       options.onRetry?.(e);
       await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1)));
     }

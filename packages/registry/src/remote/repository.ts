@@ -1,7 +1,7 @@
 import { DigestVerifier, describe, isDigest, readAll, toIterable, verifying } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, encodeJson, isManifestType, parseManifest, type ImageIndex } from '../media.js';
-import type { Descriptor, PendingDigestPusher, Target } from '../store/types.js';
+import type { Descriptor, Target } from '../store/types.js';
 import { ChunkReader } from './chunks.js';
 import { RegistryClient, header, type RegistryResponse } from './client.js';
 
@@ -23,7 +23,7 @@ export function referrersTagFor(digest: string): string {
 }
 
 /** One repository on a remote registry speaking the OCI distribution API. */
-export class RemoteRepository implements Target, PendingDigestPusher {
+export class RemoteRepository implements Target {
   readonly name: string;
   private readonly monolithicMax: number;
   private readonly chunkSize: number;
@@ -192,16 +192,11 @@ export class RemoteRepository implements Target, PendingDigestPusher {
     await this.upload(desc.size, toIterable(content), desc.digest, desc.size <= this.monolithicMax || content instanceof Uint8Array, `blob ${this.repository}@${desc.digest}`);
   }
 
-  /** A streamed upload in PATCH chunks whose closing PUT waits for `digest` (see `PendingDigestPusher`). */
-  async pushPendingDigest(blob: { size: number }, content: AsyncIterable<Uint8Array>, digest: Promise<string>, signal: AbortSignal): Promise<void> {
-    await this.upload(blob.size, untilAborted(content, signal), digest, false, `blob ${this.repository} (${blob.size} bytes)`);
-  }
-
-  private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string | Promise<string>, monolithic: boolean, what: string): Promise<void> {
+  private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string, monolithic: boolean, what: string): Promise<void> {
     let location = await this.startUpload();
     const v = new SizeCounter(size);
     try {
-      if (monolithic && typeof digest === 'string') {
+      if (monolithic) {
         const res = await this.client.send({
           method: 'PUT',
           url: this.uploadUrl(location, { digest }),
@@ -239,7 +234,7 @@ export class RemoteRepository implements Target, PendingDigestPusher {
       v.finish();
       const res = await this.client.send({
         method: 'PUT',
-        url: this.uploadUrl(location, { digest: await digest }),
+        url: this.uploadUrl(location, { digest }),
         headers: { 'content-length': '0' },
         scopes: this.scopes(true),
         what,
@@ -344,14 +339,6 @@ export class RemoteRepository implements Target, PendingDigestPusher {
     }
     const index = parseManifest(await readAll(await this.fetch(indexDesc), MAX_MANIFEST_BYTES), this.name);
     return 'manifests' in index ? index.manifests : [];
-  }
-}
-
-/** Stops a stream at the next piece once `signal` is aborted (the upload it feeds is then cancelled). */
-async function* untilAborted(source: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source) {
-    signal.throwIfAborted();
-    yield chunk;
   }
 }
 

@@ -18,19 +18,6 @@ export interface Pusher {
   push(desc: Descriptor, content: AsyncIterable<Uint8Array> | Uint8Array): Promise<void>;
 }
 
-/**
- * Uploads a blob while its digest is still being computed (a registry needs the digest only to close the upload),
- * so hashing a big file and sending it overlap. `digest` must settle before the content ends; aborting `signal`
- * abandons the upload and cancels its session (what a caller does when the digest shows the blob is there).
- */
-export interface PendingDigestPusher {
-  pushPendingDigest(blob: { size: number }, content: AsyncIterable<Uint8Array>, digest: Promise<string>, signal: AbortSignal): Promise<void>;
-}
-
-export function canPushPendingDigest(target: object): target is PendingDigestPusher {
-  return typeof (target as Partial<PendingDigestPusher>).pushPendingDigest === 'function';
-}
-
 export interface Exister {
   exists(desc: Descriptor): Promise<boolean>;
 }
