@@ -12,6 +12,7 @@ export default defineConfig({
       '@weld/wit-tools/error': fileURLToPath(new URL('./packages/wit-tools/src/error.ts', import.meta.url)),
       '@weld/wit-tools/node': fileURLToPath(new URL('./packages/wit-tools/src/node.ts', import.meta.url)),
       '@weld/binary/node': fileURLToPath(new URL('./packages/binary/src/node.ts', import.meta.url)),
+      '@weld/binary/codec': fileURLToPath(new URL('./packages/binary/src/codec-entry.ts', import.meta.url)),
       '@weld/registry/verify': fileURLToPath(new URL('./packages/registry/src/verification.ts', import.meta.url)),
       '@weld/compose/workload': fileURLToPath(new URL('./packages/compose/src/workload/index.ts', import.meta.url)),
       '@weld/registry/transfer': fileURLToPath(new URL('./packages/registry/src/transfer.ts', import.meta.url)),

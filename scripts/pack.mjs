@@ -1,6 +1,7 @@
 // `node scripts/pack.mjs [DEST]`: packs every publishable workspace package (packages/*, not private) with
 // `pnpm pack`, which turns `workspace:` ranges into the packed versions, and checks what an npm user would
-// get from each tarball: no `workspace:` range left; license, repository, files and types fields; every
+// get from each tarball: no `workspace:` range left; license, repository, files and types fields; the
+// repository's LICENSE file (npm packs a package folder's LICENSE whatever `files` says); every
 // `exports`/`main`/`types`/`bin` target inside the tarball; no build leftovers. Prints the tarball paths as
 // JSON on stdout; exits 1 listing the problems. Run after `pnpm build` (it packs dist/ as it is).
 import { execFileSync } from 'node:child_process';
@@ -49,6 +50,8 @@ export function checkTarball(tgz) {
     }
   }
   if (!m.license) problems.push(`${where}: no license field`);
+  if (!files.includes('LICENSE')) problems.push(`${where}: no LICENSE file`);
+  else if (execFileSync('tar', ['xzOf', tgz, 'package/LICENSE']).compare(readFileSync(path.join(root, 'LICENSE'))) !== 0) problems.push(`${where}: its LICENSE differs from the repository's`);
   if (!m.repository?.url) problems.push(`${where}: no repository field`);
   if (!Array.isArray(m.files) || m.files.length === 0) problems.push(`${where}: no files field (everything would be published)`);
   if (!m.types) problems.push(`${where}: no types field`);

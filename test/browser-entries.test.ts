@@ -19,7 +19,7 @@ function entryFile(specifier: string): string {
   return path.join(dir, target.default);
 }
 
-const PURE = ['@weld/core', '@weld/wit-tools', '@weld/binary', '@weld/wit-tools/contract', '@weld/compose/graph', '@weld/registry/verify'];
+const PURE = ['@weld/core', '@weld/wit-tools', '@weld/binary', '@weld/binary/codec', '@weld/wit-tools/contract', '@weld/compose/graph', '@weld/registry/verify'];
 
 describe('browser bundles of the pure entries', () => {
   for (const specifier of PURE) {

@@ -12,6 +12,7 @@ export default defineConfig({
     alias: {
       '@weld/wit-tools/node': fileURLToPath(new URL('../wit-tools/src/node.ts', import.meta.url)),
       '@weld/binary/node': fileURLToPath(new URL('../binary/src/node.ts', import.meta.url)),
+      '@weld/binary/codec': fileURLToPath(new URL('../binary/src/codec-entry.ts', import.meta.url)),
       ...Object.fromEntries(['wit-tools', 'binary', 'compose', 'registry', 'runner'].map((n) => [`@weld/${n}`, pkg(n)])),
     },
   },

@@ -81,6 +81,11 @@ export function semverProblem(text: string): string | undefined {
   return rest === undefined ? undefined : `unexpected character ${quoted(rest)} after ${pos}`;
 }
 
+/** True when `text` is a semver version (`1.2.3`, `1.0.0-rc.1+build`). */
+export function isVersion(text: string): boolean {
+  return semverProblem(text) === undefined;
+}
+
 /** Compares semver strings (major.minor.patch, then pre-release precedence). */
 export function compareVersions(a: string, b: string): number {
   const parse = (v: string) => {

@@ -7,8 +7,8 @@ import { atomicWriteStream, tempName } from './fsutil.js';
 import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
 import type { Descriptor, Target } from './store/types.js';
-import { READ_CHUNK_BYTES, fileDigest } from './file-digest.js';
-import { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
+import { READ_CHUNK_BYTES, fileDigest, type FileDigest } from './file-digest.js';
+import type { WorldNames } from './world.js';
 import { dirname } from 'node:path';
 
 /** The config blob of a wasm artifact, field for field as wkg/oci-wasm writes it. */
@@ -115,7 +115,8 @@ export interface PushResult {
   skipped: Descriptor[];
 }
 
-export type ComponentSource = { path: string } | { bytes: Uint8Array };
+/** A file (with its digest when the caller has just taken it, e.g. for the publish gate) or bytes in memory. */
+export type ComponentSource = { path: string; digest?: FileDigest } | { bytes: Uint8Array };
 
 /**
  * Publishes a wasm component (or core module) as a wkg-compatible OCI artifact: config
@@ -139,12 +140,14 @@ export async function pushComponent(
   let mtime: Date | undefined;
   let open: () => AsyncIterable<Uint8Array>;
   const emit = options.onEvent ?? (() => undefined);
+  // the component decoder, loaded by a push only (a pull or copy does not read the wasm)
+  const { componentWorldNames, componentWorldNamesFromFile } = await import('./world.js');
   if ('path' in source) {
     // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
     // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
-    const known = await fileDigest(source.path, { cacheDir: options.digestCache });
+    world = await componentWorldNamesFromFile(source.path); // a file that is no component fails here, before any hash or upload
+    const known = source.digest ?? (await fileDigest(source.path, { cacheDir: options.digestCache }));
     mtime = known.mtime;
-    world = await componentWorldNamesFromFile(source.path);
     layer = { mediaType: layerType, digest: known.digest, size: known.size };
     open = () => createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });
   } else {

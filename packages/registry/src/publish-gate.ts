@@ -4,8 +4,8 @@
  * changes need over the version it follows: the newest published version below it (wkg#128 compares within a
  * semver series; a fix to an older series is compared with that series, not with a newer major).
  */
-import { extractWit } from '@weld/binary';
-import { type BreakingReport, checkBreaking, describeFinding, isVersion } from '@weld/wit-tools';
+import { isVersion } from '@weld/core';
+import type { BreakingReport } from '@weld/wit-tools';
 import { pullComponent, resolveWasmArtifact } from './artifact.js';
 import { sha256 } from './digest.js';
 import { RegistryError, isRegistryError } from './errors.js';
@@ -67,6 +67,8 @@ export async function checkPublish(target: Target, content: GateContent, tag: st
   }
   const against = await previous(target, tag);
   if (against === undefined) return {};
+  // Loaded only here: a push without --check-breaking needs neither the WIT decoder nor the comparison.
+  const [{ extractWit }, { checkBreaking, describeFinding }] = await Promise.all([import('@weld/binary'), import('@weld/wit-tools')]);
   const old = extractWit((await pullComponent(target, against)).bytes!);
   const next = extractWit(content instanceof Uint8Array ? content : await content.read());
   if (old.kind !== next.kind) {

@@ -1,4 +1,4 @@
-import { compareVersions, isVersion } from '@weld/wit-tools';
+import { compareVersions, isVersion } from '@weld/core';
 import type { TagLister } from './store/types.js';
 
 /** The highest semver tag of a repository (pre-releases count), or undefined when it has none. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { encodeWitPackage } from '@weld/binary';
 import { packageNameString } from '@weld/wit-tools';
 import { resolvePath } from '@weld/wit-tools/node';
-import { request } from 'undici';
+import { sendHttp } from './remote/http.js';
 import { pullComponent, pushComponent, type PushResult } from './artifact.js';
 import { RegistryError } from './errors.js';
 import { atomicWriteFile } from './fsutil.js';
@@ -67,7 +67,7 @@ export async function discoverRegistry(domain: string, options: { plainHttp?: bo
   const url = `${scheme}://${domain}${REGISTRY_METADATA_PATH}`;
   let res;
   try {
-    res = await request(url, { headersTimeout: options.timeoutMs ?? 15_000, bodyTimeout: options.timeoutMs ?? 15_000 });
+    res = await sendHttp(url, { method: 'GET', timeoutMs: options.timeoutMs ?? 15_000 });
   } catch (e) {
     throw new RegistryError('network-error', `cannot reach ${domain} to discover its package registry`, { cause: e });
   }

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { PROVENANCE_SECTION, decodeComponent, provenanceOf, sniff, type Provenance } from '@weld/binary';
+import { PROVENANCE_SECTION, decodeComponent, provenanceOf, sniff, type Provenance } from '@weld/binary/codec';
 import { RegistryError } from './errors.js';
 
 /** What a registry artifact records about a wasm binary: its kind, top-level import/export names, metadata. */

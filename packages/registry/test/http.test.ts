@@ -1,27 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
 import { describe as describeBlob, readAll } from '../src/digest.js';
 import { MemoryStore, RegistryClient, RemoteRepository, anonymous, copy, pullComponent, pushComponent, staticCredentials } from '../src/index.js';
 import { buildComponent } from './support/component.js';
 
-/** An undici agent that records the method of every request it sends. */
-class RecordingAgent extends Agent {
-  readonly methods: string[] = [];
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    this.methods.push(options.method);
-    return super.dispatch(options, handler);
-  }
-}
-
 let reg: TestRegistry;
 beforeAll(async () => {
-  reg = await startRegistry({ mode: 'open' });
+  reg = await startRegistry({ mode: 'open', accessLog: true });
 });
 afterAll(async () => {
   await reg?.stop();
@@ -30,8 +21,8 @@ afterAll(async () => {
 describe('blob uploads on a real registry', () => {
   const MiB = 1024 * 1024;
   const upload = async (bytes: Uint8Array, streamed: boolean) => {
-    const agent = new RecordingAgent();
-    const repo = new RemoteRepository(new RegistryClient(reg.host, { credentials: anonymous, dispatcher: agent }), `uploads/r${randomBytes(3).toString('hex')}`, {
+    const name = `uploads/r${randomBytes(3).toString('hex')}`;
+    const repo = new RemoteRepository(new RegistryClient(reg.host, { credentials: anonymous }), name, {
       monolithicMaxBytes: MiB,
       chunkSize: MiB,
     });
@@ -42,9 +33,9 @@ describe('blob uploads on a real registry', () => {
         })()
       : bytes;
     await repo.push(desc, source);
-    const sent = agent.methods.filter((m) => m !== 'HEAD' && m !== 'GET');
+    // what the registry received for this repository, from its access log
+    const sent = (await reg.requests()).filter((r) => r.includes(` /v2/${name}/`)).map((r) => r.split(' ')[0]).filter((m) => m !== 'HEAD' && m !== 'GET');
     const back = await readAll(await repo.fetch(desc));
-    await agent.close();
     return { sent, identical: Buffer.from(back).equals(bytes) };
   };
 
@@ -268,5 +259,52 @@ describe('a streamed upload the registry fails half-way', () => {
     failNext = 0;
     expect(err.code).toBe('registry-unavailable');
     await expect(repo('retry/never').resolve('v1')).rejects.toMatchObject({ code: expect.stringMatching(/tag-unknown|name-unknown/) });
+  });
+});
+
+describe('a registry that answers an upload before reading its body', () => {
+  // A bare socket server (Node's http server would drain the rest of the body for us): it starts the upload
+  // session, then answers the PATCH with 413 as soon as its headers arrive and reads nothing more, leaving the
+  // connection open. The client must stop sending and report the 413, not wait for the socket to go idle.
+  let server: NetServer;
+  let host = '';
+  beforeAll(async () => {
+    server = createNetServer((socket) => {
+      let head = '';
+      const onData = (d: Buffer) => {
+        head += d.toString('latin1');
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const [method] = head.split(' ');
+        head = '';
+        if (method === 'POST') {
+          socket.write(`HTTP/1.1 202 Accepted\r\nlocation: /v2/big/app/blobs/uploads/1\r\ncontent-length: 0\r\n\r\n`);
+          return;
+        }
+        socket.off('data', onData);
+        socket.pause();
+        const body = JSON.stringify({ errors: [{ code: 'SIZE_INVALID', message: 'too large' }] });
+        socket.write(`HTTP/1.1 413 Payload Too Large\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+      };
+      socket.on('data', onData);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => server.close());
+
+  it('stops sending a big streamed body and reports the status', async () => {
+    const size = 64 * 1024 * 1024; // far more than the socket buffers hold, so the client would block writing
+    const piece = Buffer.alloc(1024 * 1024);
+    const source = (async function* () {
+      for (let sent = 0; sent < size; sent += piece.byteLength) yield piece;
+    })();
+    const repo = new RemoteRepository(new RegistryClient(host, { credentials: anonymous, timeoutMs: 30_000 }), 'big/app', { monolithicMaxBytes: 1024 });
+    const started = Date.now();
+    const err = await repo.push({ mediaType: 'application/octet-stream', digest: `sha256:${'2'.repeat(64)}`, size }, source).catch((e) => e);
+    expect(err).toMatchObject({ code: 'registry-error', status: 413 });
+    expect(err.detail).toContain('SIZE_INVALID');
+    expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s idle timeout
   });
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { checkPublish, fileDigest, formatReference, isDigest, openTarget, pushComponent } from '@weld/registry/transfer';
-import { isVersion } from '@weld/wit-tools';
+import { checkPublish, fileDigest, formatReference, isDigest, openTarget, pushComponent, type FileDigest } from '@weld/registry/transfer';
+import { isVersion } from '@weld/core';
 import { emit, globals } from '../context.js';
 import { collect, openOptions, parseAnnotations, progressFor, withRegistryFlags } from './registry-common.js';
 
@@ -23,12 +23,13 @@ export function registerPush(program: Command): void {
     const progress = progressFor(g);
     try {
       const tag = opened.reference.tag ?? (opened.reference.digest ? undefined : 'latest');
+      let known: FileDigest | undefined; // hashed once: the gate's digest is the one pushed
       if (opts.checkBreaking || (tag !== undefined && isVersion(tag) && !opts.force)) {
-        const { digest } = await fileDigest(file);
-        const gate = await checkPublish(opened.target, { digest, read: () => readFile(file) }, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
+        known = await fileDigest(file);
+        const gate = await checkPublish(opened.target, { digest: known.digest, read: () => readFile(file) }, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
         if (gate.report && !g.quiet && g.output === 'text') process.stderr.write(`checked against ${gate.against}: ${gate.report.verdict}\n`);
       }
-      const result = await pushComponent(opened.target, { path: file }, { tag, annotations, title: opts.title, onEvent: progress.onEvent });
+      const result = await pushComponent(opened.target, { path: file, digest: known }, { tag, annotations, title: opts.title, onEvent: progress.onEvent });
       progress.stop();
       if (opened.reference.digest && isDigest(opened.reference.digest) && opened.reference.digest !== result.manifest.digest) {
         process.stderr.write(`warning: the pushed manifest is ${result.manifest.digest}, not the digest in the reference\n`);

@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { createAgents, sendHttp, type HttpAgents, type HttpResponse } from './http.js';
 import { RegistryError, type RegistryErrorCode } from '../errors.js';
 import { isLoopbackHost } from '../reference.js';
 import { parseChallenge, type Challenge } from './challenge.js';
@@ -17,7 +17,8 @@ export interface ClientOptions {
   /** Base backoff (ms), doubled per attempt, with jitter; `Retry-After` wins when present. Default 250. */
   backoffMs?: number;
   userAgent?: string;
-  dispatcher?: Dispatcher;
+  /** Connection pools to use (default: one keep-alive pool per process). */
+  agents?: HttpAgents;
 }
 
 export interface RegistryRequest {
@@ -38,7 +39,7 @@ export interface RegistryRequest {
 export interface RegistryResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  body: HttpResponse['body'];
   url: string;
 }
 
@@ -47,9 +48,11 @@ interface CachedToken {
   expiresAt: number;
 }
 
-const DEFAULT_AGENT = new Agent({ keepAliveTimeout: 10_000, connections: 32, connect: { timeout: 15_000 } });
+/** One keep-alive pool per process, made on first use. */
+let DEFAULT_AGENTS: HttpAgents | undefined;
+const CONNECT_TIMEOUT_MS = 15_000;
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-const RETRYABLE_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
+const RETRYABLE_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'CONNECT_TIMEOUT']);
 
 export function header(h: RegistryResponse['headers'], name: string): string | undefined {
   const v = h[name.toLowerCase()];
@@ -70,7 +73,7 @@ export class RegistryClient {
   readonly base: string;
   private readonly opts: Required<Pick<ClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'userAgent'>>;
   private readonly credentials: CredentialProvider;
-  private readonly dispatcher: Dispatcher;
+  private readonly agents: HttpAgents;
   private credential?: Promise<Credential | undefined>;
   private challenge?: Challenge;
   private readonly tokens = new Map<string, CachedToken>();
@@ -85,7 +88,7 @@ export class RegistryClient {
     const scheme = options.tls ? 'https' : options.plainHttp || loopback ? 'http' : 'https';
     this.base = `${scheme}://${this.host}`;
     this.credentials = options.credentials ?? defaultCredentials();
-    this.dispatcher = options.dispatcher ?? DEFAULT_AGENT;
+    this.agents = options.agents ?? (DEFAULT_AGENTS ??= createAgents());
     this.opts = {
       timeoutMs: options.timeoutMs ?? 60_000,
       retries: options.retries ?? 4,
@@ -161,14 +164,7 @@ export class RegistryClient {
     for (let hop = 0; hop < 6; hop++) {
       const h = { ...headers };
       if (auth && sameOrigin) h.authorization = auth;
-      const r = await request(url, {
-        method: req.method,
-        headers: h,
-        body: req.body as Dispatcher.DispatchOptions['body'],
-        dispatcher: this.dispatcher,
-        headersTimeout: this.opts.timeoutMs,
-        bodyTimeout: this.opts.timeoutMs,
-      });
+      const r = await sendHttp(url, { method: req.method, headers: h, body: req.body, agents: this.agents, timeoutMs: this.opts.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS });
       const location = r.headers.location;
       if ((req.method === 'GET' || req.method === 'HEAD') && [301, 302, 303, 307, 308].includes(r.statusCode) && typeof location === 'string') {
         await r.body.dump();
@@ -215,19 +211,19 @@ export class RegistryClient {
     if (!realm) throw new RegistryError('registry-error', `${this.host} sent a bearer challenge without a realm`);
     const service = challenge.params.service;
     const allScopes = [...new Set([...scopes, ...(challenge.params.scope ? challenge.params.scope.split(' ') : [])])];
-    let r: Dispatcher.ResponseData;
+    let r: HttpResponse;
     try {
       if (cred?.identityToken) {
         const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.identityToken, client_id: 'weld' });
         if (service) form.set('service', service);
         if (allScopes.length) form.set('scope', allScopes.join(' '));
-        r = await request(realm, {
+        r = await sendHttp(realm, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': this.opts.userAgent },
           body: form.toString(),
-          dispatcher: this.dispatcher,
-          headersTimeout: this.opts.timeoutMs,
-          bodyTimeout: this.opts.timeoutMs,
+          agents: this.agents,
+          timeoutMs: this.opts.timeoutMs,
+          connectTimeoutMs: CONNECT_TIMEOUT_MS,
         });
       } else {
         const u = new URL(realm);
@@ -235,7 +231,7 @@ export class RegistryClient {
         for (const s of allScopes) u.searchParams.append('scope', s);
         const headers: Record<string, string> = { 'user-agent': this.opts.userAgent };
         if (cred?.username && cred.password !== undefined) headers.authorization = 'Basic ' + Buffer.from(`${cred.username}:${cred.password}`).toString('base64');
-        r = await request(u, { method: 'GET', headers, dispatcher: this.dispatcher, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs });
+        r = await sendHttp(u, { method: 'GET', headers, agents: this.agents, timeoutMs: this.opts.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS });
       }
     } catch (e) {
       throw new RegistryError('network-error', `cannot reach the token service ${realm} for ${this.host}`, { cause: e });
@@ -276,10 +272,10 @@ export class RegistryClient {
     if (e instanceof RegistryError) return e;
     const code = (e as { code?: string }).code ?? '';
     const msg = (e as Error).message ?? String(e);
-    if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
+    if (code === 'CONTENT_LENGTH_MISMATCH') {
       return new RegistryError('size-mismatch', `the content sent for ${req.what} is shorter or longer than its declared size`, { cause: e });
     }
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    if (code === 'TIMEOUT' || code === 'CONNECT_TIMEOUT') {
       return new RegistryError('timeout', `${this.host} did not answer in time (${req.what})`, { cause: e });
     }
     if (/wrong version number|packet length too long|EPROTO/i.test(msg + code)) {

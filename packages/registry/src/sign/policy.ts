@@ -1,4 +1,3 @@
-import { findProjectFileUpward } from '@weld/core/project';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { openTarget, type OpenOptions } from '../open.js';
@@ -8,6 +7,8 @@ import { readTextFile } from './files.js';
 import { parsePublicKey } from './keys.js';
 import { trustedKey } from './node-keys.js';
 import { verifyImage, type TrustedKey, type VerificationReport, type VerifiedSignature } from './verify.js';
+
+export { resolvePolicy } from './policy-source.js';
 
 /**
  * Which keys are trusted for which references. In `weld.yaml` (or a file passed with `--policy`):
@@ -162,17 +163,6 @@ function selectorOf(ref: string): string {
   if (at >= 0) return ref.slice(at + 1);
   const name = referenceName(ref);
   return ref.length > name.length ? ref.slice(name.length + 1) : 'latest';
-}
-
-/**
- * The policy a command should enforce: `--policy FILE` when given (must contain a policy), else the `policy:`
- * section of the nearest `weld.yaml` (or `weld.yml`, as a project may be spelled) from `cwd` upwards, else
- * undefined (no policy: nothing enforced).
- */
-export async function resolvePolicy(options: { policyFile?: string; cwd?: string } = {}): Promise<Policy | undefined> {
-  if (options.policyFile) return loadPolicy(resolvePath(options.cwd ?? process.cwd(), options.policyFile), { requireSection: true });
-  const found = findProjectFileUpward(options.cwd ?? process.cwd());
-  return found ? loadPolicy(found) : undefined;
 }
 
 /** `enforcePolicy` for a reference string: opens its store, checks, closes. What `weld pull`/`weld run` call. */

@@ -2,7 +2,7 @@ import { pullComponent, type PullResult } from '../artifact.js';
 import type { CopyEvent } from '../copy.js';
 import { openTarget, type OpenOptions } from '../open.js';
 import { formatReference } from '../reference.js';
-import { enforcePolicy, type Policy, type PolicyDecision } from './policy.js';
+import type { Policy, PolicyDecision } from './policy.js';
 
 export interface TrustedPull extends PullResult {
   /** The reference as pulled, normalised. */
@@ -25,6 +25,7 @@ export async function pullTrusted(ref: string, options: OpenOptions & { output: 
     let decision: PolicyDecision | undefined;
     if (options.policy) {
       const desc = await opened.target.resolve(opened.selector);
+      const { enforcePolicy } = await import('./policy.js'); // signature verification: loaded only with a policy
       decision = await enforcePolicy(ref, opened.target, options.policy, desc.digest);
       selector = desc.digest;
     }

@@ -1,7 +1,6 @@
 import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import * as tar from 'tar';
 import { RegistryError } from '../errors.js';
 import { fileSize, tempName } from '../fsutil.js';
 import type { Descriptor } from './types.js';
@@ -24,6 +23,7 @@ export class OciArchiveStore extends OciLayoutStore {
   static async open(file: string): Promise<OciArchiveStore> {
     const work = await mkdtemp(join(tmpdir(), 'weld-archive-'));
     if ((await fileSize(file)) !== undefined) {
+      const tar = await import('tar'); // loaded only for archives: a registry push or pull does not need it
       try {
         await tar.x({ file, cwd: work, strict: true });
       } catch (e) {
@@ -55,7 +55,7 @@ export class OciArchiveStore extends OciLayoutStore {
         const entries = (await readdir(this.root)).filter((e) => e === 'oci-layout' || e === 'index.json' || e === 'blobs');
         const tmp = tempName(dirname(this.file), basename(this.file));
         try {
-          await tar.c({ file: tmp, cwd: this.root, portable: true, noMtime: true }, entries.sort());
+          await (await import('tar')).c({ file: tmp, cwd: this.root, portable: true, noMtime: true }, entries.sort());
           await rename(tmp, this.file);
         } catch (e) {
           await rm(tmp, { force: true });

@@ -2,7 +2,7 @@
  * Semver as WIT packages use it: which part of a version a change must bump, and which versions of a
  * dependency are interchangeable (wit-component unifies `1.x` with `1.y`, `0.2.x` with `0.2.y`, `0.0.x` only with itself).
  */
-import { compareVersions, compatibilityTrack, semverProblem, versionChange } from '@weld/core';
+import { compareVersions, compatibilityTrack, isVersion, versionChange } from '@weld/core';
 
 /** The part of a version a release changes, from none to major. */
 export type Bump = 'none' | 'patch' | 'minor' | 'major';
@@ -25,11 +25,7 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 }
 
-export function isVersion(v: string): boolean {
-  return semverProblem(v) === undefined;
-}
-
-export { compareVersions };
+export { compareVersions, isVersion };
 
 /**
  * The bump a change of this severity needs when the released version is `from`: 1.0.0 and later follow
