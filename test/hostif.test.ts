@@ -286,6 +286,29 @@ describe('wasmcloud:messaging between two components over a real nats-server', (
     expect(listener.stderr()).toBe('messenger INFO messenger: received worker.news: w\n');
   });
 
+  it('two components in one thread: one answers the other\'s request while it waits (the subscription moves to the bridge)', async () => {
+    const bytes = await readFile(hostifGuest('messenger'));
+    const grants = (subscriptions?: string) => ({
+      env: {},
+      dirs: [],
+      allowHosts: [],
+      allowLookup: false,
+      hostPlugins: { granted: { logging: {}, messaging: { url: nats.url, ...(subscriptions ? { subscriptions } : {}) } } },
+    });
+    // Both run in this (the test's) thread: the responder listens on the thread's own connection until the asker
+    // opens the same server, then its subscription is served by the bridge, which delivers while the asker blocks.
+    const listening = runCommand(bytes, { grants: grants('same.thread'), programName: 'responder', listenMs: 12_000 });
+    let r = await callFunction(bytes, 'ping.request("same.thread", "yo", 2000)', { grants: grants(), componentName: 'asker' });
+    for (const until = Date.now() + 9_000; r.wave !== 'ok("pong:yo")' && Date.now() < until; ) {
+      await new Promise((done) => setTimeout(done, 200));
+      r = await callFunction(bytes, 'ping.request("same.thread", "yo", 2000)', { grants: grants(), componentName: 'asker' });
+    }
+    expect(r.wave).toBe('ok("pong:yo")');
+    const bench = await callFunction(bytes, 'ping.bench("same.thread", 50)', { grants: grants(), componentName: 'asker' });
+    expect(bench.wave).toBe('ok(50)');
+    expect((await listening).exitCode).toBe(0);
+  });
+
   it('a handler-only component without subscriptions is not a command', async () => {
     const r = await weld(['run', hostifGuest('messenger'), '--messaging', nats.url, '--logging']);
     expect(r.code).toBe(2);

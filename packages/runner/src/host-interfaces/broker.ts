@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { syncBridge } from './bridge/sync-bridge.js';
+import { openThreadNats } from './bridge/thread-nats.js';
 import type { BrokerMessage } from './bridge/protocol.js';
 import { componentsOnStack, withOnStack } from './util.js';
 
@@ -14,6 +15,10 @@ export interface Broker {
    * goes to one member of the queue group. Returns the unsubscriber.
    */
   subscribe(subject: string, deliver: (message: BrokerMessage) => void, queue?: string): () => void;
+  /** Resolves once the server has every subscription made so far. */
+  flush?(): Promise<void>;
+  /** Releases the broker's connection. */
+  close?(): Promise<void>;
 }
 
 /** Whether a NATS subject matches a subscription pattern (`*` one token, `>` one or more trailing tokens). */
@@ -107,8 +112,33 @@ export function memoryBroker(owner: string): Broker {
   };
 }
 
+/**
+ * NATS on this thread's own connection (see thread-nats.ts), or, when the server cannot be reached now, through the
+ * sync bridge, whose operations then report the failure and retry.
+ */
+export async function openNatsBroker(url: string, owner: string): Promise<Broker> {
+  const own = await openThreadNats(url, owner);
+  if (!own) return bridgedNatsBroker(url, owner);
+  return {
+    publish(message) {
+      checkSubject(message.subject);
+      own.publish(message);
+    },
+    request(subject, body, timeoutMs) {
+      checkSubject(subject);
+      return own.request(subject, body, timeoutMs);
+    },
+    subscribe(subject, deliver, queue) {
+      checkSubject(subject, true);
+      return own.subscribe(subject, deliver, queue);
+    },
+    flush: () => own.flush(),
+    close: () => own.close(),
+  };
+}
+
 /** NATS through the sync bridge (one connection per URL per process). */
-export function natsBroker(url: string, owner: string): Broker {
+function bridgedNatsBroker(url: string, owner: string): Broker {
   const bridge = syncBridge();
   return {
     publish(message) {

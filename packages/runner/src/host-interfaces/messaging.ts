@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { memoryBroker, natsBroker, type Broker, type BrokerMessage } from './broker.js';
+import { memoryBroker, openNatsBroker, type Broker, type BrokerMessage } from './broker.js';
 import type { GuestExports, HostPlugin } from './types.js';
 import { hostError, messageOf, versionless } from './util.js';
 
@@ -30,9 +30,9 @@ const messagingPlugin: HostPlugin = {
   name: 'messaging',
   interfaces: ['wasmcloud:messaging/consumer@0.2.0', 'wasmcloud:messaging/types@0.2.0'],
   exports: ['wasmcloud:messaging/handler@0.2.0'],
-  create({ component, config, imports }) {
+  async create({ component, config, imports }) {
     const url = config.url ?? 'mem';
-    const broker: Broker = url === 'mem' ? memoryBroker(component) : natsBroker(url, component);
+    const broker: Broker = url === 'mem' ? memoryBroker(component) : await openNatsBroker(url, component);
     const unsubscribers: Array<() => void> = [];
     const consumer = {
       request(subject: string, body: Uint8Array, timeoutMs: number): GuestMessage {
@@ -55,7 +55,7 @@ const messagingPlugin: HostPlugin = {
     const subjects = (config.subscriptions ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     return {
       imports: Object.fromEntries(imports.map((name) => [name, byInterface[versionless(name)]!])),
-      start(guest) {
+      async start(guest) {
         if (subjects.length === 0) return;
         const handle = findHandler(guest);
         if (!handle) throw new Error(`${component} has subscriptions (${subjects.join(', ')}) but does not export ${HANDLER}`);
@@ -71,9 +71,11 @@ const messagingPlugin: HostPlugin = {
           const [subject, queue] = entry.split('|').map((s) => s.trim());
           unsubscribers.push(broker.subscribe(subject!, deliver, queue || undefined));
         }
+        await broker.flush?.(); // subscribed at the server before the component counts as started
       },
-      close() {
+      async close() {
         for (const u of unsubscribers.splice(0)) u();
+        await broker.close?.();
       },
     };
   },
