@@ -483,3 +483,74 @@ spec:
     expect(plugin.stderr).toContain('--plugin: a workload names its plugin modules in weld.yaml `plugins:`');
   });
 });
+
+describe('weld serve of a workload with host interfaces (real redis-server and nats-server)', () => {
+  let redis: LocalServer;
+  let nats: LocalServer;
+  beforeAll(async () => {
+    [redis, nats] = await Promise.all([startRedis(), startNats()]);
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.stop(), nats?.stop()]);
+  });
+  const redisCli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(redis.port), ...args], { encoding: 'utf8' }).trim();
+  /** The HTTP counter (keyvalue, logging) beside the messenger (handle-message answers requests, logs publishes). */
+  const manifest = (kv: string) => `apiVersion: runtime.wasmcloud.dev/v1alpha1
+kind: Workload
+metadata: { name: served }
+spec:
+  hostInterfaces:
+    - { namespace: wasi, package: keyvalue, interfaces: [store, atomics], version: 0.2.0-draft, config: { url: '${kv}' } }
+    - { namespace: wasi, package: logging, interfaces: [logging], version: 0.1.0-draft }
+    - { namespace: wasmcloud, package: messaging, interfaces: [consumer, handler, types], version: 0.2.0, config: { url: '${nats.url}', subscriptions: served.ping } }
+  components:
+    - { name: counter, image: ${hostifGuest('counter')} }
+    - { name: messenger, image: ${hostifGuest('messenger')} }
+`;
+  const workloadFile = async (kv: string) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-served-'));
+    cleanups.push(dir);
+    await writeFile(path.join(dir, 'workload.yaml'), manifest(kv));
+    return path.join(dir, 'workload.yaml');
+  };
+
+  it('each request counts in Redis from two workers; handle-message answers NATS requests and gets publishes while serving', async () => {
+    const running: ChildProcess[] = [];
+    try {
+      const s = await startServe(await workloadFile(redis.url), ['--workers', '2'], home, running);
+      const counts = await Promise.all(Array.from({ length: 6 }, async () => (await fetch(`${s.url}/count/served`)).text()));
+      expect(counts.map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(redisCli('get', 'counters:served')).toBe('6');
+      const grants = ['--messaging', nats.url, '--logging'];
+      let reply = await weld(['call', hostifGuest('messenger'), 'ping.request("served.ping", "hi", 2000)', ...grants]);
+      for (let i = 0; i < 50 && reply.stdout.includes('no responders'); i++) {
+        await new Promise((r) => setTimeout(r, 100)); // the first worker is still subscribing
+        reply = await weld(['call', hostifGuest('messenger'), 'ping.request("served.ping", "hi", 2000)', ...grants]);
+      }
+      expect(reply.stdout, reply.stderr).toBe('ok("pong:hi")\n');
+      expect((await weld(['call', hostifGuest('messenger'), 'ping.publish("served.ping", "news")', ...grants])).stdout).toBe('ok\n');
+      for (let i = 0; i < 50 && !s.stderr().includes('received'); i++) await new Promise((r) => setTimeout(r, 100));
+      // Once, from the one set of listening instances: not once per worker.
+      expect(s.stderr().match(/messenger INFO messenger: received served\.ping: news\n/g)).toHaveLength(1);
+      expect(s.stderr()).toContain('counter INFO counter: served = ');
+      expect(await s.stop()).toBe(0);
+    } finally {
+      for (const c of running) c.kill('SIGKILL');
+    }
+  });
+
+  it('the in-memory keyvalue store is one for all workers; the in-memory broker with several workers is refused', async () => {
+    const running: ChildProcess[] = [];
+    try {
+      const s = await startServe(hostifGuest('counter'), ['--kv', 'mem', '--logging', 'warn', '--workers', '2'], home, running);
+      const counts = await Promise.all(Array.from({ length: 8 }, async () => (await fetch(`${s.url}/count/mem`)).text()));
+      expect(counts.map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(await s.stop()).toBe(0);
+    } finally {
+      for (const c of running) c.kill('SIGKILL');
+    }
+    const memBroker = await weld(['serve', await workloadFile(redis.url), '--port', '0', '--workers', '2', '--messaging', 'mem']);
+    expect(memBroker.code).toBe(2);
+    expect(memBroker.stderr).toContain('error[not-implemented]: --messaging mem is a broker per thread, and weld serve runs 2 worker threads');
+  });
+});

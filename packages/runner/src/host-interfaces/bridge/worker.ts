@@ -1,6 +1,7 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { connect, createInbox, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { memoryBackend } from '../kv-backends.js';
 import { BRIDGE_MAX_BYTES, payloadBytes, type BridgeChannel, type BridgeMessage, type BridgeRequest } from './protocol.js';
 
 /**
@@ -81,7 +82,32 @@ function nats(url: string): Promise<NatsConnection> {
 const rkey = (bucket: string, key: string) => `${bucket}:${key}`;
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
 
+/** A keyvalue operation on the in-memory store this worker holds for threads that share one (see `shareMemoryStore`). */
+function performInMemory(req: Extract<BridgeRequest, { op: `kv.${string}` }>): unknown {
+  switch (req.op) {
+    case 'kv.get':
+      return memoryBackend.get(req.bucket, req.key);
+    case 'kv.set':
+      return memoryBackend.set(req.bucket, req.key, req.value);
+    case 'kv.delete':
+      return memoryBackend.delete(req.bucket, req.key);
+    case 'kv.exists':
+      return memoryBackend.exists(req.bucket, req.key);
+    case 'kv.keys':
+      return memoryBackend.keys(req.bucket, req.cursor);
+    case 'kv.increment':
+      return memoryBackend.increment(req.bucket, req.key, req.delta);
+    case 'kv.get-many':
+      return memoryBackend.getMany(req.bucket, req.keys);
+    case 'kv.set-many':
+      return memoryBackend.setMany(req.bucket, req.entries);
+    case 'kv.delete-many':
+      return memoryBackend.deleteMany(req.bucket, req.keys);
+  }
+}
+
 async function perform(req: BridgeRequest, send: (m: BridgeMessage) => void): Promise<unknown> {
+  if (req.op.startsWith('kv.') && (req as { url?: string }).url === 'mem') return performInMemory(req as Extract<BridgeRequest, { op: `kv.${string}` }>);
   switch (req.op) {
     case 'ping':
       return 'pong';
