@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { syncBridge } from './bridge/sync-bridge.js';
 import { openThreadNats } from './bridge/thread-nats.js';
 import type { BrokerMessage } from './bridge/protocol.js';
 import { componentsOnStack, withOnStack } from './util.js';
@@ -112,60 +111,23 @@ export function memoryBroker(owner: string): Broker {
   };
 }
 
-/**
- * NATS on this thread's own connection (see thread-nats.ts), or, when the server cannot be reached now, through the
- * sync bridge, whose operations then report the failure and retry.
- */
-export async function openNatsBroker(url: string, owner: string): Promise<Broker> {
-  const own = await openThreadNats(url, owner);
-  if (!own) return bridgedNatsBroker(url, owner);
+/** NATS for one component of this thread (see thread-nats.ts): `subscribes` says whether it will subscribe. */
+export async function openNatsBroker(url: string, owner: string, subscribes: boolean): Promise<Broker> {
+  const nats = await openThreadNats(url, owner, subscribes);
   return {
     publish(message) {
       checkSubject(message.subject);
-      own.publish(message);
+      nats.publish(message);
     },
     request(subject, body, timeoutMs) {
       checkSubject(subject);
-      return own.request(subject, body, timeoutMs);
+      return nats.request(subject, body, timeoutMs);
     },
     subscribe(subject, deliver, queue) {
       checkSubject(subject, true);
-      return own.subscribe(subject, deliver, queue);
+      return nats.subscribe(subject, deliver, queue);
     },
-    flush: () => own.flush(),
-    close: () => own.close(),
-  };
-}
-
-/** NATS through the sync bridge (one connection per URL per process). */
-function bridgedNatsBroker(url: string, owner: string): Broker {
-  const bridge = syncBridge();
-  return {
-    publish(message) {
-      checkSubject(message.subject);
-      bridge.post({ op: 'nats.publish', url, subject: message.subject, body: message.body, replyTo: message.replyTo }, owner);
-    },
-    request(subject, body, timeoutMs) {
-      checkSubject(subject);
-      return bridge.call({ op: 'nats.request', url, subject, body, timeoutMs }, owner) as BrokerMessage;
-    },
-    subscribe(subject, deliver, queue) {
-      checkSubject(subject, true);
-      const sid = bridge.handler(owner, deliver);
-      try {
-        bridge.call({ op: 'nats.subscribe', url, subject, queue, sid }, owner);
-      } catch (e) {
-        bridge.dropHandler(sid);
-        throw e;
-      }
-      return () => {
-        bridge.dropHandler(sid);
-        try {
-          bridge.call({ op: 'nats.unsubscribe', sid }, owner);
-        } catch {
-          // the connection is gone; so is the subscription
-        }
-      };
-    },
+    flush: () => nats.flush(),
+    close: () => nats.close(),
   };
 }

@@ -32,7 +32,8 @@ const messagingPlugin: HostPlugin = {
   exports: ['wasmcloud:messaging/handler@0.2.0'],
   async create({ component, config, imports }) {
     const url = config.url ?? 'mem';
-    const broker: Broker = url === 'mem' ? memoryBroker(component) : await openNatsBroker(url, component);
+    const subjects = (config.subscriptions ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const broker: Broker = url === 'mem' ? memoryBroker(component) : await openNatsBroker(url, component, subjects.length > 0);
     const unsubscribers: Array<() => void> = [];
     const consumer = {
       request(subject: string, body: Uint8Array, timeoutMs: number): GuestMessage {
@@ -52,7 +53,6 @@ const messagingPlugin: HostPlugin = {
       },
     };
     const byInterface: Record<string, object> = { 'wasmcloud:messaging/consumer': consumer, 'wasmcloud:messaging/types': {} };
-    const subjects = (config.subscriptions ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     return {
       imports: Object.fromEntries(imports.map((name) => [name, byInterface[versionless(name)]!])),
       async start(guest) {

@@ -21,7 +21,6 @@ export type BridgeOp =
   | { op: 'kv.delete-many'; url: string; bucket: string; keys: string[] }
   /** With `after`, published once a message on that subject (a barrier, in this channel's inbox) has arrived. */
   | { op: 'nats.publish'; url: string; subject: string; body: Uint8Array; replyTo?: string; after?: string }
-  | { op: 'nats.request'; url: string; subject: string; body: Uint8Array; timeoutMs: number }
   | { op: 'nats.subscribe'; url: string; subject: string; queue?: string; sid: number }
   | { op: 'nats.unsubscribe'; sid: number }
   /** Subscribes `<prefix>.*` for this channel and returns the prefix: replies to requests published elsewhere come back as `inbox` messages. */

@@ -1,20 +1,23 @@
-import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { BrokerMessage } from './protocol.js';
 import { syncBridge } from './sync-bridge.js';
 import { componentsOnStack, withOnStack } from '../util.js';
 
 /**
- * A guest thread's own NATS connection, one per server URL, so that a message costs no hop to the bridge worker
- * and back (each hop wakes a thread, the dearest part of a round trip on a small machine):
- * - `publish` writes to the thread's socket before it returns (or, inside `handle-message`, once the handler
- *   returns, so a handler's publishes leave in one write);
- * - a subscription calls its handler from this thread's event loop;
- * - `request` is published by the bridge worker with a reply subject in an inbox it holds for this thread, and
- *   blocks until the bridge hands the reply (or the server's "no responders") over, without nats.js's request
- *   machinery; a barrier keeps it behind this thread's earlier publishes.
- * A thread cannot read its socket while it blocks, so when a second component of the thread uses the same
- * server at once (one may request what the other answers), its subscriptions move to the bridge, whose
- * deliveries reach a handler even while a sibling waits (see `SyncBridge`).
+ * NATS for the components of one guest thread. A thread where a component subscribes gets its own connection to
+ * the server, so that a message costs no hop to the bridge worker and back (each hop wakes a thread, the dearest
+ * part of a round trip on a small machine):
+ * - a subscription calls `handle-message` from this thread's event loop;
+ * - `publish` writes to the thread's socket before it returns (inside `handle-message`, once the handler
+ *   returns, so a handler's publishes leave in one write).
+ * Without one (a thread that only publishes and requests, or whose server could not be reached), publishes are
+ * posted to the bridge worker, as before. Either way `request` is published by the bridge worker with a reply
+ * subject in an inbox it holds for this thread (the server answers "no responders" only to a publisher that is
+ * subscribed to the reply subject) and blocks until the bridge hands the reply over, without nats.js's request
+ * machinery; after publishes on the thread's connection, a barrier message keeps the request behind them.
+ * A thread cannot read its socket while it blocks, so once two components of the thread use the same server (one
+ * may request what the other answers), the subscriptions move to the bridge, whose deliveries reach a handler
+ * even while a sibling waits (see `SyncBridge`).
  */
 export interface ThreadNats {
   publish(message: BrokerMessage): void;
@@ -25,19 +28,25 @@ export interface ThreadNats {
   close(): Promise<void>;
 }
 
-interface Link {
+/** This thread's use of one server. */
+interface ThreadUse {
   url: string;
-  nc: NatsConnection;
-  /** Brokers open on the link (components using it now). */
+  /** Brokers open (components using the server now). */
   users: number;
-  /** Set once two components used the link at once: subscriptions go through the bridge from then on. */
-  shared: boolean;
-  direct: Set<DirectSubscription>;
+  /** The thread's own connection, opened by the first subscriber; undefined inside when it could not connect. */
+  link?: Promise<Link | undefined>;
   /** The reply-subject prefix of this thread's inbox in the bridge worker, made on the first request. */
   inbox?: string;
   nextToken: number;
-  /** Whether this thread published on the link since its last request (which then waits for those to arrive). */
+  /** Whether the thread published on its connection since its last request (which then waits for those). */
   publishedSinceRequest: boolean;
+}
+
+interface Link {
+  nc: NatsConnection;
+  /** Set once two components use the server at once: subscriptions go through the bridge from then on. */
+  shared: boolean;
+  direct: Set<DirectSubscription>;
   /** Depth of handler calls in progress: their publishes are flushed when the outermost returns. */
   inHandler: number;
 }
@@ -47,11 +56,11 @@ interface DirectSubscription {
   subject: string;
   queue?: string;
   deliver: (message: BrokerMessage) => void;
-  /** The NATS subscription now: on the link's connection, or the bridge's unsubscriber once moved. */
+  /** The NATS subscription now: on the thread's connection, or the bridge's unsubscriber once moved. */
   current: { direct: Subscription } | { bridged: () => void };
 }
 
-const links = new Map<string, Promise<Link>>();
+const uses = new Map<string, ThreadUse>();
 /** Keeps this thread's connections open with no component using them (a serve worker's next instance reuses them). */
 let retained = false;
 
@@ -62,11 +71,11 @@ function flushNow(nc: NatsConnection): void {
 
 const toBroker = (m: Msg): BrokerMessage => ({ subject: m.subject, body: m.data, replyTo: m.reply || undefined });
 
-function bridgedSubscription(link: Link, s: DirectSubscription): () => void {
+function bridgedSubscription(url: string, s: DirectSubscription): () => void {
   const bridge = syncBridge();
   const sid = bridge.handler(s.owner, s.deliver);
   try {
-    bridge.call({ op: 'nats.subscribe', url: link.url, subject: s.subject, queue: s.queue, sid }, s.owner);
+    bridge.call({ op: 'nats.subscribe', url, subject: s.subject, queue: s.queue, sid }, s.owner);
   } catch (e) {
     bridge.dropHandler(sid);
     throw e;
@@ -102,72 +111,70 @@ function directSubscription(link: Link, s: DirectSubscription): Subscription {
   });
 }
 
-/** Moves the link's direct subscriptions to the bridge: unsubscribed here first, so no message arrives twice. */
-async function share(link: Link): Promise<void> {
+/** Moves the direct subscriptions to the bridge: unsubscribed here first, so no message arrives twice. */
+async function share(use: ThreadUse, link: Link): Promise<void> {
   link.shared = true;
   const moving = [...link.direct].filter((s) => 'direct' in s.current);
   for (const s of moving) (s.current as { direct: Subscription }).direct.unsubscribe();
   await link.nc.flush();
-  for (const s of moving) s.current = { bridged: bridgedSubscription(link, s) };
+  for (const s of moving) s.current = { bridged: bridgedSubscription(use.url, s) };
 }
 
-async function openLink(url: string): Promise<Link> {
-  let p = links.get(url);
-  if (!p) {
-    p = connect({ servers: url.replace(/^nats:\/\//, ''), maxReconnectAttempts: 3, reconnectTimeWait: 200 }).then(
-      (nc) => ({ url, nc, users: 0, shared: false, direct: new Set(), nextToken: 1, publishedSinceRequest: false, inHandler: 0 }),
-      (e) => {
-        links.delete(url);
-        throw e;
-      },
-    );
-    links.set(url, p);
-  }
-  return p;
-}
-
-async function release(link: Link): Promise<void> {
-  if (--link.users > 0 || retained) return;
-  links.delete(link.url);
-  await link.nc.drain().catch(() => undefined);
-}
-
-/**
- * This thread's connection to `url` for one component; undefined when the server cannot be reached now (the
- * caller then goes through the bridge, whose operations report the failure, and retry, as before).
- */
-export async function openThreadNats(url: string, owner: string): Promise<ThreadNats | undefined> {
-  let link: Link;
+async function openLink(url: string): Promise<Link | undefined> {
   try {
-    link = await openLink(url);
+    const { connect } = await import('@nats-io/transport-node'); // loaded only in threads that subscribe
+    const nc = await connect({ servers: url.replace(/^nats:\/\//, ''), maxReconnectAttempts: 3, reconnectTimeWait: 200 });
+    return { nc, shared: false, direct: new Set(), inHandler: 0 };
   } catch {
-    return undefined;
+    return undefined; // the bridge's operations report the failure (and retry)
   }
-  link.users++;
-  if (link.users > 1 && !link.shared) await share(link);
+}
+
+async function release(use: ThreadUse): Promise<void> {
+  if (--use.users > 0 || retained) return;
+  uses.delete(use.url);
+  const link = await use.link;
+  await link?.nc.drain().catch(() => undefined);
+}
+
+/** NATS at `url` for one component of this thread; `subscribes` says whether it will subscribe (see above). */
+export async function openThreadNats(url: string, owner: string, subscribes: boolean): Promise<ThreadNats> {
+  let use = uses.get(url);
+  if (!use) uses.set(url, (use = { url, users: 0, nextToken: 1, publishedSinceRequest: false }));
+  const u = use;
+  u.users++;
+  if (subscribes) u.link ??= openLink(url);
+  const link = await u.link;
+  if (link && u.users > 1 && !link.shared) await share(u, link);
+  const bridge = syncBridge();
   let closed = false;
   const mine = new Set<DirectSubscription>();
+  const unsubscribe = (s: DirectSubscription) => {
+    link?.direct.delete(s);
+    if ('direct' in s.current) s.current.direct.unsubscribe();
+    else s.current.bridged();
+  };
   return {
     publish(message) {
+      if (!link) {
+        bridge.post({ op: 'nats.publish', url, subject: message.subject, body: message.body, replyTo: message.replyTo }, owner);
+        return;
+      }
       link.nc.publish(message.subject, message.body, message.replyTo === undefined ? undefined : { reply: message.replyTo });
-      link.publishedSinceRequest = true;
+      u.publishedSinceRequest = true;
       if (link.inHandler === 0) flushNow(link.nc);
     },
     request(subject, body, timeoutMs) {
-      const bridge = syncBridge();
-      link.inbox ??= bridge.call({ op: 'nats.inbox', url }, owner) as string;
-      const token = link.nextToken++;
-      // The bridge publishes the request on its connection, which holds the inbox: the server answers "no
-      // responders" only to a publisher subscribed to the reply subject. This thread's own publishes must reach
-      // the server first: a barrier message on this connection, which the bridge waits to see, orders them.
+      u.inbox ??= bridge.call({ op: 'nats.inbox', url }, owner) as string;
+      const token = u.nextToken++;
       let after: string | undefined;
-      if (link.publishedSinceRequest) {
-        after = `${link.inbox}.b.${token}`;
+      if (link && u.publishedSinceRequest) {
+        after = `${u.inbox}.b.${token}`;
         link.nc.publish(after);
         flushNow(link.nc);
-        link.publishedSinceRequest = false;
+        u.publishedSinceRequest = false;
       }
-      bridge.post({ op: 'nats.publish', url, subject, body, replyTo: `${link.inbox}.${token}`, after }, owner);
+      bridge.post({ op: 'nats.publish', url, subject, body, replyTo: `${u.inbox}.${token}`, after }, owner);
       const m = bridge.awaitInbox(token, timeoutMs, owner);
       if (m === undefined) throw new Error(`request to ${subject} timed out after ${timeoutMs} ms`);
       if ('noResponders' in m) throw new Error(`no responders on ${subject}`);
@@ -175,27 +182,20 @@ export async function openThreadNats(url: string, owner: string): Promise<Thread
     },
     subscribe(subject, deliver, queue) {
       const s: DirectSubscription = { owner, subject, queue, deliver, current: { bridged: () => undefined } };
-      s.current = link.shared ? { bridged: bridgedSubscription(link, s) } : { direct: directSubscription(link, s) };
-      link.direct.add(s);
+      s.current = link && !link.shared ? { direct: directSubscription(link, s) } : { bridged: bridgedSubscription(url, s) };
+      link?.direct.add(s);
       mine.add(s);
       return () => {
-        if (!mine.delete(s)) return;
-        link.direct.delete(s);
-        if ('direct' in s.current) s.current.direct.unsubscribe();
-        else s.current.bridged();
+        if (mine.delete(s)) unsubscribe(s);
       };
     },
-    flush: () => link.nc.flush(),
+    flush: async () => void (await link?.nc.flush()),
     async close() {
       if (closed) return;
       closed = true;
-      for (const s of mine) {
-        link.direct.delete(s);
-        if ('direct' in s.current) s.current.direct.unsubscribe();
-        else s.current.bridged();
-      }
+      for (const s of mine) unsubscribe(s);
       mine.clear();
-      await release(link);
+      await release(u);
     },
   };
 }
@@ -208,7 +208,7 @@ export function retainThreadNats(): void {
 /** Drains every connection of this thread. */
 export async function closeThreadNats(): Promise<void> {
   retained = false;
-  const all = [...links.values()];
-  links.clear();
-  await Promise.allSettled(all.map(async (l) => (await l).nc.drain()));
+  const all = [...uses.values()];
+  uses.clear();
+  await Promise.allSettled(all.map(async (u) => (await u.link)?.nc.drain()));
 }

@@ -149,10 +149,6 @@ async function perform(req: BridgeRequest, send: (m: BridgeMessage) => void): Pr
       if (req.after !== undefined) await barrier(req.after);
       (await nats(req.url)).publish(req.subject, req.body, req.replyTo === undefined ? undefined : { reply: req.replyTo });
       return undefined;
-    case 'nats.request': {
-      const m = await (await nats(req.url)).request(req.subject, req.body, { timeout: req.timeoutMs });
-      return { subject: m.subject, body: m.data, replyTo: m.reply || undefined };
-    }
     case 'nats.subscribe': {
       const nc = await nats(req.url);
       const sid = req.sid;
