@@ -65,6 +65,11 @@ async function pluginsFor(interfaces: WorkerConfig['interfaces'], grants: Grants
   const { attachPlugins, bindHostInterfaces } = await import('../host-interfaces/plugins.js');
   const bindings = await bindHostInterfaces(interfaces, grants.hostPlugins, name);
   if (bindings.length === 0) return none;
+  (await import('../host-interfaces/bridge/sync-bridge.js')).useInheritedBridge(config.bridge);
+  // The pool's workers are threads of one server: its in-memory keyvalue store is one, in the bridge worker; and
+  // a NATS connection outlives the instance that opened it, for the next one.
+  (await import('../host-interfaces/kv-backends.js')).shareMemoryStore();
+  (await import('../host-interfaces/bridge/thread-nats.js')).retainThreadNats();
   const once = bindings.map(({ config: { subscriptions: _, ...config }, ...b }) => ({ ...b, config }));
   const onDenied = (denial: Denial) => post({ type: 'denied', denial });
   return {
@@ -78,11 +83,6 @@ async function main(): Promise<void> {
   const mod = (await import(pathToFileURL(path.join(config.dir, 'component.js')).href)) as {
     instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any>;
   };
-  const { useInheritedBridge } = await import('../host-interfaces/bridge/sync-bridge.js');
-  useInheritedBridge(config.bridge);
-  // The pool's workers are threads of one server: an in-memory keyvalue store is one, in the bridge worker.
-  (await import('../host-interfaces/kv-backends.js')).shareMemoryStore();
-  (await import('../host-interfaces/bridge/thread-nats.js')).retainThreadNats();
   const name = config.name ?? 'component';
   const plugins = await pluginsFor(config.interfaces, config.grants, name);
   // The guest's stdout and stderr go to the server's stderr as it writes them; its stdin is empty.

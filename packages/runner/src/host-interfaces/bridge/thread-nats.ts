@@ -200,15 +200,7 @@ export async function openThreadNats(url: string, owner: string, subscribes: boo
   };
 }
 
-/** Keeps this thread's connections open after their last component closes, until `closeThreadNats` (serve workers). */
+/** Keeps this thread's connections open after their last component closes (a serve worker's, for its next instance). */
 export function retainThreadNats(): void {
   retained = true;
-}
-
-/** Drains every connection of this thread. */
-export async function closeThreadNats(): Promise<void> {
-  retained = false;
-  const all = [...uses.values()];
-  uses.clear();
-  await Promise.allSettled(all.map(async (u) => (await u.link)?.nc.drain()));
 }
