@@ -2,7 +2,10 @@
 // (test/hostif/http-guest: wasi:keyvalue atomics on a local redis-server, wasi:logging) beside the messenger (its
 // wasmcloud:messaging handle-message subscribed on a local nats-server while serving), against the same counter
 // served alone with the same grants (`weld serve counter.wasm --kv redis://… --logging warn`), in the same run,
-// interleaved, twice each. A fresh instance per request on both sides (the workload's makes both components).
+// interleaved, twice each, a fresh instance per request (the workload's makes both components, and the counter is a
+// StarlingMonkey engine: instantiation is most of a request). Not `--reuse`: a componentize-js fetch-event handler
+// answers only its first request (StarlingMonkey: "respondWith can't be called twice on the same event").
+// ab's "failed" count is left out: it flags every body whose length differs from the first (the count grows).
 // Needs: pnpm build, redis-server, nats-server, ab (apache2-utils), the hostif fixtures (the test setup builds them).
 // DURATION (s, default 5), CONCURRENCY (default 16), WORKERS (default 2).
 import { execFile, spawn } from 'node:child_process';
@@ -87,14 +90,14 @@ async function serve(args) {
 async function ab(url) {
   await run('ab', ['-k', '-q', '-c', String(concurrency), '-t', '1', '-n', '1000000', url]).catch(() => undefined); // warm-up
   const { stdout } = await run('ab', ['-k', '-q', '-c', String(concurrency), '-t', String(duration), '-n', '10000000', url], { maxBuffer: 1 << 24 });
-  return { rps: Number(/Requests per second:\s+([\d.]+)/.exec(stdout)?.[1]), failed: Number(/Failed requests:\s+(\d+)/.exec(stdout)?.[1] ?? 0), non2xx: Number(/Non-2xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0) };
+  return { rps: Number(/Requests per second:\s+([\d.]+)/.exec(stdout)?.[1]), non2xx: Number(/Non-2xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0) };
 }
 
 const sides = [
   ['workload: counter + messenger (kv on Redis, handle-message on NATS)', [manifest]],
   ['the counter alone (--kv redis, --logging warn)', [fixture('counter'), '--kv', redisUrl, '--logging', 'warn']],
 ];
-console.log(`GET /count/bench, ${duration} s, ab -k -c${concurrency}, --workers ${workers}, a fresh instance per request`);
+console.log(`GET /count/bench, ${duration} s, ab -k -c${concurrency}, --workers ${workers}`);
 const rates = sides.map(() => []);
 for (let round = 0; round < 2; round++) {
   for (const [i, [label, args]] of sides.entries()) {
@@ -102,10 +105,11 @@ for (let round = 0; round < 2; round++) {
     const r = await ab(s.url);
     await s.stop();
     rates[i].push(r.rps);
-    console.log(`  ${label.padEnd(68)} ${r.rps.toFixed(0).padStart(6)} req/s  (failed ${r.failed}, non-2xx ${r.non2xx})`);
+    console.log(`  ${label.padEnd(68)} ${r.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${r.non2xx})`);
   }
 }
 const best = (xs) => Math.max(...xs);
-console.log(`workload / alone: ${(best(rates[0]) / best(rates[1])).toFixed(2)}x (best of 2 each)`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(`workload / alone: ${(best(rates[0]) / best(rates[1])).toFixed(2)}x best of 2, ${(median(rates[0]) / median(rates[1])).toFixed(2)}x of the higher medians`);
 rmSync(home, { recursive: true, force: true });
 process.exit(0);
