@@ -309,6 +309,25 @@ describe('wasmcloud:messaging between two components over a real nats-server', (
     expect((await listening).exitCode).toBe(0);
   });
 
+  it('--publish limits the subjects a component publishes and requests to; a handler may always answer a reply subject', async () => {
+    // the listener may publish only to nowhere.>: its replies go to the requests' reply subjects all the same
+    const listener = await startListener(['--messaging', nats.url, '--subscribe', 'limited.ping', '--publish', 'nowhere.>', '--logging']);
+    const grants = ['--messaging', nats.url, '--logging', '--publish', 'limited.*'];
+    let reply = await weld(['call', hostifGuest('messenger'), 'ping.request("limited.ping", "ok", 2000)', ...grants]);
+    for (let i = 0; i < 50 && reply.stdout.includes('no responders'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      reply = await weld(['call', hostifGuest('messenger'), 'ping.request("limited.ping", "ok", 2000)', ...grants]);
+    }
+    expect(reply.stdout, reply.stderr).toBe('ok("pong:ok")\n');
+    const denied = await weld(['call', hostifGuest('messenger'), 'ping.publish("other.news", "x")', ...grants]);
+    expect(denied.stdout).toBe('err("access denied: messenger may not publish to other.news")\n');
+    expect(denied.stderr).toContain('weld: denied publish to other.news; grant it with publish: other.news in the messaging config of messenger');
+    const noFlag = await weld(['call', hostifGuest('messenger'), 'ping.publish("a", "b")', '--publish', 'a']);
+    expect(noFlag.code).toBe(2);
+    expect(noFlag.stderr).toContain('--publish needs --messaging');
+    expect(await listener.stop()).toBe(0);
+  });
+
   it('a handler-only component without subscriptions is not a command', async () => {
     const r = await weld(['run', hostifGuest('messenger'), '--messaging', nats.url, '--logging']);
     expect(r.code).toBe(2);
