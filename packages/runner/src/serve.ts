@@ -33,11 +33,13 @@ export interface ServeOptions {
   /** One line's worth per request, when its response is over (complete, broken or abandoned). */
   onAccess?: (entry: AccessEntry) => void;
   /** Workload siblings made with every instance, providers first, each under its own grants (see `serveWorkload`). */
-  siblings?: Array<{ name: string; bytes: Uint8Array; grants: Grants; links: SiblingLink[] }>;
+  siblings?: Array<{ name: string; bytes: Uint8Array; grants: Grants; links: SiblingLink[]; perRequest?: boolean; listening?: boolean }>;
   /** The served component's imports that siblings satisfy. */
   links?: SiblingLink[];
   /** The served component's name (a workload's component name; host plugins and log lines use it). */
   name?: string;
+  /** Whether the served component is made with the workload's listening instances (see `serveWorkload`); default yes. */
+  listening?: boolean;
 }
 
 export interface RequestFailure {
@@ -178,7 +180,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     const own = new Set(s.links.map((l) => l.importKey));
     await checkImportsProvided({ imports: transpiled.imports.filter((i) => !own.has(versionless(i))), exports: transpiled.exports }, s.grants.hostPlugins, s.name, s.bytes);
     const interfaces = { imports: transpiled.imports.filter((i) => !own.has(versionless(i))), exports: transpiled.exports };
-    siblings.push({ name: s.name, dir: transpiled.dir, modules: await compileAll(transpiled.dir), grants: await resolveSocketGrants(s.grants), links: s.links, interfaces });
+    siblings.push({ name: s.name, dir: transpiled.dir, modules: await compileAll(transpiled.dir), grants: await resolveSocketGrants(s.grants), links: s.links, interfaces, perRequest: s.perRequest ?? true, listening: s.listening ?? true });
   }
 
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -344,7 +346,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel, name: options.name },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel, name: options.name, listening: options.listening },
     {
       message: onMessage,
       idle: () => {

@@ -49,6 +49,8 @@ export interface WorkerConfig {
   slot: number;
   /** The served component's name in its workload (host plugins and log lines name it); `component` otherwise. */
   name?: string;
+  /** Whether the served component is made with the instances that hold the messaging subscriptions (default yes). */
+  listening?: boolean;
 }
 
 /** An import satisfied by a sibling's export: jco's import key (no version) and where the export object comes from. */
@@ -66,6 +68,10 @@ export interface LinkedSibling {
   links: SiblingLink[];
   /** The sibling's imports and exports as jco lists them, for binding its host plugins. */
   interfaces?: { imports: string[]; exports: [string, string][] };
+  /** Made with every request's instance (the handler reaches it). */
+  perRequest: boolean;
+  /** Made with the instances that hold the messaging subscriptions (a message handler reaches it, or is it). */
+  listening: boolean;
 }
 
 export type HeaderList = [string, Uint8Array][];

@@ -127,6 +127,7 @@ async function main(): Promise<void> {
     };
     try {
       for (const s of siblings) {
+        if (!(listen ? s.listening : s.perRequest)) continue;
         const siblingHost = makeHost(s.grants);
         hosts.push(siblingHost);
         const own = await s.plugins.attach(listen);
@@ -137,19 +138,23 @@ async function main(): Promise<void> {
         linkInto(imports, s.links, made);
         made.set(s.name, s.mod.instantiate((p) => s.modules[p], imports));
       }
-      const host = makeHost();
-      hosts.push(host);
-      const own = await plugins.attach(listen);
-      if (own) attached.push([own, name]);
-      const imports = own ? { ...host.imports, ...own.imports } : host.imports;
-      imports['wasi:http/types'] = http.types;
-      imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
-      linkInto(imports, config.links ?? [], made);
-      const instance = mod.instantiate((p) => config.modules[p], imports);
-      made.set(name, instance);
+      // The subscriptions may all be siblings': then the served component is not made for them.
+      let exported: { handle(request: unknown, out: unknown): void } | undefined;
+      if (!listen || config.listening !== false) {
+        const host = makeHost();
+        hosts.push(host);
+        const own = await plugins.attach(listen);
+        if (own) attached.push([own, name]);
+        const imports = own ? { ...host.imports, ...own.imports } : host.imports;
+        imports['wasi:http/types'] = http.types;
+        imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
+        linkInto(imports, config.links ?? [], made);
+        const instance = mod.instantiate((p) => config.modules[p], imports);
+        made.set(name, instance);
+        exported = (instance[config.handlerExport] ?? instance.incomingHandler) as typeof exported;
+      }
       for (const [a, component] of attached) await a.start(made.get(component)!);
-      const exported = (instance[config.handlerExport] ?? instance.incomingHandler) as { handle(request: unknown, out: unknown): void };
-      return { handle: (request, out) => exported.handle(request, out), close };
+      return { handle: (request, out) => exported!.handle(request, out), close };
     } catch (e) {
       close();
       throw e;

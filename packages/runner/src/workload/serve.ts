@@ -25,13 +25,19 @@ export async function serveWorkload(
     throw new WorkloadError(handlers.length === 0 ? 'not-found' : 'manifest-invalid', `${loaded.manifest.name}: ${handlers.length === 0 ? 'no component exports' : `${handlers.map((h) => h.name).join(' and ')} all export`} wasi:http/incoming-handler; weld serve serves one`);
   }
   const entry = handlers[0]!.name;
-  // The siblings the handler reaches are made per request, providers first; so is any component that handles
-  // messages (its subscriptions live in the pool's first worker).
-  const needed = new Set<string>([entry, ...loaded.plan.hostCalls.map((c) => c.component)]);
-  for (const name of [...loaded.plan.order].reverse()) {
-    if (!needed.has(name)) continue;
-    for (const l of loaded.plan.links) if (l.component === name && l.source.tag === 'sibling') needed.add(l.source.component);
-  }
+  // Per request, the handler and the siblings it reaches (directly or through other siblings), providers first;
+  // for the messaging subscriptions (held once, by the pool's first worker), the components that handle messages
+  // and what they reach.
+  const reach = (roots: string[]): Set<string> => {
+    const reached = new Set(roots);
+    for (const name of [...loaded.plan.order].reverse()) {
+      if (!reached.has(name)) continue;
+      for (const l of loaded.plan.links) if (l.component === name && l.source.tag === 'sibling') reached.add(l.source.component);
+    }
+    return reached;
+  };
+  const perRequest = reach([entry]);
+  const listening = reach(loaded.plan.hostCalls.map((c) => c.component));
   const linksOf = (name: string): SiblingLink[] =>
     loaded.plan.links.flatMap((l) => (l.component === name && l.source.tag === 'sibling' ? [{ importKey: versionless(l.import), from: l.source.component, exportName: l.source.export }] : []));
   const { pluginConfig, ...serveOptions } = options;
@@ -41,11 +47,12 @@ export async function serveWorkload(
     const service = await serveHttp(loaded.components.get(entry)!.bytes, {
       ...serveOptions,
       name: entry,
+      listening: listening.has(entry),
       grants: grantsOf(entry),
       links: linksOf(entry),
       siblings: loaded.plan.order
-        .filter((n) => n !== entry && needed.has(n))
-        .map((name) => ({ name, bytes: loaded.components.get(name)!.bytes, grants: grantsOf(name), links: linksOf(name) })),
+        .filter((n) => n !== entry && (perRequest.has(n) || listening.has(n)))
+        .map((name) => ({ name, bytes: loaded.components.get(name)!.bytes, grants: grantsOf(name), links: linksOf(name), perRequest: perRequest.has(name), listening: listening.has(name) })),
     });
     return {
       ...service,
