@@ -306,6 +306,10 @@ describe('wasmcloud:messaging between two components over a real nats-server', (
     expect(r.wave).toBe('ok("pong:yo")');
     const bench = await callFunction(bytes, 'ping.bench("same.thread", 50)', { grants: grants(), componentName: 'asker' });
     expect(bench.wave).toBe('ok(50)');
+    // a publish on the thread's own connection, then a request: the bridge holds the request until a barrier
+    // message behind the publish has come round, so it cannot overtake it
+    expect((await callFunction(bytes, 'ping.publish("same.news", "n")', { grants: grants(), componentName: 'asker' })).wave).toBe('ok');
+    expect((await callFunction(bytes, 'ping.request("same.thread", "after", 2000)', { grants: grants(), componentName: 'asker' })).wave).toBe('ok("pong:after")');
     expect((await listening).exitCode).toBe(0);
   });
 
