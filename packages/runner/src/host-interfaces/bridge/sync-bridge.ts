@@ -61,6 +61,7 @@ export class SyncBridge {
    * messages nobody waits for any more are dropped.
    */
   private waitFor(owner: string, wanted: (m: BridgeMessage) => boolean, deadline?: number): BridgeMessage | undefined {
+    for (const f of beforeBlocking) f();
     componentsOnStack.push(owner);
     try {
       for (;;) {
@@ -148,6 +149,18 @@ function bridgeWorkerEntry(): string {
   const here = fileURLToPath(new URL('./worker.js', import.meta.url));
   if (existsSync(here)) return here;
   return fileURLToPath(new URL('../../../dist/host-interfaces/bridge/worker.js', import.meta.url));
+}
+
+/** Called before this thread blocks on its bridge (see `onBlocking`). */
+const beforeBlocking: Array<() => void> = [];
+
+/** Has `f` called each time before this thread blocks on the bridge (writes it left for later must go out first); returns the undo. */
+export function onBlocking(f: () => void): () => void {
+  beforeBlocking.push(f);
+  return () => {
+    const i = beforeBlocking.indexOf(f);
+    if (i >= 0) beforeBlocking.splice(i, 1);
+  };
 }
 
 let worker: Worker | undefined;

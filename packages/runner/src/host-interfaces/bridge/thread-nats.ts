@@ -1,6 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { BrokerMessage } from './protocol.js';
-import { syncBridge } from './sync-bridge.js';
+import { onBlocking, syncBridge } from './sync-bridge.js';
 import { componentsOnStack, withOnStack } from '../util.js';
 
 /**
@@ -8,8 +8,8 @@ import { componentsOnStack, withOnStack } from '../util.js';
  * the server, so that a message costs no hop to the bridge worker and back (each hop wakes a thread, the dearest
  * part of a round trip on a small machine):
  * - a subscription calls `handle-message` from this thread's event loop;
- * - `publish` writes to the thread's socket before it returns (inside `handle-message`, once the handler
- *   returns, so a handler's publishes leave in one write).
+ * - `publish` writes to the thread's socket before it returns (inside `handle-message`, at the end of the
+ *   event-loop tick, so the answers to the messages one read brought leave in one write).
  * Without one (a thread that only publishes and requests, or whose server could not be reached), publishes are
  * posted to the bridge worker, as before. Either way `request` is published by the bridge worker with a reply
  * subject in an inbox it holds for this thread (the server answers "no responders" only to a publisher that is
@@ -47,7 +47,7 @@ interface Link {
   /** Set once two components use the server at once: subscriptions go through the bridge from then on. */
   shared: boolean;
   direct: Set<DirectSubscription>;
-  /** Depth of handler calls in progress: their publishes are flushed when the outermost returns. */
+  /** Depth of handler calls in progress: their publishes wait for nats.js's end-of-tick flush (or the thread blocking). */
   inHandler: number;
 }
 
@@ -96,12 +96,14 @@ function directSubscription(link: Link, s: DirectSubscription): Subscription {
     callback: (err, m) => {
       if (err) return;
       const message = toBroker(m);
+      // The handler's publishes are left to nats.js's flush at the end of this tick, so the answers to all the
+      // messages one socket read brought go out in one write (and before the thread blocks on the bridge).
       const run = () => {
         link.inHandler++;
         try {
           withOnStack(s.owner, () => s.deliver(message));
         } finally {
-          if (--link.inHandler === 0) flushNow(link.nc);
+          link.inHandler--;
         }
       };
       // A component is never re-entered: a delivery for one that is mid-call waits until it returns.
@@ -124,6 +126,8 @@ async function openLink(url: string): Promise<Link | undefined> {
   try {
     const { connect } = await import('@nats-io/transport-node'); // loaded only in threads that subscribe
     const nc = await connect({ servers: url.replace(/^nats:\/\//, ''), maxReconnectAttempts: 3, reconnectTimeWait: 200 });
+    const unhook = onBlocking(() => flushNow(nc));
+    void nc.closed().then(unhook);
     return { nc, shared: false, direct: new Set(), inHandler: 0 };
   } catch {
     return undefined; // the bridge's operations report the failure (and retry)
@@ -146,7 +150,7 @@ export async function openThreadNats(url: string, owner: string, subscribes: boo
   if (subscribes) u.link ??= openLink(url);
   const link = await u.link;
   if (link && u.users > 1 && !link.shared) await share(u, link);
-  const bridge = syncBridge();
+  const bridge = () => syncBridge(); // started on first use: a thread that only subscribes and answers needs none
   let closed = false;
   const mine = new Set<DirectSubscription>();
   const unsubscribe = (s: DirectSubscription) => {
@@ -157,7 +161,7 @@ export async function openThreadNats(url: string, owner: string, subscribes: boo
   return {
     publish(message) {
       if (!link) {
-        bridge.post({ op: 'nats.publish', url, subject: message.subject, body: message.body, replyTo: message.replyTo }, owner);
+        bridge().post({ op: 'nats.publish', url, subject: message.subject, body: message.body, replyTo: message.replyTo }, owner);
         return;
       }
       link.nc.publish(message.subject, message.body, message.replyTo === undefined ? undefined : { reply: message.replyTo });
@@ -165,7 +169,7 @@ export async function openThreadNats(url: string, owner: string, subscribes: boo
       if (link.inHandler === 0) flushNow(link.nc);
     },
     request(subject, body, timeoutMs) {
-      u.inbox ??= bridge.call({ op: 'nats.inbox', url }, owner) as string;
+      u.inbox ??= bridge().call({ op: 'nats.inbox', url }, owner) as string;
       const token = u.nextToken++;
       let after: string | undefined;
       if (link && u.publishedSinceRequest) {
@@ -174,8 +178,8 @@ export async function openThreadNats(url: string, owner: string, subscribes: boo
         flushNow(link.nc);
         u.publishedSinceRequest = false;
       }
-      bridge.post({ op: 'nats.publish', url, subject, body, replyTo: `${u.inbox}.${token}`, after }, owner);
-      const m = bridge.awaitInbox(token, timeoutMs, owner);
+      bridge().post({ op: 'nats.publish', url, subject, body, replyTo: `${u.inbox}.${token}`, after }, owner);
+      const m = bridge().awaitInbox(token, timeoutMs, owner);
       if (m === undefined) throw new Error(`request to ${subject} timed out after ${timeoutMs} ms`);
       if ('noResponders' in m) throw new Error(`no responders on ${subject}`);
       return m.message;
