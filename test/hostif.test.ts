@@ -286,6 +286,52 @@ describe('wasmcloud:messaging between two components over a real nats-server', (
     expect(listener.stderr()).toBe('messenger INFO messenger: received worker.news: w\n');
   });
 
+  it('two components in one thread: one answers the other\'s request while it waits (the subscription moves to the bridge)', async () => {
+    const bytes = await readFile(hostifGuest('messenger'));
+    const grants = (subscriptions?: string) => ({
+      env: {},
+      dirs: [],
+      allowHosts: [],
+      allowLookup: false,
+      hostPlugins: { granted: { logging: {}, messaging: { url: nats.url, ...(subscriptions ? { subscriptions } : {}) } } },
+    });
+    // Both run in this (the test's) thread: the responder listens on the thread's own connection until the asker
+    // opens the same server, then its subscription is served by the bridge, which delivers while the asker blocks.
+    const listening = runCommand(bytes, { grants: grants('same.thread'), programName: 'responder', listenMs: 12_000 });
+    let r = await callFunction(bytes, 'ping.request("same.thread", "yo", 2000)', { grants: grants(), componentName: 'asker' });
+    for (const until = Date.now() + 9_000; r.wave !== 'ok("pong:yo")' && Date.now() < until; ) {
+      await new Promise((done) => setTimeout(done, 200));
+      r = await callFunction(bytes, 'ping.request("same.thread", "yo", 2000)', { grants: grants(), componentName: 'asker' });
+    }
+    expect(r.wave).toBe('ok("pong:yo")');
+    const bench = await callFunction(bytes, 'ping.bench("same.thread", 50)', { grants: grants(), componentName: 'asker' });
+    expect(bench.wave).toBe('ok(50)');
+    // a publish on the thread's own connection, then a request: the bridge holds the request until a barrier
+    // message behind the publish has come round, so it cannot overtake it
+    expect((await callFunction(bytes, 'ping.publish("same.news", "n")', { grants: grants(), componentName: 'asker' })).wave).toBe('ok');
+    expect((await callFunction(bytes, 'ping.request("same.thread", "after", 2000)', { grants: grants(), componentName: 'asker' })).wave).toBe('ok("pong:after")');
+    expect((await listening).exitCode).toBe(0);
+  });
+
+  it('--publish limits the subjects a component publishes and requests to; a handler may always answer a reply subject', async () => {
+    // the listener may publish only to nowhere.>: its replies go to the requests' reply subjects all the same
+    const listener = await startListener(['--messaging', nats.url, '--subscribe', 'limited.ping', '--publish', 'nowhere.>', '--logging']);
+    const grants = ['--messaging', nats.url, '--logging', '--publish', 'limited.*'];
+    let reply = await weld(['call', hostifGuest('messenger'), 'ping.request("limited.ping", "ok", 2000)', ...grants]);
+    for (let i = 0; i < 50 && reply.stdout.includes('no responders'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      reply = await weld(['call', hostifGuest('messenger'), 'ping.request("limited.ping", "ok", 2000)', ...grants]);
+    }
+    expect(reply.stdout, reply.stderr).toBe('ok("pong:ok")\n');
+    const denied = await weld(['call', hostifGuest('messenger'), 'ping.publish("other.news", "x")', ...grants]);
+    expect(denied.stdout).toBe('err("access denied: messenger may not publish to other.news")\n');
+    expect(denied.stderr).toContain('weld: denied publish to other.news; grant it with publish: other.news in the messaging config of messenger');
+    const noFlag = await weld(['call', hostifGuest('messenger'), 'ping.publish("a", "b")', '--publish', 'a']);
+    expect(noFlag.code).toBe(2);
+    expect(noFlag.stderr).toContain('--publish needs --messaging');
+    expect(await listener.stop()).toBe(0);
+  });
+
   it('a handler-only component without subscriptions is not a command', async () => {
     const r = await weld(['run', hostifGuest('messenger'), '--messaging', nats.url, '--logging']);
     expect(r.code).toBe(2);
@@ -458,5 +504,76 @@ spec:
     const plugin = await weld(['call', file, 'probe.config-get("greeting")', '--plugin', './x.js']);
     expect(plugin.code).toBe(2);
     expect(plugin.stderr).toContain('--plugin: a workload names its plugin modules in weld.yaml `plugins:`');
+  });
+});
+
+describe('weld serve of a workload with host interfaces (real redis-server and nats-server)', () => {
+  let redis: LocalServer;
+  let nats: LocalServer;
+  beforeAll(async () => {
+    [redis, nats] = await Promise.all([startRedis(), startNats()]);
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.stop(), nats?.stop()]);
+  });
+  const redisCli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(redis.port), ...args], { encoding: 'utf8' }).trim();
+  /** The HTTP counter (keyvalue, logging) beside the messenger (handle-message answers requests, logs publishes). */
+  const manifest = (kv: string) => `apiVersion: runtime.wasmcloud.dev/v1alpha1
+kind: Workload
+metadata: { name: served }
+spec:
+  hostInterfaces:
+    - { namespace: wasi, package: keyvalue, interfaces: [store, atomics], version: 0.2.0-draft, config: { url: '${kv}' } }
+    - { namespace: wasi, package: logging, interfaces: [logging], version: 0.1.0-draft }
+    - { namespace: wasmcloud, package: messaging, interfaces: [consumer, handler, types], version: 0.2.0, config: { url: '${nats.url}', subscriptions: served.ping } }
+  components:
+    - { name: counter, image: ${hostifGuest('counter')} }
+    - { name: messenger, image: ${hostifGuest('messenger')} }
+`;
+  const workloadFile = async (kv: string) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-served-'));
+    cleanups.push(dir);
+    await writeFile(path.join(dir, 'workload.yaml'), manifest(kv));
+    return path.join(dir, 'workload.yaml');
+  };
+
+  it('each request counts in Redis from two workers; handle-message answers NATS requests and gets publishes while serving', async () => {
+    const running: ChildProcess[] = [];
+    try {
+      const s = await startServe(await workloadFile(redis.url), ['--workers', '2'], home, running);
+      const counts = await Promise.all(Array.from({ length: 6 }, async () => (await fetch(`${s.url}/count/served`)).text()));
+      expect(counts.map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(redisCli('get', 'counters:served')).toBe('6');
+      const grants = ['--messaging', nats.url, '--logging'];
+      let reply = await weld(['call', hostifGuest('messenger'), 'ping.request("served.ping", "hi", 2000)', ...grants]);
+      for (let i = 0; i < 50 && reply.stdout.includes('no responders'); i++) {
+        await new Promise((r) => setTimeout(r, 100)); // the first worker is still subscribing
+        reply = await weld(['call', hostifGuest('messenger'), 'ping.request("served.ping", "hi", 2000)', ...grants]);
+      }
+      expect(reply.stdout, reply.stderr).toBe('ok("pong:hi")\n');
+      expect((await weld(['call', hostifGuest('messenger'), 'ping.publish("served.ping", "news")', ...grants])).stdout).toBe('ok\n');
+      for (let i = 0; i < 50 && !s.stderr().includes('received'); i++) await new Promise((r) => setTimeout(r, 100));
+      // Once, from the one set of listening instances: not once per worker.
+      expect(s.stderr().match(/messenger INFO messenger: received served\.ping: news\n/g)).toHaveLength(1);
+      expect(s.stderr()).toContain('counter INFO counter: served = ');
+      expect(await s.stop()).toBe(0);
+    } finally {
+      for (const c of running) c.kill('SIGKILL');
+    }
+  });
+
+  it('the in-memory keyvalue store is one for all workers; the in-memory broker with several workers is refused', async () => {
+    const running: ChildProcess[] = [];
+    try {
+      const s = await startServe(hostifGuest('counter'), ['--kv', 'mem', '--logging', 'warn', '--workers', '2'], home, running);
+      const counts = await Promise.all(Array.from({ length: 8 }, async () => (await fetch(`${s.url}/count/mem`)).text()));
+      expect(counts.map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(await s.stop()).toBe(0);
+    } finally {
+      for (const c of running) c.kill('SIGKILL');
+    }
+    const memBroker = await weld(['serve', await workloadFile(redis.url), '--port', '0', '--workers', '2', '--messaging', 'mem']);
+    expect(memBroker.code).toBe(2);
+    expect(memBroker.stderr).toContain('error[not-implemented]: --messaging mem is a broker per thread, and weld serve runs 2 worker threads');
   });
 });

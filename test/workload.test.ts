@@ -4,16 +4,17 @@
  * test package, grants from each component's localResources, images pulled from a real registry, and the
  * Kubernetes manifest checked against the wasmCloud CRD schema.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { callWorkload, grantsFor, loadWorkload, prepareVolumes, runWorkload, serveWorkload, type LoadedWorkload } from '@weld/runner';
+import { callWorkload, grantsFor, loadWorkload, prepareVolumes, resolveSocketGrants, runWorkload, serveWorkload, type LoadedWorkload } from '@weld/runner';
 import { parseWorkloadManifest, WorkloadError } from '@weld/compose/workload';
 import { runWeld } from './helpers/cli.js';
 import { crdValidator } from './helpers/crd.js';
-import { buildPolyglotFixtures, buildWorkloadFixtures, polyglotComponent, WORKLOAD_FIXTURES, WORKLOAD_PROJECT } from './helpers/fixtures.js';
+import { buildPolyglotFixtures, buildWorkloadFixtures, polyglotComponent, REPO_ROOT, WORKLOAD_FIXTURES, WORKLOAD_PROJECT } from './helpers/fixtures.js';
 import { startRegistry, type TestRegistry } from './helpers/registry.js';
 import { tempProject } from './helpers/tmp.js';
 
@@ -190,7 +191,7 @@ describe('localResources become the same grants as the runner flags', () => {
   it('environment, volume mounts and allowed hosts; nothing else', async () => {
     const data = await mkdtemp(path.join(os.tmpdir(), 'weld-wl-data-'));
     const manifest = parseWorkloadManifest(
-      `apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: g}\nspec:\n  components:\n    - name: a\n      image: a.wasm\n      localResources:\n        environment: {config: {MODE: test}}\n        allowedHosts: [api.example.com, 'https://pay.example.com', 'http://127.0.0.1:8080']\n        volumeMounts: [{name: d, mountPath: /data, readOnly: true}, {name: t, mountPath: /tmp}]\n    - {name: b, image: b.wasm}\n  volumes:\n    - {name: d, hostPath: {path: ${data}}}\n    - {name: t, ephemeral: {}}\n`,
+      `apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: g}\nspec:\n  components:\n    - name: a\n      image: a.wasm\n      localResources:\n        environment: {config: {MODE: test}}\n        allowedHosts: [api.example.com, 'https://pay.example.com', 'http://127.0.0.1:8080']\n        allowedHostLoopbackPorts: ['5432', '53/UDP']\n        volumeMounts: [{name: d, mountPath: /data, readOnly: true}, {name: t, mountPath: /tmp}]\n    - {name: b, image: b.wasm}\n  volumes:\n    - {name: d, hostPath: {path: ${data}}}\n    - {name: t, ephemeral: {}}\n`,
       'g.yaml',
     );
     const volumes = await prepareVolumes(manifest, os.tmpdir());
@@ -200,6 +201,8 @@ describe('localResources become the same grants as the runner flags', () => {
       expect(a.allowHosts).toEqual([{ host: 'api.example.com', port: undefined }, { host: 'pay.example.com', port: 443 }, { host: '127.0.0.1', port: 8080 }]);
       expect(a.dirs).toEqual([{ host: data, guest: '/data', readonly: true }, { host: volumes.dirs.get('t'), guest: '/tmp', readonly: false }]);
       expect(a.allowLookup).toBe(false);
+      expect(a.loopbackPorts).toEqual([{ port: 5432, protocol: 'tcp' }, { port: 53, protocol: 'udp' }]);
+      expect((await resolveSocketGrants(a)).connectAddresses).toContainEqual({ ip: '127.0.0.1', port: 53, protocol: 'udp' });
       expect(grantsFor(manifest.components[1]!, volumes)).toEqual({ env: {}, dirs: [], allowHosts: [], allowLookup: false, allowListen: [], stdin: false });
     } finally {
       await volumes.remove();
@@ -314,6 +317,14 @@ describe('weld workload plan', () => {
     expect(none.stderr).toContain('neither a Workload (kind:, apiVersion:) nor a weld.yaml with a `workload:` section');
   });
 
+  it('allowedHostLoopbackPorts: a port that is not PORT or PORT/tcp|udp is an error at its line', async () => {
+    const bad = await tempProject({ 'workload.yaml': "apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec:\n  components:\n    - name: a\n      image: a.wasm\n      localResources:\n        allowedHostLoopbackPorts: ['5432', '5000-5010']\n" });
+    const r = await runWeld(['workload', 'check', path.join(bad, 'workload.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('workload.yaml:9:44: spec.components[0].localResources.allowedHostLoopbackPorts[1]: "5000-5010" is not PORT or PORT/tcp|udp');
+    expect(() => parseWorkloadManifest("apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec:\n  components:\n    - {name: a, image: a.wasm, localResources: {allowedHostLoopbackPorts: ['70000']}}\n", 'x.yaml')).toThrow(/from 1 to 65535/);
+  });
+
   it('a manifest error names the field and the line', async () => {
     const broken = await tempProject({ 'workload.yaml': 'apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec:\n  components:\n    - name: a\n      imag: a.wasm\n' });
     const r = await runWeld(['workload', 'check', path.join(broken, 'workload.yaml')]);
@@ -321,5 +332,52 @@ describe('weld workload plan', () => {
     expect(r.stderr).toContain('workload.yaml:7:7: spec.components[0].imag: unknown field');
     expect(r.stderr).toContain('7 |       imag: a.wasm');
     expect(() => parseWorkloadManifest('kind: Workload\n', 'x.yaml')).toThrow(WorkloadError);
+  });
+});
+
+describe('allowedHostLoopbackPorts grants TCP connects to those ports on 127.0.0.1, and nothing else', () => {
+  let sock: string;
+  beforeAll(async () => {
+    // The hostile socket guest of the escape tests: `connect <a.b.c.d> <port>` prints CONNECTED when the host allows it.
+    const src = await mkdtemp(path.join(os.tmpdir(), 'weld-wl-sock-'));
+    await cp(path.join(REPO_ROOT, 'test', 'escape', 'guests', 'sock'), src, { recursive: true });
+    await cp(path.join(REPO_ROOT, 'examples', 'polyglot', 'http', 'wit', 'deps'), path.join(src, 'wit', 'deps'), { recursive: true });
+    await rm(path.join(src, 'wit', 'deps', 'http'), { recursive: true });
+    await writeFile(path.join(src, 'weld.yaml'), 'components:\n  - { name: sock, language: c, source: sock.c, exec-model: command, wit: wit, world: attacker }\n');
+    const r = await runWeld(['build', src]);
+    expect(r.code, r.stderr).toBe(0);
+    sock = path.join(src, 'build', 'sock.wasm');
+  }, 300_000);
+
+  const listener = () =>
+    new Promise<{ port: number; accepted: () => number; close: () => Promise<void> }>((resolve) => {
+      let n = 0;
+      const server = net.createServer((c) => (n++, c.destroy())).listen(0, '127.0.0.1', () => {
+        resolve({ port: (server.address() as net.AddressInfo).port, accepted: () => n, close: () => new Promise((done) => server.close(() => done())) });
+      });
+    });
+  const workload = async (ports: string[]) => {
+    const dir = await tempProject({ 'workload.yaml': `apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: loop}\nspec:\n  components:\n    - name: sock\n      image: ${sock}\n      localResources:\n        allowedHostLoopbackPorts: [${ports.map((p) => `'${p}'`).join(', ')}]\n` });
+    return path.join(dir, 'workload.yaml');
+  };
+
+  it('connects to a granted TCP port; another port, or a port granted for UDP only, is denied', async () => {
+    const granted = await listener();
+    const other = await listener();
+    try {
+      const ok = await runWeld(['run', await workload([String(granted.port)]), '--', 'connect', '127.0.0.1', String(granted.port)]);
+      expect(ok.stdout, ok.stderr).toContain('CONNECTED');
+      const denied = await runWeld(['run', await workload([String(granted.port)]), '--', 'connect', '127.0.0.1', String(other.port)]);
+      expect(denied.stdout).toMatch(/err access-denied/);
+      expect(denied.stderr).toMatch(/weld: denied TCP connection to 127\.0\.0\.1:\d+/);
+      const udpOnly = await runWeld(['run', await workload([`${other.port}/udp`]), '--', 'connect', '127.0.0.1', String(other.port)]);
+      expect(udpOnly.stdout).toMatch(/err access-denied/);
+      await new Promise((done) => setTimeout(done, 200));
+      expect(granted.accepted()).toBe(1);
+      expect(other.accepted()).toBe(0);
+    } finally {
+      await granted.close();
+      await other.close();
+    }
   });
 });

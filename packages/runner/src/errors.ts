@@ -21,7 +21,9 @@ export type RunErrorCode =
   /** a user host plugin module that cannot be loaded or is not a HostPlugin */
   | 'plugin-invalid'
   /** a --timeout or --max-memory limit stopped the guest */
-  | 'limit-exceeded';
+  | 'limit-exceeded'
+  /** a combination weld does not support yet (said plainly rather than done half-way) */
+  | 'not-implemented';
 
 /** A run that could not start, or a guest that trapped. */
 export class RunError extends WeldError<RunErrorCode> {

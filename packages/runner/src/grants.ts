@@ -29,6 +29,8 @@ export interface Grants {
   stdin?: boolean;
   /** `allowHosts` resolved to addresses by the host, for socket connects and sends (see `resolveSocketGrants`). */
   connectAddresses?: ConnectGrant[];
+  /** Ports on the machine's loopback (127.0.0.1) the guest may connect (TCP) or send (UDP) to: a workload's `allowedHostLoopbackPorts`. */
+  loopbackPorts?: Array<{ port: number; protocol: 'tcp' | 'udp' }>;
   /** Host plugins (wasi:config, wasi:logging, wasi:keyvalue, wasi:blobstore, wasmcloud:messaging, users' own) and their config. */
   hostPlugins?: PluginGrants;
 }
@@ -79,6 +81,7 @@ export async function resolveSocketGrants(grants: Grants): Promise<Grants> {
       // a name that does not resolve grants no address
     }
   }
+  for (const { port, protocol } of grants.loopbackPorts ?? []) connectAddresses.push({ ip: '127.0.0.1', port, protocol });
   return { ...grants, connectAddresses };
 }
 

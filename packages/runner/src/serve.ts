@@ -33,9 +33,13 @@ export interface ServeOptions {
   /** One line's worth per request, when its response is over (complete, broken or abandoned). */
   onAccess?: (entry: AccessEntry) => void;
   /** Workload siblings made with every instance, providers first, each under its own grants (see `serveWorkload`). */
-  siblings?: Array<{ name: string; bytes: Uint8Array; grants: Grants; links: SiblingLink[] }>;
+  siblings?: Array<{ name: string; bytes: Uint8Array; grants: Grants; links: SiblingLink[]; perRequest?: boolean; listening?: boolean }>;
   /** The served component's imports that siblings satisfy. */
   links?: SiblingLink[];
+  /** The served component's name (a workload's component name; host plugins and log lines use it). */
+  name?: string;
+  /** Whether the served component is made with the workload's listening instances (see `serveWorkload`); default yes. */
+  listening?: boolean;
 }
 
 export interface RequestFailure {
@@ -141,8 +145,16 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
   // Imports a workload sibling satisfies are linked in the worker; the rest must be the host's (WASI or a granted plugin).
   const linked = new Set((options.links ?? []).map((l) => l.importKey));
   await checkImportsProvided({ imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, grants.hostPlugins, 'component', bytes);
-  const granted = grants.hostPlugins?.granted;
-  const bridgeChannel = [granted?.keyvalue?.url, granted?.messaging?.url].some((u) => u !== undefined && u !== 'mem')
+  const workerCount = Math.max(1, options.workers ?? os.availableParallelism());
+  const pluginGrants = [grants, ...(options.siblings ?? []).map((s) => s.grants)].map((g) => g.hostPlugins?.granted);
+  if (workerCount > 1 && pluginGrants.some((g) => g?.messaging?.url === 'mem')) {
+    throw new RunError('not-implemented', `--messaging mem is a broker per thread, and weld serve runs ${workerCount} worker threads: their messages would not meet`, {
+      hint: 'serve with --workers 1, or use a NATS server (--messaging nats://127.0.0.1:4222)',
+    });
+  }
+  // Every worker reaches Redis and NATS through the process's bridge, and the in-memory keyvalue store lives there
+  // too, so that it is one store for the whole server.
+  const bridgeChannel = pluginGrants.some((g) => g?.keyvalue !== undefined || (g?.messaging?.url ?? 'mem') !== 'mem')
     ? (await import('./host-interfaces/bridge/sync-bridge.js')).bridgeChannelForWorker
     : undefined;
   const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule> } }).WebAssembly;
@@ -167,11 +179,11 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     const transpiled = await ensureTranspiled(s.bytes, transpileCacheDir(), 'sync');
     const own = new Set(s.links.map((l) => l.importKey));
     await checkImportsProvided({ imports: transpiled.imports.filter((i) => !own.has(versionless(i))), exports: transpiled.exports }, s.grants.hostPlugins, s.name, s.bytes);
-    siblings.push({ name: s.name, dir: transpiled.dir, modules: await compileAll(transpiled.dir), grants: await resolveSocketGrants(s.grants), links: s.links });
+    const interfaces = { imports: transpiled.imports.filter((i) => !own.has(versionless(i))), exports: transpiled.exports };
+    siblings.push({ name: s.name, dir: transpiled.dir, modules: await compileAll(transpiled.dir), grants: await resolveSocketGrants(s.grants), links: s.links, interfaces, perRequest: s.perRequest ?? true, listening: s.listening ?? true });
   }
 
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const workerCount = Math.max(1, options.workers ?? os.availableParallelism());
   let count = 0;
   let closing = false;
   const running = new Map<number, Exchange>();
@@ -334,7 +346,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel, name: options.name, listening: options.listening },
     {
       message: onMessage,
       idle: () => {

@@ -14,6 +14,7 @@ export function withPluginFlags(cmd: Command): Command {
     .option('--kv <mem|redis://HOST:PORT>', 'grant wasi:keyvalue (store, atomics, batch) in memory or on Redis')
     .option('--messaging <mem|nats://HOST:PORT>', 'grant wasmcloud:messaging (consumer, handler) in memory or on NATS')
     .option('--subscribe <SUBJECT>', 'with --messaging: deliver messages on SUBJECT to the component\'s handle-message; repeatable', collect)
+    .option('--publish <SUBJECT>', 'with --messaging: the component may publish and request only to SUBJECT (wildcards allowed) and to reply subjects it is handed; repeatable', collect)
     .option('--blobstore <DIR>', 'grant wasi:blobstore on DIR (containers are its subdirectories; names cannot leave it)')
     .option('--plugin <MODULE>', 'load and grant a host plugin module (path or package); repeatable', collect);
 }

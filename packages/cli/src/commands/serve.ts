@@ -1,4 +1,3 @@
-import { CliError } from '@weld/core';
 import type { Command } from 'commander';
 import os from 'node:os';
 import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp, type AccessEntry, type HttpService, type RequestFailure } from '@weld/runner';
@@ -59,15 +58,10 @@ export function registerServe(program: Command): void {
       if (isWorkloadTarget(component)) {
         // A workload: its wasi:http component, with the siblings it imports from linked into every instance.
         rejectGrantFlags(opts);
-        const { pluginGrantsFromFlags } = await import('@weld/runner/run');
-        if (pluginGrantsFromFlags(opts)) {
-          throw new CliError('not-implemented', 'weld serve of a workload does not take host-interface flags: serving a workload with host plugins is not implemented yet', {
-            hint: 'weld run and weld call take them for a workload; weld serve takes them for a single component',
-          });
-        }
         const { loadWorkload, serveWorkload } = await import('@weld/runner');
+        const { workloadPluginConfig } = await import('./workload-run.js');
         const loaded = await loadWorkload(component, { policyFor: (image) => policyFor(image, opts.policy) });
-        const served = await serveWorkload(loaded, serveOptions);
+        const served = await serveWorkload(loaded, { ...serveOptions, pluginConfig: workloadPluginConfig(loaded, opts) });
         service = served;
         origin = `workload ${loaded.manifest.name} (${served.component})`;
       } else {

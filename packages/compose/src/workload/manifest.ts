@@ -20,7 +20,15 @@ export interface LocalResources {
   allowedHosts: string[];
   /** `["*"]` grants DNS lookups; weld grants them all or none. */
   allowLookup: boolean;
+  /** `allowedHostLoopbackPorts`: ports on the machine's own loopback the component may reach (`5432`, `53/udp`). */
+  hostLoopbackPorts: HostLoopbackPort[];
   volumeMounts: VolumeMount[];
+}
+
+/** One `allowedHostLoopbackPorts` entry: `PORT` (TCP) or `PORT/tcp|udp`. */
+export interface HostLoopbackPort {
+  port: number;
+  protocol: 'tcp' | 'udp';
 }
 
 export interface WorkloadComponent {
@@ -190,7 +198,7 @@ function readComponent(walk: YamlWalk, node: YamlNode | null, at: string, role: 
 }
 
 function emptyLocal(): LocalResources {
-  return { environment: {}, config: {}, allowedHosts: [], allowLookup: false, volumeMounts: [] };
+  return { environment: {}, config: {}, allowedHosts: [], allowLookup: false, hostLoopbackPorts: [], volumeMounts: [] };
 }
 
 function readLocal(walk: YamlWalk, node: YamlNode | null, at: string, volumes: Set<string>, notes: string[]): LocalResources {
@@ -227,7 +235,17 @@ function readLocal(walk: YamlWalk, node: YamlNode | null, at: string, volumes: S
     });
     local.allowLookup = list.length > 0;
   }
-  if (f.has('allowedHostLoopbackPorts')) notes.push(note(walk, f.key('allowedHostLoopbackPorts'), f.path('allowedHostLoopbackPorts')));
+  if (f.has('allowedHostLoopbackPorts')) {
+    const list = walk.list(f.get('allowedHostLoopbackPorts'), f.path('allowedHostLoopbackPorts'));
+    local.hostLoopbackPorts = list.map((item, i) => {
+      const field = `${f.path('allowedHostLoopbackPorts')}[${i}]`;
+      const entry = walk.string(item, field);
+      const m = /^([0-9]{1,5})(?:\/(tcp|udp))?$/i.exec(entry);
+      const port = m ? Number(m[1]) : 0;
+      if (!m || port < 1 || port > 65535) walk.fail(item, field, `"${entry}" is not PORT or PORT/tcp|udp with a port from 1 to 65535 (no ranges, no names)`);
+      return { port, protocol: (m![2]?.toLowerCase() ?? 'tcp') as HostLoopbackPort['protocol'] };
+    });
+  }
   if (f.has('volumeMounts')) {
     local.volumeMounts = walk.list(f.get('volumeMounts'), f.path('volumeMounts')).map((m, i) => {
       const field = `${f.path('volumeMounts')}[${i}]`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { syncBridge } from './bridge/sync-bridge.js';
+import { openThreadNats } from './bridge/thread-nats.js';
 import type { BrokerMessage } from './bridge/protocol.js';
 import { componentsOnStack, withOnStack } from './util.js';
 
@@ -14,6 +14,10 @@ export interface Broker {
    * goes to one member of the queue group. Returns the unsubscriber.
    */
   subscribe(subject: string, deliver: (message: BrokerMessage) => void, queue?: string): () => void;
+  /** Resolves once the server has every subscription made so far. */
+  flush?(): Promise<void>;
+  /** Releases the broker's connection. */
+  close?(): Promise<void>;
 }
 
 /** Whether a NATS subject matches a subscription pattern (`*` one token, `>` one or more trailing tokens). */
@@ -107,35 +111,23 @@ export function memoryBroker(owner: string): Broker {
   };
 }
 
-/** NATS through the sync bridge (one connection per URL per process). */
-export function natsBroker(url: string, owner: string): Broker {
-  const bridge = syncBridge();
+/** NATS for one component of this thread (see thread-nats.ts): `subscribes` says whether it will subscribe. */
+export async function openNatsBroker(url: string, owner: string, subscribes: boolean): Promise<Broker> {
+  const nats = await openThreadNats(url, owner, subscribes);
   return {
     publish(message) {
       checkSubject(message.subject);
-      bridge.post({ op: 'nats.publish', url, subject: message.subject, body: message.body, replyTo: message.replyTo }, owner);
+      nats.publish(message);
     },
     request(subject, body, timeoutMs) {
       checkSubject(subject);
-      return bridge.call({ op: 'nats.request', url, subject, body, timeoutMs }, owner) as BrokerMessage;
+      return nats.request(subject, body, timeoutMs);
     },
     subscribe(subject, deliver, queue) {
       checkSubject(subject, true);
-      const sid = bridge.handler(owner, deliver);
-      try {
-        bridge.call({ op: 'nats.subscribe', url, subject, queue, sid }, owner);
-      } catch (e) {
-        bridge.dropHandler(sid);
-        throw e;
-      }
-      return () => {
-        bridge.dropHandler(sid);
-        try {
-          bridge.call({ op: 'nats.unsubscribe', sid }, owner);
-        } catch {
-          // the connection is gone; so is the subscription
-        }
-      };
+      return nats.subscribe(subject, deliver, queue);
     },
+    flush: () => nats.flush(),
+    close: () => nats.close(),
   };
 }

@@ -106,6 +106,7 @@ export interface PluginFlags {
   kv?: string;
   messaging?: string;
   subscribe?: string[];
+  publish?: string[];
   blobstore?: string;
   plugin?: string[];
 }
@@ -124,12 +125,15 @@ export function pluginGrantsFromFlags(flags: PluginFlags, cwd = process.cwd()): 
     granted.logging = { level };
   }
   if (flags.kv !== undefined) granted.keyvalue = parseKvGrant(flags.kv);
-  if (flags.subscribe?.length && flags.messaging === undefined) {
-    throw new RunError('grant-invalid', '--subscribe needs --messaging mem|nats://HOST:PORT', { hint: 'add --messaging to say which broker to subscribe on' });
+  for (const flag of ['subscribe', 'publish'] as const) {
+    if (flags[flag]?.length && flags.messaging === undefined) {
+      throw new RunError('grant-invalid', `--${flag} needs --messaging mem|nats://HOST:PORT`, { hint: `add --messaging to say which broker to ${flag} on` });
+    }
   }
   if (flags.messaging !== undefined) {
     granted.messaging = parseMessagingGrant(flags.messaging);
     if (flags.subscribe?.length) granted.messaging.subscriptions = flags.subscribe.join(',');
+    if (flags.publish?.length) granted.messaging.publish = flags.publish.join(',');
   }
   if (flags.blobstore !== undefined) granted.blobstore = parseBlobstoreGrant(flags.blobstore, cwd);
   const modules = (flags.plugin ?? []).map((p) => pluginModuleSpecifier(p, cwd));

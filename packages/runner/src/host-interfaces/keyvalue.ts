@@ -1,4 +1,4 @@
-import { memoryBackend, redisBackend, type KvBackend } from './kv-backends.js';
+import { kvBackend, type KvBackend } from './kv-backends.js';
 import type { HostPlugin } from './types.js';
 import { hostError, messageOf, versionless } from './util.js';
 
@@ -18,7 +18,7 @@ const keyvaluePlugin: HostPlugin = {
   interfaces: ['wasi:keyvalue/store@0.2.0-draft', 'wasi:keyvalue/atomics@0.2.0-draft', 'wasi:keyvalue/batch@0.2.0-draft'],
   create({ component, config, imports }) {
     const url = config.url ?? 'mem';
-    const backend: KvBackend = url === 'mem' ? memoryBackend : redisBackend(url, component);
+    const backend: KvBackend = kvBackend(url, component);
     const guard = <T>(f: () => T): T => {
       try {
         return f();

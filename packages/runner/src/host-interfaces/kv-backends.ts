@@ -64,8 +64,23 @@ export const memoryBackend: KvBackend = {
   },
 };
 
-/** Redis through the sync bridge; `owner` is the calling component's name (see `SyncBridge.call`). */
-export function redisBackend(url: string, owner: string): KvBackend {
+let memoryShared = false;
+
+/**
+ * From now on this thread's `mem` store is the one in the process's bridge worker, shared by every thread that
+ * says so (a serve pool's workers), instead of the thread's own.
+ */
+export function shareMemoryStore(): void {
+  memoryShared = true;
+}
+
+/** The backend for a `--kv` URL: this thread's memory, the process's shared memory (see `shareMemoryStore`), or Redis. */
+export function kvBackend(url: string, owner: string): KvBackend {
+  return url === 'mem' && !memoryShared ? memoryBackend : bridgedBackend(url, owner);
+}
+
+/** Redis, or the shared memory store, through the sync bridge; `owner` is the calling component's name (see `SyncBridge.call`). */
+function bridgedBackend(url: string, owner: string): KvBackend {
   const bridge = syncBridge();
   const call = <T>(op: Parameters<typeof bridge.call>[0]) => bridge.call(op, owner) as T;
   return {

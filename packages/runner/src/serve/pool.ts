@@ -55,7 +55,7 @@ class Slot implements PoolWorker {
     const { bridgeChannel, ...data } = config;
     const bridge = bridgeChannel?.();
     this.worker = new Worker(workerScript(), {
-      workerData: { ...data, signal: this.#signal.buffer, replies: port2, bridge } satisfies WorkerConfig,
+      workerData: { ...data, signal: this.#signal.buffer, replies: port2, bridge, slot } satisfies WorkerConfig,
       transferList: bridge ? [port2, bridge.port] : [port2],
       stdin: false,
     });
@@ -106,7 +106,7 @@ class Slot implements PoolWorker {
 }
 
 /** What each worker is started with; `bridgeChannel` opens its line to the process's sync bridge, if one is needed. */
-export type SlotConfig = Omit<WorkerConfig, 'signal' | 'replies' | 'bridge'> & { bridgeChannel?: () => BridgeChannel };
+export type SlotConfig = Omit<WorkerConfig, 'signal' | 'replies' | 'bridge' | 'slot'> & { bridgeChannel?: () => BridgeChannel };
 
 export class WorkerPool {
   readonly #slots: Slot[] = [];

@@ -43,8 +43,14 @@ export interface WorkerConfig {
   replies: MessagePort;
   /** The component's imports and exports as jco lists them, for binding host plugins. */
   interfaces?: { imports: string[]; exports: [string, string][] };
-  /** A channel to the process's sync bridge, when a host plugin reaches Redis or NATS. */
+  /** A channel to the process's sync bridge, when a host plugin reaches Redis or NATS (or shares an in-memory store). */
   bridge?: BridgeChannel;
+  /** The pool's slot of this worker: slot 0 holds the instances whose messaging subscriptions are live. */
+  slot: number;
+  /** The served component's name in its workload (host plugins and log lines name it); `component` otherwise. */
+  name?: string;
+  /** Whether the served component is made with the instances that hold the messaging subscriptions (default yes). */
+  listening?: boolean;
 }
 
 /** An import satisfied by a sibling's export: jco's import key (no version) and where the export object comes from. */
@@ -60,6 +66,12 @@ export interface LinkedSibling {
   modules: Record<string, CoreModule>;
   grants: Grants;
   links: SiblingLink[];
+  /** The sibling's imports and exports as jco lists them, for binding its host plugins. */
+  interfaces?: { imports: string[]; exports: [string, string][] };
+  /** Made with every request's instance (the handler reaches it). */
+  perRequest: boolean;
+  /** Made with the instances that hold the messaging subscriptions (a message handler reaches it, or is it). */
+  listening: boolean;
 }
 
 export type HeaderList = [string, Uint8Array][];

@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { Grants } from '../grants.js';
+import type { AttachedPlugins } from '../host-interfaces/plugins.js';
 import { createHost, loadHostShim, type Denial } from '../host.js';
 import { PROVIDED_INTERFACES, versionless } from '../instance.js';
 import { readyPollable } from '../wasi/io.js';
@@ -51,36 +53,28 @@ function call(message: WorkerMessage & { seq: number }): SyncReply {
   }
 }
 
+type Attach = (listen: boolean) => Promise<AttachedPlugins | undefined>;
+
 /**
- * Host plugins for this worker's instances: bound once, then created per instance synchronously (instances are
- * made synchronously here), so a plugin whose `create` returns a promise cannot serve.
+ * The host plugins of one component of this worker, bound once and attached to each instance. Only the listening
+ * instances (see `main`) keep the messaging subscriptions: the others live for one request.
  */
-async function pluginFactory(): Promise<(() => { imports: Record<string, object>; start(guest: Record<string, unknown>): void; close(): void }) | undefined> {
-  const interfaces = config.interfaces;
-  if (!interfaces || (!config.grants.hostPlugins && interfaces.imports.every((i) => PROVIDED_INTERFACES.has(versionless(i))))) return undefined;
-  const { bindHostInterfaces } = await import('../host-interfaces/plugins.js');
-  const { useInheritedBridge } = await import('../host-interfaces/bridge/sync-bridge.js');
-  useInheritedBridge(config.bridge);
-  const bindings = await bindHostInterfaces(interfaces, config.grants.hostPlugins, 'component');
-  if (bindings.length === 0) return undefined;
+async function pluginsFor(interfaces: WorkerConfig['interfaces'], grants: Grants, name: string): Promise<{ attach: Attach; subscribes: boolean }> {
+  const none = { attach: async () => undefined, subscribes: false };
+  if (!interfaces || (!grants.hostPlugins && interfaces.imports.every((i) => PROVIDED_INTERFACES.has(versionless(i))))) return none;
+  const { attachPlugins, bindHostInterfaces } = await import('../host-interfaces/plugins.js');
+  const bindings = await bindHostInterfaces(interfaces, grants.hostPlugins, name);
+  if (bindings.length === 0) return none;
+  (await import('../host-interfaces/bridge/sync-bridge.js')).useInheritedBridge(config.bridge);
+  // The pool's workers are threads of one server: its in-memory keyvalue store is one, in the bridge worker; and
+  // a NATS connection outlives the instance that opened it, for the next one.
+  (await import('../host-interfaces/kv-backends.js')).shareMemoryStore();
+  (await import('../host-interfaces/bridge/thread-nats.js')).retainThreadNats();
+  const once = bindings.map(({ config: { subscriptions: _, ...config }, ...b }) => ({ ...b, config }));
   const onDenied = (denial: Denial) => post({ type: 'denied', denial });
-  return () => {
-    const instances = bindings.map((b) => {
-      // Instances here live for one request (or one worker): subscriptions belong to `weld run` of a handler.
-      const { subscriptions: _, ...config } = b.config;
-      const made = b.plugin.create({ component: 'component', imports: b.imports, config, onDenied });
-      if (made instanceof Promise) throw new Error(`host plugin ${b.plugin.name} creates its instances asynchronously, which weld serve cannot wait for`);
-      return made;
-    });
-    const imports: Record<string, object> = {};
-    instances.forEach((inst, i) => {
-      for (const name of bindings[i]!.imports) imports[name] = inst.imports[name]!;
-    });
-    return {
-      imports,
-      start: (guest) => instances.forEach((inst) => void Promise.resolve(inst.start?.(guest)).catch((e: Error) => post({ type: 'init-failed', message: e.message }))),
-      close: () => instances.forEach((inst) => void Promise.resolve(inst.close()).catch(() => undefined)),
-    };
+  return {
+    attach: (listen) => attachPlugins(listen ? bindings : once, name, onDenied),
+    subscribes: bindings.some((b) => b.config.subscriptions),
   };
 }
 
@@ -89,12 +83,13 @@ async function main(): Promise<void> {
   const mod = (await import(pathToFileURL(path.join(config.dir, 'component.js')).href)) as {
     instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any>;
   };
+  const name = config.name ?? 'component';
+  const plugins = await pluginsFor(config.interfaces, config.grants, name);
   // The guest's stdout and stderr go to the server's stderr as it writes them; its stdin is empty.
-  const plugins = await pluginFactory();
   const makeHost = (grants = config.grants) =>
     createHost({
       grants,
-      args: ['component'],
+      args: [name],
       stdio: { stdout: 2, stderr: 2 },
       onDenied: (denial) => post({ type: 'denied', denial }),
     });
@@ -113,6 +108,7 @@ async function main(): Promise<void> {
       ...s,
       mod: (await import(pathToFileURL(path.join(s.dir, 'component.js')).href)) as { instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any> },
       http: createWasiHttp({ ...link, grants: s.grants }),
+      plugins: await pluginsFor(s.interfaces, s.grants, s.name),
     })),
   );
   const linkInto = (imports: Record<string, unknown>, links: SiblingLink[], made: Map<string, Record<string, any>>) => {
@@ -120,58 +116,88 @@ async function main(): Promise<void> {
   };
 
   type Ready = { handle(request: unknown, out: unknown): void; close(): void };
-  const instantiate = (): Ready => {
+  /** Every component made and linked, siblings first; with `listen`, their messaging subscriptions start. */
+  const instantiate = async (listen = false): Promise<Ready> => {
     const made = new Map<string, Record<string, any>>();
     const hosts: Array<{ close(): void }> = [];
-    for (const s of siblings) {
-      const siblingHost = makeHost(s.grants);
-      hosts.push(siblingHost);
-      const imports = siblingHost.imports;
-      imports['wasi:http/types'] = s.http.types;
-      imports['wasi:http/outgoing-handler'] = s.http.outgoingHandler;
-      linkInto(imports, s.links, made);
-      made.set(s.name, s.mod.instantiate((p) => s.modules[p], imports));
-    }
-    const host = makeHost();
-    hosts.push(host);
-    const attached = plugins?.();
-    const imports = attached ? { ...host.imports, ...attached.imports } : host.imports;
-    imports['wasi:http/types'] = http.types;
-    imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
-    linkInto(imports, config.links ?? [], made);
-    const instance = mod.instantiate((p) => config.modules[p], imports);
-    attached?.start(instance);
-    const exported = (instance[config.handlerExport] ?? instance.incomingHandler) as { handle(request: unknown, out: unknown): void };
-    return {
-      handle: (request, out) => exported.handle(request, out),
-      close: () => {
-        hosts.forEach((h) => h.close());
-        attached?.close();
-      },
+    const attached: Array<[AttachedPlugins, string]> = [];
+    const close = () => {
+      hosts.forEach((h) => h.close());
+      for (const [a] of attached) void a.close().catch(() => undefined);
     };
+    try {
+      for (const s of siblings) {
+        if (!(listen ? s.listening : s.perRequest)) continue;
+        const siblingHost = makeHost(s.grants);
+        hosts.push(siblingHost);
+        const own = await s.plugins.attach(listen);
+        if (own) attached.push([own, s.name]);
+        const imports = own ? { ...siblingHost.imports, ...own.imports } : siblingHost.imports;
+        imports['wasi:http/types'] = s.http.types;
+        imports['wasi:http/outgoing-handler'] = s.http.outgoingHandler;
+        linkInto(imports, s.links, made);
+        made.set(s.name, s.mod.instantiate((p) => s.modules[p], imports));
+      }
+      // The subscriptions may all be siblings': then the served component is not made for them.
+      let exported: { handle(request: unknown, out: unknown): void } | undefined;
+      if (!listen || config.listening !== false) {
+        const host = makeHost();
+        hosts.push(host);
+        const own = await plugins.attach(listen);
+        if (own) attached.push([own, name]);
+        const imports = own ? { ...host.imports, ...own.imports } : host.imports;
+        imports['wasi:http/types'] = http.types;
+        imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
+        linkInto(imports, config.links ?? [], made);
+        const instance = mod.instantiate((p) => config.modules[p], imports);
+        made.set(name, instance);
+        exported = (instance[config.handlerExport] ?? instance.incomingHandler) as typeof exported;
+      }
+      for (const [a, component] of attached) await a.start(made.get(component)!);
+      return { handle: (request, out) => exported!.handle(request, out), close };
+    } catch (e) {
+      close();
+      throw e;
+    }
   };
+
+  // Messaging subscriptions belong to the server, not to a request: slot 0 keeps one set of instances for
+  // handle-message (made again if its worker is replaced), so each message is handled once, not once per worker.
+  if (config.slot === 0 && (plugins.subscribes || siblings.some((s) => s.plugins.subscribes))) {
+    try {
+      await instantiate(true);
+    } catch (e) {
+      post({ type: 'init-failed', message: `starting the messaging subscriptions failed: ${(e as Error).message}` });
+      return;
+    }
+  }
 
   // Two instances are kept made: the one the next request gets, and a spare that becomes it the moment a request
   // ends. So the worker reports itself ready at once and makes the next spare while the server is still answering
   // the client and dispatching, instead of leaving a gap of two messages plus an instantiation between requests.
   let ready: Ready | undefined;
   let spare: Ready | undefined;
-  const make = (): Ready | undefined => {
+  const make = async (): Promise<Ready | undefined> => {
     try {
-      return instantiate();
+      return await instantiate();
     } catch (e) {
       post({ type: 'init-failed', message: `instantiating the component failed: ${(e as Error).message}` });
       return undefined;
     }
   };
-  const refill = () => {
+  const fill = async () => {
     if (!ready) {
-      ready = spare ?? make();
+      ready = spare ?? (await make());
       spare = undefined;
       if (!ready) return;
     }
     post({ type: 'ready' });
-    if (!config.reuse && !spare) spare = make();
+    if (!config.reuse && !spare) spare = await make();
+  };
+  // Instances are made asynchronously (a plugin may connect first): one fill at a time.
+  let filling = Promise.resolve();
+  const refill = () => {
+    filling = filling.then(fill);
   };
 
   port.on('message', (start: RequestStart) => {

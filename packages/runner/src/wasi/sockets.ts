@@ -7,6 +7,8 @@ export interface ConnectGrant {
   ip: string;
   /** Undefined: any port. */
   port?: number;
+  /** Undefined: TCP and UDP. */
+  protocol?: 'tcp' | 'udp';
 }
 
 /** An address a guest may bind and listen on. */
@@ -62,8 +64,8 @@ function addressOf(addr: IpAddress): { ip: string; port: number; text: string } 
 const LOOPBACK = new Set(['127.0.0.1', '0:0:0:0:0:0:0:1']);
 const UNSPECIFIED = new Set(['0.0.0.0', '0:0:0:0:0:0:0:0']);
 
-function mayConnect(policy: SocketPolicy, ip: string, port: number): boolean {
-  return policy.connect.some((g) => g.ip === ip && (g.port === undefined || g.port === port));
+function mayConnect(policy: SocketPolicy, ip: string, port: number, protocol: 'tcp' | 'udp'): boolean {
+  return policy.connect.some((g) => g.ip === ip && (g.port === undefined || g.port === port) && (g.protocol === undefined || g.protocol === protocol));
 }
 
 function mayListen(policy: SocketPolicy, ip: string, port: number): boolean {
@@ -120,7 +122,7 @@ function guardSocketClasses(): void {
     const policy = policyOf(self);
     const addr = args[1] as IpAddress;
     const { ip, port } = addressOf(addr);
-    if (!mayConnect(policy, ip, port)) denyConnect(policy, 'TCP connection to', addr);
+    if (!mayConnect(policy, ip, port, 'tcp')) denyConnect(policy, 'TCP connection to', addr);
     return original.apply(self, args);
   });
   wrap(tcpProto, 'startBind', (self, args, original) => {
@@ -172,7 +174,7 @@ function guardSocketClasses(): void {
     const remote = args[0] as IpAddress | undefined;
     if (remote) {
       const { ip, port } = addressOf(remote);
-      if (!mayConnect(policy, ip, port)) denyConnect(policy, 'UDP datagrams to', remote);
+      if (!mayConnect(policy, ip, port, 'udp')) denyConnect(policy, 'UDP datagrams to', remote);
     }
     const [incoming, outgoing] = original.apply(self, args) as [object, object];
     policies.set(outgoing, policy);
@@ -194,7 +196,7 @@ function guardSocketClasses(): void {
     if (openToAll.has(self)) return datagrams;
     return datagrams.filter((d) => {
       const { ip, port } = addressOf(d.remoteAddress);
-      return mayConnect(policy, ip, port);
+      return mayConnect(policy, ip, port, 'udp');
     });
   });
   wrap(udp.OutgoingDatagramStream.prototype, 'send', (self, args, original) => {
@@ -203,7 +205,7 @@ function guardSocketClasses(): void {
       const remote = datagram.remoteAddress ?? fixedRemotes.get(self);
       if (!remote) throw 'invalid-argument';
       const { ip, port } = addressOf(remote);
-      if (!mayConnect(policy, ip, port)) denyConnect(policy, 'a UDP datagram to', remote);
+      if (!mayConnect(policy, ip, port, 'udp')) denyConnect(policy, 'a UDP datagram to', remote);
     }
     return original.apply(self, args);
   });

@@ -51,6 +51,9 @@ export function grantsFor(component: WorkloadComponent, volumes: VolumeDirs): Gr
     allowListen: [],
     stdin: false,
   };
+  // wasmCloud reaches these through the reserved name host.wasmcloud.internal; weld's guests share the machine's
+  // network, so the grant is the port on 127.0.0.1 itself (for the protocol named).
+  if (local.hostLoopbackPorts.length > 0) grants.loopbackPorts = local.hostLoopbackPorts.map(({ port, protocol }) => ({ port, protocol }));
   checkGrants(grants);
   return grants;
 }

@@ -10,16 +10,19 @@ import type { HostPlugin } from '../host-interfaces/types.js';
  * folder) or a package name resolved from that folder. Each module's default export must be a `HostPlugin`
  * (checked by the runner's `validatePlugin`, as `--plugin` modules are).
  */
+/** The file of a `plugins:` entry: a path relative to `baseDir`, or a package resolved from there. */
+export function resolvePluginModule(spec: string, baseDir: string): string {
+  try {
+    return createRequire(path.join(baseDir, 'weld.yaml')).resolve(/^(\.{1,2}\/|\/)/.test(spec) ? path.resolve(baseDir, spec) : spec);
+  } catch (e) {
+    throw new WorkloadError('plugin-invalid', `plugins: cannot find ${spec} from ${baseDir}`, { cause: e, hint: 'give a path (./my-plugin) or an installed package name' });
+  }
+}
+
 export async function loadPlugins(specs: readonly string[], baseDir: string): Promise<HostPlugin[]> {
-  const require = createRequire(path.join(baseDir, 'weld.yaml'));
   const out: HostPlugin[] = [];
   for (const spec of specs) {
-    let resolved: string;
-    try {
-      resolved = require.resolve(/^(\.{1,2}\/|\/)/.test(spec) ? path.resolve(baseDir, spec) : spec);
-    } catch (e) {
-      throw new WorkloadError('plugin-invalid', `plugins: cannot find ${spec} from ${baseDir}`, { cause: e, hint: 'give a path (./my-plugin) or an installed package name' });
-    }
+    const resolved = resolvePluginModule(spec, baseDir);
     let mod: { default?: unknown };
     try {
       mod = (await import(pathToFileURL(resolved).href)) as { default?: unknown };

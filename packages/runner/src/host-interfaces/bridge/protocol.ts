@@ -1,7 +1,7 @@
 /**
  * The sync bridge's wire format. A guest thread posts a `BridgeRequest` on its channel's port and blocks on the
- * channel's signal word; the bridge worker answers with a `reply` (or pushes a `delivery` for a subscription)
- * and bumps the signal. Data crosses by structured clone; `BRIDGE_MAX_BYTES` bounds what one call may carry.
+ * channel's signal word; the bridge worker answers with a `reply` (or pushes a `delivery` for a subscription, or
+ * an `inbox` message for a request the thread published itself) and bumps the signal. Data crosses by structured clone; `BRIDGE_MAX_BYTES` bounds what one call may carry.
  */
 import type { MessagePort } from 'node:worker_threads';
 
@@ -19,10 +19,12 @@ export type BridgeOp =
   | { op: 'kv.get-many'; url: string; bucket: string; keys: string[] }
   | { op: 'kv.set-many'; url: string; bucket: string; entries: Array<[string, Uint8Array]> }
   | { op: 'kv.delete-many'; url: string; bucket: string; keys: string[] }
-  | { op: 'nats.publish'; url: string; subject: string; body: Uint8Array; replyTo?: string }
-  | { op: 'nats.request'; url: string; subject: string; body: Uint8Array; timeoutMs: number }
+  /** With `after`, published once a message on that subject (a barrier, in this channel's inbox) has arrived. */
+  | { op: 'nats.publish'; url: string; subject: string; body: Uint8Array; replyTo?: string; after?: string }
   | { op: 'nats.subscribe'; url: string; subject: string; queue?: string; sid: number }
   | { op: 'nats.unsubscribe'; sid: number }
+  /** Subscribes `<prefix>.*` for this channel and returns the prefix: replies to requests published elsewhere come back as `inbox` messages. */
+  | { op: 'nats.inbox'; url: string }
   | { op: 'close' };
 
 export type BridgeRequest = BridgeOp & { id: number };
@@ -36,7 +38,11 @@ export interface BrokerMessage {
 export type BridgeMessage =
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: string }
-  | { kind: 'delivery'; sid: number; message: BrokerMessage };
+  | { kind: 'delivery'; sid: number; message: BrokerMessage }
+  /** A message on this channel's reply inbox (see the `nats.inbox` op); `token` is the subject's last token. */
+  | { kind: 'inbox'; token: number; message: BrokerMessage }
+  /** The server's "no responders" status for the request whose reply subject ends in `token`. */
+  | { kind: 'inbox'; token: number; noResponders: true };
 
 /** One guest thread's line to the bridge worker: a port for messages and a shared word it waits on. */
 export interface BridgeChannel {

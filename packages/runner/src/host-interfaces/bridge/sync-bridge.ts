@@ -38,27 +38,48 @@ export class SyncBridge {
     this.throwPostFailure();
     const id = ++this.nextId;
     this.port.postMessage({ ...op, id });
+    const m = this.waitFor(owner, (m) => m.kind === 'reply' && m.id === id) as Extract<BridgeMessage, { kind: 'reply' }>;
+    if (!m.ok) throw new Error(m.error);
+    if ('url' in op) this.connected.add(op.url);
+    return m.value;
+  }
+
+  /**
+   * Blocks until the reply to a request this thread published itself arrives on its inbox (see the `nats.inbox`
+   * op) with `token`; undefined when `timeoutMs` passes first.
+   */
+  awaitInbox(token: number, timeoutMs: number, owner: string): Extract<BridgeMessage, { kind: 'inbox' }> | undefined {
+    const deadline = performance.now() + timeoutMs;
+    const m = this.waitFor(owner, (m) => (m.kind === 'inbox' && m.token === token) || (m.kind === 'reply' && m.id === 0 && !m.ok), deadline);
+    if (m?.kind === 'reply') throw new Error(m.ok ? 'unexpected reply' : m.error); // the request's publish failed
+    return m as Extract<BridgeMessage, { kind: 'inbox' }> | undefined;
+  }
+
+  /**
+   * Takes messages off the port, blocking while there are none, until `wanted` accepts one (returned) or the
+   * deadline passes (undefined). Deliveries meanwhile go to their handlers (see `deliver`); replies and inbox
+   * messages nobody waits for any more are dropped.
+   */
+  private waitFor(owner: string, wanted: (m: BridgeMessage) => boolean, deadline?: number): BridgeMessage | undefined {
+    for (const f of beforeBlocking) f();
     componentsOnStack.push(owner);
     try {
       for (;;) {
         const seen = Atomics.load(this.signal, 0);
         const received = receiveMessageOnPort(this.port);
         if (received === undefined) {
-          Atomics.wait(this.signal, 0, seen);
+          if (deadline === undefined) Atomics.wait(this.signal, 0, seen);
+          else {
+            const left = deadline - performance.now();
+            if (left <= 0) return undefined;
+            Atomics.wait(this.signal, 0, seen, left);
+          }
           continue;
         }
         const m = received.message as BridgeMessage;
-        if (m.kind === 'delivery') {
-          this.deliver(m.sid, m.message);
-          continue;
-        }
-        if (m.id !== id) {
-          if (m.id === 0 && !m.ok) this.postFailure ??= m.error;
-          continue; // a reply nobody waits for any more
-        }
-        if (!m.ok) throw new Error(m.error);
-        if ('url' in op) this.connected.add(op.url);
-        return m.value;
+        if (wanted(m)) return m;
+        if (m.kind === 'delivery') this.deliver(m.sid, m.message);
+        else if (m.kind === 'reply' && m.id === 0 && !m.ok) this.postFailure ??= m.error;
       }
     } finally {
       componentsOnStack.splice(componentsOnStack.lastIndexOf(owner), 1);
@@ -120,7 +141,7 @@ export class SyncBridge {
 
   private onIdleMessage(m: BridgeMessage): void {
     if (m.kind === 'delivery') this.deliver(m.sid, m.message);
-    else if (m.id === 0 && !m.ok) this.postFailure ??= m.error;
+    else if (m.kind === 'reply' && m.id === 0 && !m.ok) this.postFailure ??= m.error;
   }
 }
 
@@ -128,6 +149,18 @@ function bridgeWorkerEntry(): string {
   const here = fileURLToPath(new URL('./worker.js', import.meta.url));
   if (existsSync(here)) return here;
   return fileURLToPath(new URL('../../../dist/host-interfaces/bridge/worker.js', import.meta.url));
+}
+
+/** Called before this thread blocks on its bridge (see `onBlocking`). */
+const beforeBlocking: Array<() => void> = [];
+
+/** Has `f` called each time before this thread blocks on the bridge (writes it left for later must go out first); returns the undo. */
+export function onBlocking(f: () => void): () => void {
+  beforeBlocking.push(f);
+  return () => {
+    const i = beforeBlocking.indexOf(f);
+    if (i >= 0) beforeBlocking.splice(i, 1);
+  };
 }
 
 let worker: Worker | undefined;

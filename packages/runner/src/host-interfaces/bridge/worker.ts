@@ -1,6 +1,7 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { Redis } from 'ioredis';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, createInbox, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { memoryBackend } from '../kv-backends.js';
 import { BRIDGE_MAX_BYTES, payloadBytes, type BridgeChannel, type BridgeMessage, type BridgeRequest } from './protocol.js';
 
 /**
@@ -11,6 +12,27 @@ import { BRIDGE_MAX_BYTES, payloadBytes, type BridgeChannel, type BridgeMessage,
 const redisClients = new Map<string, Promise<Redis>>();
 const natsClients = new Map<string, Promise<NatsConnection>>();
 const subscriptions = new Map<number, Subscription>();
+/** Reply inboxes of guest threads that publish their requests on their own connection (see thread-nats.ts). */
+const inboxes: Subscription[] = [];
+
+/** Barriers a publish waits for (see thread-nats.ts), by subject: seen before it is asked for, or awaited. */
+const barriers = new Map<string, { seen: boolean; resolve?: () => void }>();
+
+function barrier(subject: string, arrived = false): Promise<void> | undefined {
+  const b = barriers.get(subject);
+  if (arrived) {
+    if (b?.resolve) {
+      barriers.delete(subject);
+      b.resolve();
+    } else barriers.set(subject, { seen: true });
+    return undefined;
+  }
+  if (b?.seen) {
+    barriers.delete(subject);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => barriers.set(subject, { seen: false, resolve }));
+}
 
 /** A URL fit for an error message: without its password. */
 function shown(url: string): string {
@@ -60,7 +82,32 @@ function nats(url: string): Promise<NatsConnection> {
 const rkey = (bucket: string, key: string) => `${bucket}:${key}`;
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
 
+/** A keyvalue operation on the in-memory store this worker holds for threads that share one (see `shareMemoryStore`). */
+function performInMemory(req: Extract<BridgeRequest, { op: `kv.${string}` }>): unknown {
+  switch (req.op) {
+    case 'kv.get':
+      return memoryBackend.get(req.bucket, req.key);
+    case 'kv.set':
+      return memoryBackend.set(req.bucket, req.key, req.value);
+    case 'kv.delete':
+      return memoryBackend.delete(req.bucket, req.key);
+    case 'kv.exists':
+      return memoryBackend.exists(req.bucket, req.key);
+    case 'kv.keys':
+      return memoryBackend.keys(req.bucket, req.cursor);
+    case 'kv.increment':
+      return memoryBackend.increment(req.bucket, req.key, req.delta);
+    case 'kv.get-many':
+      return memoryBackend.getMany(req.bucket, req.keys);
+    case 'kv.set-many':
+      return memoryBackend.setMany(req.bucket, req.entries);
+    case 'kv.delete-many':
+      return memoryBackend.deleteMany(req.bucket, req.keys);
+  }
+}
+
 async function perform(req: BridgeRequest, send: (m: BridgeMessage) => void): Promise<unknown> {
+  if (req.op.startsWith('kv.') && (req as { url?: string }).url === 'mem') return performInMemory(req as Extract<BridgeRequest, { op: `kv.${string}` }>);
   switch (req.op) {
     case 'ping':
       return 'pong';
@@ -99,12 +146,9 @@ async function perform(req: BridgeRequest, send: (m: BridgeMessage) => void): Pr
       if (req.keys.length > 0) await (await redis(req.url)).del(...req.keys.map((k) => rkey(req.bucket, k)));
       return undefined;
     case 'nats.publish':
+      if (req.after !== undefined) await barrier(req.after);
       (await nats(req.url)).publish(req.subject, req.body, req.replyTo === undefined ? undefined : { reply: req.replyTo });
       return undefined;
-    case 'nats.request': {
-      const m = await (await nats(req.url)).request(req.subject, req.body, { timeout: req.timeoutMs });
-      return { subject: m.subject, body: m.data, replyTo: m.reply || undefined };
-    }
     case 'nats.subscribe': {
       const nc = await nats(req.url);
       const sid = req.sid;
@@ -119,6 +163,25 @@ async function perform(req: BridgeRequest, send: (m: BridgeMessage) => void): Pr
       await nc.flush(); // the server has the subscription before the guest is told it exists
       return undefined;
     }
+    case 'nats.inbox': {
+      const nc = await nats(req.url);
+      const prefix = createInbox();
+      const sub = nc.subscribe(`${prefix}.>`, {
+        callback: (err, m) => {
+          if (m?.subject.startsWith(`${prefix}.b.`)) {
+            void barrier(m.subject, true);
+            return;
+          }
+          const token = Number(m?.subject.slice(prefix.length + 1));
+          if (!Number.isSafeInteger(token)) return;
+          if (err || (m.headers?.hasError && m.headers.code === 503)) send({ kind: 'inbox', token, noResponders: true });
+          else if (payloadBytes(m.data) <= BRIDGE_MAX_BYTES) send({ kind: 'inbox', token, message: { subject: m.subject, body: m.data, replyTo: m.reply || undefined } });
+        },
+      });
+      inboxes.push(sub);
+      await nc.flush(); // the server routes replies to it before the thread publishes its first request
+      return prefix;
+    }
     case 'nats.unsubscribe':
       subscriptions.get(req.sid)?.unsubscribe();
       subscriptions.delete(req.sid);
@@ -130,7 +193,7 @@ async function perform(req: BridgeRequest, send: (m: BridgeMessage) => void): Pr
 }
 
 async function closeAll(): Promise<void> {
-  for (const s of subscriptions.values()) s.unsubscribe();
+  for (const s of [...subscriptions.values(), ...inboxes.splice(0)]) s.unsubscribe();
   subscriptions.clear();
   const conns = [...natsClients.values()];
   natsClients.clear();
