@@ -42,6 +42,23 @@ const inlinePackageVersion = {
   },
 };
 
+/**
+ * commander requires node:child_process at its top only to spawn executable subcommands, which weld has none of;
+ * loading it (with net, dgram and the stream modules behind it) costs every start several ms. In the bundle,
+ * commander gets a stand-in that loads the real module on the first spawn.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]lib[\\/]command\.js$/.test(args.importer) ? { path: 'commander-child-process', namespace: 'weld-lazy' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'weld-lazy' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 export async function bundleCli(outdir = BUNDLE_DIR) {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
@@ -55,7 +72,7 @@ export async function bundleCli(outdir = BUNDLE_DIR) {
     external: EXTERNAL,
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import { createRequire as __weldCreateRequire } from 'node:module'; const require = __weldCreateRequire(import.meta.url);" },
-    plugins: [inlinePackageVersion],
+    plugins: [inlinePackageVersion, lazyChildProcessForCommander],
     legalComments: 'linked',
     logLevel: 'warning',
     metafile: true,
