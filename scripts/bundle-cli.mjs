@@ -1,12 +1,15 @@
-// `node scripts/bundle-cli.mjs [OUTDIR] | --clean`: bundles the compiled CLI (packages/cli/dist, after `pnpm build`)
+// `node scripts/bundle-cli.mjs [OUTDIR] | --clean | --dev`: bundles the compiled CLI (packages/cli/dist, after `pnpm build`)
 // with esbuild into packages/cli/bundle/: one entry and lazy chunks, one per command's dynamic import, so a
 // command loads a few files instead of hundreds of modules (bench/cli-start.mjs measures it against dist/).
 // `@weld/cli`'s prepack runs it and postpack removes it again; the packed package.json's `bin` is
 // bin/weld-bundle.js (publishConfig, which `pnpm pack` applies), while a checkout's bin/weld.js runs dist/.
 //
+// `--dev` (the end of `pnpm build`) bundles into packages/cli/dist-bundle/ instead, with the freshness stamps
+// bin/weld.js checks before it uses that bundle (packages/cli/bin/dev-bundle.js); it is not packed.
+//
 // Left outside the bundle, loaded from node_modules as they are: @weld/runner and @weld/compose (they start
 // workers from files next to their own modules, and pull in jco, componentize-js, preview2-shim, ioredis, NATS).
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +18,8 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = path.join(root, 'packages', 'cli');
 export const BUNDLE_DIR = path.join(cliDir, 'bundle');
+const { DEV_BUNDLE, FRESHNESS_FILE } = await import(new URL('../packages/cli/bin/dev-bundle.js', import.meta.url).href);
+export const DEV_BUNDLE_DIR = path.join(cliDir, DEV_BUNDLE);
 
 export const EXTERNAL = ['@weld/runner', '@weld/runner/*', '@weld/compose', '@weld/compose/*', '@bytecodealliance/*', 'ioredis', '@nats-io/*',
   // weld ui bundles its page with esbuild at run time: esbuild finds its native binary from its own files, and @weld/web
@@ -80,7 +85,34 @@ export async function bundleCli(outdir = BUNDLE_DIR) {
   return result.metafile;
 }
 
+/**
+ * The files whose change makes a dev bundle stale, relative to the repository root: what `tsc -b` rewrites when it
+ * emits a package (its dist/.tsbuildinfo), every package.json (versions are written into the bundle, `sideEffects`
+ * shapes it), what pnpm rewrites on install, and this script.
+ */
+function freshnessStamps() {
+  const packages = readdirSync(path.join(root, 'packages')).map((d) => path.join('packages', d));
+  const files = [
+    ...packages.map((d) => path.join(d, 'dist', '.tsbuildinfo')),
+    ...packages.map((d) => path.join(d, 'package.json')),
+    path.join('node_modules', '.modules.yaml'),
+    path.relative(root, fileURLToPath(import.meta.url)),
+  ].filter((f) => existsSync(path.join(root, f)));
+  return files.map((f) => {
+    const s = statSync(path.join(root, f));
+    return [f.split(path.sep).join('/'), s.size, s.mtimeMs];
+  });
+}
+
+/** The checkout's bundle (dist-bundle/), stamped for bin/weld.js; the stamps are taken before bundling, written after. */
+export async function bundleDev() {
+  const stamps = freshnessStamps();
+  await bundleCli(DEV_BUNDLE_DIR);
+  writeFileSync(path.join(DEV_BUNDLE_DIR, FRESHNESS_FILE), JSON.stringify({ stamps }) + '\n');
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   if (process.argv[2] === '--clean') rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  else if (process.argv[2] === '--dev') await bundleDev();
   else await bundleCli(process.argv[2] ? path.resolve(process.argv[2]) : BUNDLE_DIR);
 }
