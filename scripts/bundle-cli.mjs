@@ -7,6 +7,9 @@
 // `--dev` (the end of `pnpm build`) bundles into packages/cli/dist-bundle/ instead, with the freshness stamps
 // bin/weld.js checks before it uses that bundle (packages/cli/bin/dev-bundle.js); it is not packed.
 //
+// Each bundle is made twice: ES module chunks (main.js and one chunk per command) and one CommonJS script
+// (cli.cjs) that the launchers run with V8's code cache where Node can require ES modules (bin/cached-bundle.cjs).
+//
 // Left outside the bundle, loaded from node_modules as they are: @weld/runner and @weld/compose (they start
 // workers from files next to their own modules, and pull in jco, componentize-js, preview2-shim, ioredis, NATS).
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = path.join(root, 'packages', 'cli');
 export const BUNDLE_DIR = path.join(cliDir, 'bundle');
 const { DEV_BUNDLE, FRESHNESS_FILE } = await import(new URL('../packages/cli/bin/dev-bundle.js', import.meta.url).href);
+const { CJS_BUNDLE } = (await import(new URL('../packages/cli/bin/cached-bundle.cjs', import.meta.url).href)).default;
 export const DEV_BUNDLE_DIR = path.join(cliDir, DEV_BUNDLE);
 
 export const EXTERNAL = ['@weld/runner', '@weld/runner/*', '@weld/compose', '@weld/compose/*', '@bytecodealliance/*', 'ioredis', '@nats-io/*',
@@ -64,6 +68,23 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * For the CommonJS script: an import() of what stays outside the bundle (an external package, a Node built-in, an
+ * optional package that is not installed) becomes a require() behind a promise, as esbuild does for what it bundles.
+ */
+const requireWhatStaysOutside = {
+  name: 'require-what-stays-outside',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.namespace === 'weld-require') return { path: args.path, external: true };
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'weld-require') return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'weld-require' });
+      return r.errors.length > 0 || r.external ? { path: args.path, namespace: 'weld-require' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'weld-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 export async function bundleCli(outdir = BUNDLE_DIR) {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
@@ -82,6 +103,26 @@ export async function bundleCli(outdir = BUNDLE_DIR) {
     logLevel: 'warning',
     metafile: true,
   });
+  // The same CLI as one CommonJS script, which bin/cached-bundle.cjs compiles with V8's code cache (ES modules
+  // cannot use one on Node 20). Externals are require()d, also where the source import()s them (a vm.Script with a
+  // code cache loses its import() callback), so it runs only where Node can require ES modules.
+  const cjs = await build({
+    entryPoints: [path.join(cliDir, 'dist', 'main.js')],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    outfile: path.join(outdir, CJS_BUNDLE),
+    external: EXTERNAL,
+    // what import.meta.url would be in an ES module chunk of this folder (the launcher passes it in)
+    define: { 'import.meta.url': '__weldImportMetaUrl' },
+    plugins: [requireWhatStaysOutside, inlinePackageVersion, lazyChildProcessForCommander],
+    legalComments: 'linked',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const left = Object.values(cjs.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path));
+  if (left.length > 0) throw new Error(`${CJS_BUNDLE} would import() ${left.join(', ')}: a vm.Script with a code cache cannot`);
   return result.metafile;
 }
 

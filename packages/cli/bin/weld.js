@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// `weld` in a checkout: the bundle `pnpm build` makes (dist-bundle/, as the npm package starts) while it is fresh,
-// else dist/ as tsc wrote it (see dev-bundle.js).
+// `weld` in a checkout: the bundle `pnpm build` makes (dist-bundle/, started as the npm package starts its own,
+// see weld-bundle.js) while it is fresh, else dist/ as tsc wrote it (see dev-bundle.js).
 import { fileURLToPath } from 'node:url';
+import cached from './cached-bundle.cjs';
 import { devBundleFresh } from './dev-bundle.js';
 import { runCli } from './run-cli.js';
 
-const bundled = process.env.WELD_CLI_DIST !== '1' && devBundleFresh(fileURLToPath(new URL('..', import.meta.url)));
-await runCli(() => (bundled ? import('../dist-bundle/main.js') : import('../dist/main.js')));
+const cliDir = fileURLToPath(new URL('..', import.meta.url));
+const bundleDir = fileURLToPath(new URL('../dist-bundle', import.meta.url));
+const argv = process.argv.slice(2);
+const bundled = process.env.WELD_CLI_DIST !== '1' && devBundleFresh(cliDir);
+await runCli(() =>
+  !bundled ? import('../dist/main.js') : cached.useCachedBundle(bundleDir, argv) ? cached.loadCachedBundle(bundleDir, argv) : import('../dist-bundle/main.js'),
+);
