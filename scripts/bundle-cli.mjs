@@ -4,15 +4,16 @@
 // `@weld/cli`'s prepack runs it and postpack removes it again; the packed package.json's `bin` is
 // bin/weld-bundle.js (publishConfig, which `pnpm pack` applies), while a checkout's bin/weld.js runs dist/.
 //
-// `--dev` (the end of `pnpm build`) bundles into packages/cli/dist-bundle/ instead, with the freshness stamps
-// bin/weld.js checks before it uses that bundle (packages/cli/bin/dev-bundle.js); it is not packed.
+// `--dev` (the end of `pnpm build`, the test setup and `pnpm bench`) bundles into packages/cli/dist-bundle/ instead,
+// when that one is stale, with the freshness stamps bin/weld.js checks before it uses it (packages/cli/bin/dev-bundle.js);
+// it is not packed.
 //
 // Each bundle is made twice: ES module chunks (main.js and one chunk per command) and one CommonJS script
-// (cli.cjs) that the launchers run with V8's code cache where Node can require ES modules (bin/cached-bundle.cjs).
+// (cli.cjs) that the launchers run with V8's code cache where Node can require ES modules (bin/cached-bundle.js).
 //
 // Left outside the bundle, loaded from node_modules as they are: @weld/runner and @weld/compose (they start
 // workers from files next to their own modules, and pull in jco, componentize-js, preview2-shim, ioredis, NATS).
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +22,8 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = path.join(root, 'packages', 'cli');
 export const BUNDLE_DIR = path.join(cliDir, 'bundle');
-const { DEV_BUNDLE, FRESHNESS_FILE } = await import(new URL('../packages/cli/bin/dev-bundle.js', import.meta.url).href);
-const { CJS_BUNDLE } = (await import(new URL('../packages/cli/bin/cached-bundle.cjs', import.meta.url).href)).default;
+const { DEV_BUNDLE, FRESHNESS_FILE, devBundleFresh } = await import(new URL('../packages/cli/bin/dev-bundle.js', import.meta.url).href);
+const { CJS_BUNDLE } = await import(new URL('../packages/cli/bin/cached-bundle.js', import.meta.url).href);
 export const DEV_BUNDLE_DIR = path.join(cliDir, DEV_BUNDLE);
 
 export const EXTERNAL = ['@weld/runner', '@weld/runner/*', '@weld/compose', '@weld/compose/*', '@bytecodealliance/*', 'ioredis', '@nats-io/*',
@@ -85,6 +86,20 @@ const requireWhatStaysOutside = {
   },
 };
 
+/**
+ * esbuild escapes non-ASCII characters in strings and names but leaves them in comments (undici's, weld's own),
+ * and one such character makes V8 hold and parse the whole file as a two-byte string: decoding cli.cjs took ~20 ms
+ * instead of ~3. A `\\uXXXX` escape means the same character wherever JavaScript reads one, and is inert in a comment.
+ */
+function escapeNonAscii(outdir) {
+  for (const f of readdirSync(outdir)) {
+    if (!/\.c?js$/.test(f)) continue;
+    const file = path.join(outdir, f);
+    const text = readFileSync(file, 'utf8');
+    if (/[^\x00-\x7f]/.test(text)) writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
+}
+
 export async function bundleCli(outdir = BUNDLE_DIR) {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
@@ -103,7 +118,7 @@ export async function bundleCli(outdir = BUNDLE_DIR) {
     logLevel: 'warning',
     metafile: true,
   });
-  // The same CLI as one CommonJS script, which bin/cached-bundle.cjs compiles with V8's code cache (ES modules
+  // The same CLI as one CommonJS script, which bin/cached-bundle.js compiles with V8's code cache (ES modules
   // cannot use one on Node 20). Externals are require()d, also where the source import()s them (a vm.Script with a
   // code cache loses its import() callback), so it runs only where Node can require ES modules.
   const cjs = await build({
@@ -121,6 +136,7 @@ export async function bundleCli(outdir = BUNDLE_DIR) {
     logLevel: 'warning',
     metafile: true,
   });
+  escapeNonAscii(outdir);
   const left = Object.values(cjs.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path));
   if (left.length > 0) throw new Error(`${CJS_BUNDLE} would import() ${left.join(', ')}: a vm.Script with a code cache cannot`);
   return result.metafile;
@@ -154,6 +170,8 @@ export async function bundleDev() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   if (process.argv[2] === '--clean') rmSync(BUNDLE_DIR, { recursive: true, force: true });
-  else if (process.argv[2] === '--dev') await bundleDev();
+  else if (process.argv[2] === '--dev') {
+    if (!devBundleFresh(cliDir)) await bundleDev();
+  }
   else await bundleCli(process.argv[2] ? path.resolve(process.argv[2]) : BUNDLE_DIR);
 }

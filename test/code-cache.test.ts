@@ -1,9 +1,9 @@
-// The CLI bundle's CommonJS script runs with V8's code cache (packages/cli/bin/cached-bundle.cjs): a cache is
+// The CLI bundle's CommonJS script runs with V8's code cache (packages/cli/bin/cached-bundle.js): a cache is
 // written after a command's first run, used by the next, made again when V8 rejects it, and never needed: the
 // output is the same with and without it, and an install that cannot be written to runs without one.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,10 @@ import { WELD_BIN } from './helpers/cli.js';
 // @ts-expect-error -- a plain .js launcher module (no declarations)
 import { DEV_BUNDLE, devBundleFresh } from '../packages/cli/bin/dev-bundle.js';
 
-const cached = createRequire(import.meta.url)('../packages/cli/bin/cached-bundle.cjs') as {
+// @ts-expect-error -- a plain .js launcher module (no declarations)
+import * as launcher from '../packages/cli/bin/cached-bundle.js';
+
+const cached = launcher as {
   CJS_BUNDLE: string;
   CACHE_DIR: string;
   commandKey(argv: string[]): string;
@@ -54,10 +57,10 @@ describe('cached bundle', () => {
 
   /** One run in its own process (V8 also caches compiled scripts per process): the cache state and exit code. */
   function runOnce(argv: string[]): { cache: string; code: number } {
-    const script = `const c = require(${JSON.stringify(path.join(REPO_ROOT, 'packages/cli/bin/cached-bundle.cjs'))});
-const argv = JSON.parse(process.argv[1]); const run = c.loadCachedBundle(${JSON.stringify(dir)}, argv);
-run.main(argv).then((code) => process.stdout.write(JSON.stringify({ cache: run.cache, code })));`;
-    return JSON.parse(execFileSync(process.execPath, ['-e', script, JSON.stringify(argv)], { encoding: 'utf8' })) as { cache: string; code: number };
+    const script = `import { loadCachedBundle } from ${JSON.stringify(pathToFileURL(path.join(REPO_ROOT, 'packages/cli/bin/cached-bundle.js')).href)};
+const argv = JSON.parse(process.argv[1]); const run = loadCachedBundle(${JSON.stringify(dir)}, argv);
+process.stdout.write(JSON.stringify({ cache: run.cache, code: await run.main(argv) }));`;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(argv)], { encoding: 'utf8' })) as { cache: string; code: number };
   }
 
   it('writes a cache after the first run, uses it next, and makes it again when V8 rejects it', () => {

@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-// @ts-expect-error -- a plain .js launcher module (no declarations)
-import { devBundleFresh } from '../packages/cli/bin/dev-bundle.js';
 import { buildHostifFixtures, buildPolyglotFixtures, REPO_ROOT } from './helpers/fixtures.js';
 
 /**
@@ -12,9 +10,7 @@ import { buildHostifFixtures, buildPolyglotFixtures, REPO_ROOT } from './helpers
 export default async function setup(): Promise<void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-b'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (!devBundleFresh(path.join(REPO_ROOT, 'packages', 'cli'))) {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-cli.mjs'), '--dev'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  }
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle-cli.mjs'), '--dev'], { cwd: REPO_ROOT, stdio: 'inherit' });
   for (const [name, build] of [['polyglot', buildPolyglotFixtures], ['hostif', buildHostifFixtures]] as const) {
     const summary = await build();
     if (summary.built > 0) {

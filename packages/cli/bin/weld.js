@@ -2,7 +2,7 @@
 // `weld` in a checkout: the bundle `pnpm build` makes (dist-bundle/, started as the npm package starts its own,
 // see weld-bundle.js) while it is fresh, else dist/ as tsc wrote it (see dev-bundle.js).
 import { fileURLToPath } from 'node:url';
-import cached from './cached-bundle.cjs';
+import { loadCachedBundle, useCachedBundle } from './cached-bundle.js';
 import { devBundleFresh } from './dev-bundle.js';
 import { runCli } from './run-cli.js';
 
@@ -11,5 +11,5 @@ const bundleDir = fileURLToPath(new URL('../dist-bundle', import.meta.url));
 const argv = process.argv.slice(2);
 const bundled = process.env.WELD_CLI_DIST !== '1' && devBundleFresh(cliDir);
 await runCli(() =>
-  !bundled ? import('../dist/main.js') : cached.useCachedBundle(bundleDir, argv) ? cached.loadCachedBundle(bundleDir, argv) : import('../dist-bundle/main.js'),
+  !bundled ? import('../dist/main.js') : useCachedBundle(bundleDir, argv) ? loadCachedBundle(bundleDir, argv) : import('../dist-bundle/main.js'),
 );

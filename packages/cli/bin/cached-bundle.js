@@ -1,31 +1,30 @@
-'use strict';
 // Runs the CLI bundle's CommonJS script (cli.cjs, made beside the ES module chunks by scripts/bundle-cli.mjs) with
 // V8's code cache: Node 20 has no compile cache for ES modules, and most of a short command's time beyond Node's
 // own start is compiling and first running weld's code. The cache of a command is what V8 compiled while it ran,
 // written after its first run that ends with 0 or 1 (not a usage error), under <bundle>/.v8-cache/<node>/<command>.bin;
 // V8 rejects a cache made for other code or another V8, which is then made again. Where the folder cannot be
 // written, the CLI runs without one. WELD_CODE_CACHE=0 runs the ES module chunks instead.
-const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } = require('node:fs');
-const { createRequire } = require('node:module');
-const path = require('node:path');
-const { pathToFileURL } = require('node:url');
-const vm = require('node:vm');
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 
-const CJS_BUNDLE = 'cli.cjs';
-const CACHE_DIR = '.v8-cache';
+export const CJS_BUNDLE = 'cli.cjs';
+export const CACHE_DIR = '.v8-cache';
 
 /**
  * Whether to run `bundleDir`'s cli.cjs for `argv`: Node must require() ES modules (the script require()s the
  * externals: runner, compose, …); a bare `--version` is answered by the small ES module entry without the CLI.
  */
-function useCachedBundle(bundleDir, argv) {
+export function useCachedBundle(bundleDir, argv) {
   if (process.env.WELD_CODE_CACHE === '0') return false;
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return false;
   return process.features.require_module === true && existsSync(path.join(bundleDir, CJS_BUNDLE));
 }
 
 /** The cache a run uses: its command word (and a `wit` subcommand's, which differ most), else `other`. */
-function commandKey(argv) {
+export function commandKey(argv) {
   const words = [];
   for (let i = 0; i < argv.length && words.length < 2; i++) {
     if (argv[i] === '-o' || argv[i] === '--output') i++;
@@ -56,7 +55,7 @@ function writeCache(file, script) {
  * `none` (no cache yet), `used`, or `rejected` (made for other code or another V8); `main` writes one after a
  * run that had none or a rejected one.
  */
-function loadCachedBundle(bundleDir, argv) {
+export function loadCachedBundle(bundleDir, argv) {
   const file = path.join(bundleDir, CJS_BUNDLE);
   const cacheFile = path.join(bundleDir, CACHE_DIR, `${process.version}-${process.arch}`, `${commandKey(argv)}.bin`);
   let cachedData;
@@ -65,7 +64,8 @@ function loadCachedBundle(bundleDir, argv) {
   } catch {
     cachedData = undefined;
   }
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __weldImportMetaUrl) {${readFileSync(file, 'utf8')}\n})`;
+  // the bundle script writes it in ASCII only, which latin1 reads ~6× faster than utf8 reads 4 MB
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __weldImportMetaUrl) {${readFileSync(file, 'latin1')}\n})`;
   const script = new vm.Script(wrapper, { filename: file, cachedData });
   const cache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
   const mod = { exports: {} };
@@ -79,5 +79,3 @@ function loadCachedBundle(bundleDir, argv) {
     },
   };
 }
-
-module.exports = { CJS_BUNDLE, CACHE_DIR, useCachedBundle, loadCachedBundle, commandKey };
