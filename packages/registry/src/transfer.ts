@@ -1,6 +1,7 @@
 /**
  * `@weld/registry/transfer`: references, stores and moving artifacts (push, pull, copy, progress), without the
- * signing and verification half of the package. `weld push` imports only this, so it does not load sigstore.
+ * signing and verification half of the package. `weld push` and `weld pull` import only this, so they do not load
+ * sigstore; a pull under a trust policy loads the verification code when it enforces one.
  */
 export { RegistryError, isRegistryError, type RegistryErrorCode } from './errors.js';
 export { isDigest, sha256 } from './digest.js';
@@ -11,4 +12,6 @@ export { fileDigest, type FileDigest, type FileDigestOptions } from './file-dige
 export { pushComponent, pullComponent, resolveWasmArtifact, type PushResult, type PullResult, type ComponentSource } from './artifact.js';
 export { transferProgress, type TransferProgress } from './progress.js';
 export { checkPublish, type GateContent, type GateOptions, type GateResult } from './publish-gate.js';
+export { pullTrusted, type TrustedPull } from './sign/pull-trusted.js';
+export { resolvePolicy, type Policy } from './sign/policy.js';
 export type { Descriptor, Target } from './store/types.js';

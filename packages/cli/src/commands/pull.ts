@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { RegistryError, pullTrusted, resolvePolicy } from '@weld/registry';
+import { RegistryError, pullTrusted, resolvePolicy } from '@weld/registry/transfer';
 import { emit, globals, status } from '../context.js';
 import { humanBytes, openOptions, progressFor, withRegistryFlags } from './registry-common.js';
 

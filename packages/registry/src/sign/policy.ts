@@ -1,13 +1,13 @@
-import { findProjectFileUpward } from '@weld/core/project';
+import { findProjectFileUpward } from '@weld/core/node';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { openTarget, type OpenOptions } from '../open.js';
 import type { Target } from '../store/types.js';
 import { SignError } from './errors.js';
 import { readTextFile } from './files.js';
-import { parsePublicKey } from './keys.js';
-import { trustedKey } from './node-keys.js';
-import { verifyImage, type TrustedKey, type VerificationReport, type VerifiedSignature } from './verify.js';
+import type { TrustedKey, VerificationReport, VerifiedSignature } from './verify.js';
+
+// The YAML parser, the key code and signature verification (sigstore) load only where a policy exists: a pull or
+// run without one needs none of them.
 
 /**
  * Which keys are trusted for which references. In `weld.yaml` (or a file passed with `--policy`):
@@ -48,6 +48,7 @@ export async function parsePolicy(doc: unknown, baseDir: string, source: string)
   if (unknownKeys.length > 0) throw invalid(source, `unknown field(s) ${unknownKeys.join(', ')} (expected trust, unmatched)`);
   if (unmatched !== 'deny' && unmatched !== 'allow') throw invalid(source, `unmatched must be "deny" or "allow", not ${JSON.stringify(unmatched)}`);
   if (!Array.isArray(trust) || trust.length === 0) throw invalid(source, '`trust` must be a non-empty list of { prefix, keys }');
+  const [{ parsePublicKey }, { trustedKey }] = await Promise.all([import('./keys.js'), import('./node-keys.js')]);
   const rules: PolicyRule[] = [];
   for (const [i, raw] of trust.entries()) {
     const at = `trust[${i}]`;
@@ -85,6 +86,7 @@ export async function parsePolicy(doc: unknown, baseDir: string, source: string)
  */
 export async function loadPolicy(path: string, options: { requireSection?: boolean } = {}): Promise<Policy | undefined> {
   const text = await readTextFile(path, 'policy file', 'policy-invalid');
+  const { parse: parseYaml } = await import('yaml');
   let doc: unknown;
   try {
     doc = parseYaml(text);
@@ -147,6 +149,7 @@ export async function enforcePolicy(ref: string, target: Target, policy: Policy,
       hint: `add a rule with a prefix covering "${referenceName(ref)}" and its signing key, or set unmatched: allow`,
     });
   }
+  const { verifyImage } = await import('./verify.js');
   const report = await verifyImage(target, selector ?? selectorOf(ref), { keys: rule.keys, annotations: rule.annotations });
   if (report.verified.length > 0) return { allowed: true, reference: ref, rule, signatures: report.verified, report };
   const expected = rule.keys.map((k) => `${k.source ?? 'key'} (${k.id.slice(0, 16)}…)`).join(' or ');
