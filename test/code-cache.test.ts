@@ -72,6 +72,13 @@ process.stdout.write(JSON.stringify({ cache: run.cache, code: await run.main(arg
     expect(runOnce(['validate', '0'])).toEqual({ cache: 'used', code: 0 });
   });
 
+  it("drops the caches of other Node versions when it makes the first one for this Node", () => {
+    mkdirSync(path.join(dir, cached.CACHE_DIR, 'v18.0.0-x64'), { recursive: true });
+    writeFileSync(path.join(dir, cached.CACHE_DIR, 'v18.0.0-x64', 'validate.bin'), 'old');
+    expect(runOnce(['validate', '0'])).toEqual({ cache: 'none', code: 0 });
+    expect(cacheFiles()).toEqual([path.join(`${process.version}-${process.arch}`, 'validate.bin')]);
+  });
+
   it('writes none after a usage error, and runs without one where the folder cannot be written', () => {
     expect(runOnce(['valdate', '2'])).toEqual({ cache: 'none', code: 2 });
     expect(cacheFiles()).toEqual([]);

@@ -4,7 +4,7 @@
 // written after its first run that ends with 0 or 1 (not a usage error), under <bundle>/.v8-cache/<node>/<command>.bin;
 // V8 rejects a cache made for other code or another V8, which is then made again. Where the folder cannot be
 // written, the CLI runs without one. WELD_CODE_CACHE=0 runs the ES module chunks instead.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,7 +37,11 @@ export function commandKey(argv) {
 function writeCache(file, script) {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    // the first cache for this Node: the caches of other Node versions can go
+    if (mkdirSync(path.dirname(file), { recursive: true }) !== undefined) {
+      const root = path.dirname(path.dirname(file));
+      for (const other of readdirSync(root)) if (other !== path.basename(path.dirname(file))) rmSync(path.join(root, other), { recursive: true, force: true });
+    }
     writeFileSync(tmp, script.createCachedData());
     renameSync(tmp, file);
   } catch {
