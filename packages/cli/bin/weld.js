@@ -2,14 +2,10 @@
 // `weld` in a checkout: the bundle `pnpm build` makes (dist-bundle/, started as the npm package starts its own,
 // see weld-bundle.js) while it is fresh, else dist/ as tsc wrote it (see dev-bundle.js).
 import { fileURLToPath } from 'node:url';
-import { loadCachedBundle, useCachedBundle } from './cached-bundle.js';
+import { loadBundle } from './cached-bundle.js';
 import { devBundleFresh } from './dev-bundle.js';
 import { runCli } from './run-cli.js';
 
-const cliDir = fileURLToPath(new URL('..', import.meta.url));
+const bundled = process.env.WELD_CLI_DIST !== '1' && devBundleFresh(fileURLToPath(new URL('..', import.meta.url)));
 const bundleDir = fileURLToPath(new URL('../dist-bundle', import.meta.url));
-const argv = process.argv.slice(2);
-const bundled = process.env.WELD_CLI_DIST !== '1' && devBundleFresh(cliDir);
-await runCli(() =>
-  !bundled ? import('../dist/main.js') : useCachedBundle(bundleDir, argv) ? loadCachedBundle(bundleDir, argv) : import('../dist-bundle/main.js'),
-);
+await runCli(() => (bundled ? loadBundle(bundleDir, process.argv.slice(2), () => import('../dist-bundle/main.js')) : import('../dist/main.js')));
