@@ -2,7 +2,8 @@
 // with esbuild into packages/cli/bundle/: one entry and lazy chunks, one per command's dynamic import, so a
 // command loads a few files instead of hundreds of modules (bench/cli-start.mjs measures it against dist/).
 // `@weld/cli`'s prepack runs it and postpack removes it again; the packed package.json's `bin` is
-// bin/weld-bundle.js (publishConfig, which `pnpm pack` applies), while a checkout's bin/weld.js runs dist/.
+// bin/weld-bundle.js (publishConfig, which `pnpm pack` applies), while a checkout's bin/weld.js runs the --dev
+// bundle below while it is fresh, else dist/.
 //
 // `--dev` (the end of `pnpm build`, the test setup and `pnpm bench`) bundles into packages/cli/dist-bundle/ instead,
 // when that one is stale, with the freshness stamps bin/weld.js checks before it uses it (packages/cli/bin/dev-bundle.js);
@@ -54,7 +55,7 @@ const inlinePackageVersion = {
 
 /**
  * commander requires node:child_process at its top only to spawn executable subcommands, which weld has none of;
- * loading it (with net, dgram and the stream modules behind it) costs every start several ms. In the bundle,
+ * loading it (with net, dgram and the stream modules behind it) costs every start ~3 ms. In the bundle,
  * commander gets a stand-in that loads the real module on the first spawn.
  */
 const lazyChildProcessForCommander = {
