@@ -86,7 +86,8 @@ export async function parsePolicy(doc: unknown, baseDir: string, source: string)
  */
 export async function loadPolicy(path: string, options: { requireSection?: boolean } = {}): Promise<Policy | undefined> {
   const text = await readTextFile(path, 'policy file', 'policy-invalid');
-  const { parse: parseYaml } = await import('yaml');
+  // CommonJS in Node: module.exports is the namespace's `default` everywhere, the named exports not in a bundle's chunks
+  const { parse: parseYaml } = (await import('yaml')).default;
   let doc: unknown;
   try {
     doc = parseYaml(text);
