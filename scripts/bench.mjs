@@ -1,4 +1,4 @@
-// `pnpm bench [name…]`: compiles the packages, then runs each bench/<name>.mjs in its own process
+// `pnpm bench [name…]`: compiles the packages (and the checkout's CLI bundle), then runs each bench/<name>.mjs in its own process
 // (so one benchmark's heap and JIT state cannot colour another's). Benchmarks print their own figures
 // and ratios against the peer tool measured in the same run.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,9 @@ if (selected.length === 0) {
 }
 const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+// the checkout's bin/weld.js runs the CLI bundle while it is fresh: make it so, as `pnpm build` does
+const bundle = spawnSync(process.execPath, [path.join(root, 'scripts/bundle-cli.mjs'), '--dev'], { cwd: root, stdio: 'inherit' });
+if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 let failed = 0;
 for (const file of selected) {
   console.log(`\n== ${file}`);

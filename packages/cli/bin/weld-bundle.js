@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-// `weld` as the npm package installs it (publishConfig.bin): the CLI bundled into an entry and lazy chunks by
-// scripts/bundle-cli.mjs in prepack, so a command loads a few files instead of hundreds of modules.
+// `weld` as the npm package installs it (publishConfig.bin): the CLI bundled by scripts/bundle-cli.mjs in prepack,
+// so a command loads a few files instead of hundreds of modules, with V8's code cache from a command's second run
+// on where this Node allows (cached-bundle.js).
+import { fileURLToPath } from 'node:url';
+import { loadBundle } from './cached-bundle.js';
 import { runCli } from './run-cli.js';
-await runCli(() => import('../bundle/main.js'));
+
+const bundleDir = fileURLToPath(new URL('../bundle', import.meta.url));
+await runCli(() => loadBundle(bundleDir, process.argv.slice(2), () => import('../bundle/main.js')));

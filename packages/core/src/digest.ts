@@ -7,9 +7,15 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 
 type NodeHash = { update(data: Uint8Array | string): NodeHash; digest(encoding: 'hex'): string };
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
-  | { createHash(algorithm: 'sha256'): NodeHash }
-  | undefined;
+type NodeCrypto = { createHash(algorithm: 'sha256'): NodeHash };
+// looked up on the first hash, not at import: loading node:crypto costs a few ms of every CLI start that never hashes
+let nodeCrypto: NodeCrypto | undefined | null = null;
+function nodeCryptoModule(): NodeCrypto | undefined {
+  if (nodeCrypto === null) {
+    nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+  }
+  return nodeCrypto;
+}
 
 /** An incremental SHA-256: `update` with chunks, then `hex` once. */
 export interface Sha256 {
@@ -18,8 +24,9 @@ export interface Sha256 {
 }
 
 export function createSha256(): Sha256 {
-  if (nodeCrypto) {
-    const h = nodeCrypto.createHash('sha256');
+  const crypto = nodeCryptoModule();
+  if (crypto) {
+    const h = crypto.createHash('sha256');
     return { update: (c) => void h.update(c), hex: () => h.digest('hex') };
   }
   const h = nobleSha256.create();

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Policy } from '@weld/registry';
+import type { Policy } from '@weld/registry/transfer';
 
 /**
  * The trust policy that applies to `component`: none for a local file (policies govern references), else the
@@ -7,6 +7,6 @@ import type { Policy } from '@weld/registry';
  */
 export async function policyFor(component: string, policyFile: string | undefined): Promise<Policy | undefined> {
   if (existsSync(component) && statSync(component).isFile() && policyFile === undefined) return undefined;
-  const { resolvePolicy } = await import('@weld/registry');
+  const { resolvePolicy } = await import('@weld/registry/transfer');
   return resolvePolicy({ policyFile });
 }

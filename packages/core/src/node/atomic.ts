@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+
+// node:crypto loads on the first write, not when a command that may write starts (it costs ~4 ms of start-up)
+const requireBuiltin = createRequire(import.meta.url);
 
 /** A temp path beside `target`, so the final rename stays on one file system. */
 export function tempBeside(target: string): string {
+  const { randomBytes } = requireBuiltin('node:crypto') as typeof import('node:crypto');
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { createSha256 } from '../digest.js';
 
 export { sha256Hex, sha256Digest } from '../digest.js';
 
@@ -9,7 +9,7 @@ export { sha256Hex, sha256Digest } from '../digest.js';
  * file's size, and no garbage per piece (a read stream's fresh buffers grew RSS ~32 MB hashing 200 MB, and were slower).
  */
 export async function sha256File(path: string): Promise<{ digest: string; size: number }> {
-  const hash = createHash('sha256');
+  const hash = createSha256();
   let size = 0;
   const fh = await open(path, 'r');
   try {
@@ -28,5 +28,5 @@ export async function sha256File(path: string): Promise<{ digest: string; size: 
   } finally {
     await fh.close();
   }
-  return { digest: `sha256:${hash.digest('hex')}`, size };
+  return { digest: `sha256:${hash.hex()}`, size };
 }

@@ -31,8 +31,10 @@ export function statementFor(manifestDigest: string, predicateType: string, pred
 
 /** Signs `statement` into a v0.3 sigstore bundle holding a DSSE envelope (no transparency log: offline). */
 export async function createDsseBundle(signer: Signer, statement: InTotoStatement): Promise<Bundle> {
-  // @sigstore/sign takes ~1 s to load; only signing needs it, so every other weld command skips it.
-  const { DSSEBundleBuilder } = await import('@sigstore/sign');
+  // @sigstore/sign takes ~1 s to load; only signing needs it, so every other weld command skips it. It is CommonJS:
+  // its module.exports is the namespace's `default` in Node and in either form of the CLI bundle, while its named
+  // exports exist only where Node's lexer finds them (the bundle's ES module chunks have none: sign broke there).
+  const { DSSEBundleBuilder } = (await import('@sigstore/sign')).default;
   const builder = new DSSEBundleBuilder({ signer, witnesses: [] });
   return builder.create({ data: Buffer.from(JSON.stringify(statement)), type: IN_TOTO_PAYLOAD_TYPE });
 }
