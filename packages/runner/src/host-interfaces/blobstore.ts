@@ -121,11 +121,16 @@ const blobstorePlugin: HostPlugin = {
           const tmp = `.weld-${randomBytes(6).toString('hex')}.tmp`;
           const fd = openSync(at(dirFd, tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
           try {
-            for (let off = 0; off < data.byteLength; ) off += writeSync(fd, data, off);
-          } finally {
-            closeSync(fd);
+            try {
+              for (let off = 0; off < data.byteLength; ) off += writeSync(fd, data, off);
+            } finally {
+              closeSync(fd);
+            }
+            renameSync(at(dirFd, tmp), at(dirFd, last));
+          } catch (e) {
+            rmSync(at(dirFd, tmp), { force: true });
+            throw e;
           }
-          renameSync(at(dirFd, tmp), at(dirFd, last));
         },
         true,
       );
