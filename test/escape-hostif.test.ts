@@ -196,6 +196,17 @@ describe('blobstore', () => {
     expect((await blobs('list-objects("c")')).stdout).toBe('ok(["inside.txt"])\n');
   });
 
+  it('memory: outgoing values a guest never writes cannot grow the host past one object\'s bound (--max-memory 64MiB)', async () => {
+    // blobflood keeps 8 outgoing values alive and writes 100 MiB of zeroes into each: 800 MiB of host buffers if unbounded
+    const root = await mkdtemp(path.join(scratch, 'blob-flood-'));
+    const r = await weldMeasured(['call', guest('blobflood'), 'flood(8, 100)', '--blobstore', root, '--max-memory', '64MiB']);
+    expect(r.code, r.stderr).toBe(0);
+    const accepted = Number(r.stdout.trim());
+    expect(accepted, 'positive control: one value of 100 MiB is accepted').toBeGreaterThanOrEqual(1);
+    expect(accepted, 'every value was buffered: the host memory is not bounded').toBeLessThan(8);
+    expect(r.peakMb, 'weld grew past the buffering bound').toBeLessThan(450);
+  });
+
   it('a failed write leaves no temporary file behind in the container', async () => {
     const root = await mkdtemp(path.join(scratch, 'blob-tmp-'));
     await mkdir(path.join(root, 'c'));
