@@ -312,6 +312,25 @@ describe('messaging', () => {
   });
 });
 
+describe('host imports', () => {
+  it("a function declared in a host interface that only JavaScript supplies (to-string, a class's static to-string) is refused, not run", async () => {
+    // before: config-to-string answered "[object Undefined]" (Object.prototype.toString) and bucket-source the source
+    // code of the host's Bucket class (Function.prototype.toString)
+    const leak = await weld(['call', guest('protoleak'), 'config-to-string()', '--config', 'a=b', '--kv', 'mem']);
+    expect(leak.code).toBe(2);
+    expect(leak.stdout).toBe('');
+    expect(leak.stderr).toContain('no host implementation for wasi:config/store.toString');
+    const source = await weld(['call', guest('protostatic'), 'bucket-source()', '--kv', 'mem']);
+    expect(source.code).toBe(1);
+    expect(source.stdout).not.toContain('class Bucket');
+    expect(source.stderr).toContain('no host implementation for wasi:keyvalue/store.Bucket.toString');
+    // positive control: the real functions of the same interfaces are found (the probe opens a bucket and reads config)
+    const probe = await weld(['call', hostifGuest('probe'), 'probe.config-get("a")', '--config', 'a=b', '--kv', 'mem', '--logging']);
+    expect(probe.stdout, probe.stderr).toBe('ok(some("b"))\n');
+    expect((await weld(['call', hostifGuest('probe'), 'probe.kv-get("b", "k")', '--config', 'a=b', '--kv', 'mem', '--logging'])).stdout).toBe('ok(none)\n');
+  });
+});
+
 describe('workload links', () => {
   const linked = () =>
     workload('links', [], [`{ name: counter, image: ${counter()} }`, `{ name: trapper, image: ${guest('trapper')} }`, `{ name: forger, image: ${guest('forger')} }`]);
@@ -326,6 +345,18 @@ describe('workload links', () => {
       expect(r.code, `${attack}: ${r.stdout}`).toBe(1);
       expect(r.stdout, attack).toBe('');
       expect(r.stderr, attack).toMatch(/error\[trap\].*(Not a valid "Counter" resource|unknown handle index)/);
+    }
+  });
+
+  it('a borrow kept past the call: a sibling lent a handle cannot use it after the lending call returned', async () => {
+    // keeper.keep(c: borrow<counter>) stores the handle; keeper.later() uses it once the call that lent it is over
+    const file = await workload('borrows', [], [`{ name: counter, image: ${counter()} }`, `{ name: keeper, image: ${guest('keeper')} }`, `{ name: lender, image: ${guest('lender')} }`]);
+    expect((await weld(['call', file, 'lend()'])).stdout, 'positive control: the borrow works during the call').toBe('5\n');
+    for (const attack of ['lend-keep()', 'lend-drop()']) {
+      const r = await weld(['call', file, attack]);
+      expect(r.code, `${attack}: ${r.stdout}`).toBe(1);
+      expect(r.stdout, `${attack}: the kept borrow still reached the lender's counter`).toBe('');
+      expect(r.stderr).toMatch(/error\[trap\]/);
     }
   });
 
