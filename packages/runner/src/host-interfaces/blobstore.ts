@@ -162,7 +162,7 @@ const blobstorePlugin: HostPlugin = {
           write: (bytes) => {
             if (this.size + bytes.byteLength > MAX_OBJECT_BYTES) throw new Error(`an object may hold at most ${MAX_OBJECT_BYTES} bytes`);
             if (buffered + bytes.byteLength > MAX_BUFFERED_BYTES) {
-              throw new Error(`the outgoing values of ${component} may buffer at most ${MAX_BUFFERED_BYTES} bytes together: write or drop one first`);
+              throw new Error(`the outgoing values of ${component} may buffer at most ${MAX_BUFFERED_BYTES} bytes together: finish or drop one first`);
             }
             this.chunks.push(bytes.slice());
             this.size += bytes.byteLength;
@@ -173,11 +173,16 @@ const blobstorePlugin: HostPlugin = {
         });
         return this.stream;
       }
+      /** Takes the value from the guest (it was written by `write-data` already): its bytes leave the budget. */
       static finish(value: OutgoingValue) {
         value.finished = true;
+        value.release();
       }
-      /** Dropped by the guest (jco calls this): its bytes leave the budget. */
+      /** Dropped by the guest (jco calls this). */
       [symbolDispose]() {
+        this.release();
+      }
+      release() {
         buffered -= this.size;
         this.chunks = [];
         this.size = 0;
