@@ -1,3 +1,4 @@
+import { guardImports } from './import-guard.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -168,10 +169,10 @@ export async function openTranspiled(info: TranspiledInfo, options: OpenOptions 
     dir,
     imports: info.imports,
     exports: info.exports,
-    instantiate: (imports) => mod.instantiate(async (p) => wasm.compile(coreBytes(p, await readFile(path.join(dir, p)))), imports, instantiateCoreAsync),
+    instantiate: (imports) => mod.instantiate(async (p) => wasm.compile(coreBytes(p, await readFile(path.join(dir, p)))), guardImports(imports), instantiateCoreAsync),
     instantiateSync: (imports) => {
       if (mode !== 'sync') throw new Error('instantiateSync needs a component transpiled in sync mode');
-      return mod.instantiate(compiledSync, imports, instantiateCoreSync) as Record<string, any>;
+      return mod.instantiate(compiledSync, guardImports(imports), instantiateCoreSync) as Record<string, any>;
     },
   };
 }

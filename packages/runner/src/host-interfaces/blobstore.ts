@@ -7,8 +7,13 @@ import { inputStream, outputStream } from '../wasi/io.js';
 import type { HostPlugin } from './types.js';
 import { hostError, messageOf, versionless } from './util.js';
 
-/** The most bytes one outgoing value may buffer before it is written. */
+/**
+ * The most bytes one outgoing value may buffer before it is written, and all of a component's live outgoing values
+ * together: they sit in the host's memory, outside the guest's linear memory and so outside `--max-memory`.
+ */
 const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = MAX_OBJECT_BYTES;
+const symbolDispose: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 class Refused extends Error {}
@@ -121,11 +126,16 @@ const blobstorePlugin: HostPlugin = {
           const tmp = `.weld-${randomBytes(6).toString('hex')}.tmp`;
           const fd = openSync(at(dirFd, tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
           try {
-            for (let off = 0; off < data.byteLength; ) off += writeSync(fd, data, off);
-          } finally {
-            closeSync(fd);
+            try {
+              for (let off = 0; off < data.byteLength; ) off += writeSync(fd, data, off);
+            } finally {
+              closeSync(fd);
+            }
+            renameSync(at(dirFd, tmp), at(dirFd, last));
+          } catch (e) {
+            rmSync(at(dirFd, tmp), { force: true });
+            throw e;
           }
-          renameSync(at(dirFd, tmp), at(dirFd, last));
         },
         true,
       );
@@ -136,6 +146,8 @@ const blobstorePlugin: HostPlugin = {
         .map((d) => d.name)
         .sort();
 
+    /** Bytes buffered by this component's live outgoing values. */
+    let buffered = 0;
     class OutgoingValue {
       chunks: Uint8Array[] = [];
       size = 0;
@@ -149,16 +161,31 @@ const blobstorePlugin: HostPlugin = {
         this.stream = outputStream({
           write: (bytes) => {
             if (this.size + bytes.byteLength > MAX_OBJECT_BYTES) throw new Error(`an object may hold at most ${MAX_OBJECT_BYTES} bytes`);
+            if (buffered + bytes.byteLength > MAX_BUFFERED_BYTES) {
+              throw new Error(`the outgoing values of ${component} may buffer at most ${MAX_BUFFERED_BYTES} bytes together: finish or drop one first`);
+            }
             this.chunks.push(bytes.slice());
             this.size += bytes.byteLength;
+            buffered += bytes.byteLength;
           },
-          capacity: () => Math.max(0, Math.min(65536, MAX_OBJECT_BYTES - this.size)),
+          capacity: () => Math.max(0, Math.min(65536, MAX_OBJECT_BYTES - this.size, MAX_BUFFERED_BYTES - buffered)),
           closed: () => this.finished,
         });
         return this.stream;
       }
+      /** Takes the value from the guest (it was written by `write-data` already): its bytes leave the budget. */
       static finish(value: OutgoingValue) {
         value.finished = true;
+        value.release();
+      }
+      /** Dropped by the guest (jco calls this). */
+      [symbolDispose]() {
+        this.release();
+      }
+      release() {
+        buffered -= this.size;
+        this.chunks = [];
+        this.size = 0;
       }
       bytes(): Uint8Array {
         const out = new Uint8Array(this.size);

@@ -22,8 +22,16 @@ export interface KvBackend {
 const PAGE = 1000;
 const I64_MAX = 2n ** 63n - 1n;
 
+/**
+ * The most bytes (keys and values) the in-memory store of one thread holds. It lives in the host's memory, outside
+ * every guest's linear memory and so outside `--max-memory`: without a bound a guest could grow the host without
+ * limit by storing its own memory under many keys.
+ */
+export const MEMORY_STORE_MAX_BYTES = 128 * 2 ** 20;
+
 /** One store per thread, kept for the thread's life and shared by every instance granted `--kv mem` in it. */
 const memoryBuckets = new Map<string, Map<string, Uint8Array>>();
+let memoryStoreBytes = 0;
 
 function bucketMap(bucket: string): Map<string, Uint8Array> {
   let m = memoryBuckets.get(bucket);
@@ -31,10 +39,31 @@ function bucketMap(bucket: string): Map<string, Uint8Array> {
   return m;
 }
 
+const entryBytes = (key: string, value: Uint8Array | undefined) => (value === undefined ? 0 : Buffer.byteLength(key) + value.byteLength);
+
+/** Stores `entries` in `bucket` all or none: refused when the store would pass `MEMORY_STORE_MAX_BYTES`. */
+function storeEntries(bucket: string, entries: Array<[string, Uint8Array]>): void {
+  const m = bucketMap(bucket);
+  const latest = new Map(entries);
+  let growth = 0;
+  for (const [k, v] of latest) growth += entryBytes(k, v) - entryBytes(k, m.get(k));
+  if (memoryStoreBytes + growth > MEMORY_STORE_MAX_BYTES) {
+    throw new Error(`the in-memory store is full: it holds at most ${MEMORY_STORE_MAX_BYTES / 2 ** 20} MiB of keys and values per process (use --kv redis://HOST:PORT for more)`);
+  }
+  for (const [k, v] of latest) m.set(k, v.slice());
+  memoryStoreBytes += growth;
+}
+
+function removeEntry(bucket: string, key: string): void {
+  const m = memoryBuckets.get(bucket);
+  memoryStoreBytes -= entryBytes(key, m?.get(key));
+  m?.delete(key);
+}
+
 export const memoryBackend: KvBackend = {
   get: (bucket, key) => memoryBuckets.get(bucket)?.get(key)?.slice(),
-  set: (bucket, key, value) => void bucketMap(bucket).set(key, value.slice()),
-  delete: (bucket, key) => void memoryBuckets.get(bucket)?.delete(key),
+  set: (bucket, key, value) => storeEntries(bucket, [[key, value]]),
+  delete: (bucket, key) => removeEntry(bucket, key),
   exists: (bucket, key) => memoryBuckets.get(bucket)?.has(key) ?? false,
   keys(bucket, cursor) {
     const all = [...(memoryBuckets.get(bucket)?.keys() ?? [])];
@@ -43,24 +72,21 @@ export const memoryBackend: KvBackend = {
     return { keys: all.slice(start, end), cursor: end < all.length ? BigInt(end) : undefined };
   },
   increment(bucket, key, delta) {
-    const m = bucketMap(bucket);
-    const before = m.get(key);
+    const before = memoryBuckets.get(bucket)?.get(key);
     const text = before === undefined ? '0' : new TextDecoder().decode(before);
     if (!/^-?\d+$/.test(text)) throw new Error('value is not an integer or out of range');
     const sum = BigInt(text) + delta;
     if (sum > I64_MAX) throw new Error('increment or decrement would overflow');
-    m.set(key, new TextEncoder().encode(sum.toString()));
+    storeEntries(bucket, [[key, new TextEncoder().encode(sum.toString())]]);
     return sum;
   },
   getMany: (bucket, keys) => keys.map((k) => {
     const v = memoryBuckets.get(bucket)?.get(k);
     return v === undefined ? undefined : [k, v.slice()];
   }),
-  setMany: (bucket, entries) => {
-    for (const [k, v] of entries) bucketMap(bucket).set(k, v.slice());
-  },
+  setMany: (bucket, entries) => storeEntries(bucket, entries),
   deleteMany: (bucket, keys) => {
-    for (const k of keys) memoryBuckets.get(bucket)?.delete(k);
+    for (const k of keys) removeEntry(bucket, k);
   },
 };
 

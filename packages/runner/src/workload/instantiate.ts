@@ -7,6 +7,8 @@ import type { HostPluginInstance } from '../host-interfaces/types.js';
 import { versionless } from '../instance.js';
 import { ensureTranspiled, openTranspiled } from '../transpile-cache.js';
 import { grantsFor, prepareVolumes } from './grants.js';
+import { borrowedArguments } from './borrows.js';
+import { guardLinkedExports } from './on-stack.js';
 import { assertLinked, type LoadedWorkload } from './load.js';
 
 export interface InstantiateOptions {
@@ -75,7 +77,7 @@ export async function instantiateWorkload(loaded: LoadedWorkload, options: Insta
       const info = await ensureTranspiled(component.bytes);
       const transpiled = await openTranspiled(info, { maxMemoryBytes: options.maxMemoryBytes });
       try {
-        instances.set(name, await transpiled.instantiate(imports));
+        instances.set(name, guardLinkedExports(name, await transpiled.instantiate(imports), borrowedArguments(component.bytes)));
       } catch (e) {
         if ((e as { code?: string }).code === 'limit-exceeded') throw e;
         throw new WorkloadError('link-failed', `instantiating ${name} failed: ${(e as Error).message}`, { cause: e });

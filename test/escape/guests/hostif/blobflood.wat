@@ -1,0 +1,62 @@
+;; A hostile wasi:blobstore guest: `flood(count, mib)` makes `count` outgoing values and writes `mib` MiB of zeroes
+;; into each (one `write-zeroes` call: cheap for the guest), keeping every value alive; it returns how many writes
+;; the host accepted. The guest's own memory stays at one page, so any growth is the host's buffering.
+(component
+  (import "wasi:io/error@0.2.1" (instance $ioerr (export "error" (type (sub resource)))))
+  (alias export $ioerr "error" (type $error))
+  (import "wasi:io/streams@0.2.1" (instance $streams
+    (alias outer 1 $error (type $e))
+    (export "error" (type $err (eq $e)))
+    (export "output-stream" (type $os (sub resource)))
+    (type $se (variant (case "last-operation-failed" (own $err)) (case "closed")))
+    (export "stream-error" (type $sev (eq $se)))
+    (export "[method]output-stream.write-zeroes" (func (param "self" (borrow $os)) (param "len" u64) (result (result (error $sev)))))
+  ))
+  (alias export $streams "output-stream" (type $output-stream))
+  (import "wasi:blobstore/types@0.2.0-draft" (instance $types
+    (alias outer 1 $output-stream (type $os0))
+    (export "output-stream" (type $os (eq $os0)))
+    (export "outgoing-value" (type $ov (sub resource)))
+    (export "[static]outgoing-value.new-outgoing-value" (func (result (own $ov))))
+    (export "[method]outgoing-value.outgoing-value-write-body" (func (param "self" (borrow $ov)) (result (result (own $os)))))
+  ))
+  (core module $mem
+    (memory (export "memory") 1)
+    (global $next (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $at i32)
+      (local.set $at (i32.and (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1))) (i32.sub (i32.const 0) (local.get 2))))
+      (global.set $next (i32.add (local.get $at) (local.get 3)))
+      (local.get $at)))
+  (core instance $mem (instantiate $mem))
+  (alias core export $mem "memory" (core memory $memory))
+  (alias core export $mem "realloc" (core func $realloc))
+  (core func $new (canon lower (func $types "[static]outgoing-value.new-outgoing-value")))
+  (core func $body (canon lower (func $types "[method]outgoing-value.outgoing-value-write-body") (memory $memory)))
+  (core func $zeroes (canon lower (func $streams "[method]output-stream.write-zeroes") (memory $memory)))
+  (core module $m
+    (import "mem" "memory" (memory 1))
+    (import "b" "new" (func $new (result i32)))
+    (import "b" "body" (func $body (param i32 i32)))
+    (import "b" "zeroes" (func $zeroes (param i32 i64 i32)))
+    (func (export "flood") (param $count i32) (param $mib i32) (result i32)
+      (local $i i32) (local $v i32)
+      (block $done
+        (loop $l
+          (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+          (local.set $v (call $new))
+          (call $body (local.get $v) (i32.const 64))
+          (br_if $done (i32.load8_u (i32.const 64)))
+          (call $zeroes (i32.load (i32.const 68)) (i64.mul (i64.extend_i32_u (local.get $mib)) (i64.const 1048576)) (i32.const 96))
+          (br_if $done (i32.load8_u (i32.const 96)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+      (local.get $i))
+  )
+  (core instance $i (instantiate $m
+    (with "mem" (instance (export "memory" (memory $memory))))
+    (with "b" (instance (export "new" (func $new)) (export "body" (func $body)) (export "zeroes" (func $zeroes))))))
+  (func $flood (param "count" u32) (param "mib" u32) (result u32) (canon lift (core func $i "flood")))
+  (instance $api (export "flood" (func $flood)))
+  (export "escape:hostif/blob-flood" (instance $api))
+)
