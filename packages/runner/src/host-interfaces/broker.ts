@@ -60,6 +60,13 @@ function pickReceivers(matching: Subscriber[]): Subscriber[] {
 /** The in-memory broker of this thread, shared by every instance in it granted `--messaging mem`. */
 const subscribers = new Set<Subscriber>();
 
+/**
+ * Bytes of published bodies the in-memory broker may hold before their subscribers run (they run once the
+ * publisher's call returns): a guest publishing its own memory in a loop cannot grow the host past this.
+ */
+export const MEMORY_BROKER_QUEUE_MAX_BYTES = 64 * 2 ** 20;
+let queuedBytes = 0;
+
 function deliverNow(s: Subscriber, m: BrokerMessage): void {
   withOnStack(s.owner, () => s.deliver(m));
 }
@@ -72,8 +79,19 @@ export function memoryBroker(owner: string): Broker {
       for (const s of matching) if (s.inbox) s.deliver(message);
       const targets = pickReceivers(matching.filter((s) => !s.inbox));
       if (targets.length === 0) return;
+      const size = message.body.byteLength;
+      if (queuedBytes + size > MEMORY_BROKER_QUEUE_MAX_BYTES) {
+        throw new Error(
+          `the in-memory broker holds ${(queuedBytes / 2 ** 20).toFixed(1)} MiB of messages not yet delivered (at most ${MEMORY_BROKER_QUEUE_MAX_BYTES / 2 ** 20} MiB): publish refused until the subscribers have run`,
+        );
+      }
+      queuedBytes += size;
       setImmediate(() => {
-        for (const s of targets) if (subscribers.has(s)) deliverNow(s, message);
+        try {
+          for (const s of targets) if (subscribers.has(s)) deliverNow(s, message);
+        } finally {
+          queuedBytes -= size;
+        }
       });
     },
     request(subject, body, timeoutMs) {
