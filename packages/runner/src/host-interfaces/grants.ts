@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { RunError } from '../errors.js';
 
 /**
@@ -46,7 +46,9 @@ export function loadConfigFile(file: string, cwd = process.cwd()): Record<string
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // loaded here, not at import: every `weld run` imports this module and few pass --config-file
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    doc = parse(text);
   } catch (e) {
     const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
     throw new RunError('grant-invalid', `${full}${pos ? `:${pos.line}:${pos.col}` : ''}: ${(e as Error).message.split('\n')[0]}`);
