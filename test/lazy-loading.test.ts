@@ -36,3 +36,14 @@ describe('weld pull', () => {
     expect(withPolicy.modules.some((m) => m.includes('/yaml/'))).toBe(true);
   });
 });
+
+describe('weld run', () => {
+  it('of a local file loads no YAML parser, even beside a weld.yaml (only --config-file or a plugins: section needs it)', () => {
+    writeFileSync(path.join(dir, 'weld.yaml'), 'components:\n  - { name: app, language: wat, source: app.wat }\n');
+    writeFileSync(path.join(dir, 'not-a-component.wasm'), new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]));
+    const r = loaded(['run', path.join(dir, 'not-a-component.wasm')]);
+    expect(r.code).not.toBe(0);
+    expect(r.modules.some((m) => m.includes('/packages/runner/dist/host-interfaces/grants.js'))).toBe(true);
+    expect(r.modules.filter((m) => /\/yaml\//.test(m))).toEqual([]);
+  });
+});
