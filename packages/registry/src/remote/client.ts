@@ -108,7 +108,7 @@ export class RegistryClient {
     const attempts = replayable ? this.opts.retries : 1;
     let authRetried = false;
     for (let attempt = 1; ; attempt++) {
-      let res: RegistryResponse & { sentAuth: boolean };
+      let res: RegistryResponse & { sentAuth: boolean; sentHeader?: string };
       try {
         res = await this.once(req);
       } catch (e) {
@@ -124,7 +124,12 @@ export class RegistryClient {
         const text = req.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
         if (challenge && (challenge.scheme === 'bearer' || challenge.scheme === 'basic')) {
           this.challenge = challenge;
-          if (challenge.scheme === 'bearer') this.tokens.delete(this.tokenKey(req.scopes));
+          // Forget the token only if this request carried it and was refused: a request that went out before the
+          // first challenge (several in flight) must not throw away the token another one has fetched since.
+          if (challenge.scheme === 'bearer' && res.sentHeader !== undefined) {
+            const key = this.tokenKey(req.scopes);
+            if (this.tokens.get(key)?.header === res.sentHeader) this.tokens.delete(key);
+          }
           authRetried = true;
           // Retry unless we already sent basic credentials (then they are wrong); a bearer token may just lack scope.
           if (!res.sentAuth || challenge.scheme === 'bearer') {
@@ -156,7 +161,7 @@ export class RegistryClient {
     return /^https?:\/\//.test(url) ? url : new URL(url, this.base).toString();
   }
 
-  private async once(req: RegistryRequest): Promise<RegistryResponse & { sentAuth: boolean }> {
+  private async once(req: RegistryRequest): Promise<RegistryResponse & { sentAuth: boolean; sentHeader?: string }> {
     let url = this.resolveUrl(req.url);
     const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, ...req.headers };
     const auth = await this.authorization(req.scopes);
@@ -173,7 +178,8 @@ export class RegistryClient {
         url = next.toString();
         continue;
       }
-      return { status: r.statusCode, headers: r.headers, body: r.body, url, sentAuth: Boolean(auth && sameOrigin) };
+      const sent = auth && sameOrigin ? auth : undefined;
+      return { status: r.statusCode, headers: r.headers, body: r.body, url, sentAuth: sent !== undefined, sentHeader: sent };
     }
     throw new RegistryError('registry-error', `too many redirects fetching ${req.what} from ${this.host}`);
   }
