@@ -157,7 +157,7 @@ if (asJson) {
 } else {
   const r = result;
   console.log(
-    `${r.sizeMb} MB, whole processes (weld from ${args.includes('--bundle') ? 'the bundle' : 'dist/'}), median of ${r.runs}:\n` +
+    `${r.sizeMb} MB, whole processes (weld from ${args.includes("--bundle") ? "the bundle" : "bin/weld.js: the checkout's bundle when fresh, else dist/"}), median of ${r.runs}:\n` +
       `  push  weld push <file> ${r.weldPushMs} ms  / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
       `  pull  weld pull <ref> <file> ${r.weldPullMs} ms  / skopeo copy docker://→oci: ${r.skopeoPullMs} ms  (×${r.pullRatio}); CPU ${r.weldPullCpuMs} / ${r.skopeoPullCpuMs} ms\n` +
       `  re-push ${r.weldRepushMs} ms, ${r.repushUploadSessions} upload sessions (first push: ${r.firstPushUploadSessions}); a 1 MiB push takes ${r.weldPush1MiBMs} ms\n` +
