@@ -2,7 +2,7 @@
 // nor signature verification (sigstore), which a pull under a policy does load. Checked on dist/ (one module per
 // file), through a loader hook that lists every module Node loads.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +17,9 @@ register('data:text/javascript,' + encodeURIComponent('export async function loa
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The modules `weld …args` loads from dist/ in `dir` (a registry on a closed port: the pull fails after loading). */
-function loaded(args: string[]): { code: number | null; modules: string[] } {
+function loaded(args: string[], cwd = dir): { code: number | null; modules: string[] } {
   const r = spawnSync(process.execPath, ['--import', path.join(dir, 'hook.mjs'), WELD_BIN, ...args], {
-    cwd: dir, encoding: 'utf8', env: { ...process.env, WELD_CLI_DIST: '1', WELD_HOME: path.join(dir, 'home') },
+    cwd, encoding: 'utf8', env: { ...process.env, WELD_CLI_DIST: '1', WELD_HOME: path.join(dir, 'home') },
   });
   return { code: r.status, modules: r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7)) };
 }
@@ -34,6 +34,15 @@ describe('weld pull', () => {
     const withPolicy = loaded(['pull', '127.0.0.1:1/acme/app:1', path.join(dir, 'app.wasm'), '--policy', path.join(dir, 'policy.yaml')]);
     expect(withPolicy.code).not.toBe(0);
     expect(withPolicy.modules.some((m) => m.includes('/yaml/'))).toBe(true);
+  });
+
+  it('inside a project whose weld.yaml has no policy: section loads no signature verification', () => {
+    const project = path.join(dir, 'project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(project, 'weld.yaml'), 'components:\n  - { name: app, language: wat, source: app.wat }\n');
+    const r = loaded(['pull', '127.0.0.1:1/acme/app:1', path.join(dir, 'app.wasm')], project);
+    expect(r.code).not.toBe(0);
+    expect(r.modules.filter((m) => /sigstore|\/sign\/verify\.js|\/sign\/keys\.js/.test(m))).toEqual([]);
   });
 });
 

@@ -4,9 +4,7 @@ import { openTarget, type OpenOptions } from '../open.js';
 import type { Target } from '../store/types.js';
 import { SignError } from './errors.js';
 import { readTextFile } from './files.js';
-import { parsePublicKey } from './keys.js';
-import { trustedKey } from './node-keys.js';
-import { verifyImage, type TrustedKey, type VerificationReport, type VerifiedSignature } from './verify.js';
+import type { TrustedKey, VerificationReport, VerifiedSignature } from './verify.js';
 
 export { resolvePolicy } from './policy-source.js';
 
@@ -49,6 +47,8 @@ export async function parsePolicy(doc: unknown, baseDir: string, source: string)
   if (unknownKeys.length > 0) throw invalid(source, `unknown field(s) ${unknownKeys.join(', ')} (expected trust, unmatched)`);
   if (unmatched !== 'deny' && unmatched !== 'allow') throw invalid(source, `unmatched must be "deny" or "allow", not ${JSON.stringify(unmatched)}`);
   if (!Array.isArray(trust) || trust.length === 0) throw invalid(source, '`trust` must be a non-empty list of { prefix, keys }');
+  // the key code and signature verification (sigstore) load only for a project that has a policy
+  const [{ parsePublicKey }, { trustedKey }] = await Promise.all([import('./keys.js'), import('./node-keys.js')]);
   const rules: PolicyRule[] = [];
   for (const [i, raw] of trust.entries()) {
     const at = `trust[${i}]`;
@@ -148,6 +148,7 @@ export async function enforcePolicy(ref: string, target: Target, policy: Policy,
       hint: `add a rule with a prefix covering "${referenceName(ref)}" and its signing key, or set unmatched: allow`,
     });
   }
+  const { verifyImage } = await import('./verify.js');
   const report = await verifyImage(target, selector ?? selectorOf(ref), { keys: rule.keys, annotations: rule.annotations });
   if (report.verified.length > 0) return { allowed: true, reference: ref, rule, signatures: report.verified, report };
   const expected = rule.keys.map((k) => `${k.source ?? 'key'} (${k.id.slice(0, 16)}…)`).join(' or ');
