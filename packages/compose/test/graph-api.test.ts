@@ -30,6 +30,17 @@ async function graphOf(): Promise<{ graph: CompositionGraph; p: NodeId; c: NodeI
   return { graph, p: graph.instantiate(pp), c: graph.instantiate(cp) };
 }
 
+/** The code, data and message of the GraphError `f` throws; anything else (or nothing thrown) fails the test. */
+function thrown(f: () => unknown) {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GraphError) return { code: e.code, data: e.data, message: e.message };
+    throw e;
+  }
+  throw new Error('did not throw');
+}
+
 describe('CompositionGraph: the verbs and their errors, with no front-end', () => {
   it('register → instantiate → alias → set argument → export → encode: a valid, deterministic component', async () => {
     const { graph, p, c } = await graphOf();
@@ -48,15 +59,6 @@ describe('CompositionGraph: the verbs and their errors, with no front-end', () =
 
   it('each verb fails with its own code and the ids and names involved', async () => {
     const { graph, p, c } = await graphOf();
-    const thrown = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        if (e instanceof GraphError) return { code: e.code, data: e.data, message: e.message };
-        throw e;
-      }
-      throw new Error('did not throw');
-    };
     expect(thrown(() => graph.registerPackage({ name: 'bad', bytes: new Uint8Array([1, 2, 3]) }))).toMatchObject({ code: 'package-invalid', data: { name: 'bad' } });
     expect(thrown(() => graph.registerPackage({ name: 'provider', bytes: new Uint8Array() }))).toMatchObject({ code: 'package-duplicate' });
     expect(thrown(() => graph.instantiate(99 as never))).toMatchObject({ code: 'unknown-package', data: { package: 99 } });
@@ -83,15 +85,6 @@ describe('CompositionGraph: the verbs and their errors, with no front-end', () =
 });
 
 describe('CompositionGraph.import: explicit imports of the result', () => {
-  const thrown = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof GraphError) return { code: e.code, data: e.data, message: e.message };
-      throw e;
-    }
-    throw new Error('did not throw');
-  };
 
   it('an import typed like a package export feeds an instance, is aliased, exported, and declared once in the result', async () => {
     const { graph, p, c } = await graphOf();
