@@ -51,12 +51,34 @@ describe('weld serve: a fresh instance per request under deny-by-default grants'
     expect(counts).toEqual(Array(40).fill('1\n'));
     expect((await fetch(`${fresh.url}/nope`)).status).toBe(404);
     expect(await fresh.stop()).toBe(0);
-    expect(fresh.stderr()).toContain('weld: stopped after 42 requests');
+    expect(fresh.stderr()).toContain('weld: stopped after 42 requests (instances restored from their snapshot 42 times)');
     // with --reuse the one worker's instance keeps its module state: the counter goes up
     const reused = await serve(component, ['--workers', '1', '--reuse']);
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) seen.push(await (await fetch(`${reused.url}/count`)).text());
     expect(seen).toEqual(['1\n', '2\n', '3\n']);
+    await reused.stop();
+  });
+
+  it('a fresh instance is the one instance put back as it was made: nothing a hostile guest changes carries over', async () => {
+    // The guest reads, then marks, every channel it has: an unexported global, a memory byte, an unexported table
+    // slot, the memory's size (POST grows it) and its handle tables (it leaks its request handle).
+    const component = await wat('http-remember');
+    const fresh = await serve(component, ['--workers', '2']);
+    expect(fresh.stdout()).toContain('a fresh instance per request, restored from a snapshot');
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push(await (await fetch(fresh.url)).text());
+    seen.push(await (await fetch(fresh.url, { method: 'POST' })).text());
+    seen.push(...(await Promise.all(Array.from({ length: 20 }, async (_, i) => (await fetch(fresh.url, { method: i % 5 ? 'GET' : 'POST' })).text()))));
+    expect(seen).toEqual(Array(24).fill('001111\n'));
+    expect(await fresh.stop()).toBe(0);
+    // the 5 POSTs grew the memory, which cannot shrink: those instances were made anew instead
+    expect(fresh.stderr()).toContain('weld: stopped after 24 requests (instances restored from their snapshot 19 times)');
+    // the probe is not blind: one instance kept (--reuse) gives every channel away
+    const reused = await serve(component, ['--workers', '1', '--reuse']);
+    const kept: string[] = [];
+    for (let i = 0; i < 3; i++) kept.push(await (await fetch(reused.url)).text());
+    expect(kept).toEqual(['001111\n', '112121\n', '112131\n']);
     await reused.stop();
   });
 

@@ -7,6 +7,7 @@ import { REPO_ROOT } from './fixtures.js';
 
 export interface Served {
   url: string;
+  stdout: () => string;
   stderr: () => string;
   /** Sends SIGINT; resolves with the exit code. */
   stop: () => Promise<number | null>;
@@ -25,7 +26,7 @@ export function startServe(component: string, flags: string[], home: string, run
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       const url = /(?:on |"url": ")(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
-      if (url) resolve({ url, stderr: () => stderr, exited, stop: () => (child.kill('SIGINT'), exited) });
+      if (url) resolve({ url, stdout: () => stdout, stderr: () => stderr, exited, stop: () => (child.kill('SIGINT'), exited) });
     });
     void exited.then((code) => reject(new Error(`weld serve exited with ${code}: ${stderr}`)));
   });

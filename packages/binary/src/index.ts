@@ -21,3 +21,4 @@ installWitPackageDecoder();
 export { checkTargets, type TargetReport, type TargetMismatch } from './wit/targets.js';
 export { PROVENANCE_SECTION, provenanceOf, type Provenance, type ProvenanceInput } from './provenance.js';
 export { capCoreMemories } from './memory-cap.js';
+export { CORE_STATE_EXPORT_PREFIX, exposeCoreState, type ExposedCoreState } from './core-state.js';

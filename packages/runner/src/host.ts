@@ -43,6 +43,11 @@ export interface Host {
   imports: Record<string, unknown>;
   /** Closes what the instance still holds open (descriptors). */
   close(): void;
+  /**
+   * Makes the host as it was for a new instance (its monotonic clock starts at zero again), when the guest left
+   * nothing open but its preopens; false when it did (then the host must be closed, not used again).
+   */
+  recycle(): boolean;
 }
 
 /**
@@ -62,7 +67,7 @@ export function createHost(options: HostOptions): Host {
   const stdout = outputStream(fdSink(route.stdout));
   const stderr = outputStream(fdSink(route.stderr));
   const stdin = inputStream(stdinSource(grants.stdin ? route.stdin : undefined));
-  const start = hrtime.bigint();
+  let start = hrtime.bigint();
   const imports: Record<string, unknown> = {
     'wasi:cli/environment': {
       getEnvironment: () => env,
@@ -103,7 +108,15 @@ export function createHost(options: HostOptions): Host {
     'wasi:random/insecure-seed': random.insecureSeed,
   };
   if (shimLoaded()) Object.assign(imports, networkImports(options));
-  return { imports, close: () => fs.close() };
+  return {
+    imports,
+    close: () => fs.close(),
+    recycle() {
+      if (fs.openBeyondPreopens()) return false;
+      start = hrtime.bigint();
+      return true;
+    },
+  };
 }
 
 /** Sockets, DNS and the outgoing HTTP client: preview2-shim's, checked at use against this instance's grants. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { RunError } from './errors.js';
 import { loadHostShim, type Denial } from './host.js';
 import { checkGrants, resolveSocketGrants, type Grants } from './grants.js';
-import { checkImportsProvided, versionless } from './instance.js';
+import { checkImportsProvided, PROVIDED_INTERFACES, versionless } from './instance.js';
 import { ensureTranspiled, transpileCacheDir } from './transpile-cache.js';
 import { Fetches } from './serve/fetch.js';
 import { WorkerPool, type PoolWorker } from './serve/pool.js';
@@ -68,6 +68,13 @@ export interface HttpService {
   url: string;
   /** Requests received so far. */
   requests(): number;
+  /**
+   * How each request gets its fresh instance: `restored` (one instance per worker, put back to its just-made state
+   * after every request; see `serve/recycle.ts`) or `instantiated` (made anew, with the reason); absent with `reuse`.
+   */
+  fresh?: { by: 'restored' } | { by: 'instantiated'; reason: string };
+  /** How many times an instance was put back to its just-made state after a request, so far. */
+  restores(): number;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then stops the workers. */
   close(): Promise<void>;
 }
@@ -159,20 +166,39 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     : undefined;
   const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule> } }).WebAssembly;
   const cap = options.maxMemoryBytes === undefined ? undefined : (await import('@weld/binary')).capCoreMemories;
-  const compileAll = async (dir: string): Promise<Record<string, CoreModule>> => {
+  const expose = options.reuse || (options.siblings ?? []).length > 0 ? undefined : (await import('@weld/binary')).exposeCoreState;
+  const pluginImport = component.imports.find((i) => !linked.has(versionless(i)) && !PROVIDED_INTERFACES.has(versionless(i)) && !versionless(i).startsWith('wasi:http/'));
+  let notRestorable =
+    expose === undefined || linked.size > 0
+      ? 'a workload links siblings into each instance'
+      : pluginImport
+        ? `its host plugin (${pluginImport}) keeps state outside the instance`
+        : undefined;
+  if (notRestorable === undefined && !options.reuse) {
+    const [{ decodeComponent }, { componentStateOutsideSnapshot }] = await Promise.all([import('@weld/binary'), import('./serve/recycle.js')]);
+    const outside = componentStateOutsideSnapshot(decodeComponent(bytes));
+    if (outside) notRestorable = `it uses ${outside}, whose state lives outside its core instances`;
+  }
+  const compileAll = async (dir: string, exposeState = false): Promise<Record<string, CoreModule>> => {
     const out: Record<string, CoreModule> = {};
     for (const file of (await readdir(dir)).filter((f) => f.endsWith('.wasm'))) {
-      const core = await readFile(path.join(dir, file));
+      let core: Uint8Array = await readFile(path.join(dir, file));
       try {
-        out[file] = await wasm.compile(cap ? cap(core, Math.floor(options.maxMemoryBytes! / 65536)) : core);
+        if (cap) core = cap(core, Math.floor(options.maxMemoryBytes! / 65536));
       } catch (e) {
         if ((e as { code?: string }).code === 'limit-exceeded') throw new RunError('limit-exceeded', `${file}: ${(e as Error).message}`, { cause: e, exit: 1 });
         throw e;
       }
+      if (exposeState && expose) {
+        const exposed = expose(core);
+        if (exposed.restorable) core = exposed.bytes;
+        else notRestorable ??= `${file} has ${exposed.reason} (byte offset ${exposed.offset})`;
+      }
+      out[file] = await wasm.compile(core);
     }
     return out;
   };
-  const modules = await compileAll(component.dir);
+  const modules = await compileAll(component.dir, true);
   const siblings: LinkedSibling[] = [];
   for (const s of options.siblings ?? []) {
     checkGrants(s.grants);
@@ -185,6 +211,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const timeoutMs = options.timeoutMs ?? 30_000;
   let count = 0;
+  let restores = 0;
   let closing = false;
   const running = new Map<number, Exchange>();
   const open = new Set<Exchange>();
@@ -333,6 +360,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
         return;
       }
       case 'done': {
+        if (m.restored) restores++;
         running.delete(ex.id);
         ex.guestDone = true;
         clearTimeout(ex.timer);
@@ -346,7 +374,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel, name: options.name, listening: options.listening },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), restorable: notRestorable === undefined, siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel, name: options.name, listening: options.listening },
     {
       message: onMessage,
       idle: () => {
@@ -468,6 +496,8 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     requests: () => count,
+    restores: () => restores,
+    fresh: options.reuse ? undefined : notRestorable === undefined ? { by: 'restored' } : { by: 'instantiated', reason: notRestorable },
     close: () =>
       (closed ??= (async () => {
         closing = true;

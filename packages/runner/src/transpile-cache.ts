@@ -49,7 +49,7 @@ export function transpileCacheDir(): string {
 }
 
 /** Changes whenever `patchBindings` does, so cached bindings from an earlier recipe are made again. */
-const BINDINGS_RECIPE = 'w2';
+const BINDINGS_RECIPE = 'w3';
 
 /**
  * jco's bindings call `WebAssembly.promising(…)` inside a try/catch on every instantiation. Where the engine has
@@ -58,6 +58,7 @@ const BINDINGS_RECIPE = 'w2';
  * fresh instance per request. A stand-in that throws an ordinary error keeps the bindings' behaviour without it.
  */
 export function patchBindings(js: string): string {
+  js = exposeBindingsState(js);
   // Every trampoline calls a debug logger that reads process.env.JCO_DEBUG on each call; read it once.
   const debugCheck = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
   if (js.includes(debugCheck)) js = 'const __weldJcoDebug = Boolean(globalThis?.process?.env?.JCO_DEBUG);\n' + js.replaceAll(debugCheck, 'if (!__weldJcoDebug) { return; }');
@@ -67,6 +68,28 @@ export function patchBindings(js: string): string {
     "const __weldNoJspi = new TypeError('WebAssembly.promising is not available (no JSPI in this engine)');\n" +
     "const __weldPromising = typeof WebAssembly.promising === 'function' ? WebAssembly.promising : () => { throw __weldNoJspi; };\n";
   return standIn + js.replaceAll('WebAssembly.promising(', '__weldPromising(');
+}
+
+/** The key under which `exposeBindingsState`'s bindings look for the object to fill in the import object. */
+export const BINDINGS_STATE = Symbol.for('weld.bindings-state');
+
+/**
+ * What jco's bindings keep per instance besides the core instances: the handle tables (a guest sees their indices),
+ * the host objects its handles reach, the instance flags and the store's trap. Bindings patched here hand them to
+ * whoever puts an object under `BINDINGS_STATE` in the import object, so that a served instance can be checked and
+ * put back to how it was made (see `serve/recycle.ts`). Bindings of another shape get no hook: then nothing is
+ * handed over, and instances are made afresh instead.
+ */
+function exposeBindingsState(js: string): string {
+  const instantiate = /^export function instantiate\(getCoreModule, imports, instantiateCore[^\n]*\{$/m;
+  const markers = ['const HANDLE_TABLES= [];', 'const INSTANCE_FLAGS = new Map();', 'const STORE_TRAP = { error: null };'];
+  if (!instantiate.test(js) || markers.some((m) => js.split(m).length !== 2)) return js;
+  return js
+    .replace(instantiate, (line) => `${line}\nconst __weldState = imports[Symbol.for('weld.bindings-state')];\nif (__weldState) __weldState.captureTables = [];`)
+    .replace(markers[0]!, `${markers[0]} if (__weldState) __weldState.handleTables = HANDLE_TABLES;`)
+    .replace(markers[1]!, `${markers[1]} if (__weldState) __weldState.instanceFlags = INSTANCE_FLAGS;`)
+    .replace(markers[2]!, `${markers[2]} if (__weldState) __weldState.storeTrap = STORE_TRAP;`)
+    .replace(/const (captureTable\d+)= new Map\(\);/g, (decl, name: string) => `${decl} if (__weldState) __weldState.captureTables.push(${name});`);
 }
 
 let jcoVersion: string | undefined;

@@ -71,8 +71,11 @@ export function registerServe(program: Command): void {
         service = await serveHttp(runnable.bytes, { grants: { ...grantsFrom(opts), hostPlugins: await pluginGrants(opts) }, ...serveOptions });
         origin = runnable.origin;
       }
-      const mode = opts.reuse ? 'one instance per worker' : 'a fresh instance per request';
-      emit(g, { url: service.url, host: service.host, port: service.port, workers, reuse: Boolean(opts.reuse) }, () => [
+      const fresh = service.fresh;
+      const mode = opts.reuse
+        ? 'one instance per worker'
+        : `a fresh instance per request, ${fresh?.by === 'instantiated' ? `instantiated anew: ${fresh.reason}` : 'restored from a snapshot'}`;
+      emit(g, { url: service.url, host: service.host, port: service.port, workers, reuse: Boolean(opts.reuse), fresh }, () => [
         `serving ${origin} on ${service.url} (${workers} worker${workers === 1 ? '' : 's'}, ${mode}; Ctrl-C stops)`,
       ]);
       await new Promise<void>((done) => {
@@ -84,7 +87,8 @@ export function registerServe(program: Command): void {
           process.once('SIGINT', now);
           process.once('SIGTERM', now);
           void service.close().then(() => {
-            status(g, `weld: stopped after ${service.requests()} request${service.requests() === 1 ? '' : 's'}`);
+            const restored = service.fresh?.by === 'restored' ? ` (instances restored from their snapshot ${service.restores()} time${service.restores() === 1 ? '' : 's'})` : '';
+            status(g, `weld: stopped after ${service.requests()} request${service.requests() === 1 ? '' : 's'}${restored}`);
             process.removeListener('SIGINT', now);
             process.removeListener('SIGTERM', now);
             done();

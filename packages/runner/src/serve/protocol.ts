@@ -33,6 +33,11 @@ export interface WorkerConfig {
   handlerExport: string;
   grants: Grants;
   reuse: boolean;
+  /**
+   * Whether every core module was rewritten by `exposeCoreState`, so that an instance can be put back as it was
+   * made after each request instead of being made again (see `serve/recycle.ts`).
+   */
+  restorable?: boolean;
   /** Workload siblings made with every instance, providers first, each under its own grants (see `serveWorkload`). */
   siblings?: LinkedSibling[];
   /** The served component's imports that siblings satisfy. */
@@ -105,7 +110,8 @@ export type WorkerMessage =
   | { type: 'chunk'; id: number; bytes: Uint8Array }
   | { type: 'end'; id: number; trailers: HeaderList | undefined }
   /** The guest returned (or trapped); `failure` says why the response is not what the guest meant. */
-  | { type: 'done'; id: number; failure?: string }
+  /** `restored`: the instance was put back to its just-made state for the next request (see `serve/recycle.ts`). */
+  | { type: 'done'; id: number; failure?: string; restored?: true }
   | { type: 'pull'; seq: number; id: number }
   | { type: 'fetch'; fid: number; method: string; url: string; headers: HeaderList; body: Uint8Array | undefined; timeoutMs: number | undefined }
   | { type: 'fetch-head'; seq: number; fid: number }

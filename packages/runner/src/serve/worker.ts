@@ -9,8 +9,10 @@ import type { Grants } from '../grants.js';
 import type { AttachedPlugins } from '../host-interfaces/plugins.js';
 import { createHost, loadHostShim, type Denial } from '../host.js';
 import { PROVIDED_INTERFACES, versionless } from '../instance.js';
+import { BINDINGS_STATE } from '../transpile-cache.js';
 import { readyPollable } from '../wasi/io.js';
 import { SYNC_SIGNAL, type RequestStart, type SiblingLink, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
+import { InstanceRecorder, type InstanceSnapshot } from './recycle.js';
 import { createWasiHttp, guestHeaders, type HttpLink } from './wasi-http.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -81,7 +83,7 @@ async function pluginsFor(interfaces: WorkerConfig['interfaces'], grants: Grants
 async function main(): Promise<void> {
   await loadHostShim();
   const mod = (await import(pathToFileURL(path.join(config.dir, 'component.js')).href)) as {
-    instantiate(getCoreModule: (p: string) => unknown, imports: Record<string, unknown>): Record<string, any>;
+    instantiate(getCoreModule: (p: string) => unknown, imports: Record<string | symbol, unknown>, instantiateCore?: InstanceRecorder['instantiateCore']): Record<string, any>;
   };
   const name = config.name ?? 'component';
   const plugins = await pluginsFor(config.interfaces, config.grants, name);
@@ -115,7 +117,11 @@ async function main(): Promise<void> {
     for (const l of links) imports[l.importKey] = made.get(l.from)![l.exportName];
   };
 
-  type Ready = { handle(request: unknown, out: unknown): void; close(): void };
+  /**
+   * An instance ready for a request. `recycle` (when the component could be snapshot) puts it back as it was made,
+   * so that it serves the next request as a fresh instance; false when it cannot, and then it is closed instead.
+   */
+  type Ready = { handle(request: unknown, out: unknown): void; close(): void; recycle?: () => boolean };
   /** Every component made and linked, siblings first; with `listen`, their messaging subscriptions start. */
   const instantiate = async (listen = false): Promise<Ready> => {
     const made = new Map<string, Record<string, any>>();
@@ -149,9 +155,17 @@ async function main(): Promise<void> {
         imports['wasi:http/types'] = http.types;
         imports['wasi:http/outgoing-handler'] = http.outgoingHandler;
         linkInto(imports, config.links ?? [], made);
-        const instance = mod.instantiate((p) => config.modules[p], imports);
+        // Only a component alone, with no plugin state outside it, is put back between requests.
+        const recorder = config.restorable && !own && siblings.length === 0 && !listen ? new InstanceRecorder() : undefined;
+        if (recorder) imports[BINDINGS_STATE as unknown as string] = recorder.bindings;
+        const instance = mod.instantiate((p) => config.modules[p], imports, recorder?.instantiateCore);
         made.set(name, instance);
         exported = (instance[config.handlerExport] ?? instance.incomingHandler) as typeof exported;
+        const snapshot = recorder?.snapshot();
+        if (snapshot !== undefined && typeof snapshot !== 'string') {
+          const recycle = () => (snapshot as InstanceSnapshot).restore() === undefined && host.recycle();
+          return { handle: (request, out) => exported!.handle(request, out), close, recycle };
+        }
       }
       for (const [a, component] of attached) await a.start(made.get(component)!);
       return { handle: (request, out) => exported!.handle(request, out), close };
@@ -185,6 +199,8 @@ async function main(): Promise<void> {
       return undefined;
     }
   };
+  // A spare is made only when the last instance could not be put back (or never can be).
+  let recycled = false;
   const fill = async () => {
     if (!ready) {
       ready = spare ?? (await make());
@@ -192,7 +208,7 @@ async function main(): Promise<void> {
       if (!ready) return;
     }
     post({ type: 'ready' });
-    if (!config.reuse && !spare) spare = await make();
+    if (!config.reuse && !spare && !(recycled && ready.recycle)) spare = await make();
   };
   // Instances are made asynchronously (a plugin may connect first): one fill at a time.
   let filling = Promise.resolve();
@@ -205,8 +221,10 @@ async function main(): Promise<void> {
     if (!config.reuse) ready = undefined;
     start.headers = guestHeaders(start.headers);
     const failure = http.serve(start, (request, out) => handler.handle(request, out));
-    post({ type: 'done', id: start.id, failure });
     if (failure?.startsWith('the component trapped')) ready = undefined; // a trapped instance is not used again
+    recycled = !config.reuse && failure === undefined && handler.recycle !== undefined && handler.recycle();
+    if (recycled) ready ??= handler;
+    post(recycled ? { type: 'done', id: start.id, restored: true } : { type: 'done', id: start.id, failure });
     if (ready !== handler) handler.close(); // its descriptors close with it
     refill();
   });

@@ -152,6 +152,8 @@ export function createFilesystem(dirs: DirGrant[], onDenied: (denial: Denial) =>
       for (const fd of fds) closeSync(fd);
       fds.clear();
     },
+    /** Whether the guest holds a descriptor it opened (preopens are the host's). */
+    openBeyondPreopens: (): boolean => fds.size > preopens.length,
     preopens: { getDirectories: () => preopens },
     types: {
       Descriptor,
