@@ -1,10 +1,13 @@
 // Where the CPU time of a fresh instance per request goes in `weld serve`, measured in one thread without HTTP or
-// worker messages: the serve worker's own path (weld's WASI host and wasi:http types, jco's instantiate, one
-// request through `serve`), split into jco's instantiate (of which the core `WebAssembly.Instance` calls) and the
-// first request on that instance; against the same request on a warm instance (`--reuse`), in the same run.
-// For the C handler, a third line instantiates its core module directly, with a hand-written canonical-ABI
-// binding of exactly its 12 imports onto the same host classes: a lower bound of what a fresh instance costs
-// without jco's generated per-instance glue (it is not used by weld serve; it checks nothing jco checks).
+// worker messages, through the serve worker's own path (weld's WASI host and wasi:http types, jco's bindings):
+//  - what weld serve does by default: one instance, put back to its just-made state after every request (its core
+//    modules rewritten by exposeCoreState; see packages/runner/src/serve/recycle.ts), split into request and restore;
+//  - a new instantiation per request (what weld serve falls back to for components it cannot restore), split into
+//    jco's instantiate (of which the core `WebAssembly.Instance` calls) and the first request on that instance;
+//  - the same request on a warm instance (`--reuse`), in the same run;
+//  - for the C handler, its core module instantiated directly with a hand-written canonical-ABI binding of exactly
+//    its 12 imports onto the same host classes: the least a new instantiation could cost without jco's generated
+//    per-instance glue (not used by weld serve; it checks nothing jco checks).
 // The JS handler (StarlingMonkey, built by `pnpm fixtures` or the test setup) is measured too when it is there.
 // Run after `pnpm build`: `node bench/serve-instance.mjs` (N=3000 iterations per line by default, N/30 for JS).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -18,6 +21,9 @@ const { ensureTranspiled, transpileCacheDir } = await dist('runner/dist/transpil
 const { createHost, loadHostShim } = await dist('runner/dist/host.js');
 const { createWasiHttp } = await dist('runner/dist/serve/wasi-http.js');
 const { readyPollable } = await dist('runner/dist/wasi/io.js');
+const { InstanceRecorder } = await dist('runner/dist/serve/recycle.js');
+const { BINDINGS_STATE } = await dist('runner/dist/transpile-cache.js');
+const { exposeCoreState } = await dist('binary/dist/index.js');
 const { buildProject, loadProject } = await dist('compose/dist/index.js');
 const { parse } = await import('@bytecodealliance/jco');
 
@@ -97,11 +103,33 @@ for (const [name, bytes, path, n, body] of handlers) {
     const instance = timed('jco instantiate', () => mod.instantiate((p) => modules[p], imports, core));
     return { handler: instance[exportName] ?? instance.incomingHandler, host };
   };
-  measure('fresh instance per request (weld serve)', (timed) => {
+  measure('fresh, instantiated anew per request', (timed) => {
     const { handler, host } = instantiate(timed);
     timed('first request', () => request(path, (r, o) => handler.handle(r, o)));
     host.close();
   }, n);
+  // What `weld serve` does by default: one instance, put back to its just-made state after every request.
+  const exposedModules = Object.fromEntries(Object.entries(modules).map(([f]) => {
+    const e = exposeCoreState(readFileSync(join(info.dir, f)));
+    if (!e.restorable) throw new Error(`${f}: ${e.reason}`);
+    return [f, new WebAssembly.Module(e.bytes)];
+  }));
+  const recorder = new InstanceRecorder();
+  const restorable = (() => {
+    const host = makeHost();
+    const imports = { ...host.imports, 'wasi:http/types': http.types, 'wasi:http/outgoing-handler': http.outgoingHandler, [BINDINGS_STATE]: recorder.bindings };
+    const instance = mod.instantiate((p) => exposedModules[p], imports, recorder.instantiateCore);
+    const snapshot = recorder.snapshot();
+    if (typeof snapshot === 'string') throw new Error(snapshot);
+    return { handler: instance[exportName] ?? instance.incomingHandler, host, snapshot };
+  })();
+  measure(`fresh, restored (weld serve), ${(restorable.snapshot.memoryBytes / 1024).toFixed(0)} KiB copied`, (timed) => {
+    timed('request', () => request(path, (r, o) => restorable.handler.handle(r, o)));
+    timed('restore', () => {
+      const why = restorable.snapshot.restore();
+      if (why || !restorable.host.recycle()) throw new Error(`not restored: ${why ?? 'host'}`);
+    });
+  }, name.startsWith('JS') ? n * 10 : n);
   if (name.startsWith('JS')) continue; // StarlingMonkey answers one fetch event per instance: no warm line
   const warm = instantiate((_, f) => f());
   measure('warm instance (weld serve --reuse)', (timed) => timed('request', () => request(path, (r, o) => warm.handler.handle(r, o))), n);

@@ -49,6 +49,12 @@ export interface BindingsState {
   storeTrap?: { error: unknown };
 }
 
+/**
+ * Above this much linear memory a restore (a copy of all of it after every request) costs more than a new instance,
+ * whose memory the system hands out zeroed on demand: such instances are made anew.
+ */
+export const MAX_SNAPSHOT_BYTES = 64 * 2 ** 20;
+
 /** Records the memories, tables and globals of every core instance a component instantiation makes. */
 export class InstanceRecorder {
   readonly bindings: BindingsState = {};
@@ -83,6 +89,8 @@ export class InstanceRecorder {
       }
     }
     for (const g of instanceFlags.values()) globals.push([g, g.value]);
+    const memoryBytes = [...this.#memories].reduce((n, m) => n + m.buffer.byteLength, 0);
+    if (memoryBytes > MAX_SNAPSHOT_BYTES) return `its memories hold ${memoryBytes} bytes, more than a restore is worth`;
     return new InstanceSnapshot(
       [...this.#memories].map((m) => [m, new Uint8Array(m.buffer).slice()]),
       [...this.#tables].map((t) => [t, Array.from({ length: t.length }, (_, i) => t.get(i))]),
