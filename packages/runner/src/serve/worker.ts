@@ -21,6 +21,9 @@ const port = parentPort!;
 const signal = new Int32Array(config.signal);
 let seq = 0;
 
+/** Above this much memory to copy back, a restore takes long enough (~0.1 ms) to send the response's end first. */
+const RESTORE_AFTER_FLUSH_BYTES = 2 ** 20;
+
 let pending: WorkerMessage[] = [];
 let pendingTransfer: ArrayBuffer[] = [];
 
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
    * An instance ready for a request. `recycle` (when the component could be snapshot) puts it back as it was made,
    * so that it serves the next request as a fresh instance; false when it cannot, and then it is closed instead.
    */
-  type Ready = { handle(request: unknown, out: unknown): void; close(): void; recycle?: () => boolean };
+  type Ready = { handle(request: unknown, out: unknown): void; close(): void; recycle?: () => boolean; restoreBytes?: number };
   /** Every component made and linked, siblings first; with `listen`, their messaging subscriptions start. */
   const instantiate = async (listen = false): Promise<Ready> => {
     const made = new Map<string, Record<string, any>>();
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
         const snapshot = recorder?.snapshot();
         if (snapshot !== undefined && typeof snapshot !== 'string') {
           const recycle = () => (snapshot as InstanceSnapshot).restore() === undefined && host.recycle();
-          return { handle: (request, out) => exported!.handle(request, out), close, recycle };
+          return { handle: (request, out) => exported!.handle(request, out), close, recycle, restoreBytes: snapshot.memoryBytes };
         }
       }
       for (const [a, component] of attached) await a.start(made.get(component)!);
@@ -222,6 +225,8 @@ async function main(): Promise<void> {
     start.headers = guestHeaders(start.headers);
     const failure = http.serve(start, (request, out) => handler.handle(request, out));
     if (failure?.startsWith('the component trapped')) ready = undefined; // a trapped instance is not used again
+    // The response's end goes out before a restore that takes long enough to delay it (a copy of megabytes).
+    if ((handler.restoreBytes ?? 0) > RESTORE_AFTER_FLUSH_BYTES) flush();
     recycled = !config.reuse && failure === undefined && handler.recycle !== undefined && handler.recycle();
     if (recycled) ready ??= handler;
     post(recycled ? { type: 'done', id: start.id, restored: true } : { type: 'done', id: start.id, failure });
