@@ -350,10 +350,13 @@ describe('workload links', () => {
   });
 
   it('a borrow kept past the call: a sibling lent a handle cannot use it after the lending call returned', async () => {
-    // keeper.keep(c: borrow<counter>) stores the handle; keeper.later() uses it once the call that lent it is over
+    // keeper.keep(c: borrow<counter>) stores the handle (keep-opt, keep-pair: nested in an option, a tuple);
+    // keeper.later() uses it once the call that lent it is over
     const file = await workload('borrows', [], [`{ name: counter, image: ${counter()} }`, `{ name: keeper, image: ${guest('keeper')} }`, `{ name: lender, image: ${guest('lender')} }`]);
     expect((await weld(['call', file, 'lend()'])).stdout, 'positive control: the borrow works during the call').toBe('5\n');
-    for (const attack of ['lend-keep()', 'lend-drop()']) {
+    expect((await weld(['call', file, 'lend-opt()'])).stdout, 'positive control: a borrow in an option').toBe('8\n');
+    expect((await weld(['call', file, 'lend-pair()'])).stdout, 'positive control: a borrow in a tuple').toBe('109\n');
+    for (const attack of ['lend-keep()', 'lend-drop()', 'lend-keep-opt()', 'lend-keep-pair()']) {
       const r = await weld(['call', file, attack]);
       expect(r.code, `${attack}: ${r.stdout}`).toBe(1);
       expect(r.stdout, `${attack}: the kept borrow still reached the lender's counter`).toBe('');

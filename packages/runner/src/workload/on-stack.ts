@@ -1,24 +1,24 @@
 import { withOnStack, versionless } from '../host-interfaces/util.js';
+import type { BorrowedArgument } from './borrows.js';
 
 const isClass = (f: Function) => /^class[\s{]/.test(Function.prototype.toString.call(f));
 
-/** Which JavaScript arguments of an interface's functions are borrowed handles (see `borrowedArguments`). */
-export type BorrowedArguments = ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>;
+/** Which JavaScript arguments of an interface's functions carry borrowed handles (see `borrowedArguments`). */
+export type BorrowedArguments = ReadonlyMap<string, ReadonlyMap<string, readonly BorrowedArgument[]>>;
 
 /**
  * `f` as a caller across a link reaches it: the component is on the stack for the call, and each borrowed handle is
  * handed over as a revocable view that is revoked when the call returns, so the callee cannot keep using it.
  */
-function wrapFunction<F extends (...args: any[]) => any>(owner: string, f: F, borrowed: readonly number[] = []): F {
+function wrapFunction<F extends (...args: any[]) => any>(owner: string, f: F, borrowed: readonly BorrowedArgument[] = []): F {
   return function (this: unknown, ...args: unknown[]) {
     const revokers: Array<() => void> = [];
-    for (const i of borrowed) {
-      const value = args[i];
-      if (value === null || typeof value !== 'object') continue;
-      const { proxy, revoke } = Proxy.revocable(value, {});
-      args[i] = proxy;
+    const lend = (handle: object): object => {
+      const { proxy, revoke } = Proxy.revocable(handle, {});
       revokers.push(revoke);
-    }
+      return proxy;
+    };
+    for (const [i, walk] of borrowed) args[i] = walk(args[i], lend);
     try {
       return withOnStack(owner, () => f.apply(this, args));
     } finally {
@@ -28,7 +28,7 @@ function wrapFunction<F extends (...args: any[]) => any>(owner: string, f: F, bo
 }
 
 /** A resource class whose construction, methods and statics are wrapped; the class stays the same for `instanceof`. */
-function wrapClass(owner: string, cls: Function, borrows: ReadonlyMap<string, readonly number[]> | undefined): Function {
+function wrapClass(owner: string, cls: Function, borrows: ReadonlyMap<string, readonly BorrowedArgument[]> | undefined): Function {
   const name = cls.name;
   for (const [holder, sep] of [[cls.prototype as Record<PropertyKey, unknown>, '#'], [cls as unknown as Record<PropertyKey, unknown>, '.']] as const) {
     for (const key of Reflect.ownKeys(holder)) {
@@ -47,13 +47,13 @@ function wrapClass(owner: string, cls: Function, borrows: ReadonlyMap<string, re
  * A component instance's exports as handed to its callers (siblings, the action, host plugins): every call into it
  * marks the component as on the stack (`componentsOnStack`) until it returns, so a host delivery meant for it (a
  * message handler) is never made while it is mid-call through a sibling: a component instance is never re-entered.
- * A handle the caller lends (`borrow<T>`, at the top level of the arguments) ends with the call, as the component
- * model says; jco's bindings would otherwise let the callee keep and use it later.
+ * A handle the caller lends (`borrow<T>`, at the top level of an argument or nested in it) ends with the call, as the
+ * component model says; jco's bindings would otherwise let the callee keep and use it later.
  */
 export function guardLinkedExports(owner: string, exports: Record<string, any>, borrowed: BorrowedArguments = new Map()): Record<string, any> {
   const byKey = (key: string) => borrowed.get(versionless(key)) ?? [...borrowed].find(([name]) => name.split('/').pop() === key)?.[1];
   const made = new Map<unknown, unknown>();
-  const wrap = (value: unknown, borrows: ReadonlyMap<string, readonly number[]> | undefined, path: string): unknown => {
+  const wrap = (value: unknown, borrows: ReadonlyMap<string, readonly BorrowedArgument[]> | undefined, path: string): unknown => {
     if (typeof value !== 'function') return value;
     if (!made.has(value)) made.set(value, isClass(value) ? wrapClass(owner, value, borrows) : wrapFunction(owner, value as (...a: unknown[]) => unknown, borrows?.get(path)));
     return made.get(value);
