@@ -1,4 +1,4 @@
-import { createAgents, sendHttp, type HttpAgents, type HttpResponse } from './http.js';
+import { createAgents, sendHttp, type FileBody, type HttpAgents, type HttpResponse } from './http.js';
 import { RegistryError, type RegistryErrorCode } from '../errors.js';
 import { isLoopbackHost } from '../reference.js';
 import { parseChallenge, type Challenge } from './challenge.js';
@@ -26,8 +26,8 @@ export interface RegistryRequest {
   /** Path starting with /v2/ or an absolute URL (upload locations). */
   url: string;
   headers?: Record<string, string>;
-  /** A Buffer/string body is replayable (retried); an iterable body is sent once. */
-  body?: Uint8Array | string | AsyncIterable<Uint8Array>;
+  /** A Buffer/string body is replayable (retried); an iterable or file body is sent once. */
+  body?: Uint8Array | string | AsyncIterable<Uint8Array> | FileBody;
   /** Token scopes this request needs, e.g. `repository:team/app:pull`. */
   scopes: string[];
   /** What the request is about, for error messages ("manifest team/app:v1"). */

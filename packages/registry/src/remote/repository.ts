@@ -2,6 +2,7 @@ import { DigestVerifier, describe, isDigest, readAll, toIterable, verifying } fr
 import { RegistryError } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, encodeJson, isManifestType, parseManifest, type ImageIndex } from '../media.js';
 import type { Descriptor, Target } from '../store/types.js';
+import { fileRange, isFileContent } from '../file-content.js';
 import { ChunkReader } from './chunks.js';
 import { RegistryClient, header, type RegistryResponse } from './client.js';
 
@@ -189,27 +190,31 @@ export class RemoteRepository implements Target {
     }
     // Streamed content is only counted here: the registry verifies the digest given in the final PUT (and
     // answers DIGEST_INVALID), so hashing it again on our side would only cost a CPU pass.
-    await this.upload(desc.size, toIterable(content), desc.digest, desc.size <= this.monolithicMax || content instanceof Uint8Array, `blob ${this.repository}@${desc.digest}`);
+    const monolithic = desc.size <= this.monolithicMax || content instanceof Uint8Array;
+    await this.upload(desc.size, isFileContent(content) ? content : toIterable(content), desc.digest, monolithic, `blob ${this.repository}@${desc.digest}`);
   }
 
+  /** Sends `size` bytes: a file is read range by range as each request goes (see `FileBody`), a stream is cut into pieces. */
   private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string, monolithic: boolean, what: string): Promise<void> {
     let location = await this.startUpload();
     const v = new SizeCounter(size);
+    const file = isFileContent(content) ? content : undefined;
+    const reader = file || monolithic ? undefined : new ChunkReader(content);
+    const body = (offset: number, n: number) => (file ? fileRange(file, offset, n) : countingPass(v, reader ? reader.take(n) : content));
     try {
       if (monolithic) {
         const res = await this.client.send({
           method: 'PUT',
           url: this.uploadUrl(location, { digest }),
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-          body: countingPass(v, content),
+          body: body(0, size),
           scopes: this.scopes(true),
           what,
         });
         await res.body.dump();
-        v.finish();
+        if (!file) v.finish();
         return;
       }
-      const reader = new ChunkReader(content);
       let offset = 0;
       while (offset < size) {
         const n = Math.min(this.chunkSize, size - offset);
@@ -221,17 +226,19 @@ export class RemoteRepository implements Target {
             'content-length': String(n),
             'content-range': `${offset}-${offset + n - 1}`,
           },
-          body: countingPass(v, reader.take(n)),
+          body: body(offset, n),
           scopes: this.scopes(true),
           what,
         });
         await res.body.dump();
         offset += n;
-        if (v.bytesSeen !== offset) throw new RegistryError('size-mismatch', `the blob to push ended after ${v.bytesSeen} bytes, expected ${size}`);
+        if (reader && v.bytesSeen !== offset) throw new RegistryError('size-mismatch', `the blob to push ended after ${v.bytesSeen} bytes, expected ${size}`);
         location = header(res.headers, 'location') ?? location;
       }
-      if (!(await reader.atEnd())) throw new RegistryError('size-mismatch', `the blob to push is larger than ${size} bytes`);
-      v.finish();
+      if (reader) {
+        if (!(await reader.atEnd())) throw new RegistryError('size-mismatch', `the blob to push is larger than ${size} bytes`);
+        v.finish();
+      }
       const res = await this.client.send({
         method: 'PUT',
         url: this.uploadUrl(location, { digest }),
