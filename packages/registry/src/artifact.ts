@@ -5,7 +5,7 @@ import { RegistryError, isRegistryError } from './errors.js';
 import { atomicWriteStream, tempName } from './fsutil.js';
 import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
-import type { Descriptor, Target } from './store/types.js';
+import type { Descriptor, Preparer, Target } from './store/types.js';
 import { fileContent, isFileContent, withFileProgress } from './file-content.js';
 import { fileDigest, type FileDigest } from './file-digest.js';
 import type { WorldNames } from './world.js';
@@ -146,7 +146,10 @@ export async function pushComponent(
     // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
     // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
     world = await componentWorldNamesFromFile(source.path); // a file that is no component fails here, before any hash or upload
+    // the registry's connection and tokens need no digest: they are settled while the file is hashed
+    const ready = prepare(target, 'push');
     const known = source.digest ?? (await fileDigest(source.path, { cacheDir: options.digestCache }));
+    await ready;
     mtime = known.mtime;
     layer = { mediaType: layerType, digest: known.digest, size: known.size };
     open = () => fileContent(source.path, known.size);
@@ -203,6 +206,10 @@ async function fileChangedError(e: unknown, path: string, layer: Descriptor, cac
     detail: `hashed as ${layer.digest} (${layer.size} bytes)\nnow      ${now.digest} (${now.size} bytes)`,
     hint: 'the registry refused the upload, so nothing was published from it; push again',
   });
+}
+
+function prepare(target: Target, intent: 'pull' | 'push'): Promise<void> {
+  return typeof (target as Partial<Preparer>).prepare === 'function' ? (target as Target & Preparer).prepare(intent) : Promise.resolve();
 }
 
 function countBytes(src: AsyncIterable<Uint8Array>, desc: Descriptor, emit: (e: CopyEvent) => void): AsyncIterable<Uint8Array> {

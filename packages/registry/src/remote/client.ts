@@ -152,6 +152,25 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * Connects and settles authentication for these scope sets ahead of the requests that need them (a push does
+   * this while it hashes its file): the API check (`GET /v2/`, one attempt) learns the registry's challenge, then
+   * the tokens are fetched side by side. Failures are left to the requests themselves to report.
+   */
+  async prepare(scopeSets: string[][]): Promise<void> {
+    try {
+      if (!this.challenge) {
+        const res = await this.once({ method: 'GET', url: '/v2/', scopes: [], what: 'the API version check' });
+        const challenge = res.status === 401 ? parseChallenge(header(res.headers, 'www-authenticate')) : undefined;
+        await res.body.dump();
+        if (challenge && (challenge.scheme === 'bearer' || challenge.scheme === 'basic')) this.challenge ??= challenge;
+      }
+      if (this.challenge) await Promise.all(scopeSets.map((scopes) => this.authorization(scopes)));
+    } catch {
+      /* an unreachable registry or refused credentials: the push's own requests say so */
+    }
+  }
+
   private backoff(attempt: number): number {
     const base = this.opts.backoffMs * 2 ** (attempt - 1);
     return base / 2 + Math.random() * base;

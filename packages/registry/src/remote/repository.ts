@@ -1,7 +1,7 @@
 import { DigestVerifier, describe, isDigest, readAll, toIterable, verifying } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, encodeJson, isManifestType, parseManifest, type ImageIndex } from '../media.js';
-import type { Descriptor, Target } from '../store/types.js';
+import type { Descriptor, Preparer, Target } from '../store/types.js';
 import { fileRange, isFileContent } from '../file-content.js';
 import { ChunkReader } from './chunks.js';
 import { RegistryClient, header, type RegistryResponse } from './client.js';
@@ -24,7 +24,7 @@ export function referrersTagFor(digest: string): string {
 }
 
 /** One repository on a remote registry speaking the OCI distribution API. */
-export class RemoteRepository implements Target {
+export class RemoteRepository implements Target, Preparer {
   readonly name: string;
   private readonly monolithicMax: number;
   private readonly chunkSize: number;
@@ -51,6 +51,11 @@ export class RemoteRepository implements Target {
 
   private path(kind: 'manifests' | 'blobs' | 'tags/list' | 'referrers' | 'blobs/uploads/', ref = ''): string {
     return `/v2/${this.repository}/${kind}${ref ? (kind.endsWith('/') ? '' : '/') + ref : ''}`;
+  }
+
+  /** Connection and tokens for this repository, settled ahead of a push or pull (see `RegistryClient.prepare`). */
+  prepare(intent: 'pull' | 'push'): Promise<void> {
+    return this.client.prepare(intent === 'push' ? [this.scopes(), this.scopes(true)] : [this.scopes()]);
   }
 
   async fetch(desc: Descriptor): Promise<AsyncIterable<Uint8Array>> {
