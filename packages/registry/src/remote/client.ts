@@ -297,6 +297,7 @@ export class RegistryClient {
     if (e instanceof RegistryError) return e;
     const code = (e as { code?: string }).code ?? '';
     const msg = (e as Error).message ?? String(e);
+    if (code === 'BODY_UNREADABLE') return new RegistryError('file-not-found', msg, { cause: e });
     if (code === 'CONTENT_LENGTH_MISMATCH') {
       return new RegistryError('size-mismatch', `the content sent for ${req.what} is shorter or longer than its declared size`, { cause: e });
     }

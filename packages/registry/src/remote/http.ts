@@ -65,14 +65,15 @@ export interface HttpResponse {
 }
 
 /** Failure codes of this module, next to Node's socket codes (ECONNRESET, ECONNREFUSED, …). */
-export type HttpErrorCode = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'CONTENT_LENGTH_MISMATCH';
+export type HttpErrorCode = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'CONTENT_LENGTH_MISMATCH' | 'BODY_UNREADABLE';
 
 export class HttpError extends Error {
   constructor(
     readonly code: HttpErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'HttpError';
   }
 }
@@ -166,7 +167,8 @@ export function isFileBody(body: unknown): body is FileBody {
  * read (on libuv's thread pool) while earlier ones are still being written.
  */
 async function sendFile(req: ClientRequest, body: FileBody, failed: Promise<never>, answer: Promise<unknown>, answered: () => boolean): Promise<'sent' | 'cut-short'> {
-  const fh = await open(body.file, 'r');
+  const unreadable = (e: NodeJS.ErrnoException) => new HttpError('BODY_UNREADABLE', `cannot read ${body.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
+  const fh = await open(body.file, 'r').catch((e) => Promise.reject(unreadable(e)));
   try {
     const slots = Array.from({ length: FILE_PIECES }, () => ({ buf: Buffer.allocUnsafe(Math.min(FILE_PIECE_BYTES, Math.max(body.length, 1))), free: Promise.resolve() as Promise<void> }));
     const end = body.start + body.length;
@@ -175,7 +177,7 @@ async function sendFile(req: ClientRequest, body: FileBody, failed: Promise<neve
       const slot = slots[i % slots.length];
       await Promise.race([slot.free, failed, answer]);
       if (answered()) return 'cut-short';
-      const { bytesRead } = await fh.read(slot.buf, 0, Math.min(slot.buf.byteLength, end - pos), pos);
+      const { bytesRead } = await fh.read(slot.buf, 0, Math.min(slot.buf.byteLength, end - pos), pos).catch((e) => Promise.reject(unreadable(e)));
       if (bytesRead === 0) throw lengthMismatch(body.length, pos - body.start);
       pos += bytesRead;
       // settled once the socket has taken the bytes, or failed (then the loop stops: nothing reuses the buffer)
