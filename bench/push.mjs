@@ -116,12 +116,18 @@ try {
   for (let i = 0; i < runs; i++) rounds.push(await round(work, file, small, layout, i));
   const m = (k) => median(rounds.map((r) => r[k]));
   const max = (k) => Math.max(...rounds.map((r) => r[k]));
+  const best = (k) => Math.min(...rounds.map((r) => r[k]));
   result = {
     sizeMb: mb,
     runs,
     weldPushMs: Math.round(m('push')),
     skopeoPushMs: Math.round(m('skPush')),
     pushRatio: +(m('push') / m('skPush')).toFixed(2),
+    weldPushBestMs: Math.round(best('push')),
+    skopeoPushBestMs: Math.round(best('skPush')),
+    pushBestRatio: +(best('push') / best('skPush')).toFixed(2),
+    // each round's weld/skopeo ratio (the two ran back to back), so a busy moment weighs on both sides of one ratio
+    pushRoundRatios: rounds.map((r) => +(r.push / r.skPush).toFixed(2)),
     weldPushCpuMs: Math.round(m('pushCpu')),
     skopeoPushCpuMs: Math.round(m('skPushCpu')),
     weldPullMs: Math.round(m('pull')),
@@ -129,6 +135,8 @@ try {
     skopeoPullCpuMs: Math.round(m('skPullCpu')),
     skopeoPullMs: Math.round(m('skPull')),
     pullRatio: +(m('pull') / m('skPull')).toFixed(2),
+    pullBestRatio: +(best('pull') / best('skPull')).toFixed(2),
+    pullRoundRatios: rounds.map((r) => +(r.pull / r.skPull).toFixed(2)),
     weldRepushMs: Math.round(m('repush')),
     weldPush1MiBMs: Math.round(m('smallPush')),
     firstPushUploadSessions: max('firstSessions'),
@@ -159,7 +167,9 @@ if (asJson) {
   console.log(
     `${r.sizeMb} MB, whole processes (weld from ${args.includes("--bundle") ? "the bundle" : "bin/weld.js: the checkout's bundle when fresh, else dist/"}), median of ${r.runs}:\n` +
       `  push  weld push <file> ${r.weldPushMs} ms  / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
+      `        best ${r.weldPushBestMs} / ${r.skopeoPushBestMs} ms (×${r.pushBestRatio}); per round ×${r.pushRoundRatios.join(' ×')}\n` +
       `  pull  weld pull <ref> <file> ${r.weldPullMs} ms  / skopeo copy docker://→oci: ${r.skopeoPullMs} ms  (×${r.pullRatio}); CPU ${r.weldPullCpuMs} / ${r.skopeoPullCpuMs} ms\n` +
+      `        best ×${r.pullBestRatio}; per round ×${r.pullRoundRatios.join(' ×')}\n` +
       `  re-push ${r.weldRepushMs} ms, ${r.repushUploadSessions} upload sessions (first push: ${r.firstPushUploadSessions}); a 1 MiB push takes ${r.weldPush1MiBMs} ms\n` +
       `  RSS growth over moving a 1 MiB component: push +${r.pushRssGrowthMb} MB, pull +${r.pullRssGrowthMb} MB (limit ${RSS_LIMIT_MB})\n` +
       `  peak RSS: weld push ${r.weldPushPeakRssMb} MB, weld pull ${r.weldPullPeakRssMb} MB, weld --version ${r.weldVersionPeakRssMb} MB; ` +

@@ -1,13 +1,13 @@
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, readAll, sha256 } from './digest.js';
 import type { CopyEvent } from './copy.js';
-import { RegistryError } from './errors.js';
+import { RegistryError, isRegistryError } from './errors.js';
 import { atomicWriteStream, tempName } from './fsutil.js';
 import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
-import type { Descriptor, Target } from './store/types.js';
-import { READ_CHUNK_BYTES, fileDigest, type FileDigest } from './file-digest.js';
+import type { Descriptor, Preparer, Target } from './store/types.js';
+import { fileContent, isFileContent, withFileProgress } from './file-content.js';
+import { fileDigest, type FileDigest } from './file-digest.js';
 import type { WorldNames } from './world.js';
 import { dirname } from 'node:path';
 
@@ -146,10 +146,13 @@ export async function pushComponent(
     // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
     // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
     world = await componentWorldNamesFromFile(source.path); // a file that is no component fails here, before any hash or upload
+    // the registry's connection and tokens need no digest: they are settled while the file is hashed
+    const ready = prepare(target, 'push');
     const known = source.digest ?? (await fileDigest(source.path, { cacheDir: options.digestCache }));
+    await ready;
     mtime = known.mtime;
     layer = { mediaType: layerType, digest: known.digest, size: known.size };
-    open = () => createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES });
+    open = () => fileContent(source.path, known.size);
   } else {
     world = componentWorldNames(source.bytes);
     layer = { mediaType: layerType, digest: sha256(source.bytes), size: source.bytes.byteLength };
@@ -176,13 +179,45 @@ export async function pushComponent(
     result.uploaded.push(desc);
     emit({ type: 'done', desc });
   };
-  await Promise.all([pushBlob(layer, open), pushBlob(built.config, () => built.configBytes)]);
+  const pushLayer = async () => {
+    try {
+      await pushBlob(layer, open);
+    } catch (e) {
+      throw 'path' in source ? await fileChangedError(e, source.path, layer, options.digestCache) : e;
+    }
+  };
+  await Promise.all([pushLayer(), pushBlob(built.config, () => built.configBytes)]);
   await pushBlob(built.manifest, () => built.manifestBytes);
   if (options.tag) await target.tag(built.manifest, options.tag);
   return result;
 }
 
-async function* countBytes(src: AsyncIterable<Uint8Array>, desc: Descriptor, emit: (e: CopyEvent) => void): AsyncGenerator<Uint8Array> {
+/**
+ * A file layer the registry refused as not matching its digest or size: when the file's bytes are no longer
+ * those that were hashed (edited while pushing, or a remembered digest gone stale), says so and remembers the
+ * new digest; otherwise the registry's own error stands.
+ */
+async function fileChangedError(e: unknown, path: string, layer: Descriptor, cacheDir: string | false | undefined): Promise<unknown> {
+  if (!isRegistryError(e) || (e.code !== 'digest-mismatch' && e.code !== 'size-mismatch')) return e;
+  const now = await fileDigest(path, { cacheDir, refresh: true }).catch(() => undefined);
+  if (!now || (now.digest === layer.digest && now.size === layer.size)) return e;
+  return new RegistryError(e.code, `${path} changed while it was being pushed`, {
+    cause: e,
+    detail: `hashed as ${layer.digest} (${layer.size} bytes)\nnow      ${now.digest} (${now.size} bytes)`,
+    hint: 'the registry refused the upload, so nothing was published from it; push again',
+  });
+}
+
+function prepare(target: Target, intent: 'pull' | 'push'): Promise<void> {
+  return typeof (target as Partial<Preparer>).prepare === 'function' ? (target as Target & Preparer).prepare(intent) : Promise.resolve();
+}
+
+function countBytes(src: AsyncIterable<Uint8Array>, desc: Descriptor, emit: (e: CopyEvent) => void): AsyncIterable<Uint8Array> {
+  // a file stays a file, so a registry upload can read it itself (see fileContent)
+  return isFileContent(src) ? withFileProgress(src, (bytes) => emit({ type: 'bytes', desc, bytes })) : countChunks(src, desc, emit);
+}
+
+async function* countChunks(src: AsyncIterable<Uint8Array>, desc: Descriptor, emit: (e: CopyEvent) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of src) {
     emit({ type: 'bytes', desc, bytes: chunk.byteLength });
     yield chunk;

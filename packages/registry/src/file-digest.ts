@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { sha256File, sha256Hex } from '@weld/core/node';
 import { join, resolve as resolvePath } from 'node:path';
 import { RegistryError } from './errors.js';
@@ -20,10 +20,9 @@ export interface FileDigestOptions {
   cacheDir?: string | false;
   /** Wall clock in ms (tests). */
   now?: () => number;
+  /** Forget what is remembered and hash the file (after a registry refused the remembered digest). */
+  refresh?: boolean;
 }
-
-/** File read size: 1 MiB pieces keep sha256 and the socket writes in cache (measured faster than 4 MiB). */
-export const READ_CHUNK_BYTES = 1 << 20;
 
 /**
  * A file whose mtime or ctime is this close to the moment we hash it is not remembered: a write right after
@@ -59,7 +58,8 @@ export async function fileDigest(path: string, options: FileDigestOptions = {}):
   const cacheDir = options.cacheDir === undefined ? defaultFileDigestCacheDir() : options.cacheDir;
   const before = await statFile(path);
   const entryPath = cacheDir === false ? undefined : join(cacheDir, `${sha256Hex(`${abs}\0${before.dev}:${before.ino}`)}.json`);
-  if (entryPath) {
+  if (entryPath && options.refresh) await rm(entryPath, { force: true }).catch(() => undefined);
+  else if (entryPath) {
     const remembered = await readEntry(entryPath);
     if (remembered && sameFile(remembered, abs, before)) return { digest: remembered.digest, size: Number(before.size), mtime: before.mtime, source: 'cache' };
   }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type TestRegistry } from '../../../test/helpers/registry.js';
 import { describe as describeBlob, readAll } from '../src/digest.js';
-import { MemoryStore, RegistryClient, RemoteRepository, anonymous, copy, pullComponent, pushComponent, staticCredentials } from '../src/index.js';
+import { fileContent } from '../src/file-content.js';
+import { MemoryStore, RegistryClient, RemoteRepository, anonymous, copy, fileDigest, pullComponent, pushComponent, staticCredentials } from '../src/index.js';
 import { buildComponent } from './support/component.js';
 
 let reg: TestRegistry;
@@ -75,6 +76,89 @@ describe('blob uploads on a real registry', () => {
       .catch((e) => e);
     expect(err.code).toBe('digest-mismatch');
     expect(await repo.exists(desc)).toBe(false);
+  });
+});
+
+describe('a file pushed from disk', () => {
+  const MiB = 1024 * 1024;
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'weld-file-upload-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const repoNamed = (name: string) => new RemoteRepository(new RegistryClient(reg.host, { credentials: anonymous }), name, { monolithicMaxBytes: MiB, chunkSize: MiB });
+  const component = (file: string, padding: number) => {
+    const bytes = buildComponent({ exports: [`demo:file/${padding}`], padding });
+    writeFileSync(join(dir, file), bytes);
+    return bytes;
+  };
+
+  it('goes up in byte ranges read from the file (PATCH chunks, then the PUT), intact, progress counting each byte once', async () => {
+    const bytes = component('ranges.wasm', 2 * MiB + 12345);
+    const name = `files/r${randomBytes(3).toString('hex')}`;
+    const counted = new Map<string, number>();
+    const pushed = await pushComponent(repoNamed(name), { path: join(dir, 'ranges.wasm') }, {
+      tag: 'v1',
+      digestCache: false,
+      onEvent: (e) => void (e.type === 'bytes' && counted.set(e.desc.digest, (counted.get(e.desc.digest) ?? 0) + e.bytes)),
+    });
+    const sent = (await reg.requests()).filter((r) => r.includes(` /v2/${name}/blobs/uploads/`) && !r.includes(pushed.manifest.digest)).map((r) => r.split(' ')[0]);
+    expect(sent.filter((m) => m === 'PATCH')).toHaveLength(3);
+    expect(counted.get(pushed.layer.digest)).toBe(bytes.byteLength);
+    const back = await pullComponent(repoNamed(name), 'v1');
+    expect(Buffer.from(back.bytes!).equals(bytes)).toBe(true);
+  });
+
+  it('a file cut short after it was hashed fails as size-mismatch, naming the file, and stores nothing', async () => {
+    const file = join(dir, 'shrinks.wasm');
+    component('shrinks.wasm', 3 * MiB);
+    const known = await fileDigest(file, { cacheDir: false });
+    component('shrinks.wasm', 2 * MiB);
+    const repo = repoNamed('files/shrinks');
+    const err = await pushComponent(repo, { path: file, digest: known }, { tag: 'v1' }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'size-mismatch', message: `${file} changed while it was being pushed` });
+    expect(await repo.exists({ mediaType: 'application/wasm', digest: known.digest, size: known.size })).toBe(false);
+  });
+
+  it('a file gone by the time it is sent is file-not-found naming it, not a network error', async () => {
+    const file = join(dir, 'removed.wasm');
+    const bytes = component('removed.wasm', 2 * MiB);
+    const desc = describeBlob('application/wasm', bytes);
+    rmSync(file);
+    const err = await repoNamed('files/removed').push(desc, fileContent(file, desc.size)).catch((e) => e);
+    expect(err).toMatchObject({ code: 'file-not-found', message: `cannot read ${file}: no such file` });
+  });
+
+  it('a file rewritten in place after it was hashed (same size): the registry refuses the digest, the error names the file', async () => {
+    const file = join(dir, 'edited.wasm');
+    const bytes = component('edited.wasm', 2 * MiB);
+    const known = await fileDigest(file, { cacheDir: false });
+    const edited = Buffer.from(bytes);
+    edited[edited.length - 1] ^= 0xff;
+    writeFileSync(file, edited);
+    const repo = repoNamed('files/edited');
+    const err = await pushComponent(repo, { path: file, digest: known }, { tag: 'v1' }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'digest-mismatch', message: `${file} changed while it was being pushed` });
+    expect(err.detail).toContain(known.digest);
+    expect(err.cause).toMatchObject({ code: 'digest-mismatch' });
+    expect(await repo.exists({ mediaType: 'application/wasm', digest: known.digest, size: known.size })).toBe(false);
+  });
+
+  it('a remembered digest gone stale (the file changed, its stat did not) is refused by the registry and forgotten', async () => {
+    const file = join(dir, 'stale.wasm');
+    const cacheDir = join(dir, 'digests');
+    component('stale.wasm', 1536 * 1024);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file, old, old);
+    const first = await fileDigest(file, { cacheDir, now: () => Date.now() + 10_000 });
+    // plant a wrong digest for this very stat, as a filesystem with coarse timestamps could leave behind
+    const entry = readdirSync(cacheDir).find((f) => f.endsWith('.json'))!;
+    const wrong = `sha256:${'e'.repeat(64)}`;
+    writeFileSync(join(cacheDir, entry), readFileSync(join(cacheDir, entry), 'utf8').replace(first.digest, wrong));
+    expect((await fileDigest(file, { cacheDir })).digest).toBe(wrong);
+    const err = await pushComponent(repoNamed('files/stale'), { path: file }, { tag: 'v1', digestCache: cacheDir }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'digest-mismatch', message: `${file} changed while it was being pushed` });
+    expect(await fileDigest(file, { cacheDir })).toMatchObject({ digest: first.digest });
   });
 });
 
@@ -281,6 +365,11 @@ describe('a registry that answers an upload before reading its body', () => {
           socket.write(`HTTP/1.1 202 Accepted\r\nlocation: /v2/big/app/blobs/uploads/1\r\ncontent-length: 0\r\n\r\n`);
           return;
         }
+        if (method === 'DELETE') {
+          // the client cancels the refused upload; this connection stays usable for the next test's requests
+          socket.write(`HTTP/1.1 204 No Content\r\n\r\n`);
+          return;
+        }
         socket.off('data', onData);
         socket.pause();
         const body = JSON.stringify({ errors: [{ code: 'SIZE_INVALID', message: 'too large' }] });
@@ -306,5 +395,21 @@ describe('a registry that answers an upload before reading its body', () => {
     expect(err).toMatchObject({ code: 'registry-error', status: 413 });
     expect(err.detail).toContain('SIZE_INVALID');
     expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s idle timeout
+  });
+
+  it('stops sending a big file the same way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weld-413-'));
+    try {
+      const size = 64 * 1024 * 1024;
+      const file = join(dir, 'big.bin');
+      writeFileSync(file, Buffer.alloc(size));
+      const repo = new RemoteRepository(new RegistryClient(host, { credentials: anonymous, timeoutMs: 30_000 }), 'big/app', { monolithicMaxBytes: 1024 });
+      const started = Date.now();
+      const err = await repo.push({ mediaType: 'application/octet-stream', digest: `sha256:${'2'.repeat(64)}`, size }, fileContent(file, size)).catch((e) => e);
+      expect(err).toMatchObject({ code: 'registry-error', status: 413 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeWitPackage } from '@weld/binary';
 import { resolveSource } from '@weld/wit-tools';
-import { MemoryStore, RegistryError, checkPublish, previousVersionTag, pushComponent } from '../src/index.js';
+import { MemoryStore, RegistryError, checkPublish, previousVersionTag, pushComponent, sha256 } from '../src/index.js';
 
 const pkg = (version: string, body: string) => {
   const { resolve, package: id } = resolveSource(`package t:p@${version};\n\ninterface api {\n${body}\n}\n`, 'p.wit');
@@ -31,6 +31,10 @@ describe('checkPublish', () => {
     await expect(checkPublish(s, other, '1.0.0')).rejects.toMatchObject({ code: 'version-exists', exit: 1 });
     await expect(checkPublish(s, other, '1.0.0', { force: true })).resolves.toEqual({});
     await expect(checkPublish(s, other, 'latest')).resolves.toEqual({}); // only version tags are immutable
+    // a file's digest still being taken: the version is looked up meanwhile, the answer is the same
+    const read = async () => other;
+    await expect(checkPublish(s, { digest: Promise.resolve(sha256(other)), read }, '1.0.0')).rejects.toMatchObject({ code: 'version-exists' });
+    await expect(checkPublish(s, { digest: Promise.resolve(sha256(V1)), read }, '1.0.0')).resolves.toEqual({});
   });
 
   it('--check-breaking compares with the newest version below the new one, and a refusal writes nothing', async () => {

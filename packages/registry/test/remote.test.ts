@@ -301,6 +301,30 @@ describe('authentication', () => {
     expect(bad.message).toContain('rejected the credentials from docker config');
   });
 
+  it('a file push settles its tokens while the file is hashed: pull and push scopes, fetched once each', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'app.wasm'), buildComponent({ exports: ['demo:prep/app'], padding: 2 * 1024 * 1024 }));
+    const target = repo(token, 'prep/app');
+    const before = token.tokenRequests();
+    await target.prepare('push');
+    expect(token.tokenRequests() - before).toBe(2);
+    await target.prepare('push'); // settled: nothing more
+    const pushed = await pushComponent(target, { path: join(dir, 'app.wasm') }, { tag: 'v1', digestCache: false });
+    expect(pushed.uploaded).toHaveLength(3);
+    expect(token.tokenRequests() - before).toBe(2);
+    // a fresh client: pushComponent prepares it itself, with the same two token requests
+    const again = token.tokenRequests();
+    await pushComponent(repo(token, 'prep/other'), { path: join(dir, 'app.wasm') }, { tag: 'v1', digestCache: false });
+    expect(token.tokenRequests() - again).toBe(2);
+  });
+
+  it('prepare never throws: an unreachable registry or refused credentials are left to the requests that follow', async () => {
+    await expect(new RemoteRepository(new RegistryClient('127.0.0.1:1', { credentials: anonymous }), 'x/y').prepare('push')).resolves.toBeUndefined();
+    const bad = repo(token, 'prep/app', staticCredentials({ username: 'weld', password: 'wrong' }));
+    await expect(bad.prepare('push')).resolves.toBeUndefined();
+    expect((await bad.resolve('v1').catch((e) => e)).code).toBe('unauthorized');
+  });
+
   it('uses an identity (refresh) token from the Docker config for the token flow', async () => {
     const home = tmp();
     writeFileSync(join(home, 'config.json'), JSON.stringify({ auths: { [token.host]: { identitytoken: 'refresh-token-123' } } }));

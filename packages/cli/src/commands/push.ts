@@ -25,8 +25,12 @@ export function registerPush(program: Command): void {
       const tag = opened.reference.tag ?? (opened.reference.digest ? undefined : 'latest');
       let known: FileDigest | undefined; // hashed once: the gate's digest is the one pushed
       if (opts.checkBreaking || (tag !== undefined && isVersion(tag) && !opts.force)) {
-        known = await fileDigest(file);
-        const gate = await checkPublish(opened.target, { digest: known.digest, read: () => readFile(file) }, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
+        // the gate looks the version up while the file is hashed
+        const hashing = fileDigest(file);
+        const digest = hashing.then((d) => d.digest);
+        digest.catch(() => undefined); // awaited below when the gate does not need it
+        const gate = await checkPublish(opened.target, { digest, read: () => readFile(file) }, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
+        known = await hashing;
         if (gate.report && !g.quiet && g.output === 'text') process.stderr.write(`checked against ${gate.against}: ${gate.report.verdict}\n`);
       }
       const result = await pushComponent(opened.target, { path: file, digest: known }, { tag, annotations, title: opts.title, onEvent: progress.onEvent });

@@ -1,4 +1,4 @@
-import { createAgents, sendHttp, type HttpAgents, type HttpResponse } from './http.js';
+import { createAgents, sendHttp, type FileBody, type HttpAgents, type HttpResponse } from './http.js';
 import { RegistryError, type RegistryErrorCode } from '../errors.js';
 import { isLoopbackHost } from '../reference.js';
 import { parseChallenge, type Challenge } from './challenge.js';
@@ -26,8 +26,8 @@ export interface RegistryRequest {
   /** Path starting with /v2/ or an absolute URL (upload locations). */
   url: string;
   headers?: Record<string, string>;
-  /** A Buffer/string body is replayable (retried); an iterable body is sent once. */
-  body?: Uint8Array | string | AsyncIterable<Uint8Array>;
+  /** A Buffer/string body is replayable (retried); an iterable or file body is sent once. */
+  body?: Uint8Array | string | AsyncIterable<Uint8Array> | FileBody;
   /** Token scopes this request needs, e.g. `repository:team/app:pull`. */
   scopes: string[];
   /** What the request is about, for error messages ("manifest team/app:v1"). */
@@ -149,6 +149,25 @@ export class RegistryClient {
       const text = req.method === 'HEAD' ? '' : await res.body.text().catch(() => '');
       if (req.method === 'HEAD') await res.body.dump().catch(() => undefined);
       throw await this.statusError(res.status, text, req);
+    }
+  }
+
+  /**
+   * Connects and settles authentication for these scope sets ahead of the requests that need them (a push does
+   * this while it hashes its file): the API check (`GET /v2/`, one attempt) learns the registry's challenge, then
+   * the tokens are fetched side by side. Failures are left to the requests themselves to report.
+   */
+  async prepare(scopeSets: string[][]): Promise<void> {
+    try {
+      if (!this.challenge) {
+        const res = await this.once({ method: 'GET', url: '/v2/', scopes: [], what: 'the API version check' });
+        const challenge = res.status === 401 ? parseChallenge(header(res.headers, 'www-authenticate')) : undefined;
+        await res.body.dump();
+        if (challenge && (challenge.scheme === 'bearer' || challenge.scheme === 'basic')) this.challenge ??= challenge;
+      }
+      if (this.challenge) await Promise.all(scopeSets.map((scopes) => this.authorization(scopes)));
+    } catch {
+      /* an unreachable registry or refused credentials: the push's own requests say so */
     }
   }
 
@@ -278,6 +297,7 @@ export class RegistryClient {
     if (e instanceof RegistryError) return e;
     const code = (e as { code?: string }).code ?? '';
     const msg = (e as Error).message ?? String(e);
+    if (code === 'BODY_UNREADABLE') return new RegistryError('file-not-found', msg, { cause: e });
     if (code === 'CONTENT_LENGTH_MISMATCH') {
       return new RegistryError('size-mismatch', `the content sent for ${req.what} is shorter or longer than its declared size`, { cause: e });
     }

@@ -6,6 +6,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { open } from 'node:fs/promises';
 
 /** Connection pools for plain and TLS hosts (keep-alive, so a push's requests share connections). */
 export interface HttpAgents {
@@ -19,11 +20,28 @@ export function createAgents(maxSockets = 32): HttpAgents {
   return { http: new HttpAgent(opts), https: new HttpsAgent(opts) };
 }
 
+/**
+ * A byte range of a file as a request body: read into a few buffers that are reused once the socket has taken
+ * them (no new memory per piece: a 200 MB upload costs less CPU and RSS than through a read stream), and it
+ * fails as `CONTENT_LENGTH_MISMATCH` if the file ends before the range does.
+ */
+export interface FileBody {
+  file: string;
+  start: number;
+  length: number;
+  /** Called with each piece's size once it is handed to the socket (progress). */
+  onBytes?: (n: number) => void;
+}
+
+/** Pieces a file body is read in, and how many may be in flight (read ahead or queued on the socket). */
+const FILE_PIECE_BYTES = 1 << 20;
+const FILE_PIECES = 4;
+
 export interface HttpRequestOptions {
   method: string;
   headers?: Record<string, string>;
-  /** A Buffer or string is sent as is; an async iterable streams (and must match a given content-length). */
-  body?: Uint8Array | string | AsyncIterable<Uint8Array>;
+  /** A Buffer or string is sent as is; an async iterable streams (and must match a given content-length); a file range is read as it is sent. */
+  body?: Uint8Array | string | AsyncIterable<Uint8Array> | FileBody;
   agents?: HttpAgents;
   /**
    * Longest silence allowed: to connect, while the other side reads the request, before the response headers
@@ -47,14 +65,15 @@ export interface HttpResponse {
 }
 
 /** Failure codes of this module, next to Node's socket codes (ECONNRESET, ECONNREFUSED, …). */
-export type HttpErrorCode = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'CONTENT_LENGTH_MISMATCH';
+export type HttpErrorCode = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'CONTENT_LENGTH_MISMATCH' | 'BODY_UNREADABLE';
 
 export class HttpError extends Error {
   constructor(
     readonly code: HttpErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'HttpError';
   }
 }
@@ -70,6 +89,7 @@ export async function sendHttp(url: string | URL, options: HttpRequestOptions): 
   if ((typeof body === 'string' || body instanceof Uint8Array) && headers['content-length'] === undefined) {
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
   }
+  if (isFileBody(body)) headers['content-length'] ??= String(body.length);
   const req = (tls ? httpsRequest : httpRequest)(u, { method: options.method, headers, agent: tls ? agents.https : agents.http });
   let early: IncomingMessage | undefined;
   if (options.timeoutMs) guardSilence(req, () => early, u.host, options.timeoutMs, options.connectTimeoutMs ?? options.timeoutMs);
@@ -123,6 +143,7 @@ async function sendBody(req: ClientRequest, body: HttpRequestOptions['body'], co
   }
   let answered = false;
   answer.then(() => (answered = true)).catch(() => undefined);
+  if (isFileBody(body)) return sendFile(req, body, failed, answer, () => answered);
   const declared = contentLength === undefined ? undefined : Number(contentLength);
   let sent = 0;
   for await (const chunk of body) {
@@ -134,6 +155,42 @@ async function sendBody(req: ClientRequest, body: HttpRequestOptions['body'], co
   if (declared !== undefined && sent !== declared) throw lengthMismatch(declared, sent);
   await Promise.race([new Promise<void>((resolve) => req.end(() => resolve())), failed]);
   return 'sent';
+}
+
+export function isFileBody(body: unknown): body is FileBody {
+  return typeof body === 'object' && body !== null && typeof (body as FileBody).file === 'string' && typeof (body as FileBody).length === 'number';
+}
+
+/**
+ * Streams a file range through `FILE_PIECES` reused buffers: a buffer is read into again only after the socket
+ * has taken what it held (its write callback), so at most that many pieces are in memory, and the next piece is
+ * read (on libuv's thread pool) while earlier ones are still being written.
+ */
+async function sendFile(req: ClientRequest, body: FileBody, failed: Promise<never>, answer: Promise<unknown>, answered: () => boolean): Promise<'sent' | 'cut-short'> {
+  const unreadable = (e: NodeJS.ErrnoException) => new HttpError('BODY_UNREADABLE', `cannot read ${body.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
+  const fh = await open(body.file, 'r').catch((e) => Promise.reject(unreadable(e)));
+  try {
+    const slots = Array.from({ length: FILE_PIECES }, () => ({ buf: Buffer.allocUnsafe(Math.min(FILE_PIECE_BYTES, Math.max(body.length, 1))), free: Promise.resolve() as Promise<void> }));
+    const end = body.start + body.length;
+    let pos = body.start;
+    for (let i = 0; pos < end; i++) {
+      const slot = slots[i % slots.length];
+      await Promise.race([slot.free, failed, answer]);
+      if (answered()) return 'cut-short';
+      const { bytesRead } = await fh.read(slot.buf, 0, Math.min(slot.buf.byteLength, end - pos), pos).catch((e) => Promise.reject(unreadable(e)));
+      if (bytesRead === 0) throw lengthMismatch(body.length, pos - body.start);
+      pos += bytesRead;
+      // settled once the socket has taken the bytes, or failed (then the loop stops: nothing reuses the buffer)
+      const written = new Promise<void>((resolve, reject) => req.write(slot.buf.subarray(0, bytesRead), (e) => (e ? reject(e) : resolve())));
+      written.catch(() => undefined);
+      slot.free = written;
+      body.onBytes?.(bytesRead);
+    }
+    await Promise.race([new Promise<void>((resolve) => req.end(() => resolve())), failed]);
+    return 'sent';
+  } finally {
+    await fh.close();
+  }
 }
 
 function lengthMismatch(declared: number, sent: number): HttpError {

@@ -1,7 +1,8 @@
 import { DigestVerifier, describe, isDigest, readAll, toIterable, verifying } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, encodeJson, isManifestType, parseManifest, type ImageIndex } from '../media.js';
-import type { Descriptor, Target } from '../store/types.js';
+import type { Descriptor, Preparer, Target } from '../store/types.js';
+import { fileRange, isFileContent } from '../file-content.js';
 import { ChunkReader } from './chunks.js';
 import { RegistryClient, header, type RegistryResponse } from './client.js';
 
@@ -23,7 +24,7 @@ export function referrersTagFor(digest: string): string {
 }
 
 /** One repository on a remote registry speaking the OCI distribution API. */
-export class RemoteRepository implements Target {
+export class RemoteRepository implements Target, Preparer {
   readonly name: string;
   private readonly monolithicMax: number;
   private readonly chunkSize: number;
@@ -50,6 +51,11 @@ export class RemoteRepository implements Target {
 
   private path(kind: 'manifests' | 'blobs' | 'tags/list' | 'referrers' | 'blobs/uploads/', ref = ''): string {
     return `/v2/${this.repository}/${kind}${ref ? (kind.endsWith('/') ? '' : '/') + ref : ''}`;
+  }
+
+  /** Connection and tokens for this repository, settled ahead of a push or pull (see `RegistryClient.prepare`). */
+  prepare(intent: 'pull' | 'push'): Promise<void> {
+    return this.client.prepare(intent === 'push' ? [this.scopes(), this.scopes(true)] : [this.scopes()]);
   }
 
   async fetch(desc: Descriptor): Promise<AsyncIterable<Uint8Array>> {
@@ -189,27 +195,31 @@ export class RemoteRepository implements Target {
     }
     // Streamed content is only counted here: the registry verifies the digest given in the final PUT (and
     // answers DIGEST_INVALID), so hashing it again on our side would only cost a CPU pass.
-    await this.upload(desc.size, toIterable(content), desc.digest, desc.size <= this.monolithicMax || content instanceof Uint8Array, `blob ${this.repository}@${desc.digest}`);
+    const monolithic = desc.size <= this.monolithicMax || content instanceof Uint8Array;
+    await this.upload(desc.size, isFileContent(content) ? content : toIterable(content), desc.digest, monolithic, `blob ${this.repository}@${desc.digest}`);
   }
 
+  /** Sends `size` bytes: a file is read range by range as each request goes (see `FileBody`), a stream is cut into pieces. */
   private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string, monolithic: boolean, what: string): Promise<void> {
     let location = await this.startUpload();
     const v = new SizeCounter(size);
+    const file = isFileContent(content) ? content : undefined;
+    const reader = file || monolithic ? undefined : new ChunkReader(content);
+    const body = (offset: number, n: number) => (file ? fileRange(file, offset, n) : countingPass(v, reader ? reader.take(n) : content));
     try {
       if (monolithic) {
         const res = await this.client.send({
           method: 'PUT',
           url: this.uploadUrl(location, { digest }),
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-          body: countingPass(v, content),
+          body: body(0, size),
           scopes: this.scopes(true),
           what,
         });
         await res.body.dump();
-        v.finish();
+        if (!file) v.finish();
         return;
       }
-      const reader = new ChunkReader(content);
       let offset = 0;
       while (offset < size) {
         const n = Math.min(this.chunkSize, size - offset);
@@ -221,17 +231,19 @@ export class RemoteRepository implements Target {
             'content-length': String(n),
             'content-range': `${offset}-${offset + n - 1}`,
           },
-          body: countingPass(v, reader.take(n)),
+          body: body(offset, n),
           scopes: this.scopes(true),
           what,
         });
         await res.body.dump();
         offset += n;
-        if (v.bytesSeen !== offset) throw new RegistryError('size-mismatch', `the blob to push ended after ${v.bytesSeen} bytes, expected ${size}`);
+        if (reader && v.bytesSeen !== offset) throw new RegistryError('size-mismatch', `the blob to push ended after ${v.bytesSeen} bytes, expected ${size}`);
         location = header(res.headers, 'location') ?? location;
       }
-      if (!(await reader.atEnd())) throw new RegistryError('size-mismatch', `the blob to push is larger than ${size} bytes`);
-      v.finish();
+      if (reader) {
+        if (!(await reader.atEnd())) throw new RegistryError('size-mismatch', `the blob to push is larger than ${size} bytes`);
+        v.finish();
+      }
       const res = await this.client.send({
         method: 'PUT',
         url: this.uploadUrl(location, { digest }),

@@ -40,6 +40,14 @@ export interface ReferrerLister {
   referrers(desc: Descriptor, artifactType?: string): Promise<Descriptor[]>;
 }
 
+/**
+ * Optional: gets ready to push or pull before the content is known (a registry connects and settles its
+ * authentication), so that can overlap work that needs no store, such as hashing a file. Never throws.
+ */
+export interface Preparer {
+  prepare(intent: 'pull' | 'push'): Promise<void>;
+}
+
 /** One repository's content: the unit every store (remote, OCI layout, memory) implements and `copy` moves between. */
 export interface Target extends Fetcher, Pusher, Exister, Resolver, Tagger, TagLister, ReferrerLister {
   /** Human-readable name for messages, e.g. "127.0.0.1:5000/demo/app" or "oci:/path". */
