@@ -62,7 +62,7 @@ describe('weld serve: a fresh instance per request under deny-by-default grants'
 
   it('a fresh instance is the one instance put back as it was made: nothing a hostile guest changes carries over', async () => {
     // The guest reads, then marks, every channel it has: an unexported global, a memory byte, an unexported table
-    // slot, the memory's size (POST grows it) and its handle tables (it leaks its request handle).
+    // slot, a page it grows and writes into (POST), and its handle tables (it leaks its request handle).
     const component = await wat('http-remember');
     const fresh = await serve(component, ['--workers', '2']);
     expect(fresh.stdout()).toContain('a fresh instance per request, restored from a snapshot');
@@ -70,15 +70,22 @@ describe('weld serve: a fresh instance per request under deny-by-default grants'
     for (let i = 0; i < 3; i++) seen.push(await (await fetch(fresh.url)).text());
     seen.push(await (await fetch(fresh.url, { method: 'POST' })).text());
     seen.push(...(await Promise.all(Array.from({ length: 20 }, async (_, i) => (await fetch(fresh.url, { method: i % 5 ? 'GET' : 'POST' })).text()))));
-    expect(seen).toEqual(Array(24).fill('001111\n'));
+    expect(seen).toEqual(Array(24).fill('001011\n'));
     expect(await fresh.stop()).toBe(0);
-    // the 5 POSTs grew the memory, which cannot shrink: those instances were made anew instead
-    expect(fresh.stderr()).toContain('weld: stopped after 24 requests (instances restored from their snapshot 19 times)');
+    // grown pages are kept, zeroed: every instance was restored
+    expect(fresh.stderr()).toContain('weld: stopped after 24 requests (instances restored from their snapshot 24 times)');
+    // under --max-memory a restore keeps no growth (it would take the guest's room): a POST's instance is made anew
+    const capped = await serve(component, ['--workers', '1', '--max-memory', '16MiB']);
+    const cappedSeen: string[] = [];
+    for (const method of ['GET', 'POST', 'GET', 'POST', 'GET']) cappedSeen.push(await (await fetch(capped.url, { method })).text());
+    expect(cappedSeen).toEqual(Array(5).fill('001011\n'));
+    expect(await capped.stop()).toBe(0);
+    expect(capped.stderr()).toContain('weld: stopped after 5 requests (instances restored from their snapshot 3 times)');
     // the probe is not blind: one instance kept (--reuse) gives every channel away
     const reused = await serve(component, ['--workers', '1', '--reuse']);
     const kept: string[] = [];
-    for (let i = 0; i < 3; i++) kept.push(await (await fetch(reused.url)).text());
-    expect(kept).toEqual(['001111\n', '112121\n', '112131\n']);
+    for (const method of ['GET', 'GET', 'POST', 'GET']) kept.push(await (await fetch(reused.url, { method })).text());
+    expect(kept).toEqual(['001011\n', '112021\n', '112031\n', '112141\n']);
     await reused.stop();
   });
 

@@ -374,7 +374,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
 
   const pool = new WorkerPool(
     workerCount,
-    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), restorable: notRestorable === undefined, siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel, name: options.name, listening: options.listening },
+    { dir: component.dir, modules, handlerExport: handlerExport[0], grants, reuse: Boolean(options.reuse), restorable: notRestorable === undefined, keepGrowthBytes: options.maxMemoryBytes === undefined ? undefined : 0, siblings, links: options.links, interfaces: { imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, bridgeChannel, name: options.name, listening: options.listening },
     {
       message: onMessage,
       idle: () => {

@@ -39,15 +39,15 @@ function bindings(flag: WebAssembly.Global): Required<BindingsState> {
   };
 }
 
-async function made() {
+async function made(keepGrowthBytes?: number) {
   const recorder = new InstanceRecorder();
   const flag = new WebAssembly.Global({ value: 'i32', mutable: true }, 1);
   Object.assign(recorder.bindings, bindings(flag));
   const instance = recorder.instantiateCore(await stateful(), { env: { flag } }) as WebAssembly.Instance;
-  const snapshot = recorder.snapshot();
+  const snapshot = recorder.snapshot(keepGrowthBytes);
   if (typeof snapshot === 'string') throw new Error(snapshot);
   const call = (name: string) => (instance.exports[name] as () => unknown)();
-  return { recorder, snapshot, call, flag, state: recorder.bindings as Required<BindingsState> };
+  return { recorder, snapshot, call, flag, instance, state: recorder.bindings as Required<BindingsState> };
 }
 
 describe('serve: an instance put back to its just-made state', () => {
@@ -74,10 +74,22 @@ describe('serve: an instance put back to its just-made state', () => {
     expect(snapshot.memoryBytes).toBe(65536);
   });
 
-  it('refuses what it cannot put back exactly: a grown memory, a trap, a leaked object that will not close', async () => {
+  it('keeps pages a request grew, zeroed, up to a bound', async () => {
     const grown = await made();
+    const memory = grown.instance.exports.memory as WebAssembly.Memory;
     grown.call('grow');
-    expect(grown.snapshot.restore()).toBe('a memory grew');
+    new Uint8Array(memory.buffer).fill(0xaa, 65536);
+    expect(grown.snapshot.restore()).toBeUndefined();
+    expect(memory.buffer.byteLength).toBe(2 * 65536);
+    expect(new Uint8Array(memory.buffer).subarray(65536).every((b) => b === 0)).toBe(true);
+    expect(grown.call('read')).toEqual([0, 7, 1, 1]);
+    // no growth kept (--max-memory): a grown memory is not restored
+    const exact = await made(0);
+    exact.call('grow');
+    expect(exact.snapshot.restore()).toBe('a memory grew past what a restore keeps');
+  });
+
+  it('refuses what it cannot put back: a trap, a leaked object that will not close', async () => {
 
     const trapped = await made();
     trapped.state.storeTrap.error = new Error('unreachable');

@@ -38,6 +38,8 @@ export interface WorkerConfig {
    * made after each request instead of being made again (see `serve/recycle.ts`).
    */
   restorable?: boolean;
+  /** How much a memory may have grown and still be restored (zeroed); 0 under `--max-memory`, whose room it would take. */
+  keepGrowthBytes?: number;
   /** Workload siblings made with every instance, providers first, each under its own grants (see `serveWorkload`). */
   siblings?: LinkedSibling[];
   /** The served component's imports that siblings satisfy. */

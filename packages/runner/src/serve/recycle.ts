@@ -4,9 +4,10 @@
  * each request: every linear memory (byte for byte), table and mutable global of its core instances (the core
  * modules were rewritten by `exposeCoreState` so that even unexported ones are reachable), the handle tables of
  * jco's bindings (a guest sees their indices), the host objects its handles reached (disposed when the guest left
- * them behind) and the instance flags. What cannot be put back exactly is not recycled: a memory or table that grew
- * (neither can shrink), a trap, a failed request, a leaked host object that will not close. Such an instance is
- * thrown away and the next request gets a new instantiation, as without recycling.
+ * them behind) and the instance flags. A memory that grew keeps its new pages, zeroed (see `KEEP_GROWTH_BYTES`).
+ * What cannot be put back is not recycled: a memory that grew past that, a table that grew, a trap, a failed
+ * request, a leaked host object that will not close. Such an instance is thrown away and the next request gets a new
+ * instantiation, as without recycling.
  *
  * This is how Wasmtime's pooling allocator serves a fresh instance per request too: a slot's memory is reset to the
  * module's initial image instead of being mapped anew.
@@ -55,6 +56,14 @@ export interface BindingsState {
  */
 export const MAX_SNAPSHOT_BYTES = 64 * 2 ** 20;
 
+/**
+ * A memory cannot shrink, and most real guests grow theirs in every request (wasi-libc's malloc, the preview1
+ * adapter's state): so a restore keeps up to this much growth, zeroed, rather than making the instance anew. The
+ * guest then starts with more (empty) pages than a new instance would have, which only `memory.size` and the
+ * addresses `memory.grow` hands out can tell. Past this, the zeroing costs more than a new instance.
+ */
+export const KEEP_GROWTH_BYTES = 2 * 2 ** 20;
+
 /** Records the memories, tables and globals of every core instance a component instantiation makes. */
 export class InstanceRecorder {
   readonly bindings: BindingsState = {};
@@ -76,8 +85,11 @@ export class InstanceRecorder {
     else if (value instanceof WebAssembly.Global) this.#globals.add(value);
   }
 
-  /** The state as it is now, or why it cannot be restored (bindings that exposed nothing, an unreadable global). */
-  snapshot(): InstanceSnapshot | string {
+  /**
+   * The state as it is now, or why it cannot be restored (bindings that exposed nothing, an unreadable global).
+   * `keepGrowthBytes`: how much a memory may have grown when it is restored (see `InstanceSnapshot.restore`).
+   */
+  snapshot(keepGrowthBytes = KEEP_GROWTH_BYTES): InstanceSnapshot | string {
     const { handleTables, captureTables, instanceFlags, storeTrap } = this.bindings;
     if (!handleTables || !captureTables || !instanceFlags || !storeTrap) return 'the bindings do not expose their state';
     const globals: Array<[Global, unknown]> = [];
@@ -98,6 +110,7 @@ export class InstanceRecorder {
       handleTables.map((t) => [t, [...t], new Set(t._createdReps ?? [])]),
       captureTables.map((c) => [c, new Map(c)]),
       storeTrap,
+      keepGrowthBytes,
     );
   }
 }
@@ -110,6 +123,7 @@ export class InstanceSnapshot {
     private readonly handleTables: Array<[number[] & { _createdReps?: Set<number> }, number[], Set<number>]>,
     private readonly captures: Array<[Map<number, any>, Map<number, any>]>,
     private readonly storeTrap: { error: unknown },
+    private readonly keepGrowthBytes: number,
   ) {}
 
   /** Bytes copied back per restore: the size of every memory as it was made. */
@@ -123,7 +137,7 @@ export class InstanceSnapshot {
    */
   restore(): string | undefined {
     if (this.storeTrap.error) return 'the instance trapped';
-    for (const [m, bytes] of this.memories) if (m.buffer.byteLength !== bytes.length) return 'a memory grew';
+    for (const [m, bytes] of this.memories) if (m.buffer.byteLength - bytes.length > this.keepGrowthBytes) return 'a memory grew past what a restore keeps';
     for (const [t, entries] of this.tables) if (t.length !== entries.length) return 'a table grew';
     // Host objects the guest still had handles to when the request ended: closed as dropping them would have.
     for (const [live, made] of this.captures) {
@@ -146,7 +160,11 @@ export class InstanceSnapshot {
         for (const r of reps) table._createdReps.add(r);
       }
     }
-    for (const [m, bytes] of this.memories) new Uint8Array(m.buffer).set(bytes);
+    for (const [m, bytes] of this.memories) {
+      const view = new Uint8Array(m.buffer);
+      view.set(bytes);
+      if (view.length > bytes.length) view.fill(0, bytes.length); // what the request left in pages it grew
+    }
     for (const [t, entries] of this.tables) {
       for (let i = 0; i < entries.length; i++) if (t.get(i) !== entries[i]) t.set(i, entries[i]);
     }

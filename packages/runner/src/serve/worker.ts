@@ -164,7 +164,7 @@ async function main(): Promise<void> {
         const instance = mod.instantiate((p) => config.modules[p], imports, recorder?.instantiateCore);
         made.set(name, instance);
         exported = (instance[config.handlerExport] ?? instance.incomingHandler) as typeof exported;
-        const snapshot = recorder?.snapshot();
+        const snapshot = recorder?.snapshot(config.keepGrowthBytes);
         if (snapshot !== undefined && typeof snapshot !== 'string') {
           const recycle = () => (snapshot as InstanceSnapshot).restore() === undefined && host.recycle();
           return { handle: (request, out) => exported!.handle(request, out), close, recycle, restoreBytes: snapshot.memoryBytes };
