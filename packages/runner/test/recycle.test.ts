@@ -110,3 +110,18 @@ describe('serve: an instance put back to its just-made state', () => {
     expect(recorder.snapshot()).toBe('the bindings do not expose their state');
   });
 });
+
+describe('serve: which components are never restored', () => {
+  it('names async (P3) lifts and built-ins, whose state lives in the bindings', async () => {
+    const { decodeComponent } = await import('@weld/binary');
+    const { componentStateOutsideSnapshot } = await import('../src/serve/recycle.js');
+    const sync = await parse('(component (core module $m (func (export "f") (result i32) i32.const 1)) (core instance $i (instantiate $m)) (func (export "f") (result u32) (canon lift (core func $i "f"))))');
+    expect(componentStateOutsideSnapshot(decodeComponent(sync))).toBeUndefined();
+    const asyncLift = await parse(
+      '(component (core module $m (func (export "f") (result i32) i32.const 0) (func (export "cb") (param i32 i32 i32) (result i32) i32.const 0)) (core instance $i (instantiate $m)) (func (export "f") (result u32) (canon lift (core func $i "f") async (callback (core func $i "cb")))))',
+    );
+    expect(componentStateOutsideSnapshot(decodeComponent(asyncLift))).toBe('an async lift');
+    const nested = await parse('(component (component (core func $tr (canon task.return (result u32))) (core module $m (import "" "tr" (func (param i32)))) (core instance (instantiate $m (with "" (instance (export "tr" (func $tr))))))))');
+    expect(componentStateOutsideSnapshot(decodeComponent(nested))).toBe('async (P3) built-ins (task.return)');
+  });
+});
