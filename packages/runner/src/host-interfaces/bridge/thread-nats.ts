@@ -37,7 +37,6 @@ interface ThreadUse {
   link?: Promise<Link | undefined>;
   /** The reply-subject prefix of this thread's inbox in the bridge worker, made on the first request. */
   inbox?: string;
-  nextToken: number;
   /** Whether the thread published on its connection since its last request (which then waits for those). */
   publishedSinceRequest: boolean;
 }
@@ -61,6 +60,8 @@ interface DirectSubscription {
 }
 
 const uses = new Map<string, ThreadUse>();
+/** Reply tokens, unique in the thread: replies from every server's inbox come back on its one bridge channel. */
+let nextToken = 1;
 /** Keeps this thread's connections open with no component using them (a serve worker's next instance reuses them). */
 let retained = false;
 
@@ -144,7 +145,7 @@ async function release(use: ThreadUse): Promise<void> {
 /** NATS at `url` for one component of this thread; `subscribes` says whether it will subscribe (see above). */
 export async function openThreadNats(url: string, owner: string, subscribes: boolean): Promise<ThreadNats> {
   let use = uses.get(url);
-  if (!use) uses.set(url, (use = { url, users: 0, nextToken: 1, publishedSinceRequest: false }));
+  if (!use) uses.set(url, (use = { url, users: 0, publishedSinceRequest: false }));
   const u = use;
   u.users++;
   if (subscribes) u.link ??= openLink(url);
@@ -170,7 +171,7 @@ export async function openThreadNats(url: string, owner: string, subscribes: boo
     },
     request(subject, body, timeoutMs) {
       u.inbox ??= bridge().call({ op: 'nats.inbox', url }, owner) as string;
-      const token = u.nextToken++;
+      const token = nextToken++;
       let after: string | undefined;
       if (link && u.publishedSinceRequest) {
         after = `${u.inbox}.b.${token}`;
