@@ -1,4 +1,5 @@
 import { BinaryError } from './error.js';
+import { pushULeb } from './leb.js';
 import { Reader } from './reader.js';
 
 /** The export-name prefix `exposeCoreState` gives the module's own mutable state: `weld:state/<kind>/<index>`. */
@@ -110,17 +111,17 @@ function rewrite(module: Uint8Array): Uint8Array {
   const entries: number[] = [];
   for (const [name, kind, index] of added) {
     const bytes = utf8.encode(name);
-    leb(entries, bytes.length);
+    pushULeb(entries, bytes.length);
     for (const b of bytes) entries.push(b);
     entries.push(kind);
-    leb(entries, index);
+    pushULeb(entries, index);
   }
   const oldCount = exportSection?.count ?? 0;
   const oldEntries = exportSection ? module.subarray(exportSection.entriesStart, exportSection.end) : new Uint8Array();
   const body: number[] = [];
-  leb(body, oldCount + added.length);
+  pushULeb(body, oldCount + added.length);
   const header: number[] = [7];
-  leb(header, body.length + oldEntries.length + entries.length);
+  pushULeb(header, body.length + oldEntries.length + entries.length);
   const section = new Uint8Array(header.length + body.length + oldEntries.length + entries.length);
   section.set(header, 0);
   section.set(body, header.length);
@@ -133,15 +134,6 @@ function rewrite(module: Uint8Array): Uint8Array {
   out.set(section, cutStart);
   out.set(module.subarray(cutEnd), cutStart + section.length);
   return out;
-}
-
-function leb(into: number[], v: number): void {
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v > 0) b |= 0x80;
-    into.push(b);
-  } while (v > 0);
 }
 
 function typeSection(s: Reader): void {

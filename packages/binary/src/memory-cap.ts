@@ -1,4 +1,5 @@
 import { BinaryError } from './error.js';
+import { pushULeb } from './leb.js';
 
 /**
  * Caps every linear memory of a core module (defined or imported) at `maxPages` 64 KiB pages by rewriting
@@ -26,14 +27,6 @@ export function capCoreMemories(module: Uint8Array, maxPages: number): Uint8Arra
   const skipLeb = (at: { p: number }) => {
     while ((module[at.p++]! & 0x80) !== 0) if (at.p > module.length) throw new BinaryError('unexpected-end', 'unexpected end-of-file', at.p);
   };
-  const writeU = (into: number[], v: number) => {
-    do {
-      let b = v % 128;
-      v = Math.floor(v / 128);
-      if (v > 0) b |= 0x80;
-      into.push(b);
-    } while (v > 0);
-  };
   /** Reads limits at `at`, writes the capped form to `into`. */
   const limits = (at: { p: number }, into: number[]) => {
     const start = at.p;
@@ -45,8 +38,8 @@ export function capCoreMemories(module: Uint8Array, maxPages: number): Uint8Arra
       throw new BinaryError('limit-exceeded', `a memory needs ${min} pages (${min * 64} KiB) at start, more than the cap of ${maxPages} pages`, start);
     }
     into.push(flags | 0x01);
-    writeU(into, min);
-    writeU(into, max === undefined ? maxPages : Math.min(max, maxPages));
+    pushULeb(into, min);
+    pushULeb(into, max === undefined ? maxPages : Math.min(max, maxPages));
   };
   const valType = (at: { p: number }) => {
     const b = module[at.p++]!;
@@ -67,7 +60,7 @@ export function capCoreMemories(module: Uint8Array, maxPages: number): Uint8Arra
     const body: number[] = [];
     const at = { p: bodyStart };
     const count = u32(at);
-    writeU(body, count);
+    pushULeb(body, count);
     for (let n = 0; n < count; n++) {
       if (id === 5) {
         limits(at, body);
@@ -102,7 +95,7 @@ export function capCoreMemories(module: Uint8Array, maxPages: number): Uint8Arra
     }
     for (let i = at.p; i < bodyEnd; i++) body.push(module[i]!);
     out.push(id);
-    writeU(out, body.length);
+    pushULeb(out, body.length);
     for (const b of body) out.push(b);
     pos = bodyEnd;
   }
