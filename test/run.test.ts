@@ -164,6 +164,32 @@ describe('runner host imports filter capabilities per instance', () => {
     expect(denials).toEqual([{ capability: 'http', attempted: 'HTTP request to https://example.com:443', grant: '--allow-host example.com:443' }]);
   });
 
+  it("host.wasmcloud.internal needs the host and the loopback port granted, and is sent to 127.0.0.1", () => {
+    const loopback = (allow: string[], ports: number[]): Grants => ({ ...grants(allow), loopbackPorts: ports.map((port) => ({ port, protocol: 'tcp' as const })) });
+    expect(hostAllowed(loopback(['host.wasmcloud.internal:5432'], [5432]), 'host.wasmcloud.internal:5432', 'http')).toBe(true);
+    expect(hostAllowed(loopback(['host.wasmcloud.internal:5432'], []), 'host.wasmcloud.internal:5432', 'http')).toBe(false);
+    expect(hostAllowed(loopback([], [5432]), 'host.wasmcloud.internal:5432', 'http')).toBe(false);
+    expect(hostAllowed(loopback(['host.wasmcloud.internal'], [80]), 'host.wasmcloud.internal', 'http')).toBe(true);
+    expect(hostAllowed(loopback(['host.wasmcloud.internal'], [80]), 'host.wasmcloud.internal', 'https')).toBe(false);
+    const denials: Denial[] = [];
+    const request = (authority: string) => {
+      const sent: string[] = [];
+      return { sent, authority: () => authority, setAuthority: (a: string) => void sent.push(a), scheme: () => ({ tag: 'HTTP' }) };
+    };
+    const granted = hostImports({ grants: loopback(['host.wasmcloud.internal:5432'], [5432]), args: [], onDenied: (d) => denials.push(d) }) as Record<string, any>;
+    const r = request('host.wasmcloud.internal:5432');
+    try {
+      granted['wasi:http/outgoing-handler'].handle(r, undefined); // the stand-in request goes no further than the shim
+    } catch {
+      /* not a real outgoing-request */
+    }
+    expect(r.sent).toEqual(['127.0.0.1:5432']);
+    expect(denials).toEqual([]);
+    const portOnly = hostImports({ grants: loopback([], [5432]), args: [], onDenied: (d) => denials.push(d) }) as Record<string, any>;
+    expect(() => portOnly['wasi:http/outgoing-handler'].handle(request('host.wasmcloud.internal:5432'), undefined)).toThrow();
+    expect(denials).toEqual([{ capability: 'http', attempted: 'HTTP request to http://host.wasmcloud.internal:5432', grant: "allowedHosts: [host.wasmcloud.internal:5432] and allowedHostLoopbackPorts: ['5432'] in the workload manifest" }]);
+  });
+
   it('sockets and DNS are denied without grants, and instances do not share grants', () => {
     const denials: Denial[] = [];
     const denied = hostImports({ grants: grants(), args: [], onDenied: (d) => denials.push(d) }) as Record<string, any>;

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -100,6 +100,26 @@ describe('weld serve: a fresh instance per request under deny-by-default grants'
     const ok = await fetch(`${allowed.url}/fetch?url=${encodeURIComponent(upstreamUrl)}`);
     expect(await ok.text()).toBe('upstream 200: from upstream');
     await allowed.stop();
+  });
+
+  it("a workload reaches the machine's loopback as host.wasmcloud.internal only with allowedHosts and allowedHostLoopbackPorts", async () => {
+    const port = new URL(upstreamUrl).port;
+    const manifest = async (name: string, local: string) => {
+      const file = path.join(home, `${name}.yaml`);
+      await writeFile(file, `apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: ${name}}\nspec:\n  components:\n    - name: web\n      image: ${polyglotComponent('http')}\n      localResources: {${local}}\n`);
+      return file;
+    };
+    const target = encodeURIComponent(`http://host.wasmcloud.internal:${port}/`);
+    const both = await serve(await manifest('both', `allowedHosts: ['host.wasmcloud.internal:${port}'], allowedHostLoopbackPorts: ['${port}']`));
+    expect(await (await fetch(`${both.url}/fetch?url=${target}`)).text()).toBe('upstream 200: from upstream');
+    await both.stop();
+    // the host alone, or the port alone, is not enough
+    for (const [name, local] of [['host-only', `allowedHosts: ['host.wasmcloud.internal:${port}']`], ['port-only', `allowedHostLoopbackPorts: ['${port}']`]] as const) {
+      const s = await serve(await manifest(name, local));
+      expect((await fetch(`${s.url}/fetch?url=${target}`)).status, name).toBe(502);
+      await s.stop();
+      expect(s.stderr()).toContain(`weld: denied HTTP request to http://host.wasmcloud.internal:${port}; grant it with allowedHosts: [host.wasmcloud.internal:${port}] and allowedHostLoopbackPorts: ['${port}'] in the workload manifest`);
+    }
   });
 
   it('a trap or a missing response is a 500 for that request, and the server keeps serving', async () => {

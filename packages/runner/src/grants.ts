@@ -17,6 +17,19 @@ export interface HostGrant {
   port?: number;
 }
 
+/**
+ * wasmCloud's reserved name for the machine the host runs on (Docker's `host.docker.internal` idea): an HTTP request
+ * to it goes to 127.0.0.1, when the workload both allows the host (`allowedHosts`) and grants the port
+ * (`allowedHostLoopbackPorts`).
+ */
+export const HOST_LOOPBACK_NAME = 'host.wasmcloud.internal';
+
+/** `authority` with the reserved host name replaced by the loopback address it means (see `HOST_LOOPBACK_NAME`). */
+export function loopbackAuthority(authority: string): string {
+  const m = /^([^:]+)(:\d+)?$/.exec(authority);
+  return m && m[1]!.toLowerCase() === HOST_LOOPBACK_NAME ? `127.0.0.1${m[2] ?? ''}` : authority;
+}
+
 /** What an instance may touch. Everything not listed here is denied. */
 export interface Grants {
   env: Record<string, string>;
@@ -133,8 +146,20 @@ export function hostAllowed(grants: Grants, authority: string, scheme?: string):
   if (!m) return false;
   const host = m[1]!;
   const port = m[2] ? Number(m[2]) : defaultPort(scheme);
+  // wasmCloud's door to the machine's own loopback opens only where the workload grants the port as well.
+  if (host === HOST_LOOPBACK_NAME && !(grants.loopbackPorts ?? []).some((p) => p.protocol === 'tcp' && p.port === port)) return false;
   return grants.allowHosts.some((g) => {
     const hostOk = g.host === host || (g.host.startsWith('*.') && host.endsWith(g.host.slice(1)));
     return hostOk && (g.port === undefined || g.port === port);
   });
+}
+
+/** The grant that would allow an HTTP request to `authority`: a host, or for wasmCloud's loopback name the port too. */
+export function httpGrantHint(authority: string | undefined, scheme: string | undefined): string {
+  const m = /^([^:]+)(?::(\d+))?$/.exec(authority ?? '');
+  if (m && m[1]!.toLowerCase() === HOST_LOOPBACK_NAME) {
+    const port = m[2] ?? (scheme === 'https' ? '443' : '80');
+    return `allowedHosts: [${HOST_LOOPBACK_NAME}:${port}] and allowedHostLoopbackPorts: ['${port}'] in the workload manifest`;
+  }
+  return `--allow-host ${authority || 'HOST'}`;
 }

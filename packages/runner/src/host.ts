@@ -1,5 +1,5 @@
 import { hrtime } from 'node:process';
-import { hostAllowed, type Grants } from './grants.js';
+import { hostAllowed, httpGrantHint, loopbackAuthority, type Grants } from './grants.js';
 import { PROVIDED_INTERFACES } from './instance.js';
 import { hostKit, loadHostShim, shimLoaded, shimModule, useOwnKit } from './host-shim.js';
 import { createFilesystem } from './wasi/filesystem.js';
@@ -127,14 +127,16 @@ function networkImports(options: HostOptions): Record<string, unknown> {
     ...createSockets({ connect: grants.connectAddresses ?? [], listen: grants.allowListen ?? [], onDenied }, grants.allowLookup),
     'wasi:http/types': http.types,
     'wasi:http/outgoing-handler': {
-      handle(request: { authority(): string | undefined; scheme(): { tag: string; val?: string } | undefined }, opts: unknown) {
+      handle(request: { authority(): string | undefined; setAuthority(a: string | undefined): void; scheme(): { tag: string; val?: string } | undefined }, opts: unknown) {
         const authority = request.authority() ?? '';
         const scheme = request.scheme();
         const schemeName = scheme ? (scheme.tag === 'other' ? scheme.val : scheme.tag) : 'https';
         if (!hostAllowed(grants, authority, schemeName)) {
-          onDenied({ capability: 'http', attempted: `HTTP request to ${schemeName?.toLowerCase()}://${authority}`, grant: `--allow-host ${authority || 'HOST'}` });
+          onDenied({ capability: 'http', attempted: `HTTP request to ${schemeName?.toLowerCase()}://${authority}`, grant: httpGrantHint(authority, schemeName?.toLowerCase()) });
           throw wasiError({ tag: 'HTTP-request-denied' });
         }
+        const target = loopbackAuthority(authority);
+        if (target !== authority) request.setAuthority(target); // wasmCloud's name for this machine: granted above
         return http.outgoingHandler.handle(request, opts);
       },
     },

@@ -4,7 +4,7 @@
  * check-write that has nothing to offer yet blocks the worker (it runs one request at a time) until the main thread
  * answers, instead of making the guest spin.
  */
-import { hostAllowed, type Grants } from '../grants.js';
+import { hostAllowed, httpGrantHint, loopbackAuthority, type Grants } from '../grants.js';
 import type { Denial } from '../host.js';
 import { hostKit } from '../host-shim.js';
 import { inputStream, outputStream } from '../wasi/io.js';
@@ -560,7 +560,7 @@ export function createWasiHttp(link: HttpLink) {
       const name = schemeName(scheme);
       if (name !== 'http' && name !== 'https') throw { payload: { tag: 'HTTP-protocol-error' } };
       if (!authority || !hostAllowed(link.grants, authority, name)) {
-        link.onDenied({ capability: 'http', attempted: `HTTP request to ${name}://${authority ?? ''}`, grant: `--allow-host ${authority || 'HOST'}` });
+        link.onDenied({ capability: 'http', attempted: `HTTP request to ${name}://${authority ?? ''}`, grant: httpGrantHint(authority, name) });
         throw Object.assign(new Error('HTTP-request-denied'), { payload: { tag: 'HTTP-request-denied' } });
       }
       const fid = ++nextFetch;
@@ -568,7 +568,7 @@ export function createWasiHttp(link: HttpLink) {
       const send = () => {
         sent = true;
         const bytes = body?.chunks.length ? Buffer.concat(body.chunks) : undefined;
-        link.post({ type: 'fetch', fid, method, url: `${name}://${authority}${path ?? '/'}`, headers, body: bytes, timeoutMs: RequestOptions.timeoutMs(options) });
+        link.post({ type: 'fetch', fid, method, url: `${name}://${loopbackAuthority(authority)}${path ?? '/'}`, headers, body: bytes, timeoutMs: RequestOptions.timeoutMs(options) });
       };
       if (body && !body.finished) body.onFinish = send;
       else send();
@@ -611,3 +611,4 @@ export function createWasiHttp(link: HttpLink) {
 
   return { types, outgoingHandler, serve };
 }
+
