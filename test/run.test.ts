@@ -188,6 +188,15 @@ describe('runner host imports filter capabilities per instance', () => {
     const portOnly = hostImports({ grants: loopback([], [5432]), args: [], onDenied: (d) => denials.push(d) }) as Record<string, any>;
     expect(() => portOnly['wasi:http/outgoing-handler'].handle(request('host.wasmcloud.internal:5432'), undefined)).toThrow();
     expect(denials).toEqual([{ capability: 'http', attempted: 'HTTP request to http://host.wasmcloud.internal:5432', grant: "allowedHosts: [host.wasmcloud.internal:5432] and allowedHostLoopbackPorts: ['5432'] in the workload manifest" }]);
+    // wasi:sockets resolves the name to 127.0.0.1 when loopback ports are granted, without --allow-lookup; not otherwise
+    const lookup = (g: Grants) => {
+      const imports = hostImports({ grants: g, args: [], onDenied: (d) => denials.push(d) }) as Record<string, any>;
+      const stream = imports['wasi:sockets/ip-name-lookup'].resolveAddresses(imports['wasi:sockets/instance-network'].instanceNetwork(), 'HOST.wasmcloud.internal');
+      stream.subscribe().block();
+      return stream.resolveNextAddress();
+    };
+    expect(lookup(loopback([], [5432]))).toEqual({ tag: 'ipv4', val: [127, 0, 0, 1] });
+    expect(() => lookup(loopback([], []))).toThrow(/access-denied/);
   });
 
   it('sockets and DNS are denied without grants, and instances do not share grants', () => {

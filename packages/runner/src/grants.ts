@@ -20,7 +20,7 @@ export interface HostGrant {
 /**
  * wasmCloud's reserved name for the machine the host runs on (Docker's `host.docker.internal` idea): an HTTP request
  * to it goes to 127.0.0.1, when the workload both allows the host (`allowedHosts`) and grants the port
- * (`allowedHostLoopbackPorts`).
+ * (`allowedHostLoopbackPorts`); with loopback ports granted, `wasi:sockets` resolves it to 127.0.0.1 (see sockets.ts).
  */
 export const HOST_LOOPBACK_NAME = 'host.wasmcloud.internal';
 

@@ -124,7 +124,7 @@ function networkImports(options: HostOptions): Record<string, unknown> {
   const { grants, onDenied } = options;
   const { http } = shimModule();
   return {
-    ...createSockets({ connect: grants.connectAddresses ?? [], listen: grants.allowListen ?? [], onDenied }, grants.allowLookup),
+    ...createSockets({ connect: grants.connectAddresses ?? [], listen: grants.allowListen ?? [], onDenied, hostLoopback: (grants.loopbackPorts ?? []).length > 0 }, grants.allowLookup),
     'wasi:http/types': http.types,
     'wasi:http/outgoing-handler': {
       handle(request: { authority(): string | undefined; setAuthority(a: string | undefined): void; scheme(): { tag: string; val?: string } | undefined }, opts: unknown) {

@@ -22,7 +22,12 @@ export interface SocketPolicy {
   connect: ConnectGrant[];
   listen: ListenGrant[];
   onDenied: (denial: Denial) => void;
+  /** Whether wasmCloud's reserved `host.wasmcloud.internal` resolves (to 127.0.0.1): the workload granted loopback ports. */
+  hostLoopback?: boolean;
 }
+
+/** wasmCloud's reserved name for the machine the host runs on (see `HOST_LOOPBACK_NAME` in grants.ts). */
+const HOST_LOOPBACK_NAME = 'host.wasmcloud.internal';
 
 type IpAddress = { tag: 'ipv4'; val: { port: number; address: number[] } } | { tag: 'ipv6'; val: { port: number; address: number[] } };
 
@@ -239,6 +244,8 @@ export function createSockets(policy: SocketPolicy, allowLookup: boolean) {
     'wasi:sockets/ip-name-lookup': {
       ...sockets.ipNameLookup,
       resolveAddresses(network: unknown, name: string) {
+        // The reserved name reveals nothing and reaches only the loopback ports granted: no --allow-lookup needed.
+        if (policy.hostLoopback && name.toLowerCase() === HOST_LOOPBACK_NAME) return sockets.ipNameLookup.resolveAddresses(network, '127.0.0.1');
         if (!allowLookup) {
           policy.onDenied({ capability: 'lookup', attempted: `DNS lookup of ${name}`, grant: '--allow-lookup' });
           throw Object.assign(new Error('access-denied'), { payload: 'access-denied' });
