@@ -562,7 +562,7 @@ spec:
     }
   });
 
-  it('the in-memory keyvalue store is one for all workers; the in-memory broker with several workers is refused', async () => {
+  it('the in-memory keyvalue store is one for all workers; the in-memory broker serves from one worker, and several asked for are refused', async () => {
     const running: ChildProcess[] = [];
     try {
       const s = await startServe(hostifGuest('counter'), ['--kv', 'mem', '--logging', 'warn', '--workers', '2'], home, running);
@@ -575,5 +575,16 @@ spec:
     const memBroker = await weld(['serve', await workloadFile(redis.url), '--port', '0', '--workers', '2', '--messaging', 'mem']);
     expect(memBroker.code).toBe(2);
     expect(memBroker.stderr).toContain('error[not-implemented]: --messaging mem is a broker per thread, and weld serve runs 2 worker threads');
+    // without --workers, one worker serves, and the server says why
+    const single: ChildProcess[] = [];
+    try {
+      const s = await startServe(await workloadFile(redis.url), ['--messaging', 'mem'], home, single);
+      expect(s.stdout()).toMatch(/\(1 worker, /);
+      expect(s.stderr()).toContain('weld: --messaging mem is a broker per thread: serving from one worker thread');
+      expect(await (await fetch(`${s.url}/count/single`)).text()).toBe('1\n');
+      expect(await s.stop()).toBe(0);
+    } finally {
+      for (const c of single) c.kill('SIGKILL');
+    }
   });
 });

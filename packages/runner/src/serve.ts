@@ -75,6 +75,10 @@ export interface HttpService {
   fresh?: { by: 'restored' } | { by: 'instantiated'; reason: string };
   /** How many times an instance was put back to its just-made state after a request, so far. */
   restores(): number;
+  /** Worker threads serving. */
+  workers: number;
+  /** Something the server decided that the user did not ask for (fewer workers), to be told. */
+  note?: string;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then stops the workers. */
   close(): Promise<void>;
 }
@@ -152,8 +156,13 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
   // Imports a workload sibling satisfies are linked in the worker; the rest must be the host's (WASI or a granted plugin).
   const linked = new Set((options.links ?? []).map((l) => l.importKey));
   await checkImportsProvided({ imports: component.imports.filter((i) => !linked.has(versionless(i))), exports: component.exports }, grants.hostPlugins, 'component', bytes);
-  const workerCount = Math.max(1, options.workers ?? os.availableParallelism());
+  let workerCount = Math.max(1, options.workers ?? os.availableParallelism());
   const pluginGrants = [grants, ...(options.siblings ?? []).map((s) => s.grants)].map((g) => g.hostPlugins?.granted);
+  let note: string | undefined;
+  if (workerCount > 1 && options.workers === undefined && pluginGrants.some((g) => g?.messaging?.url === 'mem')) {
+    workerCount = 1;
+    note = '--messaging mem is a broker per thread: serving from one worker thread, so that its messages meet (NATS serves from one per core)';
+  }
   if (workerCount > 1 && pluginGrants.some((g) => g?.messaging?.url === 'mem')) {
     throw new RunError('not-implemented', `--messaging mem is a broker per thread, and weld serve runs ${workerCount} worker threads: their messages would not meet`, {
       hint: 'serve with --workers 1, or use a NATS server (--messaging nats://127.0.0.1:4222)',
@@ -497,6 +506,8 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     requests: () => count,
     restores: () => restores,
+    workers: workerCount,
+    note,
     fresh: options.reuse ? undefined : notRestorable === undefined ? { by: 'restored' } : { by: 'instantiated', reason: notRestorable },
     close: () =>
       (closed ??= (async () => {

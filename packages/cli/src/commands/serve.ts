@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import os from 'node:os';
 import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp, type AccessEntry, type HttpService, type RequestFailure } from '@weld/runner';
 import { emit, globals, status } from '../context.js';
 import { pluginGrants, withPluginFlags } from './plugin-flags.js';
@@ -34,15 +33,15 @@ export function registerServe(program: Command): void {
       const g = globals(cmd);
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RunError('grant-invalid', `--port ${opts.port} is not a port number (0-65535)`);
-      const workers = opts.workers === undefined ? os.availableParallelism() : Number(opts.workers);
-      if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new RunError('grant-invalid', `--workers ${opts.workers} is not a number of workers (1-1024)`);
+      const asked = opts.workers === undefined ? undefined : Number(opts.workers);
+      if (asked !== undefined && (!Number.isInteger(asked) || asked < 1 || asked > 1024)) throw new RunError('grant-invalid', `--workers ${opts.workers} is not a number of workers (1-1024)`);
       // Per request: a 504, or a reset connection once the response has begun. A server keeps no request forever.
       const limits = limitsFrom({ timeout: opts.timeout ?? '30s', maxMemory: opts.maxMemory });
       const shutdownTimeoutMs = parseDuration(opts.shutdownTimeout, '--shutdown-timeout');
       const serveOptions = {
         host: opts.host,
         port,
-        workers,
+        workers: asked,
         reuse: Boolean(opts.reuse),
         timeoutMs: limits.timeoutMs,
         maxMemoryBytes: limits.maxMemoryBytes,
@@ -71,6 +70,8 @@ export function registerServe(program: Command): void {
         service = await serveHttp(runnable.bytes, { grants: { ...grantsFrom(opts), hostPlugins: await pluginGrants(opts) }, ...serveOptions });
         origin = runnable.origin;
       }
+      const workers = service.workers;
+      if (service.note) status(g, `weld: ${service.note}`);
       const fresh = service.fresh;
       const mode = opts.reuse
         ? 'one instance per worker'
