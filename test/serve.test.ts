@@ -1,12 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from '@bytecodealliance/jco';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWeld } from './helpers/cli.js';
-import { buildHttpCFixture, polyglotComponent } from './helpers/fixtures.js';
+import { buildHttpCFixture, polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
 import { startServe, watFixture, type Served } from './helpers/serve.js';
 
 let home: string;
@@ -87,6 +88,21 @@ describe('weld serve: a fresh instance per request under deny-by-default grants'
     for (const method of ['GET', 'GET', 'POST', 'GET']) kept.push(await (await fetch(reused.url, { method })).text());
     expect(kept).toEqual(['001011\n', '112021\n', '112031\n', '112141\n']);
     await reused.stop();
+  });
+
+  it('an instance too large to snapshot is made anew for each request, and the server says so once', async () => {
+    // http-count with 1,025 pages (64 MiB and a page): a copy per request would cost more than a new instance
+    const source = (await readFile(path.join(REPO_ROOT, 'test', 'fixtures', 'http-count.wat'), 'utf8')).replace('(memory (export "memory") 1)', '(memory (export "memory") 1025)');
+    const file = path.join(home, 'http-count-large.wasm');
+    await writeFile(file, await parse(source));
+    const s = await serve(file, ['--workers', '1']);
+    const counts: string[] = [];
+    for (let i = 0; i < 3; i++) counts.push(await (await fetch(s.url)).text());
+    expect(counts).toEqual(['1\n', '1\n', '1\n']);
+    expect(await s.stop()).toBe(0);
+    const told = s.stderr().match(/weld: an instance could not be snapshot \(its memories hold 67174400 bytes, more than a restore is worth\): each request gets a new instantiation\n/g);
+    expect(told).toHaveLength(1);
+    expect(s.stderr()).toContain('weld: stopped after 3 requests (instances restored from their snapshot 0 times)');
   });
 
   it('outgoing requests need --allow-host; the denial names the grant', async () => {

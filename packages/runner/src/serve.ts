@@ -30,6 +30,8 @@ export interface ServeOptions {
   onDenied?: (denial: Denial) => void;
   /** A request the component failed (trap, error response, no response, invalid status, timeout). */
   onRequestFailed?: (failure: RequestFailure) => void;
+  /** Told once each: what the server found out about the component while serving (an instance that could not be snapshot). */
+  onNote?: (message: string) => void;
   /** One line's worth per request, when its response is over (complete, broken or abandoned). */
   onAccess?: (entry: AccessEntry) => void;
   /** Workload siblings made with every instance, providers first, each under its own grants (see `serveWorkload`). */
@@ -332,8 +334,14 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
     }
   };
 
+  const told = new Set<string>();
   const onMessage = (worker: PoolWorker, m: WorkerMessage) => {
     if (m.type === 'denied') return options.onDenied?.(m.denial);
+    if (m.type === 'note') {
+      if (!told.has(m.message)) options.onNote?.(m.message);
+      told.add(m.message);
+      return;
+    }
     if (m.type.startsWith('fetch')) {
       let f = fetches.get(worker);
       if (!f) fetches.set(worker, (f = new Fetches((r) => worker.reply(r))));

@@ -48,6 +48,7 @@ export function registerServe(program: Command): void {
         shutdownTimeoutMs,
         onDenied: printDenial,
         onRequestFailed: (f: RequestFailure) => process.stderr.write(`weld: request ${f.request} failed (${f.outcome}): ${f.reason}\n`),
+        onNote: (message: string) => status(g, `weld: ${message}`),
         onAccess: (a: AccessEntry) =>
           status(g, `weld: ${a.method} ${a.path} ${a.status ?? '-'}${a.outcome === 'complete' ? '' : ` (${a.outcome})`} ${a.bytes} B ${a.ms.toFixed(1)} ms`),
       };

@@ -111,9 +111,13 @@ export type WorkerMessage =
   | { type: 'head'; id: number; status: number; headers: HeaderList }
   | { type: 'chunk'; id: number; bytes: Uint8Array }
   | { type: 'end'; id: number; trailers: HeaderList | undefined }
-  /** The guest returned (or trapped); `failure` says why the response is not what the guest meant. */
-  /** `restored`: the instance was put back to its just-made state for the next request (see `serve/recycle.ts`). */
+  /**
+   * The guest returned (or trapped); `failure` says why the response is not what the guest meant; `restored`: the
+   * instance was put back to its just-made state for the next request (see `serve/recycle.ts`).
+   */
   | { type: 'done'; id: number; failure?: string; restored?: true }
+  /** Something the server should tell its user once (an instance that could not be snapshot). */
+  | { type: 'note'; message: string }
   | { type: 'pull'; seq: number; id: number }
   | { type: 'fetch'; fid: number; method: string; url: string; headers: HeaderList; body: Uint8Array | undefined; timeoutMs: number | undefined }
   | { type: 'fetch-head'; seq: number; fid: number }

@@ -125,6 +125,7 @@ async function main(): Promise<void> {
    * so that it serves the next request as a fresh instance; false when it cannot, and then it is closed instead.
    */
   type Ready = { handle(request: unknown, out: unknown): void; close(): void; recycle?: () => boolean; restoreBytes?: number };
+  let toldNoSnapshot = false;
   /** Every component made and linked, siblings first; with `listen`, their messaging subscriptions start. */
   const instantiate = async (listen = false): Promise<Ready> => {
     const made = new Map<string, Record<string, any>>();
@@ -165,6 +166,10 @@ async function main(): Promise<void> {
         made.set(name, instance);
         exported = (instance[config.handlerExport] ?? instance.incomingHandler) as typeof exported;
         const snapshot = recorder?.snapshot(config.keepGrowthBytes);
+        if (typeof snapshot === 'string' && !toldNoSnapshot) {
+          toldNoSnapshot = true;
+          post({ type: 'note', message: `an instance could not be snapshot (${snapshot}): each request gets a new instantiation` });
+        }
         if (snapshot !== undefined && typeof snapshot !== 'string') {
           const recycle = () => (snapshot as InstanceSnapshot).restore() === undefined && host.recycle();
           return { handle: (request, out) => exported!.handle(request, out), close, recycle, restoreBytes: snapshot.memoryBytes };
