@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { lookup } from 'node:dns/promises';
 import { RunError } from './errors.js';
-import { canonicalIp, type ConnectGrant, type ListenGrant } from './wasi/sockets.js';
+import { canonicalIp, HOST_LOOPBACK_NAME, type ConnectGrant, type ListenGrant } from './wasi/sockets.js';
 import type { PluginGrants } from './host-interfaces/grants.js';
 
 export interface DirGrant {
@@ -17,17 +17,16 @@ export interface HostGrant {
   port?: number;
 }
 
-/**
- * wasmCloud's reserved name for the machine the host runs on (Docker's `host.docker.internal` idea): an HTTP request
- * to it goes to 127.0.0.1, when the workload both allows the host (`allowedHosts`) and grants the port
- * (`allowedHostLoopbackPorts`); with loopback ports granted, `wasi:sockets` resolves it to 127.0.0.1 (see sockets.ts).
- */
-export const HOST_LOOPBACK_NAME = 'host.wasmcloud.internal';
+/** An HTTP authority's host (lowercased; an IPv6 address keeps its brackets) and port as written; undefined when it is not HOST[:PORT]. */
+function splitAuthority(authority: string): { host: string; port?: string } | undefined {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority);
+  return m ? { host: m[1]!.toLowerCase(), port: m[2] } : undefined;
+}
 
 /** `authority` with the reserved host name replaced by the loopback address it means (see `HOST_LOOPBACK_NAME`). */
 export function loopbackAuthority(authority: string): string {
-  const m = /^([^:]+)(:\d+)?$/.exec(authority);
-  return m && m[1]!.toLowerCase() === HOST_LOOPBACK_NAME ? `127.0.0.1${m[2] ?? ''}` : authority;
+  const a = splitAuthority(authority);
+  return a?.host === HOST_LOOPBACK_NAME ? `127.0.0.1${a.port === undefined ? '' : `:${a.port}`}` : authority;
 }
 
 /** What an instance may touch. Everything not listed here is denied. */
@@ -142,10 +141,10 @@ function defaultPort(scheme: string | undefined): number {
 
 /** Whether an outgoing request to `authority` ("host[:port]") is granted; `*.example.com` matches subdomains. */
 export function hostAllowed(grants: Grants, authority: string, scheme?: string): boolean {
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority.toLowerCase());
-  if (!m) return false;
-  const host = m[1]!;
-  const port = m[2] ? Number(m[2]) : defaultPort(scheme);
+  const a = splitAuthority(authority);
+  if (!a) return false;
+  const host = a.host;
+  const port = a.port ? Number(a.port) : defaultPort(scheme);
   // wasmCloud's door to the machine's own loopback opens only where the workload grants the port as well.
   if (host === HOST_LOOPBACK_NAME && !(grants.loopbackPorts ?? []).some((p) => p.protocol === 'tcp' && p.port === port)) return false;
   return grants.allowHosts.some((g) => {
@@ -156,9 +155,9 @@ export function hostAllowed(grants: Grants, authority: string, scheme?: string):
 
 /** The grant that would allow an HTTP request to `authority`: a host, or for wasmCloud's loopback name the port too. */
 export function httpGrantHint(authority: string | undefined, scheme: string | undefined): string {
-  const m = /^([^:]+)(?::(\d+))?$/.exec(authority ?? '');
-  if (m && m[1]!.toLowerCase() === HOST_LOOPBACK_NAME) {
-    const port = m[2] ?? (scheme === 'https' ? '443' : '80');
+  const a = splitAuthority(authority ?? '');
+  if (a?.host === HOST_LOOPBACK_NAME) {
+    const port = a.port ?? (scheme === 'https' ? '443' : '80');
     return `allowedHosts: [${HOST_LOOPBACK_NAME}:${port}] and allowedHostLoopbackPorts: ['${port}'] in the workload manifest`;
   }
   return `--allow-host ${authority || 'HOST'}`;

@@ -178,7 +178,7 @@ export async function serveHttp(bytes: Uint8Array, options: ServeOptions): Promi
   const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CoreModule> } }).WebAssembly;
   const cap = options.maxMemoryBytes === undefined ? undefined : (await import('@weld/binary')).capCoreMemories;
   const expose = options.reuse || (options.siblings ?? []).length > 0 ? undefined : (await import('@weld/binary')).exposeCoreState;
-  const pluginImport = component.imports.find((i) => !linked.has(versionless(i)) && !PROVIDED_INTERFACES.has(versionless(i)) && !versionless(i).startsWith('wasi:http/'));
+  const pluginImport = component.imports.find((i) => !linked.has(versionless(i)) && !PROVIDED_INTERFACES.has(versionless(i)));
   let notRestorable =
     expose === undefined || linked.size > 0
       ? 'a workload links siblings into each instance'

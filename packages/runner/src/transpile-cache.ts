@@ -71,7 +71,8 @@ export function patchBindings(js: string): string {
 }
 
 /** The key under which `exposeBindingsState`'s bindings look for the object to fill in the import object. */
-export const BINDINGS_STATE = Symbol.for('weld.bindings-state');
+const BINDINGS_STATE_KEY = 'weld.bindings-state';
+export const BINDINGS_STATE = Symbol.for(BINDINGS_STATE_KEY);
 
 /**
  * What jco's bindings keep per instance besides the core instances: the handle tables (a guest sees their indices),
@@ -85,7 +86,7 @@ function exposeBindingsState(js: string): string {
   const markers = ['const HANDLE_TABLES= [];', 'const INSTANCE_FLAGS = new Map();', 'const STORE_TRAP = { error: null };'];
   if (!instantiate.test(js) || markers.some((m) => js.split(m).length !== 2)) return js;
   return js
-    .replace(instantiate, (line) => `${line}\nconst __weldState = imports[Symbol.for('weld.bindings-state')];\nif (__weldState) __weldState.captureTables = [];`)
+    .replace(instantiate, (line) => `${line}\nconst __weldState = imports[Symbol.for('${BINDINGS_STATE_KEY}')];\nif (__weldState) __weldState.captureTables = [];`)
     .replace(markers[0]!, `${markers[0]} if (__weldState) __weldState.handleTables = HANDLE_TABLES;`)
     .replace(markers[1]!, `${markers[1]} if (__weldState) __weldState.instanceFlags = INSTANCE_FLAGS;`)
     .replace(markers[2]!, `${markers[2]} if (__weldState) __weldState.storeTrap = STORE_TRAP;`)

@@ -611,4 +611,3 @@ export function createWasiHttp(link: HttpLink) {
 
   return { types, outgoingHandler, serve };
 }
-

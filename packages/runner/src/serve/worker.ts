@@ -12,7 +12,7 @@ import { PROVIDED_INTERFACES, versionless } from '../instance.js';
 import { BINDINGS_STATE } from '../transpile-cache.js';
 import { readyPollable } from '../wasi/io.js';
 import { SYNC_SIGNAL, type RequestStart, type SiblingLink, type SyncReply, type WorkerConfig, type WorkerMessage } from './protocol.js';
-import { InstanceRecorder, type InstanceSnapshot } from './recycle.js';
+import { InstanceRecorder } from './recycle.js';
 import { createWasiHttp, guestHeaders, type HttpLink } from './wasi-http.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
           post({ type: 'note', message: `an instance could not be snapshot (${snapshot}): each request gets a new instantiation` });
         }
         if (snapshot !== undefined && typeof snapshot !== 'string') {
-          const recycle = () => (snapshot as InstanceSnapshot).restore() === undefined && host.recycle();
+          const recycle = () => snapshot.restore() === undefined && host.recycle();
           return { handle: (request, out) => exported!.handle(request, out), close, recycle, restoreBytes: snapshot.memoryBytes };
         }
       }

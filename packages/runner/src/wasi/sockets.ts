@@ -26,8 +26,12 @@ export interface SocketPolicy {
   hostLoopback?: boolean;
 }
 
-/** wasmCloud's reserved name for the machine the host runs on (see `HOST_LOOPBACK_NAME` in grants.ts). */
-const HOST_LOOPBACK_NAME = 'host.wasmcloud.internal';
+/**
+ * wasmCloud's reserved name for the machine the host runs on (Docker's `host.docker.internal` idea): an HTTP request
+ * to it goes to 127.0.0.1, when the workload both allows the host (`allowedHosts`) and grants the port
+ * (`allowedHostLoopbackPorts`, see grants.ts); with loopback ports granted, name lookups resolve it to 127.0.0.1.
+ */
+export const HOST_LOOPBACK_NAME = 'host.wasmcloud.internal';
 
 type IpAddress = { tag: 'ipv4'; val: { port: number; address: number[] } } | { tag: 'ipv6'; val: { port: number; address: number[] } };
 
