@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parse as watToWasm } from '@bytecodealliance/jco';
 import { validateComponent } from '@weld/binary';
 import { CompositionGraph, encodeGraph, GraphError, planGraph, type NodeId } from '../src/graph/index.js';
+import { graphProvenance, plugComponents } from '../src/compose/index.js';
+import { sha256Digest } from '@weld/core';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
@@ -81,6 +83,22 @@ describe('CompositionGraph: the verbs and their errors, with no front-end', () =
     graph.export(f, 'g');
     expect(thrown(() => graph.export(f, 'g'))).toMatchObject({ code: 'export-duplicate', data: { name: 'g' } });
     expect(thrown(() => graph.export(f, 'Not A Name'))).toMatchObject({ code: 'export-name-invalid' });
+  });
+});
+
+describe('provenance digests', () => {
+  it('records a digest the caller gives (read and hashed in one pass) and hashes the bytes of an input given without one', async () => {
+    const [p, c] = [await watToWasm(provider), await watToWasm(consumer)];
+    const given = `sha256:${'ab'.repeat(32)}`;
+    const r = await plugComponents({ name: 'consumer', bytes: c }, [{ name: 'provider', bytes: p, digest: given }], { weldVersion: 'test' });
+    expect(r.provenance.inputs.map((i) => [i.name, i.digest])).toEqual([
+      ['consumer', sha256Digest(c)],
+      ['provider', given],
+    ]);
+    const graph = new CompositionGraph();
+    graph.registerPackage({ name: 'provider', bytes: p, digest: given });
+    graph.registerPackage({ name: 'consumer', bytes: c });
+    expect(graphProvenance(graph, 'test').inputs.map((i) => i.digest)).toEqual([given, sha256Digest(c)]);
   });
 });
 

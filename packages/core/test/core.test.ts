@@ -7,7 +7,7 @@ import {
   renderError, satisfies, semverProblem, spanAt, versionChange,
 } from '@weld/core';
 import { ProjectError, parseProjectDocument, findProjectFileUpward, locateProjectFile } from '@weld/core/project';
-import { sha256Digest, sha256File, weldHome, writeFileAtomic } from '@weld/core/node';
+import { readFileDigest, sha256Digest, sha256File, weldHome, writeFileAtomic } from '@weld/core/node';
 
 describe('semver rules', () => {
   it.each([
@@ -112,6 +112,19 @@ describe('node helpers', () => {
     expect(await sha256File(file, { slowReadMs: -1 })).toEqual({ digest: sha256Digest(bytes), size: bytes.length });
     expect(readdirSync(dir)).toEqual(['f']); // no temp file left behind
     expect(readFileSync(file).equals(Buffer.from(bytes))).toBe(true);
+  });
+  it('reads a file and its digest in one pass, for any size', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'weld-core-'));
+    // empty, under one piece, exactly one piece, pieces plus a tail
+    for (const size of [0, 1000, 64 << 10, (1 << 20) + 4097]) {
+      const file = path.join(dir, `f${size}`);
+      const bytes = new Uint8Array(size).map((_, i) => (i * 7 + size) & 0xff);
+      await writeFileAtomic(file, bytes);
+      const r = await readFileDigest(file);
+      expect(r.digest).toBe(sha256Digest(bytes));
+      expect(Buffer.from(r.bytes).equals(Buffer.from(bytes))).toBe(true);
+    }
+    await expect(readFileDigest(path.join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
   it('$WELD_HOME, else XDG, else ~/.local/share', () => {
     expect(weldHome({ WELD_HOME: '/w' })).toBe('/w');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import {
@@ -7,7 +7,7 @@ import {
   planPlugComponents, planProject, planText, plugComponents, type ComposedComponent, type CompositionPlan,
 } from '@weld/compose';
 import { createSha256 } from '@weld/core';
-import { writeFileAtomic } from '@weld/core/node';
+import { readFileDigest, writeFileAtomic } from '@weld/core/node';
 import { emit, globals } from '../context.js';
 import { WELD_VERSION } from '../version.js';
 
@@ -78,7 +78,7 @@ export function registerCompose(program: Command): void {
         return;
       }
       if (!opts.out && !planOnly) throw new ComposeError('input-invalid', 'where should the composition go? give --out <file>');
-      const load = async (source: string) => ({ name: inputLabel(source), source: path.basename(source), bytes: await loadReference(source) });
+      const load = async (source: string) => ({ name: inputLabel(source), source: path.basename(source), ...(await readInputWithDigest(source, opts.policy)) });
       checkDistinctNames([input, ...opts.plug].map((s) => ({ name: inputLabel(s), source: s })));
       const socket = await load(input);
       const plugs = [];
@@ -111,9 +111,14 @@ interface ComposeOptions {
  * runner packages are loaded only then: they are most of what a `weld compose` process would otherwise spend.
  */
 async function readInput(source: string, policyFile: string | undefined): Promise<Uint8Array> {
-  if (existsSync(source) && statSync(source).isFile()) return new Uint8Array(await readFile(source));
+  return (await readInputWithDigest(source, policyFile)).bytes;
+}
+
+/** A local file comes with its digest, hashed as it is read (provenance needs it; a second pass would cost more). */
+async function readInputWithDigest(source: string, policyFile: string | undefined): Promise<{ bytes: Uint8Array; digest?: string }> {
+  if (existsSync(source) && statSync(source).isFile()) return readFileDigest(source);
   const [{ resolvePolicy }, { loadRunnable }] = await Promise.all([import('@weld/registry'), import('@weld/runner')]);
-  return (await loadRunnable(source, { policy: await resolvePolicy({ policyFile }) })).bytes;
+  return { bytes: (await loadRunnable(source, { policy: await resolvePolicy({ policyFile }) })).bytes };
 }
 
 /** The result is written as its chunks: the inputs' bytes in it are never copied into one buffer. */

@@ -20,11 +20,12 @@ export function graphProvenance(graph: CompositionGraph, weldVersion: string): P
       feeds.set(from, list);
     }
   }
+  const digestOf = (p: (typeof graph.allPackages)[number]) => p.digest ?? sha256Digest(p.bytes);
   return {
     tool: 'weld',
     version: weldVersion,
     inputs: graph.allPackages.map((p) =>
-      exported.has(p.id) ? { name: p.name, digest: sha256Digest(p.bytes), role: 'socket' as const } : { name: p.name, digest: sha256Digest(p.bytes), role: 'plug' as const, satisfies: feeds.get(p.id) ?? [] },
+      exported.has(p.id) ? { name: p.name, digest: digestOf(p), role: 'socket' as const } : { name: p.name, digest: digestOf(p), role: 'plug' as const, satisfies: feeds.get(p.id) ?? [] },
     ),
   };
 }

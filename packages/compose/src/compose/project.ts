@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { readFileDigest } from '@weld/core/node';
 import path from 'node:path';
 import type { Project } from '../build/project.js';
 import { writeFileAtomic } from '@weld/core/node';
@@ -79,7 +80,7 @@ async function projectContext(project: Project, options: { outDir?: string }) {
         hint: input.endsWith('.wasm') ? undefined : `build it first: weld build ${path.relative(process.cwd(), project.root) || '.'}`,
       });
     }
-    return { name: path.basename(input, '.wasm'), source, bytes: new Uint8Array(await readFile(file)) };
+    return { name: path.basename(input, '.wasm'), source, ...(await readFileDigest(file)) };
   };
   const source = { file: path.relative(process.cwd(), project.file) || project.file, text: await readFile(project.file, 'utf8') };
   return { outDir, produced, load, source };

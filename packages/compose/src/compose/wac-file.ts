@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkTargets, encodeWitPackage, worldOfComponent, type RComponent, type TargetMismatch } from '@weld/binary';
 import { resolvePath } from '@weld/wit-tools/node';
+import { readFileDigest } from '@weld/core/node';
 import { encodeGraph, type EncodedComposition } from '../graph/encode.js';
 import { GraphError, type Site } from '../graph/errors.js';
 import type { PackageInput } from '../graph/graph.js';
@@ -80,7 +81,7 @@ export function wacPackageResolver(dir: string, options: Pick<WacFileOptions, 'd
     const key = version ? `${name}@${version}` : name;
     const given = options.deps?.[key] ?? options.deps?.[name];
     if (given !== undefined) {
-      if (existsSync(given)) return { name: key, bytes: await readComponent(given), source: given };
+      if (existsSync(given)) return { name: key, ...(await readComponent(given)), source: given };
       if (!options.loadReference) throw new GraphError('package-not-found', `--dep ${name}=${given}: no such file`, { site });
       return { name: key, bytes: await options.loadReference(given), source: given };
     }
@@ -94,7 +95,7 @@ export function wacPackageResolver(dir: string, options: Pick<WacFileOptions, 'd
         hint: `give it with --dep ${name}=FILE (or a registry reference)`,
       });
     }
-    return { name: key, bytes: await readComponent(found), source: path.relative(process.cwd(), found) || found };
+    return { name: key, ...(await readComponent(found)), source: path.relative(process.cwd(), found) || found };
   };
 }
 
@@ -106,13 +107,13 @@ function isDirectory(p: string): boolean {
   }
 }
 
-async function readComponent(file: string): Promise<Uint8Array> {
+async function readComponent(file: string): Promise<{ bytes: Uint8Array; digest?: string }> {
   // a WIT package in text (a file, or a folder with its deps/) is handed on as a binary WIT package
   if (file.endsWith('.wit') || file.endsWith('/')) {
     const r = resolvePath(file.replace(/\/$/, ''));
-    return encodeWitPackage(r.resolve, r.package);
+    return { bytes: encodeWitPackage(r.resolve, r.package) };
   }
   // jco (wasm-tools in wasm) is loaded only for a .wat dependency: it costs a CLI run a third of a second
-  if (file.endsWith('.wat')) return (await import('@bytecodealliance/jco')).parse(await readFile(file, 'utf8'));
-  return new Uint8Array(await readFile(file));
+  if (file.endsWith('.wat')) return { bytes: await (await import('@bytecodealliance/jco')).parse(await readFile(file, 'utf8')) };
+  return readFileDigest(file);
 }

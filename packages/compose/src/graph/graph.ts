@@ -20,6 +20,8 @@ export interface PackageInput {
   bytes: Uint8Array;
   /** Where it came from, for messages (`calc.wasm`, `deps/demo/calc.wasm`, a registry reference). */
   source?: string;
+  /** `sha256:<hex>` of `bytes` when the caller has it (read with `readFileDigest`, pulled by digest): provenance uses it instead of hashing the bytes again. */
+  digest?: string;
 }
 
 export interface Package {
@@ -27,6 +29,8 @@ export interface Package {
   readonly name: string;
   readonly source: string;
   readonly bytes: Uint8Array;
+  /** as given at registration (see `PackageInput.digest`) */
+  readonly digest?: string;
   readonly component: Component;
   readonly type: RComponent;
   readonly spaces: ComponentSpaces;
@@ -94,6 +98,7 @@ export class CompositionGraph {
       name: input.name,
       source: input.source ?? input.name,
       bytes: input.bytes,
+      digest: input.digest,
       component: checked.component,
       type: checked.type,
       spaces: new ComponentSpaces(checked.component),

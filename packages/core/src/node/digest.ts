@@ -1,4 +1,4 @@
-import { readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createSha256, type Sha256 } from '../digest.js';
 
@@ -55,5 +55,34 @@ async function hashOverlapped(fh: FileHandle, hash: Sha256, offset: number, firs
     which ^= 1;
     reading = fh.read(bufs[which], 0, PIECE_BYTES, size);
     hash.update(piece);
+  }
+}
+
+/** Piece size for `readFileDigest`: a piece is hashed while it is still in this core's cache (64 KiB measured fastest). */
+const FUSED_PIECE_BYTES = 64 << 10;
+
+/**
+ * A whole file in memory and the `sha256:<hex>` of exactly those bytes, in one pass: each 64 KiB piece is hashed
+ * right after it is read, while it is still in the CPU's cache. For a 12 MB component that is ~2x faster than reading
+ * the file and then hashing the buffer (the second pass reads it back from memory). If the file changes size while it
+ * is read, the bytes are what was read and the digest is theirs.
+ */
+export async function readFileDigest(path: string): Promise<{ bytes: Uint8Array; digest: string }> {
+  const fd = openSync(path, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    // not zeroed: every byte handed out is overwritten by the read (zeroing 12 MB first costs ~1 ms)
+    const bytes = Buffer.allocUnsafeSlow(size);
+    const hash = createSha256();
+    let offset = 0;
+    while (offset < size) {
+      const bytesRead = readSync(fd, bytes, offset, Math.min(FUSED_PIECE_BYTES, size - offset), offset);
+      if (bytesRead === 0) break;
+      hash.update(bytes.subarray(offset, offset + bytesRead));
+      offset += bytesRead;
+    }
+    return { bytes: offset === size ? bytes : Uint8Array.prototype.slice.call(bytes, 0, offset), digest: `sha256:${hash.hex()}` };
+  } finally {
+    closeSync(fd);
   }
 }
