@@ -187,9 +187,27 @@ export async function pushComponent(
     }
   };
   await Promise.all([pushLayer(), pushBlob(built.config, () => built.configBytes)]);
+  // A manifest whose blobs were just uploaded cannot be there yet: a registry takes it under its tag in one request
+  // (as docker and skopeo push it) instead of a lookup, a push by digest and a tag.
+  if (options.tag && !options.subject && result.uploaded.length > 0 && isTaggedManifestPusher(target)) {
+    emit({ type: 'start', desc: built.manifest });
+    await target.pushTagged(built.manifest, built.manifestBytes, options.tag);
+    result.uploaded.push(built.manifest);
+    emit({ type: 'done', desc: built.manifest });
+    return result;
+  }
   await pushBlob(built.manifest, () => built.manifestBytes);
   if (options.tag) await target.tag(built.manifest, options.tag);
   return result;
+}
+
+/** Optional: stores a manifest under a tag in one step (a registry's `PUT /manifests/<tag>`). */
+interface TaggedManifestPusher {
+  pushTagged(desc: Descriptor, bytes: Uint8Array, tag: string): Promise<void>;
+}
+
+function isTaggedManifestPusher(target: Target): target is Target & TaggedManifestPusher {
+  return typeof (target as Partial<TaggedManifestPusher>).pushTagged === 'function';
 }
 
 /**

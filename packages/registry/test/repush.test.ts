@@ -52,6 +52,9 @@ describe('re-push of an unchanged 40 MiB component', () => {
     expect(first.layer).toMatchObject({ digest: sha256(big), size: big.byteLength });
     const firstUploads = await uploadsSince(mark);
     expect(firstUploads.sessions).toBe(2); // layer and config
+    // the whole blob in one PATCH, and the new manifest straight under its tag (no lookup, no push by digest first)
+    expect(firstUploads.all.filter((r) => r.startsWith('PATCH '))).toHaveLength(1);
+    expect(firstUploads.all.filter((r) => r.includes('/manifests/'))).toEqual(['PUT /v2/repush/lib/manifests/v1']);
     expect(first.uploaded.map((d) => d.digest)).toEqual(expect.arrayContaining([first.layer.digest, first.manifest.digest]));
 
     for (const [tag, digestCache] of [['v1', cache], ['v2', cache], ['v3', false]] as const) {
