@@ -1,12 +1,13 @@
 // Push/pull benchmark as a user runs it: whole `weld push <file>` and `weld pull <ref> <file>` processes
 // against `skopeo copy` from/to an OCI layout holding the same artifact, in the same run, each tool on its
-// own fresh docker-registry. Also: a re-push of the unchanged file (upload sessions counted in the registry's
+// own fresh docker-registry. Two pushes: of a file `weld build` wrote (its digest remembered, as the layout
+// records skopeo's), and of a file weld has never seen (hashed before any upload: the hash is extra). Also: a re-push of the unchanged file (upload sessions counted in the registry's
 // access log: must be 0), and RSS growth: the peak RSS of the 200 MB push (and pull) over that of the same
 // command moving a 1 MiB component (same code loaded, so the difference is what the size costs): under 64 MB.
 // Needs: pnpm build, Debian docker-registry, skopeo and time (/usr/bin/time).
 //   node bench/push.mjs [--mb 200] [--runs 3] [--json] [--bundle]   (--bundle: run the CLI as the npm package ships it)
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,7 +47,7 @@ async function measure(cmd, argv, env = {}) {
 const weld = (argv, env) => measure(process.execPath, [weldBin, ...argv], env);
 const uploadSessions = (reqs) => reqs.filter((r) => /^POST \/v2\/.+\/blobs\/uploads\/(\?|$)/.test(r)).length;
 
-async function round(work, file, small, layout, i) {
+async function round(work, file, small, layout, project, i) {
   const [regWeld, regSkopeo] = await Promise.all([startOpenRegistry({ accessLog: true }), startOpenRegistry()]);
   const home = join(work, `home-${i}`); // fresh: the first push must hash the file, nothing remembered
   const env = { WELD_HOME: home, DOCKER_CONFIG: join(work, 'docker') };
@@ -69,6 +70,21 @@ async function round(work, file, small, layout, i) {
     const firstSessions = uploadSessions((await regWeld.requests()).slice(0, afterPush)) - beforePush;
     const repushDoc = JSON.parse(repush.stdout);
 
+    // The CI flow: `weld build` writes the component (here a prebuilt one, `language: wasm`) and remembers its digest,
+    // so `weld push` sends it unread, as skopeo sends a layout blob whose digest the layout records. To a registry
+    // of its own, fresh like skopeo's.
+    const builtDir = join(work, `built-${i}`);
+    await weld(['--no-progress', 'build', project, '--out-dir', builtDir], env);
+    const regBuilt = await startOpenRegistry({ accessLog: true });
+    let pushBuilt;
+    let builtSessions;
+    try {
+      pushBuilt = await weld(['--no-progress', 'push', join(builtDir, 'app.wasm'), `${regBuilt.host}/bench/app:v1`], env);
+      builtSessions = uploadSessions(await regBuilt.requests());
+    } finally {
+      await regBuilt.stop();
+      rmSync(builtDir, { recursive: true, force: true });
+    }
     const skPush = await measure('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${regSkopeo.host}/bench/app:v1`]);
     const skPull = await measure('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${regSkopeo.host}/bench/app:v1`, `oci:${join(work, `sk-pull-${i}`)}:v1`]);
     return {
@@ -78,6 +94,9 @@ async function round(work, file, small, layout, i) {
       smallPullRss: smallPull.rssMb,
       push: push.ms,
       pushCpu: push.cpuMs,
+      pushBuilt: pushBuilt.ms,
+      pushBuiltCpu: pushBuilt.cpuMs,
+      builtSessions,
       pushRss: push.rssMb,
       pull: pull.ms,
       pullCpu: pull.cpuMs,
@@ -113,7 +132,10 @@ try {
   const small = join(work, 'c1.wasm');
   writeComponent(small, 1);
   const rounds = [];
-  for (let i = 0; i < runs; i++) rounds.push(await round(work, file, small, layout, i));
+  const project = join(work, 'project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'weld.yaml'), `components:\n  - { name: app, language: wasm, source: ../c${mb}.wasm }\n`);
+  for (let i = 0; i < runs; i++) rounds.push(await round(work, file, small, layout, project, i));
   const m = (k) => median(rounds.map((r) => r[k]));
   const max = (k) => Math.max(...rounds.map((r) => r[k]));
   const best = (k) => Math.min(...rounds.map((r) => r[k]));
@@ -129,6 +151,12 @@ try {
     // each round's weld/skopeo ratio (the two ran back to back), so a busy moment weighs on both sides of one ratio
     pushRoundRatios: rounds.map((r) => +(r.push / r.skPush).toFixed(2)),
     weldPushCpuMs: Math.round(m('pushCpu')),
+    weldPushBuiltMs: Math.round(m('pushBuilt')),
+    pushBuiltRatio: +(m('pushBuilt') / m('skPush')).toFixed(2),
+    pushBuiltBestRatio: +(best('pushBuilt') / best('skPush')).toFixed(2),
+    pushBuiltRoundRatios: rounds.map((r) => +(r.pushBuilt / r.skPush).toFixed(2)),
+    weldPushBuiltCpuMs: Math.round(m('pushBuiltCpu')),
+    builtPushUploadSessions: max('builtSessions'),
     skopeoPushCpuMs: Math.round(m('skPushCpu')),
     weldPullMs: Math.round(m('pull')),
     weldPullCpuMs: Math.round(m('pullCpu')),
@@ -166,7 +194,9 @@ if (asJson) {
   const r = result;
   console.log(
     `${r.sizeMb} MB, whole processes (weld from ${args.includes("--bundle") ? "the bundle" : "bin/weld.js: the checkout's bundle when fresh, else dist/"}), median of ${r.runs}:\n` +
-      `  push  weld push <file> ${r.weldPushMs} ms  / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
+      `  push  weld build, then weld push build/app.wasm (digest remembered, as a layout records it) ${r.weldPushBuiltMs} ms / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushBuiltRatio}); CPU ${r.weldPushBuiltCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
+      `        best ×${r.pushBuiltBestRatio}; per round ×${r.pushBuiltRoundRatios.join(' ×')}; ${r.builtPushUploadSessions} upload sessions\n` +
+      `  push  weld push <file> never seen (hashed before any upload) ${r.weldPushMs} ms  / skopeo ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
       `        best ${r.weldPushBestMs} / ${r.skopeoPushBestMs} ms (×${r.pushBestRatio}); per round ×${r.pushRoundRatios.join(' ×')}\n` +
       `  pull  weld pull <ref> <file> ${r.weldPullMs} ms  / skopeo copy docker://→oci: ${r.skopeoPullMs} ms  (×${r.pullRatio}); CPU ${r.weldPullCpuMs} / ${r.skopeoPullCpuMs} ms\n` +
       `        best ×${r.pullBestRatio}; per round ×${r.pullRoundRatios.join(' ×')}\n` +

@@ -1,6 +1,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rememberedFileDigest } from '@weld/core/node';
 import { FIXTURE_CACHE, POLYGLOT } from './helpers/fixtures.js';
 import { runWeld } from './helpers/cli.js';
 import { tempProject } from './helpers/tmp.js';
@@ -54,6 +55,17 @@ describe('weld build cache', () => {
     const fourth = JSON.parse((await runWeld(['-o', 'json', 'build', dir])).stdout) as BuildJson;
     expect(fourth.components.find((c) => c.name === 'calc')!.cached).toBe(false);
     expect(fourth.components.find((c) => c.name === 'numbers')!.cached).toBe(true);
+  });
+
+  it('remembers each output as written, so pushing it needs no second read', async () => {
+    const dir = await tempProject({ 'weld.yaml': 'components:\n  - { name: numbers, language: wat, source: n.wat }\n' });
+    await cp(path.join(POLYGLOT, 'wat', 'numbers.wat'), path.join(dir, 'n.wat'));
+    const home = path.join(dir, 'home');
+    const r = await runWeld(['-o', 'json', 'build', dir], { env: { WELD_HOME: home } });
+    expect(r.code, r.stderr).toBe(0);
+    const built = (JSON.parse(r.stdout) as BuildJson).components[0]!;
+    const remembered = await rememberedFileDigest(path.join(dir, 'build', 'numbers.wasm'), { cacheDir: path.join(home, 'cache', 'file-digests') });
+    expect(remembered).toMatchObject({ digest: built.digest, size: built.size, source: 'written' });
   });
 
   it('a deleted or altered output is rebuilt even when the inputs are unchanged', async () => {

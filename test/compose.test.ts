@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from '@bytecodealliance/jco';
 import { decodeComponent, encodeComponent, validateComponent } from '@weld/binary';
-import { sha256Digest } from '@weld/core/node';
+import { rememberedFileDigest, sha256Digest } from '@weld/core/node';
 import { readProvenance } from '@weld/compose';
 import { runWeld } from './helpers/cli.js';
 import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
@@ -31,6 +31,13 @@ describe('weld compose: plugging the C calc into the JS app', () => {
     expect(imports).toContain('wasi:io/streams@0.2.12');
     expect(new Set(imports).size).toBe(imports.length);
     expect(Buffer.from(encodeComponent(decodeComponent(bytes))).equals(bytes)).toBe(true);
+
+    // remembered as written, so `weld push out/app.wasm` need not read it again
+    expect(await rememberedFileDigest(path.join(dir, 'out/app.wasm'), { cacheDir: path.join(dir, 'home', 'cache', 'file-digests') })).toMatchObject({
+      digest: sha256Digest(bytes),
+      size: bytes.length,
+      source: 'written',
+    });
 
     const provenance = readProvenance(bytes)!;
     expect(provenance.inputs).toEqual([

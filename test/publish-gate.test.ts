@@ -3,7 +3,8 @@
  * not make the bump its changes need (--check-breaking) and never move an existing version tag to other content
  * unless --force; a refused publish pushes nothing.
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { rememberWrittenFile, sha256Digest } from '@weld/core/node';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,29 @@ describe('publish gate (real docker-registry)', () => {
     expect(same.stderr).toContain('checked against 1.0.0');
     const latest = await weld(['push', polyglotComponent('app'), ref('latest')]);
     expect(latest.code, latest.stderr).toBe(0);
+  });
+
+  it('weld push of a file weld wrote: its remembered digest is read back only when the version exists', async () => {
+    const ref = (tag: string) => `${reg.host}/demo/written:${tag}`;
+    expect((await weld(['push', polyglotComponent('calc'), ref('1.0.0')])).code).toBe(0);
+    const file = path.join(dir, 'app-copy.wasm');
+    await cp(polyglotComponent('app'), file);
+    const size = (await stat(file)).size;
+    const cacheDir = path.join(dir, 'home', 'cache', 'file-digests');
+    // a stale writer's digest (as if the file had been rewritten within one clock tick): the published 1.0.0's
+    await rememberWrittenFile(file, { digest: sha256Digest(await readFile(polyglotComponent('calc'))), size }, { cacheDir });
+    const before = await digestOf('demo/written', '1.0.0');
+    const existing = await weld(['push', file, ref('1.0.0')]);
+    expect(existing.code).toBe(1); // read back, the file is other content: the version is not moved
+    expect(existing.stderr).toContain('is already published with other content');
+    expect(await digestOf('demo/written', '1.0.0')).toBe(before);
+    // a new version needs no comparison: sent under the remembered digest unread, refused by the registry
+    await rememberWrittenFile(file, { digest: sha256Digest('other bytes'), size }, { cacheDir });
+    const fresh = await weld(['push', file, ref('1.1.0')]);
+    expect(fresh.code).not.toBe(0);
+    expect(fresh.stderr).toContain('changed while it was being pushed');
+    expect(await tags('demo/written')).toEqual(['1.0.0']);
+    expect((await weld(['push', file, ref('1.1.0')])).code).toBe(0); // the refusal put the file's own digest in its place
   });
 
   it('registry references as inputs: wit breaking and grants read them like files', async () => {

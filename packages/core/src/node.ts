@@ -2,3 +2,11 @@ export { sha256Hex, sha256Digest, sha256File, readFileDigest } from './node/dige
 export { writeFileAtomic, writeFileAtomicSync, tempBeside } from './node/atomic.js';
 export { weldHome } from './node/home.js';
 export { projectFileIn, locateProjectFile, findProjectFileUpward, displayPath } from './node/project-paths.js';
+export {
+  fileDigest,
+  rememberedFileDigest,
+  rememberWrittenFile,
+  defaultFileDigestCacheDir,
+  type FileDigest,
+  type FileDigestOptions,
+} from './node/file-digest.js';

@@ -7,7 +7,7 @@ import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
 import type { Descriptor, Preparer, Target } from './store/types.js';
 import { fileContent, isFileContent, withFileProgress } from './file-content.js';
-import { fileDigest, type FileDigest } from './file-digest.js';
+import { fileDigest, rememberedFileDigest, rememberWrittenFile, type FileDigest } from './file-digest.js';
 import type { WorldNames } from './world.js';
 import { dirname } from 'node:path';
 
@@ -142,13 +142,23 @@ export async function pushComponent(
   const emit = options.onEvent ?? (() => undefined);
   // the component decoder, loaded by a push only (a pull or copy does not read the wasm)
   const { componentWorldNames, componentWorldNamesFromFile } = await import('./world.js');
+  // blobs just found absent, so their upload needs no second lookup
+  const absent = new Set<string>();
   if ('path' in source) {
     // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
     // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
     world = await componentWorldNamesFromFile(source.path); // a file that is no component fails here, before any hash or upload
     // the registry's connection and tokens need no digest: they are settled while the file is hashed
     const ready = prepare(target, 'push');
-    const known = source.digest ?? (await fileDigest(source.path, { cacheDir: options.digestCache }));
+    let known = source.digest ?? (await rememberedFileDigest(source.path, { cacheDir: options.digestCache }));
+    if (known?.source === 'written') {
+      // Remembered from when weld wrote the file: sent under that digest, the target checks the bytes against it.
+      // Found there already, the file is read to confirm it holds those bytes before the upload is skipped.
+      await ready;
+      if (await target.exists({ mediaType: layerType, digest: known.digest, size: known.size })) known = await fileDigest(source.path, { cacheDir: options.digestCache });
+      else absent.add(known.digest);
+    }
+    known ??= await fileDigest(source.path, { cacheDir: options.digestCache });
     await ready;
     mtime = known.mtime;
     layer = { mediaType: layerType, digest: known.digest, size: known.size };
@@ -165,7 +175,7 @@ export async function pushComponent(
   const result: PushResult = { manifest: built.manifest, config: built.configDoc, layer, tag: options.tag, uploaded: [], skipped: [] };
 
   const pushBlob = async (desc: Descriptor, content: () => AsyncIterable<Uint8Array> | Uint8Array) => {
-    if (await target.exists(desc)) {
+    if (!absent.has(desc.digest) && (await target.exists(desc))) {
       result.skipped.push(desc);
       emit({ type: 'skip', desc, reason: 'exists' });
       return;
@@ -302,7 +312,12 @@ export interface PullResult extends ResolvedWasmArtifact {
 export async function pullComponent(
   target: Target,
   reference: string,
-  options: { output?: string; onEvent?: (e: CopyEvent) => void } = {},
+  options: {
+    output?: string;
+    onEvent?: (e: CopyEvent) => void;
+    /** Where the written file's digest is remembered, so pushing it on reads it no second time (see `rememberWrittenFile`); `false`: not. */
+    digestCache?: string | false;
+  } = {},
 ): Promise<PullResult> {
   const art = await resolveWasmArtifact(target, reference);
   const emit = options.onEvent ?? (() => undefined);
@@ -310,6 +325,8 @@ export async function pullComponent(
   const stream = countBytes(await target.fetch(art.layer), art.layer, emit);
   if (options.output) {
     await atomicWriteStream(options.output, tempName(dirname(options.output), basename(options.output)), stream);
+    // the stream was checked against the layer's digest as it was written
+    await rememberWrittenFile(options.output, art.layer, { cacheDir: options.digestCache });
     emit({ type: 'done', desc: art.layer });
     return { ...art, output: options.output };
   }

@@ -43,7 +43,7 @@ export {
 export { openTarget, type OpenOptions, type OpenedTarget } from './open.js';
 export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.js';
 export { retryTransfer, type TransferRetry } from './retry.js';
-export { fileDigest, hashFile, defaultFileDigestCacheDir, type FileDigest, type FileDigestOptions } from './file-digest.js';
+export { fileDigest, hashFile, rememberedFileDigest, rememberWrittenFile, defaultFileDigestCacheDir, type FileDigest, type FileDigestOptions } from './file-digest.js';
 export { componentWorldNames, componentWorldNamesFromFile, type WorldNames } from './world.js';
 export {
   pushComponent,

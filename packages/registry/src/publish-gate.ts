@@ -48,14 +48,16 @@ async function previous(target: Target, version: string): Promise<string | undef
 /**
  * What is about to be published: its bytes, or its digest and a way to read it (a file is read only for
  * `checkBreaking`). The digest may still be on its way (a file being hashed): the version is looked up meanwhile.
+ * Given as a function, it is asked for only when the version tag exists (a file is then hashed only if need be).
  */
-export type GateContent = Uint8Array | { digest: string | Promise<string>; read: () => Promise<Uint8Array> };
+export type GateContent = Uint8Array | { digest: string | Promise<string> | (() => Promise<string>); read: () => Promise<Uint8Array> };
 
 /** Checks `content` may be published as `tag` on `target`; throws (exit 1) when it may not. Writes nothing. */
 export async function checkPublish(target: Target, content: GateContent, tag: string | undefined, options: GateOptions = {}): Promise<GateResult> {
   const versioned = tag !== undefined && isVersion(tag);
   if (versioned && !options.force) {
-    const [existing, digest] = await Promise.all([tagLayer(target, tag), content instanceof Uint8Array ? sha256(content) : content.digest]);
+    const existing = await tagLayer(target, tag);
+    const digest = existing === undefined ? undefined : content instanceof Uint8Array ? sha256(content) : await (typeof content.digest === 'function' ? content.digest() : content.digest);
     if (existing !== undefined && existing !== digest) {
       throw new RegistryError('version-exists', `${target.name}:${tag} is already published with other content (layer ${existing})`, {
         exit: 1,

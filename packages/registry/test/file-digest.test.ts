@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/digest.js';
-import { fileDigest } from '../src/file-digest.js';
+import { fileDigest, rememberedFileDigest, rememberWrittenFile } from '../src/file-digest.js';
 import { RegistryError } from '../src/errors.js';
 
 const dirs: string[] = [];
@@ -66,6 +66,31 @@ describe('fileDigest', () => {
     const noCache = setup();
     expect((await fileDigest(noCache.file, { cacheDir: false, now: later })).source).toBe('hashed');
     expect((await fileDigest(noCache.file, { cacheDir: false, now: later })).source).toBe('hashed');
+  });
+
+  it('a digest told by the writer is remembered as written; reading the file settles it as read', async () => {
+    const { file, cacheDir } = setup();
+    const digest = sha256(Buffer.from('component bytes, version 1'));
+    await rememberWrittenFile(file, { digest, size: 26 }, { cacheDir });
+    expect(await rememberedFileDigest(file, { cacheDir })).toMatchObject({ digest, size: 26, source: 'written' });
+    // where a file must be read, a written digest is not enough
+    expect(await fileDigest(file, { cacheDir, now: later })).toMatchObject({ digest, source: 'hashed' });
+    expect(await rememberedFileDigest(file, { cacheDir })).toMatchObject({ digest, source: 'cache' });
+    // told again by a writer (a cached build), what was read stays read
+    await rememberWrittenFile(file, { digest, size: 26 }, { cacheDir });
+    expect(await rememberedFileDigest(file, { cacheDir })).toMatchObject({ digest, source: 'cache' });
+  });
+
+  it('a writer digest of the wrong size, or for a file since rewritten, is not remembered', async () => {
+    const { file, cacheDir } = setup();
+    const digest = sha256(Buffer.from('component bytes, version 1'));
+    await rememberWrittenFile(file, { digest, size: 25 }, { cacheDir });
+    expect(await rememberedFileDigest(file, { cacheDir })).toBeUndefined();
+    await rememberWrittenFile(file, { digest, size: 26 }, { cacheDir });
+    writeFileSync(file + '.new', 'component bytes, version 2');
+    renameSync(file + '.new', file);
+    expect(await rememberedFileDigest(file, { cacheDir })).toBeUndefined();
+    await rememberWrittenFile(join(cacheDir, 'missing.wasm'), { digest, size: 26 }, { cacheDir }); // never throws
   });
 
   it('a missing file or a directory is a typed error naming the path', async () => {

@@ -7,7 +7,7 @@ import {
   planPlugComponents, planProject, planText, plugComponents, type ComposedComponent, type CompositionPlan,
 } from '@weld/compose';
 import { createSha256 } from '@weld/core';
-import { readFileDigest, writeFileAtomic } from '@weld/core/node';
+import { readFileDigest, rememberWrittenFile, writeFileAtomic } from '@weld/core/node';
 import { emit, globals } from '../context.js';
 import { WELD_VERSION } from '../version.js';
 
@@ -51,9 +51,8 @@ export function registerCompose(program: Command): void {
         }
         if (!opts.out) throw new ComposeError('input-invalid', 'where should the composition go? give -o <file>');
         const composed = await composeWacFile(input, { deps, loadReference, weldVersion: WELD_VERSION, strict: opts.strict });
-        await write(opts.out, composed.chunks);
+        const digest = await write(opts.out, composed.chunks);
         const out = opts.out;
-        const digest = digestOf(composed.chunks);
         emit(g, { output: out, digest, size: composed.size, imports: composed.imports, exports: composed.exports, warnings: composed.warnings, provenance: composed.provenance }, () => [
           ...graphSummary(out, composed.size, digest, composed.plan, composed.imports),
         ]);
@@ -70,6 +69,7 @@ export function registerCompose(program: Command): void {
         }
         const results = await composeProject(await loadProject(input), { weldVersion: WELD_VERSION, strict: opts.strict });
         const digests = results.map((r) => digestOf(r.chunks));
+        await Promise.all(results.map((r, i) => rememberWrittenFile(r.output, { digest: digests[i]!, size: r.size })));
         emit(
           g,
           results.map((r, i) => ({ name: r.name, output: r.output, digest: digests[i], size: r.size, plugs: r.plugs, imports: r.imports, exports: r.exports, warnings: r.warnings })),
@@ -85,8 +85,7 @@ export function registerCompose(program: Command): void {
       for (const p of opts.plug) plugs.push(await load(p));
       if (planOnly) return showPlan(g, opts, planPlugComponents(socket, plugs));
       const composed = await plugComponents(socket, plugs, { weldVersion: WELD_VERSION, strict: opts.strict });
-      await write(opts.out!, composed.chunks);
-      const digest = digestOf(composed.chunks);
+      const digest = await write(opts.out!, composed.chunks);
       const out = opts.out!;
       emit(
         g,
@@ -121,10 +120,16 @@ async function readInputWithDigest(source: string, policyFile: string | undefine
   return { bytes: (await loadRunnable(source, { policy: await resolvePolicy({ policyFile }) })).bytes };
 }
 
-/** The result is written as its chunks: the inputs' bytes in it are never copied into one buffer. */
-async function write(out: string, chunks: readonly Uint8Array[]): Promise<void> {
+/**
+ * The result is written as its chunks: the inputs' bytes in it are never copied into one buffer. Its digest is
+ * remembered, so `weld push` of it need not read it again.
+ */
+async function write(out: string, chunks: readonly Uint8Array[]): Promise<string> {
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
   await writeFileAtomic(out, chunks);
+  const digest = digestOf(chunks);
+  await rememberWrittenFile(out, { digest, size: chunks.reduce((n, c) => n + c.byteLength, 0) });
+  return digest;
 }
 
 function digestOf(chunks: readonly Uint8Array[]): string {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { checkPublish, fileDigest, formatReference, isDigest, openTarget, pushComponent, type FileDigest } from '@weld/registry/transfer';
+import { checkPublish, fileDigest, formatReference, isDigest, openTarget, pushComponent, rememberedFileDigest, type FileDigest } from '@weld/registry/transfer';
 import { isVersion } from '@weld/core';
 import { emit, globals } from '../context.js';
 import { collect, openOptions, parseAnnotations, progressFor, withRegistryFlags } from './registry-common.js';
@@ -25,12 +25,16 @@ export function registerPush(program: Command): void {
       const tag = opened.reference.tag ?? (opened.reference.digest ? undefined : 'latest');
       let known: FileDigest | undefined; // hashed once: the gate's digest is the one pushed
       if (opts.checkBreaking || (tag !== undefined && isVersion(tag) && !opts.force)) {
-        // the gate looks the version up while the file is hashed
-        const hashing = fileDigest(file);
-        const digest = hashing.then((d) => d.digest);
-        digest.catch(() => undefined); // awaited below when the gate does not need it
+        // A digest remembered from writing the file (weld build, compose, pull) is hashed only if the version tag
+        // exists (then the gate compares contents, which needs the file read); any other file is hashed while the
+        // gate looks the version up.
+        const remembered = await rememberedFileDigest(file);
+        let hashing: Promise<FileDigest> | undefined;
+        const hashed = () => (hashing ??= fileDigest(file));
+        if (remembered?.source !== 'written') hashed().catch(() => undefined); // awaited below
+        const digest = () => hashed().then((d) => d.digest);
         const gate = await checkPublish(opened.target, { digest, read: () => readFile(file) }, tag, { checkBreaking: opts.checkBreaking, force: opts.force });
-        known = await hashing;
+        known = hashing ? await hashing : remembered;
         if (gate.report && !g.quiet && g.output === 'text') process.stderr.write(`checked against ${gate.against}: ${gate.report.verdict}\n`);
       }
       const result = await pushComponent(opened.target, { path: file, digest: known }, { tag, annotations, title: opts.title, onEvent: progress.onEvent });

@@ -10,7 +10,7 @@ import { buildJs } from './toolchains/js.js';
 import type { ToolchainContext } from './toolchains/types.js';
 import { buildWasm, buildWat } from './toolchains/wat.js';
 import { toolVersions } from './toolchain-versions.js';
-import { sha256Digest, tempBeside } from '@weld/core/node';
+import { fileDigest as rememberedOrRead, rememberWrittenFile, sha256Digest, tempBeside } from '@weld/core/node';
 import { precheckWit, witBuildError } from './toolchains/wit-precheck.js';
 import type { BuildErrorCode } from './errors.js';
 
@@ -60,6 +60,16 @@ async function fileDigest(file: string): Promise<{ digest: string; size: number 
   }
 }
 
+/** An existing output's digest: remembered from an earlier read (same path and stat), else read now. */
+async function outputDigest(file: string): Promise<{ digest: string; size: number } | undefined> {
+  try {
+    const { digest, size } = await rememberedOrRead(file);
+    return { digest, size };
+  } catch {
+    return undefined;
+  }
+}
+
 async function toolchainKey(spec: ComponentSpec): Promise<string> {
   const v = toolVersions();
   if (spec.language === 'js') return `componentize-js@${v['componentize-js']}`;
@@ -99,8 +109,9 @@ async function buildOne(spec: ComponentSpec, project: Project, outDir: string, c
   const inputs = await inputsHash(spec, project.root, await toolchainKey(spec));
   const previous = cache.get(spec.name);
   if (!force && previous?.inputs === inputs) {
-    const existing = await fileDigest(out);
+    const existing = await outputDigest(out);
     if (existing && existing.digest === previous.digest) {
+      await rememberWrittenFile(out, existing); // as a build that wrote it would (read now, or remembered as read)
       return { name: spec.name, language: spec.language, path: out, ...existing, cached: true, milliseconds: performance.now() - started };
     }
   }
@@ -118,6 +129,7 @@ async function buildOne(spec: ComponentSpec, project: Project, outDir: string, c
     const built = await fileDigest(tmpOut);
     if (!built) throw new BuildError('component-new-failed', 'the toolchain finished without writing a component', { component: spec.name });
     await rename(tmpOut, out);
+    await rememberWrittenFile(out, built); // `weld push` of the output need not read it again
     cache.set(spec.name, { inputs, digest: built.digest, size: built.size });
     return { name: spec.name, language: spec.language, path: out, ...built, cached: false, milliseconds: performance.now() - started };
   } finally {
