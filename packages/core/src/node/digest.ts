@@ -63,8 +63,8 @@ const FUSED_PIECE_BYTES = 64 << 10;
 
 /**
  * A whole file in memory and the `sha256:<hex>` of exactly those bytes, in one pass: each 64 KiB piece is hashed
- * right after it is read, while it is still in the CPU's cache. For a 12 MB component that is ~2x faster than reading
- * the file and then hashing the buffer (the second pass reads it back from memory). If the file changes size while it
+ * right after it is read, while it is still in the CPU's cache. For a 12 MB component that measured ~8.5 ms against
+ * ~11.5 ms for reading the file and then hashing the buffer (the second pass reads it back from memory). If the file changes size while it
  * is read, the bytes are what was read and the digest is theirs.
  */
 export async function readFileDigest(path: string): Promise<{ bytes: Uint8Array; digest: string }> {
