@@ -11,6 +11,7 @@ import { fileDigest, rememberedFileDigest, rememberWrittenFile } from '../src/fi
 import { RegistryClient } from '../src/remote/client.js';
 import { anonymous } from '../src/remote/credentials.js';
 import { RemoteRepository } from '../src/remote/repository.js';
+import { OciLayoutStore } from '../src/store/layout.js';
 import { buildComponent } from './support/component.js';
 
 let reg: TestRegistry;
@@ -64,6 +65,18 @@ describe('digests remembered from writing a file', () => {
     // the refusal replaced the stale digest with the file's own: pushing again works
     const again = await pushComponent(repo('written/stale'), { path: file }, { tag: 'v1', digestCache: cacheDir });
     expect(again.layer.digest).toBe(sha256(truth));
+  });
+
+  it('the embedded store (an OCI layout) checks a written digest as it writes the blob', async () => {
+    const cacheDir = join(dir, 'cache-layout');
+    const file = join(dir, 'layout.wasm');
+    const truth = buildComponent({ exports: ['demo:w/layout'] });
+    writeFileSync(file, truth);
+    await rememberWrittenFile(file, { digest: sha256(Buffer.from('something else')), size: truth.length }, { cacheDir });
+    const store = new OciLayoutStore(join(dir, 'layout'));
+    await expect(pushComponent(store, { path: file }, { tag: 'v1', digestCache: cacheDir })).rejects.toMatchObject({ message: expect.stringContaining('changed while it was being pushed') });
+    await expect(store.resolve('v1')).rejects.toMatchObject({ code: expect.stringMatching(/^(tag|name)-unknown$/) }); // nothing written
+    expect((await pushComponent(store, { path: file }, { tag: 'v1', digestCache: cacheDir })).layer.digest).toBe(sha256(truth));
   });
 
   it('a stale written digest the registry has: the file is read before anything is skipped', async () => {
