@@ -9,6 +9,7 @@ import type { Descriptor, Preparer, Target } from './store/types.js';
 import { fileContent, isFileContent, withFileProgress } from './file-content.js';
 import { fileDigest, rememberedFileDigest, rememberWrittenFile, type FileDigest } from './file-digest.js';
 import type { WorldNames } from './world.js';
+import { mountFromKnown, rememberBlobLocations } from './blob-locations.js';
 import { dirname } from 'node:path';
 
 /** The config blob of a wasm artifact, field for field as wkg/oci-wasm writes it. */
@@ -132,6 +133,8 @@ export async function pushComponent(
     retry?: TransferRetry;
     /** Where file digests are remembered (see `fileDigest`); `false` hashes the file every time. */
     digestCache?: string | false;
+    /** Where blobs seen in other repositories of the registry are remembered, to mount them (see `mountFromKnown`); `false`: never. */
+    blobLocations?: string | false;
   } = {},
 ): Promise<PushResult> {
   const layerType = options.layerMediaType ?? MediaType.wasmLayer;
@@ -180,6 +183,11 @@ export async function pushComponent(
       emit({ type: 'skip', desc, reason: 'exists' });
       return;
     }
+    if (await mountFromKnown(target, desc, { cacheDir: options.blobLocations })) {
+      result.skipped.push(desc);
+      emit({ type: 'skip', desc, reason: 'mounted' });
+      return;
+    }
     emit({ type: 'start', desc });
     await retryTransfer(async () => {
       const src = content();
@@ -197,6 +205,7 @@ export async function pushComponent(
     }
   };
   await Promise.all([pushLayer(), pushBlob(built.config, () => built.configBytes)]);
+  await rememberBlobLocations(target, [layer, built.config], { cacheDir: options.blobLocations });
   // A manifest whose blobs were just uploaded cannot be there yet: a registry takes it under its tag in one request
   // (as docker and skopeo push it) instead of a lookup, a push by digest and a tag.
   if (options.tag && !options.subject && result.uploaded.length > 0 && isTaggedManifestPusher(target)) {
@@ -317,6 +326,8 @@ export async function pullComponent(
     onEvent?: (e: CopyEvent) => void;
     /** Where the written file's digest is remembered, so pushing it on reads it no second time (see `rememberWrittenFile`); `false`: not. */
     digestCache?: string | false;
+    /** Where the repository is remembered as holding the blobs, for mounts (see `rememberBlobLocations`); `false`: not. */
+    blobLocations?: string | false;
   } = {},
 ): Promise<PullResult> {
   const art = await resolveWasmArtifact(target, reference);
@@ -327,10 +338,12 @@ export async function pullComponent(
     await atomicWriteStream(options.output, tempName(dirname(options.output), basename(options.output)), stream);
     // the stream was checked against the layer's digest as it was written
     await rememberWrittenFile(options.output, art.layer, { cacheDir: options.digestCache });
+    await rememberBlobLocations(target, [art.layer, art.configDesc], { cacheDir: options.blobLocations });
     emit({ type: 'done', desc: art.layer });
     return { ...art, output: options.output };
   }
   const bytes = await readAll(stream);
+  await rememberBlobLocations(target, [art.layer, art.configDesc], { cacheDir: options.blobLocations });
   emit({ type: 'done', desc: art.layer });
   return { ...art, bytes };
 }
