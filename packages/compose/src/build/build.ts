@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BuildCache } from './cache.js';
@@ -10,7 +10,7 @@ import { buildJs } from './toolchains/js.js';
 import type { ToolchainContext } from './toolchains/types.js';
 import { buildWasm, buildWat } from './toolchains/wat.js';
 import { toolVersions } from './toolchain-versions.js';
-import { fileDigest as rememberedOrRead, rememberWrittenFile, sha256Digest, tempBeside } from '@weld/core/node';
+import { fileDigest, rememberWrittenFile, tempBeside } from '@weld/core/node';
 import { precheckWit, witBuildError } from './toolchains/wit-precheck.js';
 import type { BuildErrorCode } from './errors.js';
 
@@ -51,19 +51,13 @@ export interface BuildSummary {
   milliseconds: number;
 }
 
-async function fileDigest(file: string): Promise<{ digest: string; size: number } | undefined> {
-  try {
-    const bytes = await readFile(file);
-    return { digest: sha256Digest(bytes), size: bytes.length };
-  } catch {
-    return undefined;
-  }
-}
-
-/** An existing output's digest: remembered from an earlier read (same path and stat), else read now. */
+/**
+ * A file's digest and size (streamed, never whole in memory), or undefined when it cannot be read; an existing output
+ * unchanged since an earlier read is not read again (see `fileDigest` in `@weld/core/node`).
+ */
 async function outputDigest(file: string): Promise<{ digest: string; size: number } | undefined> {
   try {
-    const { digest, size } = await rememberedOrRead(file);
+    const { digest, size } = await fileDigest(file);
     return { digest, size };
   } catch {
     return undefined;
@@ -126,7 +120,7 @@ async function buildOne(spec: ComponentSpec, project: Project, outDir: string, c
       if (witProblem && e instanceof BuildError && TOOLCHAIN_WIT_FAILURES.has(e.code)) throw witBuildError(spec, project.root, witProblem);
       throw e;
     }
-    const built = await fileDigest(tmpOut);
+    const built = await outputDigest(tmpOut);
     if (!built) throw new BuildError('component-new-failed', 'the toolchain finished without writing a component', { component: spec.name });
     await rename(tmpOut, out);
     await rememberWrittenFile(out, built); // `weld push` of the output need not read it again
