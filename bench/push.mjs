@@ -1,10 +1,11 @@
 // Push/pull benchmark as a user runs it: whole `weld push <file>` and `weld pull <ref> <file>` processes
 // against `skopeo copy` from/to an OCI layout holding the same artifact, in the same run, each tool on its
 // own fresh docker-registry. Two pushes: of a file `weld build` wrote (its digest remembered, as the layout
-// records skopeo's), and of a file weld has never seen (hashed before any upload: the hash is extra). Also: a re-push of the unchanged file (upload sessions counted in the registry's
-// access log: must be 0), and RSS growth: the peak RSS of the 200 MB push (and pull) over that of the same
+// records skopeo's), and of a file weld has never seen (hashed before any upload: the hash is extra), beside the
+// floor of any client that hashes first (node's start + the hash + curl's upload with the digest given, each measured
+// here). Also: a re-push of the unchanged file (upload sessions counted in the registry's access log: must be 0), and RSS growth: the peak RSS of the 200 MB push (and pull) over that of the same
 // command moving a 1 MiB component (same code loaded, so the difference is what the size costs): under 64 MB.
-// Needs: pnpm build, Debian docker-registry, skopeo and time (/usr/bin/time).
+// Needs: pnpm build, Debian docker-registry, skopeo and time (/usr/bin/time); curl for the floor.
 //   node bench/push.mjs [--mb 200] [--runs 3] [--json] [--bundle]   (--bundle: run the CLI as the npm package ships it)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { startOpenRegistry } from './_registry-server.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const weldBin = join(root, 'packages/cli/bin', process.argv.includes('--bundle') ? 'weld-bundle.js' : 'weld.js');
 const { OciLayoutStore, pushComponent } = await import(join(root, 'packages/registry/dist/index.js'));
+const { sha256File } = await import(join(root, 'packages/core/dist/node/digest.js'));
 const run = promisify(execFile);
 
 const args = process.argv.slice(2);
@@ -34,8 +36,15 @@ if (args.includes('--bundle')) {
   process.on('exit', () => removeBundle && rmSync(BUNDLE_DIR, { recursive: true, force: true }));
 }
 
+/**
+ * Writes out what earlier steps left dirty in the page cache (each pull and registry writes 200 MB), so the kernel's
+ * write-back does not land on whichever step happens to come next.
+ */
+const settle = () => run('sync');
+
 /** Runs a command under GNU time: wall-clock ms (measured here), CPU ms (user + system) and peak RSS in MiB (the kernel's rusage). */
 async function measure(cmd, argv, env = {}) {
+  await settle();
   const t0 = performance.now();
   const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'weld-bench-maxrss=%M cpu=%U+%S', cmd, ...argv], { env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
   const ms = performance.now() - t0;
@@ -45,14 +54,48 @@ async function measure(cmd, argv, env = {}) {
 }
 
 const weld = (argv, env) => measure(process.execPath, [weldBin, ...argv], env);
+
+/**
+ * The floor of any client that must know a file's digest before uploading it, from parts measured here: a node
+ * process's start (`node -e 0`), SHA-256 of the file (core's `sha256File`, in this process), and the upload alone:
+ * curl's PUT of the file under a digest given to it, into a session opened beforehand on a fresh docker-registry
+ * (timed: the curl process, so its start too, ~5 ms). Undefined without curl.
+ */
+async function digestFirstFloor(file, digest) {
+  const t0 = performance.now();
+  await run(process.execPath, ['-e', '0']);
+  const nodeStart = performance.now() - t0;
+  const t1 = performance.now();
+  await sha256File(file);
+  const hash = performance.now() - t1;
+  const reg = await startOpenRegistry();
+  try {
+    const { stdout: headers } = await run('curl', ['-sS', '-D', '-', '-o', '/dev/null', '-X', 'POST', `http://${reg.host}/v2/bench/app/blobs/uploads/`]);
+    const location = /^location: (\S+)/im.exec(headers)?.[1];
+    if (!location) throw new Error(`docker-registry gave no upload location: ${headers}`);
+    const url = new URL(location, `http://${reg.host}`);
+    url.searchParams.set('digest', digest);
+    await settle();
+    const t2 = performance.now();
+    const { stdout: status } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'PUT', '-H', 'content-type: application/octet-stream', '-T', file, url.href]);
+    if (status !== '201') throw new Error(`curl's upload got HTTP ${status}`);
+    const upload = performance.now() - t2;
+    return { nodeStart, hash, upload, total: nodeStart + hash + upload };
+  } finally {
+    await reg.stop();
+  }
+}
+const hasCurl = await run('curl', ['--version']).then(() => true, () => false);
 const uploadSessions = (reqs) => reqs.filter((r) => /^POST \/v2\/.+\/blobs\/uploads\/(\?|$)/.test(r)).length;
 
-async function round(work, file, small, layout, project, i) {
+async function round(work, file, fileDigest, small, layout, project, i) {
   const [regWeld, regSkopeo] = await Promise.all([startOpenRegistry({ accessLog: true }), startOpenRegistry()]);
   const home = join(work, `home-${i}`); // fresh: the first push must hash the file, nothing remembered
   const env = { WELD_HOME: home, DOCKER_CONFIG: join(work, 'docker') };
   const ref = `${regWeld.host}/bench/app:v1`;
   try {
+    // first in the round: curl's upload measured after the 200 MB pushes and pulls below varied by up to 50% (skopeo's did not)
+    const floor = hasCurl ? await digestFirstFloor(file, fileDigest) : undefined;
     const version = await weld(['--version'], env);
     const smallRef = `${regWeld.host}/bench/small:v1`;
     const smallPush = await weld(['--no-progress', 'push', small, smallRef], env);
@@ -112,6 +155,10 @@ async function round(work, file, small, layout, project, i) {
       skPull: skPull.ms,
       skPullCpu: skPull.cpuMs,
       skPullRss: skPull.rssMb,
+      floorNodeStart: floor?.nodeStart,
+      floorHash: floor?.hash,
+      floorUpload: floor?.upload,
+      floor: floor?.total,
     };
   } finally {
     await Promise.all([regWeld.stop(), regSkopeo.stop()]);
@@ -135,7 +182,8 @@ try {
   const project = join(work, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'weld.yaml'), `components:\n  - { name: app, language: wasm, source: ../c${mb}.wasm }\n`);
-  for (let i = 0; i < runs; i++) rounds.push(await round(work, file, small, layout, project, i));
+  const { digest: fileDigest } = await sha256File(file);
+  for (let i = 0; i < runs; i++) rounds.push(await round(work, file, fileDigest, small, layout, project, i));
   const m = (k) => median(rounds.map((r) => r[k]));
   const max = (k) => Math.max(...rounds.map((r) => r[k]));
   const best = (k) => Math.min(...rounds.map((r) => r[k]));
@@ -178,6 +226,16 @@ try {
     skopeoPushPeakRssMb: +max('skPushRss').toFixed(1),
     skopeoPullPeakRssMb: +max('skPullRss').toFixed(1),
     pulledIdentical: rounds.every((r) => r.identical),
+    ...(hasCurl
+      ? {
+          floorNodeStartMs: Math.round(m('floorNodeStart')),
+          floorHashMs: Math.round(m('floorHash')),
+          floorUploadMs: Math.round(m('floorUpload')),
+          floorMs: Math.round(m('floor')),
+          floorRatio: +(m('floor') / m('skPush')).toFixed(2),
+          floorRoundRatios: rounds.map((r) => +(r.floor / r.skPush).toFixed(2)),
+        }
+      : {}),
   };
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -198,6 +256,9 @@ if (asJson) {
       `        best ×${r.pushBuiltBestRatio}; per round ×${r.pushBuiltRoundRatios.join(' ×')}; ${r.builtPushUploadSessions} upload sessions\n` +
       `  push  weld push <file> never seen (hashed before any upload) ${r.weldPushMs} ms  / skopeo ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
       `        best ${r.weldPushBestMs} / ${r.skopeoPushBestMs} ms (×${r.pushBestRatio}); per round ×${r.pushRoundRatios.join(' ×')}\n` +
+      (r.floorMs === undefined
+        ? '        (no curl: the floor of a client that hashes first is not measured)\n'
+        : `        floor of any client that hashes first: node start ${r.floorNodeStartMs} + SHA-256 ${r.floorHashMs} + curl's upload with the digest given ${r.floorUploadMs} = ${r.floorMs} ms (×${r.floorRatio} of skopeo; per round ×${r.floorRoundRatios.join(' ×')})\n`) +
       `  pull  weld pull <ref> <file> ${r.weldPullMs} ms  / skopeo copy docker://→oci: ${r.skopeoPullMs} ms  (×${r.pullRatio}); CPU ${r.weldPullCpuMs} / ${r.skopeoPullCpuMs} ms\n` +
       `        best ×${r.pullBestRatio}; per round ×${r.pullRoundRatios.join(' ×')}\n` +
       `  re-push ${r.weldRepushMs} ms, ${r.repushUploadSessions} upload sessions (first push: ${r.firstPushUploadSessions}); a 1 MiB push takes ${r.weldPush1MiBMs} ms\n` +
