@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(grep -rl --include='*.test.ts' 'toMatchFileSnapshot' packages/*/test test | sort)
-exec pnpm exec vitest run -u "${files[@]}"
+# `--update all` spelled out: vitest 4 takes a value after -u, which would swallow the first file
+exec pnpm exec vitest run --update all "${files[@]}"
