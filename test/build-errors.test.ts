@@ -1,4 +1,4 @@
-import { cp, readdir } from 'node:fs/promises';
+import { cp, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { POLYGLOT } from './helpers/fixtures.js';
@@ -91,7 +91,11 @@ describe('weld build: bad input', () => {
     expect(r.stderr).toMatch(/error\[source-missing\]: a: source file missing\.wat does not exist/);
     const none = await runWeld(['build', path.join(dir, 'nowhere')]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/error\[project-not-found\]: no weld\.yaml in/);
+    expect(none.stderr).toContain(`error[no-such-file]: ${path.join(dir, 'nowhere')}: no such file or folder`);
+    await mkdir(path.join(dir, 'empty'));
+    const empty = await runWeld(['build', path.join(dir, 'empty')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/error\[project-not-found\]: no weld\.yaml in/);
   });
 
   it("C compile error shows clang's message", async () => {

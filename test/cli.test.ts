@@ -17,10 +17,10 @@ describe('weld CLI surface', () => {
   it('every command of the target surface is implemented: a missing input is a typed error, never not-implemented', async () => {
     const text = await runWeld(['workload', 'check', 'workload.yaml']);
     expect(text.code).toBe(2);
-    expect(text.stderr).toContain('error[not-found]: workload.yaml: no such file');
+    expect(text.stderr).toContain('error[no-such-file]: workload.yaml: no such file');
     const json = await runWeld(['-o', 'json', 'workload', 'check', 'workload.yaml']);
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not-found' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'no-such-file' } });
     const breaking = await runWeld(['wit', 'breaking', 'old', 'new']);
     expect(breaking.code).toBe(2);
     expect(breaking.stderr).toContain('error[no-such-file]: old: no such file or folder');

@@ -101,7 +101,7 @@ describe('weld run: deny-by-default grants', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`error[no-such-file]: ${missing}: no such file`);
     }
-    expect((await weld(['run', os.tmpdir()])).stderr).toContain(`error[no-such-file]: ${os.tmpdir()} is a directory, not a component file`);
+    expect((await weld(['run', os.tmpdir()])).stderr).toContain(`error[unreadable-file]: ${os.tmpdir()} is a folder, not a component file`);
     const badDir = await weld(['run', probe, '--dir', '/definitely/not/here']);
     expect(badDir.stderr).toMatch(/error\[grant-invalid\]: --dir \/definitely\/not\/here: .* is not a directory/);
     const reactor = await tempProject({ 'weld.yaml': 'components:\n  - { name: n, language: wat, source: n.wat }\n', 'n.wat': '(component)' });

@@ -86,6 +86,6 @@ describe('weld test: YAML specs of WAVE calls and HTTP requests', () => {
     expect(noComponent.stderr).toContain('bad.test.yaml:1:1: component: missing');
     await writeFile(file, `component: x.wasm\ntests:\n  - { call: "f()", request: { path: / } }\n`);
     expect((await weld(['test', file])).stderr).toContain('a test has either `call` (a WAVE call) or `request` (an HTTP request)');
-    expect((await weld(['test', 'missing.yaml'])).stderr).toContain('cannot read test spec missing.yaml: no such file');
+    expect((await weld(['test', 'missing.yaml'])).stderr).toContain('error[no-such-file]: missing.yaml: no such file');
   });
 });

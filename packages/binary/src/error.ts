@@ -3,6 +3,7 @@ import { WeldError } from '@weld/core';
 /** Stable codes of every error the binary codec reports. */
 export type BinaryErrorCode =
   // decoding (malformed bytes): exit 2
+  | 'no-such-file'
   | 'unreadable-file'
   | 'unexpected-end'
   | 'bad-magic'
@@ -38,7 +39,7 @@ export type BinaryErrorCode =
   | 'unknown-feature';
 
 const MALFORMED: ReadonlySet<BinaryErrorCode> = new Set<BinaryErrorCode>([
-  'unreadable-file', 'unexpected-end', 'bad-magic', 'bad-version', 'not-a-component', 'invalid-leading-byte',
+  'no-such-file', 'unreadable-file', 'unexpected-end', 'bad-magic', 'bad-version', 'not-a-component', 'invalid-leading-byte',
   'invalid-leb', 'invalid-utf8', 'section-size-mismatch', 'section-out-of-order', 'trailing-bytes', 'limit-exceeded',
   'malformed-core-module', 'malformed-custom-section',
 ]);
@@ -61,7 +62,7 @@ export class BinaryError extends WeldError<BinaryErrorCode> {
   constructor(code: BinaryErrorCode, message: string, offset: number, section?: string, options: { cause?: unknown; hint?: string } = {}) {
     super(code, message, {
       exit: MALFORMED.has(code) || code === 'unknown-feature' ? 2 : 1,
-      at: code === 'unreadable-file' || code === 'unknown-feature' ? undefined : { offset, section },
+      at: code === 'unreadable-file' || code === 'no-such-file' || code === 'unknown-feature' ? undefined : { offset, section },
       hint: options.hint,
       cause: options.cause,
     });

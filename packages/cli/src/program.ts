@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { errorDocument, isWeldError, renderError as renderWeldError } from '@weld/core';
 import { registerCommands, registerCommandsFor } from './commands/index.js';
 import { exitState } from './context.js';
+import { fileSystemError } from './fs-errors.js';
 import { WELD_VERSION } from './version.js';
 
 function baseProgram(): Command {
@@ -57,6 +58,7 @@ export async function runProgram(argv: string[], parsed: string[]): Promise<numb
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;
     }
+    e = fileSystemError(e) ?? e;
     const { text, exit } = renderError(e);
     const json = program.opts<{ output?: string }>().output === 'json';
     if (json && isWeldError(e)) {

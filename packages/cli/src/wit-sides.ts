@@ -35,10 +35,10 @@ async function fromBytes(bytes: Uint8Array, label: string): Promise<LoadedSide> 
 
 /** Opens a reference and returns its wasm layer. */
 export async function pullBytes(ref: string, open: { plainHttp?: boolean; timeoutMs?: number } = {}): Promise<{ bytes: Uint8Array; tag?: string }> {
-  const { openTarget, pullComponent } = await import('@weld/registry');
+  const { missingFileOrReference, openTarget, pullComponent } = await import('@weld/registry');
   const opened = await openTarget(ref, open);
   try {
-    const pulled = await pullComponent(opened.target, opened.selector);
+    const pulled = await pullComponent(opened.target, opened.selector).catch((e: unknown) => Promise.reject(missingFileOrReference(ref, e)));
     return { bytes: pulled.bytes!, tag: opened.reference.tag };
   } finally {
     await opened.close();

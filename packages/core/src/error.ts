@@ -1,3 +1,5 @@
+import type { FileProblemCode } from './arguments.js';
+
 /**
  * A place in a text input, 1-based. `lineText` is the whole source line, so the one renderer can draw the caret at
  * the CLI edge without holding the file; `length` is how many characters the caret underlines.
@@ -67,8 +69,10 @@ export type CliErrorCode =
   | 'demo-unavailable'
   /** this JS engine cannot compile a module the validator accepted */
   | 'engine-unsupported'
-  /** a path-looking argument that does not exist */
-  | 'no-such-file';
+  /** a path-looking argument that does not exist, or a file that cannot be read */
+  | FileProblemCode
+  /** a file or folder weld was asked to write cannot be written (a folder in the way, no permission, a full disk) */
+  | 'unwritable-file';
 
 export class CliError extends WeldError<CliErrorCode> {
   constructor(code: CliErrorCode, message: string, options: WeldErrorOptions = {}) {

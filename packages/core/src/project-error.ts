@@ -8,8 +8,10 @@ export const PROJECT_FILE_NAMES = ['weld.yaml', 'weld.yml'] as const;
 export type ProjectErrorCode =
   /** weld.yaml is not valid YAML, or a field has the wrong shape */
   | 'project-invalid'
-  /** no weld.yaml / weld.yml where one was asked for */
-  | 'project-not-found';
+  /** no weld.yaml / weld.yml in a folder that exists */
+  | 'project-not-found'
+  /** the project path named does not exist */
+  | 'no-such-file';
 
 export class ProjectError extends WeldError<ProjectErrorCode> {
   constructor(code: ProjectErrorCode, message: string, options: WeldErrorOptions = {}) {

@@ -135,6 +135,8 @@ export async function pushComponent(
     digestCache?: string | false;
     /** Where blobs seen in other repositories of the registry are remembered, to mount them (see `mountFromKnown`); `false`: never. */
     blobLocations?: string | false;
+    /** The manifest digest the caller's reference names (`repo@sha256:…`): refused before any upload unless the push makes exactly it. */
+    manifestDigest?: string;
   } = {},
 ): Promise<PushResult> {
   const layerType = options.layerMediaType ?? MediaType.wasmLayer;
@@ -175,6 +177,11 @@ export async function pushComponent(
   }
   const title = options.title ?? ('path' in source ? basename(source.path) : 'component.wasm');
   const built = buildWasmManifest(layer, world, { ...options, title, created: createdTime(options, mtime) });
+  if (options.manifestDigest !== undefined && options.manifestDigest !== built.manifest.digest) {
+    throw new RegistryError('invalid-reference', `the reference names manifest ${options.manifestDigest}, but this push makes ${built.manifest.digest}`, {
+      hint: 'a digest names content that already exists; push under a tag instead (the pushed digest is printed)',
+    });
+  }
   const result: PushResult = { manifest: built.manifest, config: built.configDoc, layer, tag: options.tag, uploaded: [], skipped: [] };
 
   const pushBlob = async (desc: Descriptor, content: () => AsyncIterable<Uint8Array> | Uint8Array) => {

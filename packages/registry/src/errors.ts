@@ -1,4 +1,4 @@
-import { WeldError, type WeldErrorOptions } from '@weld/core';
+import { WeldError, type FileProblemCode, type WeldErrorOptions } from '@weld/core';
 
 /** Stable codes of every registry error a user can cause or meet. */
 export type RegistryErrorCode =
@@ -24,7 +24,7 @@ export type RegistryErrorCode =
   | 'archive-invalid'
   | 'credential-helper-failed'
   | 'docker-config-invalid'
-  | 'file-not-found'
+  | FileProblemCode
   | 'unsupported-operation'
   | 'invalid-package-name'
   | 'registry-metadata-invalid'

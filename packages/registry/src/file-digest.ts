@@ -7,6 +7,7 @@ import {
   type FileDigest,
   type FileDigestOptions,
 } from '@weld/core/node';
+import { fileProblem } from '@weld/core';
 import { RegistryError } from './errors.js';
 
 export { defaultFileDigestCacheDir, rememberWrittenFile, type FileDigest, type FileDigestOptions };
@@ -26,10 +27,10 @@ export function hashFile(path: string): Promise<{ digest: string; size: number }
   return namingPath(path, sha256File(path));
 }
 
-/** The file system's error for `path` (no such file, not a regular file, …) as a typed `file-not-found`. */
+/** The file system's error for `path` (no such file, a folder, …) as a typed `no-such-file` or `unreadable-file`. */
 function namingPath<T>(path: string, work: Promise<T>): Promise<T> {
-  return work.catch((e: NodeJS.ErrnoException) => {
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'ENOTFILE' ? 'not a regular file' : e.message;
-    throw new RegistryError('file-not-found', `cannot read ${path}: ${why}`, { cause: e });
+  return work.catch((e: unknown) => {
+    const problem = fileProblem(path, e);
+    throw new RegistryError(problem.code, problem.message, { cause: e });
   });
 }

@@ -40,7 +40,7 @@ export {
   type CredentialProvider,
   type DockerConfig,
 } from './remote/credentials.js';
-export { openTarget, type OpenOptions, type OpenedTarget } from './open.js';
+export { openTarget, missingFileOrReference, type OpenOptions, type OpenedTarget } from './open.js';
 export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.js';
 export { retryTransfer, type TransferRetry } from './retry.js';
 export { fileDigest, hashFile, rememberedFileDigest, rememberWrittenFile, defaultFileDigestCacheDir, type FileDigest, type FileDigestOptions } from './file-digest.js';

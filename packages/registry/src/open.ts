@@ -1,4 +1,6 @@
-import { RegistryError } from './errors.js';
+import { existsSync } from 'node:fs';
+import { looksLikeFilePath, mayBeRelativePath } from '@weld/core';
+import { RegistryError, isRegistryError } from './errors.js';
 import { formatReference, parseReference, referenceSelector, type Reference } from './reference.js';
 import { RegistryClient, type ClientOptions } from './remote/client.js';
 import { RemoteRepository, type RepositoryOptions } from './remote/repository.js';
@@ -23,6 +25,7 @@ export interface OpenedTarget {
 
 /** Opens the store a reference (string or parsed) points at. */
 export async function openTarget(ref: string | Reference, options: OpenOptions = {}): Promise<OpenedTarget> {
+  if (typeof ref === 'string') refuseFilePath(ref);
   const reference = typeof ref === 'string' ? parseReference(ref, options.env) : ref;
   const selector = referenceSelector(reference);
   const noop = async () => undefined;
@@ -55,4 +58,22 @@ export async function openTarget(ref: string | Reference, options: OpenOptions =
     default:
       throw new RegistryError('invalid-reference', `cannot open ${formatReference(reference)}`);
   }
+}
+
+const REFERENCE_FORMS = 'a reference is host[:port]/repo[:tag], oci:PATH[:tag], oci-archive:FILE[:tag], or repo:tag in the embedded store';
+
+/** A file path given where a reference belongs (`weld pull ./app.wasm`): refused as what it is, not parsed as a repository. */
+function refuseFilePath(arg: string): void {
+  if (!looksLikeFilePath(arg)) return;
+  if (existsSync(arg)) throw new RegistryError('invalid-reference', `${arg} is a file, not a reference`, { hint: REFERENCE_FORMS });
+  throw new RegistryError('no-such-file', `${arg}: no such file`, { hint: `and it is not a reference either: ${REFERENCE_FORMS}` });
+}
+
+/**
+ * For commands that take a file or a reference: an argument that could be a relative path (`dir/app`) and named
+ * nothing in the embedded store either is reported as the missing file the user most likely meant.
+ */
+export function missingFileOrReference(arg: string, e: unknown): unknown {
+  if (!mayBeRelativePath(arg) || !isRegistryError(e) || !['name-unknown', 'tag-unknown', 'manifest-unknown'].includes(e.code)) return e;
+  return new RegistryError('no-such-file', `${arg}: no such file`, { hint: 'and not a repository in the embedded store either', cause: e });
 }

@@ -6,7 +6,7 @@
 export { RegistryError, isRegistryError, type RegistryErrorCode } from './errors.js';
 export { isDigest, sha256 } from './digest.js';
 export { parseReference, formatReference, referenceSelector, weldHome, embeddedStorePath, DEFAULT_TAG, type Reference } from './reference.js';
-export { openTarget, type OpenOptions, type OpenedTarget } from './open.js';
+export { openTarget, missingFileOrReference, type OpenOptions, type OpenedTarget } from './open.js';
 export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.js';
 export { fileDigest, rememberedFileDigest, type FileDigest, type FileDigestOptions } from './file-digest.js';
 export { pushComponent, pullComponent, resolveWasmArtifact, type PushResult, type PullResult, type ComponentSource } from './artifact.js';

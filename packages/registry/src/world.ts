@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { PROVENANCE_SECTION, decodeComponent, provenanceOf, sniff, type Provenance } from '@weld/binary/codec';
+import { fileProblem } from '@weld/core';
 import { RegistryError } from './errors.js';
 
 /** What a registry artifact records about a wasm binary: its kind, top-level import/export names, metadata. */
@@ -17,18 +18,18 @@ export interface WorldNames {
  * Reads the names a component imports and exports at its top level (what wkg's oci-wasm puts into
  * `component.imports/exports`) and its wasm-metadata fields, using the binary codec.
  */
-export function componentWorldNames(bytes: Uint8Array): WorldNames {
+export function componentWorldNames(bytes: Uint8Array, file?: string): WorldNames {
   const kind = sniff(bytes);
   if (kind === 'module') return { kind, imports: [], exports: [], metadata: {} };
   if (kind !== 'component') {
-    throw new RegistryError('not-a-wasm-artifact', 'the file is not a WebAssembly component or module (bad magic number)');
+    throw new RegistryError('not-a-wasm-artifact', `${file ?? 'the file'} is not a WebAssembly component or module (bad magic number)`, { at: { offset: 0 } });
   }
   let component;
   try {
     component = decodeComponent(bytes);
   } catch (e) {
     const err = e as { message?: string; detail?: string };
-    throw new RegistryError('not-a-wasm-artifact', `the component cannot be decoded: ${err.message ?? String(e)}`, { cause: e, detail: err.detail });
+    throw new RegistryError('not-a-wasm-artifact', `${file ?? 'the component'} cannot be decoded: ${err.message ?? String(e)}`, { cause: e, detail: err.detail });
   }
   const imports: string[] = [];
   const exports: string[] = [];
@@ -52,11 +53,17 @@ const MAX_KEPT_SECTION = 16 * 1024 * 1024;
  * bulk), and decodes that reduced component. Memory stays bounded for very large components.
  */
 export async function componentWorldNamesFromFile(path: string): Promise<WorldNames> {
-  const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new RegistryError('file-not-found', `cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
+  const fh = await open(path, 'r').catch((e: unknown) => {
+    const problem = fileProblem(path, e);
+    throw new RegistryError(problem.code, problem.message, { cause: e });
   });
   try {
-    const size = (await fh.stat()).size;
+    const stat = await fh.stat();
+    if (!stat.isFile()) {
+      const problem = fileProblem(path, { code: stat.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
+      throw new RegistryError(problem.code, problem.message);
+    }
+    const size = stat.size;
     const read = async (pos: number, n: number) => {
       const buf = Buffer.alloc(n);
       const { bytesRead } = await fh.read(buf, 0, n, pos);
@@ -64,7 +71,7 @@ export async function componentWorldNamesFromFile(path: string): Promise<WorldNa
     };
     const preamble = await read(0, 8);
     const kind = sniff(preamble);
-    if (kind !== 'component') return componentWorldNames(preamble);
+    if (kind !== 'component') return componentWorldNames(preamble, path);
     const kept: Buffer[] = [preamble];
     let pos = 8;
     while (pos < size) {
@@ -96,7 +103,7 @@ export async function componentWorldNamesFromFile(path: string): Promise<WorldNa
       }
       pos = end;
     }
-    return componentWorldNames(Buffer.concat(kept));
+    return componentWorldNames(Buffer.concat(kept), path);
   } finally {
     await fh.close();
   }

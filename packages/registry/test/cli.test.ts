@@ -63,7 +63,7 @@ describe('weld push / pull / copy / tag / ls', () => {
     expect(absent.stderr).toContain('error[tag-unknown]');
     const noFile = await weld(['inspect', './nowhere/app.txt']);
     expect(noFile.code).toBe(2);
-    expect(noFile.stderr).toContain('error[file-not-found]');
+    expect(noFile.stderr).toContain('error[no-such-file]');
   });
 
   it('works against the embedded store with bare names, and copies to a registry and a layout', async () => {

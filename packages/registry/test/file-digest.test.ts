@@ -97,7 +97,7 @@ describe('fileDigest', () => {
     const d = tmp();
     const missing = fileDigest(join(d, 'nope.wasm'), { cacheDir: false });
     await expect(missing).rejects.toBeInstanceOf(RegistryError);
-    await expect(missing).rejects.toMatchObject({ code: 'file-not-found', message: expect.stringContaining('nope.wasm: no such file') });
-    await expect(fileDigest(d, { cacheDir: false })).rejects.toMatchObject({ code: 'file-not-found', message: expect.stringContaining('not a regular file') });
+    await expect(missing).rejects.toMatchObject({ code: 'no-such-file', message: expect.stringContaining('nope.wasm: no such file') });
+    await expect(fileDigest(d, { cacheDir: false })).rejects.toMatchObject({ code: 'unreadable-file', message: `${d} is a folder, not a file` });
   });
 });

@@ -120,13 +120,13 @@ describe('a file pushed from disk', () => {
     expect(await repo.exists({ mediaType: 'application/wasm', digest: known.digest, size: known.size })).toBe(false);
   });
 
-  it('a file gone by the time it is sent is file-not-found naming it, not a network error', async () => {
+  it('a file gone by the time it is sent is no-such-file naming it, not a network error', async () => {
     const file = join(dir, 'removed.wasm');
     const bytes = component('removed.wasm', 2 * MiB);
     const desc = describeBlob('application/wasm', bytes);
     rmSync(file);
     const err = await repoNamed('files/removed').push(desc, fileContent(file, desc.size)).catch((e) => e);
-    expect(err).toMatchObject({ code: 'file-not-found', message: `cannot read ${file}: no such file` });
+    expect(err).toMatchObject({ code: 'no-such-file', message: `${file}: no such file` });
   });
 
   it('a file rewritten in place after it was hashed (same size): the registry refuses the digest, the error names the file', async () => {

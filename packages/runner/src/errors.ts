@@ -1,4 +1,4 @@
-import { WeldError, type WeldErrorOptions } from '@weld/core';
+import { WeldError, type FileProblemCode, type WeldErrorOptions } from '@weld/core';
 
 export type RunErrorCode =
   | 'grant-invalid'
@@ -15,7 +15,7 @@ export type RunErrorCode =
   | 'not-an-http-handler'
   | 'listen-failed'
   | 'spec-invalid'
-  | 'no-such-file'
+  | FileProblemCode
   /** a component imports a host interface whose plugin is not granted (exit 3) */
   | 'host-interface-denied'
   /** a user host plugin module that cannot be loaded or is not a HostPlugin */

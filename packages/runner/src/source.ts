@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { OpenOptions, Policy, PolicyDecision } from '@weld/registry';
+import { looksLikeFilePath } from '@weld/core';
 import { RunError } from './errors.js';
 
 export interface RunnableComponent {
@@ -18,23 +19,18 @@ export interface RunnableComponent {
  */
 export async function loadRunnable(target: string, options: { policy?: Policy; open?: OpenOptions } = {}): Promise<RunnableComponent> {
   if (existsSync(target) && statSync(target).isFile()) return { bytes: await readFile(target), origin: target };
-  if (existsSync(target)) throw new RunError('no-such-file', `${target} is a directory, not a component file`, { hint: 'name the .wasm file' });
-  if (looksLikePath(target)) {
+  if (existsSync(target)) throw new RunError('unreadable-file', `${target} is a folder, not a component file`, { hint: 'name the .wasm file' });
+  if (looksLikeFilePath(target)) {
     throw new RunError('no-such-file', `${target}: no such file`, { hint: 'check the path; a registry reference looks like host[:port]/repo:tag' });
   }
-  const { enforcePolicy, openTarget, pullComponent } = await import('@weld/registry'); // loaded only for references
+  const { enforcePolicy, missingFileOrReference, openTarget, pullComponent } = await import('@weld/registry'); // loaded only for references
   const opened = await openTarget(target, options.open);
   try {
-    const desc = await opened.target.resolve(opened.selector);
+    const desc = await opened.target.resolve(opened.selector).catch((e: unknown) => Promise.reject(missingFileOrReference(target, e)));
     const decision = options.policy ? await enforcePolicy(target, opened.target, options.policy, desc.digest) : undefined;
     const pulled = await pullComponent(opened.target, desc.digest);
     return { bytes: pulled.bytes!, origin: `${target}@${desc.digest}`.replace(/@sha256:[0-9a-f]{64}@/, '@'), decision };
   } finally {
     await opened.close();
   }
-}
-
-/** A path, not a reference: it starts like one, or names a .wasm file without a tag or digest after it. */
-export function looksLikePath(target: string): boolean {
-  return /^(\.{1,2}\/|\/|~)/.test(target) || /\.wasm$/i.test(target);
 }

@@ -7,7 +7,7 @@ import { type ResolvedPackage, resolveFiles, type WitFile } from './resolve.js';
 import { readPackageDir, resolveDir, resolvePath } from './resolve-fs.js';
 import { formatFileIn, type FormattedFile } from './format-file.js';
 export type { FormattedFile };
-import { WitError } from './wit-error.js';
+import { WitError, readFailure } from './wit-error.js';
 
 function formatAll(resolved: ResolvedPackage, files: WitFile[]): FormattedFile[] {
   return files.map((f) => {
@@ -56,7 +56,7 @@ export function formatPath(path: string): FormattedFile[] {
   try {
     isDir = statSync(path).isDirectory();
   } catch (e) {
-    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
+    throw new WitError(readFailure(e), `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
   }
   if (isDir) {
     const files = readPackageDir(path);

@@ -6,14 +6,14 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBinary, guarded, isWasm, newResolve, parseGroup, pushGroups, type ResolveOptions, type ResolvedPackage, type UnresolvedGroup, type WitFile } from './resolve.js';
-import { WitError } from './wit-error.js';
+import { WitError, readFailure } from './wit-error.js';
 
 function readText(path: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
+    throw new WitError(readFailure(e), `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
   }
   const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   try {
@@ -39,7 +39,7 @@ function listDir(dir: string): { name: string; isDir: boolean }[] {
       })
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (e) {
-    throw new WitError('wit-io', `failed to read directory ${JSON.stringify(dir)}: ${(e as Error).message}`, { cause: e });
+    throw new WitError(readFailure(e), `failed to read directory ${JSON.stringify(dir)}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -66,7 +66,7 @@ function binaryOf(path: string, opts: ResolveOptions): Uint8Array | undefined {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
+    throw new WitError(readFailure(e), `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
   }
   return isWasm(bytes) ? bytes : undefined;
 }
@@ -96,7 +96,7 @@ function resolvePathUnguarded(path: string, opts: ResolveOptions): ResolvedPacka
   try {
     isDir = statSync(path).isDirectory();
   } catch (e) {
-    throw new WitError('wit-io', `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
+    throw new WitError(readFailure(e), `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
   }
   if (isDir) return resolveDirUnguarded(path, opts);
   const resolve = newResolve(opts);

@@ -24,8 +24,10 @@ export type WitErrorCode =
   | 'wit-gate'
   /** a world's imports/exports conflict or an include fails */
   | 'wit-world'
-  /** reading a file or folder failed */
+  /** reading a file or folder failed (other than its not existing) */
   | 'wit-io'
+  /** the file or folder named does not exist */
+  | 'no-such-file'
   /** the input nests so deeply that resolving it exhausted the stack */
   | 'wit-too-deep';
 
@@ -46,4 +48,9 @@ export class WitError extends WeldError<WitErrorCode> {
   render(): string {
     return this.span ? `${this.message}\n${renderSpan(this.span).join('\n')}` : this.message;
   }
+}
+
+/** The code for a failed read of a file or folder the user named: `no-such-file` when nothing is there. */
+export function readFailure(e: unknown): 'no-such-file' | 'wit-io' {
+  return (e as { code?: unknown } | undefined)?.code === 'ENOENT' ? 'no-such-file' : 'wit-io';
 }

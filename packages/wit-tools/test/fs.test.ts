@@ -57,12 +57,13 @@ describe('deps/ with binary packages', () => {
 });
 
 describe('paths', () => {
-  it('reports a missing path as wit-io', () => {
+  it('reports a missing path as no-such-file, with wasm-tools\' message', () => {
     try {
       resolvePath(join(tmp, 'nope'));
       expect.unreachable();
     } catch (e) {
-      expect((e as WitError).code).toBe('wit-io');
+      expect((e as WitError).code).toBe('no-such-file');
+      expect((e as WitError).message).toContain(`failed to read path for WIT [${join(tmp, 'nope')}]`);
     }
   });
 });

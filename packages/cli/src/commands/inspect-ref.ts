@@ -1,4 +1,4 @@
-import { RegistryError, inspectReference, isRegistryError, parseReference, type ReferenceInspection } from '@weld/registry';
+import { inspectReference, missingFileOrReference, type ReferenceInspection } from '@weld/registry';
 import { emit, type GlobalOptions } from '../context.js';
 import { humanBytes, openOptions } from './registry-common.js';
 
@@ -33,15 +33,8 @@ function text(r: ReferenceInspection): string[] {
 
 /** `weld inspect <ref>`: an artifact in a registry or store — manifest, config, recorded world, referrers. */
 export async function inspectRef(g: GlobalOptions, ref: string, opts: { plainHttp?: boolean; timeout?: string }): Promise<void> {
-  try {
-    parseReference(ref);
-  } catch (e) {
-    // Neither an existing file nor a reference: when it looks like a path, the file is what is missing.
-    if (isRegistryError(e) && e.code === 'invalid-reference' && /^(\.{0,2}\/|~)|\.[a-z0-9]+$/i.test(ref)) {
-      throw new RegistryError('file-not-found', `${ref}: no such file`, { hint: `it is not a reference either (${e.message})`, cause: e });
-    }
-    throw e;
-  }
-  const r = await inspectReference(ref, openOptions(opts));
+  // not an existing file: a path-looking argument is refused as a missing file when the target is opened, and one that
+  // could be a relative path (dir/app) and names no repository either is the missing file
+  const r = await inspectReference(ref, openOptions(opts)).catch((e: unknown) => Promise.reject(missingFileOrReference(ref, e)));
   emit(g, r, () => text(r));
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { BinaryError, inspectComponent, sniff, type InspectReport } from '@weld/binary';
 import { readBinaryFile } from '@weld/binary/node';
 import { existsSync } from 'node:fs';
+import { looksLikeFilePath } from '@weld/core';
 import { emit, globals } from '../context.js';
 import { inspectRef } from './inspect-ref.js';
 import { withRegistryFlags } from './registry-common.js';
@@ -40,7 +41,7 @@ export function registerInspect(program: Command): void {
       .argument('<file>', 'a component .wasm file, or a reference (host/repo:tag, oci:PATH:tag, repo:tag)'),
   ).action(async (file: string, opts: { plainHttp?: boolean; timeout?: string }, cmd: Command) => {
       const g = globals(cmd);
-      if (!existsSync(file) && !file.endsWith('.wasm')) return inspectRef(g, file, opts);
+      if (!existsSync(file) && !looksLikeFilePath(file)) return inspectRef(g, file, opts);
       const bytes = readBinaryFile(file);
       if (sniff(bytes) !== 'component') {
         throw new BinaryError(sniff(bytes) === 'module' ? 'not-a-component' : 'bad-magic', `${file} is not a component`, 0);

@@ -37,11 +37,9 @@ export function registerPush(program: Command): void {
         known = hashing ? await hashing : remembered;
         if (gate.report && !g.quiet && g.output === 'text') process.stderr.write(`checked against ${gate.against}: ${gate.report.verdict}\n`);
       }
-      const result = await pushComponent(opened.target, { path: file, digest: known }, { tag, annotations, title: opts.title, onEvent: progress.onEvent });
+      const manifestDigest = opened.reference.digest && isDigest(opened.reference.digest) ? opened.reference.digest : undefined;
+      const result = await pushComponent(opened.target, { path: file, digest: known }, { tag, annotations, title: opts.title, onEvent: progress.onEvent, manifestDigest });
       progress.stop();
-      if (opened.reference.digest && isDigest(opened.reference.digest) && opened.reference.digest !== result.manifest.digest) {
-        process.stderr.write(`warning: the pushed manifest is ${result.manifest.digest}, not the digest in the reference\n`);
-      }
       const where = formatReference({ ...opened.reference, tag, digest: undefined });
       emit(
         g,

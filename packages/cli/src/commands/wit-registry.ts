@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { fileProblem } from '@weld/core';
 import { projectFileIn } from '@weld/core/project';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,8 +46,9 @@ export function registerWitRegistry(program: Command): void {
     let bytes: Uint8Array;
     let name = given;
     if (source.endsWith('.wasm')) {
-      bytes = await readFile(source).catch((e: NodeJS.ErrnoException) => {
-        throw new RegistryError('file-not-found', `cannot read ${source}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
+      bytes = await readFile(source).catch((e: unknown) => {
+        const problem = fileProblem(source, e);
+        throw new RegistryError(problem.code, problem.message, { cause: e });
       });
       if (!name) throw new RegistryError('invalid-package-name', 'publishing a .wasm needs the package name', { hint: `weld wit publish ${source} acme:types@1.0.0` });
     } else {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkTargets, encodeWitPackage, worldOfComponent, type RComponent, type TargetMismatch } from '@weld/binary';
 import { resolvePath } from '@weld/wit-tools/node';
+import { fileProblem } from '@weld/core';
 import { readFileDigest } from '@weld/core/node';
 import { encodeGraph, type EncodedComposition } from '../graph/encode.js';
 import { GraphError, type Site } from '../graph/errors.js';
@@ -35,8 +36,9 @@ export interface ComposedGraph extends EncodedComposition {
 export async function composeWacFile(file: string, options: WacFileOptions & { plan?: false }): Promise<ComposedGraph>;
 export async function composeWacFile(file: string, options: WacFileOptions & { plan: true }): Promise<WacComposition>;
 export async function composeWacFile(file: string, options: WacFileOptions & { plan?: boolean }): Promise<ComposedGraph | WacComposition> {
-  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new GraphError('package-not-found', `cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
+  const text = await readFile(file, 'utf8').catch((e: unknown) => {
+    const problem = fileProblem(file, e);
+    throw new GraphError(problem.code, problem.message, { cause: e });
   });
   const shown = path.relative(process.cwd(), file) || file;
   const composition = await evaluateWac(text, shown, wacPackageResolver(path.dirname(path.resolve(file)), options));

@@ -1,4 +1,4 @@
-import { WeldError, type SourceSpan } from '@weld/core';
+import { WeldError, type FileProblemCode, type SourceSpan } from '@weld/core';
 
 /** Where a connection was written (a `.wac` statement, a YAML node): rendered as `--> file:line:col` with a caret. */
 export type Site = SourceSpan & { file: string };
@@ -78,6 +78,8 @@ export type FrontEndErrorCode =
   | 'unknown-name'
   /** a `new ns:name` package that neither `--dep` nor `deps/` provides */
   | 'package-not-found'
+  /** the `.wac` file itself is missing or unreadable */
+  | FileProblemCode
   /** a `.wac` construct weld does not read yet (top-level `resource`/`use`/`include`, `use` of types from a component package) */
   | 'not-implemented';
 

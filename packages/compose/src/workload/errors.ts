@@ -9,6 +9,8 @@ export type WorkloadErrorCode =
   | 'link-failed'
   /** a component, export or plugin the command names does not exist */
   | 'not-found'
+  /** the manifest file named does not exist */
+  | 'no-such-file'
   /** a `plugins:` module that does not load or does not export a HostPlugin */
   | 'plugin-invalid';
 

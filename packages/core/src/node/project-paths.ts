@@ -15,6 +15,7 @@ export function projectFileIn(dir: string): string | undefined {
 export function locateProjectFile(target: string): string {
   const abs = path.resolve(target);
   if (existsSync(abs) && statSync(abs).isFile()) return abs;
+  if (!existsSync(abs)) throw new ProjectError('no-such-file', `${target}: no such file or folder`, { hint: 'pass the project directory or its weld.yaml' });
   const found = projectFileIn(abs);
   if (found) return found;
   throw new ProjectError('project-not-found', `no weld.yaml in ${abs}`, { hint: 'pass the project directory or its weld.yaml' });

@@ -1,4 +1,4 @@
-import { createAgents, sendHttp, type FileBody, type HttpAgents, type HttpResponse } from './http.js';
+import { createAgents, sendHttp, type FileBody, type HttpAgents, type HttpError, type HttpResponse } from './http.js';
 import { RegistryError, type RegistryErrorCode } from '../errors.js';
 import { isLoopbackHost } from '../reference.js';
 import { parseChallenge, type Challenge } from './challenge.js';
@@ -297,7 +297,7 @@ export class RegistryClient {
     if (e instanceof RegistryError) return e;
     const code = (e as { code?: string }).code ?? '';
     const msg = (e as Error).message ?? String(e);
-    if (code === 'BODY_UNREADABLE') return new RegistryError('file-not-found', msg, { cause: e });
+    if (code === 'BODY_UNREADABLE') return new RegistryError((e as HttpError).fileProblem ?? 'unreadable-file', msg, { cause: e });
     if (code === 'CONTENT_LENGTH_MISMATCH') {
       return new RegistryError('size-mismatch', `the content sent for ${req.what} is shorter or longer than its declared size`, { cause: e });
     }

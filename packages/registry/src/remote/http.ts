@@ -7,6 +7,7 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { open } from 'node:fs/promises';
+import { fileProblem, type FileProblemCode } from '@weld/core';
 
 /** Connection pools for plain and TLS hosts (keep-alive, so a push's requests share connections). */
 export interface HttpAgents {
@@ -68,12 +69,16 @@ export interface HttpResponse {
 export type HttpErrorCode = 'CONNECT_TIMEOUT' | 'TIMEOUT' | 'CONTENT_LENGTH_MISMATCH' | 'BODY_UNREADABLE';
 
 export class HttpError extends Error {
+  /** For `BODY_UNREADABLE`: how the file failed to be read. */
+  readonly fileProblem?: FileProblemCode;
+
   constructor(
     readonly code: HttpErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fileProblem?: FileProblemCode },
   ) {
     super(message, options);
+    this.fileProblem = options?.fileProblem;
     this.name = 'HttpError';
   }
 }
@@ -167,7 +172,10 @@ export function isFileBody(body: unknown): body is FileBody {
  * read (on libuv's thread pool) while earlier ones are still being written.
  */
 async function sendFile(req: ClientRequest, body: FileBody, failed: Promise<never>, answer: Promise<unknown>, answered: () => boolean): Promise<'sent' | 'cut-short'> {
-  const unreadable = (e: NodeJS.ErrnoException) => new HttpError('BODY_UNREADABLE', `cannot read ${body.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
+  const unreadable = (e: unknown) => {
+    const problem = fileProblem(body.file, e);
+    return new HttpError('BODY_UNREADABLE', problem.message, { cause: e, fileProblem: problem.code });
+  };
   const fh = await open(body.file, 'r').catch((e) => Promise.reject(unreadable(e)));
   try {
     const slots = Array.from({ length: FILE_PIECES }, () => ({ buf: Buffer.allocUnsafe(Math.min(FILE_PIECE_BYTES, Math.max(body.length, 1))), free: Promise.resolve() as Promise<void> }));

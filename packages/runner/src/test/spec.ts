@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { spanAt, type SourceSpan } from '@weld/core';
+import { fileProblem, spanAt, type SourceSpan } from '@weld/core';
 import { RunError } from '../errors.js';
 import { checkGrants, parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, type Grants } from '../grants.js';
 import { pluginGrantsFromFlags, type PluginFlags, type PluginGrants } from '../host-interfaces/grants.js';
@@ -63,8 +63,9 @@ const HTTP_EXPECT_FIELDS = ['status', 'headers', 'body', 'body-contains'];
 
 /** Reads a test spec (YAML); every error names `file:line:col` and the field, with a caret under it. */
 export async function loadTestSpec(file: string): Promise<TestSpec> {
-  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new RunError('spec-invalid', `cannot read test spec ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { cause: e });
+  const text = await readFile(file, 'utf8').catch((e: unknown) => {
+    const problem = fileProblem(file, e);
+    throw new RunError(problem.code, problem.message, { cause: e });
   });
   return parseTestSpec(text, file);
 }

@@ -58,7 +58,7 @@ export function locateWorkload(target: string): string {
     if (found) return found;
     throw new WorkloadError('not-found', `no weld.yaml in ${abs}`, { hint: 'name the workload YAML file' });
   }
-  if (!existsSync(abs)) throw new WorkloadError('not-found', `${target}: no such file`);
+  if (!existsSync(abs)) throw new WorkloadError('no-such-file', `${target}: no such file`);
   return abs;
 }
 

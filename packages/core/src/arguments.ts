@@ -1,0 +1,46 @@
+/**
+ * A command-line argument the user meant as a file, not a reference: it starts like a path (`./`, `../`, `/`, `~`)
+ * or names a `.wasm`, `.wat` or `.wit` file with no tag after its last `/` (`repo:v1.wasm` is a tag, `app.wasm` a file).
+ */
+export function looksLikeFilePath(arg: string): boolean {
+  if (/^(\.{1,2}\/|\/|~)/.test(arg)) return true;
+  const last = arg.slice(arg.lastIndexOf('/') + 1);
+  return /\.(wasm|wat|wit)$/i.test(last) && !last.includes(':') && !arg.includes('@');
+}
+
+/**
+ * An argument that could be a relative path or an embedded-store repository (`dir/app`): it has a `/`, no tag or
+ * digest, and its first segment is no registry host (`localhost`, or a name with `.` or `:`). When it is neither a
+ * file nor a repository, the user most likely meant a file.
+ */
+export function mayBeRelativePath(arg: string): boolean {
+  if (!arg.includes('/') || arg.includes(':') || arg.includes('@')) return false;
+  const first = arg.slice(0, arg.indexOf('/'));
+  return first !== 'localhost' && !first.includes('.');
+}
+
+/** The two ways a named file can fail to be read, shared by every package so a user meets one code for each. */
+export type FileProblemCode =
+  /** nothing at that path (or a parent is missing) */
+  | 'no-such-file'
+  /** something is there but cannot be read as a file: a folder, no permission, a parent that is a file */
+  | 'unreadable-file';
+
+/** A file system error met reading `path` (what the user named), as a code and a message that names the path. */
+export function fileProblem(path: string, e: unknown): { code: FileProblemCode; message: string } {
+  const errno = (e as { code?: unknown } | undefined)?.code;
+  switch (errno) {
+    case 'ENOENT':
+      return { code: 'no-such-file', message: `${path}: no such file` };
+    case 'EISDIR':
+    case 'ENOTFILE':
+      return { code: 'unreadable-file', message: `${path} is a folder, not a file` };
+    case 'ENOTDIR':
+      return { code: 'unreadable-file', message: `${path}: a part of the path is a file, not a folder` };
+    case 'EACCES':
+    case 'EPERM':
+      return { code: 'unreadable-file', message: `${path}: permission denied` };
+    default:
+      return { code: 'unreadable-file', message: `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
