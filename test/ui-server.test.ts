@@ -94,4 +94,21 @@ describe('weld ui server', () => {
     expect(refused.stderr).toContain('holds files that are not the page');
     expect(await readFile(path.join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
   });
+
+  it('--build refuses a file, an empty name, and a place where no folder can be made, at once and exit 2', async () => {
+    const notes = path.join(dir, 'notes.txt');
+    await writeFile(notes, 'important');
+    const file = await runWeld(['ui', '--build', notes]);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain(`${notes} is not a directory`);
+    expect(await readFile(notes, 'utf8')).toBe('important');
+    const empty = await runWeld(['ui', '--build', ''], { timeoutMs: 20_000 }); // it served the page until stopped
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--build: the folder name is empty');
+    if (process.platform === 'linux') {
+      const proc = await runWeld(['ui', '--build', '/proc/weld-nope'], { timeoutMs: 20_000 }); // it spun in mkdir
+      expect(proc.code).toBe(2);
+      expect(proc.stderr).toContain('cannot write the page to /proc/weld-nope: cannot create a folder in /proc');
+    }
+  });
 });

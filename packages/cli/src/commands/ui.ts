@@ -29,7 +29,8 @@ export function registerUi(program: Command): void {
       const port = opts.port === undefined ? 0 : parsePort(opts.port);
       const web = await import('@weld/web');
       const page = await web.buildPage();
-      if (opts.build) {
+      if (opts.build !== undefined) {
+        if (opts.build === '') throw new CliError('usage', '--build: the folder name is empty', { exit: 2 });
         const dir = resolve(opts.build);
         const files = await web.writePageFiles(page.files, dir);
         emit(g, { dir, files, bundleSizes: page.bundleSizes }, () => [`wrote the page to ${dir} (${files.join(', ')}); open index.html through any static file server`]);
