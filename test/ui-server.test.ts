@@ -1,11 +1,12 @@
 // weld ui's server: loopback only, read-only, the store confined to its layout; --build writes the page whole.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage, startUiServer, type UiServer } from '@weld/web';
-import { runWeld } from './helpers/cli.js';
+import { runWeld, WELD_BIN } from './helpers/cli.js';
 
 const HEX = 'a'.repeat(64);
 
@@ -19,6 +20,22 @@ function get(port: number, rawPath: string, opts: { method?: string; host?: stri
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** The first line `weld ARGS` prints; it is stopped then (a server runs until stopped). */
+function firstLine(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WELD_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (out.includes('\n') ? resolve(out.slice(0, out.indexOf('\n'))) : reject(new Error(`weld ${args.join(' ')} exited ${code}: ${err}`))));
   });
 }
 
@@ -93,5 +110,54 @@ describe('weld ui server', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('holds files that are not the page');
     expect(await readFile(path.join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('--store must name an OCI layout folder; the embedded store may not exist yet', async () => {
+    const calc = path.join(dir, 'calc.wasm');
+    await writeFile(calc, 'not a store');
+    const empty = path.join(dir, 'empty');
+    await mkdir(empty);
+    const cases: [string, string][] = [
+      [path.join(dir, 'nonexistent'), 'the folder does not exist'],
+      [calc, 'it is not a directory'],
+      [empty, 'it is not an OCI image layout (no index.json)'],
+    ];
+    for (const [folder, says] of cases) {
+      const r = await runWeld(['ui', '--store', folder], { timeoutMs: 20_000 }); // it served an empty store until stopped
+      expect(r.code, folder).toBe(2);
+      expect(r.stderr, folder).toContain(`cannot serve the store ${folder}: ${says}`);
+    }
+    // a fresh $WELD_HOME: the first push makes the store; until then the page shows none, named or not
+    const home = await mkdtemp(path.join(os.tmpdir(), 'weld-ui-home-'));
+    for (const args of [[], ['--store', path.join(home, 'oci')]]) {
+      expect(await firstLine(['ui', ...args], { WELD_HOME: home }), args.join(' ')).toContain(`(store: ${path.join(home, 'oci')}; Ctrl-C stops)`);
+    }
+  });
+
+  it('--build refuses the flags that only serving uses (exit 2, nothing written)', async () => {
+    const out = path.join(dir, 'site-with-store');
+    for (const flags of [['--store', store], ['--port', '0'], ['--host', '::1']]) {
+      const r = await runWeld(['ui', '--build', out, ...flags], { timeoutMs: 20_000 });
+      expect(r.code, flags[0]).toBe(2);
+      expect(r.stderr, flags[0]).toContain(`--build writes a static page, which serves no store and listens nowhere: ${flags[0]} cannot go with it`);
+    }
+    await expect(readdir(out)).rejects.toThrow('ENOENT');
+  });
+
+  it('--build refuses a file, an empty name, and a place where no folder can be made, at once and exit 2', async () => {
+    const notes = path.join(dir, 'notes.txt');
+    await writeFile(notes, 'important');
+    const file = await runWeld(['ui', '--build', notes]);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain(`${notes} is not a directory`);
+    expect(await readFile(notes, 'utf8')).toBe('important');
+    const empty = await runWeld(['ui', '--build', ''], { timeoutMs: 20_000 }); // it served the page until stopped
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--build: the folder name is empty');
+    if (process.platform === 'linux') {
+      const proc = await runWeld(['ui', '--build', '/proc/weld-nope'], { timeoutMs: 20_000 }); // it spun in mkdir
+      expect(proc.code).toBe(2);
+      expect(proc.stderr).toContain('cannot write the page to /proc/weld-nope: cannot create a folder in /proc');
+    }
   });
 });

@@ -147,6 +147,16 @@ describe('weld ui in chromium', () => {
     expect(findings).toContain('new.wit:4:3');
   });
 
+  it('two pasted WIT versions: the same text in both boxes is no change', async () => {
+    const wit = 'package my:pkg@1.0.0;\n\n// a comment\ninterface api {\n  get: func() -> u32;\n}\n';
+    await page.fill('#wit-old', wit);
+    await page.fill('#wit-new', wit);
+    await page.click('#compare');
+    await page.waitForSelector('#breaking-report');
+    expect(await page.textContent('#breaking-verdict')).toBe('✓ my:pkg 1.0.0 → 1.0.0: the version stayed 1.0.0 and nothing changed that needs a bump');
+    expect(await page.textContent('#breaking-findings')).toBe('No changes to the contract.');
+  });
+
   it('the store lists repositories and tags; a signed, attested, composed component shows its signatures, attestations and inputs', async () => {
     await page.waitForSelector('button[data-ref="demo/composed:1"]');
     expect(await page.textContent('#store-repos')).toMatch(/demo\/calc.*demo\/calc:1.*demo\/composed.*demo\/composed:1\s*signed/s);

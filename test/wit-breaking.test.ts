@@ -59,6 +59,17 @@ describe('weld wit breaking', () => {
     expect(r.stdout).toContain('ok: 1.0.0 → 1.1.0 is a minor bump; the changes need that');
   });
 
+  it('a file copied under another name is no change; its text changed under the new name is a patch', async () => {
+    await cp(path.join(dir, 'function-added/old/main.wit'), path.join(dir, 'renamed.wit'));
+    const same = await weld(['wit', 'breaking', 'function-added/old/main.wit', 'renamed.wit']);
+    expect(same.code, same.stdout).toBe(0);
+    expect(same.stdout).toContain('t:p (1.0.0 → 1.0.0): 0 changes');
+    await writeFile(path.join(dir, 'commented.wit'), (await readFile(path.join(dir, 'renamed.wit'), 'utf8')) + '// a comment\n');
+    const commented = await weld(['wit', 'breaking', 'function-added/old/main.wit', 'commented.wit']);
+    expect(commented.code).toBe(1);
+    expect(commented.stdout).toContain('source-changed  the WIT text changed (main.wit, commented.wit) but the resolved types did not');
+  });
+
   it('-o json prints one document with every finding', async () => {
     const r = await weld(['-o', 'json', 'wit', 'breaking', 'dep-reached-type-changed/old', 'dep-reached-type-changed/new']);
     expect(r.code, r.stderr).toBe(0);

@@ -10,8 +10,11 @@ export interface WeldRun {
   stderr: string;
 }
 
-/** Runs the built `weld` CLI as a user would (global setup builds dist/ first). */
-export function runWeld(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<WeldRun> {
+/**
+ * Runs the built `weld` CLI as a user would (global setup builds dist/ first). `timeoutMs`: killed after that long
+ * (code -1), for commands that would otherwise run until stopped.
+ */
+export function runWeld(args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<WeldRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WELD_BIN, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
@@ -22,8 +25,12 @@ export function runWeld(args: string[], options: { cwd?: string; env?: Record<st
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
 }

@@ -7,7 +7,9 @@ export type UiErrorCode =
   /** the page could not be bundled (a broken install), or reached a Node module */
   | 'ui-build'
   /** --build's output folder cannot be written */
-  | 'ui-output';
+  | 'ui-output'
+  /** --store names no OCI image layout folder */
+  | 'ui-store';
 
 export class UiError extends WeldError<UiErrorCode> {
   constructor(code: UiErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {

@@ -16,6 +16,19 @@ function parsePort(text: string): number {
   return n;
 }
 
+/** --build's folder; the serving flags are refused beside it, since the static page serves nothing. */
+function buildFolder(build: string, cmd: Command): string {
+  if (build === '') throw new CliError('usage', '--build: the folder name is empty', { exit: 2 });
+  const serving = ['store', 'port', 'host'].filter((name) => cmd.getOptionValueSource(name) === 'cli');
+  if (serving.length > 0) {
+    throw new CliError('usage', `--build writes a static page, which serves no store and listens nowhere: ${serving.map((n) => `--${n}`).join(', ')} cannot go with it`, {
+      exit: 2,
+      hint: 'leave --build out to serve the page with the store, or the other flags out to write the page',
+    });
+  }
+  return resolve(build);
+}
+
 export function registerUi(program: Command): void {
   program
     .command('ui')
@@ -27,15 +40,20 @@ export function registerUi(program: Command): void {
     .action(async (opts: UiFlags, cmd: Command) => {
       const g = globals(cmd);
       const port = opts.port === undefined ? 0 : parsePort(opts.port);
-      const web = await import('@weld/web');
-      const page = await web.buildPage();
-      if (opts.build) {
-        const dir = resolve(opts.build);
+      if (opts.build !== undefined) {
+        const dir = buildFolder(opts.build, cmd);
+        const web = await import('@weld/web');
+        const page = await web.buildPage();
         const files = await web.writePageFiles(page.files, dir);
         emit(g, { dir, files, bundleSizes: page.bundleSizes }, () => [`wrote the page to ${dir} (${files.join(', ')}); open index.html through any static file server`]);
         return;
       }
-      const store = opts.store ? resolve(opts.store) : (await import('@weld/registry')).embeddedStorePath();
+      if (opts.store === '') throw new CliError('usage', '--store: the folder name is empty', { exit: 2 });
+      const embedded = resolve((await import('@weld/registry')).embeddedStorePath());
+      const store = opts.store === undefined ? embedded : resolve(opts.store);
+      const web = await import('@weld/web');
+      await web.checkStoreFolder(store, { mayBeMissing: store === embedded });
+      const page = await web.buildPage();
       const server = await web.startUiServer({ files: page.files, store, host: opts.host, port });
       emit(g, { url: server.url, port: server.port, store }, () => [`weld ui on ${server.url} (store: ${store}; Ctrl-C stops)`]);
       await new Promise<void>((done) => {

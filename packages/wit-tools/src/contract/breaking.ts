@@ -108,6 +108,18 @@ function ownFiles(s: WitSide): Map<string, string> {
   return out;
 }
 
+/** Names of the files in `side` whose text no file of `other` holds, each file of `other` matched once. */
+function unmatched(side: Map<string, string>, other: Map<string, string>): string[] {
+  const texts = [...other.values()];
+  const names: string[] = [];
+  for (const [name, text] of side) {
+    const at = texts.indexOf(text);
+    if (at < 0) names.push(name);
+    else texts.splice(at, 1);
+  }
+  return names;
+}
+
 /**
  * Comments and layout are not in the model; when nothing in it changed but the package's source text did,
  * the release is still a patch.
@@ -116,7 +128,8 @@ function sourceChanged(c: Comparison, base: string): void {
   const a = ownFiles(c.a);
   const b = ownFiles(c.b);
   if (a.size === 0 || b.size === 0) return;
-  const changed = [...new Set([...a.keys(), ...b.keys()])].filter((name) => a.get(name) !== b.get(name));
+  // a file matches any file of the other side with the same text: renaming or moving a file changes no text
+  const changed = [...new Set([...unmatched(a, b), ...unmatched(b, a)])];
   if (changed.length > 0) c.add('source-changed', { item: base }, `the WIT text changed (${changed.join(', ')}) but the resolved types did not: comments or layout`, {});
 }
 

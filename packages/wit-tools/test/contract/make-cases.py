@@ -4,9 +4,9 @@ Run once to (re)create the folders; the test reads the folders, and findings.txt
 import json, os, shutil
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'breaking')
 cases = []
-def case(name, old, new, codes, required, ok, old_v='1.0.0', new_v=None, old_deps=None, new_deps=None, pkg='t:p'):
+def case(name, old, new, codes, required, ok, old_v='1.0.0', new_v=None, old_deps=None, new_deps=None, pkg='t:p', new_file='main.wit'):
     if new_v is None: new_v = {'major': '2.0.0', 'minor': '1.1.0', 'patch': '1.0.1', 'none': '1.0.0'}[required] if old_v == '1.0.0' else old_v
-    cases.append(dict(name=name, old=old, new=new, codes=sorted(codes), required=required, ok=ok, old_v=old_v, new_v=new_v, old_deps=old_deps or {}, new_deps=new_deps or {}, pkg=pkg))
+    cases.append(dict(name=name, old=old, new=new, codes=sorted(codes), required=required, ok=ok, old_v=old_v, new_v=new_v, old_deps=old_deps or {}, new_deps=new_deps or {}, pkg=pkg, new_file=new_file))
 def iface(body, name='api'):
     return f'interface {name} {{\n{body}\n}}\n'
 F = '  f: func(a: u32) -> u32;'
@@ -113,6 +113,8 @@ case('item-order-changed', iface(F + '\n  g: func();'), iface('  g: func();\n' +
 case('comments-only', iface(F) + '// a comment\n', iface(F) + '// another comment\n', ['source-changed'], 'patch', True)
 case('comments-only-same-version', iface(F) + '// a comment\n', iface(F) + '// another comment\n', ['source-changed'], 'patch', False, new_v='1.0.0')
 case('identical', iface(F), iface(F), [], 'none', True)
+case('file-renamed', iface(F) + '// a comment\n', iface(F) + '// a comment\n', [], 'none', True, new_file='api.wit')
+case('file-renamed-comments-changed', iface(F) + '// a comment\n', iface(F) + '// another comment\n', ['source-changed'], 'patch', True, new_file='api.wit')
 # versions
 case('version-lowered', iface(F), iface(F), [], 'none', False, old_v='1.1.0', new_v='1.0.0')
 case('zero-minor-breaking-minor-bump', iface(F + '\n  g: func();'), iface(F), ['function-removed'], 'minor', True, old_v='0.2.0', new_v='0.3.0')
@@ -145,7 +147,7 @@ for c in cases:
         os.makedirs(os.path.join(d, side), exist_ok=True)
         pkg = c['pkg'] if side == 'new' else 't:p'
         header = f'package {pkg}@{ver};' if ver else f'package {pkg};'
-        open(os.path.join(d, side, 'main.wit'), 'w').write(f'{header}\n\n{body}')
+        open(os.path.join(d, side, c['new_file'] if side == 'new' else 'main.wit'), 'w').write(f'{header}\n\n{body}')
         if deps:
             os.makedirs(os.path.join(d, side, 'deps'), exist_ok=True)
             for f, t in deps.items(): open(os.path.join(d, side, 'deps', f), 'w').write(t)
