@@ -63,6 +63,34 @@ describe('weld CLI surface', () => {
     expect(badOption.code).toBe(2);
     expect(badOption.stderr).toContain("unknown option '--no-such-flag'");
   });
+
+  it('under -o json a usage error is a JSON document on stdout (code usage, exit 2); --help and --version still print text', async () => {
+    const cases: Array<[string[], string, string]> = [
+      [['-o', 'json', 'push', 'calc.wasm'], "missing required argument 'ref'", 'weld push --help'],
+      [['-o', 'json', 'bogus'], "unknown command 'bogus'", 'weld --help'],
+      [['-o', 'json', 'validate', '--bogus', 'x'], "unknown option '--bogus'", 'weld validate --help'],
+      [['--output=json', 'wit', 'build', '--nope'], "unknown option '--nope'", 'weld wit build --help'],
+      [['validate', 'x', '--bogus', '-o', 'json'], "unknown option '--bogus'", 'weld validate --help'],
+    ];
+    for (const [args, message, hint] of cases) {
+      const r = await runWeld(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toBe('');
+      const doc = JSON.parse(r.stdout) as { error: { code: string; message: string; hint: string } };
+      expect(doc.error).toMatchObject({ code: 'usage', message });
+      expect(doc.error.hint).toContain(hint);
+    }
+    const text = await runWeld(['push', 'calc.wasm']);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toBe("error: missing required argument 'ref'\n(run with --help for usage)\n");
+    const help = await runWeld(['-o', 'json', 'push', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: weld push/);
+    const version = await runWeld(['-o', 'json', '--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
 });
 
 describe('-o after a command that writes a file', () => {
