@@ -153,6 +153,37 @@ describe('weld CLI surface', () => {
   });
 });
 
+describe('duration flags', () => {
+  it('every --timeout reads a duration as weld run does (3s, 500ms, a bare number of seconds); a bad one is one usage error', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-duration-'));
+    const component = path.join(dir, 'empty.wasm');
+    await writeFile(component, new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]));
+    const env = { WELD_HOME: path.join(dir, 'home') };
+    // a registry on a closed port: a duration that is read gets as far as the network
+    const commands: Array<[string, string[]]> = [
+      ['3s', ['push', component, '127.0.0.1:1/acme/app:1']],
+      ['3', ['pull', '127.0.0.1:1/acme/app:1', path.join(dir, 'out.wasm')]],
+      ['500ms', ['ls', '127.0.0.1:1/acme/app']],
+      ['1m', ['wit', 'breaking', '127.0.0.1:1/acme/types:1', '127.0.0.1:1/acme/types:2']],
+    ];
+    await Promise.all(commands.map(async ([duration, args]) => {
+      const ok = await runWeld(['-o', 'json', ...args, '--timeout', duration], { env });
+      expect(JSON.parse(ok.stdout).error.code, `${args[0]} --timeout ${duration}`).toBe('network-error');
+    }));
+    await Promise.all([...commands.map(([, args]) => args), ['run', component]].map(async (args) => {
+      const bad = await runWeld(['-o', 'json', ...args, '--timeout', '3parsecs'], { env });
+      expect(bad.code, args[0]).toBe(2);
+      expect(JSON.parse(bad.stdout).error, args[0]).toMatchObject({
+        code: 'usage',
+        message: '--timeout 3parsecs: expected a duration such as 500ms, 30s, 5m (a bare number is seconds)',
+      });
+    }));
+  });
+});
+
 describe('-o after a command that writes a file', () => {
   it('names the file unless it is an output format', async () => {
     const { outputFileSpelling } = await import('../packages/cli/src/main.js');

@@ -3,3 +3,4 @@ export { renderError, renderSpan, errorDocument, errorLine, type ErrorDocument, 
 export { semverProblem, isVersion, compareVersions, compatibleName, compatibilityTrack, satisfies, versionChange, type VersionChange } from './semver.js';
 export { isKebab, isKebabRange, isLowerKebab } from './names.js';
 export { sha256Hex, sha256Digest, createSha256, type Sha256 } from './digest.js';
+export { parseDuration } from './duration.js';
