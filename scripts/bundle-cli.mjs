@@ -1,8 +1,8 @@
 // `node scripts/bundle-cli.mjs [OUTDIR] | --clean | --dev`: bundles the compiled CLI (packages/cli/dist, after `pnpm build`)
 // with esbuild into packages/cli/bundle/: one entry and lazy chunks, one per command's dynamic import, so a
 // command loads a few files instead of hundreds of modules (bench/cli-start.mjs measures it against dist/).
-// `@weld/cli`'s prepack runs it and postpack removes it again; the packed package.json's `bin` is
-// bin/weld-bundle.js (publishConfig, which `pnpm pack` applies), while a checkout's bin/weld.js runs the --dev
+// `@weld/cli`'s prepack runs it and postpack removes it again (under npm pack and pnpm pack alike); the package.json `bin` is
+// bin/weld-bundle.js (which runs bin/weld.js where bundle/ is absent), while a checkout's bin/weld.js runs the --dev
 // bundle below while it is fresh, else dist/.
 //
 // `--dev` (the end of `pnpm build`, the test setup and `pnpm bench`) bundles into packages/cli/dist-bundle/ instead,

@@ -1,6 +1,8 @@
-// `node scripts/pack.mjs [DEST]`: packs every publishable workspace package (packages/*, not private) with
-// `pnpm pack`, which turns `workspace:` ranges into the packed versions, and checks what an npm user would
-// get from each tarball: no `workspace:` range left; license, repository, files and types fields; the
+// `node scripts/pack.mjs [--npm] [DEST]`: packs every publishable workspace package (packages/*, not private) with
+// `pnpm pack`, or with plain `npm pack` in each package folder under `--npm` (the two must give the same: the
+// packages name each other by exact version, not `workspace:`, and the CLI's bin is the bundle's launcher without
+// publishConfig), and checks what an npm user would get from each tarball: no `workspace:` range left and every
+// range on a workspace package its current version; license, repository, files and types fields; the
 // repository's LICENSE file (npm packs a package folder's LICENSE whatever `files` says); every
 // `exports`/`main`/`types`/`bin` target inside the tarball; no build leftovers. Prints the tarball paths as
 // JSON on stdout; exits 1 listing the problems. Run after `pnpm build` (it packs dist/ as it is).
@@ -44,9 +46,11 @@ export function checkTarball(tgz) {
     .map((f) => f.replace(/^package\//, ''));
   const m = JSON.parse(execFileSync('tar', ['xzOf', tgz, 'package/package.json'], { encoding: 'utf8' }));
   const where = path.basename(tgz);
+  const versions = new Map(workspacePackages().map((p) => [p.name, p.manifest.version]));
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     for (const [dep, range] of Object.entries(m[field] ?? {})) {
       if (String(range).startsWith('workspace:')) problems.push(`${where}: ${field}.${dep} is still "${range}"`);
+      else if (versions.has(dep) && range !== versions.get(dep)) problems.push(`${where}: ${field}.${dep} is "${range}", not the workspace's version ${versions.get(dep)}`);
     }
   }
   if (!m.license) problems.push(`${where}: no license field`);
@@ -67,22 +71,38 @@ export function checkTarball(tgz) {
   return problems;
 }
 
-/** Packs every workspace package into `dest`; returns the tarballs and the problems found in them. */
-export function packAll(dest) {
-  mkdirSync(dest, { recursive: true });
-  const tarballs = [];
-  for (const p of workspacePackages()) {
-    const out = execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: p.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const tgz = out.trim().split('\n').pop().trim();
-    if (!tgz.endsWith('.tgz') || !existsSync(tgz)) throw new Error(`pnpm pack of ${p.name} printed no tarball path:\n${out}`);
-    tarballs.push(tgz);
+/** The environment without the `npm_*` settings a `pnpm` run passes down (npm would read pnpm's as its own). */
+const npmEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+
+/** Packs one package folder into `dest` with `packer` (`pnpm` or `npm`); returns the tarball's path. */
+function pack(packer, dir, dest) {
+  if (packer === 'npm') {
+    // --json: stdout is the report alone (the prepack script's banner and output go to stderr)
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], { cwd: dir, encoding: 'utf8', env: npmEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const report = JSON.parse(out.slice(out.search(/^\[/m)));
+    const tgz = path.join(dest, report[0]?.filename ?? '');
+    if (!tgz.endsWith('.tgz') || !existsSync(tgz)) throw new Error(`npm pack in ${dir} named no tarball:\n${out}`);
+    return tgz;
   }
+  const out = execFileSync('pnpm', ['pack', '--pack-destination', dest], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const tgz = out.trim().split('\n').pop().trim();
+  if (!tgz.endsWith('.tgz') || !existsSync(tgz)) throw new Error(`pnpm pack in ${dir} printed no tarball path:\n${out}`);
+  return tgz;
+}
+
+/** Packs every workspace package into `dest` (with `pnpm pack`, or `npm pack` in each folder); returns the tarballs and the problems found in them. */
+export function packAll(dest, { packer = 'pnpm' } = {}) {
+  mkdirSync(dest, { recursive: true });
+  const tarballs = workspacePackages().map((p) => pack(packer, p.dir, dest));
   return { tarballs, problems: tarballs.flatMap(checkTarball) };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const dest = path.resolve(process.argv[2] ?? path.join(root, '.cache', 'packs'));
-  const { tarballs, problems } = packAll(dest);
+  const args = process.argv.slice(2);
+  const packer = args.includes('--npm') ? 'npm' : 'pnpm';
+  const destArg = args.find((a) => a !== '--npm');
+  const dest = path.resolve(destArg ?? path.join(root, '.cache', 'packs'));
+  const { tarballs, problems } = packAll(dest, { packer });
   process.stdout.write(JSON.stringify(tarballs, null, 2) + '\n');
   for (const p of problems) process.stderr.write(`pack: ${p}\n`);
   process.exitCode = problems.length ? 1 : 0;

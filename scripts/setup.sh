@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   chromium                                               # weld ui's browser tests (playwright-core drives the system browser)
   redis-server nats-server                               # host interfaces: keyvalue on Redis, messaging on NATS (tests, bench)
   time                                                   # pnpm bench push (peak RSS of whole processes)
+  zsh fish                                               # weld completion's tests drive the real shells
 )
 
 missing=()

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { runWeld } from './helpers/cli.js';
+
+const hasShell = (shell: string) => spawnSync(shell, ['-c', 'true']).status === 0;
+
+/**
+ * The completions a real shell offers with `script` loaded: bash and zsh call _weld with COMP_WORDS set to `words`
+ * (zsh as bashcompinit does, with ksharrays), fish completes the command line `words[0]`.
+ */
+function completeIn(shell: 'bash' | 'zsh' | 'fish', script: string, words: string[]): string[] {
+  const run = {
+    bash: ['bash', ['-c', `${script}\nCOMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _weld; printf '%s\\n' "\${COMPREPLY[@]}"`, 'bash', ...words]],
+    zsh: ['zsh', ['-fc', `autoload -U +X compinit && compinit -u\n${script}\nsetopt ksharrays; COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _weld; printf '%s\\n' "\${COMPREPLY[@]}"`, 'zsh', ...words]],
+    fish: ['fish', ['--no-config', '-c', `${script}\ncomplete -C $argv[1] | string replace -r '\\t.*' ''; true`, ...words]],
+  } as const;
+  const [bin, args] = run[shell];
+  return execFileSync(bin, args, { encoding: 'utf8', cwd: '/' }).split('\n').filter((w) => w !== '');
+}
 
 describe('weld CLI surface', () => {
   it('--version prints the version and --help lists every command of the target surface', async () => {
@@ -38,21 +55,64 @@ describe('weld CLI surface', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'wit-unknown-name', file: path.join(dir, 'a.wit'), line: 3, column: 16 } });
   });
 
-  it('weld completion bash completes commands, subcommands and options in a real bash; fish and zsh print scripts', async () => {
-    const { execFileSync } = await import('node:child_process');
+  it('weld completion bash completes commands, subcommands, options and their values in a real bash, after global options too', async () => {
     const script = await runWeld(['completion', 'bash']);
     expect(script.code, script.stderr).toBe(0);
-    const complete = (...words: string[]) =>
-      execFileSync('bash', ['-c', `${script.stdout}\nCOMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _weld; echo "\${COMPREPLY[*]}"`, 'bash', ...words], { encoding: 'utf8' }).trim().split(' ');
+    const complete = (...words: string[]) => completeIn('bash', script.stdout, words);
     expect(complete('weld', 'ru')).toEqual(['run']);
     expect(complete('weld', 'run', '--allow-l')).toEqual(['--allow-listen', '--allow-lookup']);
     expect(complete('weld', 'wit', 'fm')).toEqual(['fmt']);
     expect(complete('weld', 'serve', '--work')).toEqual(['--workers']);
-    expect((await runWeld(['completion', 'fish'])).stdout).toContain("complete -c weld -n __fish_use_subcommand -a run");
-    expect((await runWeld(['completion', 'zsh'])).stdout).toContain('bashcompinit');
+    // a global option's value is not the command
+    expect(complete('weld', '-o', 'json', 'wi')).toEqual(['wit']);
+    expect(complete('weld', '-o', 'json', 'push', '--p')).toEqual(['--plain-http']);
+    expect(complete('weld', '-o', 'json', 'push', '--')).toContain('--timeout');
+    expect(complete('weld', '-o', 'json', 'push', '--')).not.toContain('--features');
+    expect(complete('weld', '-q', '--output', 'json', 'wit', 'check', '--f')).toEqual(['--features']);
+    // the values of an option with choices, and of an operand with choices
+    expect(complete('weld', '-o', '')).toEqual(['text', 'json']);
+    expect(complete('weld', 'keygen', '--kdf', '')).toEqual(['legacy', 'standard', 'owasp']);
+    expect(complete('weld', 'completion', '')).toEqual(['bash', 'zsh', 'fish']);
+    expect(complete('weld', 'completion', 'bash', '')).toEqual([]);
+    // every command, completion and help included; help completes command names
+    expect(complete('weld', 'c')).toEqual(['copy', 'call', 'compose', 'completion']);
+    expect(complete('weld', 'h')).toEqual(['help']);
+    expect(complete('weld', 'help', 'w')).toEqual(['wit', 'workload']);
+    expect(complete('weld', 'wit', 'help', 'b')).toEqual(['build', 'breaking']);
     const bad = await runWeld(['completion', 'tcsh']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown shell');
+  });
+
+  it.skipIf(!hasShell('zsh'))('weld completion zsh: the same script through bashcompinit in a real zsh', async () => {
+    const script = await runWeld(['completion', 'zsh']);
+    expect(script.code, script.stderr).toBe(0);
+    expect(script.stdout).toContain('bashcompinit');
+    // zsh's compgen leaves matching the typed prefix to the completion system: the candidates are all of the place's
+    const complete = (...words: string[]) => completeIn('zsh', script.stdout, words);
+    expect(complete('weld', '-o', 'json', 'wi')).toContain('wit');
+    expect(complete('weld', '-o', 'json', 'push', '--p')).toContain('--plain-http');
+    expect(complete('weld', '-o', 'json', 'push', '--p')).not.toContain('--features');
+    expect(complete('weld', '-o', '')).toEqual(['text', 'json']);
+    expect(complete('weld', 'completion', '')).toEqual(['bash', 'zsh', 'fish']);
+    expect(complete('weld', '')).toEqual(expect.arrayContaining(['completion', 'help', 'push']));
+  });
+
+  it.skipIf(!hasShell('fish'))('weld completion fish completes the same in a real fish', async () => {
+    const script = await runWeld(['completion', 'fish']);
+    expect(script.code, script.stderr).toBe(0);
+    const complete = (line: string) => completeIn('fish', script.stdout, [line]);
+    expect(complete('weld ru')).toEqual(['run']);
+    expect(complete('weld -o json wi')).toEqual(['wit']);
+    const pushOptions = complete('weld -o json push --');
+    expect(pushOptions).toEqual(expect.arrayContaining(['--timeout', '--plain-http', '--title', '--output']));
+    expect(pushOptions).not.toContain('--features');
+    expect(pushOptions).not.toContain('--all-features');
+    expect(complete('weld -o json wit check --f')).toEqual(['--features']);
+    expect(complete('weld -o ')).toEqual(['json', 'text']);
+    expect(complete('weld completion ')).toEqual(['bash', 'fish', 'zsh']);
+    expect(complete('weld help w')).toEqual(['wit', 'workload']);
+    expect(complete('weld ')).toEqual(expect.arrayContaining(['completion', 'help', 'push', 'wit']));
   });
 
   it('an unknown command or option is a usage error (exit 2) with a pointer to --help', async () => {
@@ -62,6 +122,65 @@ describe('weld CLI surface', () => {
     const badOption = await runWeld(['build', '--no-such-flag']);
     expect(badOption.code).toBe(2);
     expect(badOption.stderr).toContain("unknown option '--no-such-flag'");
+  });
+
+  it('under -o json a usage error is a JSON document on stdout (code usage, exit 2); --help and --version still print text', async () => {
+    const cases: Array<[string[], string, string]> = [
+      [['-o', 'json', 'push', 'calc.wasm'], "missing required argument 'ref'", 'weld push --help'],
+      [['-o', 'json', 'bogus'], "unknown command 'bogus'", 'weld --help'],
+      [['-o', 'json', 'validate', '--bogus', 'x'], "unknown option '--bogus'", 'weld validate --help'],
+      [['--output=json', 'wit', 'build', '--nope'], "unknown option '--nope'", 'weld wit build --help'],
+      [['validate', 'x', '--bogus', '-o', 'json'], "unknown option '--bogus'", 'weld validate --help'],
+    ];
+    for (const [args, message, hint] of cases) {
+      const r = await runWeld(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toBe('');
+      const doc = JSON.parse(r.stdout) as { error: { code: string; message: string; hint: string } };
+      expect(doc.error).toMatchObject({ code: 'usage', message });
+      expect(doc.error.hint).toContain(hint);
+    }
+    const text = await runWeld(['push', 'calc.wasm']);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toBe("error: missing required argument 'ref'\n(run with --help for usage)\n");
+    const help = await runWeld(['-o', 'json', 'push', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: weld push/);
+    const version = await runWeld(['-o', 'json', '--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('duration flags', () => {
+  it('every --timeout reads a duration as weld run does (3s, 500ms, a bare number of seconds); a bad one is one usage error', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-duration-'));
+    const component = path.join(dir, 'empty.wasm');
+    await writeFile(component, new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]));
+    const env = { WELD_HOME: path.join(dir, 'home') };
+    // a registry on a closed port: a duration that is read gets as far as the network
+    const commands: Array<[string, string[]]> = [
+      ['3s', ['push', component, '127.0.0.1:1/acme/app:1']],
+      ['3', ['pull', '127.0.0.1:1/acme/app:1', path.join(dir, 'out.wasm')]],
+      ['500ms', ['ls', '127.0.0.1:1/acme/app']],
+      ['1m', ['wit', 'breaking', '127.0.0.1:1/acme/types:1', '127.0.0.1:1/acme/types:2']],
+    ];
+    await Promise.all(commands.map(async ([duration, args]) => {
+      const ok = await runWeld(['-o', 'json', ...args, '--timeout', duration], { env });
+      expect(JSON.parse(ok.stdout).error.code, `${args[0]} --timeout ${duration}`).toBe('network-error');
+    }));
+    await Promise.all([...commands.map(([, args]) => args), ['run', component]].map(async (args) => {
+      const bad = await runWeld(['-o', 'json', ...args, '--timeout', '3parsecs'], { env });
+      expect(bad.code, args[0]).toBe(2);
+      expect(JSON.parse(bad.stdout).error, args[0]).toMatchObject({
+        code: 'usage',
+        message: '--timeout 3parsecs: expected a duration such as 500ms, 30s, 5m (a bare number is seconds)',
+      });
+    }));
   });
 });
 

@@ -1,6 +1,7 @@
 // weld as an npm user gets it: every workspace package packed (`pnpm pack`, as publishing does), installed with
 // `npm install` into an empty folder from those tarballs alone plus the npm registry for third-party packages,
-// then the `weld` bin run from there. `--prefer-offline`: npm's cache (~/.npm, which CI keeps) answers when
+// then the `weld` bin run from there. The same again with plain `npm pack` in each package folder (last block): the
+// package.json files are publishable as they are, with no `workspace:` range that only pnpm would rewrite. `--prefer-offline`: npm's cache (~/.npm, which CI keeps) answers when
 // it can, the registry otherwise; a cold cache downloads ~230 packages (~25 s here), a warm one ~10 s.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,22 +22,28 @@ let app: string;
 let tarballs: string[];
 let problems: string[];
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'weld-npm-pack-'));
-  ({ tarballs, problems } = packAll(path.join(dir, 'packs')) as { tarballs: string[]; problems: string[] });
-  app = path.join(dir, 'app');
+/** Packs every workspace package with `packer` into `into`/packs and installs the tarballs with npm into `into`/app. */
+async function packAndInstall(packer: 'pnpm' | 'npm', into: string): Promise<{ app: string; tarballs: string[]; problems: string[] }> {
+  const packed = packAll(path.join(into, 'packs'), { packer }) as { tarballs: string[]; problems: string[] };
+  const app = path.join(into, 'app');
   await run('mkdir', ['-p', app]);
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'weld-install-check', private: true }) + '\n');
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs], { cwd: app, env: npmEnv, maxBuffer: 16 << 20 });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...packed.tarballs], { cwd: app, env: npmEnv, maxBuffer: 16 << 20 });
+  return { app, ...packed };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'weld-npm-pack-'));
+  ({ app, tarballs, problems } = await packAndInstall('pnpm', dir));
 }, 240_000);
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** `npx weld …` in the install folder; `--no-install` so npx can never fetch a `weld` from the registry instead. */
-async function npxWeld(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function npxWeld(args: string[], env: Record<string, string> = {}, cwd = app): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['--no-install', 'weld', ...args], { cwd: app, env: { ...npmEnv, ...env }, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run('npx', ['--no-install', 'weld', ...args], { cwd, env: { ...npmEnv, ...env }, maxBuffer: 16 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -126,5 +133,43 @@ describe('npm pack → npm install → npx weld', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error\[/);
     expect(r.stderr).not.toMatch(/internal error|    at /);
+  });
+});
+
+describe('plain npm pack in each package folder → npm install → npx weld', () => {
+  let npmDir: string;
+  let npmApp: string;
+  let npmTarballs: string[];
+  let npmProblems: string[];
+  beforeAll(async () => {
+    npmDir = mkdtempSync(path.join(tmpdir(), 'weld-plain-npm-pack-'));
+    ({ app: npmApp, tarballs: npmTarballs, problems: npmProblems } = await packAndInstall('npm', npmDir));
+  }, 240_000);
+  afterAll(() => {
+    if (npmDir) rmSync(npmDir, { recursive: true, force: true });
+  });
+
+  it('gives tarballs with real version ranges between the packages, that npm installs from the local tarballs', () => {
+    expect(npmProblems).toEqual([]);
+    expect(npmTarballs.map((t) => path.basename(t)).sort()).toEqual(tarballs.map((t) => path.basename(t)).sort());
+    const lock = JSON.parse(readFileSync(path.join(npmApp, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+    const weld = Object.entries(lock.packages).filter(([k]) => /(^|\/)node_modules\/@weld\/[^/]+$/.test(k));
+    expect(weld.map(([k]) => k).sort()).toEqual((workspacePackages() as { name: string }[]).map((p) => `node_modules/${p.name}`).sort());
+    for (const [k, entry] of weld) expect({ k, resolved: entry.resolved?.startsWith('file:') }).toEqual({ k, resolved: true });
+  });
+
+  it('ships the bundled CLI as the `weld` bin, as pnpm pack does', () => {
+    expect(existsSync(path.join(npmApp, 'node_modules/@weld/cli/bundle/main.js'))).toBe(true);
+    const cli = JSON.parse(readFileSync(path.join(npmApp, 'node_modules/@weld/cli/package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(cli.bin).toEqual({ weld: './bin/weld-bundle.js' });
+    expect(existsSync(path.join(REPO_ROOT, 'packages/cli/bundle'))).toBe(false);
+  });
+
+  it('npx weld --version and validate work from the install', async () => {
+    const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+    expect(await npxWeld(['--version'], {}, npmApp)).toMatchObject({ code: 0, stdout: `${version}\n` });
+    const validate = await npxWeld(['-o', 'json', 'validate', polyglotComponent('calc')], {}, npmApp);
+    expect(validate.code, validate.stderr).toBe(0);
+    expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true });
   });
 });

@@ -1,10 +1,49 @@
 // The commander program and running it: loaded by main.ts for every run but a bare `weld --version`.
 import { Command, CommanderError, Option } from 'commander';
-import { errorDocument, isWeldError, renderError as renderWeldError } from '@weld/core';
+import { CliError, errorDocument, isWeldError, renderError as renderWeldError } from '@weld/core';
 import { registerCommands, registerCommandsFor } from './commands/index.js';
 import { exitState } from './context.js';
 import { fileSystemError } from './fs-errors.js';
 import { WELD_VERSION } from './version.js';
+
+/** Whether this run's usage errors print as JSON: set from the arguments before commander parses them. */
+const usage = { json: false };
+
+/** `-o json`, `--output json`, `--output=json` or `-ojson` among the options (not after `--`, which ends them). */
+export function wantsJson(argv: string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return false;
+    if ((a === '-o' || a === '--output') && argv[i + 1] === 'json') return true;
+    if (a === '--output=json' || a === '-ojson') return true;
+  }
+  return false;
+}
+
+/** The command words of `argv` as `program` knows them (`weld wit build`), for a usage hint. */
+function commandPath(program: Command, argv: string[]): string {
+  const names = [program.name()];
+  let cmd = program;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '-o' || a === '--output') i++;
+    if (a.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.join(' ');
+}
+
+/** A commander usage error as weld's typed one: commander's message, its suggestion (if any) or a pointer to --help. */
+function usageError(e: CommanderError, program: Command, argv: string[]): CliError {
+  const [first = '', ...rest] = e.message.split('\n');
+  const suggestion = rest.map((l) => l.trim().replace(/^\((.*)\)$/, '$1')).filter((l) => l !== '').join(' ');
+  const help = `run ${commandPath(program, argv)} --help for usage`;
+  return new CliError('usage', first.replace(/^error: /, ''), { exit: 2, hint: suggestion ? `${suggestion} (${help})` : help });
+}
 
 function baseProgram(): Command {
   const program = new Command('weld')
@@ -14,9 +53,10 @@ function baseProgram(): Command {
     .option('-q, --quiet', 'print only errors')
     .option('-v, --verbose', 'print more detail')
     .option('--no-progress', 'never draw progress bars')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  program.configureOutput({ outputError: (str, write) => write(str) });
+  // Commander's own usage errors (unknown command or option, missing argument, bad choice): as text on stderr with a
+  // pointer to --help, or, under -o json, nothing here (runProgram prints them as a JSON document).
+  program.configureOutput({ outputError: (str, write) => (usage.json ? undefined : write(`${str}(run with --help for usage)\n`)) });
   program.configureHelp({ showGlobalOptions: true });
   return program;
 }
@@ -49,6 +89,7 @@ function renderError(e: unknown): { text: string; exit: number } {
 
 /** Parses `argv` (already respelled by outputFileSpelling) with the program `argv` needs and runs it; returns the exit code. */
 export async function runProgram(argv: string[], parsed: string[]): Promise<number> {
+  usage.json = wantsJson(parsed);
   const program = await buildProgramFor(argv);
   try {
     await program.parseAsync(parsed, { from: 'user' });
@@ -56,6 +97,8 @@ export async function runProgram(argv: string[], parsed: string[]): Promise<numb
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      // text mode: commander printed it already (see baseProgram's outputError)
+      if (usage.json) process.stdout.write(JSON.stringify({ error: errorDocument(usageError(e, program, parsed)) }, null, 2) + '\n');
       return 2;
     }
     e = fileSystemError(e) ?? e;

@@ -4,3 +4,4 @@ export { semverProblem, isVersion, compareVersions, compatibleName, compatibilit
 export { isKebab, isKebabRange, isLowerKebab } from './names.js';
 export { sha256Hex, sha256Digest, createSha256, type Sha256 } from './digest.js';
 export { looksLikeFilePath, mayBeRelativePath, fileProblem, type FileProblemCode } from './arguments.js';
+export { parseDuration } from './duration.js';

@@ -1,4 +1,8 @@
+import { parseDuration } from '@weld/core';
 import { RunError } from './errors.js';
+
+/** Durations read as every weld flag reads them (core's parser): `500ms`, `2s`, `1.5m`, `1h`, a bare number of seconds. */
+export { parseDuration };
 
 /** What a guest may consume; undefined means unlimited. */
 export interface Limits {
@@ -9,16 +13,6 @@ export interface Limits {
   /** The most bytes any one linear memory may grow to. */
   maxMemoryBytes?: number;
   maxMemoryText?: string;
-}
-
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `500ms`, `2s`, `1.5m`, `1h`; a bare number is seconds. */
-export function parseDuration(text: string, flag = '--timeout'): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * DURATION_UNITS[m[2] ?? 's']! : NaN;
-  if (!m || !(ms > 0) || ms > 2 ** 31 - 1) throw new RunError('grant-invalid', `${flag} ${text}: expected a duration such as 500ms, 30s, 5m`);
-  return Math.ceil(ms);
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };

@@ -10,6 +10,7 @@ describe('limits', () => {
     expect(parseDuration('1.5m')).toBe(90_000);
     expect(parseDuration('3')).toBe(3000);
     for (const bad of ['0s', '-1s', 'soon', '1d', '']) expect(() => parseDuration(bad)).toThrow(/--timeout .*: expected a duration/);
+    expect(() => parseDuration('soon')).toThrow(expect.objectContaining({ code: 'usage' }));
     expect(parseSize('64MiB')).toBe(64 * 2 ** 20);
     expect(parseSize('64M')).toBe(64 * 2 ** 20);
     expect(parseSize('64MB')).toBe(64e6);

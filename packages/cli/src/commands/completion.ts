@@ -1,82 +1,300 @@
-import type { Command } from 'commander';
+import { Argument, type Command, type Option } from 'commander';
 import { CliError } from '@weld/core';
 
-/** What completion needs of one command: its subcommands and its long options. */
-interface CommandShape {
-  name: string;
+const SHELLS = ['bash', 'zsh', 'fish'];
+
+/** What completion needs of one option: its flags, whether it takes a value and the values it allows. */
+interface OptionShape {
+  flags: string[];
+  short?: string;
+  long?: string;
   summary: string;
-  options: string[];
-  subcommands: CommandShape[];
+  /** `required`: the next word is its value; `optional`: the next word is its value unless it starts with `-`. */
+  value: 'none' | 'required' | 'optional';
+  choices?: string[];
 }
 
-function shapeOf(cmd: Command): CommandShape {
+/** What completion needs of one command, read from commander's tree so it cannot go stale. */
+interface CommandShape {
+  /** `weld wit build`: the command words from the root. */
+  path: string;
+  name: string;
+  summary: string;
+  /** Its own options (the options of the commands above it apply too: commander parses them anywhere). */
+  options: OptionShape[];
+  subcommands: CommandShape[];
+  /** The values each operand allows, by position (undefined: any, e.g. a file); the last may repeat. */
+  operands: Array<string[] | undefined>;
+  variadic: boolean;
+}
+
+const firstLine = (s: string) => s.split('\n')[0]!.replace(/\s+/g, ' ').trim();
+
+function optionShape(o: Option): OptionShape {
   return {
-    name: cmd.name(),
-    summary: cmd.description().split('\n')[0]!.replace(/\s+/g, ' '),
-    options: cmd.options.map((o) => o.long ?? o.short).filter((f): f is string => Boolean(f)),
-    subcommands: cmd.commands.filter((c) => c.name() !== 'completion' || cmd.parent).map(shapeOf),
+    flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
+    short: o.short,
+    long: o.long,
+    summary: firstLine(o.description),
+    value: o.required ? 'required' : o.optional ? 'optional' : 'none',
+    choices: o.argChoices,
   };
+}
+
+function shapeOf(cmd: Command, parentPath?: string): CommandShape {
+  const help = cmd.createHelp();
+  const path = parentPath === undefined ? cmd.name() : `${parentPath} ${cmd.name()}`;
+  const visible = help.visibleCommands(cmd);
+  const siblings = visible.filter((c) => cmd.commands.includes(c)).map((c) => c.name());
+  return {
+    path,
+    name: cmd.name(),
+    summary: firstLine(cmd.summary() || cmd.description()),
+    // the help and version options are not in cmd.options; visibleOptions has them
+    options: help.visibleOptions(cmd).map(optionShape),
+    subcommands: visible.map((c) => {
+      const shape = shapeOf(c, path);
+      // commander's implicit `help [command]` takes the name of a sibling
+      return cmd.commands.includes(c) ? shape : { ...shape, operands: [siblings] };
+    }),
+    operands: cmd.registeredArguments.map((a) => a.argChoices),
+    variadic: cmd.registeredArguments.at(-1)?.variadic ?? false,
+  };
+}
+
+function allCommands(root: CommandShape): CommandShape[] {
+  return [root, ...root.subcommands.flatMap(allCommands)];
+}
+
+/** The options that apply at `cmd`: its own and those of every command above it. */
+function optionsAt(root: CommandShape, cmd: CommandShape): OptionShape[] {
+  const chain = allCommands(root).filter((c) => cmd.path === c.path || cmd.path.startsWith(`${c.path} `));
+  return chain.flatMap((c) => c.options);
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
- * Bash (and zsh through bashcompinit): a command first, then a subcommand where the command has them, then
- * options when the word starts with `-`, else file names (components, WIT folders, specs).
+ * Bash (and zsh through bashcompinit). The words before the cursor are walked as commander parses them: an option
+ * that takes a value takes the next word with it, the first operand of a command that has subcommands names one.
+ * Then: the value of an option (its choices, else files), options when the word starts with `-`, subcommands,
+ * the choices of an operand, else file names (components, WIT folders, specs).
  */
 function bash(root: CommandShape): string {
-  const cases: string[] = [];
-  for (const c of root.subcommands) {
-    cases.push(`    ${c.name}) subs=${quote(c.subcommands.map((s) => s.name).join(' '))}; opts=${quote([...c.options, ...root.options].join(' '))}`);
-    if (c.subcommands.length > 0) {
-      cases.push('      case "$sub" in');
-      for (const s of c.subcommands) cases.push(`        ${s.name}) opts=${quote([...s.options, ...root.options].join(' '))} ;;`);
-      cases.push('      esac');
+  const commands = allCommands(root);
+  const nodeCases = commands.map((c) => {
+    const subs = c.subcommands.map((s) => s.name).join(' ');
+    const opts = [...new Set(optionsAt(root, c).flatMap((o) => o.flags))].join(' ');
+    return `    ${quote(c.path)}) subs=${quote(subs)}; opts=${quote(opts)} ;;`;
+  });
+  const optCases: string[] = [];
+  for (const c of commands) {
+    for (const o of c.options.filter((o) => o.value !== 'none')) {
+      const pattern = o.flags.map((f) => quote(`${c.path}|${f}`)).join('|');
+      optCases.push(`      ${pattern}) choices=${quote((o.choices ?? []).join(' '))}; return ${o.value === 'required' ? 0 : 2} ;;`);
     }
-    cases.push('      ;;');
+  }
+  const argCases: string[] = [];
+  for (const c of commands) {
+    const tests = c.operands.flatMap((choices, i) => {
+      if (!choices) return [];
+      const last = i === c.operands.length - 1 && c.variadic;
+      return [`(( $2 ${last ? '>=' : '=='} ${i} )) && { choices=${quote(choices.join(' '))}; return 0; }`];
+    });
+    if (!c.variadic) tests.push(`(( $2 >= ${c.operands.length} )) && return 2`);
+    argCases.push(`    ${quote(c.path)}) ${tests.join('; ')} ;;`);
   }
   return `# weld completion for bash; zsh: autoload -U +X bashcompinit && bashcompinit, then source this
+# generated by \`weld completion bash\` from weld's command tree
+
+# subs, opts: the subcommands of the command at $1 and the options that apply there
+_weld_node() {
+  subs='' opts=''
+  case "$1" in
+${nodeCases.join('\n')}
+  esac
+}
+
+# status 0 (a value follows) or 2 (an optional value may follow) when option $2 takes a value at command $1, else 1;
+# choices: the values it allows (empty: any)
+_weld_opt() {
+  local at="$1"
+  choices=''
+  while :; do
+    case "$at|$2" in
+${optCases.join('\n')}
+    esac
+    [[ "$at" == *' '* ]] || return 1
+    at="\${at% *}"
+  done
+}
+
+# status 0 and choices when operand $2 (from 0) of command $1 allows only some values, 2 when it takes no such operand
+_weld_arg() {
+  choices=''
+  case "$1" in
+${argCases.join('\n')}
+  esac
+  return 1
+}
+
 _weld() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" cmd="" sub="" subs="" opts=${quote(root.options.join(' '))} i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" cmdpath=weld word subs opts choices i n=0 valued=0 dashdash=0 rc
   for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in
-      -*) ;;
-      *) if [ -z "$cmd" ]; then cmd="\${COMP_WORDS[i]}"; elif [ -z "$sub" ]; then sub="\${COMP_WORDS[i]}"; fi ;;
+    word="\${COMP_WORDS[i]}"
+    if ((valued == 1)) || { ((valued == 2)) && [[ "$word" != -* ]]; }; then valued=0; continue; fi
+    valued=0
+    if ((dashdash)); then n=$((n + 1)); continue; fi
+    case "$word" in
+      --) dashdash=1 ;;
+      --*=*) ;;
+      -*) _weld_opt "$cmdpath" "$word"; rc=$?; ((rc == 0)) && valued=1; ((rc == 2)) && valued=2 ;;
+      *)
+        _weld_node "$cmdpath"
+        if ((n == 0)) && [[ " $subs " == *" $word "* ]]; then cmdpath="$cmdpath $word"; else n=$((n + 1)); fi
+        ;;
     esac
   done
-  case "$cmd" in
-${cases.join('\n')}
-  esac
-  if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-  elif [ -z "$cmd" ]; then COMPREPLY=($(compgen -W ${quote(root.subcommands.map((c) => c.name).join(' '))} -- "$cur"))
-  elif [ -n "$subs" ] && [ -z "$sub" ]; then COMPREPLY=($(compgen -W "$subs" -- "$cur"))
-  else COMPREPLY=($(compgen -f -- "$cur"))
+  if ((valued == 1)) || { ((valued == 2)) && [[ "$cur" != -* ]]; }; then
+    _weld_opt "$cmdpath" "\${COMP_WORDS[COMP_CWORD-1]}"
+    if [ -n "$choices" ]; then COMPREPLY=($(compgen -W "$choices" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+    return 0
+  fi
+  _weld_node "$cmdpath"
+  if ((!dashdash)) && [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  elif ((n == 0)) && [ -n "$subs" ]; then COMPREPLY=($(compgen -W "$subs" -- "$cur"))
+  else
+    _weld_arg "$cmdpath" "$n"; rc=$?
+    if ((rc == 0)); then COMPREPLY=($(compgen -W "$choices" -- "$cur"))
+    elif ((rc == 1)); then COMPREPLY=($(compgen -f -- "$cur"))
+    fi
   fi
 }
 complete -o filenames -F _weld weld
 `;
 }
 
+/**
+ * Fish: the same walk as bash's (__weld_state, cached per command line), then one `complete` line per option,
+ * subcommand and operand choice, each under the condition of the command it belongs to.
+ */
 function fish(root: CommandShape): string {
-  const lines = ['# weld completion for fish: weld completion fish > ~/.config/fish/completions/weld.fish', 'complete -c weld -f'];
-  for (const o of root.options) if (o.startsWith('--')) lines.push(`complete -c weld -l ${o.slice(2)}`);
-  for (const c of root.subcommands) {
-    lines.push(`complete -c weld -n __fish_use_subcommand -a ${c.name} -d ${quote(c.summary)}`);
-    for (const s of c.subcommands) {
-      lines.push(`complete -c weld -n '__fish_seen_subcommand_from ${c.name}; and not __fish_seen_subcommand_from ${c.subcommands.map((x) => x.name).join(' ')}' -a ${s.name} -d ${quote(s.summary)}`);
-      for (const o of s.options) if (o.startsWith('--')) lines.push(`complete -c weld -n '__fish_seen_subcommand_from ${s.name}' -l ${o.slice(2)}`);
+  const commands = allCommands(root);
+  const valuedCases: string[] = [];
+  for (const c of commands) {
+    for (const o of c.options.filter((o) => o.value !== 'none')) {
+      valuedCases.push(`            case ${o.flags.map((f) => quote(`${c.path}|${f}`)).join(' ')}`, `                echo ${o.value === 'required' ? 'r' : 'o'}; return`);
     }
-    for (const o of c.options) if (o.startsWith('--')) lines.push(`complete -c weld -n '__fish_seen_subcommand_from ${c.name}' -l ${o.slice(2)}`);
-    lines.push(`complete -c weld -n '__fish_seen_subcommand_from ${c.name}' -F`);
+  }
+  const subsCases = commands
+    .filter((c) => c.subcommands.length > 0)
+    .flatMap((c) => [`        case ${quote(c.path)}`, `            printf '%s\\n' ${c.subcommands.map((s) => s.name).join(' ')}`]);
+  const lines = [
+    '# weld completion for fish: weld completion fish > ~/.config/fish/completions/weld.fish',
+    "# generated by `weld completion fish` from weld's command tree",
+    '',
+    '# r (a value follows) or o (an optional value may follow) when option $argv[2] takes a value at command $argv[1]',
+    'function __weld_valued',
+    '    set -l at $argv[1]',
+    '    while true',
+    '        switch "$at|$argv[2]"',
+    ...valuedCases,
+    '        end',
+    "        string match -q -- '* *' $at; or return",
+    "        set at (string replace -r ' [^ ]*$' '' -- $at)",
+    '    end',
+    'end',
+    '',
+    'function __weld_subs',
+    '    switch $argv[1]',
+    ...subsCases,
+    '    end',
+    'end',
+    '',
+    '# the command path, operand count and pending option value of the words before the cursor (as commander parses them)',
+    'function __weld_state',
+    '    set -l tokens (commandline -opc)',
+    '    set -l key (string join \\n -- $tokens)',
+    '    set -q __weld_key; and test "$__weld_key" = "$key"; and return',
+    '    set -g __weld_key $key',
+    '    set -g __weld_path weld',
+    '    set -g __weld_n 0',
+    '    set -g __weld_pending',
+    '    set -l dashdash 0',
+    '    for word in $tokens[2..-1]',
+    "        if test \"$__weld_pending\" = r; or begin; test \"$__weld_pending\" = o; and not string match -q -- '-*' $word; end",
+    '            set __weld_pending; continue',
+    '        end',
+    '        set __weld_pending',
+    '        if test $dashdash = 1',
+    '            set __weld_n (math $__weld_n + 1)',
+    '        else if test "$word" = --',
+    '            set dashdash 1',
+    "        else if string match -q -- '--*=*' $word",
+    "        else if string match -q -- '-*' $word",
+    '            set __weld_pending (__weld_valued $__weld_path $word)',
+    '        else if test $__weld_n = 0; and contains -- $word (__weld_subs $__weld_path)',
+    '            set __weld_path "$__weld_path $word"',
+    '        else',
+    '            set __weld_n (math $__weld_n + 1)',
+    '        end',
+    '    end',
+    'end',
+    '',
+    '# the options of command $argv[1] apply there and under it',
+    'function __weld_under',
+    '    __weld_state',
+    '    test "$__weld_path" = $argv[1]; or string match -q -- "$argv[1] *" $__weld_path',
+    'end',
+    '',
+    '# the word is operand $argv[2] (from 0; "$argv[2]+" for that one and later) of command $argv[1]',
+    'function __weld_operand',
+    '    __weld_state',
+    '    test "$__weld_path" = $argv[1]; and test -z "$__weld_pending"; or return 1',
+    "    set -l at (string trim -r -c + -- $argv[2])",
+    "    if string match -q -- '*+' $argv[2]",
+    '        test $__weld_n -ge $at',
+    '    else',
+    '        test $__weld_n -eq $at',
+    '    end',
+    'end',
+    '',
+    'complete -c weld -f',
+  ];
+  for (const c of commands) {
+    const under = c === root ? '' : `-n ${quote(`__weld_under "${c.path}"`)} `;
+    for (const o of c.options) {
+      const flags = [o.short ? `-s ${o.short.slice(1)}` : '', o.long ? `-l ${o.long.slice(2)}` : ''].filter(Boolean).join(' ');
+      const value = o.value !== 'required' ? '' : o.choices ? ` -x -a ${quote(o.choices.join(' '))}` : ' -rF';
+      lines.push(`complete -c weld ${under}${flags}${value} -d ${quote(o.summary)}`);
+    }
+    for (const s of c.subcommands) lines.push(`complete -c weld -n ${quote(`__weld_operand "${c.path}" 0`)} -a ${s.name} -d ${quote(s.summary)}`);
+    if (c.subcommands.length > 0) continue;
+    const fixed: string[] = [];
+    c.operands.forEach((choices, i) => {
+      if (!choices) return;
+      const at = i === c.operands.length - 1 && c.variadic ? `${i}+` : `${i}`;
+      fixed.push(at);
+      lines.push(`complete -c weld -n ${quote(`__weld_operand "${c.path}" ${at}`)} -a ${quote(choices.join(' '))}`);
+    });
+    // any other operand it takes is a file (components, WIT folders, specs)
+    // no file when every operand it takes has choices
+    if (c.operands.every((choices) => choices !== undefined)) continue;
+    if (!c.variadic) fixed.push(`${c.operands.length}+`);
+    const notFixed = fixed.map((at) => `; and not __weld_operand "${c.path}" ${at}`).join('');
+    lines.push(`complete -c weld -n ${quote(`__weld_operand "${c.path}" 0+${notFixed}`)} -F`);
   }
   return lines.join('\n') + '\n';
 }
 
 export function registerCompletion(program: Command): void {
+  // the choices are for help and completions; a wrong shell is weld's own usage error (below), not commander's
+  const shell = new Argument('<shell>', 'the shell to complete in');
+  shell.argChoices = SHELLS;
   program
     .command('completion')
     .description('print a shell completion script: weld completion bash|zsh|fish')
-    .argument('<shell>', 'bash, zsh or fish')
+    .addArgument(shell)
     .addHelpText('after', '\n  bash:  source <(weld completion bash)\n  zsh:   source <(weld completion zsh)\n  fish:  weld completion fish > ~/.config/fish/completions/weld.fish')
     .action((shell: string) => {
       const root = shapeOf(program);

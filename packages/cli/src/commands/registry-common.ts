@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseDuration } from '@weld/core';
 import { RegistryError, transferProgress, type OpenOptions, type TransferProgress } from '@weld/registry/transfer';
 import type { GlobalOptions } from '../context.js';
 
@@ -6,15 +7,11 @@ import type { GlobalOptions } from '../context.js';
 export function withRegistryFlags(cmd: Command): Command {
   return cmd
     .option('--plain-http', 'use http:// for a non-loopback registry (loopback hosts use http by default)')
-    .option('--timeout <seconds>', 'network timeout per request', '60');
+    .option('--timeout <DURATION>', 'network timeout per request (500ms, 30s, 5m; a bare number is seconds)', '60s');
 }
 
 export function openOptions(opts: { plainHttp?: boolean; timeout?: string }): OpenOptions {
-  const seconds = Number(opts.timeout ?? '60');
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new RegistryError('invalid-reference', `--timeout must be a positive number of seconds, got "${opts.timeout}"`);
-  }
-  return { plainHttp: Boolean(opts.plainHttp), timeoutMs: seconds * 1000 };
+  return { plainHttp: Boolean(opts.plainHttp), timeoutMs: parseDuration(opts.timeout ?? '60s', '--timeout') };
 }
 
 /** Parses repeated `--annotation key=value` flags. */

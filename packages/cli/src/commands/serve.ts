@@ -18,7 +18,7 @@ export function registerServe(program: Command): void {
       .option('--port <port>', 'port to listen on; 0 picks a free one', '8080')
       .option('--workers <n>', 'worker threads, each running one request at a time (default: one per core)')
       .option('--reuse', 'keep one instance per worker across requests (module state carries over) instead of a fresh one per request')
-      .option('--shutdown-timeout <duration>', 'on Ctrl-C or SIGTERM, how long in-flight requests may take to finish', '10s'),
+      .option('--shutdown-timeout <DURATION>', 'on Ctrl-C or SIGTERM, how long in-flight requests may take to finish', '10s'),
     { stdin: false },
   ))
     .addHelpText(

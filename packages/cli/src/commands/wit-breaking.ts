@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError } from '@weld/core';
+import { CliError, parseDuration } from '@weld/core';
 import {
   BREAKING_RULES, type BreakingReport, type Finding, breakingProblems, checkBreaking, describeFinding, isVersion,
 } from '@weld/wit-tools';
@@ -12,13 +12,11 @@ import { resolveAgainst } from '../published.js';
 function withRegistryFlags(cmd: Command): Command {
   return cmd
     .option('--plain-http', 'use http:// for a non-loopback registry (loopback hosts use http by default)')
-    .option('--timeout <seconds>', 'network timeout per request', '60');
+    .option('--timeout <DURATION>', 'network timeout per request (500ms, 30s, 5m; a bare number is seconds)', '60s');
 }
 
 function openOptions(opts: { plainHttp?: boolean; timeout?: string }): { plainHttp: boolean; timeoutMs: number } {
-  const seconds = Number(opts.timeout ?? '60');
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError('usage', `--timeout must be a positive number of seconds, got "${opts.timeout}"`);
-  return { plainHttp: Boolean(opts.plainHttp), timeoutMs: seconds * 1000 };
+  return { plainHttp: Boolean(opts.plainHttp), timeoutMs: parseDuration(opts.timeout ?? '60s', '--timeout') };
 }
 
 const CATEGORY_ORDER = ['package', 'interface', 'world', 'function', 'resource', 'type', 'dependency', 'gate', 'docs'];
