@@ -53,7 +53,9 @@ describe('weld build: bad input', () => {
     const dir = await tempProject({ 'weld.yaml': 'components:\n  - name: x\n    language: rust\n    source: x.rs\n' });
     const r = await runWeld(['build', dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error\[unknown-language\]: \S*weld\.yaml:3:15: components\[0\]\.language: unknown language "rust" \(expected one of js, c, wat, wasm\)/);
+    // the location is in the arrow line only, not repeated in the message
+    expect(r.stderr).toContain('error[unknown-language]: components[0].language: unknown language "rust" (expected one of js, c, wat, wasm)\n');
+    expect(r.stderr).toMatch(/--> \S*weld\.yaml:3:15\n/);
     expect(r.stderr).toContain('3 |     language: rust');
   });
 

@@ -194,3 +194,57 @@ describe('-o after a command that writes a file', () => {
     expect(outputFileSpelling(['push', 'a.wasm', 'demo/app:1', '-o', 'x'])).toEqual(['push', 'a.wasm', 'demo/app:1', '-o', 'x']);
   });
 });
+
+describe('weld.yaml and $WELD_HOME at the CLI edge', () => {
+  async function project(files: Record<string, string>): Promise<{ dir: string; env: Record<string, string> }> {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-project-cli-'));
+    for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+    return { dir, env: { WELD_HOME: path.join(dir, 'home'), NO_COLOR: '1' } };
+  }
+
+  it('a weld.yaml with only lint: or plugins: does not stop pull (the policy reader knows every section)', async () => {
+    for (const text of ['lint:\n  rules: {}\n', 'plugins: []\n']) {
+      const { dir, env } = await project({ 'weld.yaml': text });
+      const r = await runWeld(['pull', 'demo:1', 'app.wasm'], { cwd: dir, env });
+      expect(r.stderr, text).not.toContain('policy-invalid');
+      expect(r.stderr, text).toContain('error[name-unknown]');
+    }
+  });
+
+  it('a registries: typo fails weld build and names file, line and column (once) in text and JSON', async () => {
+    const { dir, env } = await project({ 'weld.yaml': 'name: x\nregistries:\n  defualt: ghcr.io\n' });
+    const build = await runWeld(['build'], { cwd: dir, env });
+    expect(build.code).toBe(2);
+    expect(build.stderr).toContain('error[project-invalid]: registries.defualt: unknown field (expected one of default, namespaces)\n     --> weld.yaml:3:3\n');
+    const deps = await runWeld(['-o', 'json', 'wit', 'deps', 'wasi:io@0.2.0'], { cwd: dir, env });
+    expect(deps.code).toBe(2);
+    expect(JSON.parse(deps.stdout).error).toMatchObject({ code: 'project-invalid', message: 'registries.defualt: unknown field (expected one of default, namespaces)', file: 'weld.yaml', line: 3, column: 3 });
+  });
+
+  it('weld.yaml and weld.yml side by side is an error naming both', async () => {
+    const { dir, env } = await project({ 'weld.yaml': 'name: x\n', 'weld.yml': 'name: [x\n' });
+    for (const args of [['build'], ['pull', 'demo:1', 'app.wasm']]) {
+      const r = await runWeld(args, { cwd: dir, env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('error[project-ambiguous]: both');
+      expect(r.stderr).toContain('weld.yml exist; keep one');
+    }
+  });
+
+  it('WELD_HOME starting with ~ or relative is refused with a hint, and no folder is made', async () => {
+    const { existsSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { dir } = await project({ 'some.wasm': 'x' });
+    const tilde = await runWeld(['push', 'some.wasm', 'repo:1'], { cwd: dir, env: { WELD_HOME: '~/x' } });
+    expect(tilde.code).toBe(2);
+    expect(tilde.stderr).toBe('error[weld-home-invalid]: WELD_HOME is "~/x": the shell did not expand the ~\nhint: WELD_HOME=$HOME/x (or leave ~ unquoted)\n');
+    const relative = await runWeld(['-o', 'json', 'push', 'some.wasm', 'repo:1'], { cwd: dir, env: { WELD_HOME: 'store' } });
+    expect(relative.code).toBe(2);
+    expect(JSON.parse(relative.stdout).error).toMatchObject({ code: 'weld-home-invalid' });
+    expect(existsSync(path.join(dir, '~'))).toBe(false);
+    expect(existsSync(path.join(dir, 'store'))).toBe(false);
+  });
+});

@@ -64,7 +64,8 @@ describe('weld compose: plugging the C calc into the JS app', () => {
     await writeFile(path.join(project, 'weld.yaml'), yaml('[calc]'));
     const bad = await weld(['compose', project]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/weld\.yaml:6:13: compose\[0\]\.plugs\[0\]: no component named "calc" in components: \(app\)/);
+    expect(bad.stderr).toContain('error[project-invalid]: compose[0].plugs[0]: no component named "calc" in components: (app); give a name from there or a path to a .wasm\n');
+    expect(bad.stderr).toMatch(/--> \S*weld\.yaml:6:13\n/);
   });
 
   it('weld attest reads the recorded inputs; weld verify --attestation shows them', async () => {

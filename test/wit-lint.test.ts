@@ -36,12 +36,14 @@ describe('weld wit lint', () => {
     await writeFile(path.join(dir, 'weld.yaml'), 'lint:\n  unused-type: error\n  no-such-rule: warn\n');
     const r = await weld(['wit', 'lint', 'clean']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('weld.yaml:3:3: lint: unknown rule "no-such-rule"');
+    expect(r.stderr).toContain('error[project-invalid]: lint: unknown rule "no-such-rule"\n');
+    expect(r.stderr).toContain('weld.yaml:3:3\n');
     expect(r.stderr).toContain('hint: rules: naming-kebab-case,');
     await writeFile(path.join(dir, 'weld.yaml'), 'lint:\n  unused-type: loud\n');
     const level = await weld(['wit', 'lint', 'clean']);
     expect(level.code).toBe(2);
-    expect(level.stderr).toContain('weld.yaml:2:16: lint: unused-type: expected off, warn or error');
+    expect(level.stderr).toContain('error[project-invalid]: lint: unused-type: expected off, warn or error\n');
+    expect(level.stderr).toContain('weld.yaml:2:16\n');
     await writeFile(path.join(dir, 'weld.yaml'), 'lint: {}\n');
   });
 

@@ -321,7 +321,8 @@ describe('weld workload plan', () => {
     const bad = await tempProject({ 'workload.yaml': "apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec:\n  components:\n    - name: a\n      image: a.wasm\n      localResources:\n        allowedHostLoopbackPorts: ['5432', '5000-5010']\n" });
     const r = await runWeld(['workload', 'check', path.join(bad, 'workload.yaml')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('workload.yaml:9:44: spec.components[0].localResources.allowedHostLoopbackPorts[1]: "5000-5010" is not PORT or PORT/tcp|udp');
+    expect(r.stderr).toContain('error[manifest-invalid]: spec.components[0].localResources.allowedHostLoopbackPorts[1]: "5000-5010" is not PORT or PORT/tcp|udp');
+    expect(r.stderr).toContain('workload.yaml:9:44\n');
     expect(() => parseWorkloadManifest("apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec:\n  components:\n    - {name: a, image: a.wasm, localResources: {allowedHostLoopbackPorts: ['70000']}}\n", 'x.yaml')).toThrow(/from 1 to 65535/);
   });
 
@@ -329,9 +330,18 @@ describe('weld workload plan', () => {
     const broken = await tempProject({ 'workload.yaml': 'apiVersion: runtime.wasmcloud.dev/v1alpha1\nkind: Workload\nmetadata: {name: x}\nspec:\n  components:\n    - name: a\n      imag: a.wasm\n' });
     const r = await runWeld(['workload', 'check', path.join(broken, 'workload.yaml')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('workload.yaml:7:7: spec.components[0].imag: unknown field');
+    expect(r.stderr).toContain('error[manifest-invalid]: spec.components[0].imag: unknown field');
+    expect(r.stderr).toContain('workload.yaml:7:7\n');
     expect(r.stderr).toContain('7 |       imag: a.wasm');
     expect(() => parseWorkloadManifest('kind: Workload\n', 'x.yaml')).toThrow(WorkloadError);
+  });
+
+  it('a weld.yaml read for its workload: is checked as every command checks it (sections, registries, policy)', () => {
+    const workload = 'workload:\n  components:\n    - {name: a, image: a.wasm}\n';
+    expect(parseWorkloadManifest(`name: app\nlint: {}\n${workload}`, 'weld.yaml').name).toBe('app');
+    expect(() => parseWorkloadManifest(`registries:\n  defualt: ghcr.io\n${workload}`, 'weld.yaml')).toThrow(
+      expect.objectContaining({ code: 'project-invalid', span: expect.objectContaining({ file: 'weld.yaml', line: 2, column: 3 }) }),
+    );
   });
 });
 

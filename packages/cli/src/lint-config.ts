@@ -10,8 +10,7 @@ export async function lintConfigFor(from: string, file?: string): Promise<{ conf
   const section = doc.sections.get('lint');
   if (!section || section.value === null) return { config: {}, file: doc.file };
   const fail = (node: Parameters<typeof doc.spanOf>[0], message: string, hint?: string): never => {
-    const span = doc.spanOf(node);
-    throw new ProjectError('project-invalid', `${doc.file}:${span.line}:${span.column}: ${message}`, { span, hint });
+    throw new ProjectError('project-invalid', message, { span: doc.spanOf(node), hint });
   };
   if (!isMap(section.value)) return fail(section.value, 'lint: expected a mapping of rule: off | warn | error', 'e.g. lint:\n  missing-docs: warn');
   const config: LintConfig = {};

@@ -10,6 +10,8 @@ export type ProjectErrorCode =
   | 'project-invalid'
   /** no weld.yaml / weld.yml in a folder that exists */
   | 'project-not-found'
+  /** a folder holds both weld.yaml and weld.yml: which one is the project is not for weld to guess */
+  | 'project-ambiguous'
   /** the project path named does not exist */
   | 'no-such-file';
 

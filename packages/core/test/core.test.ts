@@ -6,7 +6,9 @@ import {
   CliError, compatibilityTrack, compareVersions, compatibleName, errorDocument, isKebab, isLowerKebab,
   renderError, satisfies, semverProblem, spanAt, versionChange,
 } from '@weld/core';
-import { ProjectError, parseProjectDocument, findProjectFileUpward, locateProjectFile } from '@weld/core/project';
+import {
+  ProjectError, PROJECT_SECTIONS, parsePolicySource, parseProjectDocument, findProjectFileUpward, locateProjectFile, projectFileIn,
+} from '@weld/core/project';
 import { readFileDigest, sha256Digest, sha256File, weldHome, writeFileAtomic } from '@weld/core/node';
 
 describe('semver rules', () => {
@@ -81,15 +83,55 @@ describe('weld.yaml', () => {
       err = e as ProjectError;
     }
     expect(err?.code).toBe('project-invalid');
-    expect(err?.message).toMatch(/^weld\.yaml:2:1: componnets: unknown top-level field/);
+    // the location is the span's, not repeated in the message
+    expect(err?.message).toMatch(/^componnets: unknown top-level field/);
+    expect(err?.span).toMatchObject({ file: 'weld.yaml', line: 2, column: 1 });
+    expect(errorDocument(err!)).toMatchObject({ file: 'weld.yaml', line: 2, column: 1 });
     expect(renderError(err!)).toContain('    2 | componnets: []\n      | ^---------');
   });
   it('reports YAML syntax at its position', () => {
-    expect(() => parseProjectDocument('a: [1, 2\n', 'weld.yaml')).toThrow(/weld\.yaml:\d+:\d+: YAML syntax/);
+    expect(() => parseProjectDocument('a: [1, 2\n', 'weld.yaml')).toThrow(/^YAML syntax/);
+    expect(() => parseProjectDocument('a: [1, 2\n', 'weld.yaml')).toThrow(expect.objectContaining({ span: expect.objectContaining({ file: 'weld.yaml', line: 2 }) }));
   });
   it('accepts a file with only a policy or registries, and the lint and plugins sections', () => {
     const doc = parseProjectDocument('registries:\n  default: example.com\nlint:\n  naming: warn\nplugins: []\n', 'weld.yaml');
     expect([...doc.sections.keys()]).toEqual(['registries', 'lint', 'plugins']);
+  });
+  it('checks registries: and policy: as it loads, each error at its line', () => {
+    const failure = (text: string) => {
+      try {
+        parseProjectDocument(text, 'weld.yaml');
+      } catch (e) {
+        return e as ProjectError;
+      }
+      throw new Error('accepted');
+    };
+    const typo = failure('name: x\nregistries:\n  defualt: ghcr.io\n');
+    expect(typo).toMatchObject({ code: 'project-invalid', message: 'registries.defualt: unknown field (expected one of default, namespaces)' });
+    expect(typo.span).toMatchObject({ file: 'weld.yaml', line: 3, column: 3 });
+    expect(renderError(typo)).toContain('    3 |   defualt: ghcr.io\n      |   ^------');
+    expect(failure('registries:\n  namespaces: {a: 3}\n')).toMatchObject({ message: 'registries.namespaces.a: expected registry hosts (quote it)', span: { line: 2, column: 19 } });
+    expect(failure('policy:\n  trust:\n    - prefix: demo\n      kyes: [a.pub]\n')).toMatchObject({
+      message: 'policy.trust[0].kyes: unknown field (expected one of prefix, keys, annotations)', span: { line: 4, column: 7 },
+    });
+    expect(failure('policy:\n  unmatched: maybe\n  trust: [{prefix: a, keys: k.pub}]\n')).toMatchObject({ span: { line: 2, column: 14 } });
+    expect(failure('policy:\n  trust: []\n')).toMatchObject({ message: 'policy.trust: expected a non-empty list of { prefix, keys }' });
+    const ok = parseProjectDocument('registries:\n  default: ghcr.io\n  namespaces: {acme: oci:/x}\npolicy:\n  trust:\n    - {prefix: "*", keys: k.pub, annotations: {env: prod}}\n', 'weld.yaml');
+    expect(ok.registries).toEqual({ default: 'ghcr.io', namespaces: { acme: 'oci:/x' } });
+    expect(ok.policy).toEqual({ unmatched: 'deny', trust: [{ prefix: '*', keys: ['k.pub'], annotations: { env: 'prod' } }] });
+    expect(parseProjectDocument('registries:\n', 'weld.yaml').registries).toEqual({});
+  });
+  it('tells a policy-only file from a project file; a policy-only file\'s errors take the caller\'s code', () => {
+    const fail = (span: unknown, message: string): never => {
+      throw Object.assign(new Error(message), { span });
+    };
+    expect(parsePolicySource('trust:\n  - {prefix: a, keys: [k.pub]}\nunmatched: allow\n', 'p.yaml', fail)).toMatchObject({ kind: 'policy', policy: { unmatched: 'allow' } });
+    expect(() => parsePolicySource('trust:\n  - {prefix: a}\n', 'p.yaml', fail)).toThrow(expect.objectContaining({ message: 'trust[0].keys: expected one or more public key files', span: expect.objectContaining({ line: 2 }) }));
+    // every section weld.yaml may hold makes a project file, however few it has
+    for (const section of PROJECT_SECTIONS.filter((s) => s !== 'policy')) {
+      expect(parsePolicySource(`${section}:\n`, 'p.yaml', fail)).toMatchObject({ kind: 'project', project: { policy: undefined } });
+    }
+    expect(() => parsePolicySource('trust: []\n', 'weld.yaml', fail)).toThrow(ProjectError);
   });
   it('is found as weld.yaml or weld.yml, from a sub-folder upwards', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'weld-core-'));
@@ -98,6 +140,16 @@ describe('weld.yaml', () => {
     expect(findProjectFileUpward(path.join(root, 'a', 'b'))).toBe(path.join(root, 'weld.yml'));
     expect(locateProjectFile(root)).toBe(path.join(root, 'weld.yml'));
     expect(() => locateProjectFile(path.join(root, 'a'))).toThrow(/no weld\.yaml/);
+  });
+  it('both weld.yaml and weld.yml in one folder is an error, wherever the project is looked for', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'weld-core-'));
+    mkdirSync(path.join(root, 'a'));
+    writeFileSync(path.join(root, 'weld.yaml'), 'name: x\n');
+    writeFileSync(path.join(root, 'weld.yml'), 'not: [valid\n');
+    const both = { code: 'project-ambiguous', message: expect.stringMatching(/^both .*weld\.yaml and .*weld\.yml exist; keep one$/) };
+    expect(() => projectFileIn(root)).toThrow(expect.objectContaining(both));
+    expect(() => locateProjectFile(root)).toThrow(expect.objectContaining(both));
+    expect(() => findProjectFileUpward(path.join(root, 'a'))).toThrow(expect.objectContaining(both));
   });
 });
 
@@ -130,5 +182,14 @@ describe('node helpers', () => {
     expect(weldHome({ WELD_HOME: '/w' })).toBe('/w');
     expect(weldHome({ XDG_DATA_HOME: '/x' })).toBe('/x/weld');
     expect(weldHome({})).toMatch(/\.local\/share\/weld$/);
+  });
+  it('$WELD_HOME: empty is unset; relative or starting with ~ is a typed error, never a folder in the working directory', () => {
+    expect(weldHome({ WELD_HOME: '', XDG_DATA_HOME: '/x' })).toBe('/x/weld');
+    expect(weldHome({ WELD_HOME: '/w/' })).toBe('/w');
+    expect(() => weldHome({ WELD_HOME: '~/x' })).toThrow(expect.objectContaining({ code: 'weld-home-invalid', hint: expect.stringContaining('$HOME/x') }));
+    expect(() => weldHome({ WELD_HOME: '~' })).toThrow(expect.objectContaining({ code: 'weld-home-invalid' }));
+    expect(() => weldHome({ WELD_HOME: 'store' })).toThrow(expect.objectContaining({ code: 'weld-home-invalid', message: expect.stringContaining('relative') }));
+    // the XDG spec: a relative value is invalid and ignored
+    expect(weldHome({ XDG_DATA_HOME: 'rel' })).toMatch(/\.local\/share\/weld$/);
   });
 });

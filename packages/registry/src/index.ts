@@ -69,7 +69,6 @@ export {
   resolvePackageReference,
   publishWitPackage,
   fetchWitDeps,
-  registryMappingFromProject,
   encodeWitSource,
   type EncodedWitPackage,
   readLockfile,

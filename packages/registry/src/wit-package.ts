@@ -10,6 +10,7 @@ import { atomicWriteFile } from './fsutil.js';
 import { openTarget, type OpenOptions } from './open.js';
 import { checkPublish, type GateOptions, type GateResult } from './publish-gate.js';
 import { formatReference, isLoopbackHost, parseReference, type Reference } from './reference.js';
+import type { RegistriesSpec } from '@weld/core/project';
 
 /** A WIT package name as wkg writes it: `namespace:name@version` (version optional for lookups). */
 export interface PackageName {
@@ -40,10 +41,7 @@ export interface OciPackageLocation {
 }
 
 /** weld.yaml's registry mapping: a default registry and per-namespace overrides (host or oci:/embedded refs). */
-export interface RegistryMapping {
-  default?: string;
-  namespaces?: Record<string, string>;
-}
+export type RegistryMapping = RegistriesSpec;
 
 export const REGISTRY_METADATA_PATH = '/.well-known/wasm-pkg/registry.json';
 
@@ -217,32 +215,6 @@ export async function fetchWitDeps(dependencies: string[], options: WitDepsOptio
     await atomicWriteFile(lockPath, JSON.stringify(doc, null, 2) + '\n');
   }
   return { fetched, lockfile: lockPath };
-}
-
-/**
- * Reads the `registries:` section of weld.yaml: `{ default?: host, namespaces?: { ns: host } }` (a host, or an
- * `oci:` layout path). Anything else is a `registry-metadata-invalid` error naming the field.
- */
-export function registryMappingFromProject(section: unknown, file = 'weld.yaml'): RegistryMapping {
-  if (section === undefined || section === null) return {};
-  const bad = (field: string, why: string) => new RegistryError('registry-metadata-invalid', `${file}: registries.${field} ${why}`, { hint: 'registries: { default: ghcr.io, namespaces: { acme: registry.acme.dev } }' });
-  if (typeof section !== 'object' || Array.isArray(section)) throw bad('', 'must be a mapping');
-  const s = section as Record<string, unknown>;
-  for (const key of Object.keys(s)) if (key !== 'default' && key !== 'namespaces') throw bad(key, 'is not a known field (default, namespaces)');
-  const out: RegistryMapping = {};
-  if (s.default !== undefined) {
-    if (typeof s.default !== 'string' || !s.default) throw bad('default', 'must be a registry host');
-    out.default = s.default;
-  }
-  if (s.namespaces !== undefined) {
-    if (typeof s.namespaces !== 'object' || s.namespaces === null || Array.isArray(s.namespaces)) throw bad('namespaces', 'must map namespaces to registry hosts');
-    out.namespaces = {};
-    for (const [ns, host] of Object.entries(s.namespaces as Record<string, unknown>)) {
-      if (typeof host !== 'string' || !host) throw bad(`namespaces.${ns}`, 'must be a registry host');
-      out.namespaces[ns] = host;
-    }
-  }
-  return out;
 }
 
 /** A WIT package ready to publish: its binary encoding and its `ns:name@ver`. */

@@ -3,8 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { openTarget } from '../src/open.js';
 import { transferProgress } from '../src/progress.js';
 import { RemoteRepository } from '../src/remote/repository.js';
-import { registryMappingFromProject } from '../src/wit-package.js';
-import { RegistryError } from '../src/errors.js';
 
 const desc = { mediaType: 'application/wasm', digest: 'sha256:' + 'ab'.repeat(32), size: 4 * 1024 * 1024 };
 
@@ -40,12 +38,6 @@ describe('odds and ends', () => {
     expect((opened.target as RemoteRepository).client.base).toBe('https://registry-1.docker.io');
   });
 
-  it('validates the weld.yaml registries: section', () => {
-    expect(registryMappingFromProject({ default: 'ghcr.io', namespaces: { acme: 'r.acme.dev' } })).toEqual({ default: 'ghcr.io', namespaces: { acme: 'r.acme.dev' } });
-    expect(registryMappingFromProject(undefined)).toEqual({});
-    expect(() => registryMappingFromProject({ defualt: 'x' })).toThrow(/registries.defualt is not a known field/);
-    expect(() => registryMappingFromProject({ namespaces: { a: 3 } })).toThrow(RegistryError);
-  });
 });
 
 describe('auth challenges', () => {

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { fileProblem } from '@weld/core';
-import { projectFileIn } from '@weld/core/project';
+import { loadProjectDocument, projectFileIn } from '@weld/core/project';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadProject } from '@weld/compose';
 import {
   RegistryError,
   encodeWitSource,
@@ -11,7 +10,6 @@ import {
   formatReference,
   publishWitPackage,
   readLockfile,
-  registryMappingFromProject,
   type RegistryMapping,
 } from '@weld/registry';
 import { emit, globals } from '../context.js';
@@ -19,11 +17,8 @@ import { collect, openOptions, parseAnnotations, withRegistryFlags } from './reg
 
 /** The weld.yaml `registries:` mapping of the project in `dir` (none when there is no weld.yaml), plus --registry. */
 async function mappingFor(dir: string, registry?: string): Promise<RegistryMapping> {
-  let mapping: RegistryMapping = {};
-  if (projectFileIn(dir)) {
-    const project = await loadProject(dir);
-    mapping = registryMappingFromProject(project.sections.registries, project.file);
-  }
+  const file = projectFileIn(dir);
+  const mapping: RegistryMapping = file ? (await loadProjectDocument(file)).registries : {};
   return registry ? { ...mapping, default: registry, namespaces: {} } : mapping;
 }
 

@@ -88,7 +88,7 @@ export function parseProject(text: string, file: string): Project {
 function projectFrom(project: ProjectDocument, file: string): Project {
   const fail: Fail = (node, field, message, code = 'project-invalid') => {
     const span = project.spanOf(node);
-    throw new BuildError(code, `${project.file}:${span.line}:${span.column}: ${field ? `${field}: ` : ''}${message}`, { span });
+    throw new BuildError(code, `${field ? `${field}: ` : ''}${message}`, { span });
   };
   const root = path.dirname(file);
   const sections: Record<string, unknown> = {};

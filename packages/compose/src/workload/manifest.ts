@@ -1,4 +1,5 @@
 import { isMap, isSeq, type Node as YamlNode } from 'yaml';
+import { parseProjectDocument } from '@weld/core/project';
 import { type FieldLocation, YamlWalk } from './yaml-walk.js';
 
 export const WORKLOAD_API_VERSION = 'runtime.wasmcloud.dev/v1alpha1';
@@ -135,6 +136,8 @@ export function parseWorkloadManifest(text: string, file: string): WorkloadManif
 /** weld.yaml: `workload:` is a WorkloadSpec plus `name` (default: the project's name); `plugins:` beside it. */
 function fromProject(walk: YamlWalk, root: YamlNode): WorkloadManifest {
   if (!isMap(root)) throw new Error('unreachable');
+  // the whole file is checked as every command that loads weld.yaml checks it (section names, registries, policy)
+  parseProjectDocument(walk.text, walk.file);
   const projectName = root.get('name', true) as YamlNode | undefined;
   const pluginsNode = root.get('plugins', true) as YamlNode | undefined;
   const plugins = pluginsNode === undefined ? [] : walk.strings(pluginsNode, 'plugins');

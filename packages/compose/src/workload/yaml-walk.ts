@@ -25,7 +25,7 @@ export class YamlWalk {
     if (this.doc.errors.length > 0) {
       const e = this.doc.errors[0]!;
       const span = spanAt(file, text, e.pos[0]);
-      throw new WorkloadError('manifest-invalid', `${file}:${span.line}:${span.column}: YAML syntax: ${e.message.split('\n')[0]}`, { span });
+      throw new WorkloadError('manifest-invalid', `YAML syntax: ${e.message.split('\n')[0]}`, { span });
     }
   }
 
@@ -37,7 +37,7 @@ export class YamlWalk {
     // The caret underlines the node on its first line only (a mapping's range spans many; spanAt clips it).
     const start = node?.range?.[0] ?? 0;
     const span = spanAt(this.file, this.text, start, node?.range ? Math.min(node.range[1] - start, 60) : 1);
-    throw new WorkloadError(code, `${this.file}:${span.line}:${span.column}: ${field ? `${field}: ` : ''}${message}`, { span, hint });
+    throw new WorkloadError(code, `${field ? `${field}: ` : ''}${message}`, { span, hint });
   }
 
   /** A mapping's fields; a key outside `allowed` is an error naming the ones that are. */

@@ -2,13 +2,15 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ProjectError, PROJECT_FILE_NAMES } from '../project-error.js';
 
-/** The project file in `dir` (weld.yaml, else weld.yml), or undefined. */
+/** The project file in `dir` (weld.yaml or weld.yml), or undefined; both at once is an error. */
 export function projectFileIn(dir: string): string | undefined {
-  for (const name of PROJECT_FILE_NAMES) {
-    const candidate = path.join(dir, name);
-    if (existsSync(candidate)) return candidate;
+  const found = PROJECT_FILE_NAMES.map((name) => path.join(dir, name)).filter((candidate) => existsSync(candidate));
+  if (found.length > 1) {
+    throw new ProjectError('project-ambiguous', `both ${found.map(displayPath).join(' and ')} exist; keep one`, {
+      hint: 'weld reads one project file per folder: merge them into weld.yaml and delete the other',
+    });
   }
-  return undefined;
+  return found[0];
 }
 
 /** `target` is the project file itself or a directory holding one. */

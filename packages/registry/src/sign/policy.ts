@@ -1,5 +1,5 @@
-import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { displayPath, parsePolicySource, POLICY_HINT, type PolicySpec } from '@weld/core/project';
 import { openTarget, type OpenOptions } from '../open.js';
 import type { Target } from '../store/types.js';
 import { SignError } from './errors.js';
@@ -19,6 +19,8 @@ export { resolvePolicy } from './policy-source.js';
  *       keys: [keys/team.pub]                  # PEM files, relative to the policy file (or inline PEM)
  *       annotations: { env: prod }             # optional: required signature annotations
  * ```
+ *
+ * The file's shape is checked by @weld/core (the one weld.yaml schema); this module reads the keys and enforces.
  */
 export interface Policy {
   rules: PolicyRule[];
@@ -33,34 +35,15 @@ export interface PolicyRule {
   annotations?: Record<string, string>;
 }
 
-function invalid(source: string, message: string): SignError {
-  return new SignError('policy-invalid', `${source}: ${message}`, {
-    hint: 'policy: { trust: [ { prefix: host/repo, keys: [cosign.pub] } ], unmatched: deny }',
-  });
-}
-
-/** Builds a policy from its parsed YAML/JSON form; key paths resolve against `baseDir`. */
-export async function parsePolicy(doc: unknown, baseDir: string, source: string): Promise<Policy> {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw invalid(source, 'the policy must be a mapping with a `trust` list');
-  const { trust, unmatched = 'deny', ...rest } = doc as { trust?: unknown; unmatched?: unknown };
-  const unknownKeys = Object.keys(rest);
-  if (unknownKeys.length > 0) throw invalid(source, `unknown field(s) ${unknownKeys.join(', ')} (expected trust, unmatched)`);
-  if (unmatched !== 'deny' && unmatched !== 'allow') throw invalid(source, `unmatched must be "deny" or "allow", not ${JSON.stringify(unmatched)}`);
-  if (!Array.isArray(trust) || trust.length === 0) throw invalid(source, '`trust` must be a non-empty list of { prefix, keys }');
+/** Builds a policy from its checked form (see `parsePolicySource`); key paths resolve against `baseDir`. */
+export async function parsePolicy(spec: Omit<PolicySpec, 'unmatched'> & { unmatched?: PolicySpec['unmatched'] }, baseDir: string, source: string): Promise<Policy> {
   // the key code and signature verification (sigstore) load only for a project that has a policy
   const [{ parsePublicKey }, { trustedKey }] = await Promise.all([import('./keys.js'), import('./node-keys.js')]);
   const rules: PolicyRule[] = [];
-  for (const [i, raw] of trust.entries()) {
+  for (const [i, rule] of spec.trust.entries()) {
     const at = `trust[${i}]`;
-    const r = raw as { prefix?: unknown; keys?: unknown; annotations?: unknown };
-    if (typeof r !== 'object' || r === null) throw invalid(source, `${at} must be a mapping`);
-    if (typeof r.prefix !== 'string' || r.prefix.trim() === '') throw invalid(source, `${at}.prefix must be a registry/repository prefix such as "ghcr.io/acme"`);
-    const keyList = typeof r.keys === 'string' ? [r.keys] : r.keys;
-    if (!Array.isArray(keyList) || keyList.length === 0 || !keyList.every((k) => typeof k === 'string')) {
-      throw invalid(source, `${at}.keys must list one or more public key files`);
-    }
     const keys: TrustedKey[] = [];
-    for (const entry of keyList as string[]) {
+    for (const entry of rule.keys) {
       if (entry.includes('-----BEGIN')) {
         keys.push(trustedKey(parsePublicKey(entry, `${source} ${at}`), `${source} ${at}`));
         continue;
@@ -68,41 +51,25 @@ export async function parsePolicy(doc: unknown, baseDir: string, source: string)
       const path = isAbsolute(entry) ? entry : resolvePath(baseDir, entry);
       keys.push(trustedKey(parsePublicKey(await readTextFile(path, 'public key'), path), entry));
     }
-    let annotations: Record<string, string> | undefined;
-    if (r.annotations !== undefined) {
-      if (typeof r.annotations !== 'object' || r.annotations === null || Object.values(r.annotations).some((v) => typeof v !== 'string')) {
-        throw invalid(source, `${at}.annotations must map names to string values`);
-      }
-      annotations = r.annotations as Record<string, string>;
-    }
-    rules.push({ prefix: r.prefix.trim().replace(/\/+$/, ''), keys, annotations });
+    rules.push({ prefix: rule.prefix.trim().replace(/\/+$/, ''), keys, annotations: rule.annotations });
   }
-  return { rules, unmatched, source };
+  return { rules, unmatched: spec.unmatched ?? 'deny', source };
 }
 
 /**
- * Reads a policy file: either a whole `weld.yaml` (its `policy:` section) or a file holding just the policy.
- * Returns undefined when a weld.yaml has no `policy:` section.
+ * Reads a policy file: either a project file (its `policy:` section; every section is checked, as any command that
+ * loads weld.yaml does) or a file holding just the policy. Returns undefined when a project file has no `policy:`.
  */
 export async function loadPolicy(path: string, options: { requireSection?: boolean } = {}): Promise<Policy | undefined> {
   const text = await readTextFile(path, 'policy file', 'policy-invalid');
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    throw new SignError('policy-invalid', `${path} is not valid YAML: ${(e as Error).message}`, { cause: e });
-  }
-  const section = typeof doc === 'object' && doc !== null && 'policy' in doc ? (doc as { policy: unknown }).policy : undefined;
-  if (section === undefined) {
-    const PROJECT_SECTIONS = ['name', 'components', 'compose', 'workload', 'publish', 'registries'];
-    const looksLikeProject = typeof doc === 'object' && doc !== null && PROJECT_SECTIONS.some((k) => k in doc);
-    if (looksLikeProject) {
-      if (options.requireSection) throw invalid(path, 'has no `policy:` section');
-      return undefined;
-    }
-    return parsePolicy(doc, dirname(path), path);
-  }
-  return parsePolicy(section, dirname(path), path);
+  const shown = displayPath(path);
+  const source = parsePolicySource(text, shown, (span, message, hint) => {
+    throw new SignError('policy-invalid', message, { span, hint: hint ?? POLICY_HINT });
+  });
+  if (source.kind === 'policy') return parsePolicy(source.policy, dirname(path), shown);
+  if (source.project.policy) return parsePolicy(source.project.policy, dirname(path), shown);
+  if (options.requireSection) throw new SignError('policy-invalid', `${shown} has no \`policy:\` section`, { hint: POLICY_HINT });
+  return undefined;
 }
 
 /** The repository part of a reference (`host/repo`, `repo`, `oci:/path`): what policy prefixes match. */

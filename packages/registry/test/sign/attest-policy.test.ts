@@ -2,6 +2,7 @@ import { verify as cryptoVerify } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_SECTIONS } from '@weld/core/project';
 import {
   attestImage,
   compositionPredicate,
@@ -134,6 +135,26 @@ describe('policy', () => {
     await expect(loadPolicy(join(dir, 'bad.yaml'))).rejects.toMatchObject({ code: 'policy-invalid' });
     await writeFile(join(dir, 'missing-key.yaml'), 'trust:\n  - prefix: demo\n    keys: [nope.pub]\n');
     await expect(loadPolicy(join(dir, 'missing-key.yaml'))).rejects.toMatchObject({ code: 'key-not-found' });
+  });
+
+  it('a project file with any sections core accepts and no policy has no policy (the sections are core\'s one list)', async () => {
+    const dir = await policyDir();
+    for (const section of ['lint:\n  rules: {}\n', 'plugins: []\n', ...PROJECT_SECTIONS.filter((s) => s !== 'policy').map((s) => `${s}:\n`)]) {
+      await writeFile(join(dir, 'weld.yaml'), section);
+      expect(await loadPolicy(join(dir, 'weld.yaml')), section).toBeUndefined();
+    }
+  });
+
+  it('a policy error points at its line: project-invalid in weld.yaml, policy-invalid in a policy-only file', async () => {
+    const dir = await policyDir();
+    await writeFile(join(dir, 'weld.yaml'), 'name: x\npolicy:\n  trust:\n    - prefix: demo\n      kyes: [team.pub]\n');
+    await expect(loadPolicy(join(dir, 'weld.yaml'))).rejects.toMatchObject({
+      code: 'project-invalid', message: 'policy.trust[0].kyes: unknown field (expected one of prefix, keys, annotations)', span: { line: 5, column: 7 },
+    });
+    await writeFile(join(dir, 'p.yaml'), 'trust:\n  - prefix: demo\n    keys: [team.pub]\nunmatched: sometimes\n');
+    await expect(loadPolicy(join(dir, 'p.yaml'))).rejects.toMatchObject({
+      code: 'policy-invalid', message: 'unmatched: expected deny or allow', span: { file: join(dir, 'p.yaml'), line: 4, column: 12 },
+    });
   });
 
   it('enforcePolicy allows a validly signed image and denies others with exit 3, naming reference, expected key and findings', async () => {
