@@ -1,5 +1,4 @@
-import { parseDuration } from '@weld/core';
-import { RunError } from './errors.js';
+import { CliError, parseDuration } from '@weld/core';
 
 /** Durations read as every weld flag reads them (core's parser): `500ms`, `2s`, `1.5m`, `1h`, a bare number of seconds. */
 export { parseDuration };
@@ -22,7 +21,8 @@ export function parseSize(text: string, flag = '--max-memory'): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text.trim());
   const unit = SIZE_UNITS[(m?.[2] ?? '').toLowerCase()];
   const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
-  if (!(bytes >= 65536) || bytes > 2 ** 48) throw new RunError('grant-invalid', `${flag} ${text}: expected a size of at least 64KiB such as 64MiB, 512M, 1G`);
+  // a usage error like a bad --timeout: both are flags of the command, not grants
+  if (!(bytes >= 65536) || bytes > 2 ** 48) throw new CliError('usage', `${flag} ${text}: expected a size of at least 64KiB such as 64MiB, 512M, 1G`, { hint: `e.g. ${flag} 256MiB` });
   return bytes;
 }
 

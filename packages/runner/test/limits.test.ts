@@ -17,6 +17,7 @@ describe('limits', () => {
     expect(parseSize('1G')).toBe(2 ** 30);
     expect(parseSize('65536')).toBe(65536);
     for (const bad of ['1KiB', '10', 'lots', '5TB!']) expect(() => parseSize(bad)).toThrow(/--max-memory .*: expected a size/);
+    expect(() => parseSize('lots')).toThrow(expect.objectContaining({ code: 'usage' }));
     expect(limitsFrom({ timeout: '1s', maxMemory: '1G' })).toMatchObject({ timeoutMs: 1000, maxMemoryBytes: 2 ** 30, timeoutText: '1s', maxMemoryText: '1G' });
   });
 
