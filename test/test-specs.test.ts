@@ -79,11 +79,12 @@ describe('weld test: YAML specs of WAVE calls and HTTP requests', () => {
     await writeFile(file, `component: ${polyglotComponent('calc')}\ntests:\n  - call: calc.add(1, 2)\n    expekt: 3\n`);
     const r = await weld(['test', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error[spec-invalid]: bad.test.yaml:4:5: tests[0].expekt: unknown field (expected one of name, call, request, expect, denied)');
+    expect(r.stderr).toContain('error[spec-invalid]: tests[0].expekt: unknown field (expected one of name, call, request, expect, denied)\n     --> bad.test.yaml:4:5');
     expect(r.stderr).toContain('    4 |     expekt: 3\n      |     ^-----');
     await writeFile(file, 'tests:\n  - { request: { path: /x }, denied: [files] }\n');
     const noComponent = await weld(['test', file]);
-    expect(noComponent.stderr).toContain('bad.test.yaml:1:1: component: missing');
+    expect(noComponent.stderr).toContain('error[spec-invalid]: component: missing');
+    expect(noComponent.stderr).toContain('--> bad.test.yaml:1:1');
     await writeFile(file, `component: x.wasm\ntests:\n  - { call: "f()", request: { path: / } }\n`);
     expect((await weld(['test', file])).stderr).toContain('a test has either `call` (a WAVE call) or `request` (an HTTP request)');
     expect((await weld(['test', 'missing.yaml'])).stderr).toContain('error[no-such-file]: missing.yaml: no such file');

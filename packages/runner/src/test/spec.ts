@@ -79,14 +79,14 @@ export function parseTestSpec(text: string, file: string): TestSpec {
   };
   const fail = (node: YamlNode | null | undefined, field: string, message: string): never => {
     const loc = locate(node);
-    throw new RunError('spec-invalid', `${loc.at}: ${field ? `${field}: ` : ''}${message}`, { span: loc.span });
+    throw new RunError('spec-invalid', `${field ? `${field}: ` : ''}${message}`, { span: loc.span });
   };
 
   const doc = parseDocument(text, { prettyErrors: false, intAsBigInt: true }); // big integers keep every digit
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const loc = locate({ range: [e.pos[0], e.pos[1]] } as unknown as YamlNode);
-    throw new RunError('spec-invalid', `${loc.at}: YAML syntax: ${e.message.split('\n')[0]}`, { span: loc.span });
+    throw new RunError('spec-invalid', `YAML syntax: ${e.message.split('\n')[0]}`, { span: loc.span });
   }
   const root = doc.contents as YamlNode | null;
   if (!isMap(root)) return fail(root, '', 'expected a mapping with `component` and `tests`');
