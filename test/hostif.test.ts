@@ -79,10 +79,14 @@ describe('wasi:config/store', () => {
     await writeFile(path.join(dir, 'nested.yaml'), 'a:\n  b: 1\n');
     const bad = await weld(['call', probe(), 'probe.config-get("a")', '--config-file', path.join(dir, 'bad.yaml'), '--logging', '--kv', 'mem']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.yaml:3:1: /);
+    expect(bad.stderr).toContain('error[grant-invalid]: --config-file: YAML syntax:');
+    expect(bad.stderr).toContain(`--> ${path.join(dir, 'bad.yaml')}:3:1`);
     const nested = await weld(['call', probe(), 'probe.config-get("a")', '--config-file', path.join(dir, 'nested.yaml'), '--logging', '--kv', 'mem']);
     expect(nested.code).toBe(2);
-    expect(nested.stderr).toContain('nested.yaml: the value of "a" must be a string, number or boolean');
+    expect(nested.stderr).toContain('error[grant-invalid]: --config-file: the value of "a" must be a string, number or boolean');
+    expect(nested.stderr).toContain(`--> ${path.join(dir, 'nested.yaml')}:2:3\n      |\n    2 |   b: 1\n      |   ^---`);
+    const missing = await weld(['call', probe(), 'probe.config-get("a")', '--config-file', path.join(dir, 'nope.yaml'), '--logging', '--kv', 'mem']);
+    expect(missing.stderr).toContain(`error[no-such-file]: --config-file ${path.join(dir, 'nope.yaml')}: no such file`);
   });
 });
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { fileProblem, spanAt } from '@weld/core';
 import { RunError } from '../errors.js';
 
 /**
@@ -42,23 +43,28 @@ export function loadConfigFile(file: string, cwd = process.cwd()): Record<string
   try {
     text = readFileSync(full, 'utf8');
   } catch (e) {
-    throw new RunError('grant-invalid', `--config-file ${file}: cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const problem = fileProblem(file, e);
+    throw new RunError(problem.code, `--config-file ${problem.message}`, { cause: e });
   }
-  let doc: unknown;
-  try {
-    // loaded here, not at import: every `weld run` imports this module and few pass --config-file
-    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-    doc = parse(text);
-  } catch (e) {
-    const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    throw new RunError('grant-invalid', `${full}${pos ? `:${pos.line}:${pos.col}` : ''}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new RunError('grant-invalid', `${full}: expected a mapping of configuration keys to values`);
+  // loaded here, not at import: every `weld run` imports this module and few pass --config-file
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const doc = yaml.parseDocument(text, { prettyErrors: false });
+  const at = (range: readonly number[] | null | undefined) => spanAt(file, text, range?.[0] ?? 0, Math.max(1, (range?.[1] ?? 1) - (range?.[0] ?? 0)));
+  const invalid = (message: string, range?: readonly number[] | null) => new RunError('grant-invalid', `--config-file: ${message}`, { span: at(range) });
+  if (doc.errors.length > 0) throw invalid(`YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}`, doc.errors[0]!.pos);
+  const root = doc.contents;
+  if (root === null || (yaml.isScalar(root) && (root.value === null || root.value === undefined))) return {};
+  if (!yaml.isMap(root)) throw invalid('expected a mapping of configuration keys to values', root.range);
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    if (v === null || typeof v === 'object') throw new RunError('grant-invalid', `${full}: the value of "${k}" must be a string, number or boolean`);
-    out[k] = String(v);
+  for (const pair of root.items) {
+    const key = yaml.isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const keyRange = yaml.isNode(pair.key) ? pair.key.range : undefined;
+    if (key === undefined) throw invalid('a key must be a plain string', keyRange);
+    const value = pair.value;
+    if (!yaml.isScalar(value) || value.value === null || typeof value.value === 'object') {
+      throw invalid(`the value of "${key}" must be a string, number or boolean`, yaml.isNode(value) ? value.range : keyRange);
+    }
+    out[key] = String(value.value);
   }
   return out;
 }
