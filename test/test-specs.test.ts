@@ -54,6 +54,8 @@ describe('weld test: YAML specs of WAVE calls and HTTP requests', () => {
         '    denied: [http]',
         '  - call: calc.add(1, 1)',
         '    expect: 2',
+        '  - call: calc.nope(1)',
+        '    expect: 2',
         '',
       ].join('\n'),
     );
@@ -65,13 +67,17 @@ describe('weld test: YAML specs of WAVE calls and HTTP requests', () => {
     expect(r.stdout).toContain('a WAVE string needs double quotes inside the YAML');
     expect(r.stdout).toContain('expected a denied http access, but none happened');
     expect(r.stdout).toContain('  ✓ calc.add(1, 1)');
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 4 failed');
+    // a typed error fails its case as one line with its code, and its structured form under -o json
+    expect(r.stdout).toMatch(/ {6}error\[export-not-found\]: [^\n]*nope/);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 5 failed');
     const tap = await weld(['test', file, '--reporter', 'tap']);
     expect(tap.stdout).toContain('not ok 1 - failing.test.yaml: calc.add(2, 2)\n  ---\n  message: "demo:calc/calc@0.1.0#add returned 4"\n  expected: "5"\n  actual: "4"');
     const junit = await weld(['test', file, '--reporter', 'junit']);
     expect(junit.stdout).toContain('<failure message="demo:calc/calc@0.1.0#add returned 4" type="call">');
     const json = await weld(['-o', 'json', 'test', file]);
-    expect(JSON.parse(json.stdout)).toMatchObject({ passed: 1, failed: 4 });
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({ passed: 1, failed: 5 });
+    expect(JSON.stringify(doc)).toContain('"error":{"code":"export-not-found"');
   });
 
   it('an invalid spec is exit 2 with file:line:col, the field and a caret', async () => {

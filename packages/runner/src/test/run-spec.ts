@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { isWeldError, renderError } from '@weld/core';
+import { errorDocument, errorLine, isWeldError, type ErrorDocument } from '@weld/core';
 import { callFunction } from '../call.js';
 import type { Limits } from '../limits.js';
 import type { Denial } from '../host.js';
@@ -8,6 +8,8 @@ import type { CallCase, HttpCase, SpecLocation, TestCase, TestSpec } from './spe
 
 export interface CaseFailure {
   message: string;
+  /** The typed error that failed the case, in its structured form (for `-o json`). */
+  error?: ErrorDocument;
   expected?: string;
   actual?: string;
 }
@@ -113,7 +115,8 @@ export async function runTestSpec(bytes: Uint8Array, spec: TestSpec, options: { 
         }
       } catch (e) {
         if (e instanceof CaseFailed) failure = e.failure;
-        else if (isWeldError(e)) failure = { message: renderError(e) };
+        // one line per error, as core's errorLine lays out listed failures; the caret drawing is the CLI's alone
+        else if (isWeldError(e)) failure = { message: errorLine(e) + (e.hint ? `\nhint: ${e.hint}` : ''), error: errorDocument(e) };
         else failure = { message: `error: ${(e as Error).message}` };
       }
       const result: CaseResult = { name: c.name, kind: c.kind, passed: !failure, durationMs: performance.now() - t0, location: c.location, failure, denials };
