@@ -1,7 +1,7 @@
 // A file path where weld expected something else, or a file-system problem at a path the user named: each is the
 // user's mistake, reported with the path and a non-zero exit, never a registry error about a made-up repository or an
 // internal error.
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,9 +75,22 @@ describe('file-system problems at a path the user named are typed errors, not in
     expect((await weld(['push', 'calc.wasm', 'calc:1'])).code).toBe(0);
     const r = await weld(['pull', 'calc:1', 'adir']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error[unwritable-file]: cannot write adir: is a folder, not a file');
+    expect(r.stderr).toContain(`error[unwritable-file]: cannot write ${path.join(dir, 'adir')}: it is a folder, and this writes only regular files`);
     expect(await readdir(path.join(dir, 'adir'))).toEqual([]);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('pulling through a symlink writes its target, over a file keeps its mode, into /dev/null leaves the device', async () => {
+    expect((await weld(['push', 'calc.wasm', 'calc:1'])).code).toBe(0);
+    await symlink('pulled-target.wasm', path.join(dir, 'pulled-link.wasm'));
+    expect((await weld(['pull', 'calc:1', 'pulled-link.wasm'])).code).toBe(0);
+    expect((await lstat(path.join(dir, 'pulled-link.wasm'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(path.join(dir, 'pulled-target.wasm'))).toEqual(await readFile(path.join(dir, 'calc.wasm')));
+    await writeFile(path.join(dir, 'private.wasm'), 'old', { mode: 0o600 });
+    expect((await weld(['pull', 'calc:1', 'private.wasm'])).code).toBe(0);
+    expect((await stat(path.join(dir, 'private.wasm'))).mode & 0o777).toBe(0o600);
+    expect((await weld(['pull', 'calc:1', '/dev/null'])).code).toBe(0);
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
   });
 
   it('a layout or $WELD_HOME under a file', async () => {

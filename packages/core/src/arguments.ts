@@ -19,28 +19,44 @@ export function mayBeRelativePath(arg: string): boolean {
   return first !== 'localhost' && !first.includes('.');
 }
 
-/** The two ways a named file can fail to be read, shared by every package so a user meets one code for each. */
+/** The ways a named file can fail to be read or written, shared by every package so a user meets one code for each. */
 export type FileProblemCode =
   /** nothing at that path (or a parent is missing) */
   | 'no-such-file'
-  /** something is there but cannot be read as a file: a folder, no permission, a parent that is a file */
+  /** something is there but cannot be read as a file: a folder, a device, no permission, a parent that is a file */
   | 'unreadable-file';
+
+/** Why a file system call failed, in words, by its errno code. */
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EISDIR: 'is a folder, not a file',
+  ENOTFILE: 'is not a regular file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'a file is in the way',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links (a loop?)',
+  EFBIG: 'the file is too large',
+  EIO: 'input/output error',
+};
+
+/** The words for a file system error (`no space left on the device`), or undefined for an errno not listed. */
+export function fileErrorReason(e: unknown): string | undefined {
+  const errno = (e as { code?: unknown } | undefined)?.code;
+  return typeof errno === 'string' ? REASONS[errno] : undefined;
+}
 
 /** A file system error met reading `path` (what the user named), as a code and a message that names the path. */
 export function fileProblem(path: string, e: unknown): { code: FileProblemCode; message: string } {
   const errno = (e as { code?: unknown } | undefined)?.code;
-  switch (errno) {
-    case 'ENOENT':
-      return { code: 'no-such-file', message: `${path}: no such file` };
-    case 'EISDIR':
-    case 'ENOTFILE':
-      return { code: 'unreadable-file', message: `${path} is a folder, not a file` };
-    case 'ENOTDIR':
-      return { code: 'unreadable-file', message: `${path}: a part of the path is a file, not a folder` };
-    case 'EACCES':
-    case 'EPERM':
-      return { code: 'unreadable-file', message: `${path}: permission denied` };
-    default:
-      return { code: 'unreadable-file', message: `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}` };
-  }
+  if (errno === 'ENOENT') return { code: 'no-such-file', message: `${path}: no such file` };
+  if (errno === 'EISDIR') return { code: 'unreadable-file', message: `${path} is a folder, not a file` };
+  const reason = fileErrorReason(e);
+  if (reason && errno !== 'EEXIST') return { code: 'unreadable-file', message: `${path}: ${reason}` };
+  return { code: 'unreadable-file', message: `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}` };
 }

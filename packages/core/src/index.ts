@@ -3,5 +3,5 @@ export { renderError, renderSpan, errorDocument, errorLine, type ErrorDocument, 
 export { semverProblem, isVersion, compareVersions, compatibleName, compatibilityTrack, satisfies, versionChange, type VersionChange } from './semver.js';
 export { isKebab, isKebabRange, isLowerKebab } from './names.js';
 export { sha256Hex, sha256Digest, createSha256, type Sha256 } from './digest.js';
-export { looksLikeFilePath, mayBeRelativePath, fileProblem, type FileProblemCode } from './arguments.js';
+export { looksLikeFilePath, mayBeRelativePath, fileProblem, fileErrorReason, type FileProblemCode } from './arguments.js';
 export { parseDuration } from './duration.js';

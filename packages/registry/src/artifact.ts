@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { describe, readAll, sha256 } from './digest.js';
 import type { CopyEvent } from './copy.js';
 import { RegistryError, isRegistryError } from './errors.js';
-import { atomicWriteStream, tempName } from './fsutil.js';
+import { writeDestination, writeFailure } from '@weld/core/node';
+import { atomicWriteStream, tempName, writeInto } from './fsutil.js';
 import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
 import type { Descriptor, Preparer, Target } from './store/types.js';
@@ -338,11 +339,15 @@ export async function pullComponent(
   } = {},
 ): Promise<PullResult> {
   const art = await resolveWasmArtifact(target, reference);
+  // a folder at the output is refused before a byte is fetched; a symlink is written through, a device or pipe into
+  const dest = options.output === undefined ? undefined : await writeDestination(options.output, { stream: true });
   const emit = options.onEvent ?? (() => undefined);
   emit({ type: 'start', desc: art.layer });
   const stream = countBytes(await target.fetch(art.layer), art.layer, emit);
-  if (options.output) {
-    await atomicWriteStream(options.output, tempName(dirname(options.output), basename(options.output)), stream);
+  if (options.output && dest) {
+    const output = options.output;
+    const writing = dest.stream ? writeInto(dest.path, stream) : atomicWriteStream(dest.path, tempName(dirname(dest.path), basename(dest.path)), stream, undefined, dest.mode);
+    await writing.catch((e: unknown) => Promise.reject(writeFailure(output, e)));
     // the stream was checked against the layer's digest as it was written
     await rememberWrittenFile(options.output, art.layer, { cacheDir: options.digestCache });
     await rememberBlobLocations(target, [art.layer, art.configDesc], { cacheDir: options.blobLocations });

@@ -30,6 +30,8 @@ export async function atomicWriteStream(
   tmpPath: string,
   source: AsyncIterable<Uint8Array>,
   check?: () => void,
+  /** Permission bits for the file (those of the file it replaces); the umask's otherwise. */
+  mode?: number,
 ): Promise<void> {
   await mkdir(dirname(tmpPath), { recursive: true });
   const fh = await open(tmpPath, 'w');
@@ -54,6 +56,7 @@ export async function atomicWriteStream(
     }
     await flush();
     check?.();
+    if (mode !== undefined) await fh.chmod(mode);
     ok = true;
   } finally {
     await fh.close();
@@ -65,6 +68,19 @@ export async function atomicWriteStream(
   } catch (e) {
     await rm(tmpPath, { force: true });
     throw e;
+  }
+}
+
+/** Writes chunks into a device or pipe as they come (`weld pull ref /dev/stdout`): nothing to rename, nothing to undo. */
+export async function writeInto(path: string, source: AsyncIterable<Uint8Array>): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    for await (const chunk of source) {
+      let at = 0;
+      while (at < chunk.byteLength) at += (await fh.write(chunk, at)).bytesWritten;
+    }
+  } finally {
+    await fh.close();
   }
 }
 

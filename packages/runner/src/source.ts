@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { OpenOptions, Policy, PolicyDecision } from '@weld/registry';
 import { looksLikeFilePath } from '@weld/core';
@@ -18,8 +18,9 @@ export interface RunnableComponent {
  * and exactly that digest is pulled, so a tag moved in between cannot slip unverified content in.
  */
 export async function loadRunnable(target: string, options: { policy?: Policy; open?: OpenOptions } = {}): Promise<RunnableComponent> {
-  if (existsSync(target) && statSync(target).isFile()) return { bytes: await readFile(target), origin: target };
-  if (existsSync(target)) throw new RunError('unreadable-file', `${target} is a folder, not a component file`, { hint: 'name the .wasm file' });
+  const st = statSync(target, { throwIfNoEntry: false });
+  if (st?.isFile()) return { bytes: await readFile(target), origin: target };
+  if (st) throw new RunError('unreadable-file', `${target} is ${st.isDirectory() ? 'a folder, not a component file' : 'not a regular file'}`, { hint: 'name the .wasm file' });
   if (looksLikeFilePath(target)) {
     throw new RunError('no-such-file', `${target}: no such file`, { hint: 'check the path; a registry reference looks like host[:port]/repo:tag' });
   }

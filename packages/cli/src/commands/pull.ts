@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { CliError } from '@weld/core';
 import { pullTrusted, resolvePolicy } from '@weld/registry/transfer';
 import { emit, globals, status } from '../context.js';
@@ -25,10 +24,6 @@ export function registerPull(program: Command): void {
     const file = opts.out ?? fileArg;
     if (!file) {
       throw new CliError('usage', 'weld pull needs a destination file', { hint: 'weld pull <ref> app.wasm  (or --out app.wasm)' });
-    }
-    // found before anything is downloaded, not when the finished file is moved into place
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new CliError('unwritable-file', `cannot write ${file}: is a folder, not a file`, { hint: `name the file to write, e.g. ${join(file, 'app.wasm')}` });
     }
     const policy = await resolvePolicy({ policyFile: opts.policy });
     const progress = progressFor(g);

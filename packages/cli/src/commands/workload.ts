@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '@weld/core';
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@weld/core/node';
 import type { LinkPlan, WorkloadManifest } from '@weld/compose/workload';
 import type { LoadedWorkload } from '@weld/runner';
 import { emit, exitState, globals, status } from '../context.js';
@@ -122,7 +122,7 @@ export function registerWorkload(program: Command): void {
       for (const c of all) images.set(c.name, await pinnedImage(overrides.get(c.name) ?? c.image, overrides.has(c.name), manifest, file, c.name));
       const yaml = (await workloads()).workloadDeployment(manifest, { replicas, namespace: opts.namespace, images });
       if (opts.out) {
-        await writeFile(opts.out, yaml);
+        await writeFileAtomic(opts.out, yaml);
         status(g, `weld: wrote ${opts.out}`);
       } else if (g.output === 'json') emit(g, { yaml, images: Object.fromEntries(images) }, () => []);
       else process.stdout.write(yaml);

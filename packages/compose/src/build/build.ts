@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BuildCache } from './cache.js';
@@ -10,7 +10,7 @@ import { buildJs } from './toolchains/js.js';
 import type { ToolchainContext } from './toolchains/types.js';
 import { buildWasm, buildWat } from './toolchains/wat.js';
 import { toolVersions } from './toolchain-versions.js';
-import { fileDigest, rememberWrittenFile, tempBeside } from '@weld/core/node';
+import { fileDigest, rememberWrittenFile, tempBeside, writeDestination, writeFailure } from '@weld/core/node';
 import { precheckWit, witBuildError } from './toolchains/wit-precheck.js';
 import type { BuildErrorCode } from './errors.js';
 
@@ -111,7 +111,8 @@ async function buildOne(spec: ComponentSpec, project: Project, outDir: string, c
   }
   const witProblem = precheckWit(spec, project.root);
   const scratch = await mkdtemp(path.join(os.tmpdir(), `weld-build-${spec.name}-`));
-  const tmpOut = tempBeside(out);
+  const dest = await writeDestination(out); // a device or pipe at the output is refused before the toolchain runs
+  const tmpOut = tempBeside(dest.path);
   try {
     try {
       await runToolchain(spec, { scratch, out: tmpOut, root: project.root });
@@ -122,7 +123,8 @@ async function buildOne(spec: ComponentSpec, project: Project, outDir: string, c
     }
     const built = await outputDigest(tmpOut);
     if (!built) throw new BuildError('component-new-failed', 'the toolchain finished without writing a component', { component: spec.name });
-    await rename(tmpOut, out);
+    if (dest.mode !== undefined) await chmod(tmpOut, dest.mode);
+    await rename(tmpOut, dest.path).catch((e: unknown) => Promise.reject(writeFailure(out, e)));
     await rememberWrittenFile(out, built); // `weld push` of the output need not read it again
     cache.set(spec.name, { inputs, digest: built.digest, size: built.size });
     return { name: spec.name, language: spec.language, path: out, ...built, cached: false, milliseconds: performance.now() - started };

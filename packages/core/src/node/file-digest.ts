@@ -125,7 +125,7 @@ async function writeEntry(entryPath: string, entry: CacheEntry): Promise<void> {
 
 async function statFile(path: string): Promise<BigIntStats> {
   const st = await stat(path, { bigint: true });
-  if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTFILE' });
+  if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: st.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
   return st;
 }
 

@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { writeDestination, writeFailure } from '@weld/core/node';
 import { RegistryError } from '../errors.js';
 import { fileSize, tempName } from '../fsutil.js';
 import type { Descriptor } from './types.js';
@@ -53,13 +54,15 @@ export class OciArchiveStore extends OciLayoutStore {
     try {
       if (this.dirty) {
         const entries = (await readdir(this.root)).filter((e) => e === 'oci-layout' || e === 'index.json' || e === 'blobs');
-        const tmp = tempName(dirname(this.file), basename(this.file));
+        const dest = await writeDestination(this.file);
+        const tmp = tempName(dirname(dest.path), basename(dest.path));
         try {
           await (await import('tar')).c({ file: tmp, cwd: this.root, portable: true, noMtime: true }, entries.sort());
-          await rename(tmp, this.file);
+          if (dest.mode !== undefined) await chmod(tmp, dest.mode);
+          await rename(tmp, dest.path);
         } catch (e) {
           await rm(tmp, { force: true });
-          throw e;
+          throw writeFailure(this.file, e);
         }
         this.dirty = false;
       }

@@ -41,6 +41,9 @@ export function loadConfigFile(file: string, cwd = process.cwd()): Record<string
   const full = path.resolve(cwd, file);
   let text: string;
   try {
+    // a device or pipe (/dev/zero) would be read without end
+    const st = statSync(full);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
     text = readFileSync(full, 'utf8');
   } catch (e) {
     const problem = fileProblem(file, e);
