@@ -102,6 +102,13 @@ describe('weld run: deny-by-default grants', () => {
       expect(r.stderr).toContain(`error[no-such-file]: ${missing}: no such file`);
     }
     expect((await weld(['run', os.tmpdir()])).stderr).toContain(`error[unreadable-file]: ${os.tmpdir()} is a folder, not a component file`);
+    expect((await weld(['run', '/dev/null'])).stderr).toContain('error[unreadable-file]: /dev/null is not a regular file');
+    // a core module is said to be one, as `weld call` says it, not as jco's parser failure
+    const core = path.join(await mkdtemp(path.join(os.tmpdir(), 'weld-core-')), 'core.wasm');
+    await writeFile(core, Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    const notComponent = await weld(['run', core]);
+    expect(notComponent.code).toBe(2);
+    expect(notComponent.stderr).toContain('error[not-a-component]: expected a version header for a component, found the header of a core WebAssembly module');
     const badDir = await weld(['run', probe, '--dir', '/definitely/not/here']);
     expect(badDir.stderr).toMatch(/error\[grant-invalid\]: --dir \/definitely\/not\/here: .* is not a directory/);
     const reactor = await tempProject({ 'weld.yaml': 'components:\n  - { name: n, language: wat, source: n.wat }\n', 'n.wat': '(component)' });

@@ -121,6 +121,7 @@ export async function ensureTranspiled(bytes: Uint8Array, cacheDir = transpileCa
   const dir = path.join(cacheDir, mode === 'async' ? key : `${key}.${mode}`);
   if (!existsSync(path.join(dir, 'meta.json'))) {
     let out: { files: Record<string, Uint8Array>; imports: string[]; exports: [string, string][] };
+    refuseCoreModule(bytes);
     try {
       const { transpile } = await import('@bytecodealliance/jco'); // loaded only on a cache miss
       out = (await transpile(bytes, { name: 'component', instantiation: mode, noTypescript: true })) as typeof out;
@@ -204,4 +205,15 @@ export async function openTranspiled(info: TranspiledInfo, options: OpenOptions 
 /** `ensureTranspiled` then `openTranspiled`, in this thread. */
 export async function transpileCached(bytes: Uint8Array, cacheDir = transpileCacheDir(), mode: InstantiationMode = 'async', options: OpenOptions = {}): Promise<TranspiledComponent> {
   return openTranspiled(await ensureTranspiled(bytes, cacheDir, mode), options);
+}
+
+/** A core module (wasm version 1) said as such, as `weld call` says it, rather than as jco's parser failure. */
+function refuseCoreModule(bytes: Uint8Array): void {
+  const wasm = bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  if (wasm && bytes[4] === 1 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0) {
+    throw new RunError('not-a-component', 'expected a version header for a component, found the header of a core WebAssembly module', {
+      at: { offset: 0 },
+      hint: 'wrap it into a component first (e.g. `jco new` / componentNew)',
+    });
+  }
 }
