@@ -91,6 +91,8 @@ describe('weld test: YAML specs of WAVE calls and HTTP requests', () => {
     const noComponent = await weld(['test', file]);
     expect(noComponent.stderr).toContain('error[spec-invalid]: component: missing');
     expect(noComponent.stderr).toContain('--> bad.test.yaml:1:1');
+    await writeFile(file, `component: x.wasm\ntests:\n  - &t { call: "f()" }\n  - *t\n`);
+    expect((await weld(['test', file])).stderr).toContain('error[spec-invalid]: YAML aliases (*name) are not read here: write the value out\n     --> bad.test.yaml:4:5');
     await writeFile(file, `component: x.wasm\ntests:\n  - { call: "f()", request: { path: / } }\n`);
     expect((await weld(['test', file])).stderr).toContain('a test has either `call` (a WAVE call) or `request` (an HTTP request)');
     expect((await weld(['test', 'missing.yaml'])).stderr).toContain('error[no-such-file]: missing.yaml: no such file');

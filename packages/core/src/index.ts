@@ -5,3 +5,4 @@ export { isKebab, isKebabRange, isLowerKebab } from './names.js';
 export { sha256Hex, sha256Digest, createSha256, type Sha256 } from './digest.js';
 export { looksLikeFilePath, mayBeRelativePath, fileProblem, fileErrorReason, type FileProblemCode } from './arguments.js';
 export { parseDuration } from './duration.js';
+export { YAML_ALIAS_MESSAGE } from './yaml-words.js';

@@ -7,3 +7,4 @@ export { POLICY_HINT, type PolicySpec, type TrustRuleSpec } from './project-poli
 export type { RegistriesSpec } from './project-registries.js';
 export { projectFileIn, locateProjectFile, findProjectFileUpward, displayPath } from './node/project-paths.js';
 export { loadProjectDocument } from './node/project-file.js';
+export { firstAlias } from './yaml-source.js';

@@ -1,5 +1,6 @@
-import { parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { spanAt, type SourceSpan } from './error.js';
+import { YAML_ALIAS_MESSAGE } from './yaml-words.js';
 
 /** A YAML file parsed with the means to point at any of its nodes. */
 export interface YamlSource {
@@ -19,5 +20,19 @@ export function parseYamlSource(text: string, file: string, fail: (span: SourceS
     const range = node?.range;
     return spanAt(file, text, range?.[0] ?? 0, range ? Math.min(range[1] - range[0], 60) : 1);
   };
+  const alias = firstAlias(doc);
+  if (alias) fail(spanOf(alias), YAML_ALIAS_MESSAGE);
   return { doc, spanOf };
+}
+
+/** The first alias (`*name`) in a document, if any. */
+export function firstAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

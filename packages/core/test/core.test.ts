@@ -93,6 +93,12 @@ describe('weld.yaml', () => {
     expect(() => parseProjectDocument('a: [1, 2\n', 'weld.yaml')).toThrow(/^YAML syntax/);
     expect(() => parseProjectDocument('a: [1, 2\n', 'weld.yaml')).toThrow(expect.objectContaining({ span: expect.objectContaining({ file: 'weld.yaml', line: 2 }) }));
   });
+  it('refuses a YAML alias at its position rather than reading it as nothing', () => {
+    const text = 'components:\n  - &c { name: a, language: wat, source: a.wat }\n  - *c\n';
+    expect(() => parseProjectDocument(text, 'weld.yaml')).toThrow(
+      expect.objectContaining({ code: 'project-invalid', message: 'YAML aliases (*name) are not read here: write the value out', span: expect.objectContaining({ line: 3, column: 5 }) }),
+    );
+  });
   it('accepts a file with only a policy or registries, and the lint and plugins sections', () => {
     const doc = parseProjectDocument('registries:\n  default: example.com\nlint:\n  naming: warn\nplugins: []\n', 'weld.yaml');
     expect([...doc.sections.keys()]).toEqual(['registries', 'lint', 'plugins']);

@@ -1,5 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { spanAt } from '@weld/core';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { YAML_ALIAS_MESSAGE, spanAt } from '@weld/core';
 import { WorkloadError, type WorkloadErrorCode } from './errors.js';
 
 /** Where a field sits in the manifest: 1-based line and column. */
@@ -27,6 +27,9 @@ export class YamlWalk {
       const span = spanAt(file, text, e.pos[0]);
       throw new WorkloadError('manifest-invalid', `YAML syntax: ${e.message.split('\n')[0]}`, { span });
     }
+    visit(this.doc, {
+      Alias: (_, node) => this.fail(node, '', YAML_ALIAS_MESSAGE),
+    });
   }
 
   locate(node: YamlNode | null | undefined): FieldLocation {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { fileProblem, spanAt } from '@weld/core';
+import { YAML_ALIAS_MESSAGE, fileProblem, spanAt } from '@weld/core';
 import { RunError } from '../errors.js';
 
 /**
@@ -55,6 +55,11 @@ export function loadConfigFile(file: string, cwd = process.cwd()): Record<string
   const at = (range: readonly number[] | null | undefined) => spanAt(file, text, range?.[0] ?? 0, Math.max(1, (range?.[1] ?? 1) - (range?.[0] ?? 0)));
   const invalid = (message: string, range?: readonly number[] | null) => new RunError('grant-invalid', `--config-file: ${message}`, { span: at(range) });
   if (doc.errors.length > 0) throw invalid(`YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}`, doc.errors[0]!.pos);
+  yaml.visit(doc, {
+    Alias(_, node) {
+      throw invalid(YAML_ALIAS_MESSAGE, node.range);
+    },
+  });
   const root = doc.contents;
   if (root === null || (yaml.isScalar(root) && (root.value === null || root.value === undefined))) return {};
   if (!yaml.isMap(root)) throw invalid('expected a mapping of configuration keys to values', root.range);

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { fileProblem, spanAt, type SourceSpan } from '@weld/core';
+import { YAML_ALIAS_MESSAGE, fileProblem, spanAt, type SourceSpan } from '@weld/core';
+import { firstAlias } from '@weld/core/project';
 import { RunError } from '../errors.js';
 import { checkGrants, parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, type Grants } from '../grants.js';
 import { pluginGrantsFromFlags, type PluginFlags, type PluginGrants } from '../host-interfaces/grants.js';
@@ -88,6 +89,8 @@ export function parseTestSpec(text: string, file: string): TestSpec {
     const loc = locate({ range: [e.pos[0], e.pos[1]] } as unknown as YamlNode);
     throw new RunError('spec-invalid', `YAML syntax: ${e.message.split('\n')[0]}`, { span: loc.span });
   }
+  const alias = firstAlias(doc);
+  if (alias) return fail(alias, '', YAML_ALIAS_MESSAGE);
   const root = doc.contents as YamlNode | null;
   if (!isMap(root)) return fail(root, '', 'expected a mapping with `component` and `tests`');
   const fields = entries(root, '', TOP, fail);
