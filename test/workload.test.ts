@@ -304,7 +304,14 @@ describe('weld workload plan', () => {
     const missing = await runWeld(['workload', 'check', project]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does not exist');
+    expect(missing.stderr).toMatch(/--> .*weld\.yaml:7:\d+\n/);
     expect(missing.stderr).toContain(`hint: build it first: weld build ${project}`);
+    // an image reference that names nothing is pointed at in the manifest too
+    const unknown = await tempProject({ 'weld.yaml': 'name: refs\nworkload:\n  components:\n    - {name: app, image: "demo/nope:1"}\n' });
+    const noImage = await runWeld(['workload', 'check', unknown], { env: { WELD_HOME: path.join(unknown, 'home') } });
+    expect(noImage.code).toBe(2);
+    expect(noImage.stderr).toContain('error[not-found]: workload.components[0].image demo/nope:1: repository "demo/nope" is not in the embedded store');
+    expect(noImage.stderr).toMatch(/--> .*weld\.yaml:4:\d+\n/);
     await copyFile(polyglotComponent('calc'), path.join(project, 'calc.wasm'));
     await copyFile(polyglotComponent('app'), path.join(project, 'app.wasm'));
     expect((await runWeld(['build', project])).code).toBe(0);

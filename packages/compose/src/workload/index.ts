@@ -2,6 +2,7 @@ export { WorkloadError, type WorkloadErrorCode } from './errors.js';
 export {
   parseWorkloadManifest,
   imageKind,
+  imageSpanOf,
   WORKLOAD_API_VERSION,
   type WorkloadManifest,
   type WorkloadComponent,

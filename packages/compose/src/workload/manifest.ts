@@ -1,4 +1,5 @@
 import { isMap, isSeq, type Node as YamlNode } from 'yaml';
+import type { SourceSpan } from '@weld/core';
 import { parseProjectDocument } from '@weld/core/project';
 import { type FieldLocation, YamlWalk } from './yaml-walk.js';
 
@@ -42,6 +43,14 @@ export interface WorkloadComponent {
   /** The field path of the entry, e.g. `spec.components[0]`, and its line. */
   field: string;
   at: FieldLocation;
+}
+
+// Beside the manifest, not in it: the manifest is data (printed as JSON), a span is for errors met later.
+const IMAGE_SPANS = new WeakMap<WorkloadComponent, SourceSpan>();
+
+/** Where a component's `image` value is written, for errors about the image itself (it does not load, it is no component). */
+export function imageSpanOf(component: WorkloadComponent): SourceSpan | undefined {
+  return IMAGE_SPANS.get(component);
 }
 
 /** One `hostInterfaces` entry: a WIT package's interfaces the host provides, with their configuration. */
@@ -197,7 +206,9 @@ function readComponent(walk: YamlWalk, node: YamlNode | null, at: string, role: 
   const image = walk.string(f.need('image'), f.path('image'));
   for (const key of ['imagePullPolicy', 'imagePullSecret', 'poolSize', 'maxConcurrency', 'maxInvocations']) if (f.has(key)) notes.push(note(walk, f.key(key), f.path(key)));
   const localResources = f.has('localResources') ? readLocal(walk, f.get('localResources') ?? null, f.path('localResources'), volumes, notes) : emptyLocal();
-  return { name, role, image, localResources, field: at, at: walk.locate(node) };
+  const component: WorkloadComponent = { name, role, image, localResources, field: at, at: walk.locate(node) };
+  IMAGE_SPANS.set(component, walk.spanOf(f.get('image')));
+  return component;
 }
 
 function emptyLocal(): LocalResources {

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import { YAML_ALIAS_MESSAGE, spanAt } from '@weld/core';
+import { YAML_ALIAS_MESSAGE, spanAt, type SourceSpan } from '@weld/core';
 import { WorkloadError, type WorkloadErrorCode } from './errors.js';
 
 /** Where a field sits in the manifest: 1-based line and column. */
@@ -36,10 +36,15 @@ export class YamlWalk {
     return this.lines.linePos(node?.range?.[0] ?? 0);
   }
 
-  fail(node: YamlNode | null | undefined, field: string, message: string, code: WorkloadErrorCode = 'manifest-invalid', hint?: string): never {
+  /** Where a node sits, for an error met later about what it names (a component image that does not load). */
+  spanOf(node: YamlNode | null | undefined): SourceSpan {
     // The caret underlines the node on its first line only (a mapping's range spans many; spanAt clips it).
     const start = node?.range?.[0] ?? 0;
-    const span = spanAt(this.file, this.text, start, node?.range ? Math.min(node.range[1] - start, 60) : 1);
+    return spanAt(this.file, this.text, start, node?.range ? Math.min(node.range[1] - start, 60) : 1);
+  }
+
+  fail(node: YamlNode | null | undefined, field: string, message: string, code: WorkloadErrorCode = 'manifest-invalid', hint?: string): never {
+    const span = this.spanOf(node);
     throw new WorkloadError(code, `${field ? `${field}: ` : ''}${message}`, { span, hint });
   }
 

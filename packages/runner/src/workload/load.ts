@@ -6,6 +6,7 @@ import {
   checkLinkTypes,
   componentInterfaces,
   imageKind,
+  imageSpanOf,
   parseWorkloadManifest,
   planWorkload,
   WorkloadError,
@@ -20,6 +21,7 @@ import { loadRunnable } from '../source.js';
 import { loadPlugins } from './plugins.js';
 import { BUILTIN_PLUGINS } from '../host-interfaces/plugins.js';
 import { projectFileIn } from '@weld/core/node';
+import { isWeldError } from '@weld/core';
 
 export interface LoadedComponent {
   spec: WorkloadComponent;
@@ -85,14 +87,15 @@ export async function loadWorkload(target: string, options: LoadWorkloadOptions 
   for (const spec of all) {
     const where = imageLocation(manifest, file, spec.image);
     if (where.kind === 'file' && !existsSync(where.target)) {
-      throw new WorkloadError('not-found', `${manifest.name}: ${spec.field}.image: ${where.target} does not exist`, {
+      throw new WorkloadError('not-found', `${spec.field}.image: ${where.target} does not exist`, {
+        span: imageSpanOf(spec),
         hint: manifest.projectComponents?.includes(spec.image) ? `build it first: weld build ${path.dirname(file)}` : 'check the path (relative to the manifest)',
       });
     }
     const policy = where.kind === 'reference' ? await options.policyFor?.(where.target) : undefined;
-    const runnable = await loadRunnable(where.target, { policy, open: options.open });
+    const runnable = await loadRunnable(where.target, { policy, open: options.open }).catch((e: unknown) => Promise.reject(imageError(spec, e)));
     options.onComponent?.(spec.name, runnable.origin);
-    const interfaces = componentInterfaces(runnable.bytes, `${spec.field}.image ${spec.image}`);
+    const interfaces = componentInterfaces(runnable.bytes, `${spec.field}.image ${spec.image}`, imageSpanOf(spec));
     components.set(spec.name, { spec, bytes: runnable.bytes, origin: runnable.origin, decision: runnable.decision, interfaces });
   }
   const plugins = [...(options.builtinPlugins ?? BUILTIN_PLUGINS), ...(await loadPlugins(manifest.plugins, path.dirname(file)))];
@@ -115,3 +118,13 @@ export function assertLinked(loaded: LoadedWorkload): void {
     hint: 'weld workload plan shows how every import is satisfied',
   });
 }
+
+/** A component image that did not load (a reference that names nothing, a file that is not a component), pointed at in the manifest. */
+function imageError(spec: WorkloadComponent, e: unknown): unknown {
+  const span = imageSpanOf(spec);
+  if (!isWeldError(e) || e.span || !span || !NOTHING_THERE.has(e.code)) return e;
+  return new WorkloadError('not-found', `${spec.field}.image ${spec.image}: ${e.message}`, { span, hint: e.hint, cause: e });
+}
+
+/** Codes that mean the image names nothing; a denial (exit 3) or a broken artifact keeps its own error. */
+const NOTHING_THERE = new Set(['name-unknown', 'tag-unknown', 'manifest-unknown', 'no-such-file']);
