@@ -20,7 +20,7 @@ export function registerCompose(program: Command): void {
     .argument('[input]', 'the socket component (.wasm or a reference) with --plug; a .wac file; or a project folder / weld.yaml', '.')
     .option('--plug <component>', 'a component whose exports satisfy imports of the socket or of other plugs (repeatable, any order)', collect)
     .option('--dep <ns:name=file>', 'for a .wac file: where package ns:name comes from (a .wasm/.wat file or a registry reference; repeatable)', collect)
-    .option('--out <file>', 'where to write the composed component (written atomically); -o FILE works too')
+    .option('--out <file>', 'where to write the composed component (written atomically); -o FILE works too, except -o json and -o text (the output format)')
     .option('--strict', 'treat warnings (semver-compatible matches, unified import versions) as errors')
     .option('--plan', 'print what feeds what, what stays an import and what is exported, without encoding')
     .option('--graph <format>', 'print the composition graph as mermaid or dot, without encoding')
