@@ -1,0 +1,72 @@
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runWeld } from './helpers/cli.js';
+import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
+
+// A binary's decoding error names its file on the `at` line (and as `file` under -o json), whichever command read it.
+let dir: string;
+let home: string;
+const weld = (args: string[]) => runWeld(args, { cwd: dir, env: { WELD_HOME: home, NO_COLOR: '1' } });
+const AT = 'at trunc.wasm: type section, byte offset 9 (0x9)';
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'weld-input-errors-'));
+  home = await mkdtemp(path.join(os.tmpdir(), 'weld-home-'));
+  await copyFile(path.join(REPO_ROOT, 'test/goldens/cli/truncated-section/files/truncated.wasm'), path.join(dir, 'trunc.wasm'));
+  await copyFile(polyglotComponent('calc'), path.join(dir, 'calc.wasm'));
+  await writeFile(path.join(dir, 'empty.wasm'), '');
+  await writeFile(path.join(dir, 'trunc.yaml'), 'component: trunc.wasm\ntests:\n  - call: add(1, 2)\n');
+});
+
+describe('a binary that does not decode: the error names the file', () => {
+  it.each([
+    [['inspect', 'trunc.wasm']],
+    [['grants', 'trunc.wasm']],
+    [['call', 'trunc.wasm', 'add(1, 2)']],
+    [['run', 'trunc.wasm']],
+    [['serve', 'trunc.wasm', '--port', '0']],
+    [['wit', 'extract', 'trunc.wasm']],
+    [['wit', 'targets', 'trunc.wasm', '--world', 'a:b/c']],
+    [['wit', 'breaking', 'calc.wasm', 'trunc.wasm']],
+  ])('weld %s', async (args) => {
+    const r = await weld(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error[section-size-mismatch]: unexpected end-of-file (section size 5 is out of bounds: 2 bytes left)\n${AT}\n`);
+  });
+
+  it('the old side of wit breaking is named as well, and -o json carries the file', async () => {
+    const r = await weld(['-o', 'json', 'wit', 'breaking', 'trunc.wasm', 'calc.wasm']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: 'section-size-mismatch', message: 'unexpected end-of-file (section size 5 is out of bounds: 2 bytes left)', file: 'trunc.wasm', offset: 9, section: 'type' },
+    });
+  });
+
+  it('weld validate names the file on its at line; its JSON keeps file at the top', async () => {
+    const r = await weld(['validate', 'trunc.wasm']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`  ${AT} [section-size-mismatch]`);
+    const json = JSON.parse((await weld(['-o', 'json', 'validate', 'trunc.wasm'])).stdout) as { file: string; error: object };
+    expect(json.file).toBe('trunc.wasm');
+  });
+
+  it('weld test: a case failed by a decoding error names the component file', async () => {
+    const r = await weld(['-o', 'json', 'test', 'trunc.yaml']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { specs: { component: string; cases: { failure: { message: string; error: { file: string; offset: number } } }[] }[] };
+    const failure = doc.specs[0]!.cases[0]!.failure;
+    expect(failure.error).toMatchObject({ file: doc.specs[0]!.component, offset: 9 });
+    expect(failure.message).toContain(`(${doc.specs[0]!.component}, byte offset 9)`);
+  });
+
+  it('an empty file is unexpected-end for validate, inspect and wit extract alike (as wasm-tools says)', async () => {
+    const expected = 'error[unexpected-end]: unexpected end-of-file: expected an 8-byte preamble, found 0 bytes\nat empty.wasm: byte offset 0 (0x0)\n';
+    for (const args of [['validate', 'empty.wasm'], ['inspect', 'empty.wasm'], ['wit', 'extract', 'empty.wasm']]) {
+      const r = await weld(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toBe(expected);
+    }
+  });
+});
