@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runWeld } from './helpers/cli.js';
 import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
 
-// A binary's decoding error names its file on the `at` line (and as `file` under -o json), whichever command read it.
+// A binary's decoding error names its file on the `at` line (and as `file` under -o json), whichever command read it;
+// commander's usage errors render as every other error does.
 let dir: string;
 let home: string;
 const weld = (args: string[]) => runWeld(args, { cwd: dir, env: { WELD_HOME: home, NO_COLOR: '1' } });
@@ -67,6 +68,31 @@ describe('a binary that does not decode: the error names the file', () => {
       const r = await weld(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toBe(expected);
+    }
+  });
+});
+
+describe("commander's usage errors", () => {
+  it.each([
+    [['validate', '--nope', 'x'], "error[usage]: unknown option '--nope'\nhint: run weld validate --help for usage\n"],
+    [['completion'], "error[usage]: missing required argument 'shell'\nhint: run weld completion --help for usage\n"],
+    [['validate', '--no-cor', 'x'], "error[usage]: unknown option '--no-cor'\nhint: Did you mean --no-core? (run weld validate --help for usage)\n"],
+    [
+      ['validate', '-d.wasm'],
+      "error[usage]: unknown option '-d.wasm'\nhint: run weld validate --help for usage; if -d.wasm is a file, end the options before it with --: weld validate -- -d.wasm\n",
+    ],
+  ])('weld %s: error[usage] and the hint on stderr, exit 2', async (args, text) => {
+    const r = await weld(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(text);
+  });
+
+  it('an unknown option that is not a file name gets no -- hint', async () => {
+    for (const args of [['validate', '-x', 'calc.wasm'], ['validate', '--feature=a/b', 'calc.wasm']]) {
+      const r = await weld(args);
+      expect(r.stderr, args.join(' ')).toMatch(/^error\[usage\]: unknown option/);
+      expect(r.stderr, args.join(' ')).not.toContain(' -- ');
     }
   });
 });
