@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runWeld } from './helpers/cli.js';
 import { polyglotComponent, REPO_ROOT } from './helpers/fixtures.js';
 
-// A binary's decoding error names its file on the `at` line (and as `file` under -o json), whichever command read it;
-// commander's usage errors render as every other error does.
+// Errors about an input name that input: a binary's decoding error names its file on the `at` line (and as `file`
+// under -o json), whichever command read it; commander's usage errors render as every other error does; a YAML
+// input that is not text says so.
 let dir: string;
 let home: string;
 const weld = (args: string[]) => runWeld(args, { cwd: dir, env: { WELD_HOME: home, NO_COLOR: '1' } });
@@ -94,5 +95,22 @@ describe("commander's usage errors", () => {
       expect(r.stderr, args.join(' ')).toMatch(/^error\[usage\]: unknown option/);
       expect(r.stderr, args.join(' ')).not.toContain(' -- ');
     }
+  });
+});
+
+describe('a YAML input that is not text', () => {
+  it('--policy naming a component says it is not a text file instead of quoting binary', async () => {
+    const r = await weld(['run', '--policy', 'calc.wasm', 'calc.wasm']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error\[policy-invalid\]: policy file calc\.wasm is not a text file: it contains NUL bytes\nhint: /);
+    expect(r.stderr).not.toContain('\0');
+  });
+
+  it('a weld.yaml that is not UTF-8 says so', async () => {
+    const project = await mkdtemp(path.join(os.tmpdir(), 'weld-not-text-'));
+    await writeFile(path.join(project, 'weld.yaml'), Buffer.from('name: x\n\xff\xfe: y\n', 'latin1'));
+    const r = await weld(['build', project]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error\[project-invalid\]: .*weld\.yaml is not a text file: it is not UTF-8\n/);
   });
 });

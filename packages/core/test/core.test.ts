@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CliError, compatibilityTrack, compareVersions, compatibleName, decodingFile, errorDocument, errorInFile, errorLine, isKebab,
+  CliError, compatibilityTrack, compareVersions, compatibleName, decodeTextFile, decodingFile, errorDocument, errorInFile, errorLine, isKebab,
   isLowerKebab, renderError, satisfies, semverProblem, spanAt, versionChange,
 } from '@weld/core';
 import {
-  ProjectError, PROJECT_SECTIONS, parsePolicySource, parseProjectDocument, findProjectFileUpward, locateProjectFile, projectFileIn,
+  ProjectError, PROJECT_SECTIONS, parsePolicySource, parseProjectDocument, findProjectFileUpward, loadProjectDocument, locateProjectFile, projectFileIn,
 } from '@weld/core/project';
 import { readFileDigest, sha256Digest, sha256File, weldHome, writeFileAtomic } from '@weld/core/node';
 
@@ -103,6 +103,22 @@ describe('a byte location names its file', () => {
     expect(thrown).toBeInstanceOf(CliError);
     expect((thrown as CliError).at).toEqual({ ...at, file: 'c.wasm' });
     expect(decodingFile('c.wasm', () => 42)).toBe(42);
+  });
+});
+
+describe('files that are not text', () => {
+  it('decodeTextFile names a NUL byte or bytes that are not UTF-8, and passes text (a BOM kept) through', () => {
+    expect(decodeTextFile(new Uint8Array([0x00, 0x61, 0x73, 0x6d]))).toEqual({ notText: 'it contains NUL bytes' });
+    expect(decodeTextFile(new Uint8Array([0x61, 0xff, 0x62]))).toEqual({ notText: 'it is not UTF-8' });
+    expect(decodeTextFile(new TextEncoder().encode('\ufeffname: ü\n'))).toEqual({ text: '\ufeffname: ü\n' });
+  });
+  it('a weld.yaml that is binary is a project-invalid error saying so, not a YAML snippet', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'weld-core-'));
+    const file = path.join(dir, 'weld.yaml');
+    writeFileSync(file, Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x0a]));
+    await expect(loadProjectDocument(file)).rejects.toMatchObject({ code: 'project-invalid', message: expect.stringMatching(/weld\.yaml is not a text file: it contains NUL bytes$/), span: undefined });
+    writeFileSync(file, 'name: x\n');
+    await expect(loadProjectDocument(file)).resolves.toMatchObject({ file: expect.stringMatching(/weld\.yaml$/) });
   });
 });
 
