@@ -143,7 +143,7 @@ describe('weld CLI surface', () => {
     const text = await runWeld(['push', 'calc.wasm']);
     expect(text.code).toBe(2);
     expect(text.stdout).toBe('');
-    expect(text.stderr).toBe("error: missing required argument 'ref'\n(run with --help for usage)\n");
+    expect(text.stderr).toBe("error[usage]: missing required argument 'ref'\nhint: run weld push --help for usage\n");
     const help = await runWeld(['-o', 'json', 'push', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: weld push/);

@@ -1,9 +1,9 @@
 import type { Component } from './ast.js';
 import { BinaryError } from './error.js';
-import { readComponent, sniff } from './read/component.js';
+import { readComponent, sniff, truncatedPreamble } from './read/component.js';
 import { writeComponent } from './write/component.js';
 
-export { sniff };
+export { sniff, truncatedPreamble };
 
 /**
  * Decodes a component binary into its typed tree. Core modules stay byte ranges (see `coreModuleInfo`). Throws

@@ -1,6 +1,6 @@
 export * from './ast.js';
 export { BinaryError, isBinaryError, type BinaryErrorCode } from './error.js';
-export { decodeComponent, encodeComponent, sniff } from './codec.js';
+export { decodeComponent, encodeComponent, sniff, truncatedPreamble } from './codec.js';
 export { coreModuleInfo, type CoreModuleInfo, type CoreExport, type CoreSectionInfo } from './read/module.js';
 export {
   validateComponent, assertValidComponent, engineLacksFeature, DEFAULT_FEATURES, ALL_FEATURES, parseFeatureList, type Feature, type ValidateOptions, type ValidationResult,

@@ -1,6 +1,6 @@
 import { parse } from '@bytecodealliance/jco';
 import { describe, expect, it } from 'vitest';
-import { BinaryError, checkCoreModule, decodeComponent, engineLacksFeature, nestedCounts, validateWasm } from '../src/index.js';
+import { BinaryError, checkCoreModule, decodeComponent, engineLacksFeature, nestedCounts, truncatedPreamble, validateWasm } from '../src/index.js';
 
 // validateWasm is what `weld validate` runs: the kind of binary from its header, a core module judged by the engine,
 // a component by the validator with its nesting counted.
@@ -56,6 +56,34 @@ describe('validateWasm', () => {
     }
     expect(r.status).toBe('unsupported');
     expect(r.status === 'unsupported' && r.engine).toBe(`V8 ${process.versions.v8}`);
+  });
+
+  // wasm-tools (wasmparser) reads an empty file, or one that ends inside the preamble, as an unexpected end of file
+  // ("unexpected end-of-file (at offset 0x0)"); validate and the decoder behind inspect and wit extract say the same.
+  it.each([
+    ['an empty file', []],
+    ['three bytes', [0x00, 0x61, 0x73]],
+    ['the magic and half a version', [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00]],
+  ])('%s is unexpected-end, the same error from validate as from the decoder', (_, list) => {
+    const bytes = new Uint8Array(list);
+    const caught = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as BinaryError;
+      }
+      throw new Error('expected an error');
+    };
+    const fromValidate = caught(() => validateWasm(bytes, { name: 'empty.wasm' }));
+    const fromDecoder = caught(() => decodeComponent(bytes));
+    expect(fromValidate).toMatchObject({ code: 'unexpected-end', offset: 0, exit: 2 });
+    expect(fromValidate.message).toBe(`unexpected end-of-file: expected an 8-byte preamble, found ${list.length} byte${list.length === 1 ? '' : 's'}`);
+    expect({ code: fromDecoder.code, message: fromDecoder.message, at: fromDecoder.at }).toEqual({ code: fromValidate.code, message: fromValidate.message, at: fromValidate.at });
+  });
+  it('four to seven bytes without the magic are bad-magic, as wasmparser says', () => {
+    expect(truncatedPreamble(new Uint8Array([0x61, 0x62, 0x63, 0x64, 0x65]))).toBeUndefined();
+    expect(() => decodeComponent(new Uint8Array([0x61, 0x62, 0x63, 0x64, 0x65]))).toThrow(expect.objectContaining({ code: 'bad-magic' }));
+    expect(() => validateWasm(new Uint8Array([0x61, 0x62, 0x63, 0x64, 0x65]))).toThrow(expect.objectContaining({ code: 'bad-magic' }));
   });
 
   it('names the input in the error for bytes that are not WebAssembly', () => {

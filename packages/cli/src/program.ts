@@ -37,12 +37,26 @@ function commandPath(program: Command, argv: string[]): string {
   return names.join(' ');
 }
 
-/** A commander usage error as weld's typed one: commander's message, its suggestion (if any) or a pointer to --help. */
+/** An unknown option that is more likely a file whose name starts with a dash (`-d.wasm`, `-out/x`): the option text. */
+function dashFile(e: CommanderError): string | undefined {
+  if (e.code !== 'commander.unknownOption') return undefined;
+  const option = /unknown option '(.*)'/.exec(e.message)?.[1];
+  if (option === undefined || option.includes('=')) return undefined; // --flag=a/b is a misspelt flag with its value
+  return /\.(wasm|wat|wit|ya?ml|json)$/.test(option) || option.includes('/') ? option : undefined;
+}
+
+/**
+ * A commander usage error as weld's typed one: commander's message, its suggestion (if any) or a pointer to --help,
+ * and for an "option" that looks like a file name, that `--` ends the options.
+ */
 function usageError(e: CommanderError, program: Command, argv: string[]): CliError {
   const [first = '', ...rest] = e.message.split('\n');
   const suggestion = rest.map((l) => l.trim().replace(/^\((.*)\)$/, '$1')).filter((l) => l !== '').join(' ');
-  const help = `run ${commandPath(program, argv)} --help for usage`;
-  return new CliError('usage', first.replace(/^error: /, ''), { exit: 2, hint: suggestion ? `${suggestion} (${help})` : help });
+  const command = commandPath(program, argv);
+  const help = `run ${command} --help for usage`;
+  const file = dashFile(e);
+  const dash = file === undefined ? '' : `; if ${file} is a file, end the options before it with --: ${command} -- ${file}`;
+  return new CliError('usage', first.replace(/^error: /, ''), { exit: 2, hint: (suggestion ? `${suggestion} (${help})` : help) + dash });
 }
 
 function baseProgram(): Command {
@@ -54,9 +68,9 @@ function baseProgram(): Command {
     .option('-v, --verbose', 'print more detail')
     .option('--no-progress', 'never draw progress bars')
     .exitOverride();
-  // Commander's own usage errors (unknown command or option, missing argument, bad choice): as text on stderr with a
-  // pointer to --help, or, under -o json, nothing here (runProgram prints them as a JSON document).
-  program.configureOutput({ outputError: (str, write) => (usage.json ? undefined : write(`${str}(run with --help for usage)\n`)) });
+  // Commander's own usage errors (unknown command or option, missing argument, bad choice) are not printed here:
+  // runProgram makes each a typed `usage` error and prints it like every other error (text on stderr, or JSON).
+  program.configureOutput({ outputError: () => undefined });
   program.configureHelp({ showGlobalOptions: true });
   return program;
 }
@@ -97,8 +111,9 @@ export async function runProgram(argv: string[], parsed: string[]): Promise<numb
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      // text mode: commander printed it already (see baseProgram's outputError)
-      if (usage.json) process.stdout.write(JSON.stringify({ error: errorDocument(usageError(e, program, parsed)) }, null, 2) + '\n');
+      const error = usageError(e, program, parsed);
+      if (usage.json) process.stdout.write(JSON.stringify({ error: errorDocument(error) }, null, 2) + '\n');
+      else process.stderr.write(renderError(error).text + '\n');
       return 2;
     }
     e = fileSystemError(e) ?? e;

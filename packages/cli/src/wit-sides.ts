@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '@weld/core';
+import { CliError, decodingFile } from '@weld/core';
 import { type ResolveOptions, type WitSide, isVersion } from '@weld/wit-tools';
 import { resolvePath } from '@weld/wit-tools/node';
 
@@ -25,9 +25,10 @@ function mentionsBinary(path: string): boolean {
   }
 }
 
+/** The WIT of a component or binary WIT package; a decoding error names `label` (the file or reference) as its input. */
 async function fromBytes(bytes: Uint8Array, label: string): Promise<LoadedSide> {
   const { extractWit } = await import('@weld/binary');
-  const x = extractWit(bytes);
+  const x = decodingFile(label, () => extractWit(bytes));
   return x.kind === 'component'
     ? { kind: 'component', resolve: x.resolve, package: x.package, world: x.world, label }
     : { kind: 'package', resolve: x.resolve, package: x.package, label };

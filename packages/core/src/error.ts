@@ -13,10 +13,14 @@ export interface SourceSpan {
   lineText?: string;
 }
 
-/** Where in a binary input: the absolute byte offset and the section being read (`component[0] > canon`). */
+/**
+ * Where in a binary input: the absolute byte offset and the section being read (`component[0] > canon`). `file` names
+ * the input when it is one: decoders see bytes only, so the code that read the file adds it (`WeldError.inFile`).
+ */
 export interface ByteLocation {
   offset: number;
   section?: string;
+  file?: string;
 }
 
 export interface WeldErrorOptions {
@@ -53,10 +57,38 @@ export class WeldError<C extends string = string> extends Error {
     this.at = options.at;
     this.detail = options.detail;
   }
+
+  /**
+   * Names `file` as the input this error's byte location is in, and returns this same error (its class, stack and
+   * cause kept) for the caller to rethrow. Meant for the code that read a file and handed its bytes to a decoder that
+   * knows only bytes. Does nothing without a byte location, or when the location already names a file (the innermost
+   * reader knows best, e.g. a dependency's .wasm inside a WIT folder).
+   */
+  inFile(file: string): this {
+    if (this.at && this.at.file === undefined) (this as { at?: ByteLocation }).at = { ...this.at, file };
+    return this;
+  }
 }
 
 export function isWeldError(e: unknown): e is WeldError {
   return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && typeof (e as { exit?: unknown }).exit === 'number';
+}
+
+/**
+ * For a `catch` around decoding a file's bytes: `e` with `file` named in its byte location when it is a weld error
+ * that has one (see `WeldError.inFile`), else `e` unchanged. `catch (e) { throw errorInFile(e, file); }`
+ */
+export function errorInFile(e: unknown, file: string): unknown {
+  return isWeldError(e) && typeof e.inFile === 'function' ? e.inFile(file) : e;
+}
+
+/** Runs `decode` (a synchronous decoder of `file`'s bytes) and names `file` in the byte location of what it throws. */
+export function decodingFile<T>(file: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (e) {
+    throw errorInFile(e, file);
+  }
 }
 
 /** Codes of the errors the CLI itself raises (the libraries raise their own). */

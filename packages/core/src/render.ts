@@ -10,7 +10,7 @@ const paint = (on: boolean, code: string) => (s: string) => (on ? `\x1b[${code}m
 /**
  * The one rendering of a weld error, used by the CLI only:
  * `error[code]: message`, then `--> file:line:col` with the source line and a caret (as rustc and wit-parser print
- * it), or `at <section> section, byte offset N (0xN)`, then the detail, then `hint:`.
+ * it), or `at [file: ][<section> section, ]byte offset N (0xN)`, then the detail, then `hint:`.
  */
 export function renderError(e: WeldError, options: RenderOptions = {}): string {
   const color = options.color ?? false;
@@ -19,7 +19,7 @@ export function renderError(e: WeldError, options: RenderOptions = {}): string {
   const cyan = paint(color, '36');
   const lines = [`${red(`error[${e.code}]`)}: ${e.message}`];
   if (e.span) lines.push(...renderSpan(e.span, { color }));
-  if (e.at) lines.push(blue(`at ${e.at.section ? `${e.at.section} section, ` : ''}byte offset ${e.at.offset} (0x${e.at.offset.toString(16)})`));
+  if (e.at) lines.push(blue(`at ${e.at.file !== undefined ? `${e.at.file}: ` : ''}${e.at.section ? `${e.at.section} section, ` : ''}byte offset ${e.at.offset} (0x${e.at.offset.toString(16)})`));
   if (e.detail) lines.push(e.detail);
   if (e.hint) lines.push(`${cyan('hint')}: ${e.hint}`);
   return lines.join('\n');
@@ -58,7 +58,7 @@ export interface ErrorDocument {
 export function errorDocument(e: WeldError): ErrorDocument {
   const doc: ErrorDocument = { code: e.code, message: e.message };
   if (e.span) Object.assign(doc, e.span.file === undefined ? {} : { file: e.span.file }, { line: e.span.line, column: e.span.column });
-  if (e.at) Object.assign(doc, { offset: e.at.offset }, e.at.section ? { section: e.at.section } : {});
+  if (e.at) Object.assign(doc, e.at.file !== undefined ? { file: e.at.file } : {}, { offset: e.at.offset }, e.at.section ? { section: e.at.section } : {});
   if (e.detail) doc.detail = e.detail;
   if (e.hint) doc.hint = e.hint;
   return doc;
@@ -67,6 +67,6 @@ export function errorDocument(e: WeldError): ErrorDocument {
 /** An error as one line of text for places that list failures (test reports, plug diagnostics). */
 export function errorLine(e: unknown): string {
   if (!isWeldError(e)) return e instanceof Error ? e.message : String(e);
-  const where = e.span?.file !== undefined ? ` (${e.span.file}:${e.span.line}:${e.span.column})` : e.at ? ` (byte offset ${e.at.offset})` : '';
+  const where = e.span?.file !== undefined ? ` (${e.span.file}:${e.span.line}:${e.span.column})` : e.at ? ` (${e.at.file !== undefined ? `${e.at.file}, ` : ''}byte offset ${e.at.offset})` : '';
   return `error[${e.code}]: ${e.message}${where}`;
 }

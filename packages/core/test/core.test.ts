@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CliError, compatibilityTrack, compareVersions, compatibleName, errorDocument, isKebab, isLowerKebab,
-  renderError, satisfies, semverProblem, spanAt, versionChange,
+  CliError, compatibilityTrack, compareVersions, compatibleName, decodeTextFile, decodingFile, errorDocument, errorInFile, errorLine, isKebab,
+  isLowerKebab, renderError, satisfies, semverProblem, spanAt, versionChange,
 } from '@weld/core';
 import {
-  ProjectError, PROJECT_SECTIONS, parsePolicySource, parseProjectDocument, findProjectFileUpward, locateProjectFile, projectFileIn,
+  ProjectError, PROJECT_SECTIONS, parsePolicySource, parseProjectDocument, findProjectFileUpward, loadProjectDocument, locateProjectFile, projectFileIn,
 } from '@weld/core/project';
 import { readFileDigest, sha256Digest, sha256File, weldHome, writeFileAtomic } from '@weld/core/node';
 
@@ -71,6 +71,54 @@ describe('the one renderer', () => {
   it('keeps the cause', () => {
     const cause = new Error('root');
     expect(new CliError('usage', 'outer', { cause }).cause).toBe(cause);
+  });
+});
+
+describe('a byte location names its file', () => {
+  const at = { offset: 9, section: 'type' };
+  it('renders the file on the at line and puts it in the JSON document and the one-line form', () => {
+    const e = new CliError('usage', 'cut short', { at: { ...at, file: 'trunc.wasm' } });
+    expect(renderError(e)).toBe('error[usage]: cut short\nat trunc.wasm: type section, byte offset 9 (0x9)');
+    expect(errorDocument(e)).toEqual({ code: 'usage', message: 'cut short', file: 'trunc.wasm', offset: 9, section: 'type' });
+    expect(errorLine(e)).toBe('error[usage]: cut short (trunc.wasm, byte offset 9)');
+    expect(renderError(new CliError('usage', 'x', { at: { offset: 0, file: 'e.wasm' } }))).toBe('error[usage]: x\nat e.wasm: byte offset 0 (0x0)');
+  });
+  it('inFile / errorInFile / decodingFile add the file to the same error, once, and only where there is a byte location', () => {
+    const e = new CliError('usage', 'cut short', { at });
+    expect(e.inFile('a.wasm')).toBe(e);
+    expect(e.at).toEqual({ ...at, file: 'a.wasm' });
+    expect(e.inFile('b.wasm').at?.file).toBe('a.wasm'); // the innermost reader knows best
+    const noAt = new CliError('usage', 'no location');
+    expect((errorInFile(noAt, 'a.wasm') as CliError).at).toBeUndefined();
+    const plain = new Error('not weld');
+    expect(errorInFile(plain, 'a.wasm')).toBe(plain);
+    let thrown: unknown;
+    try {
+      decodingFile('c.wasm', () => {
+        throw new CliError('usage', 'bad', { at });
+      });
+    } catch (x) {
+      thrown = x;
+    }
+    expect(thrown).toBeInstanceOf(CliError);
+    expect((thrown as CliError).at).toEqual({ ...at, file: 'c.wasm' });
+    expect(decodingFile('c.wasm', () => 42)).toBe(42);
+  });
+});
+
+describe('files that are not text', () => {
+  it('decodeTextFile names a NUL byte or bytes that are not UTF-8, and passes text (a BOM kept) through', () => {
+    expect(decodeTextFile(new Uint8Array([0x00, 0x61, 0x73, 0x6d]))).toEqual({ notText: 'it contains NUL bytes' });
+    expect(decodeTextFile(new Uint8Array([0x61, 0xff, 0x62]))).toEqual({ notText: 'it is not UTF-8' });
+    expect(decodeTextFile(new TextEncoder().encode('\ufeffname: ü\n'))).toEqual({ text: '\ufeffname: ü\n' });
+  });
+  it('a weld.yaml that is binary is a project-invalid error saying so, not a YAML snippet', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'weld-core-'));
+    const file = path.join(dir, 'weld.yaml');
+    writeFileSync(file, Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x0a]));
+    await expect(loadProjectDocument(file)).rejects.toMatchObject({ code: 'project-invalid', message: expect.stringMatching(/weld\.yaml is not a text file: it contains NUL bytes$/), span: undefined });
+    writeFileSync(file, 'name: x\n');
+    await expect(loadProjectDocument(file)).resolves.toMatchObject({ file: expect.stringMatching(/weld\.yaml$/) });
   });
 });
 

@@ -5,6 +5,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { isWeldError } from '@weld/core';
 import { sha256Hex, weldHome } from '@weld/core/node';
 import { RunError } from './errors.js';
 
@@ -126,6 +127,14 @@ export async function ensureTranspiled(bytes: Uint8Array, cacheDir = transpileCa
       const { transpile } = await import('@bytecodealliance/jco'); // loaded only on a cache miss
       out = (await transpile(bytes, { name: 'component', instantiation: mode, noTypescript: true })) as typeof out;
     } catch (e) {
+      // Bytes that do not decode get the codec's typed error (code, section, byte offset), as inspect and validate
+      // report them, rather than jco's wasmparser text; anything else jco rejects stays transpile-failed.
+      const { decodeComponent } = await import('@weld/binary');
+      try {
+        decodeComponent(bytes);
+      } catch (d) {
+        if (isWeldError(d)) throw d;
+      }
       throw new RunError('transpile-failed', `jco could not transpile the component: ${(e as Error).message}`, { cause: e });
     }
     const tmp = `${dir}.${randomBytes(4).toString('hex')}.tmp`;

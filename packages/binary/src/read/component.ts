@@ -62,9 +62,21 @@ export function sniff(bytes: Uint8Array): 'component' | 'module' | 'unknown' {
   return 'unknown';
 }
 
+/**
+ * The error for bytes `[start, end)` that end inside the 8-byte preamble, else undefined: fewer than 4 bytes (an empty
+ * file too), or `\0asm` and fewer than 8. wasmparser, so wasm-tools, reads these as an unexpected end of file, and so
+ * does every weld command; 4 to 7 bytes that do not start with `\0asm` have a bad magic number instead.
+ */
+export function truncatedPreamble(bytes: Uint8Array, start = 0, end = bytes.length): BinaryError | undefined {
+  const n = end - start;
+  if (n >= 8 || (n >= 4 && MAGIC.some((b, i) => bytes[start + i] !== b))) return undefined;
+  return new BinaryError('unexpected-end', `unexpected end-of-file: expected an 8-byte preamble, found ${n} byte${n === 1 ? '' : 's'}`, start);
+}
+
 function readPreamble(r: Reader, path: string): { version: number; layer: number } {
   const start = r.pos;
-  if (r.remaining < 8) r.fail(r.remaining === 0 ? 'unexpected-end' : 'bad-magic', `expected an 8-byte preamble, found ${r.remaining} bytes`, start);
+  const cut = truncatedPreamble(r.buf, start, r.end);
+  if (cut) r.fail(cut.code, cut.message, start);
   for (let i = 0; i < 4; i++) {
     if (r.buf[start + i] !== MAGIC[i]) r.fail('bad-magic', 'magic header not detected: bad magic number (expected \\0asm)', start);
   }

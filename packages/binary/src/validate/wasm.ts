@@ -1,5 +1,6 @@
 import type { Component } from '../ast.js';
 import { sniff } from '../codec.js';
+import { truncatedPreamble } from '../read/component.js';
 import { BinaryError } from '../error.js';
 import type { ValidateOptions } from './context.js';
 import { checkCoreModule, type CoreModuleCheck } from './engine.js';
@@ -37,6 +38,8 @@ export type WasmValidation =
  */
 export function validateWasm(bytes: Uint8Array, options: WasmValidateOptions = {}): WasmValidation {
   const kind = sniff(bytes);
+  const cut = kind === 'unknown' ? truncatedPreamble(bytes) : undefined;
+  if (cut) throw cut; // as the decoder (and wasm-tools) words it, so validate and wit extract agree on an empty file
   if (kind === 'unknown') {
     throw new BinaryError('bad-magic', `${options.name ?? 'input'} is not a WebAssembly binary`, 0, undefined, { hint: 'expected the \\0asm magic header' });
   }

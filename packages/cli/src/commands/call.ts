@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { errorInFile } from '@weld/core';
 import { callFunction, loadRunnable } from '@weld/runner';
 import { componentName } from '@weld/runner/run';
 import { policyFor } from './policy-for.js';
@@ -38,7 +39,7 @@ export function registerCall(program: Command): void {
         limits,
         componentName: componentName(component),
         onDenied: printDenial,
-      });
+      }).catch((e: unknown) => Promise.reject(errorInFile(e, runnable.origin)));
       emit(g, { target: result.target, result: result.wave, ok: result.ok }, () => [result.wave]);
       if (!result.ok) exitState.code = 1;
     });

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { BinaryError, inspectComponent, sniff, type InspectReport } from '@weld/binary';
+import { BinaryError, inspectComponent, sniff, truncatedPreamble, type InspectReport } from '@weld/binary';
 import { readBinaryFile } from '@weld/binary/node';
 import { existsSync } from 'node:fs';
-import { looksLikeFilePath } from '@weld/core';
+import { decodingFile, looksLikeFilePath } from '@weld/core';
 import { emit, globals } from '../context.js';
 import { inspectRef } from './inspect-ref.js';
 import { withRegistryFlags } from './registry-common.js';
@@ -43,10 +43,12 @@ export function registerInspect(program: Command): void {
       const g = globals(cmd);
       if (!existsSync(file) && !looksLikeFilePath(file)) return inspectRef(g, file, opts);
       const bytes = readBinaryFile(file);
-      if (sniff(bytes) !== 'component') {
-        throw new BinaryError(sniff(bytes) === 'module' ? 'not-a-component' : 'bad-magic', `${file} is not a component`, 0);
-      }
-      const report = inspectComponent(bytes);
+      const report = decodingFile(file, () => {
+        const cut = truncatedPreamble(bytes);
+        if (cut) throw cut;
+        if (sniff(bytes) !== 'component') throw new BinaryError(sniff(bytes) === 'module' ? 'not-a-component' : 'bad-magic', `${file} is not a component`, 0);
+        return inspectComponent(bytes);
+      });
       emit(g, { file, ...report }, () => text(file, report));
     });
 }

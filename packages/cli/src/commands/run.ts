@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { errorInFile } from '@weld/core';
 import { loadRunnable, prewarmGuest, runCommand } from '@weld/runner/run';
 import { policyFor } from './policy-for.js';
 import { exitState, globals, status } from '../context.js';
@@ -44,7 +45,7 @@ export function registerRun(program: Command): void {
         programName: component,
         limits,
         onDenied: printDenial,
-      });
+      }).catch((e: unknown) => Promise.reject(errorInFile(e, runnable.origin)));
       exitState.code = result.exitCode;
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { errorInFile } from '@weld/core';
 import { RunError, limitsFrom, loadRunnable, parseDuration, serveHttp, type AccessEntry, type HttpService, type RequestFailure } from '@weld/runner';
 import { emit, globals, status } from '../context.js';
 import { pluginGrants, withPluginFlags } from './plugin-flags.js';
@@ -68,7 +69,8 @@ export function registerServe(program: Command): void {
         const policy = await policyFor(component, opts.policy);
         const runnable = await loadRunnable(component, { policy });
         if (runnable.decision?.rule) status(g, `weld: ${runnable.origin} is signed by a key trusted by policy rule "${runnable.decision.rule.prefix}"`);
-        service = await serveHttp(runnable.bytes, { grants: { ...grantsFrom(opts), hostPlugins: await pluginGrants(opts) }, ...serveOptions });
+        const grants = { ...grantsFrom(opts), hostPlugins: await pluginGrants(opts) };
+        service = await serveHttp(runnable.bytes, { grants, ...serveOptions }).catch((e: unknown) => Promise.reject(errorInFile(e, runnable.origin)));
         origin = runnable.origin;
       }
       const workers = service.workers;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { validateWasm } from '@weld/binary';
 import { readBinaryFile } from '@weld/binary/node';
-import { CliError } from '@weld/core';
+import { CliError, decodingFile } from '@weld/core';
 import { emit, exitState, globals } from '../context.js';
 
 interface ValidateFlags {
@@ -21,7 +21,7 @@ export function registerValidate(program: Command): void {
     .action((file: string, opts: ValidateFlags, cmd: Command) => {
       const g = globals(cmd);
       const bytes = readBinaryFile(file);
-      const r = validateWasm(bytes, { name: file, featureList: opts.features || undefined, coreModules: opts.core !== false });
+      const r = decodingFile(file, () => validateWasm(bytes, { name: file, featureList: opts.features || undefined, coreModules: opts.core !== false }));
       if (r.kind === 'module') {
         if (r.status === 'unsupported') {
           // not a verdict on the module: this Node's engine does not implement a proposal it uses
@@ -42,7 +42,7 @@ export function registerValidate(program: Command): void {
         emit(g, { file, kind: r.kind, valid: false, error: { code: e.code, message: e.message, offset: e.offset, section: e.section ?? null, malformed: e.malformed, ...(e.hint ? { hint: e.hint } : {}) } }, () => [
           // the offset suffix is how wasm-tools prints its errors, so scripts matching its output match ours
           `invalid component: ${e.message} (at offset 0x${e.offset.toString(16)})`,
-          `  at ${e.section ? `${e.section} section, ` : ''}byte offset ${e.offset} (0x${e.offset.toString(16)}) [${e.code}]`,
+          `  at ${file}: ${e.section ? `${e.section} section, ` : ''}byte offset ${e.offset} (0x${e.offset.toString(16)}) [${e.code}]`,
           ...(e.hint ? [`hint: ${e.hint}`] : []),
         ]);
         return;

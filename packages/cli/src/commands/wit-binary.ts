@@ -4,6 +4,7 @@ import { checkTargets, componentWorld, extractWit, findWorld, witPackageFile } f
 import { readBinaryFile } from '@weld/binary/node';
 import { printPackage, printResolve, toJSON } from '@weld/wit-tools';
 import { resolvePath } from '@weld/wit-tools/node';
+import { decodingFile } from '@weld/core';
 import { writeFileAtomic } from '@weld/core/node';
 import { emit, exitState, globals } from '../context.js';
 import { withWatInputs } from '../wit-input.js';
@@ -35,7 +36,7 @@ export function registerWitBinary(program: Command): void {
       const g = globals(cmd);
       const features = (opts.features ?? '').split(/[,\s]+/).filter(Boolean);
       const x = file.endsWith('.wasm')
-        ? extractWit(readBinaryFile(file))
+        ? decodingFile(file, () => extractWit(readBinaryFile(file)))
         : resolvePath(file, await withWatInputs(file, { features, allFeatures: Boolean(opts.allFeatures) }));
       if (g.output === 'json') {
         process.stdout.write(JSON.stringify(toJSON(x.resolve), null, 2) + '\n');
@@ -52,7 +53,7 @@ export function registerWitBinary(program: Command): void {
     .option('--wit <dir>', 'WIT folder (with deps/) that defines the world', 'wit')
     .action(async (file: string, opts: { world: string; wit: string }, cmd: Command) => {
       const g = globals(cmd);
-      const x = componentWorld(readBinaryFile(file), file);
+      const x = decodingFile(file, () => componentWorld(readBinaryFile(file), file));
       const target = resolvePath(opts.wit, await withWatInputs(opts.wit, {}));
       const world = findWorld(target.resolve, target.package, opts.world);
       const report = checkTargets({ resolve: x.resolve, world: x.world }, { resolve: target.resolve, world });

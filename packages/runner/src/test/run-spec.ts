@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { errorDocument, errorLine, isWeldError, type ErrorDocument } from '@weld/core';
+import { errorDocument, errorInFile, errorLine, isWeldError, type ErrorDocument } from '@weld/core';
 import { callFunction } from '../call.js';
 import type { Limits } from '../limits.js';
 import type { Denial } from '../host.js';
@@ -113,7 +113,8 @@ export async function runTestSpec(bytes: Uint8Array, spec: TestSpec, options: { 
           await runRequest(service, c, requestDenials);
           denials = requestDenials;
         }
-      } catch (e) {
+      } catch (caught) {
+        const e = errorInFile(caught, spec.component); // a decoding error is about the component file
         if (e instanceof CaseFailed) failure = e.failure;
         // one line per error, as core's errorLine lays out listed failures; the caret drawing is the CLI's alone
         else if (isWeldError(e)) failure = { message: errorLine(e) + (e.hint ? `\nhint: ${e.hint}` : ''), error: errorDocument(e) };
