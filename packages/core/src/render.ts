@@ -7,6 +7,22 @@ export interface RenderOptions {
 
 const paint = (on: boolean, code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
+// C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional overrides and isolates
+const UNPRINTABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the input (a file name, a line of the file, a registry's message) made safe for a terminal: control
+ * characters and bidi overrides are shown as `\x1b` / `\u202e`, so an input cannot recolour, move the cursor, retitle
+ * the window or reorder what the user reads. `oneLine` escapes line feeds too.
+ */
+export function printable(text: string, oneLine = false): string {
+  return text.replace(oneLine ? UNPRINTABLE_LINE : UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /**
  * The one rendering of a weld error, used by the CLI only:
  * `error[code]: message`, then `--> file:line:col` with the source line and a caret (as rustc and wit-parser print
@@ -17,11 +33,11 @@ export function renderError(e: WeldError, options: RenderOptions = {}): string {
   const red = paint(color, '1;31');
   const blue = paint(color, '1;34');
   const cyan = paint(color, '36');
-  const lines = [`${red(`error[${e.code}]`)}: ${e.message}`];
+  const lines = [`${red(`error[${e.code}]`)}: ${printable(e.message)}`];
   if (e.span) lines.push(...renderSpan(e.span, { color }));
-  if (e.at) lines.push(blue(`at ${e.at.file !== undefined ? `${e.at.file}: ` : ''}${e.at.section ? `${e.at.section} section, ` : ''}byte offset ${e.at.offset} (0x${e.at.offset.toString(16)})`));
-  if (e.detail) lines.push(e.detail);
-  if (e.hint) lines.push(`${cyan('hint')}: ${e.hint}`);
+  if (e.at) lines.push(blue(`at ${e.at.file !== undefined ? `${printable(e.at.file, true)}: ` : ''}${e.at.section ? `${printable(e.at.section, true)} section, ` : ''}byte offset ${e.at.offset} (0x${e.at.offset.toString(16)})`));
+  if (e.detail) lines.push(printable(e.detail));
+  if (e.hint) lines.push(`${cyan('hint')}: ${printable(e.hint)}`);
   return lines.join('\n');
 }
 
@@ -33,13 +49,18 @@ export function renderSpan(span: SourceSpan, options: RenderOptions = {}): strin
   const color = options.color ?? false;
   const blue = paint(color, '1;34');
   const red = paint(color, '1;31');
-  const marker = ' '.repeat(Math.max(0, span.column - 1)) + '^' + '-'.repeat(Math.max(0, (span.length ?? 1) - 1));
+  // the caret is laid out on the shown (escaped) text, so it stays under what it points at
+  const raw = span.lineText ?? '';
+  const before = printable(raw.slice(0, Math.max(0, span.column - 1)), true).length;
+  const under = Math.max(1, printable(raw.slice(span.column - 1, span.column - 1 + (span.length ?? 1)), true).length);
+  const marker = ' '.repeat(before) + '^' + '-'.repeat(under - 1);
+  const lineText = span.lineText === undefined ? undefined : printable(span.lineText, true);
   // an argument or a one-line value: the text and the caret under it
-  if (span.file === undefined) return span.lineText === undefined ? [] : [`  ${span.lineText}`, `  ${red(marker)}`];
-  const arrow = `     ${blue('-->')} ${span.file}:${span.line}:${span.column}`;
-  if (span.lineText === undefined || span.lineText.length > 500) return [arrow];
+  if (span.file === undefined) return lineText === undefined ? [] : [`  ${lineText}`, `  ${red(marker)}`];
+  const arrow = `     ${blue('-->')} ${printable(span.file, true)}:${span.line}:${span.column}`;
+  if (lineText === undefined || raw.length > 500) return [arrow];
   const bar = blue('|');
-  return [arrow, `      ${bar}`, ` ${blue(String(span.line).padStart(4))} ${bar} ${span.lineText}`, `      ${bar} ${red(marker)}`];
+  return [arrow, `      ${bar}`, ` ${blue(String(span.line).padStart(4))} ${bar} ${lineText}`, `      ${bar} ${red(marker)}`];
 }
 
 /** The structured form `-o json` prints: everything a program needs, no rendered text. */
