@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir } from 'node:fs/promises';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { POLYGLOT } from './helpers/fixtures.js';
@@ -148,6 +148,26 @@ describe('weld build: bad input', () => {
     const c = await runWeld(['build', core]);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/core module, not a component: add `wit`/);
+  });
+
+  it('an output that does not validate is refused, naming the component, the problem and its offset; nothing written', async () => {
+    const dir = await tempProject({
+      'weld.yaml': 'components:\n  - { name: a, language: wat, source: a.wat }\n',
+      'a.wat': '(component (core module (func (result i32) i64.const 1)))\n',
+    });
+    const r = await runWeld(['build', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[wasm-invalid\]: a: a\.wat is not a valid component: core module is invalid: type mismatch: .*expected i32, got i64/);
+    expect(r.stderr).toContain('at core-module section, byte offset 10 (0xa)');
+    expect(r.stderr).not.toContain('internal error');
+    expect(await wasmOutputs(dir)).toEqual([]);
+    // the same component, prebuilt: refused the same way
+    const pre = await tempProject({ 'weld.yaml': 'components:\n  - { name: p, language: wasm, source: p.wasm }\n' });
+    await writeFile(path.join(pre, 'p.wasm'), Buffer.from('0061736d0d000100011b0061736d010000000105016000017f030201000a0601040042010b', 'hex'));
+    const p = await runWeld(['-o', 'json', 'build', pre]);
+    expect(p.code).toBe(2);
+    expect(JSON.parse(p.stdout || p.stderr).error).toMatchObject({ code: 'wasm-invalid', offset: 10, section: 'core-module' });
+    expect(await wasmOutputs(pre)).toEqual([]);
   });
 
   it('a prebuilt component is copied; a core module with WIT is wrapped into a component', async () => {

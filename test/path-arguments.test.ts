@@ -105,6 +105,17 @@ describe('file-system problems at a path the user named are typed errors, not in
     expect(await readFile(path.join(dir, 'f.txt'), 'utf8')).toBe('not a folder\n');
   });
 
+  it('keygen --force with a folder at <prefix>.pub writes neither key', async () => {
+    await mkdir(path.join(dir, 'keys/h.pub'), { recursive: true });
+    await writeFile(path.join(dir, 'keys/h.key'), 'old private key');
+    const r = await weld(['keygen', '--output-key-prefix', 'keys/h', '--force'], { WELD_PASSWORD: 'pw' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[unwritable-file]: cannot write keys/h.pub: it is a folder');
+    expect(r.stderr).not.toContain('internal error');
+    expect(await readFile(path.join(dir, 'keys/h.key'), 'utf8')).toBe('old private key');
+    expect((await readdir(path.join(dir, 'keys'))).sort()).toEqual(['h.key', 'h.pub']);
+  });
+
   it('a digest in the reference that the push would not make is refused before anything is stored', async () => {
     const wrong = `sha256:${'0'.repeat(64)}`;
     const r = await weld(['push', 'calc.wasm', `pinned@${wrong}`]);

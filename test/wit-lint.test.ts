@@ -1,5 +1,5 @@
 /** `weld wit lint`: rules from weld.yaml `lint:`, exit codes, --fix in place, GitHub annotations and SARIF. */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
@@ -61,6 +61,32 @@ describe('weld wit lint', () => {
     expect(after).toMatchObject({ errors: 0, warnings: 1, fixable: 0 });
     expect(await readFile(path.join(dir, 'fix-many/main.wit'), 'utf8')).toBe(await readFile(path.join(CASES, 'fix-many/fixed.wit'), 'utf8'));
     expect((await weld(['wit', 'check', 'fix-many'])).code).toBe(0);
+  });
+
+  it('a package that does not resolve is refused as `weld wit check` refuses it, before any fix is written', async () => {
+    // and an unused `use`, which --fix would remove
+    const bad = 'package demo:calc@0.1.0;\n\ninterface calc {\n  use types.{t};\n  bad: func(a: strin);\n}\n\ninterface types { type t = u8; }\n';
+    await mkdir(path.join(dir, 'bad'));
+    await writeFile(path.join(dir, 'bad/calc.wit'), bad);
+    const check = await weld(['wit', 'check', 'bad']);
+    const lint = await weld(['wit', 'lint', 'bad']);
+    expect(lint.code).toBe(check.code);
+    expect(lint.code).toBe(2);
+    expect(lint.stdout).toBe('');
+    expect(lint.stderr).toBe(check.stderr);
+    expect(lint.stderr).toContain('error[wit-unknown-name]: name `strin` does not exist\n     --> bad/calc.wit:5:16\n');
+    expect((await weld(['wit', 'lint', 'bad', '--fix'])).code).toBe(2);
+    expect(await readFile(path.join(dir, 'bad/calc.wit'), 'utf8')).toBe(bad);
+    // no package at all: an empty .wit file, a folder with no .wit files
+    await mkdir(path.join(dir, 'blank'));
+    await writeFile(path.join(dir, 'blank/x.wit'), '');
+    await mkdir(path.join(dir, 'none/deps'), { recursive: true });
+    for (const d of ['blank', 'none']) {
+      const [c, l] = [await weld(['wit', 'check', d]), await weld(['wit', 'lint', d])];
+      expect(l.code, d).toBe(2);
+      expect(l.stderr, d).toBe(c.stderr);
+      expect(l.stderr, d).toContain('error[wit-package]: no `package` header was found');
+    }
   });
 
   it('--format github and sarif', async () => {

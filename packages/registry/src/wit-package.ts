@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWitPackage } from '@weld/binary';
 import { packageNameString } from '@weld/wit-tools';
@@ -11,6 +11,8 @@ import { openTarget, type OpenOptions } from './open.js';
 import { checkPublish, type GateOptions, type GateResult } from './publish-gate.js';
 import { formatReference, isLoopbackHost, parseReference, type Reference } from './reference.js';
 import type { RegistriesSpec } from '@weld/core/project';
+import { semverProblem } from '@weld/core';
+import { FileWriteError, writeFailure } from '@weld/core/node';
 
 /** A WIT package name as wkg writes it: `namespace:name@version` (version optional for lookups). */
 export interface PackageName {
@@ -178,7 +180,43 @@ export interface WitDepsResult {
  * (binary WIT, which the deps/ layout accepts), verifies digests against the lockfile, and writes the lockfile.
  * With `locked`, a package missing from the lockfile or fetched with another digest is an error (exit 1).
  */
+/** A dependency as `wit deps` takes it: a package name with an exact semver version (checked before any fetch). */
+function exactDependency(dep: string): PackageName & { version: string } {
+  const pkg = parsePackageName(dep);
+  if (!pkg.version) throw new RegistryError('invalid-package-name', `dependency ${dep} needs an exact version`, { hint: `${dep}@0.2.0` });
+  const problem = semverProblem(pkg.version);
+  if (problem !== undefined) {
+    throw new RegistryError('invalid-package-name', `dependency ${dep}: version "${pkg.version}" is not a semver version (${problem})`, {
+      hint: `write major.minor.patch, e.g. ${formatPackageName({ ...pkg, version: '0.2.0' })}`,
+    });
+  }
+  return { ...pkg, version: pkg.version };
+}
+
+/**
+ * The WIT folder and its deps/ are created when missing (as wkg does), so only something else in their place is
+ * refused, before anything is fetched: a file where a folder should be.
+ */
+async function checkWitDir(witDir: string): Promise<void> {
+  for (const dir of [witDir, join(witDir, 'deps')]) {
+    let st;
+    try {
+      st = await stat(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // created when the first package is written
+      throw writeFailure(dir, e);
+    }
+    if (!st.isDirectory()) {
+      throw new FileWriteError('unwritable-file', `cannot write into ${dir}: it is a file, not a folder`, {
+        hint: dir === witDir ? 'name the WIT folder whose deps/ receives the packages (it is created when missing)' : `move ${dir} out of the way: the packages are written into it as a folder`,
+      });
+    }
+  }
+}
+
 export async function fetchWitDeps(dependencies: string[], options: WitDepsOptions): Promise<WitDepsResult> {
+  for (const dep of dependencies) exactDependency(dep); // every name checked before anything is fetched or written
+  await checkWitDir(options.witDir);
   const lockPath = options.lockfile ?? join(options.witDir, 'deps.lock.json');
   const lock = await readLockfile(lockPath);
   if (options.locked && !lock) throw new RegistryError('lock-mismatch', `--locked needs ${lockPath}, which does not exist`, { hint: 'run weld wit deps once without --locked and commit the lockfile' });
@@ -188,8 +226,7 @@ export async function fetchWitDeps(dependencies: string[], options: WitDepsOptio
   }
   const fetched: WitDepsResult['fetched'] = [];
   for (const dep of [...dependencies].sort()) {
-    const pkg = parsePackageName(dep);
-    if (!pkg.version) throw new RegistryError('invalid-package-name', `dependency ${dep} needs an exact version`, { hint: `${dep}@0.2.0` });
+    const pkg = exactDependency(dep);
     const locked = lock?.packages.find((p) => p.name === formatPackageName(pkg));
     if (options.locked && !locked) throw new RegistryError('lock-mismatch', `${dep} is not in ${lockPath}`, { hint: 'run weld wit deps without --locked to update the lockfile' });
     const reference = locked?.reference ? parseReference(locked.reference) : await resolvePackageReference(pkg, options.mapping, options);

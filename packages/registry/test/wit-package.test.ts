@@ -115,6 +115,39 @@ describe('publish and deps', () => {
   });
 });
 
+describe('wit deps refuses bad input before any request', () => {
+  it('a version that is not semver, or a --wit-dir (or its deps/) that is a file', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const mapping = { namespaces: { acme: `127.0.0.1:${(server.address() as { port: number }).port}` } };
+      const witDir = join(dir, 'wit-bad-version');
+      // the good name sorts first: without the check up front it would be fetched before the bad one is seen
+      const bad = await fetchWitDeps(['acme:zz@notsemver', 'acme:aa@1.0.0'], { witDir, mapping }).catch((e) => e);
+      expect(bad).toMatchObject({ code: 'invalid-package-name', exit: 2 });
+      expect(bad.message).toBe('dependency acme:zz@notsemver: version "notsemver" is not a semver version (unexpected character \'n\' while parsing major version number)');
+      const short = await fetchWitDeps(['acme:aa@1.0'], { witDir, mapping }).catch((e) => e);
+      expect(short).toMatchObject({ code: 'invalid-package-name', message: expect.stringContaining('version "1.0" is not a semver version') });
+      const file = join(dir, 'wit-is-a-file');
+      writeFileSync(file, 'not a folder');
+      const notDir = await fetchWitDeps(['acme:aa@1.0.0'], { witDir: file, mapping }).catch((e) => e);
+      expect(notDir).toMatchObject({ code: 'unwritable-file', message: `cannot write into ${file}: it is a file, not a folder` });
+      const depsFile = join(dir, 'wit-deps-file');
+      mkdirSync(depsFile);
+      writeFileSync(join(depsFile, 'deps'), '');
+      const notDepsDir = await fetchWitDeps(['acme:aa@1.0.0'], { witDir: depsFile, mapping }).catch((e) => e);
+      expect(notDepsDir).toMatchObject({ code: 'unwritable-file', message: `cannot write into ${join(depsFile, 'deps')}: it is a file, not a folder` });
+      expect(requests).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('publishing a WIT folder', () => {
   it('encodes the folder to binary WIT, publishes it, and a consumer resolves against the fetched dependency', async () => {
     const src = join(dir, 'types-src');

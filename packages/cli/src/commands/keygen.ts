@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { parseUnencryptedPrivateKey, readPassword, SCRYPT_PARAMS, SignError, writeKeyPair, type KdfStrength } from '@weld/registry';
+import { checkKeyPairTargets, parseUnencryptedPrivateKey, readPassword, SCRYPT_PARAMS, SignError, writeKeyPair, type KdfStrength } from '@weld/registry';
 import { emit, globals } from '../context.js';
 
 export function registerKeygen(program: Command): void {
@@ -18,6 +18,8 @@ export function registerKeygen(program: Command): void {
     .addHelpText('after', '\nThe password comes from WELD_PASSWORD or COSIGN_PASSWORD, else a prompt on the terminal.\nKeys load in cosign (`cosign sign --key cosign.key`) and keys cosign generated load in weld.')
     .action(async (opts: { outputKeyPrefix: string; force?: boolean; kdf: KdfStrength; import?: string }, cmd: Command) => {
       const g = globals(cmd);
+      // both files are checked before a password is asked for (and again just before they are written)
+      await checkKeyPairTargets({ prefix: opts.outputKeyPrefix, force: opts.force });
       let privateKey;
       if (opts.import) {
         const text = await readFile(opts.import, 'utf8').catch((e: Error) => {

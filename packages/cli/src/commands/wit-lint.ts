@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { CliError } from '@weld/core';
+import { dirname, join, resolve as resolvePathOf } from 'node:path';
+import { CliError, isWeldError } from '@weld/core';
 import { writeFileAtomicSync } from '@weld/core/node';
 import {
   LINT_RULE_INFO, type LintReport, applyEdits, lintProblems, lintWit, type ResolvedPackage,
@@ -15,7 +15,10 @@ function inputs(path: string): { files: { path: string; text: string }[]; deps: 
   if (!existsSync(path)) throw new CliError('no-such-file', `${path}: no such file or folder`);
   if (!statSync(path).isDirectory()) return { files: [{ path, text: readFileSync(path, 'utf8') }], deps: [] };
   const files = readPackageDir(path);
-  if (files.length === 0) throw new CliError('usage', `${path} holds no .wit files`, { hint: 'weld wit lint <wit folder>' });
+  if (files.length === 0) {
+    resolvePath(path, { allFeatures: true }); // throws the error `weld wit check` gives for a folder with no .wit files
+    throw new CliError('usage', `${path} holds no .wit files`, { hint: 'weld wit lint <wit folder>' });
+  }
   const depsDir = join(path, 'deps');
   const deps = existsSync(depsDir)
     ? readdirSync(depsDir, { withFileTypes: true }).flatMap((e) =>
@@ -24,12 +27,25 @@ function inputs(path: string): { files: { path: string; text: string }[]; deps: 
   return { files, deps };
 }
 
-function resolvedOrNothing(path: string): ResolvedPackage | undefined {
+type Resolution = { resolved: ResolvedPackage; error?: undefined } | { resolved?: undefined; error: unknown };
+
+function resolution(path: string): Resolution {
   try {
-    return resolvePath(path, { allFeatures: true });
-  } catch {
-    return undefined; // lint reports what it can on WIT that does not resolve (e.g. an unversioned reference)
+    return { resolved: resolvePath(path, { allFeatures: true }) };
+  } catch (error) {
+    return { error };
   }
+}
+
+/**
+ * Whether lint itself reports, as an error, the reason the package does not resolve: a problem where the resolver
+ * stopped (an unversioned reference to a deps/ package, which `--fix` versions). Any other resolve error is the
+ * package being invalid, and lint reports it as `weld wit check` does rather than passing the package.
+ */
+function explainedByLint(error: unknown, report: LintReport): boolean {
+  if (!isWeldError(error) || !error.span?.file) return false;
+  const { file, line, column } = error.span;
+  return report.problems.some((p) => p.level === 'error' && p.location.line === line && p.location.col === column && resolvePathOf(p.location.path) === resolvePathOf(file));
 }
 
 function lintText(report: LintReport, fixed: string[], paint: Paint): string[] {
@@ -64,8 +80,11 @@ export function registerWitLint(program: Command): void {
       const { lintConfigFor } = await import('../lint-config.js');
       const { config } = await lintConfigFor(statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : dirname(path), opts.config);
       let { files, deps } = inputs(path);
-      const lint = () => lintWit(files, { config, deps, resolved: resolvedOrNothing(path) });
+      let resolved = resolution(path);
+      const lint = () => lintWit(files, { config, deps, resolved: resolved.resolved });
       let report = lint();
+      // a package that does not resolve is refused before any fix is written
+      if (resolved.error !== undefined && !explainedByLint(resolved.error, report)) throw resolved.error;
       const fixed = new Set<string>();
       if (opts.fix) {
         // fixes that touch the same text wait for the next pass
@@ -77,8 +96,10 @@ export function registerWitLint(program: Command): void {
           report = lintWit(files, { config, deps });
         }
         for (const f of files) if (fixed.has(f.path)) writeFileAtomicSync(f.path, f.text);
+        resolved = resolution(path);
         report = lint();
       }
+      if (resolved.error !== undefined && !explainedByLint(resolved.error, report)) throw resolved.error;
       if (report.errors > 0) exitState.code = 1;
       printCheck(g, format, {
         json: { path, fixed: [...fixed], ...report },

@@ -67,7 +67,7 @@ export function registerWitRegistry(program: Command): void {
       .command('deps')
       .description('fetch WIT package dependencies into <wit>/deps and lock their digests')
       .argument('[packages...]', 'ns:name@version (default: the packages in the lockfile)')
-      .option('--wit-dir <dir>', 'WIT folder whose deps/ receives the packages', 'wit')
+      .option('--wit-dir <dir>', 'WIT folder whose deps/ receives the packages (created when missing)', 'wit')
       .option('--locked', 'fail if the lockfile lacks a package or a digest changed (CI)')
       .option('--registry <host>', 'registry for every namespace (default: weld.yaml registries:, else the embedded store)'),
   ).action(async (packages: string[], opts: { witDir: string; locked?: boolean; registry?: string; plainHttp?: boolean; timeout?: string }, cmd: Command) => {

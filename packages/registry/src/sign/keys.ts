@@ -1,8 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scrypt, type KeyObject } from 'node:crypto';
-import { access } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import nacl from 'tweetnacl';
 import { SignError } from './errors.js';
-import { writeFileAtomic } from '@weld/core/node';
+import { FileWriteError, tempBeside, writeDestination, writeFailure, type WriteDestination } from '@weld/core/node';
 import { readTextFile } from './files.js';
 import { decodePem, encodePem } from './pem.js';
 
@@ -254,25 +255,90 @@ export function parseUnencryptedPrivateKey(pemText: string, where = 'private key
   return key;
 }
 
-/** `weld keygen`: a new P-256 pair (or `options.privateKey`, imported); the private key encrypted and mode 0600, the public key 0644. */
-export async function writeKeyPair(password: string | Uint8Array, options: WriteKeyPairOptions & { privateKey?: KeyObject } = {}): Promise<WrittenKeyPair> {
+/** Where `writeKeyPair` writes `<prefix>.key` and `<prefix>.pub` (symbolic links resolved); see `checkKeyPairTargets`. */
+export interface KeyPairTargets {
+  privateKeyPath: string;
+  publicKeyPath: string;
+  /** The regular files the writes replace or create. */
+  privateKey: WriteDestination;
+  publicKey: WriteDestination;
+}
+
+/** `writeDestination`, with a hint for a key file (not the generic "name the file to write" one). */
+async function keyDestination(path: string): Promise<WriteDestination> {
+  try {
+    return await writeDestination(path);
+  } catch (e) {
+    if (e instanceof FileWriteError && e.hint !== undefined) {
+      throw new FileWriteError(e.code, e.message, { cause: e, hint: 'move it out of the way, or write the pair elsewhere with --output-key-prefix' });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Checks both files of a key pair before anything is written (or a password asked for): each must be absent, or with
+ * `force` a regular file; a folder, device or pipe at either is refused even with `force`, an existing file without it.
+ */
+export async function checkKeyPairTargets(options: Pick<WriteKeyPairOptions, 'prefix' | 'force'> = {}): Promise<KeyPairTargets> {
   const prefix = options.prefix ?? 'cosign';
   const privateKeyPath = `${prefix}.key`;
   const publicKeyPath = `${prefix}.pub`;
+  const [privateKey, publicKey] = [await keyDestination(privateKeyPath), await keyDestination(publicKeyPath)];
   if (!options.force) {
-    for (const p of [privateKeyPath, publicKeyPath]) {
-      const exists = await access(p).then(
-        () => true,
-        () => false,
-      );
-      if (exists) throw new SignError('key-exists', `${p} already exists`, { hint: 'pass --force to overwrite it, or --output-key-prefix to write elsewhere' });
+    for (const [p, dest] of [[privateKeyPath, privateKey], [publicKeyPath, publicKey]] as const) {
+      // `mode` is set for a regular file there (through a symbolic link); anything else was refused above
+      if (dest.mode !== undefined) throw new SignError('key-exists', `${p} already exists`, { hint: 'pass --force to overwrite it, or --output-key-prefix to write elsewhere' });
     }
   }
+  return { privateKeyPath, publicKeyPath, privateKey, publicKey };
+}
+
+/**
+ * `weld keygen`: a new P-256 pair (or `options.privateKey`, imported); the private key encrypted and mode 0600, the
+ * public key 0644. Both targets are checked first (`checkKeyPairTargets`), both files written beside their targets,
+ * then renamed into place one after the other; if the second rename fails, the first is undone (the old private key
+ * is kept as a hard link until then), so a failure leaves the old pair, or none, never a mismatched one. Only a crash
+ * between the two renames can leave the new private key beside the old public key.
+ */
+export async function writeKeyPair(password: string | Uint8Array, options: WriteKeyPairOptions & { privateKey?: KeyObject } = {}): Promise<WrittenKeyPair> {
+  const targets = await checkKeyPairTargets(options);
+  const { privateKeyPath, publicKeyPath } = targets;
   const pair = options.privateKey ? { privateKey: options.privateKey, publicKey: createPublicKey(options.privateKey) } : generateKeyPair();
   const kdf = options.kdf ?? 'legacy';
   const privatePem = await encryptPrivateKey(pair.privateKey, password, { kdf, pemType: options.pemType });
-  await writeFileAtomic(privateKeyPath, privatePem, { mode: 0o600, mkdir: true });
-  await writeFileAtomic(publicKeyPath, publicKeyToPem(pair.publicKey), { mode: 0o644, mkdir: true });
+  const key = targets.privateKey.path;
+  const pub = targets.publicKey.path;
+  const keyTmp = tempBeside(key);
+  const pubTmp = tempBeside(pub);
+  let backup: string | undefined;
+  let step: string = privateKeyPath;
+  try {
+    await mkdir(dirname(key), { recursive: true });
+    await writeFile(keyTmp, privatePem, { mode: 0o600 });
+    step = publicKeyPath;
+    await mkdir(dirname(pub), { recursive: true });
+    await writeFile(pubTmp, publicKeyToPem(pair.publicKey), { mode: 0o644 });
+    step = privateKeyPath;
+    if (targets.privateKey.mode !== undefined) {
+      backup = tempBeside(key);
+      await link(key, backup).catch(() => copyFile(key, backup!));
+    }
+    await rename(keyTmp, key);
+    step = publicKeyPath;
+    try {
+      await rename(pubTmp, pub);
+    } catch (e) {
+      // put the old private key back (or remove the new one), so the pair on disk still matches
+      if (backup !== undefined) await rename(backup, key).then(() => (backup = undefined));
+      else await rm(key, { force: true });
+      throw e;
+    }
+  } catch (e) {
+    throw writeFailure(step, e);
+  } finally {
+    await Promise.all([keyTmp, pubTmp, ...(backup !== undefined ? [backup] : [])].map((f) => rm(f, { force: true })));
+  }
   return { privateKeyPath, publicKeyPath, keyId: keyId(pair.publicKey), kdf: { ...SCRYPT_PARAMS[kdf] } };
 }
 
