@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { readFileDigest } from '@weld/core/node';
+import { displayPath, readFileDigest } from '@weld/core/node';
 import path from 'node:path';
 import type { Project } from '../build/project.js';
 import { writeFileAtomic } from '@weld/core/node';
@@ -72,7 +72,7 @@ async function projectContext(project: Project, options: { outDir?: string }) {
   const fileOf = (input: string) => (input.endsWith('.wasm') ? path.resolve(input) : path.join(outDir, `${input}.wasm`));
   const load = async (input: string): Promise<PackageInput> => {
     const file = fileOf(input);
-    const source = path.relative(process.cwd(), file) || file;
+    const source = displayPath(file);
     const earlier = produced.get(file);
     if (earlier) return { name: path.basename(input, '.wasm'), source, bytes: earlier };
     if (!existsSync(file)) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { checkTargets, encodeWitPackage, worldOfComponent, type RComponent, type TargetMismatch } from '@weld/binary';
 import { resolvePath } from '@weld/wit-tools/node';
 import { fileProblem } from '@weld/core';
-import { readFileDigest } from '@weld/core/node';
+import { displayPath, readFileDigest } from '@weld/core/node';
 import { encodeGraph, type EncodedComposition } from '../graph/encode.js';
 import { GraphError, type Site } from '../graph/errors.js';
 import type { PackageInput } from '../graph/graph.js';
@@ -40,7 +40,7 @@ export async function composeWacFile(file: string, options: WacFileOptions & { p
     const problem = fileProblem(file, e);
     throw new GraphError(problem.code, problem.message, { cause: e });
   });
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   const composition = await evaluateWac(text, shown, wacPackageResolver(path.dirname(path.resolve(file)), options));
   if (options.plan) return composition;
   return encodeComposition(composition, options);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { YAML_ALIAS_MESSAGE, fileProblem, spanAt, type SourceSpan } from '@weld/core';
 import { firstAlias } from '@weld/core/project';
+import { displayPath } from '@weld/core/node';
 import { RunError } from '../errors.js';
 import { checkGrants, parseDirGrant, parseEnvGrant, parseHostGrant, parseListenGrant, type Grants } from '../grants.js';
 import { pluginGrantsFromFlags, type PluginFlags, type PluginGrants } from '../host-interfaces/grants.js';
@@ -72,7 +73,7 @@ export async function loadTestSpec(file: string): Promise<TestSpec> {
 }
 
 export function parseTestSpec(text: string, file: string): TestSpec {
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   const locate = (node: YamlNode | null | undefined): SpecLocation => {
     const range = node?.range ?? [0, 0];
     const span = spanAt(shown, text, range[0], Math.max(1, range[1] - range[0]));
