@@ -1,13 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
-import { fileProblem } from '@weld/core';
+import { fileProblem, notRegularFile } from '@weld/core';
 import { BinaryError } from './error.js';
 
 /** Reads a binary from disk; a missing file is a `BinaryError` `no-such-file`, an unreadable one `unreadable-file` (exit 2). */
 export function readBinaryFile(path: string): Uint8Array {
   try {
-    // a device or pipe (/dev/zero, a FIFO) would be read without end: only regular files are read
     const st = statSync(path);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
+    if (!st.isFile()) throw notRegularFile(path, st);
     const buf = readFileSync(path);
     // a plain Uint8Array over the file's own memory: copying a 12 MB component costs more than parsing what a
     // command needs of it. A small file's Buffer is a slice of Node's shared pool, which is copied out instead.

@@ -51,6 +51,15 @@ export function fileErrorReason(e: unknown): string | undefined {
   return typeof errno === 'string' ? REASONS[errno] : undefined;
 }
 
+/**
+ * The error for a path that exists but is no regular file, coded as the file system would code it (EISDIR for a
+ * folder, ENOTFILE for a device, pipe or socket), so `fileProblem` words it. Readers check first: a device or pipe
+ * (/dev/zero, a FIFO) would be read without end.
+ */
+export function notRegularFile(path: string, st: { isDirectory(): boolean }): Error {
+  return Object.assign(new Error(`${path} is not a regular file`), { code: st.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
+}
+
 /** A file system error met reading `path` (what the user named), as a code and a message that names the path. */
 export function fileProblem(path: string, e: unknown): { code: FileProblemCode; message: string } {
   const errno = (e as { code?: unknown } | undefined)?.code;

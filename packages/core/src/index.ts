@@ -4,6 +4,6 @@ export { renderError, renderSpan, printable, errorDocument, errorLine, type Erro
 export { semverProblem, isVersion, compareVersions, compatibleName, compatibilityTrack, satisfies, versionChange, type VersionChange } from './semver.js';
 export { isKebab, isKebabRange, isLowerKebab } from './names.js';
 export { sha256Hex, sha256Digest, createSha256, type Sha256 } from './digest.js';
-export { looksLikeFilePath, mayBeRelativePath, fileProblem, fileErrorReason, type FileProblemCode } from './arguments.js';
+export { looksLikeFilePath, mayBeRelativePath, fileProblem, fileErrorReason, notRegularFile, type FileProblemCode } from './arguments.js';
 export { parseDuration } from './duration.js';
 export { YAML_ALIAS_MESSAGE } from './yaml-words.js';

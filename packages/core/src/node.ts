@@ -1,5 +1,8 @@
 export { sha256Hex, sha256Digest, sha256File, readFileDigest } from './node/digest.js';
-export { writeFileAtomic, writeFileAtomicSync, tempBeside, writeDestination, writeDestinationSync, writeFailure, FileWriteError, type FileWriteErrorCode, type WriteDestination } from './node/atomic.js';
+export {
+  writeFileAtomic, writeFileAtomicSync, replaceFile, makeFolders, tempBeside, writeDestination, writeFailure, FileWriteError,
+  type FileWriteErrorCode, type WriteDestination,
+} from './node/atomic.js';
 export { weldHome, HomeError, type HomeErrorCode } from './node/home.js';
 export { projectFileIn, locateProjectFile, findProjectFileUpward, displayPath } from './node/project-paths.js';
 export {

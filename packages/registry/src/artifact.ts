@@ -2,8 +2,8 @@ import { basename } from 'node:path';
 import { describe, readAll, sha256 } from './digest.js';
 import type { CopyEvent } from './copy.js';
 import { RegistryError, isRegistryError } from './errors.js';
-import { writeDestination, writeFailure } from '@weld/core/node';
-import { atomicWriteStream, tempName, writeInto } from './fsutil.js';
+import { tempBeside, writeDestination, writeFailure } from '@weld/core/node';
+import { atomicWriteStream, writeInto } from './fsutil.js';
 import { retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
 import type { Descriptor, Preparer, Target } from './store/types.js';
@@ -11,7 +11,6 @@ import { fileContent, isFileContent, withFileProgress } from './file-content.js'
 import { fileDigest, rememberedFileDigest, rememberWrittenFile, type FileDigest } from './file-digest.js';
 import type { WorldNames } from './world.js';
 import { mountFromKnown, rememberBlobLocations } from './blob-locations.js';
-import { dirname } from 'node:path';
 
 /** The config blob of a wasm artifact, field for field as wkg/oci-wasm writes it. */
 export interface WasmConfig {
@@ -340,13 +339,13 @@ export async function pullComponent(
 ): Promise<PullResult> {
   const art = await resolveWasmArtifact(target, reference);
   // a folder at the output is refused before a byte is fetched; a symlink is written through, a device or pipe into
-  const dest = options.output === undefined ? undefined : await writeDestination(options.output, { stream: true });
+  const dest = options.output === undefined ? undefined : writeDestination(options.output, { stream: true });
   const emit = options.onEvent ?? (() => undefined);
   emit({ type: 'start', desc: art.layer });
   const stream = countBytes(await target.fetch(art.layer), art.layer, emit);
   if (options.output && dest) {
     const output = options.output;
-    const writing = dest.stream ? writeInto(dest.path, stream) : atomicWriteStream(dest.path, tempName(dirname(dest.path), basename(dest.path)), stream, undefined, dest.mode);
+    const writing = dest.stream ? writeInto(dest.path, stream) : atomicWriteStream(dest.path, tempBeside(dest.path), stream, undefined, dest.mode);
     await writing.catch((e: unknown) => Promise.reject(writeFailure(output, e)));
     // the stream was checked against the layer's digest as it was written
     await rememberWrittenFile(options.output, art.layer, { cacheDir: options.digestCache });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { writeFileAtomic } from '@weld/core/node';
+import { makeFolders, writeFileAtomic } from '@weld/core/node';
 import { dirname, join } from 'node:path';
 
 export function tempName(dir: string, base: string): string {
@@ -33,7 +33,7 @@ export async function atomicWriteStream(
   /** Permission bits for the file (those of the file it replaces); the umask's otherwise. */
   mode?: number,
 ): Promise<void> {
-  await mkdir(dirname(tmpPath), { recursive: true });
+  await makeFolders(dirname(tmpPath));
   const fh = await open(tmpPath, 'w');
   let ok = false;
   try {
@@ -63,7 +63,7 @@ export async function atomicWriteStream(
     if (!ok) await rm(tmpPath, { force: true });
   }
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeFolders(dirname(path));
     await rename(tmpPath, path);
   } catch (e) {
     await rm(tmpPath, { force: true });

@@ -175,11 +175,6 @@ export interface WitDepsResult {
   lockfile: string;
 }
 
-/**
- * `weld wit deps`: fetches each declared dependency (`ns:name@version`) into `<witDir>/deps/<ns>-<name>.wasm`
- * (binary WIT, which the deps/ layout accepts), verifies digests against the lockfile, and writes the lockfile.
- * With `locked`, a package missing from the lockfile or fetched with another digest is an error (exit 1).
- */
 /** A dependency as `wit deps` takes it: a package name with an exact semver version (checked before any fetch). */
 function exactDependency(dep: string): PackageName & { version: string } {
   const pkg = parsePackageName(dep);
@@ -214,8 +209,13 @@ async function checkWitDir(witDir: string): Promise<void> {
   }
 }
 
+/**
+ * `weld wit deps`: fetches each declared dependency (`ns:name@version`) into `<witDir>/deps/<ns>-<name>.wasm`
+ * (binary WIT, which the deps/ layout accepts), verifies digests against the lockfile, and writes the lockfile.
+ * With `locked`, a package missing from the lockfile or fetched with another digest is an error (exit 1).
+ */
 export async function fetchWitDeps(dependencies: string[], options: WitDepsOptions): Promise<WitDepsResult> {
-  for (const dep of dependencies) exactDependency(dep); // every name checked before anything is fetched or written
+  const packages = new Map(dependencies.map((dep) => [dep, exactDependency(dep)])); // every name checked before anything is fetched or written
   await checkWitDir(options.witDir);
   const lockPath = options.lockfile ?? join(options.witDir, 'deps.lock.json');
   const lock = await readLockfile(lockPath);
@@ -226,7 +226,7 @@ export async function fetchWitDeps(dependencies: string[], options: WitDepsOptio
   }
   const fetched: WitDepsResult['fetched'] = [];
   for (const dep of [...dependencies].sort()) {
-    const pkg = exactDependency(dep);
+    const pkg = packages.get(dep)!;
     const locked = lock?.packages.find((p) => p.name === formatPackageName(pkg));
     if (options.locked && !locked) throw new RegistryError('lock-mismatch', `${dep} is not in ${lockPath}`, { hint: 'run weld wit deps without --locked to update the lockfile' });
     const reference = locked?.reference ? parseReference(locked.reference) : await resolvePackageReference(pkg, options.mapping, options);

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { PROVENANCE_SECTION, decodeComponent, provenanceOf, sniff, type Provenance } from '@weld/binary/codec';
-import { fileProblem } from '@weld/core';
+import { fileProblem, notRegularFile } from '@weld/core';
 import { RegistryError } from './errors.js';
 
 /** What a registry artifact records about a wasm binary: its kind, top-level import/export names, metadata. */
@@ -60,7 +60,7 @@ export async function componentWorldNamesFromFile(path: string): Promise<WorldNa
   try {
     const stat = await fh.stat();
     if (!stat.isFile()) {
-      const problem = fileProblem(path, { code: stat.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
+      const problem = fileProblem(path, notRegularFile(path, stat));
       throw new RegistryError(problem.code, problem.message);
     }
     const size = stat.size;

@@ -1,6 +1,6 @@
 /** File system helpers for the folders `weld ui` reads and writes. */
-import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeFolders as coreMakeFolders } from '@weld/core/node';
 
 const REASONS: Record<string, string> = {
   ENOENT: 'no such file or directory',
@@ -19,25 +19,11 @@ export function fsReason(e: unknown): string {
   return (code && REASONS[code]) ?? (e as Error).message;
 }
 
-/**
- * `mkdir -p`. Node's `mkdir(path, { recursive: true })` loops forever where a folder exists but creating a child in
- * it fails with ENOENT (procfs, sysfs, a dangling symlink as the parent): here a second ENOENT is final.
- */
-export async function makeFolders(path: string): Promise<void> {
-  const made = await mkdir(path).then(
-    () => undefined,
-    (e: NodeJS.ErrnoException) => e,
-  );
-  if (!made) return;
-  if (made.code === 'EEXIST') {
-    if (!(await stat(path).then((s) => s.isDirectory(), () => false))) throw new Error(`${path} is not a directory`, { cause: made });
-    return;
-  }
-  const parent = dirname(path);
-  if (made.code !== 'ENOENT' || parent === path) throw new Error(`cannot create a folder in ${parent}: ${fsReason(made)}`, { cause: made });
-  await makeFolders(parent);
-  await mkdir(path).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'EEXIST') return; // made meanwhile by another process
-    throw new Error(`cannot create a folder in ${parent}: ${fsReason(e)}`, { cause: e });
+/** Core's `mkdir -p` (which, unlike Node 20's recursive mkdir, ends under procfs), with this package's wording. */
+export async function makeFolders(dir: string): Promise<void> {
+  await coreMakeFolders(dir).catch((e: NodeJS.ErrnoException) => {
+    const failed = e.path ?? dir;
+    if (e.code === 'EEXIST') throw new Error(`${failed} is not a directory`, { cause: e });
+    throw new Error(`cannot create a folder in ${dirname(failed)}: ${fsReason(e)}`, { cause: e });
   });
 }

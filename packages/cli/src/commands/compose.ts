@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import {
@@ -125,8 +124,7 @@ async function readInputWithDigest(source: string, policyFile: string | undefine
  * remembered, so `weld push` of it need not read it again.
  */
 async function write(out: string, chunks: readonly Uint8Array[]): Promise<string> {
-  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-  await writeFileAtomic(out, chunks);
+  await writeFileAtomic(out, chunks, { mkdir: true });
   const digest = digestOf(chunks);
   await rememberWrittenFile(out, { digest, size: chunks.reduce((n, c) => n + c.byteLength, 0) });
   return digest;

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ALL_FEATURES, validateWasm } from '@weld/binary';
@@ -11,7 +11,7 @@ import { buildJs } from './toolchains/js.js';
 import type { ToolchainContext } from './toolchains/types.js';
 import { buildWasm, buildWat } from './toolchains/wat.js';
 import { toolVersions } from './toolchain-versions.js';
-import { fileDigest, rememberWrittenFile, tempBeside, writeDestination, writeFailure } from '@weld/core/node';
+import { fileDigest, makeFolders, readFileDigest, rememberWrittenFile, replaceFile } from '@weld/core/node';
 import { precheckWit, witBuildError } from './toolchains/wit-precheck.js';
 import type { BuildErrorCode } from './errors.js';
 
@@ -53,7 +53,7 @@ export interface BuildSummary {
 }
 
 /**
- * A file's digest and size (streamed, never whole in memory), or undefined when it cannot be read; an existing output
+ * An existing output's digest and size (streamed, never whole in memory), or undefined when it cannot be read; one
  * unchanged since an earlier read is not read again (see `fileDigest` in `@weld/core/node`).
  */
 async function outputDigest(file: string): Promise<{ digest: string; size: number } | undefined> {
@@ -103,8 +103,7 @@ function runToolchain(spec: ComponentSpec, ctx: ToolchainContext): Promise<void>
  * refuses what is invalid, not what uses a feature `weld validate` leaves off by default. Milliseconds even for the
  * 12 MB componentize-js outputs (the engine validates their core modules).
  */
-async function checkOutput(spec: ComponentSpec, file: string, root: string): Promise<void> {
-  const bytes = await readFile(file);
+function checkOutput(spec: ComponentSpec, bytes: Uint8Array, root: string): void {
   const source = spec.language === 'wat' || spec.language === 'wasm' ? path.relative(root, spec.sources[0]!) || spec.sources[0]! : undefined;
   const made = source ? `${source} is not a valid component` : `the ${spec.language} toolchain produced an invalid component`;
   const hint =
@@ -150,28 +149,29 @@ async function buildOne(spec: ComponentSpec, project: Project, outDir: string, c
   }
   const witProblem = precheckWit(spec, project.root);
   const scratch = await mkdtemp(path.join(os.tmpdir(), `weld-build-${spec.name}-`));
-  const dest = await writeDestination(out); // a device or pipe at the output is refused before the toolchain runs
-  const tmpOut = tempBeside(dest.path);
+  let built: { digest: string; size: number } | undefined;
   try {
-    try {
-      await runToolchain(spec, { scratch, out: tmpOut, root: project.root });
-    } catch (e) {
-      // Both weld's resolver and the toolchain rejected the WIT: weld's error has the location and caret.
-      if (witProblem && e instanceof BuildError && TOOLCHAIN_WIT_FAILURES.has(e.code)) throw witBuildError(spec, project.root, witProblem);
-      throw e;
-    }
-    const built = await outputDigest(tmpOut);
-    if (!built) throw new BuildError('component-new-failed', 'the toolchain finished without writing a component', { component: spec.name });
-    await checkOutput(spec, tmpOut, project.root);
-    if (dest.mode !== undefined) await chmod(tmpOut, dest.mode);
-    await rename(tmpOut, dest.path).catch((e: unknown) => Promise.reject(writeFailure(out, e)));
-    await rememberWrittenFile(out, built); // `weld push` of the output need not read it again
-    cache.set(spec.name, { inputs, digest: built.digest, size: built.size });
-    return { name: spec.name, language: spec.language, path: out, ...built, cached: false, milliseconds: performance.now() - started };
+    // a device or pipe at the output is refused before the toolchain runs (replaceFile looks first)
+    await replaceFile(out, async (tmpOut) => {
+      try {
+        await runToolchain(spec, { scratch, out: tmpOut, root: project.root });
+      } catch (e) {
+        // Both weld's resolver and the toolchain rejected the WIT: weld's error has the location and caret.
+        if (witProblem && e instanceof BuildError && TOOLCHAIN_WIT_FAILURES.has(e.code)) throw witBuildError(spec, project.root, witProblem);
+        throw e;
+      }
+      // read once: hashed as it is read, then validated from memory
+      const output = await readFileDigest(tmpOut).catch(() => undefined);
+      if (!output) throw new BuildError('component-new-failed', 'the toolchain finished without writing a component', { component: spec.name });
+      checkOutput(spec, output.bytes, project.root);
+      built = { digest: output.digest, size: output.bytes.byteLength };
+    });
   } finally {
-    await rm(tmpOut, { force: true });
     await rm(scratch, { recursive: true, force: true });
   }
+  await rememberWrittenFile(out, built!); // `weld push` of the output need not read it again
+  cache.set(spec.name, { inputs, digest: built!.digest, size: built!.size });
+  return { name: spec.name, language: spec.language, path: out, ...built!, cached: false, milliseconds: performance.now() - started };
 }
 
 /**
@@ -190,7 +190,7 @@ export async function buildProject(project: Project, options: BuildOptions = {})
     }
     specs = specs.filter((s) => options.only!.includes(s.name));
   }
-  await mkdir(outDir, { recursive: true });
+  await makeFolders(outDir);
   const cache = await BuildCache.open(outDir);
   const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
   const results: ComponentBuildResult[] = new Array(specs.length);

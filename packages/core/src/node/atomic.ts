@@ -1,5 +1,5 @@
 import { chmodSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { chmod, lstat, mkdir, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileErrorReason } from '../arguments.js';
@@ -54,36 +54,19 @@ const MAX_LINKS = 40;
  * Where a write of `target` lands. A symbolic link is written through (the file it points at is replaced, the link
  * stays), as `>` in a shell does, and a regular file keeps its permission bits. A device, pipe or socket is written
  * into directly when `stream` is allowed, and refused otherwise: renaming over it would replace the device node (as
- * root) or the pipe a reader waits on, and report success. A folder is refused.
+ * root) or the pipe a reader waits on, and report success. A folder is refused. (Synchronous: a few `stat` calls, for
+ * the synchronous and the asynchronous writers alike.)
  */
-export async function writeDestination(target: string, options: DestinationOptions = {}): Promise<WriteDestination> {
-  let st: Stats | undefined;
-  try {
-    st = await stat(target);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailure(target, e);
-  }
-  if (st === undefined) return { path: await linkedPath(target) };
-  const kind = classify(target, st, options);
-  return kind === 'stream' ? { path: target, stream: true } : { path: await realpath(target), mode: st.mode & 0o7777 };
-}
-
-/** `writeDestination` for synchronous callers. */
-export function writeDestinationSync(target: string, options: DestinationOptions = {}): WriteDestination {
+export function writeDestination(target: string, options: DestinationOptions = {}): WriteDestination {
   let st: Stats | undefined;
   try {
     st = statSync(target, { throwIfNoEntry: false });
   } catch (e) {
     throw writeFailure(target, e);
   }
-  if (st === undefined) return { path: linkedPathSync(target) };
-  const kind = classify(target, st, options);
-  return kind === 'stream' ? { path: target, stream: true } : { path: realpathSync(target), mode: st.mode & 0o7777 };
-}
-
-function classify(target: string, st: Stats, options: DestinationOptions): 'file' | 'stream' {
-  if (st.isFile()) return 'file';
-  if (!st.isDirectory() && options.stream) return 'stream';
+  if (st === undefined) return { path: linkedPath(target) };
+  if (st.isFile()) return { path: realpathSync(target), mode: st.mode & 0o7777 };
+  if (!st.isDirectory() && options.stream) return { path: target, stream: true };
   const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device';
   throw new FileWriteError('unwritable-file', `cannot write ${target}: it is ${what}, and this writes only regular files`, {
     hint: st.isDirectory() ? `name the file to write, e.g. ${path.join(target, 'out.wasm')}` : 'write to a file, then copy it where it should go',
@@ -91,23 +74,60 @@ function classify(target: string, st: Stats, options: DestinationOptions): 'file
 }
 
 /** The path a new file at `target` is created at: `target`, or where a dangling symbolic link there points. */
-async function linkedPath(target: string): Promise<string> {
-  let at = target;
-  for (let hops = 0; hops < MAX_LINKS; hops++) {
-    const st = await lstat(at).catch(() => undefined);
-    if (!st?.isSymbolicLink()) return at;
-    at = path.resolve(path.dirname(at), await readlink(at));
-  }
-  throw new FileWriteError('unwritable-file', `cannot write ${target}: too many symbolic links (a loop?)`);
-}
-
-function linkedPathSync(target: string): string {
+function linkedPath(target: string): string {
   let at = target;
   for (let hops = 0; hops < MAX_LINKS; hops++) {
     if (!lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink()) return at;
     at = path.resolve(path.dirname(at), readlinkSync(at));
   }
   throw new FileWriteError('unwritable-file', `cannot write ${target}: too many symbolic links (a loop?)`);
+}
+
+/**
+ * `mkdir -p` that ends. Node 20's `mkdir(path, { recursive: true })` loops forever where a folder exists but creating a
+ * child in it fails with ENOENT (procfs, sysfs): here a second ENOENT is final. Fails with the file system's error of
+ * the folder it could not make (its `path`), or EEXIST when something that is not a folder stands there.
+ */
+export async function makeFolders(dir: string): Promise<void> {
+  const failed = await mkdir(dir).then(
+    () => undefined,
+    (e: NodeJS.ErrnoException) => e,
+  );
+  if (!failed) return;
+  if (failed.code === 'EEXIST') {
+    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw failed;
+    return;
+  }
+  const parent = path.dirname(dir);
+  if (failed.code !== 'ENOENT' || parent === dir) throw failed;
+  await makeFolders(parent);
+  await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e; // EEXIST: made meanwhile by another process
+  });
+}
+
+/**
+ * Replaces (or creates) the regular file at `target` (see `writeDestination`) with what `write` puts at the temporary
+ * path it is handed beside it, then renames it in: readers see the old file or the new, never a mix, and a failure
+ * leaves nothing behind. The replaced file's permission bits are kept unless `mode` is given (for `write` to apply).
+ * `write`'s own errors pass as they are; the file system's errors of the steps here are `FileWriteError`s naming `target`.
+ */
+export async function replaceFile(target: string, write: (tmp: string) => Promise<void>, options: { mode?: number; mkdir?: boolean } = {}): Promise<void> {
+  return replaceAt(target, writeDestination(target), write, options);
+}
+
+async function replaceAt(target: string, dest: WriteDestination, write: (tmp: string) => Promise<void>, options: { mode?: number; mkdir?: boolean }): Promise<void> {
+  const failed = (e: unknown) => Promise.reject(writeFailure(target, e));
+  if (options.mkdir) await makeFolders(path.dirname(dest.path)).catch(failed);
+  const tmp = tempBeside(dest.path);
+  try {
+    await write(tmp);
+    if (options.mode === undefined && dest.mode !== undefined) await chmod(tmp, dest.mode).catch(failed);
+    await rename(tmp, dest.path).catch(failed);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**
@@ -119,23 +139,15 @@ function linkedPathSync(target: string): string {
  * naming `target`.
  */
 export async function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[], options: { mode?: number; mkdir?: boolean } = {}): Promise<void> {
-  const dest = await writeDestination(target, { stream: true });
-  if (dest.stream) return writeFile(dest.path, data).catch((e: unknown) => Promise.reject(writeFailure(target, e)));
-  if (options.mkdir) await mkdir(path.dirname(dest.path), { recursive: true }).catch((e: unknown) => Promise.reject(writeFailure(target, e)));
-  const tmp = tempBeside(dest.path);
-  try {
-    await writeFile(tmp, data, options.mode === undefined ? undefined : { mode: options.mode });
-    if (options.mode === undefined && dest.mode !== undefined) await chmod(tmp, dest.mode);
-    await rename(tmp, dest.path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw writeFailure(target, e);
-  }
+  const dest = writeDestination(target, { stream: true });
+  const written = (to: string, mode?: number) => writeFile(to, data, mode === undefined ? undefined : { mode }).catch((e: unknown) => Promise.reject(writeFailure(target, e)));
+  if (dest.stream) return written(dest.path);
+  return replaceAt(target, dest, (tmp) => written(tmp, options.mode), options);
 }
 
 /** `writeFileAtomic` for synchronous callers (the WIT formatter rewrites files in a loop). */
 export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
-  const dest = writeDestinationSync(target, { stream: true });
+  const dest = writeDestination(target, { stream: true });
   const tmp = dest.stream ? undefined : tempBeside(dest.path);
   try {
     if (tmp === undefined) return writeFileSync(dest.path, data);

@@ -1,6 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
+import { notRegularFile } from '../arguments.js';
 import { sha256Hex } from '../digest.js';
 import { writeFileAtomic } from './atomic.js';
 import { sha256File } from './digest.js';
@@ -125,7 +126,7 @@ async function writeEntry(entryPath: string, entry: CacheEntry): Promise<void> {
 
 async function statFile(path: string): Promise<BigIntStats> {
   const st = await stat(path, { bigint: true });
-  if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: st.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
+  if (!st.isFile()) throw notRegularFile(path, st);
   return st;
 }
 

@@ -1,9 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scrypt, type KeyObject } from 'node:crypto';
-import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import nacl from 'tweetnacl';
 import { SignError } from './errors.js';
-import { FileWriteError, tempBeside, writeDestination, writeFailure, type WriteDestination } from '@weld/core/node';
+import { FileWriteError, makeFolders, tempBeside, writeDestination, writeFailure, type WriteDestination } from '@weld/core/node';
 import { readTextFile } from './files.js';
 import { decodePem, encodePem } from './pem.js';
 
@@ -265,9 +265,9 @@ export interface KeyPairTargets {
 }
 
 /** `writeDestination`, with a hint for a key file (not the generic "name the file to write" one). */
-async function keyDestination(path: string): Promise<WriteDestination> {
+function keyDestination(path: string): WriteDestination {
   try {
-    return await writeDestination(path);
+    return writeDestination(path);
   } catch (e) {
     if (e instanceof FileWriteError && e.hint !== undefined) {
       throw new FileWriteError(e.code, e.message, { cause: e, hint: 'move it out of the way, or write the pair elsewhere with --output-key-prefix' });
@@ -284,7 +284,7 @@ export async function checkKeyPairTargets(options: Pick<WriteKeyPairOptions, 'pr
   const prefix = options.prefix ?? 'cosign';
   const privateKeyPath = `${prefix}.key`;
   const publicKeyPath = `${prefix}.pub`;
-  const [privateKey, publicKey] = [await keyDestination(privateKeyPath), await keyDestination(publicKeyPath)];
+  const [privateKey, publicKey] = [keyDestination(privateKeyPath), keyDestination(publicKeyPath)];
   if (!options.force) {
     for (const [p, dest] of [[privateKeyPath, privateKey], [publicKeyPath, publicKey]] as const) {
       // `mode` is set for a regular file there (through a symbolic link); anything else was refused above
@@ -314,10 +314,10 @@ export async function writeKeyPair(password: string | Uint8Array, options: Write
   let backup: string | undefined;
   let step: string = privateKeyPath;
   try {
-    await mkdir(dirname(key), { recursive: true });
+    await makeFolders(dirname(key));
     await writeFile(keyTmp, privatePem, { mode: 0o600 });
     step = publicKeyPath;
-    await mkdir(dirname(pub), { recursive: true });
+    await makeFolders(dirname(pub));
     await writeFile(pubTmp, publicKeyToPem(pair.publicKey), { mode: 0o644 });
     step = privateKeyPath;
     if (targets.privateKey.mode !== undefined) {

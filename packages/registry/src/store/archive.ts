@@ -1,9 +1,9 @@
-import { chmod, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { writeDestination, writeFailure } from '@weld/core/node';
+import { join } from 'node:path';
+import { replaceFile, writeFailure } from '@weld/core/node';
 import { RegistryError } from '../errors.js';
-import { fileSize, tempName } from '../fsutil.js';
+import { fileSize } from '../fsutil.js';
 import type { Descriptor } from './types.js';
 import { OciLayoutStore } from './layout.js';
 
@@ -54,16 +54,10 @@ export class OciArchiveStore extends OciLayoutStore {
     try {
       if (this.dirty) {
         const entries = (await readdir(this.root)).filter((e) => e === 'oci-layout' || e === 'index.json' || e === 'blobs');
-        const dest = await writeDestination(this.file);
-        const tmp = tempName(dirname(dest.path), basename(dest.path));
-        try {
-          await (await import('tar')).c({ file: tmp, cwd: this.root, portable: true, noMtime: true }, entries.sort());
-          if (dest.mode !== undefined) await chmod(tmp, dest.mode);
-          await rename(tmp, dest.path);
-        } catch (e) {
-          await rm(tmp, { force: true });
-          throw writeFailure(this.file, e);
-        }
+        const tar = await import('tar');
+        await replaceFile(this.file, (tmp) =>
+          tar.c({ file: tmp, cwd: this.root, portable: true, noMtime: true }, entries.sort()).catch((e: unknown) => Promise.reject(writeFailure(this.file, e))),
+        );
         this.dirty = false;
       }
     } finally {

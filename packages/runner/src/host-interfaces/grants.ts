@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { YAML_ALIAS_MESSAGE, fileProblem, spanAt } from '@weld/core';
+import { YAML_ALIAS_MESSAGE, fileProblem, notRegularFile, spanAt } from '@weld/core';
 import { RunError } from '../errors.js';
 
 /**
@@ -41,9 +41,8 @@ export function loadConfigFile(file: string, cwd = process.cwd()): Record<string
   const full = path.resolve(cwd, file);
   let text: string;
   try {
-    // a device or pipe (/dev/zero) would be read without end
     const st = statSync(full);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'ENOTFILE' });
+    if (!st.isFile()) throw notRegularFile(full, st);
     text = readFileSync(full, 'utf8');
   } catch (e) {
     const problem = fileProblem(file, e);
