@@ -1,8 +1,8 @@
 // Push/pull benchmark as a user runs it: whole `weld push <file>` and `weld pull <ref> <file>` processes
 // against `skopeo copy` from/to an OCI layout holding the same artifact, in the same run, each tool on its
 // own fresh docker-registry. Two pushes: of a file `weld build` wrote (its digest remembered, as the layout
-// records skopeo's), and of a file weld has never seen (hashed before any upload: the hash is extra), beside the
-// floor of any client that hashes first (node's start + the hash + curl's upload with the digest given, each measured
+// records skopeo's), and of a file weld has never seen (to an empty repository: hashed while its upload starts), beside
+// the floor of any client that hashes first (node's start + the hash + curl's upload with the digest given, each measured
 // here). Also: a re-push of the unchanged file (upload sessions counted in the registry's access log: must be 0), and RSS growth: the peak RSS of the 200 MB push (and pull) over that of the same
 // command moving a 1 MiB component (same code loaded, so the difference is what the size costs): under 64 MB.
 // Needs: pnpm build, Debian docker-registry, skopeo and time (/usr/bin/time); curl for the floor.
@@ -254,7 +254,7 @@ if (asJson) {
     `${r.sizeMb} MB, whole processes (weld from ${args.includes("--bundle") ? "the bundle" : "bin/weld.js: the checkout's bundle when fresh, else dist/"}), median of ${r.runs}:\n` +
       `  push  weld build, then weld push build/app.wasm (digest remembered, as a layout records it) ${r.weldPushBuiltMs} ms / skopeo copy oci:→docker:// ${r.skopeoPushMs} ms  (×${r.pushBuiltRatio}); CPU ${r.weldPushBuiltCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
       `        best ×${r.pushBuiltBestRatio}; per round ×${r.pushBuiltRoundRatios.join(' ×')}; ${r.builtPushUploadSessions} upload sessions\n` +
-      `  push  weld push <file> never seen (hashed before any upload) ${r.weldPushMs} ms  / skopeo ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
+      `  push  weld push <file> never seen (empty repository: hashed beside its upload) ${r.weldPushMs} ms  / skopeo ${r.skopeoPushMs} ms  (×${r.pushRatio}); CPU ${r.weldPushCpuMs} / ${r.skopeoPushCpuMs} ms\n` +
       `        best ${r.weldPushBestMs} / ${r.skopeoPushBestMs} ms (×${r.pushBestRatio}); per round ×${r.pushRoundRatios.join(' ×')}\n` +
       (r.floorMs === undefined
         ? '        (no curl: the floor of a client that hashes first is not measured)\n'

@@ -4,13 +4,14 @@ import type { CopyEvent } from './copy.js';
 import { RegistryError, isRegistryError } from './errors.js';
 import { tempBeside, writeDestination, writeFailure } from '@weld/core/node';
 import { atomicWriteStream, writeInto } from './fsutil.js';
-import { retryTransfer, type TransferRetry } from './retry.js';
+import { isTransientError, retryTransfer, type TransferRetry } from './retry.js';
 import { LEGACY_WASM_LAYER_TYPES, MediaType, encodeJson, isIndexType, parseManifest, type ImageManifest } from './media.js';
 import type { Descriptor, Preparer, Target } from './store/types.js';
 import { fileContent, isFileContent, withFileProgress } from './file-content.js';
 import { fileDigest, rememberedFileDigest, rememberWrittenFile, type FileDigest } from './file-digest.js';
 import type { WorldNames } from './world.js';
 import { mountFromKnown, rememberBlobLocations } from './blob-locations.js';
+import { EARLY_UPLOAD_MIN_BYTES, startEarlyUpload, type EarlyUpload } from './early-upload.js';
 
 /** The config blob of a wasm artifact, field for field as wkg/oci-wasm writes it. */
 export interface WasmConfig {
@@ -137,6 +138,8 @@ export async function pushComponent(
     blobLocations?: string | false;
     /** The manifest digest the caller's reference names (`repo@sha256:…`): refused before any upload unless the push makes exactly it. */
     manifestDigest?: string;
+    /** Smallest file whose upload may start while it is hashed (see `startEarlyUpload`). Default 32 MiB. */
+    earlyUploadMinBytes?: number;
   } = {},
 ): Promise<PushResult> {
   const layerType = options.layerMediaType ?? MediaType.wasmLayer;
@@ -149,9 +152,13 @@ export async function pushComponent(
   const { componentWorldNames, componentWorldNamesFromFile } = await import('./world.js');
   // blobs just found absent, so their upload needs no second lookup
   const absent = new Set<string>();
+  // a large file's upload already under way while it was hashed (see `startEarlyUpload`)
+  let early: EarlyUpload | undefined;
   if ('path' in source) {
     // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
-    // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size.
+    // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size. The one exception is
+    // a large file nothing remembers, going to a repository that holds nothing yet: no lookup could find it
+    // there, so its upload starts while it is hashed (`startEarlyUpload`).
     world = await componentWorldNamesFromFile(source.path); // a file that is no component fails here, before any hash or upload
     // the registry's connection and tokens need no digest: they are settled while the file is hashed
     const ready = prepare(target, 'push');
@@ -163,7 +170,18 @@ export async function pushComponent(
       if (await target.exists({ mediaType: layerType, digest: known.digest, size: known.size })) known = await fileDigest(source.path, { cacheDir: options.digestCache });
       else absent.add(known.digest);
     }
-    known ??= await fileDigest(source.path, { cacheDir: options.digestCache });
+    if (!known) {
+      const hashing = fileDigest(source.path, { cacheDir: options.digestCache });
+      hashing.catch(() => undefined); // awaited below, after the upload has (maybe) started
+      // not for a push by digest: a digest it would not make is refused before anything is sent
+      if (options.manifestDigest === undefined) early = await startEarlyUpload(target, source.path, ready, options.earlyUploadMinBytes ?? EARLY_UPLOAD_MIN_BYTES);
+      try {
+        known = await hashing;
+      } catch (e) {
+        await early?.cancel(e);
+        throw e;
+      }
+    }
     await ready;
     mtime = known.mtime;
     layer = { mediaType: layerType, digest: known.digest, size: known.size };
@@ -184,17 +202,13 @@ export async function pushComponent(
   }
   const result: PushResult = { manifest: built.manifest, config: built.configDoc, layer, tag: options.tag, uploaded: [], skipped: [] };
 
+  const skip = (desc: Descriptor, reason: 'exists' | 'mounted') => {
+    result.skipped.push(desc);
+    emit({ type: 'skip', desc, reason });
+  };
   const pushBlob = async (desc: Descriptor, content: () => AsyncIterable<Uint8Array> | Uint8Array) => {
-    if (!absent.has(desc.digest) && (await target.exists(desc))) {
-      result.skipped.push(desc);
-      emit({ type: 'skip', desc, reason: 'exists' });
-      return;
-    }
-    if (await mountFromKnown(target, desc, { cacheDir: options.blobLocations })) {
-      result.skipped.push(desc);
-      emit({ type: 'skip', desc, reason: 'mounted' });
-      return;
-    }
+    if (!absent.has(desc.digest) && (await target.exists(desc))) return skip(desc, 'exists');
+    if (await mountFromKnown(target, desc, { cacheDir: options.blobLocations })) return skip(desc, 'mounted');
     emit({ type: 'start', desc });
     await retryTransfer(async () => {
       const src = content();
@@ -204,9 +218,35 @@ export async function pushComponent(
     result.uploaded.push(desc);
     emit({ type: 'done', desc });
   };
+  /** The layer whose upload started before its digest was known: now looked up by it, then finished or stopped. */
+  const finishEarly = async (upload: EarlyUpload) => {
+    if (upload.size !== layer.size) {
+      // the file changed size between its stat and its hash: what went up is not what was hashed
+      await upload.cancel(new RegistryError('size-mismatch', `${'path' in source ? source.path : 'the file'} changed while it was being pushed`));
+      return pushBlob(layer, open);
+    }
+    // the lookup the digest allows: a blob stored under this name after all (untagged) is not sent on
+    if (await target.exists(layer)) {
+      await upload.cancel();
+      return skip(layer, 'exists');
+    }
+    if (await mountFromKnown(target, layer, { cacheDir: options.blobLocations })) {
+      await upload.cancel();
+      return skip(layer, 'mounted');
+    }
+    try {
+      await upload.finish(layer, emit);
+    } catch (e) {
+      // a transient failure is retried as any upload is, now that the digest is known
+      if (!isTransientError(e)) throw e;
+      return pushBlob(layer, open);
+    }
+    result.uploaded.push(layer);
+    emit({ type: 'done', desc: layer });
+  };
   const pushLayer = async () => {
     try {
-      await pushBlob(layer, open);
+      await (early ? finishEarly(early) : pushBlob(layer, open));
     } catch (e) {
       throw 'path' in source ? await fileChangedError(e, source.path, layer, options.digestCache) : e;
     }

@@ -22,9 +22,14 @@ export async function retryTransfer<T>(run: () => Promise<T>, options: TransferR
     try {
       return await run();
     } catch (e) {
-      if (attempt >= attempts || !isRegistryError(e) || !TRANSIENT.has(e.code)) throw e;
+      if (attempt >= attempts || !isTransientError(e)) throw e;
       options.onRetry?.(e);
       await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1)));
     }
   }
+}
+
+/** A failure worth another attempt: the registry was unavailable or rate-limiting, or the network failed or stalled. */
+export function isTransientError(e: unknown): boolean {
+  return isRegistryError(e) && TRANSIENT.has(e.code);
 }

@@ -34,6 +34,8 @@ export interface RegistryRequest {
   what: string;
   /** Status codes that are not errors (the caller handles them). */
   accept?: number[];
+  /** Stops the request (see `HttpRequestOptions.signal`); it then fails with the signal's reason, not retried. */
+  signal?: AbortSignal;
 }
 
 export interface RegistryResponse {
@@ -112,6 +114,7 @@ export class RegistryClient {
       try {
         res = await this.once(req);
       } catch (e) {
+        if (req.signal?.aborted) throw req.signal.reason;
         const code = (e as { code?: string }).code ?? '';
         if (attempt < attempts && RETRYABLE_ERRORS.has(code)) {
           await sleep(this.backoff(attempt));
@@ -188,7 +191,7 @@ export class RegistryClient {
     for (let hop = 0; hop < 6; hop++) {
       const h = { ...headers };
       if (auth && sameOrigin) h.authorization = auth;
-      const r = await sendHttp(url, { method: req.method, headers: h, body: req.body, agents: this.agents, timeoutMs: this.opts.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+      const r = await sendHttp(url, { method: req.method, headers: h, body: req.body, agents: this.agents, timeoutMs: this.opts.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS, signal: req.signal });
       const location = r.headers.location;
       if ((req.method === 'GET' || req.method === 'HEAD') && [301, 302, 303, 307, 308].includes(r.statusCode) && typeof location === 'string') {
         await r.body.dump();

@@ -51,6 +51,8 @@ export interface HttpRequestOptions {
   timeoutMs?: number;
   /** Time allowed to connect. Default: `timeoutMs`. */
   connectTimeoutMs?: number;
+  /** Aborting it destroys the request, which then fails with the signal's reason (until the response has come). */
+  signal?: AbortSignal;
 }
 
 /** A response body: read it to the end (iterate, `text()`) or `dump()` it, so its connection can be reused. */
@@ -95,7 +97,10 @@ export async function sendHttp(url: string | URL, options: HttpRequestOptions): 
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
   }
   if (isFileBody(body)) headers['content-length'] ??= String(body.length);
+  options.signal?.throwIfAborted();
   const req = (tls ? httpsRequest : httpRequest)(u, { method: options.method, headers, agent: tls ? agents.https : agents.http });
+  const abort = () => req.destroy(options.signal?.reason);
+  options.signal?.addEventListener('abort', abort, { once: true });
   let early: IncomingMessage | undefined;
   if (options.timeoutMs) guardSilence(req, () => early, u.host, options.timeoutMs, options.connectTimeoutMs ?? options.timeoutMs);
   const response = new Promise<IncomingMessage>((resolve, reject) => {
@@ -112,11 +117,13 @@ export async function sendHttp(url: string | URL, options: HttpRequestOptions): 
   } catch (e) {
     // A registry that answers before reading the whole body (401, 413, a digest error) closes the connection,
     // so the write fails: its answer says more than the broken pipe.
-    if (!early || e instanceof HttpError) {
+    if (!early || e instanceof HttpError || options.signal?.aborted) {
       req.destroy();
-      throw e;
+      throw options.signal?.aborted ? options.signal.reason : e;
     }
     res = early;
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
   }
   // A HEAD answer has no body, but its connection returns to the pool only once the (empty) body is read.
   if (options.method === 'HEAD') res.resume();

@@ -1,8 +1,8 @@
 import { DigestVerifier, describe, isDigest, readAll, toIterable, verifying } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, encodeJson, isManifestType, parseManifest, type ImageIndex } from '../media.js';
-import type { Descriptor, Preparer, Target } from '../store/types.js';
-import { fileRange, isFileContent } from '../file-content.js';
+import type { Descriptor, EarlyUploader, Preparer, Target } from '../store/types.js';
+import { fileRange, isFileContent, type FileContent } from '../file-content.js';
 import { ChunkReader } from './chunks.js';
 import { RegistryClient, header, type RegistryResponse } from './client.js';
 
@@ -29,7 +29,7 @@ export function referrersTagFor(digest: string): string {
 }
 
 /** One repository on a remote registry speaking the OCI distribution API. */
-export class RemoteRepository implements Target, Preparer {
+export class RemoteRepository implements Target, Preparer, EarlyUploader {
   readonly name: string;
   private readonly monolithicMax: number;
   private readonly chunkSize: number;
@@ -186,13 +186,14 @@ export class RemoteRepository implements Target, Preparer {
     return u.toString();
   }
 
-  private async startUpload(): Promise<string> {
+  private async startUpload(signal?: AbortSignal): Promise<string> {
     const res = await this.client.send({
       method: 'POST',
       url: this.path('blobs/uploads/'),
       headers: { 'content-length': '0' },
       scopes: this.scopes(true),
       what: `upload to ${this.repository}`,
+      signal,
     });
     await res.body.dump();
     const location = header(res.headers, 'location');
@@ -212,22 +213,60 @@ export class RemoteRepository implements Target, Preparer {
     await this.upload(desc.size, isFileContent(content) ? content : toIterable(content), desc.digest, monolithic, `blob ${this.repository}@${desc.digest}`);
   }
 
-  /** Sends `size` bytes: a file is read range by range as each request goes (see `FileBody`), a stream is cut into pieces. */
-  private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string, monolithic: boolean, what: string): Promise<void> {
-    let location = await this.startUpload();
+  /**
+   * False when a lookup by digest here could only miss: the registry does not know the repository, or lists no
+   * tag in it. True when it has tags, or when unsure (an error, a refusal). Never throws.
+   */
+  async mayHoldBlobs(): Promise<boolean> {
+    try {
+      const res = await this.client.send({ method: 'GET', url: `${this.path('tags/list')}?n=1`, scopes: this.scopes(), what: `tags of ${this.repository}`, accept: [404] });
+      if (res.status === 404) {
+        await res.body.dump();
+        return false;
+      }
+      const text = Buffer.from(await readAll(this.client.guardedBody(res.body, `tags of ${this.repository}`), MAX_MANIFEST_BYTES)).toString('utf8');
+      const doc = JSON.parse(text) as { tags?: unknown };
+      return !(doc.tags === null || (Array.isArray(doc.tags) && doc.tags.length === 0));
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Sends a file's first `size` bytes before their digest is known (PATCH now, the closing `PUT ?digest=` once
+   * `digest` settles), so a large file's hash and upload overlap. When `digest` rejects (the blob turned out to be
+   * here, or the hash failed), the transfer stops, the session is deleted and that rejection is thrown.
+   */
+  async uploadBeforeDigest(content: FileContent, size: number, digest: Promise<string>): Promise<void> {
+    await this.upload(size, content, digest, false, `a ${size}-byte blob for ${this.repository}`);
+  }
+
+  /**
+   * Sends `size` bytes: a file is read range by range as each request goes (see `FileBody`), a stream is cut into
+   * pieces. A digest still to come is awaited only by the closing PUT; if it rejects first, the requests in flight
+   * stop and its rejection is thrown.
+   */
+  private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string | Promise<string>, monolithic: boolean, what: string): Promise<void> {
+    const stop = new AbortController();
+    const named = Promise.resolve(digest);
+    named.catch((e: unknown) => stop.abort(e));
+    const signal = stop.signal;
+    let location: string | undefined;
     const v = new SizeCounter(size);
     const file = isFileContent(content) ? content : undefined;
     const reader = file || monolithic ? undefined : new ChunkReader(content);
     const body = (offset: number, n: number) => (file ? fileRange(file, offset, n) : countingPass(v, reader ? reader.take(n) : content));
     try {
+      location = await this.startUpload(signal);
       if (monolithic) {
         const res = await this.client.send({
           method: 'PUT',
-          url: this.uploadUrl(location, { digest }),
+          url: this.uploadUrl(location, { digest: await named }),
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
           body: body(0, size),
           scopes: this.scopes(true),
           what,
+          signal,
         });
         await res.body.dump();
         if (!file) v.finish();
@@ -247,6 +286,7 @@ export class RemoteRepository implements Target, Preparer {
           body: body(offset, n),
           scopes: this.scopes(true),
           what,
+          signal,
         });
         await res.body.dump();
         offset += n;
@@ -259,15 +299,15 @@ export class RemoteRepository implements Target, Preparer {
       }
       const res = await this.client.send({
         method: 'PUT',
-        url: this.uploadUrl(location, { digest }),
+        url: this.uploadUrl(location, { digest: await named }),
         headers: { 'content-length': '0' },
         scopes: this.scopes(true),
         what,
       });
       await res.body.dump();
     } catch (e) {
-      await this.cancelUpload(location);
-      throw e;
+      if (location !== undefined) await this.cancelUpload(location);
+      throw signal.aborted ? signal.reason : e;
     }
   }
 

@@ -1,3 +1,5 @@
+import type { FileContent } from '../file-content.js';
+
 /** A content descriptor as in the OCI image spec. */
 export interface Descriptor {
   mediaType: string;
@@ -46,6 +48,17 @@ export interface ReferrerLister {
  */
 export interface Preparer {
   prepare(intent: 'pull' | 'push'): Promise<void>;
+}
+
+/**
+ * Optional: takes a blob's bytes before their digest is known (a registry: PATCHes first, the digest in the closing
+ * PUT), so a large file's hash and upload can overlap where hashing first would find nothing to skip.
+ */
+export interface EarlyUploader {
+  /** False when a lookup by digest here could only miss (nothing is stored under this name yet); true when unsure. Never throws. */
+  mayHoldBlobs(): Promise<boolean>;
+  /** Sends a file's first `size` bytes, named by `digest` once it settles; if `digest` rejects, stops, leaves nothing, and throws that. */
+  uploadBeforeDigest(content: FileContent, size: number, digest: Promise<string>): Promise<void>;
 }
 
 /** One repository's content: the unit every store (remote, OCI layout, memory) implements and `copy` moves between. */
