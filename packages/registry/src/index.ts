@@ -24,7 +24,8 @@ export {
   type ImageManifest,
   type ImageIndex,
 } from './media.js';
-export type { Descriptor, Target, Fetcher, Pusher, Exister, Resolver, Tagger, TagLister, ReferrerLister, Preparer } from './store/types.js';
+export type { Descriptor, Target, Fetcher, Pusher, Exister, Resolver, Tagger, TagLister, ReferrerLister, Preparer, EarlyUploader } from './store/types.js';
+export type { FileContent } from './file-content.js';
 export { MemoryStore } from './store/memory.js';
 export { OciLayoutStore, listLayoutRepositories, REF_NAME_ANNOTATION, type OciLayoutOptions } from './store/layout.js';
 export { OciArchiveStore } from './store/archive.js';
