@@ -222,7 +222,7 @@ export async function pushComponent(
   const finishEarly = async (upload: EarlyUpload) => {
     if (upload.size !== layer.size) {
       // the file changed size between its stat and its hash: what went up is not what was hashed
-      await upload.cancel(new RegistryError('size-mismatch', `${'path' in source ? source.path : 'the file'} changed while it was being pushed`));
+      await upload.cancel();
       return pushBlob(layer, open);
     }
     // the lookup the digest allows: a blob stored under this name after all (untagged) is not sent on
