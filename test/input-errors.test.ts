@@ -111,6 +111,15 @@ describe('a YAML input that is not text', () => {
     await writeFile(path.join(project, 'weld.yaml'), Buffer.from('name: x\n\xff\xfe: y\n', 'latin1'));
     const r = await weld(['build', project]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error\[project-invalid\]: .*weld\.yaml is not a text file: it is not UTF-8\n/);
+    expect(r.stderr).toMatch(/^error\[project-invalid\]: .*weld\.yaml is not a text file: it is not UTF-8 \(byte 0xff at offset 8\)\n +--> .*weld\.yaml:2:1\n/);
+  });
+
+  it('a .wit file that is not UTF-8 names the byte, its offset, line and column', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weld-not-utf8-'));
+    const file = path.join(dir, 'bad.wit');
+    await writeFile(file, Buffer.concat([Buffer.from('package a:b;\n\ninterface i {\n  f: func(x: u32'), Buffer.from([0xff]), Buffer.from(');\n}\n')]));
+    const r = await weld(['-o', 'json', 'wit', 'check', file]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'wit-io', message: expect.stringContaining('(byte 0xff at offset 44)'), file, line: 4, column: 17 });
   });
 });

@@ -1,5 +1,5 @@
 export { WeldError, CliError, isWeldError, errorInFile, decodingFile, spanAt, spanAtLine, type CliErrorCode, type SourceSpan, type ByteLocation, type WeldErrorOptions } from './error.js';
-export { decodeTextFile } from './text-file.js';
+export { decodeTextFile, decodeUtf8, firstInvalidUtf8, type NotText, type NotUtf8 } from './text-file.js';
 export { renderError, renderSpan, printable, errorDocument, errorLine, type ErrorDocument, type RenderOptions } from './render.js';
 export { semverProblem, isVersion, compareVersions, compatibleName, compatibilityTrack, satisfies, versionChange, type VersionChange } from './semver.js';
 export { isKebab, isKebabRange, isLowerKebab } from './names.js';

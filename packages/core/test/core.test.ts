@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CliError, compatibilityTrack, compareVersions, compatibleName, decodeTextFile, decodingFile, errorDocument, errorInFile, errorLine, isKebab,
+  CliError, compatibilityTrack, compareVersions, compatibleName, decodeTextFile, decodeUtf8, decodingFile, firstInvalidUtf8, errorDocument, errorInFile, errorLine, isKebab,
   isLowerKebab, renderError, satisfies, semverProblem, spanAt, versionChange,
 } from '@weld/core';
 import {
@@ -109,7 +109,11 @@ describe('a byte location names its file', () => {
 describe('files that are not text', () => {
   it('decodeTextFile names a NUL byte or bytes that are not UTF-8, and passes text (a BOM kept) through', () => {
     expect(decodeTextFile(new Uint8Array([0x00, 0x61, 0x73, 0x6d]))).toEqual({ notText: 'it contains NUL bytes' });
-    expect(decodeTextFile(new Uint8Array([0x61, 0xff, 0x62]))).toEqual({ notText: 'it is not UTF-8' });
+    expect(decodeTextFile(new Uint8Array([0x61, 0xff, 0x62]), 'f.yaml')).toEqual({
+      notText: 'it is not UTF-8 (byte 0xff at offset 1)',
+      offset: 1,
+      span: { file: 'f.yaml', line: 1, column: 2, length: 1, lineText: 'a\ufffdb' },
+    });
     expect(decodeTextFile(new TextEncoder().encode('\ufeffname: ü\n'))).toEqual({ text: '\ufeffname: ü\n' });
   });
   it('a weld.yaml that is binary is a project-invalid error saying so, not a YAML snippet', async () => {
@@ -119,6 +123,25 @@ describe('files that are not text', () => {
     await expect(loadProjectDocument(file)).rejects.toMatchObject({ code: 'project-invalid', message: expect.stringMatching(/weld\.yaml is not a text file: it contains NUL bytes$/), span: undefined });
     writeFileSync(file, 'name: x\n');
     await expect(loadProjectDocument(file)).resolves.toMatchObject({ file: expect.stringMatching(/weld\.yaml$/) });
+  });
+});
+
+describe('where bytes stop being UTF-8', () => {
+  const bytes = (...xs: (number | string)[]) => new Uint8Array(xs.flatMap((x) => (typeof x === 'string' ? [...Buffer.from(x)] : [x])));
+  it('firstInvalidUtf8 accepts every well-formed sequence and finds the first ill-formed byte', () => {
+    expect(firstInvalidUtf8(bytes('ascii ü € 𝄞 \ufffd'))).toBeUndefined();
+    expect(firstInvalidUtf8(bytes('ab', 0xff))).toBe(2);
+    expect(firstInvalidUtf8(bytes('a', 0xc0, 0x80))).toBe(1); // overlong NUL
+    expect(firstInvalidUtf8(bytes('a', 0xe0, 0x80, 0x80))).toBe(1); // overlong three-byte
+    expect(firstInvalidUtf8(bytes(0xed, 0xa0, 0x80))).toBe(0); // a surrogate
+    expect(firstInvalidUtf8(bytes(0xf4, 0x90, 0x80, 0x80))).toBe(0); // above U+10FFFF
+    expect(firstInvalidUtf8(bytes('€', 0xe2, 0x82))).toBe(3); // cut short at the end
+    expect(firstInvalidUtf8(bytes(0x80))).toBe(0); // a lone continuation byte
+  });
+  it('decodeUtf8 places the byte by line and character column, on its line', () => {
+    const read = decodeUtf8(bytes('one\r\ntwö: x', 0xfe, ' y\nthree\n'), 'w.wit');
+    expect(read).toMatchObject({ offset: 12, span: { file: 'w.wit', line: 2, column: 7, lineText: 'twö: x\ufffd y' } });
+    expect(decodeUtf8(bytes(0xff, 'x'))).toMatchObject({ offset: 0, span: { line: 1, column: 1 } });
   });
 });
 

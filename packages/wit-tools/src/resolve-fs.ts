@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBinary, guarded, isWasm, newResolve, parseGroup, pushGroups, type ResolveOptions, type ResolvedPackage, type UnresolvedGroup, type WitFile } from './resolve.js';
+import { decodeUtf8 } from '@weld/core';
 import { WitError, readFailure } from './wit-error.js';
 
 function readText(path: string): string {
@@ -15,12 +16,9 @@ function readText(path: string): string {
   } catch (e) {
     throw new WitError(readFailure(e), `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
   }
-  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  try {
-    return text.decode(bytes);
-  } catch (e) {
-    throw new WitError('wit-io', `input file is not valid utf-8 [${path}]`, { cause: e });
-  }
+  const read = decodeUtf8(bytes, path);
+  if ('notText' in read) throw new WitError('wit-io', `input file is not valid utf-8 [${path}] (byte 0x${bytes[read.offset].toString(16).padStart(2, '0')} at offset ${read.offset})`, { place: read.span });
+  return read.text;
 }
 
 function listDir(dir: string): { name: string; isDir: boolean }[] {

@@ -1,4 +1,4 @@
-import { renderSpan } from '@weld/core';
+import { renderSpan, type SourceSpan } from '@weld/core';
 import { WeldError } from './error.js';
 import { type SourceMap, type Span, isKnownSpan } from './source.js';
 
@@ -36,10 +36,11 @@ export class WitError extends WeldError<WitErrorCode> {
   /** The span in the source map's offsets (what the resolver works with). */
   readonly witSpan?: Span;
 
-  constructor(code: WitErrorCode, message: string, options: { span?: Span; sources?: SourceMap; hint?: string; cause?: unknown } = {}) {
+  /** `place`: where in a file when there is no source map yet (bytes that are not text). */
+  constructor(code: WitErrorCode, message: string, options: { span?: Span; sources?: SourceMap; place?: SourceSpan; hint?: string; cause?: unknown } = {}) {
     const { span, sources } = options;
     const known = span && sources && isKnownSpan(span);
-    super(code, message, { exit: 2, span: known ? sources.sourceSpan(span) : undefined, hint: options.hint, cause: options.cause });
+    super(code, message, { exit: 2, span: known ? sources.sourceSpan(span) : options.place, hint: options.hint, cause: options.cause });
     this.name = 'WitError';
     this.witSpan = span;
   }

@@ -6,7 +6,7 @@ import { displayPath } from './project-paths.js';
 
 export async function loadProjectDocument(file: string): Promise<ProjectDocument> {
   const shown = displayPath(file);
-  const read = decodeTextFile(await readFile(file));
-  if ('notText' in read) throw new ProjectError('project-invalid', `${shown} is not a text file: ${read.notText}`, { hint: 'a project file is YAML text' });
+  const read = decodeTextFile(await readFile(file), shown);
+  if ('notText' in read) throw new ProjectError('project-invalid', `${shown} is not a text file: ${read.notText}`, { hint: 'a project file is YAML text', span: read.span });
   return parseProjectDocument(read.text, shown);
 }

@@ -19,9 +19,10 @@ export async function readTextFile(path: string, what: string, code: 'key-not-fo
       hint: code === 'key-not-found' ? 'create a key pair with `weld keygen` (or `cosign generate-key-pair`)' : undefined,
     });
   }
-  const read = decodeTextFile(bytes);
+  const read = decodeTextFile(bytes, displayPath(path));
   if ('notText' in read && code === 'policy-invalid') {
     throw new SignError(code, `${what} ${displayPath(path)} is not a text file: ${read.notText}`, {
+      span: read.span,
       hint: 'a policy is YAML text: a weld.yaml with `policy:`, or a file holding just `trust:` and `unmatched:`',
     });
   }
