@@ -61,7 +61,7 @@ export function parseProjectDocument(text: string, file: string): ProjectDocumen
   return {
     file, text, doc, sections, spanOf,
     registries: registriesNode ? readRegistries(registriesNode.value, fail) : {},
-    policy: policyNode ? readPolicy(policyNode.value ?? policyNode.key, 'policy', fail) : undefined,
+    policy: policyNode ? readPolicy(policyNode.value ?? policyNode.key, 'policy', fail, spanOf) : undefined,
   };
 }
 
@@ -79,7 +79,7 @@ export function parsePolicySource(text: string, file: string, fail: (span: Sourc
     const { doc, spanOf } = parseYamlSource(text, file, fail);
     const root = doc.contents;
     if (isMap(root) && (root.has('trust') || root.has('unmatched'))) {
-      return { kind: 'policy', policy: readPolicy(root, '', (node, message, hint) => fail(spanOf(node), message, hint)) };
+      return { kind: 'policy', policy: readPolicy(root, '', (node, message, hint) => fail(spanOf(node), message, hint), spanOf) };
     }
   }
   return { kind: 'project', project: parseProjectDocument(text, file) };

@@ -195,7 +195,7 @@ describe('weld.yaml', () => {
     expect(failure('policy:\n  trust: []\n')).toMatchObject({ message: 'policy.trust: expected a non-empty list of { prefix, keys }' });
     const ok = parseProjectDocument('registries:\n  default: ghcr.io\n  namespaces: {acme: oci:/x}\npolicy:\n  trust:\n    - {prefix: "*", keys: k.pub, annotations: {env: prod}}\n', 'weld.yaml');
     expect(ok.registries).toEqual({ default: 'ghcr.io', namespaces: { acme: 'oci:/x' } });
-    expect(ok.policy).toEqual({ unmatched: 'deny', trust: [{ prefix: '*', keys: ['k.pub'], annotations: { env: 'prod' } }] });
+    expect(ok.policy).toEqual({ unmatched: 'deny', trust: [{ prefix: '*', keys: ['k.pub'], annotations: { env: 'prod' }, keySpans: [expect.objectContaining({ file: 'weld.yaml', line: 6, column: 27 })] }] });
     expect(parseProjectDocument('registries:\n', 'weld.yaml').registries).toEqual({});
   });
   it('tells a policy-only file from a project file; a policy-only file\'s errors take the caller\'s code', () => {

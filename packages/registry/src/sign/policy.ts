@@ -1,8 +1,9 @@
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { displayPath, parsePolicySource, POLICY_HINT, type PolicySpec } from '@weld/core/project';
+import type { SourceSpan } from '@weld/core';
 import { openTarget, type OpenOptions } from '../open.js';
 import type { Target } from '../store/types.js';
-import { SignError } from './errors.js';
+import { SignError, isSignError } from './errors.js';
 import { readTextFile } from './files.js';
 import type { TrustedKey, VerificationReport, VerifiedSignature } from './verify.js';
 
@@ -43,17 +44,27 @@ export async function parsePolicy(spec: Omit<PolicySpec, 'unmatched'> & { unmatc
   for (const [i, rule] of spec.trust.entries()) {
     const at = `trust[${i}]`;
     const keys: TrustedKey[] = [];
-    for (const entry of rule.keys) {
-      if (entry.includes('-----BEGIN')) {
-        keys.push(trustedKey(parsePublicKey(entry, `${source} ${at}`), `${source} ${at}`));
-        continue;
+    for (const [k, entry] of rule.keys.entries()) {
+      try {
+        if (entry.includes('-----BEGIN')) {
+          keys.push(trustedKey(parsePublicKey(entry, `${source} ${at}`), `${source} ${at}`));
+          continue;
+        }
+        const path = isAbsolute(entry) ? entry : resolvePath(baseDir, entry);
+        keys.push(trustedKey(parsePublicKey(await readTextFile(path, 'public key'), path), entry));
+      } catch (e) {
+        throw placedAt(e, rule.keySpans?.[k]);
       }
-      const path = isAbsolute(entry) ? entry : resolvePath(baseDir, entry);
-      keys.push(trustedKey(parsePublicKey(await readTextFile(path, 'public key'), path), entry));
     }
     rules.push({ prefix: rule.prefix.trim().replace(/\/+$/, ''), keys, annotations: rule.annotations });
   }
   return { rules, unmatched: spec.unmatched ?? 'deny', source };
+}
+
+/** A key that cannot be used, reported where the policy names it (the error keeps its code, message and hint). */
+function placedAt(e: unknown, span: SourceSpan | undefined): unknown {
+  if (!span || !isSignError(e) || e.span) return e;
+  return new SignError(e.code, e.message, { span, hint: e.hint, detail: e.detail, cause: e.cause, exit: e.exit });
 }
 
 /**

@@ -137,6 +137,19 @@ describe('policy', () => {
     await expect(loadPolicy(join(dir, 'missing-key.yaml'))).rejects.toMatchObject({ code: 'key-not-found' });
   });
 
+  it('a key that cannot be used is reported where the policy names it', async () => {
+    const dir = await policyDir();
+    await writeFile(join(dir, 'missing-key.yaml'), 'trust:\n  - prefix: demo\n    keys: [team.pub, nope.pub]\n');
+    await expect(loadPolicy(join(dir, 'missing-key.yaml'))).rejects.toMatchObject({
+      code: 'key-not-found',
+      span: { file: expect.stringMatching(/missing-key\.yaml$/), line: 3, column: 22, lineText: '    keys: [team.pub, nope.pub]' },
+    });
+    await writeFile(join(dir, 'weld.yaml'), 'policy:\n  trust:\n    - prefix: demo\n      keys:\n        - team.pub\n        - |\n          -----BEGIN PUBLIC KEY-----\n          garbage\n          -----END PUBLIC KEY-----\n');
+    const e = await loadPolicy(join(dir, 'weld.yaml')).catch((x: unknown) => x);
+    expect(e).toMatchObject({ span: { line: 6, column: 11 } });
+    expect((e as { code: string }).code).toMatch(/^key-/);
+  });
+
   it('a project file with any sections core accepts and no policy has no policy (the sections are core\'s one list)', async () => {
     const dir = await policyDir();
     for (const section of ['lint:\n  rules: {}\n', 'plugins: []\n', ...PROJECT_SECTIONS.filter((s) => s !== 'policy').map((s) => `${s}:\n`)]) {
