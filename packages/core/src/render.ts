@@ -41,24 +41,37 @@ export function renderError(e: WeldError, options: RenderOptions = {}): string {
   return lines.join('\n');
 }
 
+/** Characters of a long source line shown around the caret (minified or generated input: one line of megabytes). */
+const LONG_LINE_WINDOW = 120;
+
 /**
  * `--> file:line:col`, the source line and a caret under the span, laid out as rustc and wit-parser print it (so WIT
- * errors read like wasm-tools'); just the arrow when the line is unknown or longer than 500 characters.
+ * errors read like wasm-tools'); just the arrow when the line is unknown. A line longer than 500 characters is shown
+ * as the 120 around the column, cut with `…`.
  */
 export function renderSpan(span: SourceSpan, options: RenderOptions = {}): string[] {
   const color = options.color ?? false;
   const blue = paint(color, '1;34');
   const red = paint(color, '1;31');
+  let raw = span.lineText ?? '';
+  let column = span.column;
+  let cut = { before: '', after: '' };
+  if (raw.length > 500) {
+    const start = Math.max(0, Math.min(column - 1 - LONG_LINE_WINDOW / 2, raw.length - LONG_LINE_WINDOW));
+    cut = { before: start > 0 ? '…' : '', after: start + LONG_LINE_WINDOW < raw.length ? '…' : '' };
+    raw = raw.slice(start, start + LONG_LINE_WINDOW);
+    column = column - start + cut.before.length;
+    raw = cut.before + raw + cut.after;
+  }
   // the caret is laid out on the shown (escaped) text, so it stays under what it points at
-  const raw = span.lineText ?? '';
-  const before = printable(raw.slice(0, Math.max(0, span.column - 1)), true).length;
-  const under = Math.max(1, printable(raw.slice(span.column - 1, span.column - 1 + (span.length ?? 1)), true).length);
+  const before = printable(raw.slice(0, Math.max(0, column - 1)), true).length;
+  const under = Math.max(1, printable(raw.slice(column - 1, Math.min(column - 1 + (span.length ?? 1), raw.length - cut.after.length)), true).length);
   const marker = ' '.repeat(before) + '^' + '-'.repeat(under - 1);
-  const lineText = span.lineText === undefined ? undefined : printable(span.lineText, true);
+  const lineText = span.lineText === undefined ? undefined : printable(raw, true);
   // an argument or a one-line value: the text and the caret under it
   if (span.file === undefined) return lineText === undefined ? [] : [`  ${lineText}`, `  ${red(marker)}`];
   const arrow = `     ${blue('-->')} ${printable(span.file, true)}:${span.line}:${span.column}`;
-  if (lineText === undefined || raw.length > 500) return [arrow];
+  if (lineText === undefined) return [arrow];
   const bar = blue('|');
   return [arrow, `      ${bar}`, ` ${blue(String(span.line).padStart(4))} ${bar} ${lineText}`, `      ${bar} ${red(marker)}`];
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CliError, compatibilityTrack, compareVersions, compatibleName, decodeTextFile, decodeUtf8, decodingFile, firstInvalidUtf8, errorDocument, errorInFile, errorLine, isKebab,
-  isLowerKebab, renderError, satisfies, semverProblem, spanAt, versionChange,
+  isLowerKebab, renderError, renderSpan, satisfies, semverProblem, spanAt, versionChange,
 } from '@weld/core';
 import {
   ProjectError, PROJECT_SECTIONS, parsePolicySource, parseProjectDocument, findProjectFileUpward, loadProjectDocument, locateProjectFile, projectFileIn,
@@ -123,6 +123,27 @@ describe('files that are not text', () => {
     await expect(loadProjectDocument(file)).rejects.toMatchObject({ code: 'project-invalid', message: expect.stringMatching(/weld\.yaml is not a text file: it contains NUL bytes$/), span: undefined });
     writeFileSync(file, 'name: x\n');
     await expect(loadProjectDocument(file)).resolves.toMatchObject({ file: expect.stringMatching(/weld\.yaml$/) });
+  });
+});
+
+describe('a long source line', () => {
+  it('is shown as the 120 characters around the column, cut with …, the caret under the character', () => {
+    const line = 'x'.repeat(2500) + 'BAD' + 'y'.repeat(2500);
+    const [arrow, , shown, caret] = renderSpan({ file: 'big.wit', line: 1, column: 2501, length: 3, lineText: line });
+    expect(arrow).toContain('big.wit:1:2501');
+    const text = shown.slice(shown.indexOf('| ') + 2);
+    expect(text).toMatch(/^…x+BADy+…$/);
+    expect(text.length).toBe(122);
+    const mark = caret.slice(caret.indexOf('| ') + 2);
+    expect(text.slice(mark.indexOf('^'), mark.indexOf('^') + 3)).toBe('BAD');
+    expect(mark.trim()).toBe('^--');
+    // at either end, no … on that side
+    const start = renderSpan({ file: 'f', line: 1, column: 1, lineText: 'Q' + 'z'.repeat(999) })[2];
+    expect(start).toMatch(/\| Qz+…$/);
+    const end = renderSpan({ file: 'f', line: 1, column: 1000, lineText: 'z'.repeat(999) + 'Q' })[3];
+    const endText = renderSpan({ file: 'f', line: 1, column: 1000, lineText: 'z'.repeat(999) + 'Q' })[2];
+    expect(endText).toMatch(/\| …z+Q$/);
+    expect(endText.indexOf('Q')).toBe(end.indexOf('^'));
   });
 });
 
