@@ -1,8 +1,7 @@
 // A large file nothing remembers, pushed to a repository that holds nothing yet, starts its upload while it is
 // hashed (no lookup there could find it); everywhere else the digest comes first. Checked against a real
 // docker-registry's access log and the content it serves back, not against our own result objects alone.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, DEFAULT_USER, type TestRegistry } from '../../../test/helpers/registry.js';
@@ -11,31 +10,14 @@ import type { CopyEvent } from '../src/copy.js';
 import { sha256 } from '../src/digest.js';
 import { fileContent } from '../src/file-content.js';
 import { RegistryClient } from '../src/remote/client.js';
-import { anonymous, staticCredentials } from '../src/remote/credentials.js';
+import { staticCredentials } from '../src/remote/credentials.js';
 import { RemoteRepository } from '../src/remote/repository.js';
 import type { Descriptor, Target } from '../src/store/types.js';
+import { bigPushFixture } from './support/big-push.js';
 import { buildComponent } from './support/component.js';
 
-let reg: TestRegistry;
-let dir: string;
-let file: string;
-let big: Buffer;
-// above the 32 MiB from which an upload may start before the hash is done
-const BIG_BYTES = 40 * 1024 * 1024;
-
-beforeAll(async () => {
-  reg = await startRegistry({ mode: 'open', accessLog: true });
-  dir = mkdtempSync(join(tmpdir(), 'weld-early-'));
-  big = buildComponent({ exports: ['demo:early/api'], padding: BIG_BYTES });
-  file = join(dir, 'big.wasm');
-  writeFileSync(file, big);
-});
-afterAll(async () => {
-  await reg?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const repo = (name: string) => new RemoteRepository(new RegistryClient(reg.host, { credentials: anonymous }), name);
+const fx = bigPushFixture('weld-early-', 'demo:early/api');
+const repo = (name: string) => fx.repo(name);
 
 /** The repository's calls in order, as pushComponent makes them (which blob a lookup was for, when the early upload began). */
 function recording(target: RemoteRepository, layerSize: number): { target: Target; calls: string[] } {
@@ -55,19 +37,17 @@ function recording(target: RemoteRepository, layerSize: number): { target: Targe
   return { target: proxy, calls };
 }
 
-async function requestsSince(from: number): Promise<string[]> {
-  return (await reg.requests()).slice(from);
-}
+const requestsSince = (from: number) => fx.requestsSince(from);
 
 const sessions = (requests: string[]) => requests.filter((r) => /^POST \/v2\/.+\/blobs\/uploads\/(\?|$)/.test(r)).length;
 
 describe('a large file never seen, to a repository that holds nothing', () => {
   it('starts the upload before the digest is known, then looks the digest up, then closes the upload with it', async () => {
-    const { target, calls } = recording(repo('early/fresh'), big.byteLength);
+    const { target, calls } = recording(repo('early/fresh'), fx.big.byteLength);
     const events: CopyEvent[] = [];
-    const mark = (await reg.requests()).length;
-    const pushed = await pushComponent(target, { path: file }, { tag: 'v1', digestCache: false, blobLocations: false, onEvent: (e) => events.push(e) });
-    expect(pushed.layer).toMatchObject({ digest: sha256(big), size: big.byteLength });
+    const mark = (await fx.reg.requests()).length;
+    const pushed = await pushComponent(target, { path: fx.file }, { tag: 'v1', digestCache: false, blobLocations: false, onEvent: (e) => events.push(e) });
+    expect(pushed.layer).toMatchObject({ digest: sha256(fx.big), size: fx.big.byteLength });
     expect(pushed.uploaded.map((d) => d.digest)).toContain(pushed.layer.digest);
     // the repository's emptiness first, the upload, and only then the lookup the digest allows
     expect(calls.indexOf('mayHoldBlobs')).toBeGreaterThanOrEqual(0);
@@ -84,18 +64,18 @@ describe('a large file never seen, to a repository that holds nothing', () => {
     // progress: one start, every byte once, one done, for the layer under its digest
     const layerEvents = events.filter((e) => e.desc.digest === pushed.layer.digest);
     expect(layerEvents.filter((e) => e.type === 'start')).toHaveLength(1);
-    expect(layerEvents.filter((e) => e.type === 'bytes').reduce((n, e) => n + (e.type === 'bytes' ? e.bytes : 0), 0)).toBe(big.byteLength);
+    expect(layerEvents.filter((e) => e.type === 'bytes').reduce((n, e) => n + (e.type === 'bytes' ? e.bytes : 0), 0)).toBe(fx.big.byteLength);
     expect(layerEvents.at(-1)?.type).toBe('done');
 
-    const out = join(dir, 'pulled.wasm');
+    const out = join(fx.dir, 'pulled.wasm');
     await pullComponent(repo('early/fresh'), 'v1', { output: out, digestCache: false, blobLocations: false });
-    expect(readFileSync(out).equals(big)).toBe(true);
+    expect(readFileSync(out).equals(fx.big)).toBe(true);
   });
 
   it('a repository with tags gets the digest first: the same file again, nothing remembered, opens no session', async () => {
-    const { target, calls } = recording(repo('early/fresh'), big.byteLength);
-    const mark = (await reg.requests()).length;
-    const again = await pushComponent(target, { path: file }, { tag: 'v2', digestCache: false, blobLocations: false });
+    const { target, calls } = recording(repo('early/fresh'), fx.big.byteLength);
+    const mark = (await fx.reg.requests()).length;
+    const again = await pushComponent(target, { path: fx.file }, { tag: 'v2', digestCache: false, blobLocations: false });
     expect(again.uploaded).toEqual([]);
     expect(calls).not.toContain('uploadBeforeDigest');
     const requests = await requestsSince(mark);
@@ -105,9 +85,9 @@ describe('a large file never seen, to a repository that holds nothing', () => {
 
   it('a blob the repository holds untagged is found by the lookup: the early upload is stopped and its session deleted', async () => {
     // stored by digest only: the registry lists no tag, so the push starts early, then finds the layer
-    const first = await pushComponent(repo('early/untagged'), { path: file }, { digestCache: false, blobLocations: false });
-    const mark = (await reg.requests()).length;
-    const again = await pushComponent(repo('early/untagged'), { path: file }, { tag: 'v1', digestCache: false, blobLocations: false });
+    const first = await pushComponent(repo('early/untagged'), { path: fx.file }, { digestCache: false, blobLocations: false });
+    const mark = (await fx.reg.requests()).length;
+    const again = await pushComponent(repo('early/untagged'), { path: fx.file }, { tag: 'v1', digestCache: false, blobLocations: false });
     expect(again.skipped.map((d) => d.digest)).toContain(first.layer.digest);
     expect(again.uploaded.map((d) => d.digest)).not.toContain(first.layer.digest);
     const requests = await requestsSince(mark);
@@ -121,15 +101,15 @@ describe('a large file never seen, to a repository that holds nothing', () => {
 
   it('below 32 MiB, or pushing by digest, the digest comes first', async () => {
     const small = buildComponent({ exports: ['demo:early/api'], padding: 2 * 1024 * 1024 });
-    const smallFile = join(dir, 'small.wasm');
+    const smallFile = join(fx.dir, 'small.wasm');
     writeFileSync(smallFile, small);
     const a = recording(repo('early/small'), small.byteLength);
     await pushComponent(a.target, { path: smallFile }, { tag: 'v1', digestCache: false, blobLocations: false });
     expect(a.calls).not.toContain('mayHoldBlobs');
     expect(a.calls).toContain('exists layer');
 
-    const b = recording(repo('early/bydigest'), big.byteLength);
-    await expect(pushComponent(b.target, { path: file }, { digestCache: false, blobLocations: false, manifestDigest: `sha256:${'0'.repeat(64)}` })).rejects.toMatchObject({ code: 'invalid-reference' });
+    const b = recording(repo('early/bydigest'), fx.big.byteLength);
+    await expect(pushComponent(b.target, { path: fx.file }, { digestCache: false, blobLocations: false, manifestDigest: `sha256:${'0'.repeat(64)}` })).rejects.toMatchObject({ code: 'invalid-reference' });
     expect(b.calls).not.toContain('uploadBeforeDigest');
   });
 });
@@ -137,31 +117,31 @@ describe('a large file never seen, to a repository that holds nothing', () => {
 describe('RemoteRepository.uploadBeforeDigest', () => {
   it('a digest that never comes stops the transfer, deletes the session and throws that reason; nothing is stored', async () => {
     const r = repo('early/cancelled');
-    const mark = (await reg.requests()).length;
+    const mark = (await fx.reg.requests()).length;
     const reason = new Error('hash failed');
     let refuse!: (e: unknown) => void;
     const digest = new Promise<string>((_, reject) => (refuse = reject));
     let sent = 0;
     const upload = r.uploadBeforeDigest(
-      fileContent(file, big.byteLength, (n) => {
+      fileContent(fx.file, fx.big.byteLength, (n) => {
         sent += n;
         if (sent >= 4 << 20) refuse(reason); // mid-transfer
       }),
-      big.byteLength,
+      fx.big.byteLength,
       digest,
     );
     await expect(upload).rejects.toBe(reason);
-    expect(sent).toBeLessThan(big.byteLength);
+    expect(sent).toBeLessThan(fx.big.byteLength);
     const requests = await requestsSince(mark);
     expect(requests.filter((x) => x.startsWith('DELETE /v2/early/cancelled/blobs/uploads/'))).toHaveLength(1);
-    expect(await r.exists({ mediaType: 'application/wasm', digest: sha256(big), size: big.byteLength })).toBe(false);
+    expect(await r.exists({ mediaType: 'application/wasm', digest: sha256(fx.big), size: fx.big.byteLength })).toBe(false);
   });
 
   it('a digest that is not the bytes sent is refused by the registry as digest-mismatch', async () => {
     const r = repo('early/wrong');
     const wrong = sha256(Buffer.from('something else'));
-    await expect(r.uploadBeforeDigest(fileContent(file, big.byteLength), big.byteLength, Promise.resolve(wrong))).rejects.toMatchObject({ code: 'digest-mismatch' });
-    expect(await r.exists({ mediaType: 'application/wasm', digest: wrong, size: big.byteLength })).toBe(false);
+    await expect(r.uploadBeforeDigest(fileContent(fx.file, fx.big.byteLength), fx.big.byteLength, Promise.resolve(wrong))).rejects.toMatchObject({ code: 'digest-mismatch' });
+    expect(await r.exists({ mediaType: 'application/wasm', digest: wrong, size: fx.big.byteLength })).toBe(false);
   });
 
   it('mayHoldBlobs: false for an unknown repository, true once it has a tag', async () => {
@@ -182,12 +162,12 @@ describe('behind bearer tokens', () => {
   it('the emptiness check and the early upload use the push tokens; the pushed bytes come back', async () => {
     const creds = staticCredentials(DEFAULT_USER);
     const r = new RemoteRepository(new RegistryClient(tokenReg.host, { credentials: creds }), 'early/token');
-    const { target, calls } = recording(r, big.byteLength);
-    const pushed = await pushComponent(target, { path: file }, { tag: 'v1', digestCache: false, blobLocations: false });
+    const { target, calls } = recording(r, fx.big.byteLength);
+    const pushed = await pushComponent(target, { path: fx.file }, { tag: 'v1', digestCache: false, blobLocations: false });
     expect(calls).toContain('uploadBeforeDigest');
-    const out = join(dir, 'pulled-token.wasm');
+    const out = join(fx.dir, 'pulled-token.wasm');
     await pullComponent(new RemoteRepository(new RegistryClient(tokenReg.host, { credentials: creds }), 'early/token'), 'v1', { output: out, digestCache: false, blobLocations: false });
-    expect(readFileSync(out).equals(big)).toBe(true);
-    expect(pushed.layer.digest).toBe(sha256(big));
+    expect(readFileSync(out).equals(fx.big)).toBe(true);
+    expect(pushed.layer.digest).toBe(sha256(fx.big));
   });
 });
