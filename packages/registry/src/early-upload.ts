@@ -36,8 +36,9 @@ export async function startEarlyUpload(target: Target, path: string, ready: Prom
   if (!isEarlyUploader(target)) return undefined;
   const size = await stat(path).then((s) => (s.isFile() ? s.size : -1), () => -1); // a file that cannot be read fails in its hash
   if (size < minBytes) return undefined;
-  await ready;
-  if (await target.mayHoldBlobs()) return undefined;
+  // asked beside the registry's preparation (a request that meets a challenge settles it itself)
+  const [mayHold] = await Promise.all([target.mayHoldBlobs(), ready]);
+  if (mayHold) return undefined;
   let sent = 0;
   let relay: ((bytes: number) => void) | undefined;
   let name!: (digest: string) => void;
