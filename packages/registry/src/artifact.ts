@@ -148,6 +148,8 @@ export async function pushComponent(
   let mtime: Date | undefined;
   let open: () => AsyncIterable<Uint8Array>;
   const emit = options.onEvent ?? (() => undefined);
+  // the registry's connection and tokens need no digest: they are settled while the decoder loads and the file is hashed
+  const ready = 'path' in source ? prepare(target, 'push') : Promise.resolve();
   // the component decoder, loaded by a push only (a pull or copy does not read the wasm)
   const { componentWorldNames, componentWorldNamesFromFile } = await import('./world.js');
   // blobs just found absent, so their upload needs no second lookup
@@ -160,8 +162,6 @@ export async function pushComponent(
     // a large file nothing remembers, going to a repository that holds nothing yet: no lookup could find it
     // there, so its upload starts while it is hashed (`startEarlyUpload`).
     world = await componentWorldNamesFromFile(source.path); // a file that is no component fails here, before any hash or upload
-    // the registry's connection and tokens need no digest: they are settled while the file is hashed
-    const ready = prepare(target, 'push');
     let known = source.digest ?? (await rememberedFileDigest(source.path, { cacheDir: options.digestCache }));
     if (known?.source === 'written') {
       // Remembered from when weld wrote the file: sent under that digest, the target checks the bytes against it.
