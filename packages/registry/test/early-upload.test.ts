@@ -2,6 +2,8 @@
 // hashed (no lookup there could find it); everywhere else the digest comes first. Checked against a real
 // docker-registry's access log and the content it serves back, not against our own result objects alone.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, DEFAULT_USER, type TestRegistry } from '../../../test/helpers/registry.js';
@@ -10,7 +12,7 @@ import type { CopyEvent } from '../src/copy.js';
 import { sha256 } from '../src/digest.js';
 import { fileContent } from '../src/file-content.js';
 import { RegistryClient } from '../src/remote/client.js';
-import { staticCredentials } from '../src/remote/credentials.js';
+import { anonymous, staticCredentials } from '../src/remote/credentials.js';
 import { RemoteRepository } from '../src/remote/repository.js';
 import type { Descriptor, Target } from '../src/store/types.js';
 import { bigPushFixture } from './support/big-push.js';
@@ -148,6 +150,39 @@ describe('RemoteRepository.uploadBeforeDigest', () => {
     expect(await repo('early/nothing-here').mayHoldBlobs()).toBe(false);
     expect(await repo('early/fresh').mayHoldBlobs()).toBe(true);
   });
+});
+
+describe('mayHoldBlobs against what registries answer for a tag list', () => {
+  // each answer a registry might give; only "unknown repository" and "no tags" mean nothing is stored there
+  const answers: [string, number, string, boolean][] = [
+    ['404 NAME_UNKNOWN', 404, '{"errors":[{"code":"NAME_UNKNOWN"}]}', false],
+    ['tags: null', 200, '{"name":"r","tags":null}', false],
+    ['tags: []', 200, '{"name":"r","tags":[]}', false],
+    ['a tag', 200, '{"name":"r","tags":["v1"]}', true],
+    ['no tags field', 200, '{"name":"r"}', true],
+    ['not JSON', 200, '<html>', true],
+    ['403 DENIED', 403, '{"errors":[{"code":"DENIED"}]}', true],
+    ['500', 500, 'boom', true],
+  ];
+  let server: Server;
+  let host: string;
+  let answer: [number, string] = [200, '{}'];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      res.writeHead(req.url === '/v2/' ? 200 : answer[0], { 'content-type': 'application/json' }).end(req.url === '/v2/' ? '{}' : answer[1]);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  for (const [name, status, body, mayHold] of answers) {
+    it(`${name}: ${mayHold ? 'may hold blobs (the digest comes first)' : 'holds nothing (the upload may start early)'}`, async () => {
+      answer = [status, body];
+      const r = new RemoteRepository(new RegistryClient(host, { credentials: anonymous, retries: 1 }), 'r');
+      expect(await r.mayHoldBlobs()).toBe(mayHold);
+    });
+  }
 });
 
 describe('behind bearer tokens', () => {
