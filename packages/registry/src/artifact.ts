@@ -194,7 +194,13 @@ export async function pushComponent(
     };
   }
   const title = options.title ?? ('path' in source ? basename(source.path) : 'component.wasm');
-  const built = buildWasmManifest(layer, world, { ...options, title, created: createdTime(options, mtime) });
+  let built: ReturnType<typeof buildWasmManifest>;
+  try {
+    built = buildWasmManifest(layer, world, { ...options, title, created: createdTime(options, mtime) });
+  } catch (e) {
+    await early?.cancel(e);
+    throw e;
+  }
   if (options.manifestDigest !== undefined && options.manifestDigest !== built.manifest.digest) {
     throw new RegistryError('invalid-reference', `the reference names manifest ${options.manifestDigest}, but this push makes ${built.manifest.digest}`, {
       hint: 'a digest names content that already exists; push under a tag instead (the pushed digest is printed)',
@@ -251,7 +257,13 @@ export async function pushComponent(
       throw 'path' in source ? await fileChangedError(e, source.path, layer, options.digestCache) : e;
     }
   };
-  await Promise.all([pushLayer(), pushBlob(built.config, () => built.configBytes)]);
+  try {
+    await Promise.all([pushLayer(), pushBlob(built.config, () => built.configBytes)]);
+  } catch (e) {
+    // an early upload still going (its lookup or the config failed) is stopped, not left to send the rest
+    await early?.cancel(e);
+    throw e;
+  }
   await rememberBlobLocations(target, [layer, built.config], { cacheDir: options.blobLocations });
   // A manifest whose blobs were just uploaded cannot be there yet: a registry takes it under its tag in one request
   // (as docker and skopeo push it) instead of a lookup, a push by digest and a tag.

@@ -15,7 +15,7 @@ export interface EarlyUpload {
   readonly size: number;
   /** Names the bytes `layer` (its digest is now known), reports progress from here on, and waits for the upload to end. */
   finish(layer: Descriptor, emit: (e: CopyEvent) => void): Promise<void>;
-  /** Stops the upload and deletes its session; settles once it has. */
+  /** Stops the upload (even once named, while its bytes are still going) and deletes its session; settles once it has. */
   cancel(reason?: unknown): Promise<void>;
 }
 
@@ -48,7 +48,8 @@ export async function startEarlyUpload(target: Target, path: string, ready: Prom
     sent += bytes;
     relay?.(bytes);
   });
-  const upload = target.uploadBeforeDigest(content, size, digest);
+  const stop = new AbortController();
+  const upload = target.uploadBeforeDigest(content, size, digest, stop.signal);
   upload.catch(() => undefined); // awaited by finish or cancel
   return {
     size,
@@ -60,7 +61,9 @@ export async function startEarlyUpload(target: Target, path: string, ready: Prom
       await upload;
     },
     async cancel(reason) {
-      refuse(reason ?? new Error('the upload was cancelled'));
+      const why = reason ?? new Error('the upload was cancelled');
+      stop.abort(why);
+      refuse(why);
       await upload.catch(() => undefined);
     },
   };

@@ -1,7 +1,7 @@
 // A large file nothing remembers, pushed to a repository that holds nothing yet, starts its upload while it is
 // hashed (no lookup there could find it); everywhere else the digest comes first. Checked against a real
 // docker-registry's access log and the content it serves back, not against our own result objects alone.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { startRegistry, DEFAULT_USER, type TestRegistry } from '../../../test/he
 import { pullComponent, pushComponent } from '../src/artifact.js';
 import type { CopyEvent } from '../src/copy.js';
 import { sha256 } from '../src/digest.js';
-import { fileContent } from '../src/file-content.js';
+import { fileContent, withFileProgress } from '../src/file-content.js';
 import { RegistryClient } from '../src/remote/client.js';
 import { anonymous, staticCredentials } from '../src/remote/credentials.js';
 import { RemoteRepository } from '../src/remote/repository.js';
@@ -40,6 +40,16 @@ function recording(target: RemoteRepository, layerSize: number): { target: Targe
 }
 
 const requestsSince = (from: number) => fx.requestsSince(from);
+
+/**
+ * Upload data the registry still keeps for a repository (`_uploads/<id>/data`): a stopped upload must leave none.
+ * (docker-registry 2.8 itself leaves a ~100-byte `hashstates/` stub of any cancelled upload: it saves the hash state
+ * when it closes the upload, after the cancel removed its folder.)
+ */
+function uploadDataLeft(repository: string): string[] {
+  const dir = join(fx.reg.storageDir, 'docker/registry/v2/repositories', repository, '_uploads');
+  return existsSync(dir) ? readdirSync(dir).filter((id) => existsSync(join(dir, id, 'data'))) : [];
+}
 
 const sessions = (requests: string[]) => requests.filter((r) => /^POST \/v2\/.+\/blobs\/uploads\/(\?|$)/.test(r)).length;
 
@@ -98,7 +108,28 @@ describe('a large file never seen, to a repository that holds nothing', () => {
     const deleted = requests.filter((r) => r.startsWith('DELETE /v2/early/untagged/blobs/uploads/'));
     expect({ opened: opened.length, deleted: deleted.length }).toEqual({ opened: 1, deleted: 1 });
     expect(requests.filter((r) => r.startsWith('PUT /v2/early/untagged/blobs/uploads/'))).toEqual([]);
+    expect(uploadDataLeft('early/untagged')).toEqual([]); // the DELETE took: the registry keeps no partial upload
     expect((await repo('early/untagged').resolve('v1')).digest).toBe(first.manifest.digest);
+  });
+
+  it('a lookup that fails after the hash stops the early upload: the push fails, nothing else is sent, no session is left', async () => {
+    const inner = repo('early/lookup-fails');
+    let sent = 0;
+    const failing = new Proxy(inner, {
+      get(t, key, receiver) {
+        const value = Reflect.get(t, key, receiver) as unknown;
+        if (key === 'exists') return async (d: Descriptor) => (d.size === fx.big.byteLength ? Promise.reject(Object.assign(new Error('denied'), { code: 'denied' })) : inner.exists(d));
+        if (key === 'uploadBeforeDigest') {
+          return (content: ReturnType<typeof fileContent>, size: number, digest: Promise<string>, stop: AbortSignal) =>
+            inner.uploadBeforeDigest(withFileProgress(content, (n) => (sent += n)), size, digest, stop);
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+      },
+    });
+    await expect(pushComponent(failing, { path: fx.file }, { tag: 'v1', digestCache: false, blobLocations: false })).rejects.toMatchObject({ code: 'denied' });
+    expect(sent).toBeLessThan(fx.big.byteLength);
+    expect(uploadDataLeft('early/lookup-fails')).toEqual([]);
+    await expect(inner.resolve('v1')).rejects.toMatchObject({ code: expect.stringMatching(/unknown/) });
   });
 
   it('below 32 MiB, or pushing by digest, the digest comes first', async () => {
@@ -131,18 +162,40 @@ describe('RemoteRepository.uploadBeforeDigest', () => {
       }),
       fx.big.byteLength,
       digest,
+      new AbortController().signal,
     );
     await expect(upload).rejects.toBe(reason);
     expect(sent).toBeLessThan(fx.big.byteLength);
     const requests = await requestsSince(mark);
     expect(requests.filter((x) => x.startsWith('DELETE /v2/early/cancelled/blobs/uploads/'))).toHaveLength(1);
     expect(await r.exists({ mediaType: 'application/wasm', digest: sha256(fx.big), size: fx.big.byteLength })).toBe(false);
+    expect(uploadDataLeft('early/cancelled')).toEqual([]);
+  });
+
+  it('stopped after its digest was named, while its bytes still go, it ends there and leaves no session', async () => {
+    const r = repo('early/stopped');
+    const stop = new AbortController();
+    const reason = new Error('the push failed elsewhere');
+    let sent = 0;
+    const upload = r.uploadBeforeDigest(
+      fileContent(fx.file, fx.big.byteLength, (n) => {
+        sent += n;
+        if (sent >= 4 << 20) stop.abort(reason);
+      }),
+      fx.big.byteLength,
+      Promise.resolve(sha256(fx.big)),
+      stop.signal,
+    );
+    await expect(upload).rejects.toBe(reason);
+    expect(sent).toBeLessThan(fx.big.byteLength);
+    expect(uploadDataLeft('early/stopped')).toEqual([]);
+    expect(await r.exists({ mediaType: 'application/wasm', digest: sha256(fx.big), size: fx.big.byteLength })).toBe(false);
   });
 
   it('a digest that is not the bytes sent is refused by the registry as digest-mismatch', async () => {
     const r = repo('early/wrong');
     const wrong = sha256(Buffer.from('something else'));
-    await expect(r.uploadBeforeDigest(fileContent(fx.file, fx.big.byteLength), fx.big.byteLength, Promise.resolve(wrong))).rejects.toMatchObject({ code: 'digest-mismatch' });
+    await expect(r.uploadBeforeDigest(fileContent(fx.file, fx.big.byteLength), fx.big.byteLength, Promise.resolve(wrong), new AbortController().signal)).rejects.toMatchObject({ code: 'digest-mismatch' });
     expect(await r.exists({ mediaType: 'application/wasm', digest: wrong, size: fx.big.byteLength })).toBe(false);
   });
 

@@ -34,8 +34,6 @@ export interface RegistryRequest {
   what: string;
   /** Status codes that are not errors (the caller handles them). */
   accept?: number[];
-  /** Stops the request (see `HttpRequestOptions.signal`); it then fails with the signal's reason, not retried. */
-  signal?: AbortSignal;
 }
 
 export interface RegistryResponse {
@@ -114,7 +112,6 @@ export class RegistryClient {
       try {
         res = await this.once(req);
       } catch (e) {
-        if (req.signal?.aborted) throw req.signal.reason;
         const code = (e as { code?: string }).code ?? '';
         if (attempt < attempts && RETRYABLE_ERRORS.has(code)) {
           await sleep(this.backoff(attempt));
@@ -191,7 +188,7 @@ export class RegistryClient {
     for (let hop = 0; hop < 6; hop++) {
       const h = { ...headers };
       if (auth && sameOrigin) h.authorization = auth;
-      const r = await sendHttp(url, { method: req.method, headers: h, body: req.body, agents: this.agents, timeoutMs: this.opts.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS, signal: req.signal });
+      const r = await sendHttp(url, { method: req.method, headers: h, body: req.body, agents: this.agents, timeoutMs: this.opts.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS });
       const location = r.headers.location;
       if ((req.method === 'GET' || req.method === 'HEAD') && [301, 302, 303, 307, 308].includes(r.statusCode) && typeof location === 'string') {
         await r.body.dump();

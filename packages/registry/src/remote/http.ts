@@ -32,6 +32,11 @@ export interface FileBody {
   length: number;
   /** Called with each piece's size once it is handed to the socket (progress). */
   onBytes?: (n: number) => void;
+  /**
+   * Sent with no length (chunked), so it can end early: once `stop` fires, no further piece is read and the body
+   * ends where it is, a complete request the other side answers (a registry's upload then holds what came).
+   */
+  stop?: AbortSignal;
 }
 
 /** Pieces a file body is read in, and how many may be in flight (read ahead or queued on the socket). */
@@ -51,8 +56,6 @@ export interface HttpRequestOptions {
   timeoutMs?: number;
   /** Time allowed to connect. Default: `timeoutMs`. */
   connectTimeoutMs?: number;
-  /** Aborting it destroys the request, which then fails with the signal's reason (until the response has come). */
-  signal?: AbortSignal;
 }
 
 /** A response body: read it to the end (iterate, `text()`) or `dump()` it, so its connection can be reused. */
@@ -96,11 +99,8 @@ export async function sendHttp(url: string | URL, options: HttpRequestOptions): 
   if ((typeof body === 'string' || body instanceof Uint8Array) && headers['content-length'] === undefined) {
     headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
   }
-  if (isFileBody(body)) headers['content-length'] ??= String(body.length);
-  options.signal?.throwIfAborted();
+  if (isFileBody(body) && !body.stop) headers['content-length'] ??= String(body.length);
   const req = (tls ? httpsRequest : httpRequest)(u, { method: options.method, headers, agent: tls ? agents.https : agents.http });
-  const abort = () => req.destroy(options.signal?.reason);
-  options.signal?.addEventListener('abort', abort, { once: true });
   let early: IncomingMessage | undefined;
   if (options.timeoutMs) guardSilence(req, () => early, u.host, options.timeoutMs, options.connectTimeoutMs ?? options.timeoutMs);
   const response = new Promise<IncomingMessage>((resolve, reject) => {
@@ -117,13 +117,11 @@ export async function sendHttp(url: string | URL, options: HttpRequestOptions): 
   } catch (e) {
     // A registry that answers before reading the whole body (401, 413, a digest error) closes the connection,
     // so the write fails: its answer says more than the broken pipe.
-    if (!early || e instanceof HttpError || options.signal?.aborted) {
+    if (!early || e instanceof HttpError) {
       req.destroy();
-      throw options.signal?.aborted ? options.signal.reason : e;
+      throw e;
     }
     res = early;
-  } finally {
-    options.signal?.removeEventListener('abort', abort);
   }
   // A HEAD answer has no body, but its connection returns to the pool only once the (empty) body is read.
   if (options.method === 'HEAD') res.resume();
@@ -188,10 +186,12 @@ async function sendFile(req: ClientRequest, body: FileBody, failed: Promise<neve
     const slots = Array.from({ length: FILE_PIECES }, () => ({ buf: Buffer.allocUnsafe(Math.min(FILE_PIECE_BYTES, Math.max(body.length, 1))), free: Promise.resolve() as Promise<void> }));
     const end = body.start + body.length;
     let pos = body.start;
+    const stopped = body.stop ? new Promise<void>((resolve) => (body.stop!.aborted ? resolve() : body.stop!.addEventListener('abort', () => resolve(), { once: true }))) : undefined;
     for (let i = 0; pos < end; i++) {
       const slot = slots[i % slots.length];
-      await Promise.race([slot.free, failed, answer]);
+      await Promise.race([slot.free, failed, answer, ...(stopped ? [stopped] : [])]);
       if (answered()) return 'cut-short';
+      if (body.stop?.aborted) break;
       const { bytesRead } = await fh.read(slot.buf, 0, Math.min(slot.buf.byteLength, end - pos), pos).catch((e) => Promise.reject(unreadable(e)));
       if (bytesRead === 0) throw lengthMismatch(body.length, pos - body.start);
       pos += bytesRead;

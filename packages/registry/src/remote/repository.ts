@@ -186,14 +186,13 @@ export class RemoteRepository implements Target, Preparer, EarlyUploader {
     return u.toString();
   }
 
-  private async startUpload(signal?: AbortSignal): Promise<string> {
+  private async startUpload(): Promise<string> {
     const res = await this.client.send({
       method: 'POST',
       url: this.path('blobs/uploads/'),
       headers: { 'content-length': '0' },
       scopes: this.scopes(true),
       what: `upload to ${this.repository}`,
-      signal,
     });
     await res.body.dump();
     const location = header(res.headers, 'location');
@@ -233,40 +232,67 @@ export class RemoteRepository implements Target, Preparer, EarlyUploader {
   }
 
   /**
-   * Sends a file's first `size` bytes before their digest is known (PATCH now, the closing `PUT ?digest=` once
-   * `digest` settles), so a large file's hash and upload overlap. When `digest` rejects (the blob turned out to be
-   * here, or the hash failed), the transfer stops, the session is deleted and that rejection is thrown.
+   * Streams a file's first `size` bytes in one PATCH before their digest is known, and closes the upload with
+   * `PUT ?digest=` once `digest` settles, so a large file's hash and upload overlap. The PATCH is chunked, so it can
+   * end early: once `stop` fires (or `digest` rejects) no more is read, the registry answers for what came, and the
+   * session is deleted under the location it then gives (docker-registry refuses a location whose offset is stale,
+   * and a session cut off mid-PATCH outlives its DELETE); then the reason is thrown.
    */
-  async uploadBeforeDigest(content: FileContent, size: number, digest: Promise<string>): Promise<void> {
-    await this.upload(size, content, digest, false, `a ${size}-byte blob for ${this.repository}`);
+  async uploadBeforeDigest(content: FileContent, size: number, digest: Promise<string>, stop: AbortSignal): Promise<void> {
+    const what = `a ${size}-byte blob for ${this.repository}`;
+    const ended = new AbortController();
+    const end = (reason: unknown) => ended.signal.aborted || ended.abort(reason);
+    if (stop.aborted) end(stop.reason);
+    else stop.addEventListener('abort', () => end(stop.reason), { once: true });
+    digest.catch(end);
+    const stopped = new Promise<never>((_, reject) => (ended.signal.aborted ? reject(ended.signal.reason) : ended.signal.addEventListener('abort', () => reject(ended.signal.reason), { once: true })));
+    stopped.catch(() => undefined);
+    let location = await this.startUpload();
+    try {
+      if (!ended.signal.aborted) {
+        const res = await this.client.send({
+          method: 'PATCH',
+          url: this.uploadUrl(location),
+          headers: { 'content-type': 'application/octet-stream' },
+          body: { ...fileRange(content, 0, size), stop: ended.signal },
+          scopes: this.scopes(true),
+          what,
+        });
+        await res.body.dump();
+        location = header(res.headers, 'location') ?? location;
+      }
+      if (ended.signal.aborted) throw ended.signal.reason;
+      const name = await Promise.race([digest, stopped]);
+      const res = await this.client.send({
+        method: 'PUT',
+        url: this.uploadUrl(location, { digest: name }),
+        headers: { 'content-length': '0' },
+        scopes: this.scopes(true),
+        what,
+      });
+      await res.body.dump();
+    } catch (e) {
+      await this.cancelUpload(location);
+      throw ended.signal.aborted ? ended.signal.reason : e;
+    }
   }
 
-  /**
-   * Sends `size` bytes: a file is read range by range as each request goes (see `FileBody`), a stream is cut into
-   * pieces. A digest still to come is awaited only by the closing PUT; if it rejects first, the requests in flight
-   * stop and its rejection is thrown.
-   */
-  private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string | Promise<string>, monolithic: boolean, what: string): Promise<void> {
-    const stop = new AbortController();
-    const named = Promise.resolve(digest);
-    named.catch((e: unknown) => stop.abort(e));
-    const signal = stop.signal;
-    let location: string | undefined;
+  /** Sends `size` bytes: a file is read range by range as each request goes (see `FileBody`), a stream is cut into pieces. */
+  private async upload(size: number, content: AsyncIterable<Uint8Array>, digest: string, monolithic: boolean, what: string): Promise<void> {
+    let location = await this.startUpload();
     const v = new SizeCounter(size);
     const file = isFileContent(content) ? content : undefined;
     const reader = file || monolithic ? undefined : new ChunkReader(content);
     const body = (offset: number, n: number) => (file ? fileRange(file, offset, n) : countingPass(v, reader ? reader.take(n) : content));
     try {
-      location = await this.startUpload(signal);
       if (monolithic) {
         const res = await this.client.send({
           method: 'PUT',
-          url: this.uploadUrl(location, { digest: await named }),
+          url: this.uploadUrl(location, { digest }),
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
           body: body(0, size),
           scopes: this.scopes(true),
           what,
-          signal,
         });
         await res.body.dump();
         if (!file) v.finish();
@@ -286,7 +312,6 @@ export class RemoteRepository implements Target, Preparer, EarlyUploader {
           body: body(offset, n),
           scopes: this.scopes(true),
           what,
-          signal,
         });
         await res.body.dump();
         offset += n;
@@ -299,15 +324,15 @@ export class RemoteRepository implements Target, Preparer, EarlyUploader {
       }
       const res = await this.client.send({
         method: 'PUT',
-        url: this.uploadUrl(location, { digest: await named }),
+        url: this.uploadUrl(location, { digest }),
         headers: { 'content-length': '0' },
         scopes: this.scopes(true),
         what,
       });
       await res.body.dump();
     } catch (e) {
-      if (location !== undefined) await this.cancelUpload(location);
-      throw signal.aborted ? signal.reason : e;
+      await this.cancelUpload(location);
+      throw e;
     }
   }
 

@@ -57,8 +57,8 @@ export interface Preparer {
 export interface EarlyUploader {
   /** False when a lookup by digest here could only miss (nothing is stored under this name yet); true when unsure. Never throws. */
   mayHoldBlobs(): Promise<boolean>;
-  /** Sends a file's first `size` bytes, named by `digest` once it settles; if `digest` rejects, stops, leaves nothing, and throws that. */
-  uploadBeforeDigest(content: FileContent, size: number, digest: Promise<string>): Promise<void>;
+  /** Sends a file's first `size` bytes, named by `digest` once it settles; when `stop` fires or `digest` rejects, stops, leaves nothing, and throws that reason. */
+  uploadBeforeDigest(content: FileContent, size: number, digest: Promise<string>, stop: AbortSignal): Promise<void>;
 }
 
 /** One repository's content: the unit every store (remote, OCI layout, memory) implements and `copy` moves between. */
