@@ -262,15 +262,7 @@ export class RemoteRepository implements Target, Preparer, EarlyUploader {
         location = header(res.headers, 'location') ?? location;
       }
       if (ended.signal.aborted) throw ended.signal.reason;
-      const name = await Promise.race([digest, stopped]);
-      const res = await this.client.send({
-        method: 'PUT',
-        url: this.uploadUrl(location, { digest: name }),
-        headers: { 'content-length': '0' },
-        scopes: this.scopes(true),
-        what,
-      });
-      await res.body.dump();
+      await this.closeUpload(location, await Promise.race([digest, stopped]), what);
     } catch (e) {
       await this.cancelUpload(location);
       throw ended.signal.aborted ? ended.signal.reason : e;
@@ -322,18 +314,17 @@ export class RemoteRepository implements Target, Preparer, EarlyUploader {
         if (!(await reader.atEnd())) throw new RegistryError('size-mismatch', `the blob to push is larger than ${size} bytes`);
         v.finish();
       }
-      const res = await this.client.send({
-        method: 'PUT',
-        url: this.uploadUrl(location, { digest }),
-        headers: { 'content-length': '0' },
-        scopes: this.scopes(true),
-        what,
-      });
-      await res.body.dump();
+      await this.closeUpload(location, digest, what);
     } catch (e) {
       await this.cancelUpload(location);
       throw e;
     }
+  }
+
+  /** The closing `PUT ?digest=` of an upload whose bytes all went: the registry checks them against the digest. */
+  private async closeUpload(location: string, digest: string, what: string): Promise<void> {
+    const res = await this.client.send({ method: 'PUT', url: this.uploadUrl(location, { digest }), headers: { 'content-length': '0' }, scopes: this.scopes(true), what });
+    await res.body.dump();
   }
 
   async resolve(reference: string): Promise<Descriptor> {
