@@ -59,9 +59,8 @@ export function renderSpan(span: SourceSpan, options: RenderOptions = {}): strin
   if (raw.length > 500) {
     const start = Math.max(0, Math.min(column - 1 - LONG_LINE_WINDOW / 2, raw.length - LONG_LINE_WINDOW));
     cut = { before: start > 0 ? '…' : '', after: start + LONG_LINE_WINDOW < raw.length ? '…' : '' };
-    raw = raw.slice(start, start + LONG_LINE_WINDOW);
+    raw = cut.before + raw.slice(start, start + LONG_LINE_WINDOW) + cut.after;
     column = column - start + cut.before.length;
-    raw = cut.before + raw + cut.after;
   }
   // the caret is laid out on the shown (escaped) text, so it stays under what it points at
   const before = printable(raw.slice(0, Math.max(0, column - 1)), true).length;

@@ -16,6 +16,8 @@ export interface NotText {
 export interface NotUtf8 extends NotText {
   span: SourceSpan;
   offset: number;
+  /** The byte and its offset, for a message: `byte 0xff at offset 44`. */
+  where: string;
 }
 
 /**
@@ -24,8 +26,7 @@ export interface NotUtf8 extends NotText {
  * named as such instead of being quoted in a syntax error's snippet, and a stray byte in a text file can be found.
  */
 export function decodeTextFile(bytes: Uint8Array, file?: string): { text: string } | NotText {
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) return { notText: 'it contains NUL bytes' };
+  if (bytes.includes(0)) return { notText: 'it contains NUL bytes' };
   return decodeUtf8(bytes, file);
 }
 
@@ -35,7 +36,8 @@ export function decodeUtf8(bytes: Uint8Array, file?: string): { text: string } |
     return { text: utf8.decode(bytes) };
   } catch {
     const offset = firstInvalidUtf8(bytes) ?? 0;
-    return { notText: `it is not UTF-8 (byte 0x${bytes[offset].toString(16).padStart(2, '0')} at offset ${offset})`, offset, span: placeOf(bytes, offset, file) };
+    const where = `byte 0x${bytes[offset].toString(16).padStart(2, '0')} at offset ${offset}`;
+    return { notText: `it is not UTF-8 (${where})`, where, offset, span: placeOf(bytes, offset, file) };
   }
 }
 

@@ -111,6 +111,7 @@ describe('files that are not text', () => {
     expect(decodeTextFile(new Uint8Array([0x00, 0x61, 0x73, 0x6d]))).toEqual({ notText: 'it contains NUL bytes' });
     expect(decodeTextFile(new Uint8Array([0x61, 0xff, 0x62]), 'f.yaml')).toEqual({
       notText: 'it is not UTF-8 (byte 0xff at offset 1)',
+      where: 'byte 0xff at offset 1',
       offset: 1,
       span: { file: 'f.yaml', line: 1, column: 2, length: 1, lineText: 'a\ufffdb' },
     });

@@ -120,28 +120,39 @@ export interface PushResult {
 /** A file (with its digest when the caller has just taken it, e.g. for the publish gate) or bytes in memory. */
 export type ComponentSource = { path: string; digest?: FileDigest } | { bytes: Uint8Array };
 
+export interface PushComponentOptions extends ArtifactOptions {
+  tag?: string;
+  onEvent?: (e: CopyEvent) => void;
+  retry?: TransferRetry;
+  /** Where file digests are remembered (see `fileDigest`); `false` hashes the file every time. */
+  digestCache?: string | false;
+  /** Where blobs seen in other repositories of the registry are remembered, to mount them (see `mountFromKnown`); `false`: never. */
+  blobLocations?: string | false;
+  /** The manifest digest the caller's reference names (`repo@sha256:…`): refused before any upload unless the push makes exactly it. */
+  manifestDigest?: string;
+  /** Smallest file whose upload may start while it is hashed (see `startEarlyUpload`). Default 32 MiB. */
+  earlyUploadMinBytes?: number;
+}
+
 /**
  * Publishes a wasm component (or core module) as a wkg-compatible OCI artifact: config
  * `application/vnd.wasm.config.v0+json`, one `application/wasm` layer. Streams from disk; blobs the target
  * has are not uploaded again; the tag is set last.
  */
-export async function pushComponent(
-  target: Target,
-  source: ComponentSource,
-  options: ArtifactOptions & {
-    tag?: string;
-    onEvent?: (e: CopyEvent) => void;
-    retry?: TransferRetry;
-    /** Where file digests are remembered (see `fileDigest`); `false` hashes the file every time. */
-    digestCache?: string | false;
-    /** Where blobs seen in other repositories of the registry are remembered, to mount them (see `mountFromKnown`); `false`: never. */
-    blobLocations?: string | false;
-    /** The manifest digest the caller's reference names (`repo@sha256:…`): refused before any upload unless the push makes exactly it. */
-    manifestDigest?: string;
-    /** Smallest file whose upload may start while it is hashed (see `startEarlyUpload`). Default 32 MiB. */
-    earlyUploadMinBytes?: number;
-  } = {},
-): Promise<PushResult> {
+export async function pushComponent(target: Target, source: ComponentSource, options: PushComponentOptions = {}): Promise<PushResult> {
+  const started: { early?: EarlyUpload } = {};
+  try {
+    return await publishComponent(target, source, options, started);
+  } catch (e) {
+    // an upload begun before the digest was known (see `startEarlyUpload`) is stopped, whatever failed after it
+    // began (the hash, the lookup, the config), not left to send the rest of the file
+    await started.early?.cancel(e);
+    throw e;
+  }
+}
+
+/** `pushComponent`'s work; an early upload it begins is recorded in `started`. */
+async function publishComponent(target: Target, source: ComponentSource, options: PushComponentOptions, started: { early?: EarlyUpload }): Promise<PushResult> {
   const layerType = options.layerMediaType ?? MediaType.wasmLayer;
   let layer: Descriptor;
   let world: WorldNames;
@@ -154,8 +165,6 @@ export async function pushComponent(
   const { componentWorldNames, componentWorldNamesFromFile } = await import('./world.js');
   // blobs just found absent, so their upload needs no second lookup
   const absent = new Set<string>();
-  // a large file's upload already under way while it was hashed (see `startEarlyUpload`)
-  let early: EarlyUpload | undefined;
   if ('path' in source) {
     // The digest comes first (remembered, or hashed in one streaming read), so a blob the target has is
     // skipped by its HEAD and nothing of it is read or sent again, whatever the file's size. The one exception is
@@ -174,13 +183,8 @@ export async function pushComponent(
       const hashing = fileDigest(source.path, { cacheDir: options.digestCache });
       hashing.catch(() => undefined); // awaited below, after the upload has (maybe) started
       // not for a push by digest: a digest it would not make is refused before anything is sent
-      if (options.manifestDigest === undefined) early = await startEarlyUpload(target, source.path, ready, options.earlyUploadMinBytes ?? EARLY_UPLOAD_MIN_BYTES);
-      try {
-        known = await hashing;
-      } catch (e) {
-        await early?.cancel(e);
-        throw e;
-      }
+      if (options.manifestDigest === undefined) started.early = await startEarlyUpload(target, source.path, ready, options.earlyUploadMinBytes ?? EARLY_UPLOAD_MIN_BYTES);
+      known = await hashing;
     }
     await ready;
     mtime = known.mtime;
@@ -194,13 +198,7 @@ export async function pushComponent(
     };
   }
   const title = options.title ?? ('path' in source ? basename(source.path) : 'component.wasm');
-  let built: ReturnType<typeof buildWasmManifest>;
-  try {
-    built = buildWasmManifest(layer, world, { ...options, title, created: createdTime(options, mtime) });
-  } catch (e) {
-    await early?.cancel(e);
-    throw e;
-  }
+  const built = buildWasmManifest(layer, world, { ...options, title, created: createdTime(options, mtime) });
   if (options.manifestDigest !== undefined && options.manifestDigest !== built.manifest.digest) {
     throw new RegistryError('invalid-reference', `the reference names manifest ${options.manifestDigest}, but this push makes ${built.manifest.digest}`, {
       hint: 'a digest names content that already exists; push under a tag instead (the pushed digest is printed)',
@@ -252,18 +250,12 @@ export async function pushComponent(
   };
   const pushLayer = async () => {
     try {
-      await (early ? finishEarly(early) : pushBlob(layer, open));
+      await (started.early ? finishEarly(started.early) : pushBlob(layer, open));
     } catch (e) {
       throw 'path' in source ? await fileChangedError(e, source.path, layer, options.digestCache) : e;
     }
   };
-  try {
-    await Promise.all([pushLayer(), pushBlob(built.config, () => built.configBytes)]);
-  } catch (e) {
-    // an early upload still going (its lookup or the config failed) is stopped, not left to send the rest
-    await early?.cancel(e);
-    throw e;
-  }
+  await Promise.all([pushLayer(), pushBlob(built.config, () => built.configBytes)]);
   await rememberBlobLocations(target, [layer, built.config], { cacheDir: options.blobLocations });
   // A manifest whose blobs were just uploaded cannot be there yet: a registry takes it under its tag in one request
   // (as docker and skopeo push it) instead of a lookup, a push by digest and a tag.

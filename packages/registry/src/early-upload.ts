@@ -42,8 +42,7 @@ export async function startEarlyUpload(target: Target, path: string, ready: Prom
   let sent = 0;
   let relay: ((bytes: number) => void) | undefined;
   let name!: (digest: string) => void;
-  let refuse!: (reason: unknown) => void;
-  const digest = new Promise<string>((resolve, reject) => ((name = resolve), (refuse = reject)));
+  const digest = new Promise<string>((resolve) => (name = resolve));
   const content = fileContent(path, size, (bytes) => {
     sent += bytes;
     relay?.(bytes);
@@ -61,9 +60,7 @@ export async function startEarlyUpload(target: Target, path: string, ready: Prom
       await upload;
     },
     async cancel(reason) {
-      const why = reason ?? new Error('the upload was cancelled');
-      stop.abort(why);
-      refuse(why);
+      stop.abort(reason ?? new Error('the upload was cancelled'));
       await upload.catch(() => undefined);
     },
   };

@@ -55,6 +55,7 @@ export {
   type WasmConfig,
   type ArtifactOptions,
   type PushResult,
+  type PushComponentOptions,
   type PullResult,
   type ComponentSource,
   type ResolvedWasmArtifact,

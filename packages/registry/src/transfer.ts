@@ -9,7 +9,7 @@ export { parseReference, formatReference, referenceSelector, weldHome, embeddedS
 export { openTarget, missingFileOrReference, type OpenOptions, type OpenedTarget } from './open.js';
 export { copy, type CopyOptions, type CopyResult, type CopyEvent } from './copy.js';
 export { fileDigest, rememberedFileDigest, type FileDigest, type FileDigestOptions } from './file-digest.js';
-export { pushComponent, pullComponent, resolveWasmArtifact, type PushResult, type PullResult, type ComponentSource } from './artifact.js';
+export { pushComponent, pullComponent, resolveWasmArtifact, type PushResult, type PushComponentOptions, type PullResult, type ComponentSource } from './artifact.js';
 export { transferProgress, type TransferProgress } from './progress.js';
 export { checkPublish, type GateContent, type GateOptions, type GateResult } from './publish-gate.js';
 export { pullTrusted, type TrustedPull } from './sign/pull-trusted.js';

@@ -17,7 +17,7 @@ function readText(path: string): string {
     throw new WitError(readFailure(e), `failed to read path for WIT [${path}]: ${(e as Error).message}`, { cause: e });
   }
   const read = decodeUtf8(bytes, path);
-  if ('notText' in read) throw new WitError('wit-io', `input file is not valid utf-8 [${path}] (byte 0x${bytes[read.offset].toString(16).padStart(2, '0')} at offset ${read.offset})`, { place: read.span });
+  if ('notText' in read) throw new WitError('wit-io', `input file is not valid utf-8 [${path}] (${read.where})`, { place: read.span });
   return read.text;
 }
 
